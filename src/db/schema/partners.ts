@@ -1,0 +1,49 @@
+import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { customers } from "./customers.js";
+
+export const partnerKind = pgEnum("partner_kind", ["affiliate", "service_provider", "third_party"]);
+
+export const partners = pgTable("partners", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  kind: partnerKind("kind").notNull(),
+  /** Region the partner receives data in; differing from a subject's residency is a transfer. */
+  region: text("region").notNull(),
+  contractRef: text("contract_ref").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** API keys: only a SHA-256 of the secret is stored; several per partner for rotation. */
+export const partnerKeys = pgTable("partner_keys", {
+  id: text("id").primaryKey(),
+  partnerId: uuid("partner_id").notNull().references(() => partners.id),
+  secretHash: text("secret_hash").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+}, (t) => [index("partner_keys_partner_idx").on(t.partnerId)]);
+
+export const subjectScope = pgEnum("subject_scope", ["all", "consented", "linked"]);
+
+export const partnerGrants = pgTable("partner_grants", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  partnerId: uuid("partner_id").notNull().references(() => partners.id),
+  purposes: text("purposes").array().notNull(),
+  /** Category key prefixes, Fides style: `user.contact` covers `user.contact.email`. */
+  categories: text("categories").array().notNull(),
+  subjectScope: subjectScope("subject_scope").notNull(),
+  regions: text("regions").array().notNull(),
+  transferBasis: text("transfer_basis"),
+  validFrom: timestamp("valid_from", { withTimezone: true }).notNull(),
+  validUntil: timestamp("valid_until", { withTimezone: true }).notNull(),
+  requestsPerMinute: integer("requests_per_minute").notNull().default(600),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+}, (t) => [index("partner_grants_partner_idx").on(t.partnerId)]);
+
+/** Subjects linked to a partner (customers the partner brought or serves): `linked` scope. */
+export const partnerLinks = pgTable("partner_links", {
+  partnerId: uuid("partner_id").notNull().references(() => partners.id),
+  customerId: uuid("customer_id").notNull().references(() => customers.id),
+}, (t) => [primaryKey({ columns: [t.partnerId, t.customerId] }), index("partner_links_customer_idx").on(t.customerId)]);
+
+export type PartnerRow = typeof partners.$inferSelect;
+export type PartnerGrantRow = typeof partnerGrants.$inferSelect;

@@ -1,0 +1,74 @@
+import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { customers } from "./customers.js";
+
+/** Communication preferences: one row per customer. */
+export const preferences = pgTable("preferences", {
+  customerId: uuid("customer_id").primaryKey().references(() => customers.id),
+  emailNewsletter: boolean("email_newsletter").notNull().default(false),
+  smsOffers: boolean("sms_offers").notNull().default(false),
+  postalMail: boolean("postal_mail").notNull().default(false),
+  preferredChannel: text("preferred_channel"),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Consent events, append-only: the current state of a purpose is its latest event. `partnerId`
+ * is set for an opt-in to sharing with one third party. Never updated or deleted but by erasure.
+ */
+export const consentEvents = pgTable("consent_events", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  customerId: uuid("customer_id").notNull().references(() => customers.id),
+  purpose: text("purpose").notNull(),
+  partnerId: uuid("partner_id"),
+  granted: boolean("granted").notNull(),
+  /** Where the choice came from: `web`, `app`, `gpc` (Sec-GPC header), `support`, `import`. */
+  source: text("source").notNull(),
+  policyVersion: text("policy_version").notNull(),
+  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("consent_events_customer_idx").on(t.customerId, t.recordedAt)]);
+
+export const subjectRequestKind = pgEnum("subject_request_kind", [
+  "access", "portability", "rectification", "erasure", "restriction", "objection",
+]);
+export const subjectRequestState = pgEnum("subject_request_state", ["received", "verified", "completed", "rejected"]);
+
+/** Data-subject requests. `detail` holds request parameters (purposes objected to, ...), never values. */
+export const subjectRequests = pgTable("subject_requests", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  customerId: uuid("customer_id").notNull().references(() => customers.id),
+  kind: subjectRequestKind("kind").notNull(),
+  state: subjectRequestState("state").notNull().default("received"),
+  detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
+  verifiedAt: timestamp("verified_at", { withTimezone: true }),
+  closedAt: timestamp("closed_at", { withTimezone: true }),
+}, (t) => [index("subject_requests_customer_idx").on(t.customerId)]);
+
+/**
+ * The disclosure log: one record per (request, subject) that read personal data. Field
+ * coordinates and effects only: a value is never written here.
+ */
+export const disclosureLog = pgTable("disclosure_log", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  requestId: text("request_id").notNull(),
+  customerId: uuid("customer_id").notNull(),
+  callerKind: text("caller_kind").notNull(),
+  callerId: text("caller_id").notNull(),
+  role: text("role").notNull(),
+  purpose: text("purpose").notNull(),
+  subjectRequestId: uuid("subject_request_id"),
+  disclosed: text("disclosed").array().notNull(),
+  masked: text("masked").array().notNull(),
+  pseudonymized: text("pseudonymized").array().notNull(),
+  withheld: text("withheld").array().notNull(),
+  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index("disclosure_log_customer_idx").on(t.customerId, t.recordedAt),
+  index("disclosure_log_request_idx").on(t.requestId),
+]);
+
+export type ConsentEventRow = typeof consentEvents.$inferSelect;
+export type PreferencesRow = typeof preferences.$inferSelect;
+export type SubjectRequestRow = typeof subjectRequests.$inferSelect;
+export type DisclosureRow = typeof disclosureLog.$inferInsert;
