@@ -11,6 +11,9 @@ export const preferences = pgTable("preferences", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** Consent purpose of an opt-in to sharing with one partner (`partner_id` set). */
+export const PARTNER_SHARING_PURPOSE = "third_party_sharing";
+
 /**
  * Consent events, append-only: the current state of a purpose is its latest event. `partnerId`
  * is set for an opt-in to sharing with one third party. Never updated or deleted but by erasure.

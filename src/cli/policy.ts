@@ -1,0 +1,4 @@
+// Prints the privacy policy (matrix and roles) as Markdown: `tsx src/cli/policy.ts`.
+import { formatPolicyTable } from "../policy/index.js";
+
+process.stdout.write(formatPolicyTable());

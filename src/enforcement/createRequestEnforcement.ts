@@ -1,0 +1,104 @@
+import DataLoader from "dataloader";
+import type { Database } from "../db/client.js";
+import { ErrorCode } from "../errors/ErrorCode.js";
+import { GatewayError } from "../errors/GatewayError.js";
+import type { Caller } from "../policy/caller.js";
+import { decide, type Decision } from "../policy/decide.js";
+import type { Purpose } from "../policy/purposes.js";
+import type { Reason } from "../policy/reasons.js";
+import type { SubjectState } from "../policy/subjectState.js";
+import type { DataMap, PersonalField } from "./dataMap.js";
+import { loadSubjectStates } from "./subjectStateQueries.js";
+import { transformValue } from "./transformValue.js";
+
+export type Outcome = "disclosed" | "masked" | "pseudonymized" | "withheld";
+
+/** What one request did with one subject's personal fields: coordinates only, never values. */
+export type SubjectDisclosure = Record<Outcome, Set<string>>;
+
+export interface RequestEnforcementOptions {
+  caller: Caller;
+  db: Database;
+  dataMap: DataMap;
+  pseudonymKey: Uint8Array;
+  /** The declared purpose, read at decision time (it is resolved after the context is built). */
+  purpose: () => Purpose | null;
+}
+
+export type RequestEnforcement = ReturnType<typeof createRequestEnforcement>;
+
+const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." } };
+
+/**
+ * Per-request enforcement state: subject states batch-loaded once, one decision per (subject,
+ * category) cached for the request, and the disclosure record. Shield rules, the value transform
+ * and explainAccess all decide through here, so they cannot disagree.
+ */
+export function createRequestEnforcement(options: RequestEnforcementOptions) {
+  const { caller, db, dataMap, pseudonymKey } = options;
+  const states = new DataLoader<string, SubjectState>(async (ids) => {
+    const loaded = await loadSubjectStates(db, ids);
+    return ids.map((id) => loaded.get(id)!);
+  }, { maxBatchSize: 1000 });
+  const decisions = new Map<string, Promise<Decision>>();
+  const disclosures = new Map<string, SubjectDisclosure>();
+
+  const decideFor = (customerId: string, category: string): Promise<Decision> => {
+    const purpose = options.purpose();
+    if (purpose === null) return Promise.resolve(NO_PURPOSE);
+    const key = `${customerId}\u0000${category}`;
+    let decision = decisions.get(key);
+    if (!decision) {
+      decision = states.load(customerId).then((state) => decide(caller, purpose, category, state));
+      decisions.set(key, decision);
+    }
+    return decision;
+  };
+
+  const record = (customerId: string, coordinate: string, outcome: Outcome) => {
+    let entry = disclosures.get(customerId);
+    if (!entry) {
+      entry = { disclosed: new Set(), masked: new Set(), pseudonymized: new Set(), withheld: new Set() };
+      disclosures.set(customerId, entry);
+    }
+    entry[outcome].add(coordinate);
+  };
+
+  return {
+    caller,
+    decideFor,
+    subjectState: (customerId: string) => states.load(customerId),
+
+    /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */
+    withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError {
+      record(customerId, field.coordinate, "withheld");
+      return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
+    },
+
+    /**
+     * Applies the decision to a resolved value: as stored, masked, pseudonymised, or withheld
+     * (thrown). Null stays null and records nothing: nothing was disclosed.
+     */
+    async apply(customerId: string, field: PersonalField, value: unknown): Promise<unknown> {
+      const decision = await decideFor(customerId, field.category);
+      const purpose = options.purpose();
+      if (decision.effect === "deny" || purpose === null) throw this.withheld(customerId, field, decision.reason);
+      if (value === null || value === undefined) return null;
+      const result = transformValue(field, decision.effect, value, { pseudonymKey, purpose });
+      if (result.kind === "withheld") throw this.withheld(customerId, field, result.reason);
+      record(customerId, field.coordinate, result.outcome);
+      return result.value;
+    },
+
+    /**
+     * Whether any personal field of the subject could be read for this purpose: a subject with
+     * none is left out of pages and answered as not found, like a subject that does not exist.
+     */
+    async isVisible(customerId: string): Promise<boolean> {
+      const found = await Promise.all(dataMap.categories.map((c) => decideFor(customerId, c)));
+      return found.some((d) => d.effect !== "deny");
+    },
+
+    disclosures: (): ReadonlyMap<string, SubjectDisclosure> => disclosures,
+  };
+}

@@ -1,0 +1,96 @@
+import { getDirective } from "@graphql-tools/utils";
+import {
+  getNamedType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputField,
+  type GraphQLOutputType, type GraphQLSchema,
+} from "graphql";
+import { isCategory, type Category } from "../policy/categories.js";
+import { DEFAULT_MASK, isMaskKind, type MaskKind } from "../policy/masks.js";
+
+/** What a value of a personal field is, for the transforms that can apply to it. */
+export type ValueKind = "string" | "number" | "boolean" | "date" | "list" | "other";
+
+export interface PersonalField {
+  /** Schema coordinate, `Profile.email` or `CustomerFilter.email`. */
+  coordinate: string;
+  typeName: string;
+  fieldName: string;
+  category: Category;
+  /** The field's own mask, else its category's default. */
+  mask: MaskKind;
+  valueKind: ValueKind;
+}
+
+export interface DataMap {
+  /** Personal output fields, by coordinate. */
+  fields: ReadonlyMap<string, PersonalField>;
+  /** Personal input fields (filters, mutation inputs), by coordinate: using one counts as reading. */
+  inputs: ReadonlyMap<string, PersonalField>;
+  /** Distinct categories among the output fields. */
+  categories: readonly Category[];
+}
+
+const cache = new WeakMap<GraphQLSchema, DataMap>();
+
+/**
+ * The data map, read once per schema from the `@personal` marks and cached: the single source
+ * for the static check, the shield rules, the access report and the record of processing. A
+ * mark with an unknown category or mask stops start-up (a typo must not leave a field unguarded).
+ */
+export function getDataMap(schema: GraphQLSchema): DataMap {
+  let map = cache.get(schema);
+  if (!map) {
+    map = buildDataMap(schema);
+    cache.set(schema, map);
+  }
+  return map;
+}
+
+function buildDataMap(schema: GraphQLSchema): DataMap {
+  const fields = new Map<string, PersonalField>();
+  const inputs = new Map<string, PersonalField>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith("__")) continue;
+    if (isObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        const entry = personalEntry(schema, type.name, field);
+        if (entry) fields.set(entry.coordinate, entry);
+      }
+    } else if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        const entry = personalEntry(schema, type.name, field);
+        if (entry) inputs.set(entry.coordinate, entry);
+      }
+    }
+  }
+  return { fields, inputs, categories: [...new Set([...fields.values()].map((f) => f.category))].sort() };
+}
+
+function personalEntry(schema: GraphQLSchema, typeName: string, field: GraphQLField<unknown, unknown> | GraphQLInputField): PersonalField | null {
+  const [mark] = getDirective(schema, field, "personal") ?? [];
+  if (!mark) return null;
+  const coordinate = `${typeName}.${field.name}`;
+  const category = mark.category as unknown;
+  if (!isCategory(category)) throw new Error(`@personal on ${coordinate}: unknown category ${String(category)}`);
+  const mask = (mark.mask as unknown) ?? DEFAULT_MASK[category];
+  if (!isMaskKind(mask)) throw new Error(`@personal on ${coordinate}: unknown mask ${String(mask)}`);
+  return { coordinate, typeName, fieldName: field.name, category, mask, valueKind: valueKind(field.type as GraphQLOutputType) };
+}
+
+function valueKind(type: GraphQLOutputType): ValueKind {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) return "list";
+  switch (getNamedType(inner).name) {
+    case "String":
+    case "ID":
+      return "string";
+    case "Int":
+    case "Float":
+      return "number";
+    case "Boolean":
+      return "boolean";
+    case "DateTimeISO":
+      return "date";
+    default:
+      return "other";
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Where each personal column of the database surfaces in GraphQL: its field coordinate, or why it
+ * deliberately has none. test/schema/personalColumns.test.ts fails when a column that holds
+ * personal data is in neither place, or names a coordinate the data map does not mark; erasure
+ * and the access report sweep these columns.
+ */
+export type ColumnExposure = { coordinate: string } | { unexposed: string };
+
+export const PERSONAL_COLUMNS: Record<string, Record<string, ColumnExposure>> = {
+  profiles: {
+    full_name: { coordinate: "Profile.fullName" },
+    display_name: { coordinate: "Profile.displayName" },
+    email: { coordinate: "Profile.email" },
+    phone: { coordinate: "Profile.phone" },
+    address_line1: { coordinate: "PostalAddress.line1" },
+    address_line2: { coordinate: "PostalAddress.line2" },
+    postal_code: { coordinate: "PostalAddress.postalCode" },
+    city: { coordinate: "PostalAddress.city" },
+    country: { coordinate: "PostalAddress.country" },
+    username: { coordinate: "Profile.username" },
+    language: { coordinate: "Profile.language" },
+    social_handle: { coordinate: "Profile.socialHandle" },
+    social_picture_url: { coordinate: "Profile.socialPictureUrl" },
+    social_likes: { coordinate: "Profile.socialLikes" },
+    location_latitude: { coordinate: "Profile.locationLatitude" },
+    location_longitude: { coordinate: "Profile.locationLongitude" },
+    location_recorded_at: { coordinate: "Profile.locationRecordedAt" },
+  },
+  credentials: {
+    password_hash: { unexposed: "user.authorization.credentials: never disclosed, no GraphQL field at all" },
+  },
+  accounts: {
+    account_number: { coordinate: "Account.accountNumber" },
+  },
+  payment_methods: {
+    card_token: { coordinate: "PaymentMethod.cardToken" },
+    brand: { coordinate: "PaymentMethod.brand" },
+    last_four: { coordinate: "PaymentMethod.lastFour" },
+    expiry: { coordinate: "PaymentMethod.expiry" },
+    billing_line1: { coordinate: "BillingAddress.line1" },
+    billing_postal_code: { coordinate: "BillingAddress.postalCode" },
+    billing_city: { coordinate: "BillingAddress.city" },
+    billing_country: { coordinate: "BillingAddress.country" },
+    delivery_line1: { coordinate: "DeliveryAddress.line1" },
+    delivery_postal_code: { coordinate: "DeliveryAddress.postalCode" },
+    delivery_city: { coordinate: "DeliveryAddress.city" },
+    delivery_country: { coordinate: "DeliveryAddress.country" },
+  },
+  purchases: {
+    product: { coordinate: "Purchase.product" },
+    amount_cents: { coordinate: "Purchase.amountCents" },
+    currency: { coordinate: "Purchase.currency" },
+    purchased_at: { coordinate: "Purchase.purchasedAt" },
+    invoice_ref: { unexposed: "bookkeeping reference under legal hold; read by no purpose" },
+    tax_rate: { unexposed: "bookkeeping detail under legal hold; read by no purpose" },
+  },
+  preferences: {
+    email_newsletter: { coordinate: "Preferences.emailNewsletter" },
+    sms_offers: { coordinate: "Preferences.smsOffers" },
+    postal_mail: { coordinate: "Preferences.postalMail" },
+    preferred_channel: { coordinate: "Preferences.preferredChannel" },
+  },
+  consent_events: {
+    purpose: { coordinate: "Consent.purpose" },
+    partner_id: { coordinate: "Consent.partnerId" },
+    granted: { coordinate: "Consent.granted" },
+    source: { coordinate: "Consent.source" },
+    policy_version: { coordinate: "Consent.policyVersion" },
+    recorded_at: { coordinate: "Consent.recordedAt" },
+  },
+  submitted_messages: {
+    subject: { coordinate: "SubmittedMessage.subject" },
+    body: { coordinate: "SubmittedMessage.body" },
+  },
+  visits: {
+    ip_address: { coordinate: "Visit.ipAddress" },
+    user_agent: { coordinate: "Visit.userAgent" },
+    device: { coordinate: "Visit.device" },
+    operating_system: { coordinate: "Visit.operatingSystem" },
+    language: { coordinate: "Visit.language" },
+    referrer: { coordinate: "Visit.referrer" },
+    page: { coordinate: "Visit.page" },
+    visited_at: { coordinate: "Visit.visitedAt" },
+  },
+};

@@ -1,0 +1,46 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { Database } from "../../db/client.js";
+import { ErrorCode, HTTP_STATUS } from "../../errors/ErrorCode.js";
+import type { GatewayContext } from "../../graphql/context.js";
+import type { Logger } from "../../server/logger.js";
+import { disclosureRecords, writeDisclosures } from "../disclosureRecords.js";
+
+/**
+ * Records every disclosure before the response leaves: one row per (request, subject), written in
+ * one statement, coordinates and effects only. If the write fails the response is replaced: no
+ * data, one DISCLOSURE_NOT_RECORDED error, HTTP 503 (fail closed). The response's
+ * `extensions.privacy` tells the client which coordinates were masked, pseudonymised or withheld.
+ */
+export function createDisclosurePlugin(options: { logger: Logger; write?: (db: Database, rows: ReturnType<typeof disclosureRecords>) => Promise<void> }): ApolloServerPlugin<GatewayContext> {
+  const write = options.write ?? writeDisclosures;
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue: ctx }) {
+          if (response.body.kind !== "single") return;
+          const result = response.body.singleResult;
+          const disclosures = ctx.enforcement.disclosures();
+          if (disclosures.size === 0) return;
+          const rows = disclosureRecords(ctx, disclosures);
+          try {
+            await write(ctx.db, rows);
+          } catch (error) {
+            const code = (error as { cause?: { code?: unknown }; code?: unknown }).cause?.code ?? (error as { code?: unknown }).code;
+            options.logger.error({ requestId: ctx.requestId, subjects: rows.length, code }, "disclosure log write failed; response withheld");
+            result.data = null;
+            result.extensions = undefined;
+            result.errors = [{ message: "The request could not be recorded in the disclosure log, so no data is returned. Try again.", extensions: { code: ErrorCode.DISCLOSURE_NOT_RECORDED } }] as never;
+            response.http.status = HTTP_STATUS[ErrorCode.DISCLOSURE_NOT_RECORDED];
+            return;
+          }
+          const all = (outcome: "masked" | "pseudonymized" | "withheld") =>
+            [...new Set([...disclosures.values()].flatMap((d) => [...d[outcome]]))].sort();
+          result.extensions = {
+            ...result.extensions,
+            privacy: { purpose: ctx.purpose, masked: all("masked"), pseudonymized: all("pseudonymized"), withheld: all("withheld") },
+          };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
+import { ErrorCode } from "../../errors/ErrorCode.js";
+import { GatewayError } from "../../errors/GatewayError.js";
+import { toGraphQLError } from "../../errors/toGraphQLError.js";
+import type { GatewayContext } from "../../graphql/context.js";
+import { collectOperationReads } from "../collectOperationReads.js";
+import { getDataMap } from "../dataMap.js";
+import { findDeniedReads } from "../findDeniedReads.js";
+
+/**
+ * Before execution, once per operation: every personal field the operation selects or filters
+ * by is checked against the caller's ceiling for the declared purpose. One field this caller can
+ * never read rejects the whole operation with one FORBIDDEN error listing each denied coordinate,
+ * its category and the reason; no resolver runs and no SQL is issued.
+ */
+export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): ApolloServerPlugin<GatewayContext> {
+  const dataMap = getDataMap(options.schema);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, contextValue: ctx, request }) {
+          if (ctx.purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
+          const fragments = Object.fromEntries(document.definitions.flatMap((d) => d.kind === "FragmentDefinition" ? [[d.name.value, d]] : []));
+          const reads = collectOperationReads(options.schema, operation, fragments, request.variables ?? {});
+          const denied = findDeniedReads(reads, dataMap, ctx.caller, ctx.purpose);
+          if (denied.length > 0) {
+            throw toGraphQLError(new GatewayError(ErrorCode.FORBIDDEN,
+              `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${ctx.purpose}.`,
+              { purpose: ctx.purpose, denied }));
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { GraphQLSchema } from "graphql";
+import type { GatewayContext } from "../../graphql/context.js";
+import type { Logger } from "../../server/logger.js";
+import { createDisclosurePlugin } from "./createDisclosurePlugin.js";
+import { createGpcPlugin } from "./createGpcPlugin.js";
+import { createPurposePlugin } from "./createPurposePlugin.js";
+import { createStaticCheckPlugin } from "./createStaticCheckPlugin.js";
+
+/**
+ * The enforcement plugins, in the order they must run: the purpose is resolved before the static
+ * check reads it, and the GPC opt-out is recorded before any subject state is loaded.
+ */
+export function enforcementPlugins(options: { schema: GraphQLSchema; logger: Logger }): ApolloServerPlugin<GatewayContext>[] {
+  return [
+    createPurposePlugin(options),
+    createStaticCheckPlugin(options),
+    createGpcPlugin(),
+    createDisclosurePlugin(options),
+  ];
+}

@@ -1,0 +1,69 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { ErrorCode, HTTP_STATUS } from "./ErrorCode.js";
+import { GatewayError } from "./GatewayError.js";
+
+/** Turns a domain error into a GraphQL error carrying its code, details and HTTP status. */
+export function toGraphQLError(error: GatewayError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, ...error.details, http: { status: HTTP_STATUS[error.code] } },
+  });
+}
+
+/** Apollo's own codes that are safe to pass through as they are (parse, validation, input). */
+const APOLLO_PASS_THROUGH = new Set<string>([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.BAD_REQUEST,
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+]);
+
+export type ErrorLogger = (original: unknown, formatted: GraphQLFormattedError) => void;
+
+/**
+ * Apollo's `formatError`: deliberate errors keep their code and message; anything else (a driver
+ * error, a bug, a rule that threw) leaves as INTERNAL_SERVER_ERROR with no message of its own,
+ * no stack and no internals, and the original goes to the log.
+ */
+export function createFormatError(log: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof GatewayError) {
+      const { http: _http, ...extensions } = toGraphQLError(original).extensions;
+      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && (APOLLO_PASS_THROUGH.has(code) || isOwnCode(code, original))) {
+      const { stacktrace: _s, http: _h, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, message: scrubEchoedValues(formatted.message), extensions };
+    }
+    log(original, formatted);
+    return {
+      message: "Internal error; it has been logged with the request id.",
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+/** A GraphQLError raised deliberately by this gateway with one of its own codes. */
+function isOwnCode(code: string, original: unknown): boolean {
+  return original instanceof GraphQLError && (Object.values(ErrorCode) as string[]).includes(code) &&
+    code !== ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * graphql-js echoes the offending input in coercion and validation messages ("got invalid value
+ * {...}", "cannot represent a non string value: ..."). That input may be a personal value the
+ * client sent (an email in a filter), so it is cut from the message before it leaves or is logged.
+ */
+export function scrubEchoedValues(message: string): string {
+  return message
+    .replace(/ got invalid value [\s\S]*$/, " got an invalid value.")
+    .replace(/(cannot represent[^:]*?value)[:;][\s\S]*$/i, "$1.")
+    .replace(/(Expected value of type "[^"]+"), found [\s\S]*$/, "$1.");
+}

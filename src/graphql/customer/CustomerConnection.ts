@@ -1,0 +1,31 @@
+import { Field, InputType, Int, ObjectType } from "type-graphql";
+import { Personal } from "../../enforcement/personal.js";
+import { Customer, CustomerStatus } from "./Customer.js";
+
+@ObjectType()
+export class CustomerEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => Customer) node!: Customer;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType({ description: "A page of customers, in a stable order; cursors are opaque." })
+export class CustomerConnection {
+  @Field(() => [CustomerEdge]) edges!: CustomerEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: "Customers matching the filter (those left out for the purpose excluded)." })
+  totalCount!: number;
+}
+
+@InputType({ description: "Filter on customers. A filter on a personal field counts as reading it." })
+export class CustomerFilter {
+  @Field(() => CustomerStatus, { nullable: true }) status?: CustomerStatus | null;
+  @Field(() => String, { nullable: true }) residency?: string | null;
+  @Field(() => String, { nullable: true, description: "Exact email, case-insensitive" }) @Personal("user.contact.email")
+  email?: string | null;
+}

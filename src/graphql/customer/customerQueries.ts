@@ -1,0 +1,40 @@
+import { and, asc, count, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { customers, profiles } from "../../db/schema/index.js";
+
+export function customersById(db: Database, ids: readonly string[]) {
+  return db.select().from(customers).where(inArray(customers.id, [...ids]));
+}
+
+export interface CustomerCriteria {
+  status?: "active" | "restricted" | "erased" | null;
+  residency?: string | null;
+  /** Exact, case-insensitive email match: a personal filter (reads user.contact.email). */
+  email?: string | null;
+  /** Only the subjects the caller may see for the purpose (see enforcement/visibleSubjectsWhere.ts). */
+  visible: SQL;
+}
+
+function where(criteria: CustomerCriteria): SQL | undefined {
+  const email = criteria.email?.trim().toLowerCase();
+  return and(
+    criteria.status ? eq(customers.status, criteria.status) : undefined,
+    criteria.residency ? eq(customers.residency, criteria.residency) : undefined,
+    email ? sql`exists (select 1 from ${profiles} where ${profiles.customerId} = ${customers.id} and lower(${profiles.email}) = ${email})` : undefined,
+    criteria.visible,
+  );
+}
+
+/** One page in id order, fetching one extra row to know whether another page follows. */
+export async function customerPage(db: Database, criteria: CustomerCriteria, first: number, afterId: string | null, onlyId: string | null) {
+  const rows = await db.select().from(customers)
+    .where(and(where(criteria), afterId ? gt(customers.id, afterId) : undefined, onlyId ? eq(customers.id, onlyId) : undefined))
+    .orderBy(asc(customers.id))
+    .limit(first + 1);
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+export async function customerCount(db: Database, criteria: CustomerCriteria, onlyId: string | null): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(customers).where(and(where(criteria), onlyId ? eq(customers.id, onlyId) : undefined));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,18 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Personal } from "../../enforcement/personal.js";
+
+@ObjectType({ description: "A message sent through the contact form." })
+export class SubmittedMessage {
+  @Field(() => ID) id!: string;
+  customerId!: string;
+
+  @Field(() => String, { nullable: true }) @Personal("user.content.private")
+  subject!: string | null;
+
+  @Field(() => String, { nullable: true }) @Personal("user.content.private")
+  body!: string | null;
+
+  @Field(() => String, { description: "open or closed" }) status!: string;
+  @Field(() => Date) submittedAt!: Date;
+  @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+}

@@ -1,0 +1,29 @@
+import { Field, ID, ObjectType } from "type-graphql";
+import { Personal } from "../../enforcement/personal.js";
+import { BillingAddress, DeliveryAddress } from "../profile/Address.js";
+
+@ObjectType({ description: "A tokenised payment card. The full card number is never held." })
+export class PaymentMethod {
+  @Field(() => ID) id!: string;
+  customerId!: string;
+
+  @Field(() => String, { nullable: true, description: "Processor token" }) @Personal("user.financial.credit_card")
+  cardToken!: string | null;
+
+  @Field(() => String, { nullable: true }) @Personal("user.financial.credit_card", "KEEP")
+  brand!: string | null;
+
+  @Field(() => String, { nullable: true }) @Personal("user.financial.credit_card", "KEEP")
+  lastFour!: string | null;
+
+  @Field(() => String, { nullable: true, description: "YYYY-MM" }) @Personal("user.financial.credit_card")
+  expiry!: string | null;
+
+  @Field(() => BillingAddress, { nullable: true })
+  billingAddress!: InstanceType<typeof BillingAddress> | null;
+
+  @Field(() => DeliveryAddress, { nullable: true })
+  deliveryAddress!: InstanceType<typeof DeliveryAddress> | null;
+
+  @Field(() => Date) addedAt!: Date;
+}

@@ -1,0 +1,8 @@
+import { asc, inArray } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { paymentMethods } from "../../db/schema/index.js";
+
+export function paymentMethodsByCustomer(db: Database, ids: readonly string[]) {
+  return db.select().from(paymentMethods).where(inArray(paymentMethods.customerId, [...ids]))
+    .orderBy(asc(paymentMethods.addedAt), asc(paymentMethods.id));
+}

@@ -1,0 +1,11 @@
+import { desc, inArray } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { purchases } from "../../db/schema/index.js";
+
+/** Purchase history; the invoice reference and tax rate stay in the database (bookkeeping only). */
+export function purchasesByCustomer(db: Database, ids: readonly string[]) {
+  return db.select({
+    id: purchases.id, customerId: purchases.customerId, product: purchases.product,
+    amountCents: purchases.amountCents, currency: purchases.currency, purchasedAt: purchases.purchasedAt,
+  }).from(purchases).where(inArray(purchases.customerId, [...ids])).orderBy(desc(purchases.purchasedAt), desc(purchases.id));
+}

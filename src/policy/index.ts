@@ -1,0 +1,52 @@
+export { POLICY_VERSION } from "./version.js";
+export { assertNever } from "./assertNever.js";
+export { CATEGORIES, type Category, isCategory, categoryLineage, matchesPrefix } from "./categories.js";
+export {
+  PURPOSES,
+  type Purpose,
+  type ConsentBasis,
+  type PurposeDefinition,
+  PURPOSE_DEFINITIONS,
+  OPT_OUT_PURPOSES,
+  isPurpose,
+} from "./purposes.js";
+export { STAFF_ROLES, type StaffRole, ROLES, type Role, ROLE_PURPOSES, isStaffRole } from "./roles.js";
+export {
+  type Effect,
+  EFFECT_ORDER,
+  narrowest,
+  isAtMost,
+  type MatrixLetter,
+  type MatrixRow,
+  effectOfLetter,
+  letterOfEffect,
+  DEFAULT_MATRIX,
+  matrixRowKey,
+  matrixCell,
+} from "./matrix.js";
+export { REASON_CODES, ReasonCode, type Reason, reasons, formatDay } from "./reasons.js";
+export { type Grant, type PartnerKind, type Caller, purposesFor, defaultPurpose, mayDeclare } from "./caller.js";
+export { type SubjectState, activeSubject } from "./subjectState.js";
+export { ceiling, callerDecision, grantedReason, hasTransferBasis } from "./ceiling.js";
+export { type Decision, decide } from "./decide.js";
+export {
+  MaskKind,
+  MASK_KINDS,
+  isMaskKind,
+  DEFAULT_MASK,
+  REDACTED,
+  type MaskScalar,
+  type MaskInput,
+  applyMask,
+  maskInitials,
+  maskEmail,
+  maskLastTwo,
+  maskLastFour,
+  maskFirstCharLength,
+  redact,
+  truncateIp,
+  roundCoordinate,
+  roundCoordinateText,
+} from "./masks.js";
+export { PSEUDONYM_PREFIX, pseudonymize } from "./pseudonymize.js";
+export { PURPOSE_ABBREVIATIONS, formatMatrixTable, formatRolesTable, formatPolicyTable } from "./policyTable.js";

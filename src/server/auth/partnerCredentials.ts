@@ -1,0 +1,19 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Database } from "../../db/client.js";
+import { partnerGrants, partnerKeys, partners } from "../../db/schema/index.js";
+
+/** The key's partner (narrow select: the secret hash is compared, never returned to callers). */
+export async function findPartnerKey(db: Database, keyId: string) {
+  const [row] = await db.select({
+    keyId: partnerKeys.id, secretHash: partnerKeys.secretHash, revokedAt: partnerKeys.revokedAt,
+    partnerId: partners.id, partnerKind: partners.kind, partnerRegion: partners.region,
+  }).from(partnerKeys).innerJoin(partners, eq(partners.id, partnerKeys.partnerId)).where(eq(partnerKeys.id, keyId));
+  return row ?? null;
+}
+
+/** The partner's grants that are not revoked, newest first. */
+export function findPartnerGrants(db: Database, partnerId: string) {
+  return db.select().from(partnerGrants)
+    .where(and(eq(partnerGrants.partnerId, partnerId), isNull(partnerGrants.revokedAt)))
+    .orderBy(desc(partnerGrants.validFrom));
+}

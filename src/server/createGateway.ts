@@ -1,0 +1,184 @@
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { GraphQLSchema } from "graphql";
+import type { DatabaseHandle } from "../db/client.js";
+import { ErrorCode, HTTP_STATUS } from "../errors/ErrorCode.js";
+import { GatewayError } from "../errors/GatewayError.js";
+import { createFormatError, scrubEchoedValues } from "../errors/toGraphQLError.js";
+import type { DataMap } from "../enforcement/dataMap.js";
+import type { GatewayContext } from "../graphql/context.js";
+import { authenticate } from "./auth/authenticate.js";
+import { createJwtVerifier } from "./auth/verifyJwt.js";
+import type { Config } from "./config.js";
+import { createContext, requestIdFrom } from "./createContext.js";
+import type { Logger } from "./logger.js";
+import { readBody } from "./readBody.js";
+
+export interface GatewayOptions {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  /** The executable schema, enforcement applied (see src/enforcement/createEnforcement.ts). */
+  schema: GraphQLSchema;
+  /** The data map of that schema (src/enforcement/dataMap.ts). */
+  dataMap: DataMap;
+  /** Apollo plugins, in order (purpose, static check, disclosure recording, ...). */
+  plugins?: ApolloServerPlugin<GatewayContext>[];
+}
+
+export interface Gateway {
+  server: Server;
+  /** Listens on config.host:config.port (0 = any free port); resolves with the URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets requests in flight finish, stops Apollo. Does not close the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP gateway: health routes, then for /graphql body limits, JSON parsing and
+ * authentication before Apollo sees anything, so a bad request executes nothing.
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, database, logger } = options;
+  const verifyJwt = await createJwtVerifier(config);
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: options.schema,
+    introspection: config.introspection,
+    hideSchemaDetailsFromClientErrors: true,
+    includeStacktraceInErrorResponses: false,
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
+    status400ForVariableCoercionErrors: true,
+    formatError: createFormatError((original, formatted) => {
+      logger.error({ code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
+    }),
+    plugins: [...(options.plugins ?? []), ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()])],
+  });
+  await apollo.start();
+  const contextDependencies = { db: database.db, dataMap: options.dataMap, pseudonymKey: config.pseudonymKey };
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "http://gateway");
+    if (method !== "GET" && method !== "POST") {
+      throw new GatewayError(ErrorCode.METHOD_NOT_ALLOWED, "Use GET or POST.");
+    }
+    let body: unknown = undefined;
+    if (method === "POST") {
+      const type = req.headers["content-type"] ?? "";
+      if (!/^application\/(graphql-response\+)?json\b/i.test(type)) {
+        throw new GatewayError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "POST bodies must be `Content-Type: application/json`.");
+      }
+      const text = await readBody(req, config.maxBodyBytes);
+      try { body = JSON.parse(text); } catch {
+        throw new GatewayError(ErrorCode.BAD_REQUEST, "The request body is not valid JSON.");
+      }
+    }
+    const landingPage = method === "GET" && !url.searchParams.has("query") && /text\/html/.test(req.headers.accept ?? "");
+    const caller = landingPage ? { kind: "anonymous" as const } : await authenticate(
+      { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
+      { db: database.db, verifyJwt },
+    );
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () => createContext({ requestId, caller, headers: req.headers }, contextDependencies),
+    });
+    res.statusCode = response.status ?? 200;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  const server = createServer(async (req, res) => {
+    const requestId = requestIdFrom(req.headers);
+    res.setHeader("x-request-id", requestId);
+    const started = process.hrtime.bigint();
+    const path = (req.url ?? "/").split("?")[0];
+    try {
+      if (path === "/healthz") return json(res, 200, { status: "ok" });
+      if (path === "/readyz") {
+        const ready = await withTimeout(database.ping(), 2000).then(() => true, () => false);
+        return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable" });
+      }
+      if (path !== "/graphql") throw new GatewayError(ErrorCode.NOT_FOUND, "Not found. The API is at /graphql.");
+      await handleGraphQL(req, res, requestId);
+    } catch (error) {
+      sendError(res, error, requestId, logger);
+    } finally {
+      logger.info({ requestId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, "request");
+    }
+  });
+
+  return {
+    server,
+    listen: () => new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        const { port } = server.address() as AddressInfo;
+        resolve(`http://${config.host}:${port}/graphql`);
+      });
+    }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(body));
+}
+
+/** A request that ends before execution: a GraphQL-shaped error body with the code's HTTP status. */
+function sendError(res: ServerResponse, error: unknown, requestId: string, logger: Logger) {
+  if (res.headersSent) return void res.destroy();
+  if (error instanceof GatewayError) {
+    if (error.code === ErrorCode.UNAUTHENTICATED) res.setHeader("www-authenticate", 'Bearer realm="privacy-gateway"');
+    return json(res, HTTP_STATUS[error.code], { errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
+  }
+  logger.error({ requestId, err: describeError(error) }, "request failed before execution");
+  json(res, 500, { errors: [{ message: "Internal error; it has been logged with the request id.", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+}
+
+/** What of an error may reach the log: its class, code and a scrubbed message, never a stack of values. */
+export function describeError(error: unknown): { name: string; message: string; code?: string } {
+  // Drizzle's query errors carry the statement's parameters (personal values) in their message:
+  // log only the driver's error code underneath.
+  if (error instanceof Error && ("params" in error || /\bparams:/.test(error.message))) {
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    return { name: error.name, message: "database query failed", ...(typeof code === "string" ? { code } : {}) };
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { name: error.name, message: scrubEchoedValues(error.message).slice(0, 300), ...(typeof code === "string" ? { code } : {}) };
+  }
+  return { name: typeof error, message: "non-error thrown" };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+  });
+}

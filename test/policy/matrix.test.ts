@@ -1,0 +1,101 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  CATEGORIES,
+  DEFAULT_MATRIX,
+  EFFECT_ORDER,
+  type Effect,
+  formatMatrixTable,
+  formatPolicyTable,
+  formatRolesTable,
+  matrixCell,
+  narrowest,
+  PURPOSES,
+  ROLES,
+} from "../../src/policy/index.js";
+import { fixtureLetter, LETTER_EFFECT, loadFixtureMatrix, loadFixtureRoles, parseTable } from "./fixtureTables.js";
+
+const fixture = loadFixtureMatrix();
+
+describe("default matrix against DESIGN.md", () => {
+  it("has DESIGN's purposes, in DESIGN's column order", () => {
+    expect(fixture.purposes).toEqual([...PURPOSES]);
+  });
+
+  it("has a row of its own exactly for the categories DESIGN lists", () => {
+    expect(Object.keys(DEFAULT_MATRIX).sort()).toEqual([...fixture.rows.keys()].sort());
+  });
+
+  it("matrixCell equals the fixture (own or nearest ancestor row) for every purpose x category", () => {
+    const mismatches: string[] = [];
+    for (const purpose of fixture.purposes)
+      for (const category of CATEGORIES) {
+        const want = LETTER_EFFECT[fixtureLetter(fixture, purpose, category)];
+        const got = matrixCell(purpose as (typeof PURPOSES)[number], category);
+        if (got !== want) mismatches.push(`${purpose} x ${category}: ${got}, want ${want}`);
+      }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("inherits and denies as the brief says", () => {
+    for (const p of PURPOSES) {
+      expect(matrixCell(p, "user.contact.address.delivery")).toBe(matrixCell(p, "user.contact.address"));
+      expect(matrixCell(p, "user.location.imprecise")).toBe("deny");
+      expect(matrixCell(p, "user.authorization.credentials")).toBe("deny");
+    }
+    expect(matrixCell("payments", "user.contact.address.billing")).toBe("allow");
+    expect(matrixCell("service_delivery", "user.contact.address.billing")).toBe("deny");
+  });
+});
+
+describe("effect order", () => {
+  const effect = fc.constantFrom<Effect>("allow", "mask", "pseudonymize", "deny");
+  const rank = (e: Effect) => ({ deny: 0, pseudonymize: 1, mask: 2, allow: 3 })[e];
+
+  it("goes deny < pseudonymize < mask < allow", () => {
+    expect(EFFECT_ORDER).toEqual(["deny", "pseudonymize", "mask", "allow"]);
+  });
+
+  it("narrowest is the minimum: commutative, idempotent, one of its arguments, deny absorbs", () => {
+    fc.assert(
+      fc.property(effect, effect, effect, (a, b, c) => {
+        const n = narrowest(a, b);
+        expect(n).toBe(narrowest(b, a));
+        expect([a, b]).toContain(n);
+        expect(rank(n)).toBe(Math.min(rank(a), rank(b)));
+        expect(narrowest(a, a)).toBe(a);
+        expect(narrowest(a, "deny")).toBe("deny");
+        expect(narrowest(a, "allow")).toBe(a);
+        expect(narrowest(narrowest(a, b), c)).toBe(narrowest(a, narrowest(b, c)));
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+});
+
+describe("policy table", () => {
+  it("prints the effective matrix, which parses back to the fixture for every category", () => {
+    const [header, ...rows] = parseTable(formatMatrixTable());
+    const abbr = header!.slice(1);
+    expect(abbr).toEqual(fixture.abbreviations);
+    expect(rows.map((r) => r[0]!.split(" ")[0]!.replace(/`/g, ""))).toEqual([...CATEGORIES]);
+    for (const row of rows) {
+      const category = row[0]!.split(" ")[0]!.replace(/`/g, "");
+      fixture.purposes.forEach((p, i) => expect(`${category} ${p} ${row[i + 1]}`).toBe(`${category} ${p} ${fixtureLetter(fixture, p, category)}`));
+    }
+  });
+
+  it("prints the roles table as DESIGN has it", () => {
+    const [, ...rows] = parseTable(formatRolesTable());
+    const design = loadFixtureRoles();
+    expect(rows.map((r) => r[0])).toEqual([...ROLES]);
+    for (const [role, purposes] of rows) expect(purposes!.split(", ")).toEqual(design.get(role!));
+  });
+
+  it("formatPolicyTable carries the version and both tables", () => {
+    const text = formatPolicyTable();
+    expect(text).toContain("2026-11-01");
+    expect(text).toContain(formatMatrixTable());
+    expect(text).toContain(formatRolesTable());
+  });
+});

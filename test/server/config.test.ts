@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/server/config.js";
+
+const secret = "s".repeat(40);
+
+describe("loadConfig", () => {
+  it("has working development defaults", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, host: "127.0.0.1", databaseUrl: null, seedDemoData: true, introspection: true, landingPage: true });
+    expect(config.jwt.kind).toBe("secret");
+  });
+
+  it("turns introspection, the landing page and seeding off in production", () => {
+    const config = loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, PSEUDONYM_KEY: secret });
+    expect(config).toMatchObject({ introspection: false, landingPage: false, seedDemoData: false, production: true });
+  });
+
+  it.each([
+    [{ PORT: "http" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ JWT_SECRET: "short" }, "JWT_SECRET"],
+    [{ NODE_ENV: "production", PSEUDONYM_KEY: secret }, "JWT_SECRET"],
+    [{ NODE_ENV: "production", JWT_SECRET: secret }, "PSEUDONYM_KEY"],
+    [{ INTROSPECTION: "maybe" }, "INTROSPECTION"],
+    [{ JWT_SECRET: secret, JWT_JWKS_FILE: "/x" }, "JWT_JWKS_FILE"],
+    [{ JWT_PUBLIC_KEY_FILE: "/does/not/exist.pem" }, "JWT_PUBLIC_KEY_FILE"],
+    [{ DATABASE_URL: "postgres://h/db", SEED_DEMO_DATA: "true" }, "SEED_DEMO_DATA"],
+    [{ MAX_BODY_BYTES: "12" }, "MAX_BODY_BYTES"],
+  ])("refuses %j with one line naming %s", (env, variable) => {
+    let error: unknown;
+    try { loadConfig(env); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as Error).message.startsWith(`${variable}: `)).toBe(true);
+    expect((error as Error).message).not.toContain("\n");
+  });
+
+  it("reads a JWKS file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gw-config-"));
+    const file = join(dir, "jwks.json");
+    writeFileSync(file, JSON.stringify({ keys: [] }));
+    expect(loadConfig({ JWT_JWKS_FILE: file }).jwt.kind).toBe("jwks");
+    writeFileSync(file, "not json");
+    expect(() => loadConfig({ JWT_JWKS_FILE: file })).toThrow(/^JWT_JWKS_FILE: /);
+  });
+});
