@@ -14,6 +14,7 @@ const config: CodegenConfig = {
       preset: "client",
       presetConfig: { fragmentMasking: false },
       config: {
+        importExtension: ".js",
         scalars: { DateTimeISO: "string" },
         useTypeImports: true,
         enumsAsTypes: true,

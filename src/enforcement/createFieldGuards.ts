@@ -22,7 +22,7 @@ function subjectOf(parent: unknown, field: PersonalField): string {
  * non-personal field stands on it, so a context that skipped the purpose plugin reads nothing.
  */
 const purposeResolved = rule("purposeResolved", { cache: "contextual" })(
-  (_parent, _args, ctx: GatewayContext) => ctx.caller.kind !== "anonymous" && ctx.purpose !== null,
+  (_parent, _args, ctx: GatewayContext) => ctx.caller.kind !== "anonymous" && ctx.enforcement.purpose !== null,
 );
 
 /**
@@ -32,7 +32,7 @@ const purposeResolved = rule("purposeResolved", { cache: "contextual" })(
  */
 function personalRule(field: PersonalField) {
   return rule(`personal:${field.coordinate}`, { cache: "no_cache" })(async (parent, _args, ctx: GatewayContext) => {
-    if (ctx.caller.kind === "anonymous" || ctx.purpose === null) return false;
+    if (ctx.caller.kind === "anonymous" || ctx.enforcement.purpose === null) return false;
     const subject = subjectOf(parent, field);
     const decision = await ctx.enforcement.decideFor(subject, field.category);
     return decision.effect === "deny" ? ctx.enforcement.withheld(subject, field, decision.reason) : true;

@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
@@ -10,6 +11,7 @@ import type { SubjectState } from "../policy/subjectState.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
 import { loadSubjectStates } from "./subjectStateQueries.js";
 import { transformValue } from "./transformValue.js";
+import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
 
 export type Outcome = "disclosed" | "masked" | "pseudonymized" | "withheld";
 
@@ -21,8 +23,6 @@ export interface RequestEnforcementOptions {
   db: Database;
   dataMap: DataMap;
   pseudonymKey: Uint8Array;
-  /** The declared purpose, read at decision time (it is resolved after the context is built). */
-  purpose: () => Purpose | null;
 }
 
 export type RequestEnforcement = ReturnType<typeof createRequestEnforcement>;
@@ -36,6 +36,9 @@ const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLO
  */
 export function createRequestEnforcement(options: RequestEnforcementOptions) {
   const { caller, db, dataMap, pseudonymKey } = options;
+  // Resolved by the purpose plugin after the context is built. Held here, not on the context:
+  // Apollo shallow-copies the context object, so a field set on it later is not seen everywhere.
+  let purpose: Purpose | null = null;
   const states = new DataLoader<string, SubjectState>(async (ids) => {
     const loaded = await loadSubjectStates(db, ids);
     return ids.map((id) => loaded.get(id)!);
@@ -44,12 +47,12 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   const disclosures = new Map<string, SubjectDisclosure>();
 
   const decideFor = (customerId: string, category: string): Promise<Decision> => {
-    const purpose = options.purpose();
     if (purpose === null) return Promise.resolve(NO_PURPOSE);
+    const current = purpose;
     const key = `${customerId}\u0000${category}`;
     let decision = decisions.get(key);
     if (!decision) {
-      decision = states.load(customerId).then((state) => decide(caller, purpose, category, state));
+      decision = states.load(customerId).then((state) => decide(caller, current, category, state));
       decisions.set(key, decision);
     }
     return decision;
@@ -66,7 +69,26 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
 
   return {
     caller,
+    dataMap,
+    /** The declared purpose, or null before the purpose plugin has resolved it. */
+    get purpose(): Purpose | null { return purpose; },
+    /** Set once, by the purpose plugin, before execution. */
+    setPurpose(resolved: Purpose) {
+      if (purpose !== null && purpose !== resolved) throw new Error("the purpose of a request is set once");
+      purpose = resolved;
+    },
+
+    /**
+     * SQL keeping, in a page and its count, only the subjects this caller may see at all for the
+     * purpose (not opted out, objected, restricted, erased, out of scope). No purpose: nobody.
+     */
+    visibleSubjects: (): SQL => purpose === null ? sql`false` : visibleSubjectsWhere(caller, purpose, dataMap.categories),
     decideFor,
+
+    /** The decision for another purpose than the request's (explainAccess); not cached, not recorded. */
+    async decideAs(customerId: string, category: string, asPurpose: Purpose): Promise<Decision> {
+      return decide(caller, asPurpose, category, await states.load(customerId));
+    },
     subjectState: (customerId: string) => states.load(customerId),
 
     /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */
@@ -81,7 +103,6 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
      */
     async apply(customerId: string, field: PersonalField, value: unknown): Promise<unknown> {
       const decision = await decideFor(customerId, field.category);
-      const purpose = options.purpose();
       if (decision.effect === "deny" || purpose === null) throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
       const result = transformValue(field, decision.effect, value, { pseudonymKey, purpose });

@@ -29,7 +29,7 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
     requestId: ctx.requestId,
     customerId,
     ...who,
-    purpose: ctx.purpose ?? "none",
+    purpose: ctx.enforcement.purpose ?? "none",
     subjectRequestId: null,
     disclosed: [...d.disclosed].sort(),
     masked: [...d.masked].sort(),

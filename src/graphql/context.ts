@@ -1,27 +1,18 @@
-import type { SQL } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import type { RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
 import type { Caller } from "../policy/caller.js";
-import type { Purpose } from "../policy/purposes.js";
 import type { Loaders } from "./loaders.js";
 
 /** What every resolver sees. Built per request by src/server/createContext.ts. */
 export interface GatewayContext {
   requestId: string;
   caller: Caller;
-  /** The declared purpose; set before execution by the purpose plugin, null until then. */
-  purpose: Purpose | null;
   /** Purpose from the `x-purpose` header, if any; the operation's `@purpose` must agree with it. */
   headerPurpose: string | null;
   db: Database;
   loaders: Loaders;
   /** The request sent `Sec-GPC: 1` (Global Privacy Control). */
   gpc: boolean;
-  /** Per-request decisions, transforms and the disclosure record (src/enforcement). */
+  /** Per-request purpose, decisions, transforms and the disclosure record (src/enforcement). */
   enforcement: RequestEnforcement;
-  /**
-   * SQL condition keeping, in a page and its count, only the subjects this caller may see at all
-   * for the purpose (not opted out, objected, restricted, erased, out of scope).
-   */
-  visibleSubjects: () => SQL;
 }

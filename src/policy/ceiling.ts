@@ -68,7 +68,7 @@ export function ceiling(caller: Caller, purpose: Purpose, category: string): Dec
   if (base.effect === "deny" || caller.kind !== "partner") return base;
   const { grant, partnerRegion } = caller;
   if (grant.regions.length === 0) return deny(reasons.outOfRegion(grant.id, grant.regions));
-  if (!grant.regions.includes(partnerRegion)) {
+  if (!hasTransferBasis(grant) && !grant.regions.includes(partnerRegion)) {
     return deny(reasons.transferNotPermitted(grant.id, partnerRegion));
   }
   return base;

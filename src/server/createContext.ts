@@ -3,7 +3,6 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Database } from "../db/client.js";
 import { createRequestEnforcement } from "../enforcement/createRequestEnforcement.js";
 import type { DataMap } from "../enforcement/dataMap.js";
-import { visibleSubjectsWhere } from "../enforcement/visibleSubjectsWhere.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createLoaders } from "../graphql/loaders.js";
 import type { Caller } from "../policy/caller.js";
@@ -25,20 +24,15 @@ export interface ContextDependencies {
 /** A fresh context per request: loaders, decisions and the disclosure record are never shared. */
 export function createContext(args: { requestId: string; caller: Caller; headers: IncomingHttpHeaders }, deps: ContextDependencies): GatewayContext {
   const header = args.headers["x-purpose"];
-  const ctx: GatewayContext = {
+  return {
     requestId: args.requestId,
     caller: args.caller,
-    purpose: null,
     headerPurpose: typeof header === "string" && header.trim() !== "" ? header.trim().toLowerCase() : null,
     gpc: args.headers["sec-gpc"] === "1",
     db: deps.db,
     loaders: createLoaders(deps.db),
     enforcement: createRequestEnforcement({
-      caller: args.caller, db: deps.db, dataMap: deps.dataMap, pseudonymKey: deps.pseudonymKey, purpose: () => ctx.purpose,
+      caller: args.caller, db: deps.db, dataMap: deps.dataMap, pseudonymKey: deps.pseudonymKey,
     }),
-    visibleSubjects: () => ctx.purpose === null
-      ? visibleSubjectsWhere(args.caller, "account_management", []) // no purpose: nobody
-      : visibleSubjectsWhere(args.caller, ctx.purpose, deps.dataMap.categories),
   };
-  return ctx;
 }

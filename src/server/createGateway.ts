@@ -50,7 +50,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     persistedQueries: false,
     allowBatchedHttpRequests: false,
-    status400ForVariableCoercionErrors: true,
     formatError: createFormatError((original, formatted) => {
       logger.error({ code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
     }),

@@ -29,7 +29,7 @@
  * with `partner_id`), some of whom later withdraw; some are linked to the service provider or the
  * affiliate (`partner_links`).
  */
-import { getTableName } from "drizzle-orm";
+import { getTableColumns, getTableName, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { generateApiKey, hashApiKeySecret } from "../apiKeys.js";
 import type { Database } from "../client.js";
@@ -131,8 +131,18 @@ export const DEMO_PARTNERS = [
   },
 ] as const satisfies ReadonlyArray<{
   role: PartnerRole;
+  name: string;
   kind: DemoApiKey["kind"];
-  grant: { subjectScope: "all" | "consented" | "linked"; transferBasis: string | null };
+  region: string;
+  contractRef: string;
+  grant: {
+    purposes: readonly string[];
+    categories: readonly string[];
+    subjectScope: "all" | "consented" | "linked";
+    regions: readonly string[];
+    transferBasis: string | null;
+    requestsPerMinute: number;
+  };
 }>;
 
 const GRANT_VALID_FROM = new Date("2026-01-01T00:00:00Z");
@@ -239,8 +249,12 @@ function randomText(r: Rng, alphabet: string, length: number): string {
     if (!s.toLowerCase().includes("cnry")) return s;
   }
 }
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("base64").replace(/=+$/, "");
+/** Unpadded standard base64 of `n` random bytes, as passlib writes scrypt salts and digests. */
+function randomBase64(r: Rng, n: number): string {
+  for (;;) {
+    const s = Buffer.from(r.bytes(n)).toString("base64").replace(/=+$/, "");
+    if (!s.toLowerCase().includes("cnry")) return s;
+  }
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
@@ -349,11 +363,37 @@ class Writer {
     const buffer = this.#buffers.get(table);
     if (!buffer) return;
     while (buffer.length >= BATCH_SIZE || (all && buffer.length > 0)) {
-      const batch = buffer.splice(0, BATCH_SIZE);
-      await this.db.insert(table).values(batch as never);
+      const batch = buffer.splice(0, BATCH_SIZE) as Array<Record<string, unknown>>;
+      await this.#insert(table, batch);
       this.statements++;
       this.rows[getTableName(table) as SeedTableName] += batch.length;
     }
+  }
+
+  /**
+   * One multi-row INSERT. Tables without array columns go through `unnest` of one array
+   * literal per column: a handful of parameters instead of rows x columns, several times faster
+   * on PGlite and on PostgreSQL alike. Values pass through the columns' own driver mapping.
+   */
+  async #insert(table: PgTable, rows: Array<Record<string, unknown>>): Promise<void> {
+    const columns = Object.entries(getTableColumns(table));
+    if (columns.some(([, column]) => column.getSQLType().endsWith("]"))) {
+      await this.db.insert(table).values(rows as never);
+      return;
+    }
+    const arrays = columns.map(([key, column]) => {
+      const items = rows.map((row) => {
+        const value = row[key];
+        if (value === undefined) throw new Error(`seed: ${getTableName(table)}.${column.name} missing`);
+        if (value === null) return "NULL";
+        const driverValue = column.mapToDriverValue(value);
+        const text = typeof driverValue === "string" ? driverValue : String(driverValue);
+        return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+      });
+      return sql`${`{${items.join(",")}}`}::text::${sql.raw(column.getSQLType())}[]`;
+    });
+    const names = sql.raw(columns.map(([, column]) => `"${column.name}"`).join(", "));
+    await this.db.execute(sql`insert into ${table} (${names}) select * from unnest(${sql.join(arrays, sql`, `)})`);
   }
 
   size(table: PgTable): number {
@@ -438,10 +478,11 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
     });
 
     // A fake scrypt hash in the passlib format: random salt and digest, derived from no password.
-    const salt = ctx.canaries ? tok(ctx) : base64(r.bytes(16));
+    const randomSalt = randomBase64(r, 16);
+    const salt = ctx.canaries ? tok(ctx) : randomSalt;
     w.push(schema.credentials, {
       customerId: id,
-      passwordHash: `$scrypt$ln=17,r=8,p=1$${salt}$${base64(r.bytes(32))}`,
+      passwordHash: `$scrypt$ln=17,r=8,p=1$${salt}$${randomBase64(r, 32)}`,
       updatedAt: r.dateBetween(created, AS_OF - HOUR),
     });
   }
@@ -449,7 +490,8 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
   // -- accounts (kept, numberless, in a tombstone) --
   const extraAccounts = r.sample(D.ACCOUNT_PRODUCTS.slice(1), r.weighted([[0, 40], [1, 35], [2, 18], [3, 7]]));
   for (const [k, product] of [D.ACCOUNT_PRODUCTS[0], ...extraAccounts].entries()) {
-    const middle = ctx.canaries && !erased ? tok(ctx) : pad(r.int(0, 9999), 4);
+    const digits = pad(r.int(0, 9999), 4);
+    const middle = ctx.canaries && !erased ? tok(ctx) : digits;
     const number = `${product.code}-${country.code}-${middle}-${pad(r.int(0, 9999), 4)}`;
     w.push(schema.accounts, {
       id: r.uuid(),
@@ -472,10 +514,11 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
         lastFour = pad(r.int(0, 9999), 4);
       }
       ctx.used.lastFour.add(lastFour);
+      const random = randomText(r, BASE62, 24);
       w.push(schema.paymentMethods, {
         id: r.uuid(),
         customerId: id,
-        cardToken: ctx.canaries ? `tok_${tok(ctx)}_${randomText(r, BASE62, 16)}` : `tok_${randomText(r, BASE62, 24)}`,
+        cardToken: ctx.canaries ? `tok_${tok(ctx)}_${random.slice(0, 16)}` : `tok_${random}`,
         brand: r.weighted(D.CARD_BRANDS),
         lastFour,
         expiry: `${r.int(2025, 2031)}-${pad(r.int(1, 12), 2)}`,

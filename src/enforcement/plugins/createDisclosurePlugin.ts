@@ -37,7 +37,7 @@ export function createDisclosurePlugin(options: { logger: Logger; write?: (db: D
             [...new Set([...disclosures.values()].flatMap((d) => [...d[outcome]]))].sort();
           result.extensions = {
             ...result.extensions,
-            privacy: { purpose: ctx.purpose, masked: all("masked"), pseudonymized: all("pseudonymized"), withheld: all("withheld") },
+            privacy: { purpose: ctx.enforcement.purpose, masked: all("masked"), pseudonymized: all("pseudonymized"), withheld: all("withheld") },
           };
         },
       };

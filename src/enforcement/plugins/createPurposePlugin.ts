@@ -44,7 +44,7 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
             throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED,
               `The purpose ${purpose} is not among those your role or grant allows.`, { allowedPurposes: allowed }));
           }
-          ctx.purpose = purpose;
+          ctx.enforcement.setPurpose(purpose);
         },
       };
     },

@@ -20,14 +20,15 @@ export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): Apo
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, contextValue: ctx, request }) {
-          if (ctx.purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
+          const purpose = ctx.enforcement.purpose;
+          if (purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
           const fragments = Object.fromEntries(document.definitions.flatMap((d) => d.kind === "FragmentDefinition" ? [[d.name.value, d]] : []));
           const reads = collectOperationReads(options.schema, operation, fragments, request.variables ?? {});
-          const denied = findDeniedReads(reads, dataMap, ctx.caller, ctx.purpose);
+          const denied = findDeniedReads(reads, dataMap, ctx.caller, purpose);
           if (denied.length > 0) {
             throw toGraphQLError(new GatewayError(ErrorCode.FORBIDDEN,
-              `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${ctx.purpose}.`,
-              { purpose: ctx.purpose, denied }));
+              `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purpose}.`,
+              { purpose, denied }));
           }
         },
       };

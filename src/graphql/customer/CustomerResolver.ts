@@ -53,7 +53,7 @@ export class CustomerResolver {
     if (first < 1 || first > MAX_PAGE_SIZE) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_PAGE_SIZE}.`);
     }
-    const criteria: CustomerCriteria = { ...filter, visible: ctx.visibleSubjects() };
+    const criteria: CustomerCriteria = { ...filter, visible: ctx.enforcement.visibleSubjects() };
     const own = ownIdOrNull(ctx);
     const afterId = after ? decodeCursor(after) : null;
     const [page, totalCount] = await Promise.all([

@@ -1,0 +1,42 @@
+import { isObjectType, type GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, ID, Info, Query, Resolver } from "type-graphql";
+import { ErrorCode } from "../../errors/ErrorCode.js";
+import { GatewayError } from "../../errors/GatewayError.js";
+import type { Purpose } from "../../policy/purposes.js";
+import { PurposeEnum } from "../common/PurposeEnum.js";
+import type { GatewayContext } from "../context.js";
+import { isUuid } from "../customer/cursor.js";
+import { AccessExplanation } from "./AccessExplanation.js";
+
+@Resolver()
+export class ExplainResolver {
+  @Query(() => AccessExplanation, {
+    description: "The effect and reason you would get for a field coordinate (e.g. Profile.email) of one subject, for a purpose (default: this request's). Same decision code as every read.",
+  })
+  async explainAccess(
+    @Arg("coordinate", () => String) coordinate: string,
+    @Arg("subjectId", () => ID) subjectId: string,
+    @Arg("purpose", () => PurposeEnum, { nullable: true }) purposeArg: Purpose | null,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<AccessExplanation> {
+    const purpose = purposeArg ?? ctx.enforcement.purpose!;
+    const field = ctx.enforcement.dataMap.fields.get(coordinate);
+    const [typeName = "", fieldName = ""] = coordinate.split(".");
+    const type = info.schema.getType(typeName);
+    if (!isObjectType(type) || !type.getFields()[fieldName] || typeName.startsWith("__")) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, "`coordinate` must name a field of this schema, such as Profile.email.");
+    }
+    const own = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
+    const exists = isUuid(subjectId) && (own === null || own === subjectId) && (await ctx.loaders.customer.load(subjectId)) !== null;
+    if (!exists) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
+    if (!field) {
+      return { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.` };
+    }
+    const decision = await ctx.enforcement.decideAs(subjectId, field.category, purpose);
+    return {
+      coordinate, category: field.category, purpose, effect: decision.effect,
+      mask: decision.effect === "mask" ? field.mask : null, reasonCode: decision.reason.code, reason: decision.reason.message,
+    };
+  }
+}
