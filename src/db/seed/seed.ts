@@ -29,7 +29,7 @@
  * with `partner_id`), some of whom later withdraw; some are linked to the service provider or the
  * affiliate (`partner_links`).
  */
-import { getTableColumns, getTableName, sql } from "drizzle-orm";
+import { count, getTableColumns, getTableName, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { generateApiKey, hashApiKeySecret } from "../apiKeys.js";
 import type { Database } from "../client.js";
@@ -790,4 +790,22 @@ export async function seed(db: Database, options: SeedOptions = {}): Promise<See
   });
 
   return { seed: seedValue, customers, canaries, rows: summary.rows, apiKeys, statements: summary.statements };
+}
+
+// ---- maintenance (the CLI and tests) ---------------------------------------------------------
+
+/** Rows per table, every table of the schema. */
+export async function rowCounts(db: Database): Promise<Record<SeedTableName, number>> {
+  const out = {} as Record<SeedTableName, number>;
+  for (const table of SEED_TABLES) {
+    const [row] = await db.select({ n: count() }).from(table);
+    out[getTableName(table)] = row?.n ?? 0;
+  }
+  return out;
+}
+
+/** Empties every table of the schema (the CLI's `--reset`). */
+export async function truncateAll(db: Database): Promise<void> {
+  const names = SEED_TABLES.map((t) => `"${getTableName(t)}"`).join(", ");
+  await db.execute(sql.raw(`truncate table ${names} restart identity cascade`));
 }
