@@ -79,7 +79,7 @@ export function maskEmail(value: string): string {
   const domain = value.slice(at + 1);
   if (!/^[^\s@]+\.[^\s@]+$/u.test(domain) || /\s/u.test(local)) return REDACTED;
   const first = Array.from(local)[0] ?? "";
-  return value;
+  return `${first}***@${domain}`;
 }
 
 /** Keep the last `n` letters/digits, only when at least four more are hidden. */

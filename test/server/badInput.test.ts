@@ -1,0 +1,355 @@
+import { eq, getTableName, isTable, sql, type Table } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as tables from "../../src/db/schema/index.js";
+import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+
+/**
+ * Bad input over real HTTP: each is refused with a stable code and the right HTTP status, a
+ * message that echoes no value the client sent, no internals, and no change to the database.
+ */
+
+const LEAK = "leak-me@example.com";
+const STAFF_QUERY = "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2) { totalCount } }";
+
+let gw: TestGateway;
+let staff: Record<string, string>;
+let customer: Record<string, string>;
+let customerId: string;
+
+const allTables: Table[] = Object.values(tables).filter((t): t is Table => isTable(t));
+
+/** Row count of every table in src/db/schema, by SQL name. */
+async function snapshot(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of allTables) {
+    const [row] = await gw.database.db.select({ n: sql<number>`count(*)::int` }).from(table);
+    counts[getTableName(table)] = Number(row!.n);
+  }
+  return counts;
+}
+
+/** No stack trace, file path, JavaScript error prefix or SQL in a response body. */
+function expectNoInternals(text: string) {
+  expect(text).not.toMatch(/stack/i);
+  expect(text).not.toContain("at /");
+  expect(text).not.toContain("node_modules");
+  // graphql-js's own "Syntax Error: ..." is the documented parse message, not a JS error prefix.
+  expect(text.replace(/Syntax Error: /g, "")).not.toMatch(/\b[A-Za-z]*Error: /);
+  expect(text).not.toMatch(/\bselect\b[\s\S]*\bfrom\b|\binsert\s+into\b|\bdelete\s+from\b|\bupdate\s+"?\w+"?\s+set\b/i);
+  expect(text).not.toMatch(/drizzle|pglite|postgres|params:/i);
+}
+
+interface Reply { status: number; text: string; body: any; headers: Headers }
+
+async function raw(init: { method?: string; path?: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
+  const res = await fetch(new URL(init.path ?? "/graphql", gw.url), { method: init.method ?? "POST", headers: init.headers, body: init.body });
+  const text = await res.text();
+  let body: unknown = text;
+  try { body = JSON.parse(text); } catch { /* keep the text */ }
+  return { status: res.status, text, body, headers: res.headers };
+}
+
+const post = (body: unknown, headers: Record<string, string> = staff) =>
+  raw({ headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+/**
+ * Runs the request with the database snapshotted around it, then checks status, code, message,
+ * internals and that no table changed.
+ */
+async function expectRefused(send: () => Promise<Reply>, expected: { status: number; code: string; message?: RegExp; notInMessage?: string[] }) {
+  const before = await snapshot();
+  const reply = await send();
+  const after = await snapshot();
+  expect(reply.status, reply.text).toBe(expected.status);
+  expect(reply.headers.get("content-type")).toMatch(/^application\/(graphql-response\+)?json/);
+  expect(Array.isArray(reply.body?.errors), reply.text).toBe(true);
+  const error = reply.body.errors[0];
+  expect(error.extensions?.code, reply.text).toBe(expected.code);
+  expect(typeof error.message).toBe("string");
+  if (expected.message) expect(error.message).toMatch(expected.message);
+  for (const s of [LEAK, ...(expected.notInMessage ?? [])]) expect(reply.text).not.toContain(s);
+  expect(reply.body.data ?? null).toBeNull();
+  expectNoInternals(reply.text);
+  expect(after).toEqual(before);
+  return reply;
+}
+
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 20 });
+  staff = bearer(await gw.token("support_agent"));
+  const [row] = await gw.database.db.select({ id: tables.customers.id }).from(tables.customers)
+    .innerJoin(tables.profiles, eq(tables.profiles.customerId, tables.customers.id))
+    .where(eq(tables.customers.status, "active")).limit(1);
+  customerId = row!.id;
+  customer = bearer(await gw.token("customer", customerId));
+});
+
+afterAll(async () => {
+  await gw?.close();
+});
+
+it("the snapshot covers every table of the schema", async () => {
+  const counts = await snapshot();
+  expect(Object.keys(counts).sort()).toEqual(expect.arrayContaining(["customers", "profiles", "disclosure_log", "partner_keys", "consent_events", "visits"]));
+  expect(Object.keys(counts).length).toBe(allTables.length);
+  expect(allTables.length).toBeGreaterThanOrEqual(16);
+  expect(counts.customers).toBe(20);
+});
+
+it("a well-formed request succeeds (the baseline the refusals below differ from)", async () => {
+  const reply = await post({ query: STAFF_QUERY });
+  expect(reply.status).toBe(200);
+  expect(reply.body.data.customers.totalCount).toBeGreaterThan(0);
+});
+
+describe("GraphQL documents", () => {
+  it("malformed GraphQL: 400 GRAPHQL_PARSE_FAILED", async () => {
+    await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2) { totalCount ` }), {
+      status: 400, code: "GRAPHQL_PARSE_FAILED", message: /^Syntax Error/,
+    });
+  });
+
+  it("malformed GraphQL holding a value: the value is not echoed beyond the parser's token", async () => {
+    await expectRefused(() => post({ query: `{ customers(filter: { email: "${LEAK}" }) { totalCount } ` }), {
+      status: 400, code: "GRAPHQL_PARSE_FAILED",
+    });
+  });
+
+  it("an empty query: 400", async () => {
+    const reply = await expectRefused(() => post({ query: "" }), { status: 400, code: "BAD_REQUEST" });
+    expect(reply.body.errors[0].message).toMatch(/query/i);
+  });
+
+  it("an unknown field: 400 GRAPHQL_VALIDATION_FAILED, no suggestions", async () => {
+    const reply = await expectRefused(() => post({ query: "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2) { totalCont } }" }), {
+      status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /totalCont/,
+    });
+    expect(reply.text).not.toMatch(/Did you mean/i);
+    expect(reply.text).not.toContain("totalCount");
+  });
+
+  it("an unknown argument: 400 GRAPHQL_VALIDATION_FAILED, no suggestions", async () => {
+    const reply = await expectRefused(() => post({ query: "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(frist: 2) { totalCount } }" }), {
+      status: 400, code: "GRAPHQL_VALIDATION_FAILED",
+    });
+    expect(reply.text).not.toMatch(/Did you mean/i);
+  });
+
+  it("an unknown purpose in @purpose: 400 GRAPHQL_VALIDATION_FAILED, no suggestions", async () => {
+    const reply = await expectRefused(() => post({ query: "query Q @purpose(name: CUSTOMER_SUPORT) { customers(first: 2) { totalCount } }" }), {
+      status: 400, code: "GRAPHQL_VALIDATION_FAILED",
+    });
+    expect(reply.text).not.toMatch(/Did you mean/i);
+  });
+
+  it("a literal of the wrong type inline: 400 GRAPHQL_VALIDATION_FAILED, value not echoed", async () => {
+    await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: "${LEAK}") { totalCount } }` }), {
+      status: 400, code: "GRAPHQL_VALIDATION_FAILED",
+    });
+  });
+
+  it("a personal value of the wrong type inline in a filter: 400, value not echoed", async () => {
+    await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(filter: { email: 4242424242 }) { totalCount } }` }), {
+      status: 400, code: "GRAPHQL_VALIDATION_FAILED", notInMessage: ["4242424242"],
+    });
+  });
+});
+
+describe("variables", () => {
+  const Q = "query Q($first: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $first) { totalCount } }";
+
+  it("`$first: Int!` given \"abc\": 400 BAD_USER_INPUT, value not echoed", async () => {
+    await expectRefused(() => post({ query: Q, variables: { first: "abc" } }), {
+      status: 400, code: "BAD_USER_INPUT", message: /\$first/, notInMessage: ['"abc"'],
+    });
+  });
+
+  it("`$first: Int!` given an email address: 400 BAD_USER_INPUT, the address not echoed", async () => {
+    await expectRefused(() => post({ query: Q, variables: { first: LEAK } }), { status: 400, code: "BAD_USER_INPUT", message: /\$first/ });
+  });
+
+  it("`$first: Int!` missing: 400 BAD_USER_INPUT", async () => {
+    await expectRefused(() => post({ query: Q, variables: {} }), { status: 400, code: "BAD_USER_INPUT", message: /\$first/ });
+  });
+
+  it("a CustomerFilter with `email: 42`: 400 BAD_USER_INPUT, value not echoed", async () => {
+    await expectRefused(() => post({
+      query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
+      variables: { f: { email: 4242424242 } },
+    }), { status: 400, code: "BAD_USER_INPUT", message: /\$f/, notInMessage: ["4242424242"] });
+  });
+
+  it("a CustomerFilter with an unknown field holding a value: 400 BAD_USER_INPUT, value not echoed", async () => {
+    await expectRefused(() => post({
+      query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
+      variables: { f: { mail: LEAK } },
+    }), { status: 400, code: "BAD_USER_INPUT", message: /\$f/ });
+  });
+
+  it("a CustomerFilter with an invalid status enum holding a value: 400 BAD_USER_INPUT, value not echoed", async () => {
+    await expectRefused(() => post({
+      query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
+      variables: { f: { status: LEAK } },
+    }), { status: 400, code: "BAD_USER_INPUT", message: /\$f/ });
+  });
+
+  it("variables that are not an object: 400", async () => {
+    const reply = await expectRefused(() => post({ query: Q, variables: "first=2" }), { status: 400, code: "BAD_REQUEST" });
+    expect(reply.text).not.toContain("first=2");
+  });
+});
+
+describe("the HTTP envelope", () => {
+  it("a body over the limit (200 KiB against the default 100 KiB): 413 PAYLOAD_TOO_LARGE", async () => {
+    expect(gw.config.maxBodyBytes).toBe(102_400);
+    const padding = `# ${"x".repeat(200 * 1024)}\n`;
+    const reply = await expectRefused(() => post({ query: `${padding}${STAFF_QUERY}` }), {
+      status: 413, code: "PAYLOAD_TOO_LARGE", message: /exceeds 102400 bytes/,
+    });
+    expect(reply.text.length).toBeLessThan(1000);
+  });
+
+  it("a body over the limit sent without content-length (chunked): 413 PAYLOAD_TOO_LARGE", async () => {
+    const padding = `# ${"y".repeat(200 * 1024)}\n`;
+    const payload = new TextEncoder().encode(JSON.stringify({ query: `${padding}${STAFF_QUERY}` }));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < payload.length; i += 16 * 1024) controller.enqueue(payload.subarray(i, i + 16 * 1024));
+        controller.close();
+      },
+    });
+    await expectRefused(async () => {
+      const res = await fetch(gw.url, { method: "POST", headers: { "content-type": "application/json", ...staff }, body: stream, duplex: "half" } as RequestInit);
+      const text = await res.text();
+      return { status: res.status, text, body: JSON.parse(text), headers: res.headers };
+    }, { status: 413, code: "PAYLOAD_TOO_LARGE" });
+  });
+
+  it("a body just under the limit is read", async () => {
+    const padding = `# ${"z".repeat(90 * 1024)}\n`;
+    const reply = await post({ query: `${padding}${STAFF_QUERY}` });
+    expect(reply.status).toBe(200);
+  });
+
+  it("malformed JSON: 400 BAD_REQUEST, the text not echoed", async () => {
+    await expectRefused(() => raw({ headers: { "content-type": "application/json", ...staff }, body: `{"query": "{ __typename }", "x": "${LEAK}"` }), {
+      status: 400, code: "BAD_REQUEST", message: /not valid JSON/,
+    });
+  });
+
+  it("content-type: text/plain: 415", async () => {
+    await expectRefused(() => raw({ headers: { "content-type": "text/plain", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) }), {
+      status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: /application\/json/,
+    });
+  });
+
+  it("no content-type at all: 415", async () => {
+    await expectRefused(() => raw({ headers: { ...staff }, body: new TextEncoder().encode(JSON.stringify({ query: STAFF_QUERY })) as unknown as string }), {
+      status: 415, code: "UNSUPPORTED_MEDIA_TYPE",
+    });
+  });
+
+  it("a batched array body: 400", async () => {
+    await expectRefused(() => post([{ query: STAFF_QUERY }, { query: STAFF_QUERY }]), { status: 400, code: "BAD_REQUEST" });
+  });
+
+  it("a JSON body that is not an object: 400", async () => {
+    await expectRefused(() => post(`${LEAK}`), { status: 400, code: "BAD_REQUEST" });
+  });
+
+  it("PUT: 405", async () => {
+    const reply = await expectRefused(() => raw({ method: "PUT", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) }), {
+      status: 405, code: "METHOD_NOT_ALLOWED", message: /GET or POST/,
+    });
+    expect(reply.status).toBe(405);
+  });
+
+  it("DELETE: 405", async () => {
+    await expectRefused(() => raw({ method: "DELETE", headers: staff }), { status: 405, code: "METHOD_NOT_ALLOWED" });
+  });
+
+  it("an unknown path: 404", async () => {
+    await expectRefused(() => raw({ path: "/graphql/extra", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) }), {
+      status: 404, code: "NOT_FOUND", message: /\/graphql/,
+    });
+    await expectRefused(() => raw({ method: "GET", path: "/admin" }), { status: 404, code: "NOT_FOUND" });
+  });
+});
+
+describe("arguments checked by resolvers", () => {
+  const withAfter = (after: string) => `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, after: "${after}") { totalCount } }`;
+
+  it("an invalid `after` cursor: BAD_USER_INPUT, the cursor not echoed", async () => {
+    const cursor = Buffer.from(`c:${LEAK}`).toString("base64url");
+    await expectRefused(() => post({ query: withAfter(cursor) }), { status: 400, code: "BAD_USER_INPUT", message: /after/, notInMessage: [cursor] });
+  });
+
+  it("a cursor that is not base64 at all: BAD_USER_INPUT", async () => {
+    await expectRefused(() => post({ query: withAfter("!!not a cursor!!") }), { status: 400, code: "BAD_USER_INPUT", message: /after/ });
+  });
+
+  it.each([0, -1, 100_000])("`first: %i`: BAD_USER_INPUT", async (first) => {
+    await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: ${first}) { totalCount } }` }), {
+      status: 400, code: "BAD_USER_INPUT", message: /`first` must be from 1 to/,
+    });
+  });
+
+  it("`first` as a variable out of range: BAD_USER_INPUT", async () => {
+    await expectRefused(() => post({ query: "query Q($n: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $n) { totalCount } }", variables: { n: 100_000 } }), {
+      status: 400, code: "BAD_USER_INPUT", message: /`first` must be from 1 to/,
+    });
+  });
+});
+
+describe("updateMyProfile with invalid input", () => {
+  const MUTATION = "mutation M($input: ProfileInput!) { updateMyProfile(input: $input) { email } }";
+
+  async function profileRow() {
+    const [row] = await gw.database.db.select().from(tables.profiles).where(eq(tables.profiles.customerId, customerId));
+    return row!;
+  }
+
+  it("an invalid email: BAD_USER_INPUT naming the field, not the value; the profile row unchanged", async () => {
+    const before = await profileRow();
+    const bad = "leak-me-at-example.com";
+    const reply = await expectRefused(() => post({ query: MUTATION, variables: { input: { email: bad } } }, customer), {
+      status: 400, code: "BAD_USER_INPUT", message: /email/, notInMessage: [bad],
+    });
+    expect(reply.body.errors[0].extensions.invalid).toEqual([{ field: "email", expected: expect.any(String) }]);
+    expect(await profileRow()).toEqual(before);
+  });
+
+  it("several invalid fields, one valid: all invalid ones named, nothing written", async () => {
+    const before = await profileRow();
+    const values = { email: "still not an email", phone: "call me maybe", displayName: "Fine Name" };
+    const reply = await expectRefused(() => post({ query: MUTATION, variables: { input: values } }, customer), {
+      status: 400, code: "BAD_USER_INPUT", message: /email.*phone|phone.*email/, notInMessage: Object.values(values),
+    });
+    const fields = (reply.body.errors[0].extensions.invalid as { field: string }[]).map((i) => i.field).sort();
+    expect(fields).toEqual(["email", "phone"]);
+    expect(await profileRow()).toEqual(before);
+  });
+
+  it("an invalid nested address part: BAD_USER_INPUT naming `address.country`", async () => {
+    const before = await profileRow();
+    const input = { address: { line1: "1 Main St", postalCode: "75001", city: "Paris", country: "France-" + LEAK } };
+    await expectRefused(() => post({ query: MUTATION, variables: { input } }, customer), {
+      status: 400, code: "BAD_USER_INPUT", message: /address\.country/,
+    });
+    expect(await profileRow()).toEqual(before);
+  });
+
+  it("an email of the wrong GraphQL type (a number): 400 BAD_USER_INPUT, value not echoed", async () => {
+    const before = await profileRow();
+    await expectRefused(() => post({ query: MUTATION, variables: { input: { email: 4242424242 } } }, customer), {
+      status: 400, code: "BAD_USER_INPUT", notInMessage: ["4242424242"],
+    });
+    expect(await profileRow()).toEqual(before);
+  });
+
+  it("an empty input: BAD_USER_INPUT", async () => {
+    const before = await profileRow();
+    await expectRefused(() => post({ query: MUTATION, variables: { input: {} } }, customer), { status: 400, code: "BAD_USER_INPUT", message: /at least one field/ });
+    expect(await profileRow()).toEqual(before);
+  });
+});
