@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../src/db/client.js";
+import { customers } from "../../src/db/schema/index.js";
+import { seed, type SeedSummary } from "../../src/db/seed/seed.js";
+import { createTestDatabase } from "../helpers/testDatabase.js";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const scripts = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> }).scripts;
+
+let database: DatabaseHandle;
+let summary: SeedSummary;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  summary = await seed(database.db, {}); // the default seed, as `npm start` runs it
+});
+afterAll(async () => { await database?.close(); });
+
+describe("the README stays true", () => {
+  it("names the demo customer and the demo partner keys that the default seed creates", async () => {
+    const id = /--customer ([0-9a-f-]{36})/.exec(readme)?.[1];
+    expect(id).toBeDefined();
+    const [row] = await database.db.select().from(customers).where(eq(customers.id, id!));
+    expect(row?.status).toBe("active");
+    for (const key of summary.apiKeys) expect(readme).toContain(key.apiKey);
+  });
+
+  it("gives the two commands, and every npm script it names exists", () => {
+    expect(readme).toContain("npm ci && npm start");
+    expect(readme).toContain("npm test ");
+    for (const [, name] of readme.matchAll(/npm run (?:-s )?([a-z:-]+)/g)) expect(scripts, `npm run ${name}`).toHaveProperty(name!);
+    expect(readFileSync(new URL("../../.ci/run", import.meta.url), "utf8")).toContain("npm test");
+  });
+});
