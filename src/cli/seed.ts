@@ -62,6 +62,17 @@ function describeTarget(url: string | undefined, dataDir: string): string {
   }
 }
 
+/**
+ * One line: Drizzle's "Failed query" errors carry the whole statement and its parameters (the
+ * seed's values, by the megabyte), so keep the first line and the driver's cause.
+ */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const head = (error.message.split("\n")[0] ?? "").slice(0, 160);
+  const cause = error.cause instanceof Error ? error.cause.message.split("\n")[0] : undefined;
+  return cause ? `${head} (${cause})` : head;
+}
+
 async function main(): Promise<number> {
   const flags = parseFlags(process.argv.slice(2));
   if (typeof flags === "string") {
@@ -111,7 +122,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${out.join("\n")}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`seed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`seed: ${describeError(error)}\n`);
     return 1;
   } finally {
     await handle?.close();

@@ -33,6 +33,8 @@ export interface Config {
   introspection: boolean;
   landingPage: boolean;
   maxBodyBytes: number;
+  /** Browser origins allowed by CORS (frontend apps); empty: no cross-origin browser access. */
+  corsOrigins: readonly string[];
 }
 
 /**
@@ -73,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: bool(env, "INTROSPECTION", !production),
     landingPage: bool(env, "LANDING_PAGE", !production),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 102_400, 1_024, 10_485_760),
+    corsOrigins: origins(env, "CORS_ORIGINS"),
   };
 }
 
@@ -133,6 +136,16 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
   }
   return Number(raw);
+}
+
+function origins(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === null) return [];
+  const list = raw.split(",").map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new ConfigError(name, `"${origin}" is not an origin such as https://app.example.com`);
+  }
+  return list;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {

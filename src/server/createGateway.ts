@@ -104,7 +104,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.setHeader("x-request-id", requestId);
     const started = process.hrtime.bigint();
     const path = (req.url ?? "/").split("?")[0];
+    const origin = req.headers.origin;
+    if (origin && config.corsOrigins.includes(origin)) {
+      res.setHeader("access-control-allow-origin", origin);
+      res.setHeader("vary", "origin");
+      res.setHeader("access-control-expose-headers", "x-request-id");
+    }
     try {
+      if (req.method === "OPTIONS" && path === "/graphql") {
+        // CORS preflight: answered for allowed origins only; never executes anything.
+        if (origin && config.corsOrigins.includes(origin)) {
+          res.setHeader("access-control-allow-methods", "GET, POST");
+          res.setHeader("access-control-allow-headers", "authorization, content-type, x-purpose, x-request-id, sec-gpc");
+          res.setHeader("access-control-max-age", "600");
+        }
+        res.statusCode = 204;
+        return void res.end();
+      }
       if (path === "/healthz") return json(res, 200, { status: "ok" });
       if (path === "/readyz") {
         const ready = await withTimeout(database.ping(), 2000).then(() => true, () => false);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { generate } from "@graphql-codegen/cli";
 import { describe, expect, it } from "vitest";
-import config from "../../codegen.ts";
+import config from "../../codegen.js";
 
 describe("test/generated (GraphQL Code Generator)", () => {
   it("is current with schema/schema.graphql and test/operations (run `npm run codegen` when this fails)", async () => {

@@ -48,3 +48,11 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ JWT_JWKS_FILE: file })).toThrow(/^JWT_JWKS_FILE: /);
   });
 });
+
+describe("CORS_ORIGINS", () => {
+  it("takes a list of origins and refuses anything else", () => {
+    expect(loadConfig({ CORS_ORIGINS: "https://app.example.com, http://localhost:5173" }).corsOrigins).toEqual(["https://app.example.com", "http://localhost:5173"]);
+    expect(() => loadConfig({ CORS_ORIGINS: "*" })).toThrow(/^CORS_ORIGINS: /);
+    expect(() => loadConfig({ CORS_ORIGINS: "https://app.example.com/path" })).toThrow(/^CORS_ORIGINS: /);
+  });
+});

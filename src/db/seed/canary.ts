@@ -4,24 +4,28 @@
  * error messages, exports) and tell which column of which row escaped.
  *
  * A canary token is `cnry` followed by a base-36 counter of at least four characters
- * (`cnry00a1`), never followed by another letter or digit. Each token is issued once: it appears
- * in one value of one cell in the whole database (each element of `profiles.social_likes` is
- * a value of its own).
+ * (`cnry00a1`), never followed by another letter or digit; up to 1,679,615 tokens it is eight
+ * characters long, which keeps it a valid BCP 47 private-use subtag. Each token is issued once:
+ * it appears in one value of one cell in the whole database (each element of
+ * `profiles.social_likes` is a value of its own).
  *
  * Which columns carry what is `CANARY_COLUMNS` below, by SQL table and column name:
  *
- * - `token`: every non-null value contains exactly one token (so every value is unique).
- *     profiles: full_name ("Ana cnry00a1 Silva"), display_name, email (in the local part:
- *       "ana.silva.cnry00a2@example.com"), address_line1, address_line2, postal_code, city,
- *       username, language (as a BCP 47 private-use subtag: "pt-PT-x-cnry00a3"), social_handle,
- *       social_picture_url, social_likes (each element)
- *     credentials: password_hash (in the salt field)
- *     accounts: account_number ("SHOP-DE-cnry00a4-482193": the last four stay digits)
- *     payment_methods: card_token ("tok_cnry00a5_..."), billing_line1, billing_postal_code,
- *       billing_city, delivery_line1, delivery_postal_code, delivery_city
+ * - `token`: every non-null value contains exactly one token (so every value is unique). Where:
+ *     profiles: full_name ("Ana cnry00a1 Silva"), display_name ("Ana S. cnry00a2"), email (in the
+ *       local part: "ana.silva.cnry00a3@example.com"), address_line1, address_line2, postal_code,
+ *       city (" cnry..." appended), username ("ana.silva.cnry00a4"), language (a BCP 47
+ *       private-use subtag, so the tag stays valid: "pt-PT-x-cnry00a5"), social_handle
+ *       ("@ana_silva_cnry00a6"), social_picture_url (".../avatars/cnry00a7-<hex>.jpg"),
+ *       social_likes (each element: "Jazz cnry00a8")
+ *     credentials: password_hash (as the salt: "$scrypt$ln=17,r=8,p=1$cnry00a9$<digest>")
+ *     accounts: account_number ("SHOP-DE-cnry00aa-4821": the last four stay digits)
+ *     payment_methods: card_token ("tok_cnry00ab_<random>"), billing_line1,
+ *       billing_postal_code, billing_city, delivery_line1, delivery_postal_code, delivery_city
  *     purchases: product
  *     submitted_messages: subject, body
- *     visits: user_agent, operating_system, language, referrer, page
+ *     visits: user_agent, operating_system, language (private-use subtag), referrer and page
+ *       (a `cid=cnry...` query parameter)
  * - `unique`: values that cannot hold text keep their format and are unique in their column
  *   instead (IP addresses across all of `visits`):
  *     profiles: phone (fiction ranges), location_latitude, location_longitude

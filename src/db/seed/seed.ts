@@ -449,7 +449,9 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
     const username = unique(ctx.used.usernames, r.weighted([[`${fa}.${la}`, 4], [`${fa}${la}`, 2], [`${fa}_${r.int(70, 99)}`, 2], [`${fa[0]}${la}`, 2]]), r);
     const local = r.weighted([[`${fa}.${la}`, 5], [`${fa}${la}`, 2], [`${fa[0]}.${la}`, 2], [`${fa}_${la}`, 1]]);
     const domain = r.pick(D.EMAIL_DOMAINS);
-    const email = unique(ctx.used.emails, `${local}@${domain}`, r);
+    let email = `${local}@${domain}`;
+    while (ctx.used.emails.has(email)) email = `${local}${r.int(2, 99)}@${domain}`;
+    ctx.used.emails.add(email);
     const display = r.weighted([[first, 4], [`${first} ${Array.from(last)[0]}.`, 3], [username, 2]]);
     const social = r.chance(0.8);
     const located = r.chance(0.75);
