@@ -120,6 +120,12 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       return found.some((d) => d.effect !== "deny");
     },
 
+    /** isVisible for another purpose than the request's (explainAccess). */
+    async isVisibleAs(customerId: string, asPurpose: Purpose): Promise<boolean> {
+      const state = await states.load(customerId);
+      return dataMap.categories.some((c) => decide(caller, asPurpose, c, state).effect !== "deny");
+    },
+
     disclosures: (): ReadonlyMap<string, SubjectDisclosure> => disclosures,
   };
 }

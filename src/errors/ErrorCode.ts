@@ -10,6 +10,8 @@ export enum ErrorCode {
   GRANT_EXPIRED = "GRANT_EXPIRED",
   WITHHELD = "WITHHELD",
   NOT_FOUND = "NOT_FOUND",
+  /** No such HTTP route (the API is at /graphql). */
+  ROUTE_NOT_FOUND = "ROUTE_NOT_FOUND",
   BAD_USER_INPUT = "BAD_USER_INPUT",
   BAD_REQUEST = "BAD_REQUEST",
   GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED",
@@ -32,6 +34,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.GRANT_EXPIRED]: 403,
   [ErrorCode.WITHHELD]: 200,
   [ErrorCode.NOT_FOUND]: 200,
+  [ErrorCode.ROUTE_NOT_FOUND]: 404,
   [ErrorCode.BAD_USER_INPUT]: 400,
   [ErrorCode.BAD_REQUEST]: 400,
   [ErrorCode.GRAPHQL_PARSE_FAILED]: 400,

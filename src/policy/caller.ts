@@ -63,7 +63,19 @@ export function defaultPurpose(caller: Caller): Purpose | null {
   }
 }
 
-/** True when the caller may declare `purpose`. */
+/** True when the caller may declare `purpose` (same answer as `purposesFor(caller).includes`). */
 export function mayDeclare(caller: Caller, purpose: string): purpose is Purpose {
-  return isPurpose(purpose) && purposesFor(caller).includes(purpose);
+  if (!isPurpose(purpose)) return false;
+  switch (caller.kind) {
+    case "anonymous":
+      return false;
+    case "customer":
+      return ROLE_PURPOSES.customer.includes(purpose);
+    case "staff":
+      return (ROLE_PURPOSES[caller.role] ?? []).includes(purpose);
+    case "partner":
+      return caller.grant.purposes.includes(purpose);
+    default:
+      return assertNever(caller, "caller kind");
+  }
 }

@@ -1,6 +1,6 @@
 import { assertNever } from "./assertNever.js";
 import type { Caller, Grant } from "./caller.js";
-import { purposesFor } from "./caller.js";
+import { mayDeclare } from "./caller.js";
 import { isCategory, matchesPrefix } from "./categories.js";
 import type { Decision } from "./decide.js";
 import { type Effect, matrixCell } from "./matrix.js";
@@ -37,7 +37,7 @@ export function hasTransferBasis(grant: Grant): boolean {
 export function callerDecision(caller: Caller, purpose: Purpose, category: string): Decision {
   if (!isCategory(category)) return deny(reasons.unknownCategory());
   if (caller.kind === "anonymous") return deny(reasons.anonymous());
-  if (!purposesFor(caller).includes(purpose)) {
+  if (!mayDeclare(caller, purpose)) {
     switch (caller.kind) {
       case "partner":
         return deny(reasons.grantPurpose(purpose, caller.grant.id));

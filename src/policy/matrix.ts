@@ -1,5 +1,5 @@
 import { assertNever } from "./assertNever.js";
-import { type Category, categoryLineage, isCategory } from "./categories.js";
+import { CATEGORIES, type Category, categoryLineage, isCategory } from "./categories.js";
 import { PURPOSES, type Purpose } from "./purposes.js";
 
 /** What a decision discloses: the value as stored, its mask, a keyed pseudonym, or nothing. */
@@ -110,12 +110,19 @@ export const DEFAULT_MATRIX: Readonly<Partial<Record<Category, MatrixRow>>> = Ob
   ) as Partial<Record<Category, MatrixRow>>,
 );
 
-/** The category whose row governs `category`: itself or its nearest ancestor with a row, or null. */
-export function matrixRowKey(category: Category): Category | null {
+function governingRow(category: string): Category | null {
   for (const key of categoryLineage(category)) {
     if (isCategory(key) && DEFAULT_MATRIX[key] !== undefined) return key;
   }
   return null;
+}
+
+// Resolved once: decide() runs per field and subject, so the lookup is a map hit.
+const ROW_KEY: ReadonlyMap<string, Category | null> = new Map(CATEGORIES.map((c) => [c, governingRow(c)]));
+
+/** The category whose row governs `category`: itself or its nearest ancestor with a row, or null. */
+export function matrixRowKey(category: Category): Category | null {
+  return ROW_KEY.get(category) ?? null;
 }
 
 /** The most `purpose` may get for `category`. Anything without a row (own or inherited) is deny. */

@@ -96,7 +96,7 @@ export const reasons = {
   }),
   notOwnData: (): Reason => ({
     code: "NOT_OWN_DATA",
-    message: `Customers may read only their own data.`,
+    message: "Customers may read only their own data.",
   }),
   noVerifiedRequest: (): Reason => ({
     code: "NO_VERIFIED_REQUEST",

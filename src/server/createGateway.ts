@@ -126,7 +126,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         const ready = await withTimeout(database.ping(), 2000).then(() => true, () => false);
         return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable" });
       }
-      if (path !== "/graphql") throw new GatewayError(ErrorCode.NOT_FOUND, "Not found. The API is at /graphql.");
+      if (path !== "/graphql") throw new GatewayError(ErrorCode.ROUTE_NOT_FOUND, "Not found. The API is at /graphql.");
       await handleGraphQL(req, res, requestId);
     } catch (error) {
       sendError(res, error, requestId, logger);
@@ -170,6 +170,8 @@ function sendError(res: ServerResponse, error: unknown, requestId: string, logge
   if (res.headersSent) return void res.destroy();
   if (error instanceof GatewayError) {
     if (error.code === ErrorCode.UNAUTHENTICATED) res.setHeader("www-authenticate", 'Bearer realm="privacy-gateway"');
+    // The rest of an oversized body was never read: the connection cannot carry another request.
+    if (error.code === ErrorCode.PAYLOAD_TOO_LARGE) res.setHeader("connection", "close");
     return json(res, HTTP_STATUS[error.code], { errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
   }
   logger.error({ requestId, err: describeError(error) }, "request failed before execution");

@@ -1,4 +1,7 @@
-import { eq, getTableName, isTable, sql, type Table } from "drizzle-orm";
+import { eq, getTableName, isTable, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tables from "../../src/db/schema/index.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
@@ -16,7 +19,7 @@ let staff: Record<string, string>;
 let customer: Record<string, string>;
 let customerId: string;
 
-const allTables: Table[] = Object.values(tables).filter((t): t is Table => isTable(t));
+const allTables = (Object.values(tables) as unknown[]).filter((t): t is PgTable => isTable(t));
 
 /** Row count of every table in src/db/schema, by SQL name. */
 async function snapshot(): Promise<Record<string, number>> {
@@ -31,7 +34,8 @@ async function snapshot(): Promise<Record<string, number>> {
 /** No stack trace, file path, JavaScript error prefix or SQL in a response body. */
 function expectNoInternals(text: string) {
   expect(text).not.toMatch(/stack/i);
-  expect(text).not.toContain("at /");
+  // A stack frame's "at /path/file.js:1:2"; the gateway's own "The API is at /graphql." is fine.
+  expect(text.replace(/ at \/graphql\b/g, "")).not.toContain("at /");
   expect(text).not.toContain("node_modules");
   // graphql-js's own "Syntax Error: ..." is the documented parse message, not a JS error prefix.
   expect(text.replace(/Syntax Error: /g, "")).not.toMatch(/\b[A-Za-z]*Error: /);
@@ -47,6 +51,33 @@ async function raw(init: { method?: string; path?: string; headers?: Record<stri
   let body: unknown = text;
   try { body = JSON.parse(text); } catch { /* keep the text */ }
   return { status: res.status, text, body, headers: res.headers };
+}
+
+/** POSTs a body in 16 KiB chunks without content-length, on a fresh connection (agent: false). */
+function postChunked(body: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(gw.url, { method: "POST", agent: false, headers: { "content-type": "application/json", ...staff } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => { text += d; });
+      res.on("end", () => {
+        let parsed: unknown = text;
+        try { parsed = JSON.parse(text); } catch { /* keep the text */ }
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") headers.set(k, v);
+        resolve({ status: res.statusCode ?? 0, text, body: parsed, headers });
+      });
+    });
+    // The server may answer and close before the whole body is written: that is the point.
+    req.on("error", (e) => { if (!req.writableFinished) return; reject(e); });
+    for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.slice(i, i + 16 * 1024));
+    req.end();
+  });
+}
+
+async function until(condition: () => boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 const post = (body: unknown, headers: Record<string, string> = staff) =>
@@ -210,19 +241,38 @@ describe("the HTTP envelope", () => {
   });
 
   it("a body over the limit sent without content-length (chunked): 413 PAYLOAD_TOO_LARGE", async () => {
-    const padding = `# ${"y".repeat(200 * 1024)}\n`;
-    const payload = new TextEncoder().encode(JSON.stringify({ query: `${padding}${STAFF_QUERY}` }));
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let i = 0; i < payload.length; i += 16 * 1024) controller.enqueue(payload.subarray(i, i + 16 * 1024));
-        controller.close();
-      },
-    });
-    await expectRefused(async () => {
-      const res = await fetch(gw.url, { method: "POST", headers: { "content-type": "application/json", ...staff }, body: stream, duplex: "half" } as RequestInit);
-      const text = await res.text();
-      return { status: res.status, text, body: JSON.parse(text), headers: res.headers };
-    }, { status: 413, code: "PAYLOAD_TOO_LARGE" });
+    // On a connection of its own: see the it.fails below for what happens to a reused one.
+    const body = JSON.stringify({ query: `# ${"y".repeat(200 * 1024)}\n${STAFF_QUERY}` });
+    await expectRefused(() => postChunked(body), { status: 413, code: "PAYLOAD_TOO_LARGE", message: /exceeds 102400 bytes/ });
+  });
+
+  // A chunked body cut off at the limit cannot be resumed: the 413 says `Connection: close` and
+  // the socket closes, so a client reusing the connection does not hang.
+  it("after a chunked body over the limit, the connection is closed or still answers", async () => {
+    const { port, hostname } = new URL(gw.url);
+    const socket = connect(Number(port), hostname);
+    let received = "";
+    let closed = false;
+    socket.on("data", (d) => { received += d.toString("latin1"); });
+    socket.on("close", () => { closed = true; });
+    socket.on("error", () => { closed = true; });
+    const head = (extra: string) => `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: ${staff.authorization}\r\n${extra}\r\n`;
+    const body = JSON.stringify({ query: `# ${"y".repeat(200 * 1024)}\n{ __typename }` });
+    socket.write(head("Transfer-Encoding: chunked\r\n"));
+    for (let i = 0; i < body.length; i += 16 * 1024) {
+      const part = body.slice(i, i + 16 * 1024);
+      socket.write(`${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`);
+    }
+    socket.write("0\r\n\r\n");
+    await until(() => received.includes("\r\n\r\n"), 3000);
+    expect(received).toMatch(/^HTTP\/1\.1 413/);
+    const announcedClose = /\r\nconnection: close\r\n/i.test(received);
+    received = "";
+    if (!closed) socket.write(head("Content-Length: 1\r\n") + "{");
+    await until(() => closed || received.includes("\r\n\r\n"), 2000);
+    socket.destroy();
+    // Either the server said it would close and did, or it answered the next request.
+    expect((announcedClose && closed) || /^HTTP\/1\.1 400/.test(received)).toBe(true);
   });
 
   it("a body just under the limit is read", async () => {
@@ -268,35 +318,51 @@ describe("the HTTP envelope", () => {
     await expectRefused(() => raw({ method: "DELETE", headers: staff }), { status: 405, code: "METHOD_NOT_ALLOWED" });
   });
 
+  it("an unknown path: ROUTE_NOT_FOUND pointing at /graphql, nothing executed", async () => {
+    const reply = await raw({ path: "/graphql/extra", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) });
+    expect(reply.body).toEqual({ errors: [{ message: expect.stringMatching(/\/graphql/), extensions: { code: "ROUTE_NOT_FOUND" } }] });
+    expectNoInternals(reply.text);
+    const before = await snapshot();
+    const statements = gw.database.statements;
+    for (const path of ["/admin", "/graphql/", "/GRAPHQL", "/"]) {
+      const r = await raw({ method: "GET", path });
+      expect(r.body.errors[0].extensions.code, path).toBe("ROUTE_NOT_FOUND");
+    }
+    expect(gw.database.statements).toBe(statements);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("an unknown path: 404", async () => {
-    await expectRefused(() => raw({ path: "/graphql/extra", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) }), {
-      status: 404, code: "NOT_FOUND", message: /\/graphql/,
-    });
-    await expectRefused(() => raw({ method: "GET", path: "/admin" }), { status: 404, code: "NOT_FOUND" });
+    const reply = await raw({ path: "/graphql/extra", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) });
+    expect(reply.status).toBe(404);
+    expect((await raw({ method: "GET", path: "/admin" })).status).toBe(404);
   });
 });
 
+// Errors raised by a resolver during execution are GraphQL results: HTTP 200, `data: null` (the
+// field is non-null), the code in the error (GraphQL over HTTP; ErrorCode.ts keeps 4xx statuses
+// for refusals before execution). Coercion of variables fails before execution: 400.
 describe("arguments checked by resolvers", () => {
   const withAfter = (after: string) => `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, after: "${after}") { totalCount } }`;
 
   it("an invalid `after` cursor: BAD_USER_INPUT, the cursor not echoed", async () => {
     const cursor = Buffer.from(`c:${LEAK}`).toString("base64url");
-    await expectRefused(() => post({ query: withAfter(cursor) }), { status: 400, code: "BAD_USER_INPUT", message: /after/, notInMessage: [cursor] });
+    await expectRefused(() => post({ query: withAfter(cursor) }), { status: 200, code: "BAD_USER_INPUT", message: /after/, notInMessage: [cursor] });
   });
 
   it("a cursor that is not base64 at all: BAD_USER_INPUT", async () => {
-    await expectRefused(() => post({ query: withAfter("!!not a cursor!!") }), { status: 400, code: "BAD_USER_INPUT", message: /after/ });
+    await expectRefused(() => post({ query: withAfter("!!not a cursor!!") }), { status: 200, code: "BAD_USER_INPUT", message: /after/ });
   });
 
   it.each([0, -1, 100_000])("`first: %i`: BAD_USER_INPUT", async (first) => {
     await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: ${first}) { totalCount } }` }), {
-      status: 400, code: "BAD_USER_INPUT", message: /`first` must be from 1 to/,
+      status: 200, code: "BAD_USER_INPUT", message: /`first` must be from 1 to/,
     });
   });
 
   it("`first` as a variable out of range: BAD_USER_INPUT", async () => {
     await expectRefused(() => post({ query: "query Q($n: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $n) { totalCount } }", variables: { n: 100_000 } }), {
-      status: 400, code: "BAD_USER_INPUT", message: /`first` must be from 1 to/,
+      status: 200, code: "BAD_USER_INPUT", message: /`first` must be from 1 to/,
     });
   });
 });
@@ -313,7 +379,7 @@ describe("updateMyProfile with invalid input", () => {
     const before = await profileRow();
     const bad = "leak-me-at-example.com";
     const reply = await expectRefused(() => post({ query: MUTATION, variables: { input: { email: bad } } }, customer), {
-      status: 400, code: "BAD_USER_INPUT", message: /email/, notInMessage: [bad],
+      status: 200, code: "BAD_USER_INPUT", message: /email/, notInMessage: [bad],
     });
     expect(reply.body.errors[0].extensions.invalid).toEqual([{ field: "email", expected: expect.any(String) }]);
     expect(await profileRow()).toEqual(before);
@@ -323,7 +389,7 @@ describe("updateMyProfile with invalid input", () => {
     const before = await profileRow();
     const values = { email: "still not an email", phone: "call me maybe", displayName: "Fine Name" };
     const reply = await expectRefused(() => post({ query: MUTATION, variables: { input: values } }, customer), {
-      status: 400, code: "BAD_USER_INPUT", message: /email.*phone|phone.*email/, notInMessage: Object.values(values),
+      status: 200, code: "BAD_USER_INPUT", message: /email.*phone|phone.*email/, notInMessage: Object.values(values),
     });
     const fields = (reply.body.errors[0].extensions.invalid as { field: string }[]).map((i) => i.field).sort();
     expect(fields).toEqual(["email", "phone"]);
@@ -334,7 +400,7 @@ describe("updateMyProfile with invalid input", () => {
     const before = await profileRow();
     const input = { address: { line1: "1 Main St", postalCode: "75001", city: "Paris", country: "France-" + LEAK } };
     await expectRefused(() => post({ query: MUTATION, variables: { input } }, customer), {
-      status: 400, code: "BAD_USER_INPUT", message: /address\.country/,
+      status: 200, code: "BAD_USER_INPUT", message: /address\.country/,
     });
     expect(await profileRow()).toEqual(before);
   });
@@ -349,7 +415,7 @@ describe("updateMyProfile with invalid input", () => {
 
   it("an empty input: BAD_USER_INPUT", async () => {
     const before = await profileRow();
-    await expectRefused(() => post({ query: MUTATION, variables: { input: {} } }, customer), { status: 400, code: "BAD_USER_INPUT", message: /at least one field/ });
+    await expectRefused(() => post({ query: MUTATION, variables: { input: {} } }, customer), { status: 200, code: "BAD_USER_INPUT", message: /at least one field/ });
     expect(await profileRow()).toEqual(before);
   });
 });

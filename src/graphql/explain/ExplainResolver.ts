@@ -27,8 +27,12 @@ export class ExplainResolver {
     if (!isObjectType(type) || !type.getFields()[fieldName] || typeName.startsWith("__")) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, "`coordinate` must name a field of this schema, such as Profile.email.");
     }
+    // A subject the caller could not see at all for that purpose is answered exactly like an
+    // unknown id: explaining it would reveal its existence, opt-outs or residency. A customer
+    // asking about themself is the one exception: it is their own state.
     const own = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
-    const exists = isUuid(subjectId) && (own === null || own === subjectId) && (await ctx.loaders.customer.load(subjectId)) !== null;
+    const exists = isUuid(subjectId) && (own === null || own === subjectId) && (await ctx.loaders.customer.load(subjectId)) !== null &&
+      (own !== null || (await ctx.enforcement.isVisibleAs(subjectId, purpose)));
     if (!exists) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
     if (!field) {
       return { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.` };

@@ -27,7 +27,7 @@ export async function authenticate(credentials: Credentials, deps: { db: Databas
   if (authorization !== undefined && apiKey !== undefined) throw unauthenticated("Send either a bearer token or an API key, not both.");
   if (apiKey !== undefined) return partnerCaller(apiKey, deps.db, deps.now ?? new Date());
   if (authorization === undefined) throw unauthenticated("Authentication required: send `Authorization: Bearer <token>` or `x-api-key`.");
-  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
+  const match = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i.exec(authorization.trim());
   if (!match) throw unauthenticated("The Authorization header must be `Bearer <JWT>`.");
   const claims = await deps.verifyJwt(match[1]!);
   const sub = claims.sub!;
