@@ -144,16 +144,29 @@ describe("per subject", () => {
 
 describe("explainAccess", () => {
   it("gives the effect and reason without the value, using the same decision", async () => {
-    const [id] = await optedOutOf(gw.database.db, "marketing");
+    const out = new Set(await optedOutOf(gw.database.db, "analytics"));
+    const visible = (await gw.post({ query: `query Q @purpose(name: ANALYTICS) { customers(first: 50) { edges { node { id } } } }` }, await staff("marketing_analyst")))
+      .body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id).find((id: string) => !out.has(id));
     const res = await gw.post({ query: `query Q @purpose(name: ANALYTICS) {
-      a: explainAccess(coordinate: "Profile.email", subjectId: "${id}", purpose: MARKETING) { effect reasonCode reason category }
-      b: explainAccess(coordinate: "Profile.email", subjectId: "${id}") { effect reasonCode mask }
-      c: explainAccess(coordinate: "Customer.residency", subjectId: "${id}") { effect reasonCode }
+      a: explainAccess(coordinate: "Profile.phone", subjectId: "${visible}") { effect reasonCode reason category }
+      b: explainAccess(coordinate: "Profile.email", subjectId: "${visible}", purpose: ADVERTISING) { effect reasonCode mask }
+      c: explainAccess(coordinate: "Customer.residency", subjectId: "${visible}") { effect reasonCode }
+      d: explainAccess(coordinate: "PostalAddress.postalCode", subjectId: "${visible}") { effect reasonCode mask }
     }` }, await staff("marketing_analyst"));
-    expect(res.body.data.a).toMatchObject({ effect: "DENY", reasonCode: "OPTED_OUT", category: "user.contact.email" });
-    expect(res.body.data.a.reason).toMatch(/opted out of marketing on \d{4}-\d{2}-\d{2}/);
+    expect(res.body.data.a).toMatchObject({ effect: "DENY", reasonCode: "PURPOSE_EXCLUDES_CATEGORY", category: "user.contact.phone_number" });
+    expect(res.body.data.b).toMatchObject({ effect: "PSEUDONYMIZE", reasonCode: "PSEUDONYMIZED", mask: null });
     expect(res.body.data.c).toMatchObject({ effect: "ALLOW", reasonCode: "NOT_PERSONAL" });
-    const bad = await gw.post({ query: `query Q @purpose(name: ANALYTICS) { explainAccess(coordinate: "Nope.x", subjectId: "${id}") { effect } }` }, await staff("marketing_analyst"));
+    expect(res.body.data.d).toMatchObject({ effect: "MASK", mask: "REDACT" });
+    const bad = await gw.post({ query: `query Q @purpose(name: ANALYTICS) { explainAccess(coordinate: "Nope.x", subjectId: "${visible}") { effect } }` }, await staff("marketing_analyst"));
     expect(bad.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("answers a subject hidden for that purpose exactly like an unknown id", async () => {
+    const [hidden] = await optedOutOf(gw.database.db, "marketing");
+    const headers = await staff("marketing_analyst");
+    const q = (id: string) => gw.post({ query: `query Q @purpose(name: MARKETING) { explainAccess(coordinate: "Profile.email", subjectId: "${id}") { effect reason } }` }, headers);
+    const [a, b] = await Promise.all([q(hidden!), q("00000000-0000-4000-8000-000000000000")]);
+    expect(a.body).toEqual(b.body);
+    expect(a.body.errors[0].extensions.code).toBe("NOT_FOUND");
   });
 });

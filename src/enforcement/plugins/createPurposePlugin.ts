@@ -3,6 +3,7 @@ import { getDirectiveValues, type GraphQLSchema, type OperationDefinitionNode } 
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
+import { coerceOperationVariables } from "../coerceOperationVariables.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { defaultPurpose, mayDeclare, purposesFor } from "../../policy/caller.js";
 import { isPurpose, type Purpose } from "../../policy/purposes.js";
@@ -26,7 +27,9 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
       return {
         async didResolveOperation({ operation, contextValue: ctx, request }) {
           if (!operation || isIntrospectionOnly(operation)) return; // purpose stays null: shield denies every field
-          const declared = getDirectiveValues(directive, operation, request.variables ?? {})?.name as Purpose | undefined;
+          let variables: Record<string, unknown>;
+          try { variables = coerceOperationVariables(options.schema, operation, request.variables); } catch (e) { throw toGraphQLError(e as GatewayError); }
+          const declared = getDirectiveValues(directive, operation, variables)?.name as Purpose | undefined;
           const header = ctx.headerPurpose;
           if (header !== null && !isPurpose(header)) {
             throw toGraphQLError(new GatewayError(ErrorCode.BAD_USER_INPUT, "The x-purpose header names no known purpose."));

@@ -4,7 +4,8 @@
  * subject it belongs to (the nearest enclosing Customer's `id`, which the suites always select).
  */
 import {
-  getDirectiveValues, getNamedType, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType, isObjectType,
+  getArgumentValues, getDirectiveValues, getVariableValues, getNamedType, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType,
+  isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLInputType,
   Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionSetNode,
 } from "graphql";
@@ -26,6 +27,8 @@ export interface ObjectVisit {
   typeName: string;
   value: Record<string, unknown>;
   subject: string | null;
+  /** The field this object is the value of (or an element of), with its arguments; null at the root. */
+  parent: { coordinate: string; args: Record<string, unknown> } | null;
 }
 
 type Collected = Map<string, { fieldName: string; nodes: FieldNode[] }>;
@@ -36,13 +39,23 @@ interface Doc {
   variables: Record<string, unknown>;
 }
 
-function docOf(document: DocumentNode, variables: Record<string, unknown>, operationName?: string): Doc {
+/**
+ * The variables as execution sees them: coerced, with the operation's default values filled in
+ * (a variable the request omits still has its default: `$e: String = "..."`).
+ */
+export function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+  if (coerced.errors) throw new Error(`variables do not coerce: ${coerced.errors.map((e) => e.message).join("; ")}`);
+  return coerced.coerced;
+}
+
+function docOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string): Doc {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   if (!operation) throw new Error("no operation in the document");
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-  return { operation, fragments, variables };
+  return { operation, fragments, variables: coerceVariables(schema, operation, variables) };
 }
 
 function included(node: Parameters<typeof getDirectiveValues>[1], variables: Record<string, unknown>): boolean {
@@ -85,16 +98,38 @@ function rootType(schema: GraphQLSchema, operation: OperationDefinitionNode): Gr
   return root;
 }
 
-/** Every field coordinate the operation selects (after @skip/@include), whatever the data. */
+/**
+ * Every field coordinate the operation selects (after @skip/@include), whatever the data, and
+ * every input field coordinate its arguments set (`CustomerFilter.email`), defaults included.
+ */
 export function selectedCoordinates(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string): Set<string> {
-  const doc = docOf(document, variables, operationName);
+  const doc = docOf(schema, document, variables, operationName);
   const out = new Set<string>();
+  const inputs = (type: GraphQLInputType, value: unknown) => {
+    if (value === undefined || value === null) return;
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) {
+      if (Array.isArray(value)) for (const item of value) inputs(inner.ofType, item);
+      return;
+    }
+    if (!isInputObjectType(inner) || typeof value !== "object") return;
+    for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+      const field = inner.getFields()[name];
+      if (!field || v === undefined) continue;
+      out.add(`${inner.name}.${name}`);
+      inputs(field.type, v);
+    }
+  };
   const visit = (type: GraphQLObjectType, sets: readonly SelectionSetNode[]) => {
     for (const { fieldName, nodes } of collectFields(schema, doc, type, sets).values()) {
       if (fieldName.startsWith("__")) continue;
       const field = type.getFields()[fieldName];
       if (!field) continue;
       out.add(`${type.name}.${fieldName}`);
+      for (const node of nodes) {
+        const args = getArgumentValues(field, node, doc.variables);
+        for (const arg of field.args) inputs(arg.type, args[arg.name]);
+      }
       const named = getNamedType(field.type);
       if (isObjectType(named)) visit(named, nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])));
     }
@@ -113,9 +148,12 @@ export function walkResponse(
   operationName?: string,
 ): void {
   if (data === null || data === undefined) return;
-  const doc = docOf(document, variables, operationName);
+  const doc = docOf(schema, document, variables, operationName);
 
-  const visitObject = (type: GraphQLObjectType, sets: readonly SelectionSetNode[], value: Record<string, unknown>, path: Path, inherited: string | null) => {
+  const visitObject = (
+    type: GraphQLObjectType, sets: readonly SelectionSetNode[], value: Record<string, unknown>, path: Path, inherited: string | null,
+    parent: ObjectVisit["parent"],
+  ) => {
     const fields = collectFields(schema, doc, type, sets);
     let subject = inherited;
     if (type.name === "Customer") {
@@ -123,7 +161,7 @@ export function walkResponse(
       const id = idKey === undefined ? undefined : value[idKey];
       subject = typeof id === "string" ? id : null;
     }
-    visitor.object?.({ path, typeName: type.name, value, subject });
+    visitor.object?.({ path, typeName: type.name, value, subject, parent });
     for (const [key, { fieldName, nodes }] of fields) {
       if (!(key in value)) throw new Error(`response lacks ${[...path, key].join(".")}`);
       const fieldValue = value[key];
@@ -136,9 +174,10 @@ export function walkResponse(
       const named = getNamedType(field.type);
       if (isObjectType(named) && fieldValue !== null) {
         const subSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+        const here = { coordinate: `${type.name}.${fieldName}`, args: getArgumentValues(field, nodes[0] as FieldNode, doc.variables) };
         const each = (item: unknown, itemPath: Path) => {
           if (Array.isArray(item)) item.forEach((x, i) => each(x, [...itemPath, i]));
-          else if (item !== null && typeof item === "object") visitObject(named, subSets, item as Record<string, unknown>, itemPath, subject);
+          else if (item !== null && typeof item === "object") visitObject(named, subSets, item as Record<string, unknown>, itemPath, subject, here);
         };
         each(fieldValue, [...path, key]);
       } else {
@@ -147,7 +186,7 @@ export function walkResponse(
     }
   };
 
-  visitObject(rootType(schema, doc.operation), [doc.operation.selectionSet], data as Record<string, unknown>, [], null);
+  visitObject(rootType(schema, doc.operation), [doc.operation.selectionSet], data as Record<string, unknown>, [], null, null);
 }
 
 export const samePath = (a: Path | undefined, b: Path) => a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);

@@ -179,7 +179,7 @@ export async function loadWorld(gw: TestGateway): Promise<World> {
   const dataMap = getDataMap(schema);
   const customers = (await db.select().from(tables.customers))
     .map((c) => ({ id: c.id, status: c.status, residency: c.residency }))
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const world: World = {
     schema, dataMap, customers, partners: await partnerCallers(db),
     canaryOwner: new Map(), raw: new Map(), states: new Map(),
