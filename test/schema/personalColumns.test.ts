@@ -24,7 +24,10 @@ const NOT_PERSONAL: Record<string, string[]> = {
   visits: ["id", "customer_id"],
 };
 /** Tables of the privacy machinery itself (requests, log, partners): not customer data exposed through the API. */
-const MACHINERY = new Set(["subject_requests", "disclosure_log", "partners", "partner_keys", "partner_grants", "partner_links"]);
+const MACHINERY = new Set([
+  "subject_requests", "subject_request_events", "disclosure_log", "partners", "partner_keys", "partner_grants", "partner_links",
+  "rate_limit_windows", "purge_runs",
+]);
 
 describe("every personal column is marked or deliberately unexposed", () => {
   it("classifies every column of every table", async () => {

@@ -45,5 +45,15 @@ export const partnerLinks = pgTable("partner_links", {
   customerId: uuid("customer_id").notNull().references(() => customers.id),
 }, (t) => [primaryKey({ columns: [t.partnerId, t.customerId] }), index("partner_links_customer_idx").on(t.customerId)]);
 
+/**
+ * Fixed-window request counters per partner key, shared by every replica through PostgreSQL:
+ * one row per (key, minute), incremented atomically.
+ */
+export const rateLimitWindows = pgTable("rate_limit_windows", {
+  key: text("key").notNull(),
+  windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+  count: integer("count").notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.key, t.windowStart] })]);
+
 export type PartnerRow = typeof partners.$inferSelect;
 export type PartnerGrantRow = typeof partnerGrants.$inferSelect;

@@ -71,6 +71,27 @@ export const disclosureLog = pgTable("disclosure_log", {
   index("disclosure_log_request_idx").on(t.requestId),
 ]);
 
+/** Every state change of a data-subject request, who made it and when (never a personal value). */
+export const subjectRequestEvents = pgTable("subject_request_events", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  requestId: uuid("request_id").notNull().references(() => subjectRequests.id),
+  customerId: uuid("customer_id").notNull(),
+  fromState: subjectRequestState("from_state"),
+  toState: subjectRequestState("to_state").notNull(),
+  actorKind: text("actor_kind").notNull(),
+  actorId: text("actor_id").notNull(),
+  /** A short machine-readable note (`IDENTITY_VERIFIED`, `ERASED_ROWS:12`), never a value. */
+  note: text("note"),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("subject_request_events_request_idx").on(t.requestId, t.at)]);
+
+/** What each run of the retention purge did, per table (counts only). */
+export const purgeRuns = pgTable("purge_runs", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  ranAt: timestamp("ran_at", { withTimezone: true }).notNull().defaultNow(),
+  report: jsonb("report").$type<Record<string, unknown>>().notNull(),
+});
+
 export type ConsentEventRow = typeof consentEvents.$inferSelect;
 export type PreferencesRow = typeof preferences.$inferSelect;
 export type SubjectRequestRow = typeof subjectRequests.$inferSelect;
