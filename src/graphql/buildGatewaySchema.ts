@@ -7,12 +7,13 @@ import { MaskKindEnum, personalDirective } from "../enforcement/personal.js";
 import "./common/PurposeEnum.js";
 import { ConsentResolver } from "./consent/ConsentResolver.js";
 import { CustomerResolver } from "./customer/CustomerResolver.js";
+import { DisclosureResolver } from "./disclosure/DisclosureResolver.js";
 import { ExplainResolver } from "./explain/ExplainResolver.js";
 import { PaymentMethodResolver } from "./paymentMethod/PaymentMethodResolver.js";
 import { ProfileResolver } from "./profile/ProfileResolver.js";
 
 /** Resolver classes, one per domain; a new domain is added here. */
-export const RESOLVERS = [CustomerResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver] as const;
+export const RESOLVERS = [CustomerResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver, DisclosureResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 
