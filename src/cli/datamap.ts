@@ -1,0 +1,82 @@
+/**
+ * Writes the record of processing and the Fides data map: `tsx src/cli/datamap.ts [--no-db] [--check]`
+ *
+ * Outputs: docs/record-of-processing.md and docs/datamap.fides.json, from the schema's `@personal`
+ * marks, the personal columns and the policy. Recipients (partners and their grants) come from the
+ * database when one is reachable: `DATABASE_URL`, or PGlite at `DATA_DIR` (default `.data/pglite`)
+ * when that directory exists; otherwise, or with `--no-db`, the record says "see partner grants".
+ * `--check` writes nothing and fails when a committed file differs. Exit codes: 0 done (or
+ * current), 1 failed (or stale), 2 bad arguments.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, relative } from "node:path";
+import { createDatabase, type DatabaseHandle } from "../db/client.js";
+import { DATAMAP_OUTPUTS, generateDataMapDocs, loadRecipients, type Recipient } from "../datamap/index.js";
+import { getDataMap } from "../enforcement/dataMap.js";
+import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
+
+const USAGE = "usage: tsx src/cli/datamap.ts [--no-db] [--check]";
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const head = (error.message.split("\n")[0] ?? "").slice(0, 160);
+  const cause = error.cause instanceof Error ? error.cause.message.split("\n")[0] : undefined;
+  return cause ? `${head} (${cause})` : head;
+}
+
+/** Partners from the database when one is reachable; null (with a note on stderr) otherwise. */
+async function recipientsFromDatabase(): Promise<{ recipients: Recipient[] | null; source: string }> {
+  const url = process.env.DATABASE_URL || undefined;
+  const dataDir = process.env.DATA_DIR || ".data/pglite";
+  if (!url && !existsSync(dataDir)) return { recipients: null, source: `no database (${dataDir} does not exist)` };
+  let handle: DatabaseHandle | undefined;
+  try {
+    handle = await createDatabase(url ? { url } : { dataDir });
+    const recipients = await loadRecipients(handle.db);
+    return { recipients, source: `${recipients.length} partners from ${url ? "DATABASE_URL" : `PGlite at ${dataDir}`}` };
+  } catch (error) {
+    process.stderr.write(`datamap: database not reachable, recipients left to the partner grants (${describeError(error)})\n`);
+    return { recipients: null, source: "no database (not reachable)" };
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const unknown = args.find((a) => !["--no-db", "--check", "--help", "-h"].includes(a));
+  if (unknown !== undefined) {
+    process.stderr.write(`datamap: unknown argument '${unknown}' (${USAGE})\n`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const dataMap = getDataMap(await buildGatewaySchema());
+    const { recipients, source } = args.includes("--no-db")
+      ? { recipients: null, source: "no database (--no-db)" }
+      : await recipientsFromDatabase();
+    const docs = generateDataMapDocs(dataMap, recipients);
+    const files = [[DATAMAP_OUTPUTS.record, docs.record], [DATAMAP_OUTPUTS.fides, docs.fides]] as const;
+    if (args.includes("--check")) {
+      const stale = files.filter(([path, text]) => !existsSync(path) || readFileSync(path, "utf8") !== text);
+      for (const [path] of stale) process.stderr.write(`datamap: ${relative(process.cwd(), path)} is stale (run npm run datamap)\n`);
+      if (stale.length === 0) process.stdout.write(`datamap: current (recipients: ${source})\n`);
+      return stale.length === 0 ? 0 : 1;
+    }
+    for (const [path, text] of files) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+      process.stdout.write(`wrote ${relative(process.cwd(), path)}\n`);
+    }
+    process.stdout.write(`recipients: ${source}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`datamap: ${describeError(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();

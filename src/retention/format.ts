@@ -1,0 +1,32 @@
+import type { PurgeReport } from "./purge.js";
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** The report as plain-text tables: per table, then per rule. Counts only. */
+export function formatPurgeReport(report: PurgeReport): string {
+  const out: string[] = [];
+  out.push(
+    `${report.dryRun ? "Dry run (nothing changed)" : `Purge run ${report.runId ?? ""}`.trimEnd()} as of ${report.ranAt}, policy ${report.policyVersion}`,
+    "",
+  );
+  out.push(table(
+    ["table", "deleted", "anonymised", "held (restricted)"],
+    report.tables.map((t) => [t.table, String(t.deleted), String(t.anonymised), String(t.held)]),
+    new Set([1, 2, 3]),
+  ));
+  out.push("", "Rules applied:", "");
+  out.push(table(
+    ["table", "category", "action", "columns", "due before", "retention", "deleted", "anonymised", "held"],
+    report.actions.map((a) => [
+      a.table, a.category, a.action, a.columns.join(","), a.cutoff.slice(0, 10), a.retention,
+      String(a.deleted), String(a.anonymised), String(a.held),
+    ]),
+    new Set([6, 7, 8]),
+  ));
+  return `${out.join("\n")}\n`;
+}
