@@ -34,7 +34,7 @@ function personalRule(field: PersonalField) {
   return rule(`personal:${field.coordinate}`, { cache: "no_cache" })(async (parent, _args, ctx: GatewayContext) => {
     if (ctx.caller.kind === "anonymous" || ctx.enforcement.purpose === null) return false;
     const subject = subjectOf(parent, field);
-    const decision = await ctx.enforcement.decideFor(subject, field.category);
+    const decision = ctx.enforcement.decisionNow(subject, field.category) ?? await ctx.enforcement.decideFor(subject, field.category);
     return decision.effect === "deny" ? ctx.enforcement.withheld(subject, field, decision.reason) : true;
   });
 }
@@ -76,11 +76,16 @@ export function createShield(schema: GraphQLSchema, dataMap: DataMap) {
 export function createValueTransforms(dataMap: DataMap): Record<string, IMiddlewareFieldMap> {
   const map: Record<string, IMiddlewareFieldMap> = {};
   for (const field of dataMap.fields.values()) {
-    (map[field.typeName] ??= {})[field.fieldName] = async (resolve, parent, args, ctx: GatewayContext, info) => {
+    // Not async: a plain value stays plain, so graphql-js creates no promise for it.
+    (map[field.typeName] ??= {})[field.fieldName] = ((resolve, parent, args, ctx: GatewayContext, info) => {
       const subject = subjectOf(parent, field);
-      const value = await resolve(parent, args, ctx, info);
-      return ctx.enforcement.apply(subject, field, value);
-    };
+      const value: unknown = resolve(parent, args, ctx, info);
+      return isPromise(value) ? value.then((v) => ctx.enforcement.apply(subject, field, v)) : ctx.enforcement.apply(subject, field, value);
+    }) as IMiddlewareFieldMap[string]; // graphql-middleware types every middleware as async; it calls them plainly
   }
   return map;
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }

@@ -39,24 +39,36 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // Resolved by the purpose plugin after the context is built. Held here, not on the context:
   // Apollo shallow-copies the context object, so a field set on it later is not seen everywhere.
   let purpose: Purpose | null = null;
+  // Subject states, loaded in batches; once a state has arrived, decisions about that subject
+  // are made synchronously (no promise per field: on a page of thousands of values that matters).
+  const settled = new Map<string, SubjectState>();
   const states = new DataLoader<string, SubjectState>(async (ids) => {
     const loaded = await loadSubjectStates(db, ids);
-    return ids.map((id) => loaded.get(id)!);
+    return ids.map((id) => {
+      const state = loaded.get(id)!;
+      settled.set(id, state);
+      return state;
+    });
   }, { maxBatchSize: 1000 });
-  const decisions = new Map<string, Promise<Decision>>();
-  const disclosures = new Map<string, SubjectDisclosure>();
+  const decisions = new Map<string, Map<string, Decision>>();
 
-  const decideFor = (customerId: string, category: string): Promise<Decision> => {
-    if (purpose === null) return Promise.resolve(NO_PURPOSE);
-    const current = purpose;
-    const key = `${customerId}\u0000${category}`;
-    let decision = decisions.get(key);
-    if (!decision) {
-      decision = states.load(customerId).then((state) => decide(caller, current, category, state));
-      decisions.set(key, decision);
-    }
+  /** The decision if the subject's state is already loaded (cached per subject and category), else undefined. */
+  const decisionNow = (customerId: string, category: string): Decision | undefined => {
+    if (purpose === null) return NO_PURPOSE;
+    const state = settled.get(customerId);
+    if (!state) return undefined;
+    let bySubject = decisions.get(customerId);
+    if (!bySubject) decisions.set(customerId, (bySubject = new Map()));
+    let decision = bySubject.get(category);
+    if (!decision) bySubject.set(category, (decision = decide(caller, purpose, category, state)));
     return decision;
   };
+
+  const decideFor = async (customerId: string, category: string): Promise<Decision> =>
+    decisionNow(customerId, category) ?? (await states.load(customerId), decisionNow(customerId, category)!);
+  const disclosures = new Map<string, SubjectDisclosure>();
+  /** The data-subject request under which a subject is being read (its access report). */
+  const subjectRequests = new Map<string, string>();
 
   const record = (customerId: string, coordinate: string, outcome: Outcome) => {
     let entry = disclosures.get(customerId);
@@ -70,6 +82,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   return {
     caller,
     dataMap,
+    decisionNow,
     /** The declared purpose, or null before the purpose plugin has resolved it. */
     get purpose(): Purpose | null { return purpose; },
     /** Set once, by the purpose plugin, before execution. */
@@ -99,16 +112,23 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
 
     /**
      * Applies the decision to a resolved value: as stored, masked, pseudonymised, or withheld
-     * (thrown). Null stays null and records nothing: nothing was disclosed.
+     * (thrown). Null stays null and records nothing: nothing was disclosed. Synchronous when the
+     * subject's state is loaded (see preload), a promise otherwise.
      */
-    async apply(customerId: string, field: PersonalField, value: unknown): Promise<unknown> {
-      const decision = await decideFor(customerId, field.category);
+    apply(customerId: string, field: PersonalField, value: unknown): unknown {
+      const decision = decisionNow(customerId, field.category);
+      if (decision === undefined) return decideFor(customerId, field.category).then(() => this.apply(customerId, field, value));
       if (decision.effect === "deny" || purpose === null) throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
       const result = transformValue(field, decision.effect, value, { pseudonymKey, purpose });
       if (result.kind === "withheld") throw this.withheld(customerId, field, result.reason);
       record(customerId, field.coordinate, result.outcome);
       return result.value;
+    },
+
+    /** Loads the states of subjects about to be read (a page), so their fields decide synchronously. */
+    async preload(customerIds: readonly string[]): Promise<void> {
+      await states.loadMany(customerIds);
     },
 
     /**
@@ -127,5 +147,11 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     },
 
     disclosures: (): ReadonlyMap<string, SubjectDisclosure> => disclosures,
+
+    /** Ties this request's reads of a subject to a data-subject request, for the disclosure log. */
+    setSubjectRequest(customerId: string, requestId: string) {
+      subjectRequests.set(customerId, requestId);
+    },
+    subjectRequestFor: (customerId: string): string | null => subjectRequests.get(customerId) ?? null,
   };
 }

@@ -30,7 +30,7 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
     customerId,
     ...who,
     purpose: ctx.enforcement.purpose ?? "none",
-    subjectRequestId: null,
+    subjectRequestId: ctx.enforcement.subjectRequestFor(customerId),
     disclosed: [...d.disclosed].sort(),
     masked: [...d.masked].sort(),
     pseudonymized: [...d.pseudonymized].sort(),

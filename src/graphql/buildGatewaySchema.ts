@@ -9,11 +9,13 @@ import { ConsentResolver } from "./consent/ConsentResolver.js";
 import { CustomerResolver } from "./customer/CustomerResolver.js";
 import { DisclosureResolver } from "./disclosure/DisclosureResolver.js";
 import { ExplainResolver } from "./explain/ExplainResolver.js";
+import { PartnerResolver } from "./partner/PartnerResolver.js";
 import { PaymentMethodResolver } from "./paymentMethod/PaymentMethodResolver.js";
 import { ProfileResolver } from "./profile/ProfileResolver.js";
+import { SubjectRequestResolver } from "./subjectRequest/SubjectRequestResolver.js";
 
 /** Resolver classes, one per domain; a new domain is added here. */
-export const RESOLVERS = [CustomerResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver, DisclosureResolver] as const;
+export const RESOLVERS = [CustomerResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

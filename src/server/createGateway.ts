@@ -15,6 +15,7 @@ import type { Config } from "./config.js";
 import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
 import { readBody } from "./readBody.js";
+import { createPartnerRateLimiter, enforcePartnerRateLimit } from "./rateLimit/partnerRateLimit.js";
 
 export interface GatewayOptions {
   config: Config;
@@ -57,6 +58,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
   const contextDependencies = { db: database.db, dataMap: options.dataMap, pseudonymKey: config.pseudonymKey };
+  const rateLimiter = createPartnerRateLimiter({ db: database.db, logger });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
     const method = req.method ?? "GET";
@@ -80,6 +82,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
       { db: database.db, verifyJwt },
     );
+    if (caller.kind === "partner") await enforcePartnerRateLimit(rateLimiter, caller, res);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);

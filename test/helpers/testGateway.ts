@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { SignJWT } from "jose";
 import type { DatabaseHandle } from "../../src/db/client.js";
+import { partnerGrants } from "../../src/db/schema/index.js";
 import { seed } from "../../src/db/seed/seed.js";
 import { DEVELOPMENT_JWT_SECRET, loadConfig, type Config } from "../../src/server/config.js";
 import { createEnforcedGateway } from "../../src/server/createEnforcedGateway.js";
@@ -25,6 +26,8 @@ export interface TestGateway {
 export async function startTestGateway(options: { customers?: number; seed?: number; canaries?: boolean; env?: Record<string, string> } = {}): Promise<TestGateway> {
   const database = await createTestDatabase();
   await seed(database.db, { customers: options.customers ?? 40, seed: options.seed ?? 7, canaries: options.canaries });
+  // Generated test traffic outruns the demo grants' per-minute limits; rate limiting has its own tests.
+  await database.db.update(partnerGrants).set({ requestsPerMinute: 100_000 });
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ...options.env });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });

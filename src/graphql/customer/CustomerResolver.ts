@@ -61,6 +61,7 @@ export class CustomerResolver {
       customerCount(ctx.db, criteria, own),
     ]);
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
+    await ctx.enforcement.preload(page.rows.map((r) => r.id));
     const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id), node: node as Customer }));
     return { edges, totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }

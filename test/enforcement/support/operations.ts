@@ -17,6 +17,7 @@ import type { DataMap } from "../../../src/enforcement/dataMap.js";
 import type { Caller } from "../../../src/policy/caller.js";
 import { ceiling } from "../../../src/policy/ceiling.js";
 import type { Purpose } from "../../../src/policy/purposes.js";
+import { AUDIT_FIELDS } from "./auditFields.js";
 
 /** `via`: a literal, a variable the request sends, or a variable left to its default value. */
 export type Via = "literal" | "variable" | "default";
@@ -110,7 +111,7 @@ function fieldArb(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>):
 export function selectionArb(schema: GraphQLSchema, type: GraphQLObjectType): fc.Arbitrary<Sel[]> {
   const cached = cache.get(type.name);
   if (cached) return cached;
-  const fields = Object.values(type.getFields());
+  const fields = Object.values(type.getFields()).filter((f) => !AUDIT_FIELDS.has(`${type.name}.${f.name}`));
   const objectFields = fields.filter((f) => !isLeafType(getNamedType(f.type)));
   const pLeaf = type.name === "Customer" ? 0.3 : 0.4;
   const pObject = type.name === "Customer" ? 0.3 : 0.6;

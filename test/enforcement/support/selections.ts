@@ -3,6 +3,7 @@ import type { DataMap } from "../../../src/enforcement/dataMap.js";
 import type { Caller } from "../../../src/policy/caller.js";
 import { ceiling } from "../../../src/policy/ceiling.js";
 import type { Purpose } from "../../../src/policy/purposes.js";
+import { AUDIT_FIELDS } from "./auditFields.js";
 
 /**
  * Every field of the customer graph this caller could ever read for this purpose (personal
@@ -13,6 +14,7 @@ export function readableSelection(schema: GraphQLSchema, dataMap: DataMap, calle
   const type = schema.getType(typeName) as GraphQLObjectType;
   const parts: string[] = [];
   for (const field of Object.values(type.getFields())) {
+    if (AUDIT_FIELDS.has(`${type.name}.${field.name}`)) continue;
     const named = getNamedType(field.type);
     if (isObjectType(named)) {
       const inner = readableSelection(schema, dataMap, caller, purpose, named.name, visits);

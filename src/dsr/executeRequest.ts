@@ -1,0 +1,122 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client.js";
+import { consentEvents, customers, profiles, subjectRequests, type SubjectRequestRow } from "../db/schema/index.js";
+import type { DataMap } from "../enforcement/dataMap.js";
+import { PERSONAL_COLUMNS } from "../enforcement/personalColumns.js";
+import { ErrorCode } from "../errors/ErrorCode.js";
+import { GatewayError } from "../errors/GatewayError.js";
+import { PURPOSE_DEFINITIONS } from "../policy/purposes.js";
+import { POLICY_VERSION } from "../policy/version.js";
+import { correctionsOf, objectedPurposes, scrubDetail, type StoredDetail } from "./detail.js";
+import { ERASED_LINK_TABLES, erasureOf } from "./erasurePlan.js";
+import { tableInfo } from "./personalTables.js";
+import { KINDS_FOR_ERASED, type SubjectRequestKind } from "./transitions.js";
+
+/** What completing did: a short note code for the event (never a value) and the detail to keep. */
+export interface Execution {
+  note: string;
+  detail: StoredDetail;
+}
+
+const refuse = (message: string, reason: string) => new GatewayError(ErrorCode.BAD_USER_INPUT, message, { reason });
+
+/**
+ * Carries out a verified request as it is completed. Runs inside the completing transaction:
+ * every statement goes through `tx` (PGlite has one connection), and any failure rolls back the
+ * execution together with the state change.
+ */
+export async function executeRequest(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date }): Promise<Execution> {
+  const [subject] = await tx.select({ status: customers.status }).from(customers).where(eq(customers.id, row.customerId)).for("update");
+  if (!subject) throw refuse("The subject of this request no longer exists.", "SUBJECT_MISSING");
+  const kind = row.kind as SubjectRequestKind;
+  if (subject.status === "erased" && !KINDS_FOR_ERASED.includes(kind)) {
+    throw refuse(`The subject has been erased; a ${kind} request has nothing left to act on. Reject it instead.`, "SUBJECT_ERASED");
+  }
+  const detail = scrubDetail(row.detail);
+  switch (kind) {
+    case "access":
+    case "portability":
+      return { note: "REPORT_DELIVERED", detail };
+    case "rectification":
+      return { note: await rectify(tx, row, options), detail };
+    case "objection":
+      return { note: await object(tx, row, options.now), detail };
+    case "restriction": {
+      if (subject.status === "restricted") return { note: "ALREADY_RESTRICTED", detail };
+      await tx.update(customers).set({ status: "restricted" }).where(eq(customers.id, row.customerId));
+      return { note: "RESTRICTED", detail };
+    }
+    case "erasure": {
+      const erased = await eraseSubject(tx, row.customerId, options.now);
+      return { note: `ERASED_ROWS:${erased}`, detail };
+    }
+  }
+}
+
+/** Applies the corrections filed with the request; the note names the categories changed. */
+async function rectify(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date }): Promise<string> {
+  const corrections = correctionsOf(row.detail);
+  if (!corrections || Object.keys(corrections).length === 0) throw refuse("This rectification holds no corrections.", "NO_CORRECTIONS");
+  const info = tableInfo("profiles");
+  const keyToColumn = new Map([...info.columns].map(([name, c]) => [c.key, name]));
+  const categories = new Set<string>();
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(corrections)) {
+    const column = keyToColumn.get(key);
+    const exposure = column ? PERSONAL_COLUMNS.profiles?.[column] : undefined;
+    if (!exposure || (value !== null && typeof value !== "string")) throw refuse("This rectification holds a correction that is not a profile field.", "BAD_CORRECTION");
+    set[key] = value;
+    const category = "coordinate" in exposure ? options.dataMap.fields.get(exposure.coordinate)?.category : undefined;
+    if (category) categories.add(category);
+  }
+  const updated = await tx.update(profiles).set({ ...set, updatedAt: options.now }).where(eq(profiles.customerId, row.customerId)).returning({ id: profiles.customerId });
+  if (updated.length === 0) await tx.insert(profiles).values({ ...set, customerId: row.customerId, updatedAt: options.now });
+  return `CORRECTED:${[...categories].sort().join(",")}`;
+}
+
+/** Records an opt-out (source `dsr`) for each purpose objected to; decide also reads the objection itself. */
+async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<string> {
+  const purposes = objectedPurposes(row.detail).filter((p) => PURPOSE_DEFINITIONS[p].consentBasis === "opt_out");
+  if (purposes.length > 0) {
+    await tx.insert(consentEvents).values(purposes.map((purpose) => ({
+      customerId: row.customerId, purpose, partnerId: null, granted: false, source: "dsr", policyVersion: POLICY_VERSION, recordedAt: now,
+    })));
+  }
+  return `OBJECTED:${objectedPurposes(row.detail).join(",")}`;
+}
+
+/**
+ * Erases a subject, driven by PERSONAL_COLUMNS and the erasure plan: rows deleted, or their
+ * personal columns nulled except those under legal hold; partner links deleted; values dropped
+ * from the subject's request details; the customer row kept as a tombstone (`erased`,
+ * `erased_at`) so that no late write re-creates the subject. Returns the number of rows touched.
+ */
+export async function eraseSubject(tx: Database, customerId: string, now: Date): Promise<number> {
+  let touched = 0;
+  for (const [name, columns] of Object.entries(PERSONAL_COLUMNS)) {
+    const info = tableInfo(name);
+    if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
+    const plan = erasureOf(name);
+    if (plan.action === "delete") {
+      touched += (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
+      continue;
+    }
+    const set: Record<string, null> = {};
+    for (const column of Object.keys(columns)) {
+      if (plan.legalHold.includes(column)) continue;
+      const c = info.columns.get(column);
+      if (!c) throw new Error(`erasure: ${name}.${column} is not a column`);
+      set[c.key] = null;
+    }
+    if (Object.keys(set).length === 0) continue;
+    touched += (await tx.update(info.table).set(set as never).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
+  }
+  for (const name of ERASED_LINK_TABLES) {
+    const info = tableInfo(name);
+    if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
+    touched += (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
+  }
+  await tx.update(subjectRequests).set({ detail: sql`${subjectRequests.detail} - 'corrections'` }).where(eq(subjectRequests.customerId, customerId));
+  await tx.update(customers).set({ status: "erased", erasedAt: now }).where(eq(customers.id, customerId));
+  return touched;
+}

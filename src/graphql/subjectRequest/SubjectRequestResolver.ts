@@ -1,0 +1,234 @@
+import DataLoader from "dataloader";
+import { eq } from "drizzle-orm";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { customers, type SubjectRequestRow } from "../../db/schema/index.js";
+import { buildSubjectReport, portableDocument, valueAsText } from "../../dsr/accessReport.js";
+import { correctedFields, objectedPurposes, validateDetail } from "../../dsr/detail.js";
+import { executeRequest } from "../../dsr/executeRequest.js";
+import { eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
+import {
+  isOpen, isPrivacyOfficer, KINDS_FOR_ERASED, REPORT_KINDS, RESTRICTION_GROUNDS, transition,
+  type RejectionReason, type RestrictionGround, type SubjectRequestAction, type SubjectRequestKind, type SubjectRequestState,
+} from "../../dsr/transitions.js";
+import { callerIdentity } from "../../enforcement/disclosureRecords.js";
+import type { RequestEnforcement } from "../../enforcement/createRequestEnforcement.js";
+import { ErrorCode } from "../../errors/ErrorCode.js";
+import { GatewayError } from "../../errors/GatewayError.js";
+import { requireActiveCustomer } from "../common/requireCustomer.js";
+import type { GatewayContext } from "../context.js";
+import { CustomerStatus } from "../customer/Customer.js";
+import { isUuid } from "../customer/cursor.js";
+import { AccessReport } from "./AccessReport.js";
+import {
+  RejectionReasonEnum, SubjectRequest, SubjectRequestDetailInput, SubjectRequestEvent, SubjectRequestKindEnum, SubjectRequestStateEnum,
+} from "./SubjectRequest.js";
+
+const MAX_LIST = 500;
+
+const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, "No subject request with this id is visible to you.");
+
+/** The request as the API shows it: names of corrected fields, never their values. */
+function toSubjectRequest(row: SubjectRequestRow, now = new Date()): SubjectRequest {
+  const state = row.state as SubjectRequestState;
+  const grounds = typeof row.detail.grounds === "string" && (RESTRICTION_GROUNDS as readonly string[]).includes(row.detail.grounds)
+    ? (row.detail.grounds as RestrictionGround) : null;
+  return {
+    id: row.id, subjectId: row.customerId, kind: row.kind as SubjectRequestKind, state, receivedAt: row.receivedAt, dueAt: row.dueAt,
+    verifiedAt: row.verifiedAt, closedAt: row.closedAt, overdue: isOpen(state) && row.dueAt.getTime() < now.getTime(),
+    objectedPurposes: objectedPurposes(row.detail), correctedFields: correctedFields(row.detail), grounds,
+  };
+}
+
+function actorOf(ctx: GatewayContext): Actor {
+  const who = callerIdentity(ctx.caller);
+  return { kind: who.callerKind, id: who.callerId };
+}
+
+function requireOfficer(ctx: GatewayContext, what: string): void {
+  if (!isPrivacyOfficer(ctx.caller)) throw new GatewayError(ErrorCode.FORBIDDEN, `Only the privacy office ${what}.`);
+}
+
+/** Acting on a request (and reading its report) happens under the purpose subject_request. */
+function requireSubjectRequestPurpose(ctx: GatewayContext): void {
+  if (ctx.enforcement.purpose !== "subject_request") {
+    throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, "Acting on a data-subject request is done under the purpose subject_request.", {
+      allowedPurposes: ["subject_request"],
+    });
+  }
+}
+
+/** Per-request loader of request events (keyed on the request's enforcement object, which lives as long as the request). */
+const eventLoaders = new WeakMap<RequestEnforcement, DataLoader<string, SubjectRequestEventRow[]>>();
+function eventLoader(ctx: GatewayContext) {
+  let loader = eventLoaders.get(ctx.enforcement);
+  if (!loader) {
+    loader = new DataLoader(async (ids: readonly string[]) => {
+      const groups = new Map<string, SubjectRequestEventRow[]>(ids.map((id) => [id, []]));
+      for (const e of await eventsOf(ctx.db, ids)) groups.get(e.requestId)?.push(e);
+      return ids.map((id) => groups.get(id) ?? []);
+    }, { maxBatchSize: 1000 });
+    eventLoaders.set(ctx.enforcement, loader);
+  }
+  return loader;
+}
+
+/** Tags this request's reads of the subject with the data-subject request, in the disclosure log. */
+function tagDisclosures(ctx: GatewayContext, subjectId: string, requestId: string): void {
+  ctx.enforcement.setSubjectRequest(subjectId, requestId);
+}
+
+@Resolver(() => SubjectRequest)
+export class SubjectRequestResolver {
+  @Mutation(() => SubjectRequest, { description: "File a data-subject request about oneself (customers only). Nothing is released or changed before the privacy office verifies it." })
+  async fileSubjectRequest(
+    @Arg("kind", () => SubjectRequestKindEnum) kind: SubjectRequestKind,
+    @Arg("detail", () => SubjectRequestDetailInput, { nullable: true }) detail: SubjectRequestDetailInput | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<SubjectRequest> {
+    const stored = validateDetail(kind, detail);
+    const customerId = await requireActiveCustomer(ctx);
+    return toSubjectRequest(await insertRequest(ctx.db, { customerId, kind, detail: stored, actor: actorOf(ctx) }));
+  }
+
+  @Mutation(() => SubjectRequest, { description: "File a data-subject request on behalf of a subject (privacy office only)." })
+  async fileSubjectRequestFor(
+    @Arg("subjectId", () => ID) subjectId: string,
+    @Arg("kind", () => SubjectRequestKindEnum) kind: SubjectRequestKind,
+    @Arg("detail", () => SubjectRequestDetailInput, { nullable: true }) detail: SubjectRequestDetailInput | null,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<SubjectRequest> {
+    requireOfficer(ctx, "files requests for a subject");
+    const stored = validateDetail(kind, detail);
+    if (!isUuid(subjectId)) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id.");
+    const [subject] = await ctx.db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
+    if (!subject) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id.");
+    if (subject.status === "erased" && !KINDS_FOR_ERASED.includes(kind)) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The subject has been erased; only ${KINDS_FOR_ERASED.join(" or ")} requests can still be filed.`, { reason: "SUBJECT_ERASED" });
+    }
+    return toSubjectRequest(await insertRequest(ctx.db, { customerId: subjectId, kind, detail: stored, actor: actorOf(ctx) }));
+  }
+
+  @Mutation(() => SubjectRequest, { description: "Record that the requester's identity is verified (privacy office, purpose subject_request)." })
+  verifySubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
+    return this.move(ctx, id, "verify", () => ({ note: "IDENTITY_VERIFIED" }));
+  }
+
+  @Mutation(() => SubjectRequest, {
+    description: "Complete a verified request, executing it in one transaction: rectification applies the corrections, objection records opt-outs, restriction restricts, erasure erases (privacy office, purpose subject_request).",
+  })
+  completeSubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
+    return this.move(ctx, id, "complete", (tx, row, now) => executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now }));
+  }
+
+  @Mutation(() => SubjectRequest, { description: "Reject a received or verified request, with a reason code (privacy office, purpose subject_request)." })
+  rejectSubjectRequest(
+    @Arg("id", () => ID) id: string,
+    @Arg("reason", () => RejectionReasonEnum) reason: RejectionReason,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<SubjectRequest> {
+    return this.move(ctx, id, "reject", (_tx, row) => {
+      const { corrections: _values, ...detail } = row.detail;
+      return { note: `REJECTED:${reason.toUpperCase()}`, detail };
+    });
+  }
+
+  private async move(
+    ctx: GatewayContext, id: string, action: SubjectRequestAction,
+    effect: (tx: GatewayContext["db"], row: SubjectRequestRow, now: Date) => Promise<{ note: string; detail?: Record<string, unknown> }> | { note: string; detail?: Record<string, unknown> },
+  ): Promise<SubjectRequest> {
+    requireOfficer(ctx, "verifies, completes or rejects requests");
+    requireSubjectRequestPurpose(ctx);
+    if (!isUuid(id)) throw notFound();
+    const actor = actorOf(ctx);
+    const updated = await ctx.db.transaction(async (tx) => {
+      const row = await requestById(tx, id, { forUpdate: true });
+      if (!row) throw notFound();
+      const kind = row.kind as SubjectRequestKind;
+      const t = transition(kind, row.state as SubjectRequestState, action);
+      if (!t.ok) {
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, t.message, { reason: t.code, from: t.from, action: t.action });
+      }
+      const now = new Date();
+      const done = await effect(tx, row, now);
+      return moveRequest(tx, row, { to: t.to, actor, note: done.note, detail: done.detail, now });
+    });
+    eventLoader(ctx).clear(id);
+    return toSubjectRequest(updated);
+  }
+
+  @Query(() => [SubjectRequest], { description: "The signed-in customer's own requests, newest first." })
+  async mySubjectRequests(@Ctx() ctx: GatewayContext): Promise<SubjectRequest[]> {
+    if (ctx.caller.kind !== "customer") throw new GatewayError(ErrorCode.FORBIDDEN, "`mySubjectRequests` is only for a signed-in customer.");
+    return (await findRequests(ctx.db, { customerId: ctx.caller.customerId }, MAX_LIST)).map((r) => toSubjectRequest(r));
+  }
+
+  @Query(() => [SubjectRequest], { description: "Requests by state, kind and subject, newest first (privacy office)." })
+  async subjectRequests(
+    @Ctx() ctx: GatewayContext,
+    @Arg("state", () => SubjectRequestStateEnum, { nullable: true }) state: SubjectRequestState | null,
+    @Arg("kind", () => SubjectRequestKindEnum, { nullable: true }) kind: SubjectRequestKind | null,
+    @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
+    @Arg("first", () => Int, { defaultValue: 100 }) first: number,
+  ): Promise<SubjectRequest[]> {
+    requireOfficer(ctx, "lists requests");
+    if (first < 1 || first > MAX_LIST) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_LIST}.`);
+    // An argument left out arrives as undefined, not null.
+    if (customerId !== null && customerId !== undefined && !isUuid(customerId)) return [];
+    return (await findRequests(ctx.db, { state: state ?? null, kind: kind ?? null, customerId: customerId ?? null }, first)).map((r) => toSubjectRequest(r));
+  }
+
+  @Query(() => SubjectRequest, { description: "One request with its events: the privacy office, or the customer it is about." })
+  async subjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
+    const officer = isPrivacyOfficer(ctx.caller);
+    if (!officer && ctx.caller.kind !== "customer") throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office or the subject reads a request.");
+    if (!isUuid(id)) throw notFound();
+    const row = await requestById(ctx.db, id);
+    if (!row || (!officer && (ctx.caller.kind !== "customer" || row.customerId !== ctx.caller.customerId))) throw notFound();
+    return toSubjectRequest(row);
+  }
+
+  @FieldResolver(() => [SubjectRequestEvent], { description: "Every step, oldest first." })
+  async events(@Root() request: SubjectRequest, @Ctx() ctx: GatewayContext): Promise<SubjectRequestEvent[]> {
+    const officer = isPrivacyOfficer(ctx.caller);
+    return (await eventLoader(ctx).load(request.id)).map((e) => ({
+      id: e.id, fromState: e.fromState, toState: e.toState, actorKind: e.actorKind,
+      actorId: officer || (e.actorKind === "customer" && ctx.caller.kind === "customer" && e.actorId === ctx.caller.customerId) ? e.actorId : null,
+      note: e.note, at: e.at,
+    }));
+  }
+
+  @Query(() => AccessReport, {
+    description: "Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients (privacy office, purpose subject_request). Each value passes the same decision and disclosure record as any read.",
+  })
+  async accessReport(@Arg("requestId", () => ID) requestId: string, @Ctx() ctx: GatewayContext): Promise<AccessReport> {
+    const report = await this.report(ctx, requestId);
+    return {
+      ...report,
+      subjectStatus: report.subjectStatus as CustomerStatus,
+      entries: report.entries.map((e) => ({ ...e, value: e.withheld ? null : valueAsText(e.value) })),
+    };
+  }
+
+  @Query(() => String, { description: "The access report as one machine-readable JSON document (portability); same checks as accessReport." })
+  async portableExport(@Arg("requestId", () => ID) requestId: string, @Ctx() ctx: GatewayContext): Promise<string> {
+    return JSON.stringify(portableDocument(await this.report(ctx, requestId)));
+  }
+
+  private async report(ctx: GatewayContext, requestId: string) {
+    requireOfficer(ctx, "reads access reports");
+    requireSubjectRequestPurpose(ctx);
+    if (!isUuid(requestId)) throw notFound();
+    const row = await requestById(ctx.db, requestId);
+    if (!row) throw notFound();
+    if (!REPORT_KINDS.includes(row.kind as SubjectRequestKind)) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.kind} request has no report; only access and portability requests do.`, { reason: "NOT_A_REPORT_REQUEST" });
+    }
+    if (row.state !== "verified") {
+      throw new GatewayError(ErrorCode.FORBIDDEN, `Nothing is released for a ${row.state} request: only a verified one has a report.`, {
+        reason: "REQUEST_NOT_VERIFIED", state: row.state,
+      });
+    }
+    tagDisclosures(ctx, row.customerId, row.id);
+    return buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId });
+  }
+}

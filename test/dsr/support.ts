@@ -1,0 +1,78 @@
+import { and, eq, notInArray, sql } from "drizzle-orm";
+import type { Database } from "../../src/db/client.js";
+import { consentEvents, customers, subjectRequests } from "../../src/db/schema/index.js";
+import { bearer, type TestGateway } from "../helpers/testGateway.js";
+
+export const OFFICER_ID = "po-test-1";
+
+/** Headers of a privacy officer acting under subject_request (or another purpose). */
+export async function officer(gw: TestGateway, purpose = "subject_request") {
+  return { ...bearer(await gw.token("privacy_officer", OFFICER_ID)), "x-purpose": purpose };
+}
+
+export async function staff(gw: TestGateway, role: string, purpose: string) {
+  return { ...bearer(await gw.token(role, `${role}-1`)), "x-purpose": purpose };
+}
+
+export async function customer(gw: TestGateway, id: string) {
+  return bearer(await gw.token("customer", id));
+}
+
+export const REQUEST_FIELDS = "id subjectId kind state receivedAt dueAt verifiedAt closedAt overdue objectedPurposes correctedFields grounds";
+
+export const FILE_FOR = `mutation FileFor($s: ID!, $k: SubjectRequestKind!, $d: SubjectRequestDetailInput) {
+  fileSubjectRequestFor(subjectId: $s, kind: $k, detail: $d) { ${REQUEST_FIELDS} } }`;
+export const FILE_OWN = `mutation FileOwn($k: SubjectRequestKind!, $d: SubjectRequestDetailInput) {
+  fileSubjectRequest(kind: $k, detail: $d) { ${REQUEST_FIELDS} } }`;
+export const VERIFY = `mutation Verify($id: ID!) { verifySubjectRequest(id: $id) { ${REQUEST_FIELDS} } }`;
+export const COMPLETE = `mutation Complete($id: ID!) { completeSubjectRequest(id: $id) { ${REQUEST_FIELDS} } }`;
+export const REJECT = `mutation Reject($id: ID!, $r: SubjectRequestRejection!) { rejectSubjectRequest(id: $id, reason: $r) { ${REQUEST_FIELDS} } }`;
+export const ONE = `query One($id: ID!) { subjectRequest(id: $id) { ${REQUEST_FIELDS} events { fromState toState actorKind actorId note at } } }`;
+export const REPORT = `query Report($id: ID!) { accessReport(requestId: $id) {
+  requestId subjectId subjectStatus generatedAt policyVersion
+  entries { coordinate category table column rowId value withheld effect reasonCode purposes retention source note }
+  recipients { callerKind role partnerId purposes lastDisclosedAt } } }`;
+export const EXPORT = `query Export($id: ID!) { portableExport(requestId: $id) }`;
+
+export type Action = "verify" | "complete" | "reject";
+
+/** Runs one lifecycle action as the privacy officer; returns the raw response body. */
+export async function act(gw: TestGateway, action: Action, id: string, headers?: Record<string, string>) {
+  const h = headers ?? (await officer(gw));
+  const query = action === "verify" ? VERIFY : action === "complete" ? COMPLETE : REJECT;
+  const variables = action === "reject" ? { id, r: "DUPLICATE" } : { id };
+  return (await gw.post({ query, variables }, h)).body;
+}
+
+/** Files as the officer and returns the request id (fails the test on an error). */
+export async function fileFor(gw: TestGateway, subjectId: string, kind: string, detail?: Record<string, unknown>): Promise<string> {
+  const res = await gw.post({ query: FILE_FOR, variables: { s: subjectId, k: kind, d: detail ?? null } }, await officer(gw));
+  if (res.body.errors) throw new Error(`filing failed: ${JSON.stringify(res.body.errors)}`);
+  return res.body.data.fileSubjectRequestFor.id;
+}
+
+/** Files, verifies and (optionally) completes; returns the id. */
+export async function verified(gw: TestGateway, subjectId: string, kind: string, detail?: Record<string, unknown>): Promise<string> {
+  const id = await fileFor(gw, subjectId, kind, detail);
+  const body = await act(gw, "verify", id);
+  if (body.errors) throw new Error(`verify failed: ${JSON.stringify(body.errors)}`);
+  return id;
+}
+
+/**
+ * Active subjects with no subject request and no withdrawn consent at all, in id order: a clean
+ * slate whose later state is due to the test alone.
+ */
+export async function plainSubjects(db: Database): Promise<string[]> {
+  const rows = await db.select({ id: customers.id }).from(customers).where(and(
+    eq(customers.status, "active"),
+    notInArray(customers.id, sql`(select ${subjectRequests.customerId} from ${subjectRequests})`),
+    notInArray(customers.id, sql`(select ${consentEvents.customerId} from ${consentEvents} where ${consentEvents.granted} = false)`),
+  )).orderBy(customers.id);
+  return rows.map((r) => r.id);
+}
+
+/** Rows of a raw query, whichever driver (PGlite returns `{ rows }`, postgres.js an array). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -1,0 +1,63 @@
+import { getTableColumns, getTableName, isTable } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import * as tables from "../../src/db/schema/index.js";
+import { ERASURE_PLAN } from "../../src/dsr/erasurePlan.js";
+import { retentionOf } from "../../src/dsr/retention.js";
+import { SOURCES } from "../../src/dsr/sources.js";
+import {
+  dueDate, SUBJECT_REQUEST_ACTIONS, SUBJECT_REQUEST_KINDS, SUBJECT_REQUEST_STATES, transition,
+} from "../../src/dsr/transitions.js";
+import { PERSONAL_COLUMNS } from "../../src/enforcement/personalColumns.js";
+
+/** The lifecycle, written out independently of the module: from state -> action -> new state, or null (refused). */
+export const LIFECYCLE: Record<string, Record<string, string | null>> = {
+  received: { verify: "verified", complete: null, reject: "rejected" },
+  verified: { verify: null, complete: "completed", reject: "rejected" },
+  completed: { verify: null, complete: null, reject: null },
+  rejected: { verify: null, complete: null, reject: null },
+};
+
+describe("the request lifecycle (pure)", () => {
+  const cases = SUBJECT_REQUEST_KINDS.flatMap((kind) => SUBJECT_REQUEST_STATES.flatMap((state) => SUBJECT_REQUEST_ACTIONS.map((action) => ({ kind, state, action }))));
+  it.each(cases)("$kind: $state --$action-->", ({ kind, state, action }) => {
+    const expected = LIFECYCLE[state]![action];
+    const t = transition(kind, state, action);
+    if (expected === null) {
+      expect(t.ok).toBe(false);
+      if (!t.ok) {
+        expect(t.code).toBe("INVALID_TRANSITION");
+        expect(t.message).toContain(state);
+      }
+    } else {
+      expect(t).toEqual({ ok: true, from: state, to: expected });
+    }
+  });
+
+  it("is due 30 days after receipt", () => {
+    expect(dueDate(new Date("2026-01-31T10:00:00Z")).toISOString()).toBe("2026-03-02T10:00:00.000Z");
+  });
+});
+
+describe("erasure plan, sources and retention cover every personal table", () => {
+  it("names every table of PERSONAL_COLUMNS, and anonymised columns can be nulled", () => {
+    const byName = new Map<string, unknown>((Object.values(tables) as unknown[]).filter((t) => isTable(t)).map((t) => [getTableName(t as never), t]));
+    for (const [table, columns] of Object.entries(PERSONAL_COLUMNS)) {
+      expect(ERASURE_PLAN[table], `${table} has no erasure plan`).toBeDefined();
+      expect(SOURCES[table], `${table} has no source`).toBeDefined();
+      const plan = ERASURE_PLAN[table]!;
+      const cols = Object.values(getTableColumns(byName.get(table) as never)) as { name: string; notNull: boolean }[];
+      expect(cols.some((c) => c.name === "customer_id"), `${table} has customer_id`).toBe(true);
+      if (plan.action !== "anonymise") continue;
+      for (const column of Object.keys(columns)) {
+        if (plan.legalHold.includes(column)) continue;
+        const c = cols.find((x) => x.name === column)!;
+        expect(c.notNull, `${table}.${column} is anonymised but NOT NULL`).toBe(false);
+      }
+    }
+  });
+
+  it("reports each category's retention from the policy", () => {
+    expect(retentionOf("user.behavior.browsing_history")).toMatch(/13 months/);
+    expect(retentionOf(null)).toBe("not set");
+  });
+});
