@@ -14,20 +14,13 @@ import { createDatabase, type DatabaseHandle } from "../db/client.js";
 import { DATAMAP_OUTPUTS, generateDataMapDocs, loadRecipients, type Recipient } from "../datamap/index.js";
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
+import { cliDatabase, describeCliError } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/datamap.ts [--no-db] [--check]";
 
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const head = (error.message.split("\n")[0] ?? "").slice(0, 160);
-  const cause = error.cause instanceof Error ? error.cause.message.split("\n")[0] : undefined;
-  return cause ? `${head} (${cause})` : head;
-}
-
 /** Partners from the database when one is reachable; null (with a note on stderr) otherwise. */
 async function recipientsFromDatabase(): Promise<{ recipients: Recipient[] | null; source: string }> {
-  const url = process.env.DATABASE_URL || undefined;
-  const dataDir = process.env.DATA_DIR || ".data/pglite";
+  const { url, dataDir } = cliDatabase();
   if (!url && !existsSync(dataDir)) return { recipients: null, source: `no database (${dataDir} does not exist)` };
   let handle: DatabaseHandle | undefined;
   try {
@@ -35,7 +28,7 @@ async function recipientsFromDatabase(): Promise<{ recipients: Recipient[] | nul
     const recipients = await loadRecipients(handle.db);
     return { recipients, source: `${recipients.length} partners from ${url ? "DATABASE_URL" : `PGlite at ${dataDir}`}` };
   } catch (error) {
-    process.stderr.write(`datamap: database not reachable, recipients left to the partner grants (${describeError(error)})\n`);
+    process.stderr.write(`datamap: database not reachable, recipients left to the partner grants (${describeCliError(error)})\n`);
     return { recipients: null, source: "no database (not reachable)" };
   } finally {
     await handle?.close().catch(() => {});
@@ -74,7 +67,7 @@ async function main(): Promise<number> {
     process.stdout.write(`recipients: ${source}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`datamap: ${describeError(error)}\n`);
+    process.stderr.write(`datamap: ${describeCliError(error)}\n`);
     return 1;
   }
 }

@@ -13,6 +13,7 @@ import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { formatPurgeReport } from "../retention/format.js";
 import { purge } from "../retention/purge.js";
+import { cliDatabase, describeCliError } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/purge.ts [--dry-run] [--now YYYY-MM-DD]";
 
@@ -35,24 +36,6 @@ function parseFlags(argv: readonly string[]): Flags | string {
   return flags;
 }
 
-function describeTarget(url: string | undefined, dataDir: string): string {
-  if (!url) return `PGlite at ${dataDir}`;
-  try {
-    const u = new URL(url);
-    return `PostgreSQL at ${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
-  } catch {
-    return "PostgreSQL (DATABASE_URL)";
-  }
-}
-
-/** One line: Drizzle's "Failed query" errors carry the statement and its parameters. */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const head = (error.message.split("\n")[0] ?? "").slice(0, 160);
-  const cause = error.cause instanceof Error ? error.cause.message.split("\n")[0] : undefined;
-  return cause ? `${head} (${cause})` : head;
-}
-
 async function main(): Promise<number> {
   const flags = parseFlags(process.argv.slice(2));
   if (typeof flags === "string") {
@@ -63,18 +46,17 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const url = process.env.DATABASE_URL || undefined;
-  const dataDir = process.env.DATA_DIR || ".data/pglite";
+  const { url, dataDir, target } = cliDatabase();
   let handle: DatabaseHandle | undefined;
   try {
     const columns = personalColumns(getDataMap(await buildGatewaySchema()));
     handle = await createDatabase(url ? { url } : { dataDir });
     await handle.migrate();
     const report = await purge(handle.db, { now: flags.now, columns, dryRun: flags.dryRun });
-    process.stdout.write(`${describeTarget(url, dataDir)}\n${formatPurgeReport(report)}`);
+    process.stdout.write(`${target}\n${formatPurgeReport(report)}`);
     return 0;
   } catch (error) {
-    process.stderr.write(`purge: ${describeError(error)}\n`);
+    process.stderr.write(`purge: ${describeCliError(error)}\n`);
     return 1;
   } finally {
     await handle?.close();

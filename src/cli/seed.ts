@@ -9,6 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { createDatabase } from "../db/client.js";
 import { rowCounts, SEED_DEFAULTS, seed, truncateAll } from "../db/seed/seed.js";
+import { cliDatabase, describeCliError } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/seed.ts [--customers N] [--seed S] [--visits N] [--canaries] [--reset]";
 
@@ -51,28 +52,6 @@ function parseFlags(argv: readonly string[]): Flags | string {
   return flags;
 }
 
-/** Where the data goes, without credentials. */
-function describeTarget(url: string | undefined, dataDir: string): string {
-  if (!url) return `PGlite at ${dataDir}`;
-  try {
-    const u = new URL(url);
-    return `PostgreSQL at ${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
-  } catch {
-    return "PostgreSQL (DATABASE_URL)";
-  }
-}
-
-/**
- * One line: Drizzle's "Failed query" errors carry the whole statement and its parameters (the
- * seed's values, by the megabyte), so keep the first line and the driver's cause.
- */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const head = (error.message.split("\n")[0] ?? "").slice(0, 160);
-  const cause = error.cause instanceof Error ? error.cause.message.split("\n")[0] : undefined;
-  return cause ? `${head} (${cause})` : head;
-}
-
 async function main(): Promise<number> {
   const flags = parseFlags(process.argv.slice(2));
   if (typeof flags === "string") {
@@ -84,9 +63,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const url = process.env.DATABASE_URL || undefined;
-  const dataDir = process.env.DATA_DIR || ".data/pglite";
-  const target = describeTarget(url, dataDir);
+  const { url, dataDir, target } = cliDatabase();
   let handle: Awaited<ReturnType<typeof createDatabase>> | undefined;
   try {
     handle = await createDatabase(url ? { url } : { dataDir });
@@ -122,7 +99,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${out.join("\n")}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`seed: ${describeError(error)}\n`);
+    process.stderr.write(`seed: ${describeCliError(error)}\n`);
     return 1;
   } finally {
     await handle?.close();
