@@ -29,7 +29,7 @@
  * with `partner_id`), some of whom later withdraw; some are linked to the service provider or the
  * affiliate (`partner_links`).
  */
-import { count, getTableColumns, getTableName, sql } from "drizzle-orm";
+import { count, getTableColumns, getTableName, isTable, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { generateApiKey, hashApiKeySecret } from "../apiKeys.js";
 import type { Database } from "../client.js";
@@ -808,6 +808,7 @@ export async function rowCounts(db: Database): Promise<Record<SeedTableName, num
 
 /** Empties every table of the schema (the CLI's `--reset`). */
 export async function truncateAll(db: Database): Promise<void> {
-  const names = SEED_TABLES.map((t) => `"${getTableName(t)}"`).join(", ");
+  // Every table, those the seed does not fill included (request events, rate-limit windows, purge runs).
+  const names = Object.values(schema).filter((t) => isTable(t)).map((t) => `"${getTableName(t as PgTable)}"`).join(", ");
   await db.execute(sql.raw(`truncate table ${names} restart identity cascade`));
 }
