@@ -17,17 +17,16 @@ import { decide } from "../../src/policy/decide.js";
 import { PURPOSES, type Purpose } from "../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../src/policy/roles.js";
 import { POLICY_VERSION } from "../../src/policy/version.js";
-import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+import { bearer, type TestGateway } from "../helpers/testGateway.js";
 import { readableSelection } from "./support/selections.js";
 import { walkResponse } from "./support/walk.js";
-import { authHeaders, expectedVisible, loadWorld, purposeEnum, staffCaller, type World } from "./support/world.js";
+import { authHeaders, expectedVisible, startCanaryWorld, purposeEnum, staffCaller, type World } from "./support/world.js";
 
 let gw: TestGateway;
 let world: World;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ customers: 30, seed: 7, canaries: true });
-  world = await loadWorld(gw);
+  ({ gw, world } = await startCanaryWorld());
 });
 afterAll(async () => { await gw?.close(); });
 

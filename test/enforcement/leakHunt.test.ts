@@ -25,11 +25,11 @@ import { applyMask, type MaskKind } from "../../src/policy/masks.js";
 import { PSEUDONYM_PREFIX, pseudonymize } from "../../src/policy/pseudonymize.js";
 import { PURPOSES, type Purpose } from "../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../src/policy/roles.js";
-import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+import type { TestGateway } from "../helpers/testGateway.js";
 import { opSpecArb, renderOperation, type OpSpec, type RenderedOperation } from "./support/operations.js";
 import { samePath, selectedCoordinates, walkResponse, type LeafVisit } from "./support/walk.js";
 import {
-  authHeaders, canariesIn, customerCaller, expectedDecision, expectedVisible, loadWorld, rawKey, staffCaller, type World,
+  authHeaders, canariesIn, customerCaller, expectedDecision, expectedVisible, startCanaryWorld, rawKey, staffCaller, type World,
 } from "./support/world.js";
 
 const SEED = 4242;
@@ -44,8 +44,7 @@ let gw: TestGateway;
 let world: World;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ customers: 30, seed: 7, canaries: true });
-  world = await loadWorld(gw);
+  ({ gw, world } = await startCanaryWorld());
 });
 afterAll(async () => { await gw?.close(); });
 

@@ -18,19 +18,18 @@ import { ceiling } from "../../src/policy/ceiling.js";
 import { decide } from "../../src/policy/decide.js";
 import { PSEUDONYM_PREFIX } from "../../src/policy/pseudonymize.js";
 import type { Purpose } from "../../src/policy/purposes.js";
-import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+import type { TestGateway } from "../helpers/testGateway.js";
 import { readableSelection } from "./support/selections.js";
 import { walkResponse } from "./support/walk.js";
 import {
-  authHeaders, canariesIn, customerCaller, expectedVisible, loadWorld, purposeEnum, rawKey, staffCaller, type World,
+  authHeaders, canariesIn, customerCaller, expectedVisible, startCanaryWorld, purposeEnum, rawKey, staffCaller, type World,
 } from "./support/world.js";
 
 let gw: TestGateway;
 let world: World;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ customers: 30, seed: 7, canaries: true });
-  world = await loadWorld(gw);
+  ({ gw, world } = await startCanaryWorld());
 });
 afterAll(async () => { await gw?.close(); });
 

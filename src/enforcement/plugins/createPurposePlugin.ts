@@ -3,7 +3,7 @@ import { getDirectiveValues, type GraphQLSchema, type OperationDefinitionNode } 
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
-import { coerceOperationVariables } from "../coerceOperationVariables.js";
+import { operationVariables } from "./operationVariables.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { defaultPurpose, mayDeclare, purposesFor } from "../../policy/caller.js";
 import { isPurpose, type Purpose } from "../../policy/purposes.js";
@@ -27,8 +27,7 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
       return {
         async didResolveOperation({ operation, contextValue: ctx, request }) {
           if (!operation || isIntrospectionOnly(operation)) return; // purpose stays null: shield denies every field
-          let variables: Record<string, unknown>;
-          try { variables = coerceOperationVariables(options.schema, operation, request.variables); } catch (e) { throw toGraphQLError(e as GatewayError); }
+          const variables = operationVariables(options.schema, operation, request);
           const declared = getDirectiveValues(directive, operation, variables)?.name as Purpose | undefined;
           const header = ctx.headerPurpose;
           if (header !== null && !isPurpose(header)) {

@@ -4,7 +4,7 @@ import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
 import type { GatewayContext } from "../../graphql/context.js";
-import { coerceOperationVariables } from "../coerceOperationVariables.js";
+import { operationVariables } from "./operationVariables.js";
 import { collectOperationReads } from "../collectOperationReads.js";
 import { getDataMap } from "../dataMap.js";
 import { findDeniedReads } from "../findDeniedReads.js";
@@ -24,8 +24,7 @@ export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): Apo
           const purpose = ctx.enforcement.purpose;
           if (purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
           const fragments = Object.fromEntries(document.definitions.flatMap((d) => d.kind === "FragmentDefinition" ? [[d.name.value, d]] : []));
-          let variables: Record<string, unknown>;
-          try { variables = coerceOperationVariables(options.schema, operation, request.variables); } catch (e) { throw toGraphQLError(e as GatewayError); }
+          const variables = operationVariables(options.schema, operation, request);
           const reads = collectOperationReads(options.schema, operation, fragments, variables);
           const denied = findDeniedReads(reads, dataMap, ctx.caller, purpose);
           if (denied.length > 0) {

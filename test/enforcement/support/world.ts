@@ -19,7 +19,7 @@ import { decide, type Decision } from "../../../src/policy/decide.js";
 import { PURPOSE_DEFINITIONS, isPurpose, type Purpose } from "../../../src/policy/purposes.js";
 import type { StaffRole } from "../../../src/policy/roles.js";
 import type { SubjectState } from "../../../src/policy/subjectState.js";
-import { bearer, type TestGateway } from "../../helpers/testGateway.js";
+import { bearer, startTestGateway, type TestGateway } from "../../helpers/testGateway.js";
 
 /** Every canary token in a text (a fresh global regexp each time: CANARY_PATTERN is stateful). */
 export function canariesIn(text: string): string[] {
@@ -230,3 +230,12 @@ export async function authHeaders(gw: TestGateway, caller: Caller, partners: Par
 
 /** GraphQL enum name of a purpose: `customer_support` -> `CUSTOMER_SUPPORT`. */
 export const purposeEnum = (p: Purpose) => p.toUpperCase();
+
+/**
+ * The gateway and world the property tests share: 30 customers of seed 7 in canary mode. Call in
+ * `beforeAll`; close `gw` in `afterAll`.
+ */
+export async function startCanaryWorld(): Promise<{ gw: TestGateway; world: World }> {
+  const gw = await startTestGateway({ customers: 30, seed: 7, canaries: true });
+  return { gw, world: await loadWorld(gw) };
+}
