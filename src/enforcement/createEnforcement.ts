@@ -1,17 +1,18 @@
 import type { GraphQLSchema } from "graphql";
-import { applyMiddleware } from "graphql-middleware";
 import type { Logger } from "../server/logger.js";
-import { createShield, createValueTransforms } from "./createFieldGuards.js";
+import { applyRuleTree, type RuleExecutor } from "./applyRuleTree.js";
+import { createRuleTree } from "./createRuleTree.js";
 import { getDataMap } from "./dataMap.js";
 import { enforcementPlugins } from "./plugins/index.js";
 
 /**
- * Wraps the bare schema in enforcement: graphql-shield outermost (deny by default, a rule per
- * personal field from the data map), then the value transforms; and returns the plugins that
- * resolve the purpose, run the static check and record disclosures.
+ * Wraps the bare schema in enforcement: the rule tree generated from the data map on every field
+ * (deny by default, a per-subject rule per personal field, each personal value transformed as
+ * decided); and returns the plugins that resolve the purpose, run the static check and record
+ * disclosures. `executor` (default `guards`) is documented in applyRuleTree.ts.
  */
-export function createEnforcement(bare: GraphQLSchema, options: { logger: Logger }) {
+export function createEnforcement(bare: GraphQLSchema, options: { logger: Logger; executor?: RuleExecutor }) {
   const dataMap = getDataMap(bare);
-  const schema = applyMiddleware(bare, createShield(bare, dataMap), createValueTransforms(dataMap));
+  const schema = applyRuleTree(bare, createRuleTree(bare, dataMap), dataMap, options.executor);
   return { schema, dataMap, plugins: enforcementPlugins({ schema: bare, logger: options.logger }) };
 }

@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from "../db/client.js";
+import type { RuleExecutor } from "../enforcement/applyRuleTree.js";
 import { createEnforcement } from "../enforcement/createEnforcement.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import type { Config } from "./config.js";
@@ -6,7 +7,11 @@ import { createGateway, type Gateway } from "./createGateway.js";
 import type { Logger } from "./logger.js";
 
 /** The production assembly: the gateway schema with enforcement applied. The only one src/ offers. */
-export async function createEnforcedGateway(options: { config: Config; database: DatabaseHandle; logger: Logger }): Promise<Gateway> {
-  const enforcement = createEnforcement(await buildGatewaySchema(), { logger: options.logger });
+export async function createEnforcedGateway(options: {
+  config: Config; database: DatabaseHandle; logger: Logger;
+  /** Tests and benchmarks only: graphql-shield's executor instead of the guards (see applyRuleTree.ts). */
+  executor?: RuleExecutor;
+}): Promise<Gateway> {
+  const enforcement = createEnforcement(await buildGatewaySchema(), { logger: options.logger, executor: options.executor });
   return createGateway({ ...options, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins });
 }

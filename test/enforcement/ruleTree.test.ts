@@ -1,7 +1,7 @@
 import { execute, getNamedType, isObjectType, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { createEnforcement } from "../../src/enforcement/createEnforcement.js";
-import { createRuleTree } from "../../src/enforcement/createFieldGuards.js";
+import { createRuleTree } from "../../src/enforcement/createRuleTree.js";
 import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { createLogger } from "../../src/server/logger.js";
@@ -23,7 +23,7 @@ describe("the shield rule tree generated from the data map", () => {
         if (dataMap.fields.has(coordinate)) {
           personal++;
           expect(rule!.name, `${coordinate} is guarded by something weaker than its category rule`).toBe(`personal:${coordinate}`);
-          expect((rule as unknown as { cache: string }).cache).toBe("no_cache");
+          expect(rule!.perSubject, `${coordinate}'s rule would be cached across rows`).toBe(true);
         } else {
           expect(rule!.name).toBe("purposeResolved");
         }
@@ -42,9 +42,9 @@ describe("the shield rule tree generated from the data map", () => {
     }
   });
 
-  it("denies for real through the modules the server uses: no context purpose, no personal value", async () => {
+  it.each(["guards", "shield"] as const)("denies for real through the modules the server uses (%s): no context purpose, no personal value", async (executor) => {
     const bare = await buildGatewaySchema();
-    const { schema } = createEnforcement(bare, { logger: createLogger({ level: "silent" }) });
+    const { schema } = createEnforcement(bare, { logger: createLogger({ level: "silent" }), executor });
     const profile = { customerId: "00000000-0000-4000-8000-000000000001", email: "someone@example.com", updatedAt: new Date() };
     const customer = { id: profile.customerId, status: "active", residency: "EU", createdAt: new Date() };
     const contextValue = {
@@ -56,7 +56,7 @@ describe("the shield rule tree generated from the data map", () => {
       schema, document: parse(`{ customer(id: "${profile.customerId}") { id profile { email } } }`), contextValue,
     });
     expect(JSON.stringify(result)).not.toContain("someone@example.com");
-    // Shield's fallback error, a domain error (formatError turns it into extensions.code FORBIDDEN).
+    // The fallback error, a domain error (formatError turns it into extensions.code FORBIDDEN).
     expect((result.errors?.[0]?.originalError as { code?: string } | undefined)?.code).toBe("FORBIDDEN");
     expect(result.data?.customer ?? null).toBeNull();
   });

@@ -1,0 +1,93 @@
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
+import { MapperKind, mapSchema } from "@graphql-tools/utils";
+import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
+import { rule, shield, type IRule } from "graphql-shield";
+import { ErrorCode } from "../errors/ErrorCode.js";
+import { GatewayError } from "../errors/GatewayError.js";
+import type { GatewayContext } from "../graphql/context.js";
+import { subjectOf, type FieldRule, type RuleTree, type Verdict } from "./createRuleTree.js";
+import type { DataMap, PersonalField } from "./dataMap.js";
+
+/**
+ * How the rule tree stands on the fields. `guards` (the default): one synchronous wrapper per
+ * field, the rule and the value transform together. `shield`: graphql-shield's own middleware,
+ * which makes every field a promise (STACK.md; upstream #416, #812) and cost the support page
+ * more than half its throughput (bench/RESULTS-policy.md); kept as the reference that the
+ * conformance test holds `guards` to, answer for answer.
+ */
+export type RuleExecutor = "guards" | "shield";
+
+/** The refusal of a field that a rule did not allow, or that no rule names. */
+const notPermitted = () => new GatewayError(ErrorCode.FORBIDDEN, "Not permitted.");
+
+/**
+ * Stands the rule tree on every field of every object type (introspection aside), failing closed
+ * as graphql-shield is configured to: a field the tree does not name is refused, a rule that
+ * throws or rejects refuses, anything but `true` refuses. A personal field's value is then
+ * transformed as decided (as stored, masked, pseudonymised) and recorded, before it leaves.
+ * No promise is created unless the rule or the resolver returns one.
+ */
+export function applyRuleTree(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap, executor: RuleExecutor = "guards"): GraphQLSchema {
+  return executor === "shield" ? applyShield(schema, tree, dataMap) : applyGuards(schema, tree, dataMap);
+}
+
+function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
+      const fieldRule = tree[typeName]?.[fieldName];
+      const personal = dataMap.fields.get(`${typeName}.${fieldName}`);
+      const resolve = (config.resolve ?? defaultFieldResolver) as Resolver;
+      return { ...config, resolve: fieldRule ? guard(fieldRule, resolve, personal) : notPermitted };
+    },
+  });
+}
+
+type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
+
+/** The resolver, its personal value then transformed as decided (as stored, masked, pseudonymised) and recorded. */
+function withValueTransform(resolve: Resolver, field: PersonalField): Resolver {
+  return (parent, args, ctx, info) => {
+    const subject = subjectOf(parent, field);
+    const value = resolve(parent, args, ctx, info);
+    return isPromise(value) ? value.then((v) => ctx.enforcement.apply(subject, field, v)) : ctx.enforcement.apply(subject, field, value);
+  };
+}
+
+function guard(fieldRule: FieldRule, resolve: Resolver, personal: PersonalField | undefined): Resolver {
+  const resolved = personal ? withValueTransform(resolve, personal) : resolve;
+  return (parent, args, ctx, info) => {
+    const onVerdict = (verdict: Verdict) => verdict === true ? resolved(parent, args, ctx, info) : verdict instanceof Error ? verdict : notPermitted();
+    let verdict: Verdict | Promise<Verdict>;
+    try {
+      verdict = fieldRule.check(parent, ctx);
+    } catch {
+      return notPermitted();
+    }
+    return isPromise(verdict) ? verdict.then(onVerdict, notPermitted) : onVerdict(verdict);
+  };
+}
+
+/** The same tree through graphql-shield 7 (fallback deny, allowExternalErrors) and graphql-middleware. */
+function applyShield(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): GraphQLSchema {
+  const shieldRules = new Map<FieldRule, IRule>();
+  const toShield = (r: FieldRule) => shieldRules.get(r) ??
+    shieldRules.set(r, rule(r.name, { cache: r.perSubject ? "no_cache" : "contextual" })((parent, _args, ctx: GatewayContext) => r.check(parent, ctx))).get(r)!;
+  const ruleTree = Object.fromEntries(Object.entries(tree).map(([type, fields]) =>
+    [type, Object.fromEntries(Object.entries(fields).map(([name, r]) => [name, toShield(r)]))]));
+  const guards = shield(ruleTree, {
+    fallbackRule: rule("denyUnlisted", { cache: "strict" })(() => false),
+    allowExternalErrors: true,
+    debug: false,
+    fallbackError: notPermitted,
+  });
+  const transforms: Record<string, IMiddlewareFieldMap> = {};
+  for (const field of dataMap.fields.values()) {
+    (transforms[field.typeName] ??= {})[field.fieldName] = ((resolve: Resolver, parent, args, ctx, info) =>
+      withValueTransform(resolve, field)(parent, args, ctx, info)) as IMiddlewareFieldMap[string];
+  }
+  return applyMiddleware(schema, guards, transforms);
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}

@@ -1,0 +1,72 @@
+import { isObjectType, type GraphQLSchema } from "graphql";
+import { ErrorCode } from "../errors/ErrorCode.js";
+import { GatewayError } from "../errors/GatewayError.js";
+import type { GatewayContext } from "../graphql/context.js";
+import type { Decision } from "../policy/decide.js";
+import type { DataMap, PersonalField } from "./dataMap.js";
+
+/** What a field rule answers: `true` lets the field resolve; `false` refuses (FORBIDDEN); an Error refuses with itself. */
+export type Verdict = boolean | Error;
+
+/** One field's rule: a plain function of the row and the request, synchronous whenever it can be. */
+export interface FieldRule {
+  /** `purposeResolved`, or `personal:<coordinate>` for a personal field. */
+  readonly name: string;
+  /** Reads the row (the data subject): never cached across rows. */
+  readonly perSubject: boolean;
+  readonly check: (parent: unknown, ctx: GatewayContext) => Verdict | Promise<Verdict>;
+}
+
+/** The rule tree generated from the schema and the data map: one rule map per object type. */
+export type RuleTree = Record<string, Record<string, FieldRule>>;
+
+/** The subject a personal value belongs to: every source row of a personal field carries it. */
+export function subjectOf(parent: unknown, field: PersonalField): string {
+  const id = (parent as { customerId?: unknown } | null)?.customerId;
+  if (typeof id !== "string" || id === "") {
+    // A programming error (a source without its subject): withhold rather than guess.
+    throw new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: its data subject is unknown.`, { reason: "UNKNOWN_SUBJECT" });
+  }
+  return id;
+}
+
+const requestMayExecute = (ctx: GatewayContext) => ctx.caller.kind !== "anonymous" && ctx.enforcement.purpose !== null;
+
+/**
+ * The request may execute: a caller who authenticated and a purpose that was resolved. Every
+ * non-personal field stands on it, so a context that skipped the purpose plugin reads nothing.
+ */
+const purposeResolved: FieldRule = { name: "purposeResolved", perSubject: false, check: (_parent, ctx) => requestMayExecute(ctx) };
+
+/**
+ * The personal field's rule: the per-subject decision (cached per subject and category in the
+ * request's enforcement state). Synchronous once the subject's state is loaded (pages preload it).
+ */
+function personalRule(field: PersonalField): FieldRule {
+  return {
+    name: `personal:${field.coordinate}`,
+    perSubject: true,
+    check(parent, ctx) {
+      if (!requestMayExecute(ctx)) return false;
+      const subject = subjectOf(parent, field);
+      const verdict = (decision: Decision): Verdict =>
+        decision.effect === "deny" ? ctx.enforcement.withheld(subject, field, decision.reason) : true;
+      const now = ctx.enforcement.decisionNow(subject, field.category);
+      return now ? verdict(now) : ctx.enforcement.decideFor(subject, field.category).then(verdict);
+    },
+  };
+}
+
+export function createRuleTree(schema: GraphQLSchema, dataMap: DataMap): RuleTree {
+  const tree: RuleTree = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    const fields: Record<string, FieldRule> = {};
+    for (const name of Object.keys(type.getFields())) {
+      const personal = dataMap.fields.get(`${type.name}.${name}`);
+      fields[name] = personal ? personalRule(personal) : purposeResolved;
+    }
+    tree[type.name] = fields;
+  }
+  return tree;
+}

@@ -1,0 +1,89 @@
+/**
+ * The guards (one synchronous wrapper per field, the production executor) answer exactly as
+ * graphql-shield's own middleware does with the same rule tree: same data, same errors at the
+ * same paths with the same codes and reasons, same privacy extensions. Generated operations
+ * (fast-check, fixed seed) over the canary world, as every staff role, customers and partners,
+ * with purposes they may declare and, now and then, one they may not; pages (subject states
+ * preloaded, rules decide synchronously) and single lookups (rules wait for the state) both.
+ */
+import { Writable } from "node:stream";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { purposesFor, type Caller } from "../../src/policy/caller.js";
+import { PURPOSES, type Purpose } from "../../src/policy/purposes.js";
+import { STAFF_ROLES } from "../../src/policy/roles.js";
+import { createEnforcedGateway } from "../../src/server/createEnforcedGateway.js";
+import type { Gateway } from "../../src/server/createGateway.js";
+import { createLogger } from "../../src/server/logger.js";
+import type { TestGateway } from "../helpers/testGateway.js";
+import { opSpecArb, renderOperation } from "./support/operations.js";
+import { authHeaders, customerCaller, rawKey, staffCaller, startCanaryWorld, type World } from "./support/world.js";
+
+const SEED = 777;
+const RUNS = 300;
+
+let gw: TestGateway;
+let world: World;
+let shieldGateway: Gateway;
+let shieldUrl: string;
+
+beforeAll(async () => {
+  ({ gw, world } = await startCanaryWorld());
+  const sink = new Writable({ write(_chunk, _enc, done) { done(); } });
+  shieldGateway = await createEnforcedGateway({ config: gw.config, database: gw.database, logger: createLogger({ level: "info", destination: sink }), executor: "shield" });
+  shieldUrl = await shieldGateway.listen();
+});
+afterAll(async () => {
+  await shieldGateway?.close();
+  await gw?.close();
+});
+
+/** The answer with what may legitimately differ between executors set aside: the order of errors. */
+function normalise(body: unknown): unknown {
+  if (typeof body !== "object" || body === null) return body;
+  const { errors, ...rest } = body as { errors?: unknown[] };
+  const sorted = errors?.map((e) => JSON.stringify(e)).sort();
+  return { ...rest, errors: sorted };
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string>) {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, body: normalise(await res.json()) };
+}
+
+describe("the guards answer as graphql-shield does, rule tree for rule tree", () => {
+  it(`${RUNS} generated operations: identical status and answer`, async () => {
+    const callerArb: fc.Arbitrary<Caller> = fc.oneof(
+      fc.constantFrom(...STAFF_ROLES).map(staffCaller),
+      fc.nat(world.customers.length - 1).map((i) => customerCaller(world.customers[i]!.id)),
+      fc.nat(world.partners.length - 1).map((i) => world.partners[i]!.caller),
+    );
+    const cases = fc.sample(fc.tuple(callerArb, fc.nat(PURPOSES.length * 4), opSpecArb(world.schema, world.customers.length)), { seed: SEED, numRuns: RUNS });
+    let withData = 0;
+    let withErrors = 0;
+    let withWithheld = 0;
+    for (const [caller, pick, spec] of cases) {
+      const own = purposesFor(caller);
+      // Mostly a purpose the caller may declare; one time in five, any purpose.
+      const purpose = (pick % 5 === 0 || own.length === 0 ? PURPOSES[pick % PURPOSES.length] : own[pick % own.length]) as Purpose;
+      const op = renderOperation(spec, {
+        schema: world.schema, dataMap: world.dataMap, caller, purpose, declare: "directive",
+        customerIds: world.customers.map((s) => s.id),
+        emailOf: (id) => [...(world.raw.get(rawKey(id, "Profile.email")) ?? [])][0] ?? null,
+        residencies: [...new Set(world.customers.map((s) => s.residency))],
+      });
+      const headers = { ...(await authHeaders(gw, caller, world.partners)), ...op.headers };
+      const body = { query: op.query, variables: op.variables };
+      const [guards, reference] = [await post(gw.url, body, headers), await post(shieldUrl, body, headers)];
+      expect(guards, `${JSON.stringify(caller)} ${purpose}\n${op.query}`).toEqual(reference);
+      if ((guards.body as { data?: unknown }).data) withData++;
+      const errors = (guards.body as { errors?: string[] }).errors ?? [];
+      if (errors.length) withErrors++;
+      if (errors.some((e) => e.includes('"WITHHELD"'))) withWithheld++;
+    }
+    // The comparison means something only if both kinds of answer were met often.
+    expect(withData).toBeGreaterThan(RUNS / 3);
+    expect(withErrors).toBeGreaterThan(RUNS / 10);
+    expect(withWithheld).toBeGreaterThan(RUNS / 30);
+  });
+});
