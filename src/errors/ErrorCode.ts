@@ -17,6 +17,12 @@ export enum ErrorCode {
   GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED",
   GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED",
   PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE",
+  /**
+   * An operation over one of the query limits (src/server/limits/), refused before execution;
+   * `extensions.limit` names which (`depth`, `aliases`, `fields`, `tokens`, `directives`, `cost`)
+   * and `extensions.max` its configured value.
+   */
+  QUERY_LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED",
   UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE",
   METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED",
   RATE_LIMITED = "RATE_LIMITED",
@@ -40,6 +46,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.GRAPHQL_PARSE_FAILED]: 400,
   [ErrorCode.GRAPHQL_VALIDATION_FAILED]: 400,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.QUERY_LIMIT_EXCEEDED]: 400,
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ErrorCode.RATE_LIMITED]: 429,

@@ -30,7 +30,9 @@ export type ErrorLogger = (original: unknown, formatted: GraphQLFormattedError) 
  */
 export function createFormatError(log: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // A validation rule's refusal reaches here wrapped in Apollo's ValidationError (code replaced).
+    const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof GatewayError ? unwrapped.originalError : unwrapped;
     if (original instanceof GatewayError) {
       const { http: _http, ...extensions } = toGraphQLError(original).extensions;
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };

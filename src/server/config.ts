@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./limits/QueryLimits.js";
 
 /** A configuration value that stops the server: one line, naming the variable. */
 export class ConfigError extends Error {
@@ -33,6 +34,8 @@ export interface Config {
   introspection: boolean;
   landingPage: boolean;
   maxBodyBytes: number;
+  /** Depth, aliases, fields, tokens, directives and cost of an operation (src/server/limits/). */
+  queryLimits: QueryLimits;
   /** Browser origins allowed by CORS (frontend apps); empty: no cross-origin browser access. */
   corsOrigins: readonly string[];
 }
@@ -75,6 +78,14 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: bool(env, "INTROSPECTION", !production),
     landingPage: bool(env, "LANDING_PAGE", !production),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 102_400, 1_024, 10_485_760),
+    queryLimits: {
+      maxDepth: integer(env, "MAX_DEPTH", DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
+      maxAliases: integer(env, "MAX_ALIASES", DEFAULT_QUERY_LIMITS.maxAliases, 0, 10_000),
+      maxFields: integer(env, "MAX_FIELDS", DEFAULT_QUERY_LIMITS.maxFields, 1, 1_000_000),
+      maxTokens: integer(env, "MAX_TOKENS", DEFAULT_QUERY_LIMITS.maxTokens, 10, 1_000_000),
+      maxDirectives: integer(env, "MAX_DIRECTIVES", DEFAULT_QUERY_LIMITS.maxDirectives, 0, 10_000),
+      maxCost: integer(env, "MAX_COST", DEFAULT_QUERY_LIMITS.maxCost, 1, 1_000_000_000),
+    },
     corsOrigins: origins(env, "CORS_ORIGINS"),
   };
 }

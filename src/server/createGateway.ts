@@ -14,6 +14,7 @@ import { createJwtVerifier } from "./auth/verifyJwt.js";
 import type { Config } from "./config.js";
 import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
+import { createQueryLimits } from "./limits/createQueryLimits.js";
 import { readBody } from "./readBody.js";
 import { createPartnerRateLimiter, enforcePartnerRateLimit } from "./rateLimit/partnerRateLimit.js";
 
@@ -44,6 +45,7 @@ export interface Gateway {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, database, logger } = options;
   const verifyJwt = await createJwtVerifier(config);
+  const limits = createQueryLimits(config.queryLimits, options.schema);
   const apollo = new ApolloServer<GatewayContext>({
     schema: options.schema,
     introspection: config.introspection,
@@ -51,10 +53,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     persistedQueries: false,
     allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
     formatError: createFormatError((original, formatted) => {
       logger.error({ code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
     }),
-    plugins: [...(options.plugins ?? []), ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    // The cost limit first: a hostile operation is refused as such, before any other check.
+    plugins: [limits.plugin, ...(options.plugins ?? []), ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   const contextDependencies = { db: database.db, dataMap: options.dataMap, pseudonymKey: config.pseudonymKey };
@@ -77,6 +81,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         throw new GatewayError(ErrorCode.BAD_REQUEST, "The request body is not valid JSON.");
       }
     }
+    const query = method === "POST" ? (body as { query?: unknown } | null)?.query : url.searchParams.get("query");
+    if (typeof query === "string") limits.checkSource(query);
     const landingPage = method === "GET" && !url.searchParams.has("query") && /text\/html/.test(req.headers.accept ?? "");
     const caller = landingPage ? { kind: "anonymous" as const } : await authenticate(
       { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
