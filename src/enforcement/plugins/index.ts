@@ -4,6 +4,7 @@ import type { GatewayContext } from "../../graphql/context.js";
 import type { Logger } from "../../server/logger.js";
 import { createDisclosurePlugin } from "./createDisclosurePlugin.js";
 import { createGpcPlugin } from "./createGpcPlugin.js";
+import { createIntrospectionPlugin } from "./createIntrospectionPlugin.js";
 import { createPurposePlugin } from "./createPurposePlugin.js";
 import { createStaticCheckPlugin } from "./createStaticCheckPlugin.js";
 
@@ -13,6 +14,9 @@ import { createStaticCheckPlugin } from "./createStaticCheckPlugin.js";
  */
 export function enforcementPlugins(options: { schema: GraphQLSchema; logger: Logger }): ApolloServerPlugin<GatewayContext>[] {
   return [
+    // First: introspection is answered from the caller's own schema, and an operation mixing it
+    // with data fields is refused (its refusal wins) before any purpose or data is considered.
+    createIntrospectionPlugin(options),
     createPurposePlugin(options),
     createStaticCheckPlugin(options),
     createGpcPlugin(),

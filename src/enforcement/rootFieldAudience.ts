@@ -1,0 +1,61 @@
+import type { Caller } from "../policy/caller.js";
+import { STAFF_ROLES, type StaffRole } from "../policy/roles.js";
+
+/** Who may ever call a root field: customers, partners, or staff of the listed roles. */
+export type Audience = "customer" | "partner" | StaffRole;
+
+const EVERYONE: readonly Audience[] = ["customer", "partner", ...STAFF_ROLES];
+const OFFICE: readonly Audience[] = ["privacy_officer"];
+
+/**
+ * The callers each root field serves, as its resolver enforces it: used only to give each caller
+ * its own introspection (schemaForCaller.ts), never to admit a request (the resolvers and the
+ * rule tree do that). A root field missing here is hidden from every caller's introspection, and
+ * test/enforcement/introspection.test.ts fails until it is listed; the same test holds each
+ * entry to its resolver (a field hidden from a caller is refused to that caller).
+ */
+export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> = {
+  "Query.me": ["customer"],
+  "Query.customer": EVERYONE,
+  "Query.customers": EVERYONE,
+  "Query.disclosureLog": ["privacy_officer", "legal"],
+  "Query.explainAccess": EVERYONE,
+  "Query.partners": OFFICE,
+  "Query.myGrant": ["partner"],
+  "Query.mySubjectRequests": ["customer"],
+  "Query.subjectRequests": OFFICE,
+  "Query.subjectRequest": ["customer", "privacy_officer"],
+  "Query.accessReport": OFFICE,
+  "Query.portableExport": OFFICE,
+  "Mutation.setConsent": ["customer"],
+  "Mutation.createPartner": OFFICE,
+  "Mutation.issueApiKey": OFFICE,
+  "Mutation.revokeApiKey": OFFICE,
+  "Mutation.createGrant": OFFICE,
+  "Mutation.revokeGrant": OFFICE,
+  "Mutation.registerPersistedOperation": OFFICE,
+  "Mutation.revokePersistedOperation": OFFICE,
+  "Mutation.setPersistedOperationsOnly": OFFICE,
+  "Mutation.updateMyProfile": ["customer"],
+  "Mutation.fileSubjectRequest": ["customer"],
+  "Mutation.fileSubjectRequestFor": OFFICE,
+  "Mutation.verifySubjectRequest": OFFICE,
+  "Mutation.completeSubjectRequest": OFFICE,
+  "Mutation.rejectSubjectRequest": OFFICE,
+};
+
+/** The caller's audience name, or null for an anonymous caller (who is in no audience). */
+export function audienceOf(caller: Caller): Audience | null {
+  switch (caller.kind) {
+    case "anonymous": return null;
+    case "customer": return "customer";
+    case "partner": return "partner";
+    case "staff": return caller.role;
+  }
+}
+
+/** True when the root field at `coordinate` (`Query.me`) serves this caller; unknown fields serve no one. */
+export function mayEverCall(caller: Caller, coordinate: string): boolean {
+  const audience = audienceOf(caller);
+  return audience !== null && (ROOT_FIELD_AUDIENCE[coordinate]?.includes(audience) ?? false);
+}
