@@ -25,38 +25,31 @@
  * capped at BENCH_MAX_DURATION; both sides get the same length.
  */
 import "reflect-metadata";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createRequire } from "node:module";
-import { cpus, platform, release, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Result as AutocannonResult } from "autocannon";
 import {
   getNamedType, isListType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLSchema, type GraphQLType,
 } from "graphql";
-import { SignJWT } from "jose";
 import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { seed } from "../src/db/seed/seed.js";
 import { getDataMap, type DataMap } from "../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../src/graphql/buildGatewaySchema.js";
 import type { Purpose } from "../src/policy/purposes.js";
-import { DEVELOPMENT_JWT_SECRET, loadConfig, type Config } from "../src/server/config.js";
+import { loadConfig, type Config } from "../src/server/config.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
 import type { Gateway } from "../src/server/createGateway.js";
 import { createLogger } from "../src/server/logger.js";
+import { envInt as env } from "./envInt.js";
+import { machineHeader } from "./machineHeader.js";
 import { startPostgres, type PostgresServer } from "./postgres.js";
 import { buildWorkload } from "./policyWorkload.js";
+import { runAutocannon, type AutocannonResult } from "./runAutocannon.js";
+import { signBenchToken } from "./signBenchToken.js";
+import { fmt, fmtBytes, mean, median } from "./stats.js";
+import { trackInFlight } from "./trackInFlight.js";
 import { createUnguardedGateway } from "./unguarded.js";
-
-const env = (name: string, fallback: number) => {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number`);
-  return n;
-};
 const ROUNDS = env("BENCH_ROUNDS", 4);
 const DURATION = env("BENCH_DURATION", 5);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 8);
@@ -74,7 +67,6 @@ const TARGET = 0.85;
 const PURPOSE: Purpose = "customer_support";
 const ROLE = "support_agent";
 const RESULTS_FILE = fileURLToPath(new URL("./RESULTS-policy.md", import.meta.url));
-const AUTOCANNON = createRequire(import.meta.url).resolve("autocannon");
 
 const log = (line: string) => console.error(line);
 
@@ -133,59 +125,11 @@ function shape(value: unknown, prefix = "", into = new Set<string>()): Set<strin
 
 // ---- load ---------------------------------------------------------------------------------------
 
-let running: ChildProcess | null = null;
-process.on("exit", () => running?.kill("SIGKILL"));
-
-/** One autocannon run in a child process; `-j` prints the result as JSON. */
 function autocannon(url: string, bodyFile: string, token: string, seconds: number): Promise<AutocannonResult> {
-  return new Promise((resolve, reject) => {
-    const args = [
-      AUTOCANNON, "-c", String(CONNECTIONS), "-d", String(seconds), "-m", "POST",
-      "-H", "content-type=application/json", "-H", `authorization=Bearer ${token}`,
-      "-t", "60", "-i", bodyFile, "-j", "-n", url,
-    ];
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-    running = child;
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => { out += c; });
-    child.stderr.on("data", (c: Buffer) => { err += c; });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      running = null;
-      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err.trim()}`));
-      try { resolve(JSON.parse(out) as AutocannonResult); } catch { reject(new Error(`autocannon printed no JSON: ${out.slice(0, 200)} ${err.trim()}`)); }
-    });
-  });
-}
-
-/**
- * Requests a gateway is still working on. When a run ends, autocannon closes its connections but
- * the gateway finishes the operations already started (nothing cancels them); the next run must
- * not start while that work is still going, or it pays for the previous one.
- */
-function trackInFlight(server: Server) {
-  let active = 0;
-  server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
-    active++;
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-    let done = false;
-    res.end = ((...args: unknown[]) => {
-      if (!done) { done = true; active--; }
-      return end(...args);
-    }) as ServerResponse["end"];
-  });
-  return {
-    get active() { return active; },
-    /** Resolves once no request is in progress (polling), or rejects after `ms`. */
-    async idle(ms = 180_000): Promise<void> {
-      const until = Date.now() + ms;
-      while (active > 0) {
-        if (Date.now() > until) throw new Error(`the gateway still had ${active} requests in progress after ${ms / 1000} s`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
+  return runAutocannon(
+    { url, method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, bodyFile },
+    { connections: CONNECTIONS, seconds },
+  );
 }
 
 interface Side {
@@ -196,14 +140,6 @@ interface Side {
   statements: number;
   bytes: number;
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
-const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 // ---- main ---------------------------------------------------------------------------------------
 
@@ -232,11 +168,7 @@ async function main() {
     const inFlightB = trackInFlight(unguarded.server);
     log(`guarded (A) ${urlA}; unguarded (B) ${urlB}`);
 
-    const token = await new SignJWT({ role: ROLE })
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject("bench-support-agent").setIssuer(config.jwtIssuer).setAudience(config.jwtAudience).setIssuedAt()
-      .setExpirationTime("2h")
-      .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
+    const token = await signBenchToken(config, ROLE, "bench-support-agent");
 
     const bare = await buildGatewaySchema();
     const dataMap = getDataMap(bare);
@@ -383,9 +315,7 @@ async function main() {
       const cpu = cpus();
       const md = `# Benchmark: the cost of privacy enforcement (\`npm run bench:policy\`)
 
-- date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}
-- machine: ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${cpu.length} cores, ${platform()} ${release()}
-- Node.js ${process.version}, PostgreSQL ${pg.version} (throwaway server on loopback, default settings as in \`.ci/run\`)
+${machineHeader(pg.version)}
 - database: ${CUSTOMERS} customers, seed ${SEED}; one pool of ${config.databasePoolSize} connections shared by both gateways
 - workload: one page of ${PAGE} customers with every personal field \`customer_support\` may select
   (${workload.personal.length} personal coordinates; visits(first: ${VISITS})), as a \`${ROLE}\`, purpose \`${PURPOSE}\`.
@@ -450,10 +380,6 @@ function countBy(xs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const x of xs) out[x] = (out[x] ?? 0) + 1;
   return out;
-}
-
-function fmtBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
 }
 
 /** Personal leaf values of the same subject that differ between two answers (masked, withheld, pseudonymised). */

@@ -48,6 +48,7 @@ export function passThroughEnforcement(base: RequestEnforcement, purpose: Purpos
     decideFor: async () => ALLOW,
     decideAs: async () => ALLOW,
     apply: async (_customerId, _field, value) => value ?? null,
+    preload: async () => {}, // no subject state is needed when nothing is decided
     isVisible: async () => true,
     isVisibleAs: async () => true,
     disclosures: () => NO_DISCLOSURES,

@@ -1,0 +1,366 @@
+/**
+ * `npm run bench`: the gateway against its unguarded self, PostGraphile and hand-written SQL.
+ *
+ * One process, one throwaway PostgreSQL server (bench/postgres.ts, port BENCH_PG_PORT, default
+ * 55560), one seeded database (bench/seedLarge.ts: 10,000 customers, seed 42, one access-report
+ * subject with 5,000 visits), four HTTP servers on loopback:
+ *   guarded      createEnforcedGateway, the production assembly;
+ *   unguarded    the same resolvers and HTTP handling without enforcement (bench/unguarded.ts);
+ *   postgraphile PostGraphile 4 over the same tables (bench/postgraphile.ts), no privacy layer;
+ *   rawSql       one hand-written statement per request through postgres.js (bench/rawSql.ts).
+ * Workloads (bench/workloads/): a customer's profile, a support page of 100 customers, a partner
+ * lookup of 50 customers by id, a subject access report; each on the sides that can express it.
+ *
+ * Per workload: one request per side checked (status, errors, rows), SQL statements per request
+ * counted by pg_stat_statements, a warm-up per side, then BENCH_ROUNDS rounds in which every side
+ * runs once, the order rotating by round so that machine drift cancels. autocannon runs in a child
+ * process. The table goes to stdout and to bench/RESULTS.md (notes below the marker line of an
+ * existing file are kept).
+ *
+ * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per run (10), BENCH_WARMUP seconds
+ * per side (4), BENCH_MAX_DURATION (30), BENCH_CUSTOMERS (10000), BENCH_PAGE (100), BENCH_LOOKUPS
+ * (50), BENCH_REPORT_VISITS (5000), BENCH_PG_PORT (55560), BENCH_WORKLOADS
+ * (profile,page,lookup,report), BENCH_NO_WRITE=1. autocannon connections are per workload
+ * (bench/workloads/: 8 for the profile, 4 for the page and the lookup, 1 for the report).
+ *
+ * Run length: autocannon counts only the responses that arrive within a run and drops those in
+ * flight when it ends, which biases against the slower side when requests are slow. A run lasts
+ * at least BENCH_DURATION and at least long enough for the workload's `perConnection` responses
+ * per connection on its slowest side at the warm-up rate, capped at BENCH_MAX_DURATION; all sides
+ * of a workload get the same length. The warm-up itself lasts at least two one-at-a-time requests
+ * per connection. Before each run the previous one's abandoned requests finish.
+ */
+import "reflect-metadata";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
+import { loadConfig } from "../src/server/config.js";
+import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
+import type { Gateway } from "../src/server/createGateway.js";
+import { createLogger } from "../src/server/logger.js";
+import { envInt } from "./envInt.js";
+import { machineHeader } from "./machineHeader.js";
+import { startPostGraphile, type PostGraphileServer } from "./postgraphile.js";
+import { startPostgres, type PostgresServer } from "./postgres.js";
+import { startRawSqlServer, type RawSqlServer } from "./rawSql.js";
+import { runAutocannon, type AutocannonResult } from "./runAutocannon.js";
+import { seedLarge, type BenchData } from "./seedLarge.js";
+import { signBenchToken } from "./signBenchToken.js";
+import { createStatementCounter, type StatementCounter } from "./statementCounter.js";
+import { fmt, fmtBytes, mean, median } from "./stats.js";
+import { trackInFlight, type InFlight } from "./trackInFlight.js";
+import { createUnguardedGateway } from "./unguarded.js";
+import { lookupWorkload } from "./workloads/lookup.js";
+import { pageWorkload } from "./workloads/page.js";
+import { profileWorkload } from "./workloads/profile.js";
+import { reportWorkload } from "./workloads/report.js";
+import type { SideName, SideRequest, Workload } from "./workloads/Workload.js";
+
+const ROUNDS = envInt("BENCH_ROUNDS", 3);
+const DURATION = envInt("BENCH_DURATION", 10);
+const WARMUP = envInt("BENCH_WARMUP", 4);
+const MAX_DURATION = envInt("BENCH_MAX_DURATION", 30);
+const CUSTOMERS = envInt("BENCH_CUSTOMERS", 10_000);
+const PAGE = envInt("BENCH_PAGE", 100);
+const LOOKUPS = envInt("BENCH_LOOKUPS", 50);
+const REPORT_VISITS = envInt("BENCH_REPORT_VISITS", 5_000);
+const PG_PORT = envInt("BENCH_PG_PORT", 55560);
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? "profile,page,lookup,report").split(",").map((w) => w.trim()).filter(Boolean);
+const SEED = 42;
+const TARGETS = { unguardedThroughput: 0.85, unguardedP99: 1.2, postgraphileThroughput: 0.7 };
+const RESULTS_FILE = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
+/** Everything below this line in an existing RESULTS.md is kept: the hand-written history. */
+const NOTES_MARKER = "<!-- Notes below this line are written by hand and kept by `npm run bench`. -->";
+
+const SIDE_LABEL: Record<SideName, string> = {
+  guarded: "guarded gateway",
+  unguarded: "unguarded gateway",
+  postgraphile: "PostGraphile",
+  rawSql: "raw SQL",
+};
+
+const log = (line: string) => console.error(line);
+
+interface Server { url: string; inFlight: InFlight }
+
+interface Measured {
+  side: SideName;
+  request: SideRequest;
+  bodyFile: string;
+  url: string;
+  bytes: number;
+  items: number;
+  /** WITHHELD cells (guarded only). */
+  withheld: number;
+  masked: string[];
+  statements: number;
+  /** Median wall time of one request alone (no other load), ms. */
+  aloneMs: number;
+  runs: AutocannonResult[];
+}
+
+interface Answer { status: number; bytes: number; body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { privacy?: { masked?: string[] } } } }
+
+async function post(url: string, request: SideRequest): Promise<Answer> {
+  const res = await fetch(url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) });
+  const text = await res.text();
+  let body: Answer["body"];
+  try { body = JSON.parse(text) as Answer["body"]; } catch { throw new Error(`${url}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`); }
+  return { status: res.status, bytes: Buffer.byteLength(text), body };
+}
+
+/** One request: usable (HTTP 200, no error but WITHHELD cells on the guarded side, rows present), else throws. */
+async function probe(workload: Workload, side: SideName, url: string, request: SideRequest) {
+  const answer = await post(url, request);
+  const errors = answer.body.errors ?? [];
+  const withheld = errors.filter((e) => e.extensions?.code === "WITHHELD").length;
+  const other = side === "guarded" ? errors.filter((e) => e.extensions?.code !== "WITHHELD") : errors;
+  if (answer.status !== 200 || other.length > 0) {
+    throw new Error(`${workload.key} on ${side}: HTTP ${answer.status}, errors: ${JSON.stringify(other.slice(0, 3))}`);
+  }
+  let items: number;
+  try { items = request.items(answer.body.data); } catch (error) { throw new Error(`${workload.key} on ${side}: ${(error as Error).message}`); }
+  if (items === 0) throw new Error(`${workload.key} on ${side}: the answer holds no rows`);
+  if (side === "unguarded" && answer.body.extensions?.privacy) throw new Error("the unguarded gateway applied enforcement (extensions.privacy present)");
+  return { bytes: answer.bytes, items, withheld, masked: answer.body.extensions?.privacy?.masked ?? [] };
+}
+
+/** One request at a time: SQL statements per request (pg_stat_statements) and the median wall time. */
+async function alone(counter: StatementCounter, url: string, request: SideRequest, sequential: Workload["sequential"]) {
+  for (let i = 0; i < sequential.uncounted; i++) await post(url, request); // connections opened, types fetched
+  await counter.reset();
+  const wall: number[] = [];
+  for (let i = 0; i < sequential.counted; i++) {
+    const started = performance.now();
+    await post(url, request);
+    wall.push(performance.now() - started);
+  }
+  return { statements: (await counter.count()) / sequential.counted, aloneMs: median(wall) };
+}
+
+function check(name: string, result: AutocannonResult): AutocannonResult {
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    log(`warning: ${name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return result;
+}
+
+async function main() {
+  let pg: PostgresServer | undefined;
+  let database: DatabaseHandle | undefined;
+  let counter: StatementCounter | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), "bench-run."));
+  const started = Date.now();
+  try {
+    pg = await startPostgres({ port: PG_PORT, log, settings: { shared_preload_libraries: "pg_stat_statements" } });
+    // One operation looks up LOOKUPS customers by alias: the alias limit must let it through.
+    const config = loadConfig({
+      PORT: "0", HOST: "127.0.0.1", DATABASE_URL: pg.url, LOG_LEVEL: "silent", MAX_ALIASES: String(Math.max(LOOKUPS, 30)),
+    });
+    database = await createDatabase({ url: pg.url, poolSize: config.databasePoolSize });
+    await database.migrate();
+    const data: BenchData = await seedLarge(database, { customers: CUSTOMERS, seed: SEED, reportVisits: REPORT_VISITS, lookups: LOOKUPS });
+    log(`seeded ${data.customers} customers (seed ${data.seedValue}) and a subject with ${data.reportVisits} visits in ${fmt(data.seconds)} s`);
+    counter = await createStatementCounter(pg.url);
+
+    const logger = createLogger({ level: "silent" });
+    const gateways: Record<"guarded" | "unguarded", Gateway> = {
+      guarded: await createEnforcedGateway({ config, database, logger }),
+      unguarded: await createUnguardedGateway({ config, database, logger }),
+    };
+    const servers = {} as Record<SideName, Server>;
+    for (const side of ["guarded", "unguarded"] as const) {
+      const gateway = gateways[side];
+      closers.push(() => gateway.close());
+      servers[side] = { url: await gateway.listen(), inFlight: trackInFlight(gateway.server) };
+    }
+    const postgraphile: PostGraphileServer = await startPostGraphile({ databaseUrl: pg.url, poolSize: config.databasePoolSize });
+    closers.push(() => postgraphile.close());
+    servers.postgraphile = { url: postgraphile.url, inFlight: trackInFlight(postgraphile.server) };
+    const rawSql: RawSqlServer = await startRawSqlServer({ databaseUrl: pg.url, poolSize: config.databasePoolSize });
+    closers.push(() => rawSql.close());
+    servers.rawSql = { url: rawSql.url, inFlight: trackInFlight(rawSql.server) };
+    log(`PostGraphile ${postgraphile.version} on graphql ${postgraphile.graphqlVersion} (its own copy); servers: ${Object.entries(servers).map(([k, s]) => `${k} ${s.url}`).join(", ")}`);
+
+    const workloads: Workload[] = [
+      profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) }),
+      pageWorkload({ first: PAGE, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") }),
+      lookupWorkload({ ids: data.partnerSubjectIds, apiKey: data.partner.apiKey, partnerName: data.partner.partnerName }),
+      reportWorkload({ requestId: data.reportRequestId, visits: data.reportVisits, staffToken: await signBenchToken(config, "privacy_officer", "bench-privacy-officer") }),
+    ].filter((w) => WORKLOADS.includes(w.key));
+    if (workloads.length === 0) throw new Error(`BENCH_WORKLOADS names none of profile, page, lookup, report`);
+
+    const results = new Map<Workload, Measured[]>();
+    const durations = new Map<Workload, { warmup: number; duration: number }>();
+    for (const workload of workloads) {
+      const { connections } = workload;
+      log("");
+      log(`== ${workload.title} (${connections} connections)`);
+      const measured: Measured[] = [];
+      const requests: [SideName, SideRequest][] = [["guarded", workload.gateway], ["unguarded", workload.gateway]];
+      if (workload.postgraphile) requests.push(["postgraphile", workload.postgraphile]);
+      if (workload.rawSql) requests.push(["rawSql", workload.rawSql]);
+      for (const [side, request] of requests) {
+        const url = servers[side].url + (side === "rawSql" ? request.path ?? "" : "");
+        const answer = await probe(workload, side, url, request);
+        const before = database.statements;
+        const { statements, aloneMs } = await alone(counter, url, request, workload.sequential);
+        const sent = workload.sequential.uncounted + workload.sequential.counted;
+        const drizzle = side === "guarded" || side === "unguarded" ? ` (Drizzle's counter: ${fmt((database.statements - before) / sent)})` : "";
+        const bodyFile = join(scratch, `${workload.key}-${side}.json`);
+        writeFileSync(bodyFile, JSON.stringify(request.body));
+        measured.push({ side, request, bodyFile, url, ...answer, statements, aloneMs, runs: [] });
+        log(`  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, alone ${fmt(aloneMs)} ms, ${fmt(statements)} statements/request${drizzle}` +
+          `${side === "guarded" ? `, ${answer.masked.length} coordinates masked, ${answer.withheld} cells withheld` : ""}`);
+      }
+
+      const target = (m: Measured) => ({ url: m.url, method: "POST" as const, headers: m.request.headers, bodyFile: m.bodyFile });
+      const run = async (m: Measured, seconds: number) => {
+        const result = check(`${workload.key} ${m.side}`, await runAutocannon(target(m), { connections, seconds }));
+        const settling = Date.now();
+        await servers[m.side].inFlight.idle();
+        const waited = (Date.now() - settling) / 1000;
+        if (waited > 1) log(`  (${m.side} finished abandoned requests for ${fmt(waited)} s)`);
+        return result;
+      };
+      const slowestAlone = Math.max(...measured.map((m) => m.aloneMs)) / 1000;
+      const warmup = Math.min(MAX_DURATION, Math.max(WARMUP, Math.ceil(2 * connections * slowestAlone)));
+      const warmRates: number[] = [];
+      for (const m of measured) warmRates.push((await run(m, warmup)).requests.total / warmup);
+      const slowRate = Math.min(...warmRates);
+      const needed = slowRate > 0 ? workload.perConnection * connections / slowRate : workload.perConnection * connections * slowestAlone;
+      const duration = Math.min(MAX_DURATION, Math.max(DURATION, Math.ceil(needed)));
+      log(`  warm-up ${warmup} s each: ${measured.map((m, i) => `${m.side} ${fmt(warmRates[i] ?? 0)}/s`).join(", ")}; ${ROUNDS} rounds of ${duration} s`);
+      durations.set(workload, { warmup, duration });
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = [...measured.slice(round % measured.length), ...measured.slice(0, round % measured.length)];
+        for (const m of order) {
+          const result = await run(m, duration);
+          if (result.requests.total === 0) throw new Error(`${workload.key} on ${m.side}: no response completed in ${duration} s; raise BENCH_MAX_DURATION`);
+          m.runs.push(result);
+          log(`  round ${round + 1}/${ROUNDS} ${m.side.padEnd(12)} ${fmtRate(rateOf(result)).padStart(8)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`);
+        }
+      }
+      results.set(workload, measured);
+    }
+
+    const report = render(results, durations, data, pg.version, postgraphile, Date.now() - started);
+    console.log("");
+    console.log(report.console);
+    if (process.env.BENCH_NO_WRITE !== "1") {
+      const notes = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, "utf8").split(NOTES_MARKER)[1] : undefined;
+      writeFileSync(RESULTS_FILE, `${report.markdown}\n${NOTES_MARKER}\n${notes ?? "\n"}`);
+      log(`\nwrote ${RESULTS_FILE}`);
+    }
+  } finally {
+    for (const close of closers.reverse()) await close().catch((e: unknown) => log(`closing a server: ${String(e)}`));
+    await counter?.close().catch(() => {});
+    await database?.close().catch((e: unknown) => log(`closing the database: ${String(e)}`));
+    await pg?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// ---- report --------------------------------------------------------------------------------------
+
+/** Responses completed over the run's length: exact even when only a few complete (autocannon's per-second average is not). */
+const rateOf = (r: AutocannonResult) => r.requests.total / r.duration;
+const rps = (m: Measured) => mean(m.runs.map(rateOf));
+/** Requests per second with two decimals below 10 (the report completes a fraction of one per second). */
+const fmtRate = (n: number) => fmt(n, n < 10 ? 2 : 1);
+const p50 = (m: Measured) => mean(m.runs.map((r) => r.latency.p50));
+const p99 = (m: Measured) => mean(m.runs.map((r) => r.latency.p99));
+const range = (m: Measured) => `${fmtRate(Math.min(...m.runs.map(rateOf)))}–${fmtRate(Math.max(...m.runs.map(rateOf)))}`;
+const errorsOf = (m: Measured) => m.runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
+
+function render(results: Map<Workload, Measured[]>, durations: Map<Workload, { warmup: number; duration: number }>, data: BenchData, pgVersion: string, postgraphile: PostGraphileServer, elapsedMs: number) {
+  const sideRows: string[] = [];
+  const ratioRows: string[] = [];
+  for (const [workload, measured] of results) {
+    const bySide = new Map(measured.map((m) => [m.side, m]));
+    for (const m of measured) {
+      sideRows.push(`| ${workload.key} | ${SIDE_LABEL[m.side]} | ${fmtRate(rps(m))} | ${range(m)} | ${fmt(p50(m))} | ${fmt(p99(m))} | ${fmt(m.aloneMs)} | ${fmt(m.statements)} | ${fmtBytes(m.bytes)} | ${m.items} | ${errorsOf(m)} |`);
+    }
+    const guarded = bySide.get("guarded")!;
+    const unguarded = bySide.get("unguarded")!;
+    const throughput = rps(guarded) / rps(unguarded);
+    const tail = p99(guarded) / p99(unguarded);
+    const met = throughput >= TARGETS.unguardedThroughput && tail <= TARGETS.unguardedP99;
+    ratioRows.push(`| ${workload.key} | guarded / unguarded | ${fmt(throughput, 2)} | ${fmt(tail, 2)} | >= ${TARGETS.unguardedThroughput}, p99 <= ${TARGETS.unguardedP99} x | ${met ? "met" : "**not met**"} |`);
+    const peer = bySide.get("postgraphile");
+    if (peer) {
+      const r = rps(guarded) / rps(peer);
+      ratioRows.push(`| ${workload.key} | guarded / PostGraphile | ${fmt(r, 2)} | ${fmt(p99(guarded) / p99(peer), 2)} | >= ${TARGETS.postgraphileThroughput} | ${r >= TARGETS.postgraphileThroughput ? "met" : "**not met**"} |`);
+    }
+    const floor = bySide.get("rawSql");
+    if (floor) {
+      ratioRows.push(`| ${workload.key} | guarded / raw SQL | ${fmt(rps(guarded) / rps(floor), 2)} | ${fmt(p99(guarded) / p99(floor), 2)} | (the floor) | |`);
+      ratioRows.push(`| ${workload.key} | unguarded / raw SQL | ${fmt(rps(unguarded) / rps(floor), 2)} | ${fmt(p99(unguarded) / p99(floor), 2)} | (the floor) | |`);
+    }
+  }
+  const sideTable = [
+    "| workload | side | requests/s | slowest–fastest round | p50 ms | p99 ms | one request alone, ms | SQL statements / request | response | rows | non-2xx, errors |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...sideRows,
+  ].join("\n");
+  const ratioTable = [
+    "| workload | comparison | throughput ratio | p99 ratio | target | |",
+    "|---|---|---:|---:|---|---|",
+    ...ratioRows,
+  ].join("\n");
+
+  const first = [...results.values()][0]?.[0];
+  const rounds = first?.runs.length ?? 0;
+  const workloadLines = [...results].map(([w, measured]) => {
+    const guarded = measured.find((m) => m.side === "guarded")!;
+    const d = durations.get(w)!;
+    return `- **${w.key}**: ${w.description}. Guarded answer: ${guarded.masked.length} coordinates masked` +
+      `${guarded.masked.length ? ` (${guarded.masked.map((c) => `\`${c}\``).join(", ")})` : ""}, ${guarded.withheld} cells withheld. ` +
+      `autocannon ${w.connections} connection${w.connections > 1 ? "s" : ""}, warm-up ${d.warmup} s, runs of ${d.duration} s.`;
+  });
+  const operations = [...results].map(([w]) => `<details><summary>${w.key}: the operations</summary>\n\n\`\`\`graphql\n${(w.gateway.body as { query: string }).query}\n\`\`\`\n` +
+    (w.postgraphile ? `\nPostGraphile:\n\n\`\`\`graphql\n${(w.postgraphile.body as { query: string }).query}\n\`\`\`\n` : "") + "\n</details>").join("\n\n");
+
+  const markdown = `# Benchmarks (\`npm run bench\`)
+
+${machineHeader(pgVersion, [`PostGraphile ${postgraphile.version} (on its own graphql ${postgraphile.graphqlVersion})`, `autocannon ${autocannonVersion()}`])}
+- database: ${data.customers.toLocaleString("en-US")} customers, seed ${data.seedValue} (\`src/db/seed\`), plus one verified access request's
+  subject with ${data.reportVisits.toLocaleString("en-US")} visits (bench/seedLarge.ts); one pool of 10 connections per server
+- load: autocannon in a separate process over loopback; per workload a warm-up per side, then ${rounds} rounds
+  in which every side runs once, the order rotating by round (drift cancels); requests/s, p50 and p99 are means over the rounds;
+  runs lengthened past ${DURATION} s where a side is slow (see bench/run.ts); SQL statements counted by PostgreSQL
+  (pg_stat_statements: every top-level statement, BEGIN/COMMIT included) over one-at-a-time requests, which also give "alone".
+  Whole run: ${fmt(elapsedMs / 60_000)} min.
+
+${workloadLines.join("\n")}
+
+${sideTable}
+
+${ratioTable}
+
+Sides: **guarded**, \`createEnforcedGateway\` (the production assembly); **unguarded**, the same resolvers, loaders,
+HTTP handling and authentication with a pass-through enforcement (\`bench/unguarded.ts\`); **PostGraphile** 4 middleware
+on a bare \`node:http\` server over the same tables, no authentication, every column as stored; **raw SQL**, one
+hand-written statement per request through postgres.js in a bare \`node:http\` handler, JSON built by PostgreSQL and
+sent as it comes (\`bench/rawSql.ts\`), same shape as the gateway's answer. "rows": customers plus their accounts and
+cards (page), accounts plus one (profile), customers found (lookup), report entries (report). The guarded page leaves
+out erased and restricted subjects, so it is a different 100 than the others'.
+
+**The machine is shared and noisy** (${cpus().length} cores for the servers, PostgreSQL and the load generator together,
+other people's work alongside): read the ratios, which come from interleaved rounds, not the absolute numbers.
+
+${operations}
+`;
+  return { markdown, console: `${sideTable}\n\n${ratioTable}` };
+}
+
+function autocannonVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require("autocannon/package.json") as { version: string }).version;
+}
+
+await main();
