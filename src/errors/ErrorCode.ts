@@ -26,6 +26,12 @@ export enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE",
   METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED",
   RATE_LIMITED = "RATE_LIMITED",
+  /** A partner held to an allowlist sent an operation that is not among its registered ones. */
+  PERSISTED_OPERATION_NOT_ALLOWED = "PERSISTED_OPERATION_NOT_ALLOWED",
+  /** A persisted-query hash was sent alone and no operation is registered under it for this caller (Apollo's APQ code). */
+  PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND",
+  /** The query text sent with a persisted-query hash is not the document of that hash. */
+  PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH",
   DISCLOSURE_NOT_RECORDED = "DISCLOSURE_NOT_RECORDED",
   SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
@@ -50,6 +56,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.PERSISTED_OPERATION_NOT_ALLOWED]: 403,
+  [ErrorCode.PERSISTED_QUERY_NOT_FOUND]: 404,
+  [ErrorCode.PERSISTED_QUERY_HASH_MISMATCH]: 400,
   [ErrorCode.DISCLOSURE_NOT_RECORDED]: 503,
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL_SERVER_ERROR]: 500,

@@ -15,6 +15,7 @@ import type { Config } from "./config.js";
 import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
 import { createQueryLimits } from "./limits/createQueryLimits.js";
+import { admitPersistedOperation } from "./persistedOperations/admitPersistedOperation.js";
 import { readBody } from "./readBody.js";
 import { createPartnerRateLimiter, enforcePartnerRateLimit } from "./rateLimit/partnerRateLimit.js";
 
@@ -89,11 +90,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       { db: database.db, verifyJwt },
     );
     if (caller.kind === "partner") await enforcePartnerRateLimit(rateLimiter, caller, res);
+    const operation = await admitPersistedOperation({ body, search: url.search }, { caller, db: database.db });
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: url.search, body };
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: operation.search, body: operation.body };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: async () => createContext({ requestId, caller, headers: req.headers }, contextDependencies),

@@ -1,4 +1,4 @@
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers.js";
 
 export const partnerKind = pgEnum("partner_kind", ["affiliate", "service_provider", "third_party"]);
@@ -10,6 +10,8 @@ export const partners = pgTable("partners", {
   /** Region the partner receives data in; differing from a subject's residency is a transfer. */
   region: text("region").notNull(),
   contractRef: text("contract_ref").notNull(),
+  /** Held to its allowlist: every operation must be one of its registered persisted operations. */
+  persistedOperationsOnly: boolean("persisted_operations_only").notNull().default(false),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -55,5 +57,21 @@ export const rateLimitWindows = pgTable("rate_limit_windows", {
   count: integer("count").notNull().default(0),
 }, (t) => [primaryKey({ columns: [t.key, t.windowStart] })]);
 
+/**
+ * A partner's persisted operations, registered by the privacy office: the allowlist of a partner
+ * held to it, and documents any partner may send by hash alone. `sha256` is the hex SHA-256 of
+ * `document`, the normalised text (src/server/persistedOperations/normaliseOperation.ts).
+ * Revoked rows are kept for the record; registering the same document again reinstates it.
+ */
+export const partnerPersistedOperations = pgTable("partner_persisted_operations", {
+  partnerId: uuid("partner_id").notNull().references(() => partners.id),
+  sha256: text("sha256").notNull(),
+  document: text("document").notNull(),
+  operationName: text("operation_name"),
+  registeredAt: timestamp("registered_at", { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp("revoked_at", { withTimezone: true }),
+}, (t) => [primaryKey({ columns: [t.partnerId, t.sha256] })]);
+
 export type PartnerRow = typeof partners.$inferSelect;
 export type PartnerGrantRow = typeof partnerGrants.$inferSelect;
+export type PersistedOperationRow = typeof partnerPersistedOperations.$inferSelect;

@@ -744,7 +744,7 @@ export async function seed(db: Database, options: SeedOptions = {}): Promise<See
     const r = root.fork("partner", p.role);
     const id = r.uuid();
     partnerIds[p.role] = id;
-    partnerRows.push({ id, name: p.name, kind: p.kind, region: p.region, contractRef: p.contractRef, createdAt: PARTNERS_CREATED });
+    partnerRows.push({ id, name: p.name, kind: p.kind, region: p.region, contractRef: p.contractRef, persistedOperationsOnly: false, createdAt: PARTNERS_CREATED });
     grantRows.push({
       id: r.uuid(), partnerId: id, purposes: [...p.grant.purposes], categories: [...p.grant.categories],
       subjectScope: p.grant.subjectScope, regions: [...p.grant.regions], transferBasis: p.grant.transferBasis,

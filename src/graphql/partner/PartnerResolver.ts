@@ -1,18 +1,22 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, ID, Info, Mutation, Query, Resolver } from "type-graphql";
 import { generateApiKey } from "../../db/apiKeys.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import type { GatewayContext } from "../context.js";
 import { isUuid } from "../customer/cursor.js";
 import {
-  grantById, insertApiKey, insertGrant, insertPartner, listPartners, partnerExists, revokeApiKeyRow, revokeGrantRow, toPartnerGrant,
+  grantById, insertApiKey, insertGrant, insertPartner, listPartners, partnerExists, revokeApiKeyRow, revokeGrantRow,
+  revokePersistedOperationRow, setPersistedOperationsOnly, toPartnerGrant, toPersistedOperation, upsertPersistedOperation,
 } from "./partnerQueries.js";
 import {
-  CreateGrantInput, CreatePartnerInput, IssuedApiKey, MyGrant, Partner, PartnerApiKey, PartnerGrant,
+  CreateGrantInput, CreatePartnerInput, IssuedApiKey, MyGrant, Partner, PartnerApiKey, PartnerGrant, PersistedOperation,
+  RegisterPersistedOperationInput,
 } from "./PartnerTypes.js";
-import { validateCreateGrant, validateCreatePartner } from "./validatePartnerInput.js";
+import { validateCreateGrant, validateCreatePartner, validatePersistedOperation } from "./validatePartnerInput.js";
 
 const KEY_ID = /^[a-z0-9]{12}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Partners are administered by the privacy office alone; these operations read no personal data. */
 function requirePrivacyOfficer(ctx: GatewayContext): void {
@@ -86,6 +90,49 @@ export class PartnerResolver {
     const grant = validateCreateGrant(input, now);
     if (!(await partnerExists(ctx.db, grant.partnerId))) throw unknownPartner();
     return toPartnerGrant(await insertGrant(ctx.db, grant), now);
+  }
+
+  @Mutation(() => PersistedOperation, {
+    description: "Registers an operation for a partner (privacy office only) and returns its hash. Idempotent; a revoked operation is reinstated. Requests never register operations.",
+  })
+  async registerPersistedOperation(
+    @Arg("input", () => RegisterPersistedOperationInput) input: RegisterPersistedOperationInput,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<PersistedOperation> {
+    requirePrivacyOfficer(ctx);
+    const operation = validatePersistedOperation(input, info.schema);
+    if (!(await partnerExists(ctx.db, operation.partnerId))) throw unknownPartner();
+    return toPersistedOperation(await upsertPersistedOperation(ctx.db, operation));
+  }
+
+  @Mutation(() => PersistedOperation, { description: "Revokes a partner's persisted operation at once (privacy office only). Idempotent." })
+  async revokePersistedOperation(
+    @Arg("partnerId", () => ID) partnerId: string,
+    @Arg("sha256Hash", () => String) sha256Hash: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<PersistedOperation> {
+    requirePrivacyOfficer(ctx);
+    const id = partnerId.trim().toLowerCase();
+    const hash = sha256Hash.trim().toLowerCase();
+    const row = isUuid(id) && SHA256.test(hash) ? await revokePersistedOperationRow(ctx.db, id, hash, new Date()) : null;
+    if (!row) throw new GatewayError(ErrorCode.NOT_FOUND, "No operation is registered under this hash for this partner.");
+    return toPersistedOperation(row);
+  }
+
+  @Mutation(() => Partner, {
+    description: "Holds a partner to its allowlist of persisted operations (enabled: true), or releases it (privacy office only). Takes effect on the next request.",
+  })
+  async setPersistedOperationsOnly(
+    @Arg("partnerId", () => ID) partnerId: string,
+    @Arg("enabled", () => Boolean) enabled: boolean,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Partner> {
+    requirePrivacyOfficer(ctx);
+    const id = partnerId.trim().toLowerCase();
+    if (!isUuid(id) || !(await setPersistedOperationsOnly(ctx.db, id, enabled))) throw unknownPartner();
+    const [partner] = await listPartners(ctx.db, new Date(), id);
+    return partner!;
   }
 
   @Mutation(() => PartnerGrant, { description: "Revokes a grant at once (privacy office only). Idempotent." })

@@ -51,6 +51,18 @@ export class PartnerGrant {
   @Field(() => GrantStatusEnum) status!: GrantStatus;
 }
 
+@ObjectType({
+  description: "An operation registered for a partner. Sent as Apollo's persisted-query extension, `{ persistedQuery: { version: 1, sha256Hash } }`, with or without the text.",
+})
+export class PersistedOperation {
+  @Field(() => ID) partnerId!: string;
+  @Field(() => String, { description: "Hex SHA-256 of `document`, the normalised text (graphql-js print of the parsed document)." }) sha256Hash!: string;
+  @Field(() => String, { description: "The normalised text: whitespace, commas and comments do not count." }) document!: string;
+  @Field(() => String, { nullable: true }) operationName!: string | null;
+  @Field(() => Date) registeredAt!: Date;
+  @Field(() => Date, { nullable: true, description: "Set once revoked; a revoked operation no longer runs by hash nor passes the allowlist." }) revokedAt!: Date | null;
+}
+
 @ObjectType({ description: "A data recipient under contract: affiliate, service provider or third party." })
 export class Partner {
   @Field(() => ID) id!: string;
@@ -61,6 +73,10 @@ export class Partner {
   @Field(() => Date) createdAt!: Date;
   @Field(() => [PartnerApiKey], { description: "Every key, revoked ones included, oldest first." }) keys!: PartnerApiKey[];
   @Field(() => [PartnerGrant], { description: "Every grant, revoked and expired ones included, newest first." }) grants!: PartnerGrant[];
+  @Field(() => Boolean, { description: "Held to its allowlist: the partner may run only its registered persisted operations." })
+  persistedOperationsOnly!: boolean;
+  @Field(() => [PersistedOperation], { description: "Every persisted operation registered for the partner, revoked ones included, newest first." })
+  persistedOperations!: PersistedOperation[];
 }
 
 @ObjectType({ description: "The calling partner's grant in force: what it may read, where, until when, and how often." })
@@ -99,4 +115,10 @@ export class CreateGrantInput {
   @Field(() => Date) validFrom!: Date;
   @Field(() => Date) validUntil!: Date;
   @Field(() => Int) requestsPerMinute!: number;
+}
+
+@InputType({ description: "An operation to register for a partner: one operation (query or mutation) and its fragments, valid against the schema." })
+export class RegisterPersistedOperationInput {
+  @Field(() => ID) partnerId!: string;
+  @Field(() => String, { description: "The GraphQL document; stored and hashed in normalised form." }) document!: string;
 }

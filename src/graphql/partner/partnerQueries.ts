@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { hashApiKeySecret, type ApiKey } from "../../db/apiKeys.js";
-import { partnerGrants, partnerKeys, partners, type PartnerGrantRow } from "../../db/schema/index.js";
+import { partnerGrants, partnerKeys, partnerPersistedOperations, partners, type PartnerGrantRow, type PersistedOperationRow } from "../../db/schema/index.js";
 import { isPurpose } from "../../policy/purposes.js";
-import type { GrantStatus, Partner, PartnerApiKey, PartnerGrant } from "./PartnerTypes.js";
-import type { NewGrant, NewPartner } from "./validatePartnerInput.js";
+import type { GrantStatus, Partner, PartnerApiKey, PartnerGrant, PersistedOperation } from "./PartnerTypes.js";
+import type { NewGrant, NewPartner, NewPersistedOperation } from "./validatePartnerInput.js";
 
 /** Key columns that may leave the server: never `secret_hash`. */
 const KEY_COLUMNS = {
@@ -26,25 +26,71 @@ export function toPartnerGrant(row: PartnerGrantRow, now: Date): PartnerGrant {
   };
 }
 
-/** Every partner with its keys and grants: three statements whatever the number of partners. */
-export async function listPartners(db: Database, now: Date): Promise<Partner[]> {
-  const rows = await db.select().from(partners).orderBy(asc(partners.createdAt), asc(partners.name), asc(partners.id));
+export function toPersistedOperation(row: PersistedOperationRow): PersistedOperation {
+  return {
+    partnerId: row.partnerId, sha256Hash: row.sha256, document: row.document, operationName: row.operationName,
+    registeredAt: row.registeredAt, revokedAt: row.revokedAt,
+  };
+}
+
+/**
+ * Every partner (or the one given) with its keys, grants and persisted operations: four
+ * statements whatever the number of partners.
+ */
+export async function listPartners(db: Database, now: Date, partnerId?: string): Promise<Partner[]> {
+  const rows = await db.select().from(partners).where(partnerId === undefined ? undefined : eq(partners.id, partnerId))
+    .orderBy(asc(partners.createdAt), asc(partners.name), asc(partners.id));
   if (rows.length === 0) return [];
   const ids = rows.map((p) => p.id);
-  const [keys, grants] = await Promise.all([
+  const [keys, grants, operations] = await Promise.all([
     db.select(KEY_COLUMNS).from(partnerKeys).where(inArray(partnerKeys.partnerId, ids)).orderBy(asc(partnerKeys.createdAt), asc(partnerKeys.id)),
     db.select().from(partnerGrants).where(inArray(partnerGrants.partnerId, ids)).orderBy(desc(partnerGrants.validFrom), asc(partnerGrants.id)),
+    db.select().from(partnerPersistedOperations).where(inArray(partnerPersistedOperations.partnerId, ids))
+      .orderBy(desc(partnerPersistedOperations.registeredAt), asc(partnerPersistedOperations.sha256)),
   ]);
   return rows.map((p) => ({
     id: p.id, name: p.name, kind: p.kind, region: p.region, contractRef: p.contractRef, createdAt: p.createdAt,
+    persistedOperationsOnly: p.persistedOperationsOnly,
     keys: keys.filter((k) => k.partnerId === p.id),
     grants: grants.filter((g) => g.partnerId === p.id).map((g) => toPartnerGrant(g, now)),
+    persistedOperations: operations.filter((o) => o.partnerId === p.id).map(toPersistedOperation),
   }));
 }
 
 export async function insertPartner(db: Database, partner: NewPartner): Promise<Partner> {
   const [row] = await db.insert(partners).values(partner).returning();
-  return { ...row!, keys: [], grants: [] };
+  return { ...row!, keys: [], grants: [], persistedOperations: [] };
+}
+
+/** Holds a partner to its allowlist, or releases it. False: no such partner. */
+export async function setPersistedOperationsOnly(db: Database, partnerId: string, enabled: boolean): Promise<boolean> {
+  const rows = await db.update(partners).set({ persistedOperationsOnly: enabled }).where(eq(partners.id, partnerId)).returning({ id: partners.id });
+  return rows.length > 0;
+}
+
+/**
+ * Registers an operation (idempotent: the same document again returns the row as it is; a
+ * revoked one is reinstated, registered anew).
+ */
+export async function upsertPersistedOperation(db: Database, operation: NewPersistedOperation): Promise<PersistedOperationRow> {
+  const t = partnerPersistedOperations;
+  const [row] = await db.insert(t).values(operation)
+    .onConflictDoUpdate({
+      target: [t.partnerId, t.sha256],
+      set: { revokedAt: null, registeredAt: sql`case when ${t.revokedAt} is null then ${t.registeredAt} else now() end` },
+    })
+    .returning();
+  return row!;
+}
+
+/** Revokes a registered operation (idempotent). Null: none under this hash for this partner. */
+export async function revokePersistedOperationRow(db: Database, partnerId: string, sha256: string, now: Date): Promise<PersistedOperationRow | null> {
+  const t = partnerPersistedOperations;
+  const match = and(eq(t.partnerId, partnerId), eq(t.sha256, sha256));
+  const [revoked] = await db.update(t).set({ revokedAt: now }).where(and(match, isNull(t.revokedAt))).returning();
+  if (revoked) return revoked;
+  const [existing] = await db.select().from(t).where(match);
+  return existing ?? null;
 }
 
 export async function partnerExists(db: Database, id: string): Promise<boolean> {

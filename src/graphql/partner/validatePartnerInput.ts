@@ -1,8 +1,11 @@
+import { Kind, validate, type GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
+import { scrubEchoedValues } from "../../errors/toGraphQLError.js";
+import { normaliseOperation, type NormalisedOperation } from "../../server/persistedOperations/normaliseOperation.js";
 import { CATEGORIES, matchesPrefix } from "../../policy/categories.js";
 import { isPurpose, type Purpose } from "../../policy/purposes.js";
-import type { CreateGrantInput, CreatePartnerInput, SubjectScope } from "./PartnerTypes.js";
+import type { CreateGrantInput, CreatePartnerInput, RegisterPersistedOperationInput, SubjectScope } from "./PartnerTypes.js";
 import type { PartnerKind } from "../../policy/caller.js";
 
 /** The most a grant may allow per key; more is a typo, not a contract. */
@@ -104,4 +107,37 @@ export function validateCreateGrant(input: CreateGrantInput, now: Date): NewGran
 
   if (invalid.length > 0) fail("grant input", invalid);
   return { partnerId, purposes, categories, subjectScope: input.subjectScope, regions, transferBasis, validFrom, validUntil, requestsPerMinute: rpm };
+}
+
+export interface NewPersistedOperation { partnerId: string; sha256: string; document: string; operationName: string | null }
+
+/**
+ * A document to register: it must parse, hold exactly one operation (fragments allowed) and be
+ * valid against the schema, so that the allowlist holds only what can run. Stored normalised.
+ */
+export function validatePersistedOperation(input: RegisterPersistedOperationInput, schema: GraphQLSchema): NewPersistedOperation {
+  const invalid: Invalid[] = [];
+  const partnerId = input.partnerId.trim().toLowerCase();
+  if (!UUID.test(partnerId)) invalid.push({ field: "partnerId", expected: "a partner id" });
+  let normalised: NormalisedOperation | null = null;
+  try {
+    normalised = normaliseOperation(input.document);
+  } catch (error) {
+    invalid.push({ field: "document", expected: `a GraphQL document (${scrubEchoedValues(error instanceof Error ? error.message : "does not parse")})` });
+  }
+  let operationName: string | null = null;
+  if (normalised) {
+    const operations = normalised.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+    if (operations.length !== 1) {
+      invalid.push({ field: "document", expected: `exactly one operation, with its fragments (found ${operations.length})` });
+    } else {
+      operationName = operations[0]!.name?.value ?? null;
+      const errors = validate(schema, normalised.document);
+      if (errors.length > 0) {
+        invalid.push({ field: "document", expected: `an operation valid against the schema: ${errors.slice(0, 5).map((e) => scrubEchoedValues(e.message)).join(" ")}` });
+      }
+    }
+  }
+  if (invalid.length > 0 || !normalised) fail("persisted operation", invalid);
+  return { partnerId, sha256: normalised.sha256, document: normalised.text, operationName };
 }
