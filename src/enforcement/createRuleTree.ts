@@ -49,12 +49,15 @@ function personalRule(field: PersonalField): FieldRule {
     check(parent, ctx) {
       if (!requestMayExecute(ctx)) return false;
       const subject = subjectOf(parent, field);
-      const verdict = (decision: Decision): Verdict =>
-        decision.effect === "deny" ? ctx.enforcement.withheld(subject, field, decision.reason) : true;
       const now = ctx.enforcement.decisionNow(subject, field.category);
-      return now ? verdict(now) : ctx.enforcement.decideFor(subject, field.category).then(verdict);
+      if (now) return verdictOf(now, ctx, subject, field);
+      return ctx.enforcement.decideFor(subject, field.category).then((decision) => verdictOf(decision, ctx, subject, field));
     },
   };
+}
+
+function verdictOf(decision: Decision, ctx: GatewayContext, subject: string, field: PersonalField): Verdict {
+  return decision.effect === "deny" ? ctx.enforcement.withheld(subject, field, decision.reason) : true;
 }
 
 export function createRuleTree(schema: GraphQLSchema, dataMap: DataMap): RuleTree {

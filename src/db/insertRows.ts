@@ -1,0 +1,44 @@
+import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import type { Database } from "./client.js";
+
+/** An element of a PostgreSQL array literal: quoted, backslashes and quotes escaped. */
+const element = (text: string) => `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+
+/** A one-dimensional PostgreSQL array literal; null elements as NULL. */
+function arrayLiteral(items: ReadonlyArray<string | null>): string {
+  return `{${items.map((item) => (item === null ? "NULL" : element(item))).join(",")}}`;
+}
+
+/**
+ * One multi-row INSERT through `unnest` of one array literal per column: a handful of parameters
+ * instead of rows x columns (describing and binding a thousand parameters costs more than the
+ * insert itself, on PostgreSQL and on PGlite). Values pass through the columns' own driver
+ * mapping; a column holding an array travels as the text of its literal and is cast back. Every
+ * column of the table must be given in every row (undefined is a programming error), so a
+ * column default applies only where the caller leaves the column out of `columns`.
+ */
+export async function insertRows<T extends PgTable>(db: Database, table: T, rows: ReadonlyArray<T["$inferInsert"]>, columns?: ReadonlyArray<keyof T["$inferInsert"] & string>): Promise<void> {
+  if (rows.length === 0) return;
+  const entries = Object.entries(getTableColumns(table)).filter(([key]) => columns === undefined || columns.includes(key as never));
+  const arrays: SQL[] = [];
+  const selected: SQL[] = [];
+  entries.forEach(([key, column], i) => {
+    const type = column.getSQLType();
+    const isArray = type.endsWith("]");
+    const items = rows.map((row) => {
+      const value = (row as Record<string, unknown>)[key];
+      if (value === undefined) throw new Error(`insertRows: ${getTableName(table)}.${column.name} missing`);
+      if (value === null) return null;
+      const driverValue = column.mapToDriverValue(value);
+      if (typeof driverValue === "string") return driverValue; // an array column's mapping gives its literal
+      if (Array.isArray(driverValue)) return arrayLiteral(driverValue.map((v) => (v === null ? null : String(v))));
+      return String(driverValue);
+    });
+    arrays.push(sql`${arrayLiteral(items)}::text::${sql.raw(isArray ? "text" : type)}[]`);
+    selected.push(isArray ? sql.raw(`c${i}::${type}`) : sql.raw(`c${i}`));
+  });
+  const names = sql.raw(entries.map(([, column]) => `"${column.name}"`).join(", "));
+  const aliases = sql.raw(entries.map((_, i) => `c${i}`).join(", "));
+  await db.execute(sql`insert into ${table} (${names}) select ${sql.join(selected, sql`, `)} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})`);
+}
