@@ -1,4 +1,5 @@
-import { and, asc, eq, max } from "drizzle-orm";
+import { and, asc, count, eq, gt, max, sql } from "drizzle-orm";
+import { unionAll } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import { customers, disclosureLog } from "../db/schema/index.js";
 import type { RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
@@ -8,7 +9,8 @@ import { isCategory } from "../policy/categories.js";
 import { matrixCell, type Effect } from "../policy/matrix.js";
 import { PURPOSES, type Purpose } from "../policy/purposes.js";
 import { POLICY_VERSION } from "../policy/version.js";
-import { personalColumns, tableInfo, type PersonalColumn } from "./personalTables.js";
+import { personalColumns, tableInfo, type PersonalColumn, type TableInfo } from "./personalTables.js";
+import { decodeReportCursor, encodeReportCursor, type ReportCursor } from "./reportCursor.js";
 import { retentionOf } from "./retention.js";
 import { sourceOf } from "./sources.js";
 
@@ -45,14 +47,36 @@ export interface Recipient {
   lastDisclosedAt: Date;
 }
 
+/** One table of the subject's data in the report: how many rows it holds there. */
+export interface ReportSection {
+  table: string;
+  source: string;
+  rows: number;
+}
+
 export interface SubjectReport {
   requestId: string;
   subjectId: string;
   subjectStatus: "active" | "restricted" | "erased";
   generatedAt: Date;
   policyVersion: string;
+  /** Every table of the subject's data with its row count, on every page. */
+  sections: ReportSection[];
+  /** The values of this page's rows. */
   entries: ReportEntry[];
   recipients: Recipient[];
+  /** `endCursor` continues the report after this page's last row; no next page: the report is complete. */
+  page: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** Rows (not values) per page when the caller does not say, and the most one page may hold. */
+export const REPORT_PAGE_ROWS = 1000;
+export const MAX_REPORT_PAGE_ROWS = 5000;
+
+/** Which rows a page holds: at most `first` rows, after the row of `after` (a cursor of an earlier page). */
+export interface ReportPageRequest {
+  first?: number;
+  after?: string | null;
 }
 
 /** The purposes that may use a category at all, from the matrix. */
@@ -74,46 +98,89 @@ function valueAsJson(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
+/** The personal tables in report order, each with its personal columns. */
+const REPORT_TABLES: readonly { info: TableInfo; columns: PersonalColumn[] }[] = (() => {
+  const byTable = new Map<string, PersonalColumn[]>();
+  for (const c of personalColumns()) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+  return [...byTable].map(([table, columns]) => {
+    const info = tableInfo(table);
+    if (!info.customerId || !info.rowId) throw new Error(`access report: ${table} has no customer_id column`);
+    return { info, columns };
+  });
+})();
+
+/** Row counts of the subject per report table, in one statement. */
+async function sectionsOf(db: Database, subjectId: string): Promise<ReportSection[]> {
+  const [a, b, ...rest] = REPORT_TABLES.map(({ info }) =>
+    db.select({ table: sql<string>`${info.name}::text`.as("table"), rows: count().as("rows") }).from(info.table).where(eq(info.customerId!, subjectId)));
+  const counted = new Map((await unionAll(a!, b!, ...rest)).map((r) => [r.table, Number(r.rows)]));
+  return REPORT_TABLES.map(({ info }) => ({ table: info.name, source: sourceOf(info.name), rows: counted.get(info.name) ?? 0 }));
+}
+
 /**
- * Every personal value held about the subject, found through PERSONAL_COLUMNS (column ->
- * coordinate) and the data map (coordinate -> category, mask): a new marked column appears here
- * with no change to this code. Each value passes the request's enforcement (`apply`): the same
- * decision, transform and disclosure record as any read, so a masked category stays masked and
- * the read is logged. The caller has checked the request (verified access or portability).
+ * One page of every personal value held about the subject, found through PERSONAL_COLUMNS
+ * (column -> coordinate) and the data map (coordinate -> category, mask): a new marked column
+ * appears here with no change to this code. Each value passes the request's enforcement
+ * (`apply`): the same decision, transform and disclosure record as any read, so a masked category
+ * stays masked and the read is logged. The caller has checked the request (verified access or
+ * portability).
+ *
+ * Paged by rows, in table order then row id order (keyset: `row id > cursor`, on the tables'
+ * primary keys), so a subject with 100,000 visits is read and held a page at a time: one page
+ * costs a bounded number of statements (at most one per table) and a bounded amount of memory,
+ * whatever the subject holds. Walking the pages from no cursor to `hasNextPage: false` yields the
+ * whole report.
  */
 export async function buildSubjectReport(
   deps: { db: Database; enforcement: RequestEnforcement },
   request: { id: string; customerId: string },
+  pageRequest: ReportPageRequest = {},
 ): Promise<SubjectReport> {
   const { db, enforcement } = deps;
   const subjectId = request.customerId;
+  const first = pageRequest.first ?? REPORT_PAGE_ROWS;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_REPORT_PAGE_ROWS) {
+    throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_REPORT_PAGE_ROWS} rows.`);
+  }
+  const after = pageRequest.after ? decodeReportCursor(pageRequest.after, REPORT_TABLES.map((t) => t.info.name)) : null;
   const [subject] = await db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
   if (!subject) throw new GatewayError(ErrorCode.NOT_FOUND, "The subject of this request no longer exists.");
-
-  const byTable = new Map<string, PersonalColumn[]>();
-  for (const c of personalColumns()) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+  const sections = await sectionsOf(db, subjectId);
 
   const entries: ReportEntry[] = [];
-  for (const [table, columns] of byTable) {
-    const info = tableInfo(table);
-    if (!info.customerId || !info.rowId) throw new Error(`access report: ${table} has no customer_id column`);
-    const rows = (await db.select().from(info.table).where(eq(info.customerId, subjectId))
-      .orderBy(asc(info.rowId.column))) as Record<string, unknown>[];
-    for (const row of rows) {
-      const rowId = String(row[info.rowId.key]);
+  let remaining = first;
+  let end: ReportCursor | null = null;
+  let hasNextPage = false;
+  const start = after ? REPORT_TABLES.findIndex((t) => t.info.name === after.table) : 0;
+  for (let i = start; i < REPORT_TABLES.length; i++) {
+    const { info, columns } = REPORT_TABLES[i]!;
+    if (sections[i]!.rows === 0) continue;
+    if (remaining === 0) { hasNextPage = true; break; }
+    const from = i === start && after ? after.rowId : null;
+    const rowId = info.rowId!;
+    const rows = (await db.select().from(info.table)
+      .where(and(eq(info.customerId!, subjectId), from ? gt(rowId.column, from) : undefined))
+      .orderBy(asc(rowId.column)).limit(remaining + 1)) as Record<string, unknown>[];
+    const taken = rows.slice(0, remaining);
+    for (const row of taken) {
+      const id = String(row[rowId.key]);
       for (const c of columns) {
         const key = info.columns.get(c.column)?.key;
-        if (!key) throw new Error(`access report: ${table}.${c.column} is not a column`);
+        if (!key) throw new Error(`access report: ${info.name}.${c.column} is not a column`);
         const stored = row[key];
         if (stored === null || stored === undefined) continue;
-        entries.push(await entryFor(enforcement, subjectId, c, rowId, stored));
+        entries.push(await entryFor(enforcement, subjectId, c, id, stored));
       }
     }
+    remaining -= taken.length;
+    if (taken.length > 0) end = { table: info.name, rowId: String(taken.at(-1)![rowId.key]) };
+    if (rows.length > taken.length) { hasNextPage = true; break; }
   }
 
   return {
     requestId: request.id, subjectId, subjectStatus: subject.status, generatedAt: new Date(), policyVersion: POLICY_VERSION,
-    entries, recipients: await recipientsOf(db, subjectId),
+    sections, entries, recipients: await recipientsOf(db, subjectId),
+    page: { hasNextPage, endCursor: end ? encodeReportCursor(end) : (after ? pageRequest.after! : null) },
   };
 }
 
@@ -167,7 +234,7 @@ export async function recipientsOf(db: Database, subjectId: string): Promise<Rec
     .sort((a, b) => a.callerKind.localeCompare(b.callerKind) || a.role.localeCompare(b.role) || (a.partnerId ?? "").localeCompare(b.partnerId ?? ""));
 }
 
-/** The same content as one machine-readable JSON document (portability). */
+/** The same content as one machine-readable JSON document (portability), page by page like the report. */
 export function portableDocument(report: SubjectReport): Record<string, unknown> {
   const tables: Record<string, Record<string, Record<string, unknown>>> = {};
   const withheld: { coordinate: string | null; table: string; column: string; rowId: string; reasonCode: string }[] = [];
@@ -189,6 +256,8 @@ export function portableDocument(report: SubjectReport): Record<string, unknown>
     subjectStatus: report.subjectStatus,
     generatedAt: report.generatedAt.toISOString(),
     policyVersion: report.policyVersion,
+    sections: report.sections,
+    page: report.page,
     data: Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, Object.entries(rows).map(([rowId, fields]) => ({ rowId, ...fields }))])),
     entries: report.entries.map((e) => ({
       coordinate: e.coordinate, table: e.table, column: e.column, rowId: e.rowId, category: e.category,

@@ -7,6 +7,7 @@ import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { PERSONAL_COLUMNS } from "../../src/enforcement/personalColumns.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+import { insertSubject } from "./heavySubject.js";
 import { EXPORT, fileFor, officer, plainSubjects, REPORT, staff, verified } from "./support.js";
 
 let gw: TestGateway;
@@ -154,5 +155,71 @@ describe("the access report of a verified request", () => {
     expect(doc.categories["user.contact.email"].purposes).toContain("subject_request");
     const logged = await db.select().from(disclosureLog).where(and(eq(disclosureLog.customerId, s), eq(disclosureLog.purpose, "subject_request")));
     expect(logged).toHaveLength(1);
+  });
+});
+
+describe("a report too large for one response", () => {
+  const PAGED = `query Paged($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) {
+    sections { table source rows } entries { coordinate table rowId value } pageInfo { hasNextPage endCursor } } }`;
+
+  it("pages by rows in table and row order: the pages together hold every value once, each page a bounded number of statements", async () => {
+    const db = gw.database.db;
+    const s = await insertSubject(db, { lists: { visits: 1200, purchases: 30, messages: 5, accounts: 3, paymentMethods: 2, consents: 4 } });
+    const id = await verified(gw, s, "ACCESS");
+    const headers = await officer(gw);
+    const seen: string[] = [];
+    const costs: number[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const before = gw.database.statements;
+      const res = await gw.post({ query: PAGED, variables: { id, first: 500, after } }, headers);
+      costs.push(gw.database.statements - before);
+      expect(res.body.errors).toBeUndefined();
+      const report = res.body.data.accessReport;
+      expect(report.sections).toContainEqual({ table: "visits", source: "collected automatically", rows: 1200 });
+      expect(new Set(report.entries.map((e: { table: string; rowId: string }) => `${e.table}/${e.rowId}`)).size).toBeLessThanOrEqual(500);
+      seen.push(...report.entries.filter((e: { coordinate: string | null }) => e.coordinate !== null).map((e: { coordinate: string; rowId: string }) => `${e.coordinate}@${e.rowId}`));
+      pages++;
+      if (!report.pageInfo.hasNextPage) break;
+      after = report.pageInfo.endCursor;
+    }
+    // 1 profile + 1 preferences + 3 + 2 + 30 + 4 + 5 + 1200 rows = 1246 rows: three pages of 500
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(new Set(seen).size);
+    expect(seen.sort()).toEqual([...(await expectedEntries(db, s)).keys()].sort());
+    // at most one statement per table on a page, whatever the subject holds
+    expect(Math.max(...costs)).toBeLessThan(25);
+    const logged = (await logRows(db, s)).filter((r) => r.purpose === "subject_request");
+    expect(logged.map((r) => r.subjectRequestId)).toEqual([id, id, id]);
+  });
+
+  it("refuses a cursor it did not issue and a page size out of range, releasing nothing", async () => {
+    const s = subjects[5]!;
+    const id = await verified(gw, s, "ACCESS");
+    const before = (await logRows(gw.database.db, s)).length;
+    for (const variables of [{ id, first: 10, after: "bm90LWEtY3Vyc29y" }, { id, first: 0 }, { id, first: 5001 }]) {
+      const res = await gw.post({ query: PAGED, variables }, await officer(gw));
+      expect(res.body.data).toBeNull();
+      expect(res.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    }
+    expect((await logRows(gw.database.db, s)).length).toBe(before);
+  });
+
+  it("pages the portable export the same way", async () => {
+    const s = await insertSubject(gw.database.db, { lists: { visits: 40 } });
+    const id = await verified(gw, s, "PORTABILITY");
+    const page = async (after: string | null) => {
+      const res = await gw.post({ query: `query($id: ID!, $after: String) { portableExport(requestId: $id, first: 25, after: $after) }`, variables: { id, after } }, await officer(gw));
+      expect(res.body.errors).toBeUndefined();
+      return JSON.parse(res.body.data.portableExport);
+    };
+    const one = await page(null);
+    expect(one.page.hasNextPage).toBe(true);
+    const two = await page(one.page.endCursor);
+    expect(two.page).toEqual({ hasNextPage: false, endCursor: expect.any(String) });
+    const visitRows = [...one.data.visits, ...two.data.visits].map((r: { rowId: string }) => r.rowId);
+    expect(new Set(visitRows).size).toBe(40);
+    expect(one.sections).toContainEqual({ table: "visits", source: "collected automatically", rows: 40 });
   });
 });

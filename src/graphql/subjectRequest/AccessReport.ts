@@ -1,6 +1,7 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { Effect } from "../../policy/matrix.js";
 import { CustomerStatus } from "../customer/Customer.js";
+import { PageInfo } from "../customer/CustomerConnection.js";
 import { AccessEffect } from "../explain/AccessExplanation.js";
 
 @ObjectType({ description: "One personal value held about the subject, as released to the privacy office under subject_request (or why not)." })
@@ -31,13 +32,24 @@ export class AccessReportRecipient {
   @Field(() => Date) lastDisclosedAt!: Date;
 }
 
-@ObjectType({ description: "The subject access report of a verified access or portability request." })
+@ObjectType({ description: "One table of the subject's data: where it comes from and how many rows the subject has there." })
+export class AccessReportSection {
+  @Field(() => String) table!: string;
+  @Field(() => String) source!: string;
+  @Field(() => Int) rows!: number;
+}
+
+@ObjectType({ description: "The subject access report of a verified access or portability request, a page of rows at a time." })
 export class AccessReport {
   @Field(() => ID) requestId!: string;
   @Field(() => ID) subjectId!: string;
   @Field(() => CustomerStatus) subjectStatus!: CustomerStatus;
   @Field(() => Date) generatedAt!: Date;
   @Field(() => String) policyVersion!: string;
-  @Field(() => [AccessReportEntry]) entries!: AccessReportEntry[];
+  @Field(() => [AccessReportSection], { description: "Every table of the subject's data with its row count (on every page)" })
+  sections!: AccessReportSection[];
+  @Field(() => [AccessReportEntry], { description: "The values of this page's rows, in table then row order" }) entries!: AccessReportEntry[];
   @Field(() => [AccessReportRecipient]) recipients!: AccessReportRecipient[];
+  @Field(() => PageInfo, { description: "Pass endCursor as `after` for the next page; hasNextPage false: the report is complete" })
+  pageInfo!: PageInfo;
 }

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import { eq } from "drizzle-orm";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { customers, type SubjectRequestRow } from "../../db/schema/index.js";
-import { buildSubjectReport, portableDocument, valueAsText } from "../../dsr/accessReport.js";
+import { buildSubjectReport, MAX_REPORT_PAGE_ROWS, portableDocument, REPORT_PAGE_ROWS, valueAsText, type ReportPageRequest } from "../../dsr/accessReport.js";
 import { correctedFields, objectedPurposes, validateDetail } from "../../dsr/detail.js";
 import { executeRequest } from "../../dsr/executeRequest.js";
 import { eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
@@ -200,21 +200,34 @@ export class SubjectRequestResolver {
   @Query(() => AccessReport, {
     description: "Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients (privacy office, purpose subject_request). Each value passes the same decision and disclosure record as any read.",
   })
-  async accessReport(@Arg("requestId", () => ID) requestId: string, @Ctx() ctx: GatewayContext): Promise<AccessReport> {
-    const report = await this.report(ctx, requestId);
+  async accessReport(
+    @Arg("requestId", () => ID) requestId: string,
+    @Ctx() ctx: GatewayContext,
+    @Arg("first", () => Int, { defaultValue: REPORT_PAGE_ROWS, description: `Rows (not values) per page, 1 to ${MAX_REPORT_PAGE_ROWS}` }) first: number,
+    @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page" }) after: string | null,
+  ): Promise<AccessReport> {
+    const report = await this.report(ctx, requestId, { first, after });
     return {
       ...report,
+      pageInfo: report.page,
       subjectStatus: report.subjectStatus as CustomerStatus,
       entries: report.entries.map((e) => ({ ...e, value: e.withheld ? null : valueAsText(e.value) })),
     };
   }
 
-  @Query(() => String, { description: "The access report as one machine-readable JSON document (portability); same checks as accessReport." })
-  async portableExport(@Arg("requestId", () => ID) requestId: string, @Ctx() ctx: GatewayContext): Promise<string> {
-    return JSON.stringify(portableDocument(await this.report(ctx, requestId)));
+  @Query(() => String, {
+    description: "The access report as a machine-readable JSON document (portability), paged like accessReport (the document's `page` says how to continue); same checks as accessReport.",
+  })
+  async portableExport(
+    @Arg("requestId", () => ID) requestId: string,
+    @Ctx() ctx: GatewayContext,
+    @Arg("first", () => Int, { defaultValue: REPORT_PAGE_ROWS, description: `Rows (not values) per page, 1 to ${MAX_REPORT_PAGE_ROWS}` }) first: number,
+    @Arg("after", () => String, { nullable: true, description: "page.endCursor of the previous document" }) after: string | null,
+  ): Promise<string> {
+    return JSON.stringify(portableDocument(await this.report(ctx, requestId, { first, after })));
   }
 
-  private async report(ctx: GatewayContext, requestId: string) {
+  private async report(ctx: GatewayContext, requestId: string, page: ReportPageRequest) {
     requireOfficer(ctx, "reads access reports");
     requireSubjectRequestPurpose(ctx);
     if (!isUuid(requestId)) throw notFound();
@@ -229,6 +242,6 @@ export class SubjectRequestResolver {
       });
     }
     tagDisclosures(ctx, row.customerId, row.id);
-    return buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId });
+    return buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId }, page);
   }
 }
