@@ -18,7 +18,7 @@
  *    (bench/load/checkDisclosures.ts), memory flat (median heap and RSS of the last third of the
  *    samples within LOAD_MEMORY_TOLERANCE of the first third's). Exit 1 when a target is missed.
  *
- * Knobs (environment): LOAD_SECONDS (40), LOAD_WARMUP_SECONDS (5), LOAD_CONNECTIONS (8), LOAD_CUSTOMERS (2000),
+ * Knobs (environment): LOAD_SECONDS (30), LOAD_WARMUP_SECONDS (5), LOAD_CONNECTIONS (8), LOAD_CUSTOMERS (2000),
  * LOAD_PG_PORT (55540), LOAD_PORT (55541), LOAD_SAMPLE_SECONDS (2), LOAD_MEMORY_TOLERANCE percent (10).
  */
 import "reflect-metadata";
@@ -42,7 +42,7 @@ import { startPostgres, type PostgresServer } from "./postgres.js";
 import { signBenchToken } from "./signBenchToken.js";
 import { fmt, fmtBytes, median } from "./stats.js";
 
-const SECONDS = env("LOAD_SECONDS", 40);
+const SECONDS = env("LOAD_SECONDS", 30);
 const CONNECTIONS = env("LOAD_CONNECTIONS", 8);
 const CUSTOMERS = env("LOAD_CUSTOMERS", 2000);
 const PG_PORT = env("LOAD_PG_PORT", 55540);
