@@ -5,6 +5,7 @@ import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import type { Caller } from "../policy/caller.js";
 import { decide, type Decision } from "../policy/decide.js";
+import type { Effect } from "../policy/matrix.js";
 import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
 import type { SubjectState } from "../policy/subjectState.js";
@@ -51,6 +52,9 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     });
   }, { maxBatchSize: 1000 });
   const decisions = new Map<string, Map<string, Decision>>();
+  let transformOptions: { pseudonymKey: Uint8Array; purpose: Purpose } | undefined; // once the purpose is set
+  // Decisions taken (cache misses only) by effect; the metrics plugin reads them once per request.
+  const tally: Record<Effect, number> = { allow: 0, mask: 0, pseudonymize: 0, deny: 0 };
 
   /** The decision if the subject's state is already loaded (cached per subject and category), else undefined. */
   const decisionNow = (customerId: string, category: string): Decision | undefined => {
@@ -60,7 +64,10 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     let bySubject = decisions.get(customerId);
     if (!bySubject) decisions.set(customerId, (bySubject = new Map()));
     let decision = bySubject.get(category);
-    if (!decision) bySubject.set(category, (decision = decide(caller, purpose, category, state)));
+    if (!decision) {
+      bySubject.set(category, (decision = decide(caller, purpose, category, state)));
+      tally[decision.effect]++;
+    }
     return decision;
   };
 
@@ -83,6 +90,8 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     caller,
     dataMap,
     decisionNow,
+    /** Decisions this request took for its purpose, one per (subject, category), by effect (metrics). */
+    decisionTally: (): Readonly<Record<Effect, number>> => tally,
     /** The declared purpose, or null before the purpose plugin has resolved it. */
     get purpose(): Purpose | null { return purpose; },
     /** Set once, by the purpose plugin, before execution. */
@@ -120,7 +129,12 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       if (decision === undefined) return decideFor(customerId, field.category).then(() => this.apply(customerId, field, value));
       if (decision.effect === "deny" || purpose === null) throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
-      const result = transformValue(field, decision.effect, value, { pseudonymKey, purpose });
+      // Once per cell on a page of thousands: the common case allocates nothing.
+      if (decision.effect === "allow") {
+        record(customerId, field.coordinate, "disclosed");
+        return value;
+      }
+      const result = transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result.kind === "withheld") throw this.withheld(customerId, field, result.reason);
       record(customerId, field.coordinate, result.outcome);
       return result.value;
