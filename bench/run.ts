@@ -20,7 +20,7 @@
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per run (10), BENCH_WARMUP seconds
  * per side (4), BENCH_MAX_DURATION (30), BENCH_CUSTOMERS (10000), BENCH_PAGE (100), BENCH_LOOKUPS
  * (50), BENCH_REPORT_VISITS (5000), BENCH_PG_PORT (55560), BENCH_WORKLOADS
- * (profile,page,lookup,report), BENCH_NO_WRITE=1. autocannon connections are per workload
+ * (profile,page,lookup,report), BENCH_NO_WRITE=1, BENCH_LOG_LEVEL (silent). autocannon connections are per workload
  * (bench/workloads/: 8 for the profile, 4 for the page and the lookup, 1 for the report).
  *
  * Run length: autocannon counts only the responses that arrive within a run and drops those in
@@ -56,7 +56,7 @@ import { createUnguardedGateway } from "./unguarded.js";
 import { lookupWorkload } from "./workloads/lookup.js";
 import { pageWorkload } from "./workloads/page.js";
 import { profileWorkload } from "./workloads/profile.js";
-import { reportWorkload } from "./workloads/report.js";
+import { readWholeReport, REPORT_PAGE, reportWorkload } from "./workloads/report.js";
 import type { SideName, SideRequest, Workload } from "./workloads/Workload.js";
 
 const ROUNDS = envInt("BENCH_ROUNDS", 3);
@@ -99,6 +99,8 @@ interface Measured {
   statements: number;
   /** Median wall time of one request alone (no other load), ms. */
   aloneMs: number;
+  /** Statements per request by normalised text. */
+  byStatement: { query: string; perRequest: number }[];
   runs: AutocannonResult[];
 }
 
@@ -138,7 +140,8 @@ async function alone(counter: StatementCounter, url: string, request: SideReques
     await post(url, request);
     wall.push(performance.now() - started);
   }
-  return { statements: (await counter.count()) / sequential.counted, aloneMs: median(wall) };
+  const byStatement = (await counter.byStatement()).map((r) => ({ query: r.query, perRequest: r.calls / sequential.counted }));
+  return { statements: (await counter.count()) / sequential.counted, byStatement, aloneMs: median(wall) };
 }
 
 function check(name: string, result: AutocannonResult): AutocannonResult {
@@ -167,7 +170,8 @@ async function main() {
     log(`seeded ${data.customers} customers (seed ${data.seedValue}) and a subject with ${data.reportVisits} visits in ${fmt(data.seconds)} s`);
     counter = await createStatementCounter(pg.url);
 
-    const logger = createLogger({ level: "silent" });
+    // BENCH_LOG_LEVEL (silent): the gateways' log, to see why a request failed.
+    const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? "silent" });
     const gateways: Record<"guarded" | "unguarded", Gateway> = {
       guarded: await createEnforcedGateway({ config, database, logger }),
       unguarded: await createUnguardedGateway({ config, database, logger }),
@@ -186,11 +190,16 @@ async function main() {
     servers.rawSql = { url: rawSql.url, inFlight: trackInFlight(rawSql.server) };
     log(`PostGraphile ${postgraphile.version} on graphql ${postgraphile.graphqlVersion} (its own copy); servers: ${Object.entries(servers).map(([k, s]) => `${k} ${s.url}`).join(", ")}`);
 
+    const officerToken = await signBenchToken(config, "privacy_officer", "bench-privacy-officer");
+    // The whole report, page by page, one request at a time, on each gateway; and where its visits begin.
+    const whole = { guarded: await readWholeReport(servers.guarded.url, officerToken, data.reportRequestId),
+      unguarded: await readWholeReport(servers.unguarded.url, officerToken, data.reportRequestId) };
+    log(`whole access report (${whole.guarded.pages} pages): guarded ${fmt(whole.guarded.ms / 1000, 2)} s, unguarded ${fmt(whole.unguarded.ms / 1000, 2)} s, one request at a time`);
     const workloads: Workload[] = [
       profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) }),
       pageWorkload({ first: PAGE, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") }),
       lookupWorkload({ ids: data.partnerSubjectIds, apiKey: data.partner.apiKey, partnerName: data.partner.partnerName }),
-      reportWorkload({ requestId: data.reportRequestId, visits: data.reportVisits, staffToken: await signBenchToken(config, "privacy_officer", "bench-privacy-officer") }),
+      reportWorkload({ requestId: data.reportRequestId, after: whole.guarded.visitsAfter, visits: data.reportVisits, staffToken: officerToken }),
     ].filter((w) => WORKLOADS.includes(w.key));
     if (workloads.length === 0) throw new Error(`BENCH_WORKLOADS names none of profile, page, lookup, report`);
 
@@ -208,15 +217,17 @@ async function main() {
         const url = servers[side].url + (side === "rawSql" ? request.path ?? "" : "");
         const answer = await probe(workload, side, url, request);
         const before = database.statements;
-        const { statements, aloneMs } = await alone(counter, url, request, workload.sequential);
+        const { statements, byStatement, aloneMs } = await alone(counter, url, request, workload.sequential);
         const sent = workload.sequential.uncounted + workload.sequential.counted;
         const drizzle = side === "guarded" || side === "unguarded" ? ` (Drizzle's counter: ${fmt((database.statements - before) / sent)})` : "";
         const bodyFile = join(scratch, `${workload.key}-${side}.json`);
         writeFileSync(bodyFile, JSON.stringify(request.body));
-        measured.push({ side, request, bodyFile, url, ...answer, statements, aloneMs, runs: [] });
+        measured.push({ side, request, bodyFile, url, ...answer, statements, byStatement, aloneMs, runs: [] });
         log(`  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, alone ${fmt(aloneMs)} ms, ${fmt(statements)} statements/request${drizzle}` +
           `${side === "guarded" ? `, ${answer.masked.length} coordinates masked, ${answer.withheld} cells withheld` : ""}`);
       }
+
+      for (const line of extraStatements(measured)) log(`  guarded adds ${line}`);
 
       const target = (m: Measured) => ({ url: m.url, method: "POST" as const, headers: m.request.headers, bodyFile: m.bodyFile });
       const run = async (m: Measured, seconds: number) => {
@@ -248,7 +259,7 @@ async function main() {
       results.set(workload, measured);
     }
 
-    const report = render(results, durations, data, pg.version, postgraphile, Date.now() - started);
+    const report = render(results, durations, whole, data, pg.version, postgraphile, Date.now() - started);
     console.log("");
     console.log(report.console);
     if (process.env.BENCH_NO_WRITE !== "1") {
@@ -265,6 +276,18 @@ async function main() {
   }
 }
 
+/** Statements the guarded gateway issues per request beyond the unguarded one's, by text: what enforcement costs in SQL. */
+function extraStatements(measured: Measured[]): string[] {
+  const guarded = measured.find((m) => m.side === "guarded");
+  const unguarded = measured.find((m) => m.side === "unguarded");
+  if (!guarded || !unguarded) return [];
+  const base = new Map(unguarded.byStatement.map((s) => [s.query, s.perRequest]));
+  return guarded.byStatement
+    .map((s) => ({ query: s.query, extra: s.perRequest - (base.get(s.query) ?? 0) }))
+    .filter((s) => s.extra > 0)
+    .map((s) => `${fmt(s.extra)} x ${s.query.length > 160 ? `${s.query.slice(0, 157)}...` : s.query}`);
+}
+
 // ---- report --------------------------------------------------------------------------------------
 
 /** Responses completed over the run's length: exact even when only a few complete (autocannon's per-second average is not). */
@@ -277,7 +300,9 @@ const p99 = (m: Measured) => mean(m.runs.map((r) => r.latency.p99));
 const range = (m: Measured) => `${fmtRate(Math.min(...m.runs.map(rateOf)))}–${fmtRate(Math.max(...m.runs.map(rateOf)))}`;
 const errorsOf = (m: Measured) => m.runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
 
-function render(results: Map<Workload, Measured[]>, durations: Map<Workload, { warmup: number; duration: number }>, data: BenchData, pgVersion: string, postgraphile: PostGraphileServer, elapsedMs: number) {
+function render(
+  results: Map<Workload, Measured[]>, durations: Map<Workload, { warmup: number; duration: number }>,
+  whole: Record<"guarded" | "unguarded", { pages: number; ms: number }>, data: BenchData, pgVersion: string, postgraphile: PostGraphileServer, elapsedMs: number) {
   const sideRows: string[] = [];
   const ratioRows: string[] = [];
   for (const [workload, measured] of results) {
@@ -318,9 +343,11 @@ function render(results: Map<Workload, Measured[]>, durations: Map<Workload, { w
   const workloadLines = [...results].map(([w, measured]) => {
     const guarded = measured.find((m) => m.side === "guarded")!;
     const d = durations.get(w)!;
+    const extra = extraStatements(measured);
     return `- **${w.key}**: ${w.description}. Guarded answer: ${guarded.masked.length} coordinates masked` +
       `${guarded.masked.length ? ` (${guarded.masked.map((c) => `\`${c}\``).join(", ")})` : ""}, ${guarded.withheld} cells withheld. ` +
-      `autocannon ${w.connections} connection${w.connections > 1 ? "s" : ""}, warm-up ${d.warmup} s, runs of ${d.duration} s.`;
+      `autocannon ${w.connections} connection${w.connections > 1 ? "s" : ""}, warm-up ${d.warmup} s, runs of ${d.duration} s.` +
+      (extra.length ? `\n  <details><summary>statements the guarded side adds per request</summary>\n\n${extra.map((e) => `  - \`${e.replace(/`/g, "'")}\``).join("\n")}\n  </details>` : "");
   });
   const operations = [...results].map(([w]) => `<details><summary>${w.key}: the operations</summary>\n\n\`\`\`graphql\n${(w.gateway.body as { query: string }).query}\n\`\`\`\n` +
     (w.postgraphile ? `\nPostGraphile:\n\n\`\`\`graphql\n${(w.postgraphile.body as { query: string }).query}\n\`\`\`\n` : "") + "\n</details>").join("\n\n");
@@ -337,6 +364,8 @@ ${machineHeader(pgVersion, [`PostGraphile ${postgraphile.version} (on its own gr
   Whole run: ${fmt(elapsedMs / 60_000)} min.
 
 ${workloadLines.join("\n")}
+- **whole access report**, read page by page (${whole.guarded.pages} pages of ${REPORT_PAGE} rows), one request at a time, once per side
+  before the load: guarded ${fmt(whole.guarded.ms / 1000, 2)} s, unguarded ${fmt(whole.unguarded.ms / 1000, 2)} s (${fmt(whole.guarded.ms / whole.unguarded.ms, 2)} x).
 
 ${sideTable}
 

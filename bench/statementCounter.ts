@@ -11,6 +11,8 @@ export interface StatementCounter {
   reset(): Promise<void>;
   /** Statements executed since the last reset. */
   count(): Promise<number>;
+  /** The same, per normalised statement text (pg_stat_statements replaces constants with $n). */
+  byStatement(): Promise<{ query: string; calls: number }[]>;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,11 @@ export async function createStatementCounter(databaseUrl: string): Promise<State
       const [row] = await sql<{ n: string | null }[]>`
         select sum(calls)::text as n from pg_stat_statements where query not ilike '%pg_stat_statements%'`;
       return Number(row?.n ?? 0);
+    },
+    byStatement: async () => {
+      const rows = await sql<{ query: string; calls: string }[]>`
+        select query, calls::text as calls from pg_stat_statements where query not ilike '%pg_stat_statements%' order by calls desc, query`;
+      return rows.map((r) => ({ query: r.query.replace(/\s+/g, " ").trim(), calls: Number(r.calls) }));
     },
     close: () => sql.end({ timeout: 5 }),
   };
