@@ -17,6 +17,10 @@ export interface PostgresServer {
   version: string;
   /** Stops the server (fast shutdown) and removes its data folder. Safe to call more than once. */
   stop(): Promise<void>;
+  /** Stops the server (fast shutdown: open connections are cut) and keeps its data (fault tests). */
+  pause(): Promise<void>;
+  /** Starts a paused server again, same data, same port; resolves once it accepts connections. */
+  resume(): Promise<void>;
 }
 
 export interface StartPostgresOptions {
@@ -123,12 +127,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   process.once("SIGINT", onSigint);
   process.once("SIGTERM", onSigterm);
 
+  const settings = { listen_addresses: "127.0.0.1", max_connections: "300", ...options.settings };
+  const serverOptions = [`-p ${port}`, "-k /tmp", ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(" ");
+  const start = () => runAsPostgres(pgCtl, ["-D", dataDir, "-o", serverOptions, "-l", join(dataDir, "log"), "start", "-w"]);
   try {
     runAsPostgres(join(bin, "initdb"), ["-D", dataDir, "-A", "trust", "-U", "postgres"]);
-    const settings = { listen_addresses: "127.0.0.1", max_connections: "300", ...options.settings };
-    const serverOptions = [`-p ${port}`, "-k /tmp", ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(" ");
     started = true; // from here on, stop() must try pg_ctl stop
-    runAsPostgres(pgCtl, ["-D", dataDir, "-o", serverOptions, "-l", join(dataDir, "log"), "start", "-w"]);
+    start();
   } catch (error) {
     const logFile = join(dataDir, "log");
     const tail = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n") : "";
@@ -142,5 +147,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     port,
     version,
     stop: async () => stopSync(),
+    pause: async () => { runAsPostgres(pgCtl, ["-D", dataDir, "stop", "-m", "fast"]); },
+    resume: async () => { start(); },
   };
 }

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import type { Logger } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { createTableRelationsHelpers, extractTablesRelationalConfig, type Logger } from "drizzle-orm";
+import { PgDatabase, PgDialect, type PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite, PgliteSession } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { drizzle as drizzlePostgres, PostgresJsSession } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import * as schema from "./schema/index.js";
@@ -24,6 +24,11 @@ export interface DatabaseHandle {
   driver: "pglite" | "postgres";
   /** SQL statements issued through Drizzle since start: tests and metrics read it. */
   readonly statements: number;
+  /**
+   * The same database (same connections) with each statement issued through it also counted in
+   * `tally` (one request's statements, for /metrics). Cheap: one small object per call.
+   */
+  counting(tally: StatementTally): Database;
   /** Applies the committed migrations under drizzle/. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
@@ -33,11 +38,23 @@ export interface DatabaseHandle {
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
+/** Somewhere to count one unit of work's statements (a request's: /metrics). */
+export interface StatementTally {
+  statements: number;
+}
+
+// The schema's relational config and the dialect, built once: drizzle() rebuilds them per
+// instance, too slow for a view of the database per request.
+const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+const relational = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+const dialect = new PgDialect();
+
 /** Opens the database: one code path above the driver, chosen by the options alone. */
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   let statements = 0;
   // Counts statements only: query text and parameters (which hold personal values) are dropped.
   const logger: Logger = { logQuery: () => void statements++ };
+  const countingIn = (tally: StatementTally): Logger => ({ logQuery: () => { statements++; tally.statements++; } });
 
   if ("url" in options) {
     const client = postgres(options.url, {
@@ -50,6 +67,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       db: db as unknown as Database,
       driver: "postgres",
       get statements() { return statements; },
+      counting: (tally) => new PgDatabase(dialect, new PostgresJsSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
       migrate: () => migratePostgres(db, { migrationsFolder: MIGRATIONS }),
       ping: async () => { await client`select 1`; },
       close: () => client.end({ timeout: 5 }),
@@ -63,6 +81,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     db: db as unknown as Database,
     driver: "pglite",
     get statements() { return statements; },
+    counting: (tally) => new PgDatabase(dialect, new PgliteSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS }),
     ping: async () => { await client.query("select 1"); },
     close: () => client.close(),

@@ -11,8 +11,8 @@ import { enforcementPlugins } from "./plugins/index.js";
  * decided); and returns the plugins that resolve the purpose, run the static check and record
  * disclosures. `executor` (default `guards`) is documented in applyRuleTree.ts.
  */
-export function createEnforcement(bare: GraphQLSchema, options: { logger: Logger; executor?: RuleExecutor }) {
+export function createEnforcement(bare: GraphQLSchema, options: { logger: Logger; executor?: RuleExecutor; onDisclosureLogFailure?: () => void }) {
   const dataMap = getDataMap(bare);
   const schema = applyRuleTree(bare, createRuleTree(bare, dataMap), dataMap, options.executor);
-  return { schema, dataMap, plugins: enforcementPlugins({ schema: bare, logger: options.logger }) };
+  return { schema, dataMap, plugins: enforcementPlugins({ schema: bare, logger: options.logger, onDisclosureLogFailure: options.onDisclosureLogFailure }) };
 }

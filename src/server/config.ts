@@ -38,6 +38,12 @@ export interface Config {
   queryLimits: QueryLimits;
   /** Browser origins allowed by CORS (frontend apps); empty: no cross-origin browser access. */
   corsOrigins: readonly string[];
+  /** Serve `GET /metrics` (Prometheus text format) on the gateway's own host and port. */
+  metrics: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  shutdownTimeoutMs: number;
 }
 
 /**
@@ -87,6 +93,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxCost: integer(env, "MAX_COST", DEFAULT_QUERY_LIMITS.maxCost, 1, 1_000_000_000),
     },
     corsOrigins: origins(env, "CORS_ORIGINS"),
+    metrics: bool(env, "METRICS", true),
+    metricsToken: metricsToken(env),
+    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
   };
 }
 
@@ -128,6 +137,12 @@ function secret(env: Env, name: string, developmentDefault: string, production: 
   if (value.length < 32) throw new ConfigError(name, "must be at least 32 characters");
   if (production && value === developmentDefault) throw new ConfigError(name, "must not be the published development value in production");
   return { key: new TextEncoder().encode(value), isDefault: false };
+}
+
+function metricsToken(env: Env): string | null {
+  const token = optional(env, "METRICS_TOKEN");
+  if (token !== null && !/^\S{16,}$/.test(token)) throw new ConfigError("METRICS_TOKEN", "must be at least 16 characters without spaces");
+  return token;
 }
 
 function readable(path: string, name: string): string {

@@ -5,6 +5,7 @@ import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import type { Config } from "./config.js";
 import { createGateway, type Gateway } from "./createGateway.js";
 import type { Logger } from "./logger.js";
+import { createMetrics } from "./metrics/createMetrics.js";
 
 /** The production assembly: the gateway schema with enforcement applied. The only one src/ offers. */
 export async function createEnforcedGateway(options: {
@@ -12,6 +13,9 @@ export async function createEnforcedGateway(options: {
   /** Tests and benchmarks only: graphql-shield's executor instead of the guards (see applyRuleTree.ts). */
   executor?: RuleExecutor;
 }): Promise<Gateway> {
-  const enforcement = createEnforcement(await buildGatewaySchema(), { logger: options.logger, executor: options.executor });
-  return createGateway({ ...options, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins });
+  const metrics = createMetrics();
+  const enforcement = createEnforcement(await buildGatewaySchema(), {
+    logger: options.logger, executor: options.executor, onDisclosureLogFailure: () => metrics.disclosureLogFailures.inc(),
+  });
+  return createGateway({ ...options, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, metrics });
 }

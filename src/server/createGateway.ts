@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { GraphQLSchema } from "graphql";
 import type { DatabaseHandle } from "../db/client.js";
+import { isDatabaseUnavailable } from "../db/isDatabaseUnavailable.js";
 import { ErrorCode, HTTP_STATUS } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import { createFormatError, scrubEchoedValues } from "../errors/toGraphQLError.js";
@@ -14,8 +15,14 @@ import { createJwtVerifier } from "./auth/verifyJwt.js";
 import type { Config } from "./config.js";
 import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
-import { createQueryLimits } from "./limits/createQueryLimits.js";
+import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
+import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";
+import {
+  errorCodes, observationOf, requestLogLine, routeOf, startObservation, type ObservedContext, type RequestObservation,
+} from "./metrics/requestObservation.js";
+import { serveMetrics } from "./metrics/serveMetrics.js";
 import { admitPersistedOperation } from "./persistedOperations/admitPersistedOperation.js";
+import { createQueryLimits } from "./limits/createQueryLimits.js";
 import { readBody } from "./readBody.js";
 import { createPartnerRateLimiter, enforcePartnerRateLimit } from "./rateLimit/partnerRateLimit.js";
 
@@ -29,6 +36,8 @@ export interface GatewayOptions {
   dataMap: DataMap;
   /** Apollo plugins, in order (purpose, static check, disclosure recording, ...). */
   plugins?: ApolloServerPlugin<GatewayContext>[];
+  /** This gateway's metrics (default: a fresh registry); pass one to count in plugins built earlier. */
+  metrics?: Metrics;
 }
 
 export interface Gateway {
@@ -45,9 +54,10 @@ export interface Gateway {
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, database, logger } = options;
+  const metrics = options.metrics ?? createMetrics();
   const verifyJwt = await createJwtVerifier(config);
   const limits = createQueryLimits(config.queryLimits, options.schema);
-  const apollo = new ApolloServer<GatewayContext>({
+  const apollo = new ApolloServer<ObservedContext>({
     schema: options.schema,
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: true,
@@ -56,18 +66,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     formatError: createFormatError((original, formatted) => {
-      logger.error({ code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
+      // An unreachable database is logged once per request, as its 503 (sendError).
+      if (isDatabaseUnavailable(original)) return;
+      logger.error({ requestId: observationOf(original)?.requestId, code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
     }),
     // The cost limit first: a hostile operation is refused as such, before any other check.
-    plugins: [limits.plugin, ...(options.plugins ?? []), ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [limits.plugin, ...(options.plugins ?? []), createMetricsPlugin({ metrics }), ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
-  const contextDependencies = { db: database.db, dataMap: options.dataMap, pseudonymKey: config.pseudonymKey };
+  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey };
   const rateLimiter = createPartnerRateLimiter({ db: database.db, logger });
 
-  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, requestId: string, observation: RequestObservation) => {
     const method = req.method ?? "GET";
     const url = new URL(req.url ?? "/", "http://gateway");
+    // Everything this request reads or writes goes through a view that counts its statements.
+    const db = database.counting(observation);
     if (method !== "GET" && method !== "POST") {
       throw new GatewayError(ErrorCode.METHOD_NOT_ALLOWED, "Use GET or POST.");
     }
@@ -87,10 +101,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const landingPage = method === "GET" && !url.searchParams.has("query") && /text\/html/.test(req.headers.accept ?? "");
     const caller = landingPage ? { kind: "anonymous" as const } : await authenticate(
       { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
-      { db: database.db, verifyJwt },
+      { db, verifyJwt },
     );
+    observation.callerKind = caller.kind;
     if (caller.kind === "partner") await enforcePartnerRateLimit(rateLimiter, caller, res);
-    const operation = await admitPersistedOperation({ body, search: url.search }, { caller, db: database.db });
+    const operation = await admitPersistedOperation({ body, search: url.search }, { caller, db });
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
@@ -98,11 +113,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: operation.search, body: operation.body };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => createContext({ requestId, caller, headers: req.headers }, contextDependencies),
+      context: async () => Object.assign(createContext({ requestId, caller, headers: req.headers }, { ...contextDependencies, db }), { observation }),
     });
+    if (observation.databaseError !== null) {
+      // Whatever Apollo made of it (internal errors, partial data), the answer is a plain 503.
+      observation.result = null;
+      throw observation.databaseError;
+    }
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
     if (response.body.kind === "complete") {
+      // Refused before the request pipeline (Apollo's CSRF and request-shape checks): no plugin
+      // saw the body, so its (small) error body is read for the codes here.
+      if (observation.result === null && res.statusCode >= 400) observation.result = parsedErrors(response.body.string);
       res.end(response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -110,11 +133,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   };
 
-  const server = createServer(async (req, res) => {
-    const requestId = requestIdFrom(req.headers);
+  // Responses being served; once closing, each goes out with `Connection: close`, so a keep-alive
+  // connection ends with its response instead of holding close() up until it idles out.
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+
+  const serve = async (req: IncomingMessage, res: ServerResponse, path: string, observation: RequestObservation) => {
+    const { requestId } = observation;
     res.setHeader("x-request-id", requestId);
-    const started = process.hrtime.bigint();
-    const path = (req.url ?? "/").split("?")[0];
+    if (closing) res.setHeader("connection", "close");
+    inFlight.add(res);
+    metrics.inFlight.inc();
     const origin = req.headers.origin;
     if (origin && config.corsOrigins.includes(origin)) {
       res.setHeader("access-control-allow-origin", origin);
@@ -137,13 +166,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         const ready = await withTimeout(database.ping(), 2000).then(() => true, () => false);
         return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable" });
       }
+      if (path === "/metrics" && config.metrics) return await serveMetrics(req, res, metrics, config.metricsToken);
       if (path !== "/graphql") throw new GatewayError(ErrorCode.ROUTE_NOT_FOUND, "Not found. The API is at /graphql.");
-      await handleGraphQL(req, res, requestId);
+      await handleGraphQL(req, res, requestId, observation);
     } catch (error) {
-      sendError(res, error, requestId, logger);
+      sendError(res, error, observation, logger);
     } finally {
-      logger.info({ requestId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, "request");
+      inFlight.delete(res);
+      metrics.inFlight.dec();
+      const codes = errorCodes(observation);
+      metrics.requestEnded(observation, res.statusCode, codes);
+      logger.info(requestLogLine(observation, req.method, res.statusCode, codes), "request");
     }
+  };
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    void serve(req, res, path, startObservation(requestIdFrom(req.headers), routeOf(path)));
   });
 
   return {
@@ -156,6 +195,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       });
     }),
     close: async () => {
+      closing = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -170,22 +211,43 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
+function parsedErrors(body: string): RequestObservation["result"] {
+  try {
+    const parsed = JSON.parse(body) as { errors?: unknown };
+    return Array.isArray(parsed.errors) ? { errors: parsed.errors } : null;
+  } catch {
+    return null;
+  }
+}
+
 function json(res: ServerResponse, status: number, body: unknown) {
   res.statusCode = status;
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.end(JSON.stringify(body));
 }
 
-/** A request that ends before execution: a GraphQL-shaped error body with the code's HTTP status. */
-function sendError(res: ServerResponse, error: unknown, requestId: string, logger: Logger) {
+const DATABASE_UNAVAILABLE = "The database is unavailable; nothing was changed. Try again shortly.";
+
+/**
+ * A request that ends before (or instead of) Apollo's answer: a GraphQL-shaped error body with the
+ * code's HTTP status. A database that cannot be reached is SERVICE_UNAVAILABLE (503), whatever
+ * the step that found out.
+ */
+function sendError(res: ServerResponse, error: unknown, observation: RequestObservation, logger: Logger) {
   if (res.headersSent) return void res.destroy();
+  if (isDatabaseUnavailable(error)) {
+    logger.error({ requestId: observation.requestId, err: describeError(error) }, "database unavailable; answered 503");
+    error = new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
+  }
   if (error instanceof GatewayError) {
+    observation.codes.push(error.code);
     if (error.code === ErrorCode.UNAUTHENTICATED) res.setHeader("www-authenticate", 'Bearer realm="privacy-gateway"');
     // The rest of an oversized body was never read: the connection cannot carry another request.
     if (error.code === ErrorCode.PAYLOAD_TOO_LARGE) res.setHeader("connection", "close");
     return json(res, HTTP_STATUS[error.code], { errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
   }
-  logger.error({ requestId, err: describeError(error) }, "request failed before execution");
+  logger.error({ requestId: observation.requestId, err: describeError(error) }, "request failed before execution");
+  observation.codes.push(ErrorCode.INTERNAL_SERVER_ERROR);
   json(res, 500, { errors: [{ message: "Internal error; it has been logged with the request id.", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
 }
 

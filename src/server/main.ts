@@ -1,11 +1,16 @@
 import "reflect-metadata";
 import { createDatabase, isEmpty, type DatabaseHandle } from "../db/client.js";
+import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
 import { seed } from "../db/seed/seed.js";
 import { createEnforcedGateway } from "./createEnforcedGateway.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 
-/** `npm start`: validate config, open and migrate the database, seed demo data if empty, serve. */
+/**
+ * `npm start`: validate config, open and migrate the database (retrying while it is unreachable),
+ * seed demo data if empty, serve. SIGTERM or SIGINT: stop accepting connections, let requests in
+ * flight finish (SHUTDOWN_TIMEOUT_MS at most), close the pool, exit 0 (1 if requests had to be cut).
+ */
 async function main() {
   let config: Config;
   try {
@@ -21,6 +26,14 @@ async function main() {
   if (config.jwt.kind === "secret" && config.jwt.isDevelopmentDefault) {
     logger.warn("JWT_SECRET is not set: using the published development secret (refused when NODE_ENV=production)");
   }
+  // Until the gateway serves, a signal has nothing in flight to wait for.
+  let stop = (signal: string): void => {
+    logger.info({ signal }, "stopping before the gateway started serving");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+
   const database = await openDatabase(config, logger);
   if (config.seedDemoData && (await isEmpty(database.db))) {
     const summary = await seed(database.db, {});
@@ -31,33 +44,77 @@ async function main() {
   logger.info({ url, database: database.driver }, `gateway listening on ${url}; mint a token with: npm run token -- --role support_agent`);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "stopping: no new connections, finishing requests in flight");
-    const force = setTimeout(() => { logger.error("requests did not finish in 10 s; exiting"); process.exit(1); }, 10_000);
-    force.unref();
-    await gateway.close();
-    await database.close();
-    process.exit(0);
+    const timeoutMs = config.shutdownTimeoutMs;
+    logger.info({ signal, timeoutMs }, "stopping: no new connections; finishing requests in flight");
+    let cut = false;
+    const force = setTimeout(() => {
+      cut = true;
+      logger.error({ timeoutMs }, `requests in flight did not finish within ${timeoutMs} ms; cutting their connections`);
+      gateway.server.closeAllConnections();
+    }, timeoutMs);
+    void (async () => {
+      await gateway.close();
+      clearTimeout(force);
+      // A request cut short may still hold a connection: give the pool a moment, not forever.
+      await database.close().catch((error: unknown) => logger.error({ code: databaseErrorCode(error) }, "closing the database pool failed"));
+      logger.info({ signal }, cut ? "stopped; requests in flight were cut" : "stopped");
+      process.exit(cut ? 1 : 0);
+    })();
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-/** Opens and migrates the database, retrying with backoff while it is unreachable. */
+/** Where the database is, for log lines: host, port and database name, never the user or password. */
+function databaseTarget(config: Config): string {
+  if (!config.databaseUrl) return `embedded PGlite in ${config.dataDir}`;
+  try {
+    const url = new URL(config.databaseUrl);
+    return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return "PostgreSQL (unparseable DATABASE_URL)";
+  }
+}
+
+/** What a driver error code means for someone starting the server. */
+function startupProblem(code: string | undefined): string {
+  switch (code) {
+    case "ECONNREFUSED": return "connection refused: is the server running and listening there?";
+    case "ENOTFOUND": case "EAI_AGAIN": return "host name not found";
+    case "ETIMEDOUT": case "CONNECT_TIMEOUT": case "EHOSTUNREACH": case "ENETUNREACH": return "no answer from the host (timed out or unreachable)";
+    case "CONNECTION_CLOSED": case "CONNECTION_DESTROYED": case "ECONNRESET": return "the connection was closed by the server";
+    case "57P03": return "the server is starting up";
+    case "53300": return "the server has no connection slots left";
+    case "28P01": return "password authentication failed (check DATABASE_URL's user and password)";
+    case "28000": return "the server rejected the connection (pg_hba.conf or user)";
+    case "3D000": return "the database does not exist";
+    case undefined: return "opening or migrating the database failed";
+    default: return `opening or migrating the database failed (${code})`;
+  }
+}
+
+const MAX_RETRY_DELAY_MS = 5_000;
+
+/**
+ * Opens and migrates the database, retrying for as long as it takes, with backoff up to 5 s: one
+ * log line per failed attempt saying where and what went wrong (a driver code, never the URL's
+ * credentials or a statement's parameters).
+ */
 async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
   const options = config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize } : { dataDir: config.dataDir };
-  for (let attempt = 1, delay = 500; ; attempt++, delay = Math.min(delay * 2, 10_000)) {
+  const target = databaseTarget(config);
+  for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
     let database: DatabaseHandle | undefined;
     try {
       database = await createDatabase(options);
       await database.migrate();
+      if (attempt > 1) logger.info({ attempt }, `${target}: connected and migrated`);
       return database;
     } catch (error) {
       await database?.close().catch(() => {});
-      const code = (error as { code?: unknown }).code;
-      logger.error({ attempt, code: typeof code === "string" ? code : undefined }, `database not reachable or migration failed; retrying in ${delay} ms`);
+      const code = databaseErrorCode(error);
+      logger.error({ attempt, code, retryInMs: delay }, `database not ready: ${target}: ${startupProblem(code)}; attempt ${attempt}, retrying in ${delay} ms`);
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -39,6 +39,7 @@ async function freshDatabase(target: Target): Promise<DatabaseHandle> {
     db: inner.db,
     driver: inner.driver,
     get statements() { return inner.statements; },
+    counting: (tally) => inner.counting(tally),
     migrate: () => inner.migrate(),
     ping: () => inner.ping(),
     close: async () => {

@@ -56,3 +56,20 @@ describe("CORS_ORIGINS", () => {
     expect(() => loadConfig({ CORS_ORIGINS: "https://app.example.com/path" })).toThrow(/^CORS_ORIGINS: /);
   });
 });
+
+describe("operations settings", () => {
+  it("serves /metrics without a token and gives requests 10 s to finish on SIGTERM by default", () => {
+    expect(loadConfig({})).toMatchObject({ metrics: true, metricsToken: null, shutdownTimeoutMs: 10_000 });
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, PSEUDONYM_KEY: secret })).toMatchObject({ metrics: true, metricsToken: null });
+  });
+
+  it("reads METRICS, METRICS_TOKEN and SHUTDOWN_TIMEOUT_MS, and refuses bad values naming the variable", () => {
+    expect(loadConfig({ METRICS: "off", METRICS_TOKEN: "t".repeat(16), SHUTDOWN_TIMEOUT_MS: "2500" }))
+      .toMatchObject({ metrics: false, metricsToken: "t".repeat(16), shutdownTimeoutMs: 2500 });
+    expect(() => loadConfig({ METRICS: "sometimes" })).toThrow(/^METRICS: /);
+    expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(/^METRICS_TOKEN: /);
+    expect(() => loadConfig({ METRICS_TOKEN: "has a space in it, sixteen+" })).toThrow(/^METRICS_TOKEN: /);
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: "-1" })).toThrow(/^SHUTDOWN_TIMEOUT_MS: /);
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: "700000" })).toThrow(/^SHUTDOWN_TIMEOUT_MS: /);
+  });
+});

@@ -11,7 +11,12 @@ import { disclosureRecords, writeDisclosures } from "../disclosureRecords.js";
  * data, one DISCLOSURE_NOT_RECORDED error, HTTP 503 (fail closed). The response's
  * `extensions.privacy` tells the client which coordinates were masked, pseudonymised or withheld.
  */
-export function createDisclosurePlugin(options: { logger: Logger; write?: (db: Database, rows: ReturnType<typeof disclosureRecords>) => Promise<void> }): ApolloServerPlugin<GatewayContext> {
+export function createDisclosurePlugin(options: {
+  logger: Logger;
+  write?: (db: Database, rows: ReturnType<typeof disclosureRecords>) => Promise<void>;
+  /** Called once per failed write, after the response was withheld (metrics count them). Default: none. */
+  onDisclosureLogFailure?: () => void;
+}): ApolloServerPlugin<GatewayContext> {
   const write = options.write ?? writeDisclosures;
   return {
     async requestDidStart() {
@@ -27,6 +32,7 @@ export function createDisclosurePlugin(options: { logger: Logger; write?: (db: D
           } catch (error) {
             const code = (error as { cause?: { code?: unknown }; code?: unknown }).cause?.code ?? (error as { code?: unknown }).code;
             options.logger.error({ requestId: ctx.requestId, subjects: rows.length, code }, "disclosure log write failed; response withheld");
+            options.onDisclosureLogFailure?.();
             result.data = null;
             result.extensions = undefined;
             result.errors = [{ message: "The request could not be recorded in the disclosure log, so no data is returned. Try again.", extensions: { code: ErrorCode.DISCLOSURE_NOT_RECORDED } }] as never;
