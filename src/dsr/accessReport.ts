@@ -69,8 +69,12 @@ export interface SubjectReport {
   page: { hasNextPage: boolean; endCursor: string | null };
 }
 
-/** Rows (not values) per page when the caller does not say, and the most one page may hold. */
-export const REPORT_PAGE_ROWS = 1000;
+/**
+ * Rows (not values) per page when the caller does not say, and the most one page may hold. 500
+ * rows with every entry field stay under the default query cost limit (src/server/limits: the
+ * cost model counts about ten values per row); a caller selecting fewer fields may ask for more.
+ */
+export const REPORT_PAGE_ROWS = 500;
 export const MAX_REPORT_PAGE_ROWS = 5000;
 
 /** Which rows a page holds: at most `first` rows, after the row of `after` (a cursor of an earlier page). */
