@@ -66,7 +66,13 @@ export function collectOperationReads(
           const fragment = fragments[selection.name.value];
           if (!fragment) continue;
           const condition = schema.getType(fragment.typeCondition.name.value);
-          walk(fragment.selectionSet, condition ? narrow(types, concrete(condition)) : types);
+          const on = condition ? narrow(types, concrete(condition)) : types;
+          // Once per fragment and types: the reads are sets, and a fragment spreading another
+          // twice, level after level, would otherwise be walked 2^levels times (a 1 KB document).
+          const key = `...${fragment.name.value}@${on.map((t) => t.name).join(",")}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          walk(fragment.selectionSet, on);
           break;
         }
       }
