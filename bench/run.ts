@@ -99,6 +99,8 @@ interface Measured {
   statements: number;
   /** Median wall time of one request alone (no other load), ms. */
   aloneMs: number;
+  /** CPU time of this process per request alone, ms (see alone()). */
+  cpuMs: number;
   /** Statements per request by normalised text. */
   byStatement: { query: string; perRequest: number }[];
   runs: AutocannonResult[];
@@ -130,18 +132,26 @@ async function probe(workload: Workload, side: SideName, url: string, request: S
   return { bytes: answer.bytes, items, withheld, masked: answer.body.extensions?.privacy?.masked ?? [] };
 }
 
-/** One request at a time: SQL statements per request (pg_stat_statements) and the median wall time. */
+/**
+ * One request at a time: SQL statements per request (pg_stat_statements), the median wall time,
+ * and this process's CPU time per request (the server's work plus `fetch` receiving the bytes: every
+ * server runs in this process, and only one side is busy at a time).
+ */
 async function alone(counter: StatementCounter, url: string, request: SideRequest, sequential: Workload["sequential"]) {
-  for (let i = 0; i < sequential.uncounted; i++) await post(url, request); // connections opened, types fetched
+  const send = async () => { await (await fetch(url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) })).arrayBuffer(); };
+  for (let i = 0; i < sequential.uncounted; i++) await send(); // connections opened, types fetched
   await counter.reset();
   const wall: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < sequential.counted; i++) {
     const started = performance.now();
-    await post(url, request);
+    await send();
     wall.push(performance.now() - started);
   }
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000 / sequential.counted;
   const byStatement = (await counter.byStatement()).map((r) => ({ query: r.query, perRequest: r.calls / sequential.counted }));
-  return { statements: (await counter.count()) / sequential.counted, byStatement, aloneMs: median(wall) };
+  return { statements: (await counter.count()) / sequential.counted, byStatement, aloneMs: median(wall), cpuMs };
 }
 
 function check(name: string, result: AutocannonResult): AutocannonResult {
@@ -217,13 +227,13 @@ async function main() {
         const url = servers[side].url + (side === "rawSql" ? request.path ?? "" : "");
         const answer = await probe(workload, side, url, request);
         const before = database.statements;
-        const { statements, byStatement, aloneMs } = await alone(counter, url, request, workload.sequential);
+        const { statements, byStatement, aloneMs, cpuMs } = await alone(counter, url, request, workload.sequential);
         const sent = workload.sequential.uncounted + workload.sequential.counted;
         const drizzle = side === "guarded" || side === "unguarded" ? ` (Drizzle's counter: ${fmt((database.statements - before) / sent)})` : "";
         const bodyFile = join(scratch, `${workload.key}-${side}.json`);
         writeFileSync(bodyFile, JSON.stringify(request.body));
-        measured.push({ side, request, bodyFile, url, ...answer, statements, byStatement, aloneMs, runs: [] });
-        log(`  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, alone ${fmt(aloneMs)} ms, ${fmt(statements)} statements/request${drizzle}` +
+        measured.push({ side, request, bodyFile, url, ...answer, statements, byStatement, aloneMs, cpuMs, runs: [] });
+        log(`  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, alone ${fmt(aloneMs)} ms (CPU ${fmt(cpuMs)} ms), ${fmt(statements)} statements/request${drizzle}` +
           `${side === "guarded" ? `, ${answer.masked.length} coordinates masked, ${answer.withheld} cells withheld` : ""}`);
       }
 
@@ -276,7 +286,11 @@ async function main() {
   }
 }
 
-/** Statements the guarded gateway issues per request beyond the unguarded one's, by text: what enforcement costs in SQL. */
+/**
+ * Statements the guarded gateway issues per request beyond the unguarded one's, by normalised
+ * text: what enforcement costs in SQL. A statement whose text differs (the page and its count carry
+ * the visibility filter) is listed too, its unguarded twin not subtracted.
+ */
 function extraStatements(measured: Measured[]): string[] {
   const guarded = measured.find((m) => m.side === "guarded");
   const unguarded = measured.find((m) => m.side === "unguarded");
@@ -308,7 +322,7 @@ function render(
   for (const [workload, measured] of results) {
     const bySide = new Map(measured.map((m) => [m.side, m]));
     for (const m of measured) {
-      sideRows.push(`| ${workload.key} | ${SIDE_LABEL[m.side]} | ${fmtRate(rps(m))} | ${range(m)} | ${fmt(p50(m))} | ${fmt(p99(m))} | ${fmt(m.aloneMs)} | ${fmt(m.statements)} | ${fmtBytes(m.bytes)} | ${m.items} | ${errorsOf(m)} |`);
+      sideRows.push(`| ${workload.key} | ${SIDE_LABEL[m.side]} | ${fmtRate(rps(m))} | ${range(m)} | ${fmt(p50(m))} | ${fmt(p99(m))} | ${fmt(m.aloneMs)} | ${fmt(m.cpuMs)} | ${fmt(m.statements)} | ${fmtBytes(m.bytes)} | ${m.items} | ${errorsOf(m)} |`);
     }
     const guarded = bySide.get("guarded")!;
     const unguarded = bySide.get("unguarded")!;
@@ -328,8 +342,8 @@ function render(
     }
   }
   const sideTable = [
-    "| workload | side | requests/s | slowest–fastest round | p50 ms | p99 ms | one request alone, ms | SQL statements / request | response | rows | non-2xx, errors |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| workload | side | requests/s | slowest–fastest round | p50 ms | p99 ms | one request alone, ms | CPU per request alone, ms | SQL statements / request | response | rows | non-2xx, errors |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...sideRows,
   ].join("\n");
   const ratioTable = [
@@ -347,7 +361,7 @@ function render(
     return `- **${w.key}**: ${w.description}. Guarded answer: ${guarded.masked.length} coordinates masked` +
       `${guarded.masked.length ? ` (${guarded.masked.map((c) => `\`${c}\``).join(", ")})` : ""}, ${guarded.withheld} cells withheld. ` +
       `autocannon ${w.connections} connection${w.connections > 1 ? "s" : ""}, warm-up ${d.warmup} s, runs of ${d.duration} s.` +
-      (extra.length ? `\n  <details><summary>statements the guarded side adds per request</summary>\n\n${extra.map((e) => `  - \`${e.replace(/`/g, "'")}\``).join("\n")}\n  </details>` : "");
+      (extra.length ? `\n  <details><summary>statements per request the guarded side issues and the unguarded does not (by text)</summary>\n\n${extra.map((e) => `  - \`${e.replace(/`/g, "'")}\``).join("\n")}\n  </details>` : "");
   });
   const operations = [...results].map(([w]) => `<details><summary>${w.key}: the operations</summary>\n\n\`\`\`graphql\n${(w.gateway.body as { query: string }).query}\n\`\`\`\n` +
     (w.postgraphile ? `\nPostGraphile:\n\n\`\`\`graphql\n${(w.postgraphile.body as { query: string }).query}\n\`\`\`\n` : "") + "\n</details>").join("\n\n");
@@ -360,7 +374,8 @@ ${machineHeader(pgVersion, [`PostGraphile ${postgraphile.version} (on its own gr
 - load: autocannon in a separate process over loopback; per workload a warm-up per side, then ${rounds} rounds
   in which every side runs once, the order rotating by round (drift cancels); requests/s, p50 and p99 are means over the rounds;
   runs lengthened past ${DURATION} s where a side is slow (see bench/run.ts); SQL statements counted by PostgreSQL
-  (pg_stat_statements: every top-level statement, BEGIN/COMMIT included) over one-at-a-time requests, which also give "alone".
+  (pg_stat_statements: every top-level statement, BEGIN/COMMIT included) over one-at-a-time requests, which also give "alone":
+  median wall time, and this process's CPU time per request (every server runs in it; it includes \`fetch\` receiving the answer).
   Whole run: ${fmt(elapsedMs / 60_000)} min.
 
 ${workloadLines.join("\n")}
