@@ -31,6 +31,8 @@ export type Caller =
       partnerRegion: string;
       keyId: string;
       grant: Grant;
+      /** Held to its registered persisted operations (read with the key; absent: look it up, as if held). */
+      persistedOperationsOnly?: boolean;
     };
 
 /** The purposes this caller may declare (a partner's: its grant's, less unknown ones). */

@@ -68,5 +68,5 @@ async function partnerCaller(raw: string, db: Database, now: Date): Promise<Call
     validFrom: current.validFrom,
     validUntil: current.validUntil,
   };
-  return { kind: "partner", partnerId: key.partnerId, partnerKind: key.partnerKind, partnerRegion: key.partnerRegion, keyId: key.keyId, grant };
+  return { kind: "partner", partnerId: key.partnerId, partnerKind: key.partnerKind, partnerRegion: key.partnerRegion, keyId: key.keyId, grant, persistedOperationsOnly: key.persistedOperationsOnly };
 }

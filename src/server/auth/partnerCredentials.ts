@@ -7,6 +7,7 @@ export async function findPartnerKey(db: Database, keyId: string) {
   const [row] = await db.select({
     keyId: partnerKeys.id, secretHash: partnerKeys.secretHash, revokedAt: partnerKeys.revokedAt,
     partnerId: partners.id, partnerKind: partners.kind, partnerRegion: partners.region,
+    persistedOperationsOnly: partners.persistedOperationsOnly,
   }).from(partnerKeys).innerJoin(partners, eq(partners.id, partnerKeys.partnerId)).where(eq(partnerKeys.id, keyId));
   return row ?? null;
 }

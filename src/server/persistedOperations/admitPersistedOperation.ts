@@ -42,8 +42,8 @@ const mismatch = () => new GatewayError(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
  *   else PERSISTED_QUERY_HASH_MISMATCH, whoever calls.
  * - A partner held to its allowlist runs only its registered, unrevoked documents, sent by hash,
  *   by text or both; anything else (unknown hash, unknown text, text that does not parse, a batch)
- *   is PERSISTED_OPERATION_NOT_ALLOWED. Always one statement for a partner (the lookup), none for
- *   anyone else; nothing executes before it.
+ *   is PERSISTED_OPERATION_NOT_ALLOWED. One statement (the lookup) for a held partner or a partner
+ *   that sent a hash, none for anyone else; nothing executes before it.
  * - Anyone else may send a registered hash alone (a partner: its own registrations; customers and
  *   staff have none), else PERSISTED_QUERY_NOT_FOUND, or the text, with or without its hash.
  */
@@ -56,6 +56,8 @@ export async function admitPersistedOperation(request: OperationRequest, deps: {
     if (sent.text === null) throw notFound();
     return withQuery(request, sent.text);
   }
+  // Read with the key: a partner not held that sent no hash needs no lookup.
+  if (caller.persistedOperationsOnly === false && sent.hash === null) return request;
   const hash = sent.hash ?? (sent.text === null ? null : normalisedHash(sent.text));
   const found = await findPersistedOperation(deps.db, caller.partnerId, hash);
   // A partner gone since authentication counts as held: fail closed.
