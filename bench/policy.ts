@@ -15,7 +15,8 @@
  * Knobs (environment): BENCH_ROUNDS (4), BENCH_DURATION seconds per run (5), BENCH_CONNECTIONS (8),
  * BENCH_WARMUP seconds per gateway (3), BENCH_MAX_DURATION (60), BENCH_SEQUENTIAL (20),
  * BENCH_PAGE (100), BENCH_CUSTOMERS (2000), BENCH_PG_PORT (55433), BENCH_NO_WRITE=1 to skip
- * writing the results file.
+ * writing the results file, BENCH_EXECUTOR=shield to run side A with graphql-shield's executor
+ * instead of the guards (src/enforcement/applyRuleTree.ts), as before they replaced it.
  *
  * Round length: autocannon only counts responses that arrive within `duration`, and a request
  * queued behind CONNECTIONS - 1 others takes about CONNECTIONS x its own time. When requests are
@@ -62,6 +63,7 @@ const CUSTOMERS = env("BENCH_CUSTOMERS", 2000);
 const SEED = 42;
 /** Requests sent one at a time to each gateway before the load runs. */
 const SEQUENTIAL = env("BENCH_SEQUENTIAL", 20);
+const EXECUTOR = process.env.BENCH_EXECUTOR === "shield" ? "shield" : "guards";
 const VISITS = 5;
 const TARGET = 0.85;
 const PURPOSE: Purpose = "customer_support";
@@ -158,7 +160,7 @@ async function main() {
     log(`seeded ${summary.rows.customers} customers in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     const logger = createLogger({ level: "silent" });
-    const guarded = await createEnforcedGateway({ config, database, logger });
+    const guarded = await createEnforcedGateway({ config, database, logger, executor: EXECUTOR });
     gateways.push(guarded);
     const unguarded = await createUnguardedGateway({ config, database, logger });
     gateways.push(unguarded);
@@ -316,6 +318,7 @@ async function main() {
       const md = `# Benchmark: the cost of privacy enforcement (\`npm run bench:policy\`)
 
 ${machineHeader(pg.version)}
+- guarded side's rule executor: \`${EXECUTOR}\` (see src/enforcement/applyRuleTree.ts)
 - database: ${CUSTOMERS} customers, seed ${SEED}; one pool of ${config.databasePoolSize} connections shared by both gateways
 - workload: one page of ${PAGE} customers with every personal field \`customer_support\` may select
   (${workload.personal.length} personal coordinates; visits(first: ${VISITS})), as a \`${ROLE}\`, purpose \`${PURPOSE}\`.

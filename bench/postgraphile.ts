@@ -12,10 +12,10 @@
  * `graphqlVersion` reports the copy PostGraphile loaded.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import Module, { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { postgraphile as Postgraphile } from "postgraphile";
+import { listenOnLoopback } from "./listenOnLoopback.js";
 
 export interface PostGraphileServer {
   server: Server;
@@ -73,11 +73,7 @@ export async function startPostGraphile(options: { databaseUrl: string; poolSize
   const copies = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/]graphql[\\/]index\.js$/.test(k) && k !== graphqlPath && k !== require.resolve("graphql"));
   if (copies.length > 0) throw new Error(`PostGraphile loaded another graphql besides its own: ${copies.join(", ")}`);
   const server = createServer(middleware);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     server,
     url: `http://127.0.0.1:${port}/graphql`,

@@ -9,9 +9,9 @@
  * Routes (POST, JSON body): /profile {id}, /page {first}, /lookup {ids}.
  */
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import postgres from "postgres";
 import { readBody } from "../src/server/readBody.js";
+import { listenOnLoopback } from "./listenOnLoopback.js";
 
 export interface RawSqlServer {
   server: Server;
@@ -71,11 +71,7 @@ export async function startRawSqlServer(options: { databaseUrl: string; poolSize
       res.end(JSON.stringify({ errors: [{ message: (error as Error).message }] }));
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     server,
     url: `http://127.0.0.1:${port}`,
