@@ -347,8 +347,9 @@ ${workload.query}
 \`\`\`
 </details>
 
-(A) \`createEnforcedGateway\`: graphql-shield on every field, value transforms, purpose, static check,
-GPC and disclosure-log plugins. (B) \`createGateway\` over the bare schema with a pass-through
+(A) \`createEnforcedGateway\`: the rule tree on every field (through the guards, or graphql-shield's
+executor with \`BENCH_EXECUTOR=shield\`), value transforms, purpose, limits, static check, GPC,
+metrics and disclosure-log plugins. (B) \`createGateway\` over the bare schema with a pass-through
 enforcement (\`bench/unguarded.ts\`): same HTTP handling, authentication, loaders and Apollo options.
 
 **The machines are shared and noisy** (${cpu.length} cores for the gateways, PostgreSQL and the load
