@@ -1,5 +1,5 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLRequest } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GraphQLSchema } from "graphql";
@@ -71,7 +71,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       logger.error({ requestId: observationOf(original)?.requestId, code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
     }),
     // The cost limit first: a hostile operation is refused as such, before any other check.
-    plugins: [limits.plugin, ...(options.plugins ?? []), createMetricsPlugin({ metrics }), ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    // No cache hints: every answer is `no-store` (serve), so Apollo's cache-control plugin, which
+    // wraps every field to collect hints, has nothing to do.
+    plugins: [
+      limits.plugin, ...(options.plugins ?? []), createMetricsPlugin({ metrics }), ApolloServerPluginCacheControlDisabled(),
+      ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
+    ],
   });
   await apollo.start();
   const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey };
@@ -141,6 +146,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const serve = async (req: IncomingMessage, res: ServerResponse, path: string, observation: RequestObservation) => {
     const { requestId } = observation;
     res.setHeader("x-request-id", requestId);
+    // Answers carry personal data decided for one caller and purpose: no cache, shared or private, may keep them.
+    res.setHeader("cache-control", "no-store");
     if (closing) res.setHeader("connection", "close");
     inFlight.add(res);
     metrics.inFlight.inc();

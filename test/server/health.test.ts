@@ -107,3 +107,23 @@ describe("x-request-id", () => {
     expect(logs).not.toContain(given);
   });
 });
+
+describe("cache-control", () => {
+  it("forbids every cache to keep any answer: data over POST and GET, refusals, health", async () => {
+    const headers = { authorization: `Bearer ${await gw.token("support_agent")}`, "x-purpose": "customer_support" };
+    const query = "{ customers(first: 2) { edges { node { id profile { email } } } } }";
+    const post = await gw.post({ query }, headers);
+    expect(post.status).toBe(200);
+    expect(JSON.stringify(post.body)).toContain("@"); // personal data was in it
+    const get = await fetch(`${gw.url}?query=${encodeURIComponent(query)}`, { headers: { ...headers, "apollo-require-preflight": "true" } });
+    expect(get.status).toBe(200);
+    await get.text();
+    const refused = await gw.post({ query });
+    expect(refused.status).toBe(401);
+    const health = await fetch(at("/healthz"));
+    await health.text();
+    for (const [name, value] of [["POST", post.headers], ["GET", get.headers], ["401", refused.headers], ["healthz", health.headers]] as const) {
+      expect(value.get("cache-control"), name).toBe("no-store");
+    }
+  });
+});
