@@ -4,12 +4,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { SignJWT } from "jose";
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from "../../src/server/config.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const TSX = createRequire(import.meta.url).resolve("tsx/cli");
+// tsx as a loader in the one process, not its CLI: the CLI runs the server in a child of its own,
+// which a SIGKILL of the CLI would leave running after the test.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export type LogLine = Record<string, unknown> & { msg: string };
 
@@ -31,7 +33,7 @@ export interface GatewayProcess {
 
 /** Starts the server with the given environment (PORT=0 and a quiet default unless set). */
 export function startGatewayProcess(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, [TSX, "src/server/main.ts"], {
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, "src/server/main.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
