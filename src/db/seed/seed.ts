@@ -29,10 +29,11 @@
  * with `partner_id`), some of whom later withdraw; some are linked to the service provider or the
  * affiliate (`partner_links`).
  */
-import { count, getTableColumns, getTableName, isTable, sql } from "drizzle-orm";
+import { count, getTableName, isTable, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { generateApiKey, hashApiKeySecret } from "../apiKeys.js";
 import type { Database } from "../client.js";
+import { insertRows } from "../insertRows.js";
 import * as schema from "../schema/index.js";
 import { CanaryCounter } from "./canary.js";
 import * as D from "./data.js";
@@ -370,30 +371,9 @@ class Writer {
     }
   }
 
-  /**
-   * One multi-row INSERT. Tables without array columns go through `unnest` of one array
-   * literal per column: a handful of parameters instead of rows x columns, several times faster
-   * on PGlite and on PostgreSQL alike. Values pass through the columns' own driver mapping.
-   */
+  /** One multi-row INSERT (insertRows: one array literal per column, whatever the rows). */
   async #insert(table: PgTable, rows: Array<Record<string, unknown>>): Promise<void> {
-    const columns = Object.entries(getTableColumns(table));
-    if (columns.some(([, column]) => column.getSQLType().endsWith("]"))) {
-      await this.db.insert(table).values(rows as never);
-      return;
-    }
-    const arrays = columns.map(([key, column]) => {
-      const items = rows.map((row) => {
-        const value = row[key];
-        if (value === undefined) throw new Error(`seed: ${getTableName(table)}.${column.name} missing`);
-        if (value === null) return "NULL";
-        const driverValue = column.mapToDriverValue(value);
-        const text = typeof driverValue === "string" ? driverValue : String(driverValue);
-        return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-      });
-      return sql`${`{${items.join(",")}}`}::text::${sql.raw(column.getSQLType())}[]`;
-    });
-    const names = sql.raw(columns.map(([, column]) => `"${column.name}"`).join(", "));
-    await this.db.execute(sql`insert into ${table} (${names}) select * from unnest(${sql.join(arrays, sql`, `)})`);
+    await insertRows(this.db, table, rows as never);
   }
 
   size(table: PgTable): number {
