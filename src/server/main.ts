@@ -48,6 +48,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     const timeoutMs = config.shutdownTimeoutMs;
+    // close() shuts the listening socket synchronously: only then say so, so that anyone who reads
+    // this line (an orchestrator, a test) finds new connections already refused.
+    const closed = gateway.close();
     logger.info({ signal, timeoutMs }, "stopping: no new connections; finishing requests in flight");
     let cut = false;
     const force = setTimeout(() => {
@@ -56,7 +59,7 @@ async function main() {
       gateway.server.closeAllConnections();
     }, timeoutMs);
     void (async () => {
-      await gateway.close();
+      await closed;
       clearTimeout(force);
       // A request cut short may still hold a connection: give the pool a moment, not forever.
       await database.close().catch((error: unknown) => logger.error({ code: databaseErrorCode(error) }, "closing the database pool failed"));
