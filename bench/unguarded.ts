@@ -48,7 +48,8 @@ export function passThroughEnforcement(base: RequestEnforcement, purpose: Purpos
     decideFor: async () => ALLOW,
     decideAs: async () => ALLOW,
     apply: async (_customerId, _field, value) => value ?? null,
-    preload: async () => {}, // no subject state is needed when nothing is decided
+    subjectStateColumns: undefined, // pages select no subject state:
+    preload: async () => {}, // none is needed when nothing is decided
     isVisible: async () => true,
     isVisibleAs: async () => true,
     disclosures: () => NO_DISCLOSURES,

@@ -10,7 +10,7 @@ import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
 import type { SubjectState } from "../policy/subjectState.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
-import { loadSubjectStates } from "./subjectStateQueries.js";
+import { loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateRow } from "./subjectStateQueries.js";
 import { transformValue } from "./transformValue.js";
 import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
 
@@ -140,9 +140,26 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       return result.value;
     },
 
-    /** Loads the states of subjects about to be read (a page), so their fields decide synchronously. */
-    async preload(customerIds: readonly string[]): Promise<void> {
-      await states.loadMany(customerIds);
+    /**
+     * Columns that a select from `customers` (a page) adds so that each row brings its subject's
+     * state in the same statement; hand the rows to `preload`. Undefined: no state is needed.
+     */
+    subjectStateColumns: subjectStateColumns as typeof subjectStateColumns | undefined,
+
+    /**
+     * Makes the states of subjects about to be read (a page) ready, so that their fields decide
+     * synchronously: a row selected with `subjectStateColumns` brings its own, the others are loaded.
+     */
+    async preload(rows: readonly ({ id: string } | SubjectStateRow)[]): Promise<void> {
+      const missing: string[] = [];
+      for (const row of rows) {
+        if ("state" in row && !settled.has(row.id)) {
+          const state = subjectStateOf(row);
+          settled.set(row.id, state);
+          states.prime(row.id, state);
+        } else missing.push(row.id);
+      }
+      if (missing.length > 0) await states.loadMany(missing);
     },
 
     /**

@@ -1,54 +1,90 @@
-import { and, desc, inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { objectedPurposes, type StoredDetail } from "../dsr/detail.js";
 import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
 import { isPurpose, PURPOSE_DEFINITIONS, type Purpose } from "../policy/purposes.js";
 import type { SubjectState } from "../policy/subjectState.js";
 
 /**
- * The state decide() needs for each subject, in four statements whatever the number of
- * subjects. A subject with no customer row is returned as erased: nothing of it is disclosed.
+ * What the subject-state columns carry, as one JSON text per customer row (parsed here, so that
+ * both drivers hand over the same thing): the latest consent event per (purpose, partner) as
+ * [purpose, partnerId, granted, recordedAt], completed objections as [detail, closedAt],
+ * whether a verified request is open, and the linked partners.
  */
-export async function loadSubjectStates(db: Database, ids: readonly string[]): Promise<Map<string, SubjectState>> {
-  const list = [...ids];
-  const [subjects, consents, requests, links] = await Promise.all([
-    db.select({ id: customers.id, status: customers.status, residency: customers.residency }).from(customers).where(inArray(customers.id, list)),
-    db.selectDistinctOn([consentEvents.customerId, consentEvents.purpose, consentEvents.partnerId], {
-      customerId: consentEvents.customerId, purpose: consentEvents.purpose, partnerId: consentEvents.partnerId,
-      granted: consentEvents.granted, recordedAt: consentEvents.recordedAt,
-    }).from(consentEvents).where(inArray(consentEvents.customerId, list))
-      .orderBy(consentEvents.customerId, consentEvents.purpose, consentEvents.partnerId, desc(consentEvents.recordedAt), desc(consentEvents.id)),
-    db.select({
-      customerId: subjectRequests.customerId, kind: subjectRequests.kind, state: subjectRequests.state,
-      detail: subjectRequests.detail, closedAt: subjectRequests.closedAt,
-    }).from(subjectRequests).where(and(inArray(subjectRequests.customerId, list), inArray(subjectRequests.state, ["verified", "completed"]))),
-    db.select().from(partnerLinks).where(inArray(partnerLinks.customerId, list)),
-  ]);
+type StateJson = {
+  consents: [string, string | null, boolean, string][];
+  objections: [StoredDetail, string | null][];
+  verified: boolean;
+  links: string[];
+};
 
-  const states = new Map<string, SubjectState>();
-  for (const id of list) {
-    states.set(id, {
-      customerId: id, status: "erased", residency: "", optOuts: new Map(), objections: new Map(),
-      partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: false,
-    });
-  }
-  for (const s of subjects) Object.assign(states.get(s.id)!, { status: s.status, residency: s.residency });
-  for (const c of consents) {
-    const state = states.get(c.customerId)!;
-    if (c.partnerId) {
-      if (c.granted && c.purpose === PARTNER_SHARING_PURPOSE) (state.partnerOptIns as Set<string>).add(c.partnerId);
-    } else if (!c.granted && isPurpose(c.purpose) && PURPOSE_DEFINITIONS[c.purpose].consentBasis === "opt_out") {
-      (state.optOuts as Map<Purpose, Date>).set(c.purpose, c.recordedAt);
-    }
-  }
-  for (const r of requests) {
-    const state = states.get(r.customerId)!;
-    if (r.state === "verified") state.verifiedRequest = true;
-    if (r.kind === "objection" && r.state === "completed") {
-      const purposes = Array.isArray(r.detail.purposes) ? r.detail.purposes : [];
-      for (const p of purposes) if (isPurpose(p)) (state.objections as Map<Purpose, Date>).set(p, r.closedAt ?? new Date(0));
-    }
-  }
-  for (const l of links) (states.get(l.customerId)!.linkedPartners as Set<string>).add(l.partnerId);
-  return states;
+/**
+ * The subject-state columns of a `customers` row, correlated on `customers.id`: add them to a
+ * select from `customers` (a page, a lookup) and the states arrive with the rows, in the same
+ * statement. PostgreSQL answers each aggregate from an index on `customer_id`.
+ */
+// Qualified by hand: in a select from one table Drizzle renders `customers.id` as a bare "id",
+// which inside these subqueries would name the inner table's own id column.
+const subjectId = sql`${customers}.id`;
+
+export const subjectStateColumns = {
+  status: customers.status,
+  residency: customers.residency,
+  state: sql<string>`json_build_object(
+    'consents', (select coalesce(json_agg(json_build_array(l.purpose, l.partner_id, l.granted, l.recorded_at)), '[]')
+      from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
+        from ${consentEvents} ce where ce.customer_id = ${subjectId}
+        order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l),
+    'objections', (select coalesce(json_agg(json_build_array(r.detail, r.closed_at)), '[]')
+      from ${subjectRequests} r where r.customer_id = ${subjectId} and r.kind = 'objection' and r.state = 'completed'),
+    'verified', exists (select 1 from ${subjectRequests} r where r.customer_id = ${subjectId} and r.state = 'verified'),
+    'links', (select coalesce(json_agg(pl.partner_id), '[]') from ${partnerLinks} pl where pl.customer_id = ${subjectId})
+  )::text`,
+};
+
+/** A row selected with `subjectStateColumns` (and the customer's id). */
+export interface SubjectStateRow {
+  id: string;
+  status: SubjectState["status"];
+  residency: string;
+  state: string;
 }
 
+/** The state decide() needs, from a row selected with `subjectStateColumns`. */
+export function subjectStateOf(row: SubjectStateRow): SubjectState {
+  const json = JSON.parse(row.state) as StateJson;
+  const optOuts = new Map<Purpose, Date>();
+  const objections = new Map<Purpose, Date>();
+  const partnerOptIns = new Set<string>();
+  for (const [purpose, partnerId, granted, recordedAt] of json.consents) {
+    if (partnerId !== null) {
+      if (granted && purpose === PARTNER_SHARING_PURPOSE) partnerOptIns.add(partnerId);
+    } else if (!granted && isPurpose(purpose) && PURPOSE_DEFINITIONS[purpose].consentBasis === "opt_out") {
+      optOuts.set(purpose, new Date(recordedAt));
+    }
+  }
+  for (const [detail, closedAt] of json.objections) {
+    for (const p of objectedPurposes(detail)) objections.set(p, closedAt === null ? new Date(0) : new Date(closedAt));
+  }
+  return {
+    customerId: row.id, status: row.status, residency: row.residency, optOuts, objections,
+    partnerOptIns, linkedPartners: new Set(json.links), verifiedRequest: json.verified,
+  };
+}
+
+/** The state of a subject with no customer row: erased, so nothing of it is disclosed. */
+function missingSubject(customerId: string): SubjectState {
+  return {
+    customerId, status: "erased", residency: "", optOuts: new Map(), objections: new Map(),
+    partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: false,
+  };
+}
+
+/** The state decide() needs for each subject, in one statement whatever the number of subjects. */
+export async function loadSubjectStates(db: Database, ids: readonly string[]): Promise<Map<string, SubjectState>> {
+  const rows = await db.select({ id: customers.id, ...subjectStateColumns }).from(customers).where(inArray(customers.id, [...ids]));
+  const states = new Map<string, SubjectState>();
+  for (const row of rows) states.set(row.id, subjectStateOf(row));
+  for (const id of ids) if (!states.has(id)) states.set(id, missingSubject(id));
+  return states;
+}

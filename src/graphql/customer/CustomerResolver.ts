@@ -57,11 +57,11 @@ export class CustomerResolver {
     const own = ownIdOrNull(ctx);
     const afterId = after ? decodeCursor(after) : null;
     const [page, totalCount] = await Promise.all([
-      customerPage(ctx.db, criteria, first, afterId, own),
+      customerPage(ctx.db, criteria, first, afterId, own, ctx.enforcement.subjectStateColumns),
       customerCount(ctx.db, criteria, own),
     ]);
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
-    await ctx.enforcement.preload(page.rows.map((r) => r.id));
+    await ctx.enforcement.preload(page.rows);
     const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id), node: node as Customer }));
     return { edges, totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, gt, inArray, sql, type SQL } from "drizzle-orm";
+import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { customers, profiles } from "../../db/schema/index.js";
 
@@ -25,9 +26,14 @@ function where(criteria: CustomerCriteria): SQL | undefined {
   );
 }
 
-/** One page in id order, fetching one extra row to know whether another page follows. */
-export async function customerPage(db: Database, criteria: CustomerCriteria, first: number, afterId: string | null, onlyId: string | null) {
-  const rows = await db.select().from(customers)
+/**
+ * One page in id order, fetching one extra row to know whether another page follows; `extra`
+ * columns (the subjects' states, from the enforcement) come with the rows.
+ */
+export async function customerPage<E extends SelectedFields>(
+  db: Database, criteria: CustomerCriteria, first: number, afterId: string | null, onlyId: string | null, extra?: E,
+) {
+  const rows = await db.select({ ...getTableColumns(customers), ...extra } as typeof customers._.columns & E).from(customers)
     .where(and(where(criteria), afterId ? gt(customers.id, afterId) : undefined, onlyId ? eq(customers.id, onlyId) : undefined))
     .orderBy(asc(customers.id))
     .limit(first + 1);
