@@ -2,8 +2,19 @@ import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./client.js";
 
-/** An element of a PostgreSQL array literal: quoted, backslashes and quotes escaped. */
-const element = (text: string) => `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+/** Text PostgreSQL reads back unchanged as an unquoted array element (and that is not NULL). */
+const BARE = /^[A-Za-z0-9_.:-]+$/;
+const NEEDS_ESCAPE = /[\\"]/;
+
+/**
+ * An element of a PostgreSQL array literal: bare when that is unambiguous (a field coordinate, a
+ * uuid: nothing to escape, and less for PostgreSQL to parse), else quoted with backslashes and
+ * quotes escaped.
+ */
+function element(text: string): string {
+  if (BARE.test(text) && !/^null$/i.test(text)) return text;
+  return NEEDS_ESCAPE.test(text) ? `"${text.replace(/[\\"]/g, "\\$&")}"` : `"${text}"`;
+}
 
 /** A one-dimensional PostgreSQL array literal; null elements as NULL. */
 function arrayLiteral(items: ReadonlyArray<string | null>): string {
@@ -30,6 +41,8 @@ export async function insertRows<T extends PgTable>(db: Database, table: T, rows
       const value = (row as Record<string, unknown>)[key];
       if (value === undefined) throw new Error(`insertRows: ${getTableName(table)}.${column.name} missing`);
       if (value === null) return null;
+      // A text array needs no element mapping: its literal is built here, elements bare where they can be.
+      if (type === "text[]" && Array.isArray(value)) return arrayLiteral(value as (string | null)[]);
       const driverValue = column.mapToDriverValue(value);
       if (typeof driverValue === "string") return driverValue; // an array column's mapping gives its literal
       if (Array.isArray(driverValue)) return arrayLiteral(driverValue.map((v) => (v === null ? null : String(v))));

@@ -18,7 +18,10 @@ afterAll(async () => { await database?.close(); });
 
 const hostile = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 12 }),
-  fc.constantFrom("", "NULL", "null", "\"", "\\", "{", "}", ",", "{a,b}", "\"\\\"", " padded ", "a\nb"),
+  // Text that may go bare (unquoted) into an array literal.
+  fc.stringMatching(/^[A-Za-z0-9_.:-]{1,12}$/),
+  fc.constantFrom("", "NULL", "null", "\"", "\\", "{", "}", ",", "{a,b}", "\"\\\"", " padded ", "a\nb",
+    "Profile.email", "NuLl", "NULLs", "null.x", "a b", "a.b\\", "Profile.email,x"),
 ).filter((s) => !s.includes("\u0000")); // PostgreSQL text cannot hold NUL
 
 const rowArb = fc.record({
