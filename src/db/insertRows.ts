@@ -25,14 +25,18 @@ function arrayLiteral(items: ReadonlyArray<string | null>): string {
  * One multi-row INSERT through `unnest` of one array literal per column: a handful of parameters
  * instead of rows x columns (describing and binding a thousand parameters costs more than the
  * insert itself, on PostgreSQL and on PGlite). Values pass through the columns' own driver
- * mapping; a column holding an array travels as the text of its literal and is cast back. Every
- * column of the table must be given in every row (undefined is a programming error), so a
- * column default applies only where the caller leaves the column out of `columns`.
+ * mapping; a column holding an array travels as the text of its literal and is cast back. A
+ * column whose values repeat (the same request id, the same coordinates on every row of a page)
+ * travels as its distinct values once plus one index per row, so a page's disclosure records do
+ * not send the same coordinate lists a hundred times. Every column of the table must be given in
+ * every row (undefined is a programming error), so a column default applies only where the caller
+ * leaves the column out of `columns`.
  */
 export async function insertRows<T extends PgTable>(db: Database, table: T, rows: ReadonlyArray<T["$inferInsert"]>, columns?: ReadonlyArray<keyof T["$inferInsert"] & string>): Promise<void> {
   if (rows.length === 0) return;
   const entries = Object.entries(getTableColumns(table)).filter(([key]) => columns === undefined || columns.includes(key as never));
-  const arrays: SQL[] = [];
+  const unnested: SQL[] = [];
+  const distinctSets: SQL[] = [];
   const selected: SQL[] = [];
   entries.forEach(([key, column], i) => {
     const type = column.getSQLType();
@@ -48,10 +52,22 @@ export async function insertRows<T extends PgTable>(db: Database, table: T, rows
       if (Array.isArray(driverValue)) return arrayLiteral(driverValue.map((v) => (v === null ? null : String(v))));
       return String(driverValue);
     });
-    arrays.push(sql`${arrayLiteral(items)}::text::${sql.raw(isArray ? "text" : type)}[]`);
-    selected.push(isArray ? sql.raw(`c${i}::${type}`) : sql.raw(`c${i}`));
+    const elementType = sql.raw(isArray ? "text" : type);
+    const positions = new Map<string | null, number>();
+    for (const item of items) if (!positions.has(item)) positions.set(item, positions.size + 1);
+    let value: string;
+    if (positions.size * 2 <= items.length) {
+      distinctSets.push(sql`${arrayLiteral([...positions.keys()])}::text::${elementType}[] as ${sql.raw(`d${i}`)}`);
+      unnested.push(sql`${`{${items.map((item) => positions.get(item)).join(",")}}`}::text::int[]`);
+      value = `d${i}[c${i}]`;
+    } else {
+      unnested.push(sql`${arrayLiteral(items)}::text::${elementType}[]`);
+      value = `c${i}`;
+    }
+    selected.push(sql.raw(isArray ? `${value}::${type}` : value));
   });
   const names = sql.raw(entries.map(([, column]) => `"${column.name}"`).join(", "));
   const aliases = sql.raw(entries.map((_, i) => `c${i}`).join(", "));
-  await db.execute(sql`insert into ${table} (${names}) select ${sql.join(selected, sql`, `)} from unnest(${sql.join(arrays, sql`, `)}) as u(${aliases})`);
+  const distinct = distinctSets.length > 0 ? sql`, (select ${sql.join(distinctSets, sql`, `)}) as d` : sql``;
+  await db.execute(sql`insert into ${table} (${names}) select ${sql.join(selected, sql`, `)} from unnest(${sql.join(unnested, sql`, `)}) as u(${aliases})${distinct}`);
 }
