@@ -28,6 +28,13 @@ export interface RequestEnforcementOptions {
 
 export type RequestEnforcement = ReturnType<typeof createRequestEnforcement>;
 
+/** One subject in one request: its state, its decisions by category (for the request's purpose), what it disclosed. */
+interface SubjectEntry {
+  readonly state: SubjectState;
+  readonly decisions: Map<string, Decision>;
+  disclosure: SubjectDisclosure | undefined;
+}
+
 const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." } };
 
 /**
@@ -42,48 +49,54 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   let purpose: Purpose | null = null;
   // Subject states, loaded in batches; once a state has arrived, decisions about that subject
   // are made synchronously (no promise per field: on a page of thousands of values that matters).
-  const settled = new Map<string, SubjectState>();
+  const subjects = new Map<string, SubjectEntry>();
+  const settle = (state: SubjectState) => {
+    if (!subjects.has(state.customerId)) subjects.set(state.customerId, { state, decisions: new Map(), disclosure: undefined });
+  };
   const states = new DataLoader<string, SubjectState>(async (ids) => {
     const loaded = await loadSubjectStates(db, ids);
     return ids.map((id) => {
       const state = loaded.get(id)!;
-      settled.set(id, state);
+      settle(state);
       return state;
     });
   }, { maxBatchSize: 1000 });
-  const decisions = new Map<string, Map<string, Decision>>();
   let transformOptions: { pseudonymKey: Uint8Array; purpose: Purpose } | undefined; // once the purpose is set
   // Decisions taken (cache misses only) by effect; the metrics plugin reads them once per request.
   const tally: Record<Effect, number> = { allow: 0, mask: 0, pseudonymize: 0, deny: 0 };
 
-  /** The decision if the subject's state is already loaded (cached per subject and category), else undefined. */
-  const decisionNow = (customerId: string, category: string): Decision | undefined => {
-    if (purpose === null) return NO_PURPOSE;
-    const state = settled.get(customerId);
-    if (!state) return undefined;
-    let bySubject = decisions.get(customerId);
-    if (!bySubject) decisions.set(customerId, (bySubject = new Map()));
-    let decision = bySubject.get(category);
-    if (!decision) {
-      bySubject.set(category, (decision = decide(caller, purpose, category, state)));
+  /** The subject's decision for a category under the request's purpose (set), taken once per request. */
+  const decisionOf = (entry: SubjectEntry, category: string, resolved: Purpose): Decision => {
+    let decision = entry.decisions.get(category);
+    if (decision === undefined) {
+      entry.decisions.set(category, (decision = decide(caller, resolved, category, entry.state)));
       tally[decision.effect]++;
     }
     return decision;
   };
 
+  /** The decision if the subject's state is already loaded (cached per subject and category), else undefined. */
+  const decisionNow = (customerId: string, category: string): Decision | undefined => {
+    if (purpose === null) return NO_PURPOSE;
+    const entry = subjects.get(customerId);
+    return entry === undefined ? undefined : decisionOf(entry, category, purpose);
+  };
+
   const decideFor = async (customerId: string, category: string): Promise<Decision> =>
     decisionNow(customerId, category) ?? (await states.load(customerId), decisionNow(customerId, category)!);
+  // Subjects in the order their first personal field was disclosed or withheld (the disclosure log's order).
   const disclosures = new Map<string, SubjectDisclosure>();
   /** The data-subject request under which a subject is being read (its access report). */
   const subjectRequests = new Map<string, string>();
 
-  const record = (customerId: string, coordinate: string, outcome: Outcome) => {
-    let entry = disclosures.get(customerId);
-    if (!entry) {
-      entry = { disclosed: new Set(), masked: new Set(), pseudonymized: new Set(), withheld: new Set() };
-      disclosures.set(customerId, entry);
+  const disclosureOf = (customerId: string, entry: SubjectEntry | undefined): SubjectDisclosure => {
+    let disclosure = entry?.disclosure ?? disclosures.get(customerId);
+    if (disclosure === undefined) {
+      disclosure = { disclosed: new Set(), masked: new Set(), pseudonymized: new Set(), withheld: new Set() };
+      disclosures.set(customerId, disclosure);
     }
-    entry[outcome].add(coordinate);
+    if (entry !== undefined) entry.disclosure = disclosure;
+    return disclosure;
   };
 
   return {
@@ -115,7 +128,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
 
     /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */
     withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError {
-      record(customerId, field.coordinate, "withheld");
+      disclosureOf(customerId, subjects.get(customerId)).withheld.add(field.coordinate);
       return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
     },
 
@@ -125,18 +138,20 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
      * subject's state is loaded (see preload), a promise otherwise.
      */
     apply(customerId: string, field: PersonalField, value: unknown): unknown {
-      const decision = decisionNow(customerId, field.category);
-      if (decision === undefined) return decideFor(customerId, field.category).then(() => this.apply(customerId, field, value));
-      if (decision.effect === "deny" || purpose === null) throw this.withheld(customerId, field, decision.reason);
+      if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
+      const entry = subjects.get(customerId);
+      if (entry === undefined) return states.load(customerId).then(() => this.apply(customerId, field, value));
+      const decision = decisionOf(entry, field.category, purpose);
+      if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
       // Once per cell on a page of thousands: the common case allocates nothing.
       if (decision.effect === "allow") {
-        record(customerId, field.coordinate, "disclosed");
+        disclosureOf(customerId, entry).disclosed.add(field.coordinate);
         return value;
       }
       const result = transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result.kind === "withheld") throw this.withheld(customerId, field, result.reason);
-      record(customerId, field.coordinate, result.outcome);
+      disclosureOf(customerId, entry)[result.outcome].add(field.coordinate);
       return result.value;
     },
 
@@ -153,11 +168,12 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     async preload(rows: readonly ({ id: string } | SubjectStateRow)[]): Promise<void> {
       const missing: string[] = [];
       for (const row of rows) {
-        if ("state" in row && !settled.has(row.id)) {
+        if (!("state" in row)) missing.push(row.id);
+        else if (!subjects.has(row.id)) {
           const state = subjectStateOf(row);
-          settled.set(row.id, state);
+          settle(state);
           states.prime(row.id, state);
-        } else missing.push(row.id);
+        }
       }
       if (missing.length > 0) await states.loadMany(missing);
     },
