@@ -183,8 +183,9 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
      * none is left out of pages and answered as not found, like a subject that does not exist.
      */
     async isVisible(customerId: string): Promise<boolean> {
-      const found = await Promise.all(dataMap.categories.map((c) => decideFor(customerId, c)));
-      return found.some((d) => d.effect !== "deny");
+      const entry = subjects.get(customerId) ?? (await states.load(customerId), subjects.get(customerId)!);
+      const resolved = purpose;
+      return resolved !== null && dataMap.categories.some((c) => decisionOf(entry, c, resolved).effect !== "deny");
     },
 
     /** isVisible for another purpose than the request's (explainAccess). */
