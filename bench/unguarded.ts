@@ -23,6 +23,7 @@ import type { DatabaseHandle } from "../src/db/client.js";
 import type { RequestEnforcement, SubjectDisclosure } from "../src/enforcement/createRequestEnforcement.js";
 import { getDataMap } from "../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../src/graphql/buildGatewaySchema.js";
+import { createLoaders } from "../src/graphql/loaders.js";
 import type { GatewayContext } from "../src/graphql/context.js";
 import type { Decision } from "../src/policy/decide.js";
 import { isPurpose, type Purpose } from "../src/policy/purposes.js";
@@ -68,6 +69,8 @@ function passThroughPlugin(schema: GraphQLSchema): ApolloServerPlugin<GatewayCon
           const header = contextValue.headerPurpose;
           const purpose = typeof declared === "string" && isPurpose(declared) ? declared : header !== null && isPurpose(header) ? header : null;
           contextValue.enforcement = passThroughEnforcement(contextValue.enforcement, purpose);
+          // Loaders without the enforcement's hook: customer rows bring no subject state.
+          contextValue.loaders = createLoaders(contextValue.db);
         },
       };
     },

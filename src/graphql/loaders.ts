@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import { accountsByCustomer } from "./account/accountQueries.js";
 import { consentsByCustomer } from "./consent/consentQueries.js";
@@ -33,14 +34,26 @@ function manyEach<T extends { customerId: string }>(db: Database, fetch: Fetch<T
 }
 
 /**
+ * Where customer rows can bring their subjects' states along (the request's enforcement): the
+ * columns to add to the select, and what takes the rows. Saves the state its own statement when a
+ * request reads customers by id (`me`, `customer(id:)`).
+ */
+export interface SubjectStateSink {
+  readonly subjectStateColumns: SelectedFields | undefined;
+  preload(rows: readonly { id: string }[]): Promise<void>;
+}
+
+/**
  * Per-request loaders: nested lists of a page cost one statement per list, not one per customer.
  * Never shared across requests (each caller sees only what its own request decided).
  */
-export function createLoaders(db: Database) {
+export function createLoaders(db: Database, states?: SubjectStateSink) {
   const visitLoaders = new Map<number, DataLoader<string, Awaited<ReturnType<typeof visitsByCustomer>>>>();
   return {
     customer: new DataLoader(async (ids: readonly string[]) => {
-      const byId = new Map((await customersById(db, ids)).map((row) => [row.id, row]));
+      const rows = await customersById(db, ids, states?.subjectStateColumns);
+      if (states?.subjectStateColumns) await states.preload(rows);
+      const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     }, { maxBatchSize: MAX_BATCH }),
     profile: oneEach(db, profilesByCustomer),

@@ -24,15 +24,16 @@ export interface ContextDependencies {
 /** A fresh context per request: loaders, decisions and the disclosure record are never shared. */
 export function createContext(args: { requestId: string; caller: Caller; headers: IncomingHttpHeaders }, deps: ContextDependencies): GatewayContext {
   const header = args.headers["x-purpose"];
+  const enforcement = createRequestEnforcement({
+    caller: args.caller, db: deps.db, dataMap: deps.dataMap, pseudonymKey: deps.pseudonymKey,
+  });
   return {
     requestId: args.requestId,
     caller: args.caller,
     headerPurpose: typeof header === "string" && header.trim() !== "" ? header.trim().toLowerCase() : null,
     gpc: args.headers["sec-gpc"] === "1",
     db: deps.db,
-    loaders: createLoaders(deps.db),
-    enforcement: createRequestEnforcement({
-      caller: args.caller, db: deps.db, dataMap: deps.dataMap, pseudonymKey: deps.pseudonymKey,
-    }),
+    loaders: createLoaders(deps.db, enforcement),
+    enforcement,
   };
 }

@@ -3,8 +3,9 @@ import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { customers, profiles } from "../../db/schema/index.js";
 
-export function customersById(db: Database, ids: readonly string[]) {
-  return db.select().from(customers).where(inArray(customers.id, [...ids]));
+/** Customers by id; `extra` columns (the subjects' states, from the enforcement) come with the rows. */
+export function customersById<E extends SelectedFields>(db: Database, ids: readonly string[], extra?: E) {
+  return db.select({ ...getTableColumns(customers), ...extra } as typeof customers._.columns & E).from(customers).where(inArray(customers.id, [...ids]));
 }
 
 export interface CustomerCriteria {
