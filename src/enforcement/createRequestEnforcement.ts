@@ -38,7 +38,8 @@ interface SubjectEntry {
 const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." } };
 
 /**
- * Per-request enforcement state: subject states batch-loaded once, one decision per (subject,
+ * Per-request enforcement state: subject states (brought by the customer rows a request reads,
+ * else batch-loaded in one statement), one decision per (subject,
  * category) cached for the request, and the disclosure record. Shield rules, the value transform
  * and explainAccess all decide through here, so they cannot disagree.
  */
