@@ -39,9 +39,9 @@ const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLO
 
 /**
  * Per-request enforcement state: subject states (brought by the customer rows a request reads,
- * else batch-loaded in one statement), one decision per (subject,
- * category) cached for the request, and the disclosure record. Shield rules, the value transform
- * and explainAccess all decide through here, so they cannot disagree.
+ * else batch-loaded in one statement), one decision per (subject, category) cached for the
+ * request, and the disclosure record. Shield rules, the value transform and explainAccess all
+ * decide through here, so they cannot disagree.
  */
 export function createRequestEnforcement(options: RequestEnforcementOptions) {
   const { caller, db, dataMap, pseudonymKey } = options;
