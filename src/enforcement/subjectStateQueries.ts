@@ -8,8 +8,9 @@ import type { SubjectState } from "../policy/subjectState.js";
 /**
  * What the subject-state columns carry, as one JSON text per customer row (parsed here, so that
  * both drivers hand over the same thing): the latest consent event per (purpose, partner) as
- * [purpose, partnerId, granted, recordedAt], completed objections as [detail, closedAt],
- * whether a verified request is open, and the linked partners.
+ * [purpose, partnerId, granted, recordedAt], completed objections as [{ purposes }, closedAt]
+ * (the purposes alone: free text of a request's detail stays out of the rows), whether a
+ * verified request is open, and the linked partners.
  */
 type StateJson = {
   consents: [string, string | null, boolean, string][];
@@ -35,7 +36,7 @@ export const subjectStateColumns = {
       from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
         from ${consentEvents} ce where ce.customer_id = ${subjectId}
         order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l),
-    'objections', (select coalesce(json_agg(json_build_array(r.detail, r.closed_at)), '[]')
+    'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at)), '[]')
       from ${subjectRequests} r where r.customer_id = ${subjectId} and r.kind = 'objection' and r.state = 'completed'),
     'verified', exists (select 1 from ${subjectRequests} r where r.customer_id = ${subjectId} and r.state = 'verified'),
     'links', (select coalesce(json_agg(pl.partner_id), '[]') from ${partnerLinks} pl where pl.customer_id = ${subjectId})

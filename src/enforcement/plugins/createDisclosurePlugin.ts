@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Database } from "../../db/client.js";
+import { databaseErrorCode } from "../../db/isDatabaseUnavailable.js";
 import { ErrorCode, HTTP_STATUS } from "../../errors/ErrorCode.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import type { Logger } from "../../server/logger.js";
@@ -30,8 +31,7 @@ export function createDisclosurePlugin(options: {
           try {
             await write(ctx.db, rows);
           } catch (error) {
-            const code = (error as { cause?: { code?: unknown }; code?: unknown }).cause?.code ?? (error as { code?: unknown }).code;
-            options.logger.error({ requestId: ctx.requestId, subjects: rows.length, code }, "disclosure log write failed; response withheld");
+            options.logger.error({ requestId: ctx.requestId, subjects: rows.length, code: databaseErrorCode(error) }, "disclosure log write failed; response withheld");
             options.onDisclosureLogFailure?.();
             result.data = null;
             result.extensions = undefined;

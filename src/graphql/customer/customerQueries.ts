@@ -3,9 +3,14 @@ import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.js";
 import { customers, profiles } from "../../db/schema/index.js";
 
-/** Customers by id; `extra` columns (the subjects' states, from the enforcement) come with the rows. */
+/** A select of customer rows; `extra` columns (the subjects' states, from the enforcement) come with them. */
+function selectCustomers<E extends SelectedFields>(db: Database, extra: E | undefined) {
+  return db.select({ ...getTableColumns(customers), ...extra } as typeof customers._.columns & E).from(customers);
+}
+
+/** Customers by id, with `extra` columns (see selectCustomers). */
 export function customersById<E extends SelectedFields>(db: Database, ids: readonly string[], extra?: E) {
-  return db.select({ ...getTableColumns(customers), ...extra } as typeof customers._.columns & E).from(customers).where(inArray(customers.id, [...ids]));
+  return selectCustomers(db, extra).where(inArray(customers.id, [...ids]));
 }
 
 export interface CustomerCriteria {
@@ -28,13 +33,13 @@ function where(criteria: CustomerCriteria): SQL | undefined {
 }
 
 /**
- * One page in id order, fetching one extra row to know whether another page follows; `extra`
- * columns (the subjects' states, from the enforcement) come with the rows.
+ * One page in id order, fetching one extra row to know whether another page follows; with
+ * `extra` columns (see selectCustomers).
  */
 export async function customerPage<E extends SelectedFields>(
   db: Database, criteria: CustomerCriteria, first: number, afterId: string | null, onlyId: string | null, extra?: E,
 ) {
-  const rows = await db.select({ ...getTableColumns(customers), ...extra } as typeof customers._.columns & E).from(customers)
+  const rows = await selectCustomers(db, extra)
     .where(and(where(criteria), afterId ? gt(customers.id, afterId) : undefined, onlyId ? eq(customers.id, onlyId) : undefined))
     .orderBy(asc(customers.id))
     .limit(first + 1);
