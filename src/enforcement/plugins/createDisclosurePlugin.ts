@@ -1,24 +1,26 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { Database } from "../../db/client.js";
 import { databaseErrorCode } from "../../db/isDatabaseUnavailable.js";
 import { ErrorCode, HTTP_STATUS } from "../../errors/ErrorCode.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import type { Logger } from "../../server/logger.js";
-import { disclosureRecords, writeDisclosures } from "../disclosureRecords.js";
+import { createDisclosureWriter, type DisclosureWrite } from "../createDisclosureWriter.js";
+import { disclosureRecords } from "../disclosureRecords.js";
 
 /**
- * Records every disclosure before the response leaves: one row per (request, subject), written in
- * one statement, coordinates and effects only. If the write fails the response is replaced: no
- * data, one DISCLOSURE_NOT_RECORDED error, HTTP 503 (fail closed). The response's
+ * Records every disclosure before the response leaves: one row per (request, subject), coordinates
+ * and effects only, committed before the answer goes (with other requests' records when several
+ * finish together). If the write fails the response is replaced: no data, one
+ * DISCLOSURE_NOT_RECORDED error, HTTP 503 (fail closed). The response's
  * `extensions.privacy` tells the client which coordinates were masked, pseudonymised or withheld.
  */
 export function createDisclosurePlugin(options: {
   logger: Logger;
-  write?: (db: Database, rows: ReturnType<typeof disclosureRecords>) => Promise<void>;
+  /** How records are written. Default: createDisclosureWriter() (concurrent requests' records share one insert). */
+  write?: DisclosureWrite;
   /** Called once per failed write, after the response was withheld (metrics count them). Default: none. */
   onDisclosureLogFailure?: () => void;
 }): ApolloServerPlugin<GatewayContext> {
-  const write = options.write ?? writeDisclosures;
+  const write = options.write ?? createDisclosureWriter();
   return {
     async requestDidStart() {
       return {

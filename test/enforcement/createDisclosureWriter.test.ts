@@ -1,0 +1,109 @@
+/**
+ * The disclosure log's group commit, on a real database: whatever the interleaving, a write
+ * resolves only when exactly its rows are stored, and rejects, with none of its rows stored, when
+ * they could not be; one request's faulty record never withholds another's; and concurrent
+ * requests share statements.
+ */
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
+import { eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database, DatabaseHandle } from "../../src/db/client.js";
+import { disclosureLog, type DisclosureRow } from "../../src/db/schema/index.js";
+import { createDisclosureWriter, type DisclosureWrite } from "../../src/enforcement/createDisclosureWriter.js";
+import { writeDisclosures } from "../../src/enforcement/disclosureRecords.js";
+import { createTestDatabase } from "../helpers/testDatabase.js";
+
+let database: DatabaseHandle;
+beforeAll(async () => { database = await createTestDatabase(); });
+afterAll(async () => { await database?.close(); });
+
+/** A request's records; a poisoned one holds a customer id the uuid column refuses, so its insert fails. */
+function recordsOf(requestId: string, count: number, poisoned = false): DisclosureRow[] {
+  return Array.from({ length: count }, (_, i) => ({
+    requestId, customerId: poisoned && i === count - 1 ? "not-a-uuid" : randomUUID(), callerKind: "staff", callerId: "s-1",
+    role: "support_agent", purpose: "customer_support", subjectRequestId: null,
+    disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date(),
+  }));
+}
+
+/** The statements the writer issues, by the number of rows each carried. */
+function countingInsert(): { insert: DisclosureWrite; calls: number[] } {
+  const calls: number[] = [];
+  return { calls, insert: (db, rows) => { calls.push(rows.length); return writeDisclosures(db, rows); } };
+}
+
+const storedCustomers = async (requestId: string) =>
+  (await database.db.select({ customerId: disclosureLog.customerId }).from(disclosureLog).where(eq(disclosureLog.requestId, requestId)))
+    .map((r) => r.customerId).sort();
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("createDisclosureWriter", () => {
+  it("stores exactly the rows of every write that resolves and none of one that rejects, however writes interleave", async () => {
+    const request = fc.record({
+      rows: fc.integer({ min: 1, max: 4 }),
+      poisoned: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+      delayMs: fc.constantFrom(0, 0, 0, 1, 2, 5),
+    });
+    await fc.assert(fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 12 }), async (requests, maxRows) => {
+      const write = createDisclosureWriter({ maxRows });
+      const sent = requests.map((r) => ({ ...r, requestId: randomUUID(), records: [] as DisclosureRow[] }));
+      const outcomes = await Promise.allSettled(sent.map(async (r) => {
+        if (r.delayMs > 0) await tick(r.delayMs);
+        r.records = recordsOf(r.requestId, r.rows, r.poisoned);
+        await write(database.db, r.records);
+      }));
+      for (const [i, r] of sent.entries()) {
+        expect(outcomes[i]!.status).toBe(r.poisoned ? "rejected" : "fulfilled");
+        expect(await storedCustomers(r.requestId)).toEqual(r.poisoned ? [] : r.records.map((x) => x.customerId).sort());
+      }
+    }), { seed: 20261204, numRuns: 40 });
+  });
+
+  it("writes the records of requests that arrive during a write together, in one statement", async () => {
+    const { insert, calls } = countingInsert();
+    const write = createDisclosureWriter({ insert });
+    const ids = Array.from({ length: 10 }, () => randomUUID());
+    await Promise.all(ids.map((id) => write(database.db, recordsOf(id, 2))));
+    // The first goes at once; the nine that came while it was in flight share the next statement.
+    expect(calls).toEqual([2, 18]);
+    const stored = await database.db.select({ requestId: disclosureLog.requestId }).from(disclosureLog).where(inArray(disclosureLog.requestId, ids));
+    expect(stored).toHaveLength(20);
+  });
+
+  it("splits a failed batch so that only the faulty request is refused", async () => {
+    const { insert, calls } = countingInsert();
+    const write = createDisclosureWriter({ insert });
+    const [first, good, bad, last] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const outcomes = await Promise.allSettled([
+      write(database.db, recordsOf(first, 1)), write(database.db, recordsOf(good, 2)),
+      write(database.db, recordsOf(bad, 2, true)), write(database.db, recordsOf(last, 3)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(calls).toEqual([1, 7, 2, 2, 3]);
+    expect(await storedCustomers(bad)).toEqual([]);
+    expect(await storedCustomers(last)).toHaveLength(3);
+  });
+
+  it("keeps a batch within maxRows, never splitting one request's rows", async () => {
+    const { insert, calls } = countingInsert();
+    const write = createDisclosureWriter({ insert, maxRows: 5 });
+    await Promise.all([1, 3, 2, 4, 7, 1].map((n) => write(database.db, recordsOf(randomUUID(), n))));
+    expect(calls).toEqual([1, 5, 4, 7, 1]);
+  });
+
+  it("goes on after a statement that throws instead of rejecting", async () => {
+    let calls = 0;
+    const write = createDisclosureWriter({
+      insert: (db: Database, rows) => {
+        if (calls++ === 0) throw new Error("thrown synchronously");
+        return writeDisclosures(db, rows);
+      },
+    });
+    const [a, b] = [randomUUID(), randomUUID()];
+    await expect(write(database.db, recordsOf(a, 1))).rejects.toThrow("thrown synchronously");
+    await write(database.db, recordsOf(b, 2));
+    expect(await storedCustomers(b)).toHaveLength(2);
+  });
+});
