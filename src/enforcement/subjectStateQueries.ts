@@ -1,4 +1,4 @@
-import { inArray, sql } from "drizzle-orm";
+import { getTableName, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { objectedPurposes, type StoredDetail } from "../dsr/detail.js";
 import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
@@ -19,28 +19,31 @@ type StateJson = {
   links: string[];
 };
 
+// One constant text, rendered here once: built from fragments, Drizzle would walk them again for
+// every page and lookup. It holds no parameter. `customers.id` is qualified by hand: in a select
+// from one table Drizzle renders it as a bare "id", which inside these subqueries would name the
+// inner table's own id column.
+const subjectId = `"${getTableName(customers)}".id`;
+const stateJson = `json_build_object(
+    'consents', (select coalesce(json_agg(json_build_array(l.purpose, l.partner_id, l.granted, l.recorded_at)), '[]')
+      from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
+        from "${getTableName(consentEvents)}" ce where ce.customer_id = ${subjectId}
+        order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l),
+    'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at)), '[]')
+      from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.kind = 'objection' and r.state = 'completed'),
+    'verified', exists (select 1 from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.state = 'verified'),
+    'links', (select coalesce(json_agg(pl.partner_id), '[]') from "${getTableName(partnerLinks)}" pl where pl.customer_id = ${subjectId})
+  )::text`;
+
 /**
  * The subject-state columns of a `customers` row, correlated on `customers.id`: add them to a
  * select from `customers` (a page, a lookup) and the states arrive with the rows, in the same
  * statement. PostgreSQL answers each aggregate from an index on `customer_id`.
  */
-// Qualified by hand: in a select from one table Drizzle renders `customers.id` as a bare "id",
-// which inside these subqueries would name the inner table's own id column.
-const subjectId = sql`${customers}.id`;
-
 export const subjectStateColumns = {
   status: customers.status,
   residency: customers.residency,
-  state: sql<string>`json_build_object(
-    'consents', (select coalesce(json_agg(json_build_array(l.purpose, l.partner_id, l.granted, l.recorded_at)), '[]')
-      from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
-        from ${consentEvents} ce where ce.customer_id = ${subjectId}
-        order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l),
-    'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at)), '[]')
-      from ${subjectRequests} r where r.customer_id = ${subjectId} and r.kind = 'objection' and r.state = 'completed'),
-    'verified', exists (select 1 from ${subjectRequests} r where r.customer_id = ${subjectId} and r.state = 'verified'),
-    'links', (select coalesce(json_agg(pl.partner_id), '[]') from ${partnerLinks} pl where pl.customer_id = ${subjectId})
-  )::text`,
+  state: sql<string>`${sql.raw(stateJson)}`,
 };
 
 /** A row selected with `subjectStateColumns` (and the customer's id). */
