@@ -15,7 +15,12 @@ import type { Database } from "./client.js";
  * leaves the column out of `columns`.
  */
 export async function insertRows<T extends PgTable>(db: Database, table: T, rows: ReadonlyArray<T["$inferInsert"]>, columns?: ReadonlyArray<keyof T["$inferInsert"] & string>): Promise<void> {
-  if (rows.length === 0) return;
+  if (rows.length > 0) await db.execute(insertRowsStatement(table, rows, columns));
+}
+
+/** insertRows' statement, to compose (`on conflict`, a `with` clause); `rows` must not be empty. */
+export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyArray<T["$inferInsert"]>, columns?: ReadonlyArray<keyof T["$inferInsert"] & string>): SQL {
+  if (rows.length === 0) throw new Error(`insertRows: no rows for ${getTableName(table)}`);
   const entries = Object.entries(getTableColumns(table)).filter(([key]) => columns === undefined || columns.includes(key as never));
   const unnested: SQL[] = [];
   const distinctSets: SQL[] = [];
@@ -51,5 +56,5 @@ export async function insertRows<T extends PgTable>(db: Database, table: T, rows
   const names = sql.raw(entries.map(([, column]) => `"${column.name}"`).join(", "));
   const aliases = sql.raw(entries.map((_, i) => `c${i}`).join(", "));
   const distinct = distinctSets.length > 0 ? sql`, (select ${sql.join(distinctSets, sql`, `)}) as d` : sql``;
-  await db.execute(sql`insert into ${table} (${names}) select ${sql.join(selected, sql`, `)} from unnest(${sql.join(unnested, sql`, `)}) as u(${aliases})${distinct}`);
+  return sql`insert into ${table} (${names}) select ${sql.join(selected, sql`, `)} from unnest(${sql.join(unnested, sql`, `)}) as u(${aliases})${distinct}`;
 }

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
-import { insertRows } from "../db/insertRows.js";
-import { disclosureLog, type DisclosureRow } from "../db/schema/index.js";
+import { insertRowsStatement } from "../db/insertRows.js";
+import { disclosureEvents, disclosureFieldSets, type DisclosureRow } from "../db/schema/index.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { Caller } from "../policy/caller.js";
@@ -40,13 +42,35 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
   }));
 }
 
-/** The columns a record fills (the id is generated). */
-const WRITTEN = [
-  "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "subjectRequestId",
-  "disclosed", "masked", "pseudonymized", "withheld", "recordedAt",
+/** The columns an event fills (the id is generated). */
+const EVENT_COLUMNS = [
+  "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "subjectRequestId", "fieldSetId", "recordedAt",
 ] as const;
 
-/** All of a request's records in one statement (a page of 100 subjects: 12 parameters, not 1,200). */
+/** A field set's id: a digest of its four lists, so that the same lists are stored once. */
+function fieldSetId(lists: readonly (readonly string[])[]): string {
+  return createHash("sha256").update(JSON.stringify(lists)).digest("base64url");
+}
+
+/**
+ * All of a request's records in one statement: the field sets not stored yet (a page of a hundred
+ * subjects usually shares one or two), then one event per subject pointing at its set. A page's
+ * record is a few hundred bytes a subject, not a copy of every coordinate list per subject.
+ */
 export async function writeDisclosures(db: Database, rows: DisclosureRow[]): Promise<void> {
-  await insertRows(db, disclosureLog, rows, WRITTEN);
+  if (rows.length === 0) return;
+  const sets = new Map<string, typeof disclosureFieldSets.$inferInsert>();
+  const idsByLists = new Map<string, string>();
+  const events = rows.map(({ disclosed, masked, pseudonymized, withheld, ...event }) => {
+    const lists = [disclosed, masked, pseudonymized, withheld];
+    const key = JSON.stringify(lists);
+    let id = idsByLists.get(key);
+    if (id === undefined) {
+      idsByLists.set(key, (id = fieldSetId(lists)));
+      sets.set(id, { id, disclosed, masked, pseudonymized, withheld });
+    }
+    return { ...event, fieldSetId: id };
+  });
+  const newSets = sql`${insertRowsStatement(disclosureFieldSets, [...sets.values()])} on conflict (${sql.identifier("id")}) do nothing`;
+  await db.execute(sql`with field_sets as (${newSets}) ${insertRowsStatement(disclosureEvents, events, EVENT_COLUMNS)}`);
 }

@@ -5,15 +5,39 @@
  */
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
+import { pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { insertRows } from "../../src/db/insertRows.js";
-import { disclosureLog, type DisclosureRow } from "../../src/db/schema/index.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
+/** A table of every kind of column insertRows maps: text, uuid (nullable), text arrays, a timestamp. */
+const sample = pgTable("insert_rows_sample", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  requestId: text("request_id").notNull(),
+  customerId: uuid("customer_id").notNull(),
+  callerKind: text("caller_kind").notNull(),
+  callerId: text("caller_id").notNull(),
+  role: text("role").notNull(),
+  purpose: text("purpose").notNull(),
+  subjectRequestId: uuid("subject_request_id"),
+  disclosed: text("disclosed").array().notNull(),
+  masked: text("masked").array().notNull(),
+  pseudonymized: text("pseudonymized").array().notNull(),
+  withheld: text("withheld").array().notNull(),
+  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+});
+type SampleRow = Omit<typeof sample.$inferSelect, "id">;
+
 let database: DatabaseHandle;
-beforeAll(async () => { database = await createTestDatabase(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await database.db.execute(sql`create table insert_rows_sample (id uuid primary key default gen_random_uuid(), request_id text not null,
+    customer_id uuid not null, caller_kind text not null, caller_id text not null, role text not null, purpose text not null,
+    subject_request_id uuid, disclosed text[] not null, masked text[] not null, pseudonymized text[] not null,
+    withheld text[] not null, recorded_at timestamptz not null default now())`);
+});
 afterAll(async () => { await database?.close(); });
 
 const hostile = fc.oneof(
@@ -44,15 +68,15 @@ const COLUMNS = [
 ] as const;
 
 /** Writes the rows under a fresh request id and expects to read back exactly them. */
-async function roundTrip(generated: Omit<DisclosureRow, "requestId">[]) {
+async function roundTrip(generated: Omit<SampleRow, "requestId">[]) {
   const requestId = randomUUID();
-  const rows: DisclosureRow[] = generated.map((r) => ({ ...r, requestId }));
-  await insertRows(database.db, disclosureLog, rows, COLUMNS);
-  const back = await database.db.select().from(disclosureLog)
-    .where(eq(disclosureLog.requestId, requestId))
-    .orderBy(asc(disclosureLog.recordedAt));
+  const rows: SampleRow[] = generated.map((r) => ({ ...r, requestId }));
+  await insertRows(database.db, sample, rows, COLUMNS);
+  const back = await database.db.select().from(sample)
+    .where(eq(sample.requestId, requestId))
+    .orderBy(asc(sample.recordedAt));
   expect(back).toHaveLength(rows.length);
-  const key = (r: DisclosureRow) => JSON.stringify(COLUMNS.map((c) => r[c]));
+  const key = (r: SampleRow) => JSON.stringify(COLUMNS.map((c) => r[c]));
   expect(back.map(key).sort()).toEqual(rows.map(key).sort());
 }
 
@@ -72,12 +96,12 @@ describe("insertRows", () => {
 
   it("refuses a row that lacks a column it was told to write, and writes nothing", async () => {
     const requestId = randomUUID();
-    const good: DisclosureRow = {
+    const good: SampleRow = {
       requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s", role: "r", purpose: "p",
       subjectRequestId: null, disclosed: [], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date(),
     };
     const { role: _dropped, ...bad } = good;
-    await expect(insertRows(database.db, disclosureLog, [good, bad as DisclosureRow], COLUMNS)).rejects.toThrow(/role missing/);
-    expect(await database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId))).toHaveLength(0);
+    await expect(insertRows(database.db, sample, [good, bad as SampleRow], COLUMNS)).rejects.toThrow(/role missing/);
+    expect(await database.db.select().from(sample).where(eq(sample.requestId, requestId))).toHaveLength(0);
   });
 });

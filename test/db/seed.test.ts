@@ -357,7 +357,7 @@ describe.each(TARGETS)("seed on %s", (target) => {
     const filled = new Map<string, Set<string>>();
     const columns = new Map<string, string[]>();
     for (const { table, row } of await allRows(a.db)) {
-      if (!("customer_id" in row) || table === "disclosure_log") continue;
+      if (!("customer_id" in row) || table === "disclosure_events") continue;
       columns.set(table, Object.keys(row));
       if (!active.has(row.customer_id as string)) continue;
       const set = filled.get(table) ?? new Set<string>();

@@ -41,7 +41,7 @@ describe("the disclosure log", () => {
 
   it("fails closed: when the record cannot be written the response carries no data", async () => {
     const token = await gw.token("support_agent");
-    await gw.database.db.execute(sql`alter table disclosure_log rename to disclosure_log_away`);
+    await gw.database.db.execute(sql`alter table disclosure_events rename to disclosure_events_away`);
     try {
       const res = await gw.post({ query: PAGE, variables: { first: 3 } }, bearer(token));
       expect(res.status).toBe(503);
@@ -49,7 +49,7 @@ describe("the disclosure log", () => {
       expect(res.body.errors).toEqual([expect.objectContaining({ extensions: { code: "DISCLOSURE_NOT_RECORDED" } })]);
       expect(JSON.stringify(res.body)).not.toMatch(/@|\*\*\*\*/);
     } finally {
-      await gw.database.db.execute(sql`alter table disclosure_log_away rename to disclosure_log`);
+      await gw.database.db.execute(sql`alter table disclosure_events_away rename to disclosure_events`);
     }
     const again = await gw.post({ query: PAGE, variables: { first: 3 } }, bearer(token));
     expect(again.status).toBe(200);

@@ -156,12 +156,12 @@ describe("logs over a run of traffic on the canary seed", () => {
   });
 
   it("logs a failed disclosure-log write with the request id", async () => {
-    await gw.database.db.execute(sql`alter table disclosure_log rename to disclosure_log_away`);
+    await gw.database.db.execute(sql`alter table disclosure_events rename to disclosure_events_away`);
     let failed: Sent;
     try {
       failed = await post({ query: PAGE, variables: { first: 3 } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "StaffPage", codes: ["DISCLOSURE_NOT_RECORDED"] });
     } finally {
-      await gw.database.db.execute(sql`alter table disclosure_log_away rename to disclosure_log`);
+      await gw.database.db.execute(sql`alter table disclosure_events_away rename to disclosure_events`);
     }
     expect(failed.status).toBe(503);
     expect(logLines().some((l) => l.requestId === failed.id && /disclosure log write failed/.test(String(l.msg)))).toBe(true);

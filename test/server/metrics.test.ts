@@ -131,13 +131,13 @@ describe("GET /metrics", () => {
   it("counts a failed disclosure-log write (the response is withheld)", async () => {
     const token = await gw.token("support_agent");
     const before = await scrape();
-    await gw.database.db.execute(sql`alter table disclosure_log rename to disclosure_log_away`);
+    await gw.database.db.execute(sql`alter table disclosure_events rename to disclosure_events_away`);
     try {
       const res = await gw.post({ query: SUPPORT_PAGE, variables: { first: 2 } }, bearer(token));
       expect(res.status).toBe(503);
       expect(res.body.errors[0].extensions.code).toBe("DISCLOSURE_NOT_RECORDED");
     } finally {
-      await gw.database.db.execute(sql`alter table disclosure_log_away rename to disclosure_log`);
+      await gw.database.db.execute(sql`alter table disclosure_events_away rename to disclosure_events`);
     }
     const ok = await gw.post({ query: SUPPORT_PAGE, variables: { first: 2 } }, bearer(token));
     expect(ok.status).toBe(200);

@@ -43,7 +43,7 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
     const held = new Promise<void>((resolve) => { release = resolve; });
     await new Promise<void>((resolve, reject) => {
       admin.begin(async (tx) => {
-        await tx`lock table disclosure_log in access exclusive mode`;
+        await tx`lock table disclosure_events in access exclusive mode`;
         resolve();
         await held;
       }).catch(reject);
@@ -54,7 +54,7 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
   async function waitForWriteToWait() {
     for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
       const rows = await admin`select query from pg_stat_activity where datname = 'shutdown' and wait_event_type = 'Lock'`;
-      if (rows.some((r) => /insert into "disclosure_log"/i.test(String(r.query)))) return;
+      if (rows.some((r) => /insert into "disclosure_events"/i.test(String(r.query)))) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error("the request never reached its disclosure-log write");

@@ -1,4 +1,4 @@
-import { boolean, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, jsonb, pgEnum, pgTable, pgView, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers.js";
 
 /** Communication preferences: one row per customer. */
@@ -49,11 +49,46 @@ export const subjectRequests = pgTable("subject_requests", {
 }, (t) => [index("subject_requests_customer_idx").on(t.customerId)]);
 
 /**
- * The disclosure log: one record per (request, subject) that read personal data. Field
- * coordinates and effects only: a value is never written here.
+ * The field coordinates of disclosure records, by effect, stored once per distinct combination
+ * (a page of a hundred subjects usually has one or two): `id` is a digest of the four lists.
+ * Coordinates only, nothing of any subject.
  */
-export const disclosureLog = pgTable("disclosure_log", {
+export const disclosureFieldSets = pgTable("disclosure_field_sets", {
+  id: text("id").primaryKey(),
+  disclosed: text("disclosed").array().notNull(),
+  masked: text("masked").array().notNull(),
+  pseudonymized: text("pseudonymized").array().notNull(),
+  withheld: text("withheld").array().notNull(),
+});
+
+/**
+ * The disclosure log as written: one record per (request, subject) that read personal data, its
+ * coordinates and effects in a field set. Read it through `disclosure_log`.
+ */
+export const disclosureEvents = pgTable("disclosure_events", {
   id: uuid("id").primaryKey().defaultRandom(),
+  requestId: text("request_id").notNull(),
+  customerId: uuid("customer_id").notNull(),
+  callerKind: text("caller_kind").notNull(),
+  callerId: text("caller_id").notNull(),
+  role: text("role").notNull(),
+  purpose: text("purpose").notNull(),
+  subjectRequestId: uuid("subject_request_id"),
+  fieldSetId: text("field_set_id").notNull().references(() => disclosureFieldSets.id),
+  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [
+  index("disclosure_events_customer_idx").on(t.customerId, t.recordedAt),
+  index("disclosure_events_request_idx").on(t.requestId),
+]);
+
+/**
+ * The disclosure log, as it reads: one record per (request, subject) that read personal data,
+ * with its field coordinates by effect. Coordinates and effects only: a value is never written
+ * here. A view over `disclosure_events` and `disclosure_field_sets` (migration 0004); written
+ * through src/enforcement/disclosureRecords.ts.
+ */
+export const disclosureLog = pgView("disclosure_log", {
+  id: uuid("id").notNull(),
   requestId: text("request_id").notNull(),
   customerId: uuid("customer_id").notNull(),
   callerKind: text("caller_kind").notNull(),
@@ -65,11 +100,8 @@ export const disclosureLog = pgTable("disclosure_log", {
   masked: text("masked").array().notNull(),
   pseudonymized: text("pseudonymized").array().notNull(),
   withheld: text("withheld").array().notNull(),
-  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  index("disclosure_log_customer_idx").on(t.customerId, t.recordedAt),
-  index("disclosure_log_request_idx").on(t.requestId),
-]);
+  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull(),
+}).existing();
 
 /** Every state change of a data-subject request, who made it and when (never a personal value). */
 export const subjectRequestEvents = pgTable("subject_request_events", {
@@ -95,4 +127,5 @@ export const purgeRuns = pgTable("purge_runs", {
 export type ConsentEventRow = typeof consentEvents.$inferSelect;
 export type PreferencesRow = typeof preferences.$inferSelect;
 export type SubjectRequestRow = typeof subjectRequests.$inferSelect;
-export type DisclosureRow = typeof disclosureLog.$inferInsert;
+/** One disclosure record as the gateway writes it (the log's row without its generated id). */
+export type DisclosureRow = Omit<typeof disclosureLog.$inferSelect, "id">;

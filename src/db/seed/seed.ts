@@ -77,7 +77,7 @@ export const SEED_TABLES = [
   schema.partners, schema.partnerGrants, schema.partnerKeys,
   schema.customers, schema.profiles, schema.credentials, schema.accounts, schema.paymentMethods,
   schema.purchases, schema.preferences, schema.consentEvents, schema.subjectRequests,
-  schema.submittedMessages, schema.partnerLinks, schema.visits, schema.disclosureLog,
+  schema.submittedMessages, schema.partnerLinks, schema.visits, schema.disclosureFieldSets, schema.disclosureEvents,
 ] as const;
 
 export type SeedTableName = ReturnType<typeof getTableName<(typeof SEED_TABLES)[number]>>;

@@ -1,0 +1,7 @@
+DROP TABLE "disclosure_log" CASCADE;--> statement-breakpoint
+-- The disclosure log as it reads: one row per (request, subject) with its coordinates by effect,
+-- as the table of that name was before its lists moved into field sets (0003).
+CREATE VIEW "disclosure_log" AS
+SELECT e."id", e."request_id", e."customer_id", e."caller_kind", e."caller_id", e."role", e."purpose", e."subject_request_id",
+  s."disclosed", s."masked", s."pseudonymized", s."withheld", e."recorded_at"
+FROM "disclosure_events" e JOIN "disclosure_field_sets" s ON s."id" = e."field_set_id";
