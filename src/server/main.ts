@@ -1,8 +1,10 @@
 import "reflect-metadata";
 import { createDatabase, isEmpty, type DatabaseHandle } from "../db/client.js";
 import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
+import { isDriverClosedSocketWrite } from "../db/isDriverClosedSocketWrite.js";
 import { seed } from "../db/seed/seed.js";
 import { createEnforcedGateway } from "./createEnforcedGateway.js";
+import { describeError } from "./createGateway.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 
@@ -33,6 +35,14 @@ async function main() {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  process.on("uncaughtException", (error) => {
+    if (isDriverClosedSocketWrite(error)) {
+      logger.warn({ code: "DRIVER_CLOSED_SOCKET_WRITE" }, "database driver wrote to a closed connection (postgres.js #1154); the connection is replaced, the gateway goes on");
+      return;
+    }
+    logger.fatal({ err: describeError(error) }, "uncaught exception; exiting");
+    process.exit(1);
+  });
 
   const database = await openDatabase(config, logger);
   if (config.seedDemoData && (await isEmpty(database.db))) {

@@ -19,9 +19,9 @@ export const POSTGRES_MISSING: string | null =
     ? null
     : `no PostgreSQL server binaries under ${ROOT}/<version>/bin (apt-get install postgresql; .ci/run does)`;
 
-/** Starts a fresh server on `port` (fault tests own 55520-55529). */
-export function startPostgresServer(port: number): Promise<PostgresServer> {
-  return startPostgres({ port, log: () => {} });
+/** Starts a fresh server on `port` (fault tests own 55520-55529), with extra `settings` if given. */
+export function startPostgresServer(port: number, settings?: Record<string, string>): Promise<PostgresServer> {
+  return startPostgres({ port, log: () => {}, settings });
 }
 
 /** A new, empty database on the server; its URL. */

@@ -41,7 +41,7 @@ describe.skipIf(POSTGRES_MISSING !== null)(`faults, on a PostgreSQL server the t
   };
 
   beforeAll(async () => {
-    server = await startPostgresServer(PORT);
+    server = await startPostgresServer(PORT, { max_prepared_transactions: "2" });
     databaseUrl = await createServerDatabase(server, "faults");
     const database = await createDatabase({ url: databaseUrl, poolSize: 2 });
     await database.migrate();
@@ -129,17 +129,16 @@ describe.skipIf(POSTGRES_MISSING !== null)(`faults, on a PostgreSQL server the t
   it("a mutation cut off mid-transaction by the outage leaves nothing half-written", async () => {
     const me = await bearerFor("customer", customerId);
     const requestsBefore = await requestsOf(customerId);
-    // Hold the events table so the mutation's transaction stops between its two inserts.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => { release = resolve; });
-    const locked = new Promise<void>((resolve, reject) => {
-      admin.begin(async (tx) => {
-        await tx`lock table subject_request_events in access exclusive mode`;
-        resolve();
-        await held;
-      }).catch(reject); // once locked, the outage ending this transaction is expected
-    });
-    await locked;
+    // Hold the events table so the mutation's transaction stops between its two inserts. The lock
+    // belongs to a prepared transaction, which outlives the outage: stopping the server cannot
+    // release it before it cuts the mutation's connection (a session's lock could go first and
+    // let the insert through).
+    const holder = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    await holder.unsafe("begin");
+    await holder.unsafe("lock table subject_request_events in access exclusive mode");
+    await holder.unsafe("prepare transaction 'faults_hold'");
+    await holder.end();
+    const release = () => admin.unsafe("rollback prepared 'faults_hold'");
     const watcher = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
       const pending = postGraphQL(url, { query: FILE }, me);
@@ -152,9 +151,10 @@ describe.skipIf(POSTGRES_MISSING !== null)(`faults, on a PostgreSQL server the t
       expect(res.status).toBe(503);
       expect(res.body.errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
     } finally {
-      release();
       await watcher.end({ timeout: 1 }).catch(() => {});
       await server.resume();
+      // The admin client's connection may have died with the outage: retried until it answers.
+      await waitUntil(async () => (await release(), true), "the held lock to be released");
     }
     await waitUntil(async () => (await status("/readyz")) === 200, "/readyz to turn 200 again");
     expect(await requestsOf(customerId)).toBe(requestsBefore);
