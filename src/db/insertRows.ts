@@ -1,5 +1,5 @@
-import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import { getTableColumns, getTableName, SQL, StringChunk } from "drizzle-orm";
+import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 import { arrayLiteral } from "./arrayLiteral.js";
 import type { Database } from "./client.js";
 
@@ -22,9 +22,18 @@ export async function insertRows<T extends PgTable>(db: Database, table: T, rows
 export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyArray<T["$inferInsert"]>, columns?: ReadonlyArray<keyof T["$inferInsert"] & string>): SQL {
   if (rows.length === 0) throw new Error(`insertRows: no rows for ${getTableName(table)}`);
   const entries = Object.entries(getTableColumns(table)).filter(([key]) => columns === undefined || columns.includes(key as never));
-  const unnested: SQL[] = [];
-  const distinctSets: SQL[] = [];
-  const selected: SQL[] = [];
+  // The statement as one flat list of text and parameters: Drizzle renders it in one pass, where
+  // nested fragments cost it a walk per fragment on every request (measured: about 100 µs for a
+  // one-row disclosure record, against about 20).
+  const chunks: (StringChunk | string)[] = [];
+  let piece = "";
+  const param = (value: string, after: string) => {
+    chunks.push(new StringChunk(piece), value);
+    piece = after;
+  };
+  const unnested: (() => void)[] = [];
+  const distinctSets: (() => void)[] = [];
+  const selected: string[] = [];
   entries.forEach(([key, column], i) => {
     const type = column.getSQLType();
     const isArray = type.endsWith("]");
@@ -39,22 +48,33 @@ export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyA
       if (Array.isArray(driverValue)) return arrayLiteral(driverValue.map((v) => (v === null ? null : String(v))));
       return String(driverValue);
     });
-    const elementType = sql.raw(isArray ? "text" : type);
+    const elementType = isArray ? "text" : type;
     const positions = new Map<string | null, number>();
     for (const item of items) if (!positions.has(item)) positions.set(item, positions.size + 1);
     let value: string;
     if (positions.size * 2 <= items.length) {
-      distinctSets.push(sql`${arrayLiteral([...positions.keys()])}::text::${elementType}[] as ${sql.raw(`d${i}`)}`);
-      unnested.push(sql`${`{${items.map((item) => positions.get(item)).join(",")}}`}::text::int[]`);
+      const distinct = arrayLiteral([...positions.keys()]);
+      distinctSets.push(() => param(distinct, `::text::${elementType}[] as d${i}`));
+      const indexes = `{${items.map((item) => positions.get(item)).join(",")}}`;
+      unnested.push(() => param(indexes, "::text::int[]"));
       value = `d${i}[c${i}]`;
     } else {
-      unnested.push(sql`${arrayLiteral(items)}::text::${elementType}[]`);
+      const literal = arrayLiteral(items);
+      unnested.push(() => param(literal, `::text::${elementType}[]`));
       value = `c${i}`;
     }
-    selected.push(sql.raw(isArray ? `${value}::${type}` : value));
+    selected.push(isArray ? `${value}::${type}` : value);
   });
-  const names = sql.raw(entries.map(([, column]) => `"${column.name}"`).join(", "));
-  const aliases = sql.raw(entries.map((_, i) => `c${i}`).join(", "));
-  const distinct = distinctSets.length > 0 ? sql`, (select ${sql.join(distinctSets, sql`, `)}) as d` : sql``;
-  return sql`insert into ${table} (${names}) select ${sql.join(selected, sql`, `)} from unnest(${sql.join(unnested, sql`, `)}) as u(${aliases})${distinct}`;
+  const names = entries.map(([, column]) => `"${column.name}"`).join(", ");
+  const { schema } = getTableConfig(table);
+  piece = `insert into ${schema ? `"${schema}".` : ""}"${getTableName(table)}" (${names}) select ${selected.join(", ")} from unnest(`;
+  unnested.forEach((add, i) => { if (i > 0) piece += ", "; add(); });
+  piece += `) as u(${entries.map((_, i) => `c${i}`).join(", ")})`;
+  if (distinctSets.length > 0) {
+    piece += ", (select ";
+    distinctSets.forEach((add, i) => { if (i > 0) piece += ", "; add(); });
+    piece += ") as d";
+  }
+  chunks.push(new StringChunk(piece));
+  return new SQL(chunks);
 }
