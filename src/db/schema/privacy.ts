@@ -48,6 +48,25 @@ export const subjectRequests = pgTable("subject_requests", {
   closedAt: timestamp("closed_at", { withTimezone: true }),
 }, (t) => [index("subject_requests_customer_idx").on(t.customerId)]);
 
+/** A disclosure record's field coordinates by effect (columns of the field sets and of the log's view). */
+const disclosureLists = () => ({
+  disclosed: text("disclosed").array().notNull(),
+  masked: text("masked").array().notNull(),
+  pseudonymized: text("pseudonymized").array().notNull(),
+  withheld: text("withheld").array().notNull(),
+});
+
+/** Who read whose data, for what (columns of the log's events and of its view). */
+const disclosureParties = () => ({
+  requestId: text("request_id").notNull(),
+  customerId: uuid("customer_id").notNull(),
+  callerKind: text("caller_kind").notNull(),
+  callerId: text("caller_id").notNull(),
+  role: text("role").notNull(),
+  purpose: text("purpose").notNull(),
+  subjectRequestId: uuid("subject_request_id"),
+});
+
 /**
  * The field coordinates of disclosure records, by effect, stored once per distinct combination
  * (a page of a hundred subjects usually has one or two): `id` is a digest of the four lists.
@@ -55,10 +74,7 @@ export const subjectRequests = pgTable("subject_requests", {
  */
 export const disclosureFieldSets = pgTable("disclosure_field_sets", {
   id: text("id").primaryKey(),
-  disclosed: text("disclosed").array().notNull(),
-  masked: text("masked").array().notNull(),
-  pseudonymized: text("pseudonymized").array().notNull(),
-  withheld: text("withheld").array().notNull(),
+  ...disclosureLists(),
 });
 
 /**
@@ -67,13 +83,7 @@ export const disclosureFieldSets = pgTable("disclosure_field_sets", {
  */
 export const disclosureEvents = pgTable("disclosure_events", {
   id: uuid("id").primaryKey().defaultRandom(),
-  requestId: text("request_id").notNull(),
-  customerId: uuid("customer_id").notNull(),
-  callerKind: text("caller_kind").notNull(),
-  callerId: text("caller_id").notNull(),
-  role: text("role").notNull(),
-  purpose: text("purpose").notNull(),
-  subjectRequestId: uuid("subject_request_id"),
+  ...disclosureParties(),
   fieldSetId: text("field_set_id").notNull().references(() => disclosureFieldSets.id),
   recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
@@ -89,17 +99,8 @@ export const disclosureEvents = pgTable("disclosure_events", {
  */
 export const disclosureLog = pgView("disclosure_log", {
   id: uuid("id").notNull(),
-  requestId: text("request_id").notNull(),
-  customerId: uuid("customer_id").notNull(),
-  callerKind: text("caller_kind").notNull(),
-  callerId: text("caller_id").notNull(),
-  role: text("role").notNull(),
-  purpose: text("purpose").notNull(),
-  subjectRequestId: uuid("subject_request_id"),
-  disclosed: text("disclosed").array().notNull(),
-  masked: text("masked").array().notNull(),
-  pseudonymized: text("pseudonymized").array().notNull(),
-  withheld: text("withheld").array().notNull(),
+  ...disclosureParties(),
+  ...disclosureLists(),
   recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull(),
 }).existing();
 
