@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { createDatabase, isEmpty, type DatabaseHandle } from "../db/client.js";
 import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
+import { ensureDisclosurePartitions } from "../db/ensureDisclosurePartitions.js";
 import { isDriverClosedSocketWrite } from "../db/isDriverClosedSocketWrite.js";
 import { seed } from "../db/seed/seed.js";
 import { createEnforcedGateway } from "./createEnforcedGateway.js";
@@ -50,6 +51,12 @@ async function main() {
     logger.info({ rows: summary.rows }, `the embedded database was empty: seeded demo data (${summary.rows.customers} customers)`);
   }
   const gateway = await createEnforcedGateway({ config, database, logger });
+  // The disclosure log's coming months, checked daily; a failure is logged and retried the next day
+  // (records still land in the default partition meanwhile).
+  setInterval(() => {
+    ensureDisclosurePartitions(database.db).catch((error: unknown) =>
+      logger.error({ code: databaseErrorCode(error) }, "creating the disclosure log's monthly partitions failed; retrying tomorrow"));
+  }, DAY_MS).unref();
   const url = await gateway.listen();
   logger.info({ url, database: database.driver }, `gateway listening on ${url}; mint a token with: npm run token -- --role support_agent`);
 
@@ -108,6 +115,7 @@ function startupProblem(code: string | undefined): string {
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Opens and migrates the database, retrying for as long as it takes, with backoff up to 5 s: one
@@ -122,6 +130,7 @@ async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHan
     try {
       database = await createDatabase(options);
       await database.migrate();
+      await ensureDisclosurePartitions(database.db);
       if (attempt > 1) logger.info({ attempt }, `${target}: connected and migrated`);
       return database;
     } catch (error) {

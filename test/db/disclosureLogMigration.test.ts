@@ -1,7 +1,7 @@
 /**
  * Migrations 0003 and 0004 move the disclosure log's coordinate lists into field sets: every
  * record written before them reads back through the `disclosure_log` view exactly as it was
- * (ids, times, lists), and equal lists are stored once.
+ * (ids, times, lists), equal lists are stored once, and each record sits in its month's partition.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,6 +55,9 @@ describe("the disclosure log's field sets (migrations 0003, 0004)", () => {
     expect(after).toEqual(before);
     const sets = await client.query<{ n: number }>("select count(*)::int as n from disclosure_field_sets");
     expect(sets.rows[0]!.n).toBe(LISTS.length);
+    // Their month got its partition before they moved in (January 2026, UTC).
+    const placed = await client.query<{ partition: string }>("select distinct tableoid::regclass::text as partition from disclosure_events");
+    expect(placed.rows).toEqual([{ partition: "disclosure_events_2026_01" }]);
     await client.close();
   });
 });
