@@ -11,19 +11,20 @@ import type { DatabaseHandle } from "../../src/db/client.js";
 import { ensureDisclosurePartitions, PARTITION_MONTHS_AHEAD } from "../../src/db/ensureDisclosurePartitions.js";
 import { disclosureLog, type DisclosureRow } from "../../src/db/schema/index.js";
 import { writeDisclosures } from "../../src/enforcement/disclosureRecords.js";
+import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
 let database: DatabaseHandle;
 beforeAll(async () => { database = await createTestDatabase(); });
 afterAll(async () => { await database?.close(); });
 
-const partitions = async () => (await database.db.execute<{ name: string }>(sql`
+const partitions = async () => (await queryRows<{ name: string }>(database.db, sql`
   select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-  where i.inhparent = 'disclosure_events'::regclass order by 1`)).rows.map((r) => r.name);
+  where i.inhparent = 'disclosure_events'::regclass order by 1`)).map((r) => r.name);
 
 /** Where each record of a request was stored, by partition. */
-const placement = async (requestId: string) => (await database.db.execute<{ partition: string }>(sql`
-  select tableoid::regclass::text as partition from disclosure_events where request_id = ${requestId} order by recorded_at`)).rows.map((r) => r.partition);
+const placement = async (requestId: string) => (await queryRows<{ partition: string }>(database.db, sql`
+  select tableoid::regclass::text as partition from disclosure_events where request_id = ${requestId} order by recorded_at`)).map((r) => r.partition);
 
 function record(requestId: string, recordedAt: Date): DisclosureRow {
   return {

@@ -7,6 +7,7 @@ import {
   generateApiKey, hashApiKeySecret, parseApiKey, verifyApiKeySecret,
 } from "../../src/db/apiKeys.js";
 import { createDatabase, type Database, type DatabaseHandle } from "../../src/db/client.js";
+import { queryRows } from "../helpers/queryRows.js";
 import { CANARY_COLUMNS, CANARY_PATTERN, findCanaries } from "../../src/db/seed/canary.js";
 import { Rng } from "../../src/db/seed/random.js";
 import {
@@ -51,11 +52,6 @@ async function freshDatabase(target: Target): Promise<DatabaseHandle> {
   };
 }
 
-/** Rows of a raw query, whichever driver (PGlite returns `{ rows }`, postgres.js an array). */
-async function query<T = Record<string, unknown>>(db: Database, q: SQL): Promise<T[]> {
-  const result = (await db.execute(q)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
 
 /** Every table as a sorted list of JSON rows: a stable, order-independent dump. */
 async function dump(db: Database): Promise<Record<string, string[]>> {
@@ -245,9 +241,9 @@ describe.each(TARGETS)("seed on %s", (target) => {
   });
 
   it("has three partners with one grant and one working API key each", async () => {
-    const partners = await query<{ id: string; kind: string; region: string }>(a.db, sql`select id, kind, region from partners order by kind`);
+    const partners = await queryRows<{ id: string; kind: string; region: string }>(a.db, sql`select id, kind, region from partners order by kind`);
     expect(partners.map((p) => [p.kind, p.region])).toEqual([["affiliate", "EU"], ["service_provider", "US"], ["third_party", "US"]]);
-    const grants = await query<Record<string, unknown>>(a.db, sql`
+    const grants = await queryRows<Record<string, unknown>>(a.db, sql`
       select p.kind, g.purposes, g.categories, g.subject_scope, g.transfer_basis, g.valid_from, g.valid_until
       from partner_grants g join partners p on p.id = g.partner_id order by p.kind`);
     expect(grants.map((g) => [g.kind, g.purposes, g.categories, g.subject_scope, g.transfer_basis])).toEqual([
@@ -259,7 +255,7 @@ describe.each(TARGETS)("seed on %s", (target) => {
       expect(new Date(g.valid_from as string).toISOString()).toBe("2026-01-01T00:00:00.000Z");
       expect(new Date(g.valid_until as string).toISOString().slice(0, 10)).toBe("2027-12-31");
     }
-    const keys = await query<{ id: string; partner_id: string; secret_hash: string }>(a.db, sql`select id, partner_id, secret_hash from partner_keys`);
+    const keys = await queryRows<{ id: string; partner_id: string; secret_hash: string }>(a.db, sql`select id, partner_id, secret_hash from partner_keys`);
     expect(keys).toHaveLength(3);
     for (const demo of summary.apiKeys) {
       const parsed = parseApiKey(demo.apiKey);
@@ -278,19 +274,19 @@ describe.each(TARGETS)("seed on %s", (target) => {
   });
 
   it("spreads the customers over every state, in the fixed proportions", async () => {
-    const status = await query<{ status: string; n: number }>(a.db, sql`select status, count(*)::int as n from customers group by status`);
+    const status = await queryRows<{ status: string; n: number }>(a.db, sql`select status, count(*)::int as n from customers group by status`);
     expect(Object.fromEntries(status.map((s) => [s.status, s.n]))).toEqual({ active: 285, restricted: 9, erased: 6 });
 
-    const residency = await query<{ residency: string; n: number }>(a.db, sql`select residency, count(*)::int as n from customers group by residency order by n desc`);
+    const residency = await queryRows<{ residency: string; n: number }>(a.db, sql`select residency, count(*)::int as n from customers group by residency order by n desc`);
     expect(residency.map((r) => r.residency).sort()).toEqual(["BR", "CA", "CH", "EU", "UK", "US"]);
     expect(residency[0]?.residency).toBe("EU");
 
     // The latest consent event per (customer, purpose, partner) is the current state.
-    const latest = await query<{ purpose: string; partner_id: string | null; granted: boolean; source: string; customer_id: string }>(a.db, sql`
+    const latest = await queryRows<{ purpose: string; partner_id: string | null; granted: boolean; source: string; customer_id: string }>(a.db, sql`
       select distinct on (customer_id, purpose, partner_id) customer_id, purpose, partner_id, granted, source
       from consent_events order by customer_id, purpose, partner_id, recorded_at desc`);
     const out = (purpose: string) => latest.filter((e) => e.purpose === purpose && !e.granted);
-    const objectors = await query<{ customer_id: string; detail: unknown; state: string }>(a.db, sql`
+    const objectors = await queryRows<{ customer_id: string; detail: unknown; state: string }>(a.db, sql`
       select customer_id, detail, state from subject_requests where kind = 'objection'`);
     expect(objectors).toHaveLength(12);
     for (const o of objectors) {
@@ -306,18 +302,18 @@ describe.each(TARGETS)("seed on %s", (target) => {
     expect(out("analytics")).toHaveLength(24);
     expect(out("personalization")).toHaveLength(15);
 
-    const partners = await query<{ id: string; kind: string }>(a.db, sql`select id, kind from partners`);
+    const partners = await queryRows<{ id: string; kind: string }>(a.db, sql`select id, kind from partners`);
     const partnerId = (kind: string) => partners.find((p) => p.kind === kind)?.id;
     for (const kind of ["third_party", "affiliate"]) {
       const sharing = latest.filter((e) => e.purpose === "third_party_sharing" && e.partner_id === partnerId(kind));
       expect(sharing.filter((e) => e.granted).length).toBeGreaterThan(10);
       expect(sharing.filter((e) => !e.granted).length).toBeGreaterThan(0);
     }
-    const links = await query<{ kind: string; n: number }>(a.db, sql`
+    const links = await queryRows<{ kind: string; n: number }>(a.db, sql`
       select p.kind, count(*)::int as n from partner_links l join partners p on p.id = l.partner_id group by p.kind`);
     expect(links.map((l) => l.kind).sort()).toEqual(["affiliate", "service_provider"]);
 
-    const requests = await query<{ kind: string; state: string; n: number }>(a.db, sql`
+    const requests = await queryRows<{ kind: string; state: string; n: number }>(a.db, sql`
       select kind, state, count(*)::int as n from subject_requests group by kind, state`);
     const requestCount = (kind: string, state: string) => requests.find((r) => r.kind === kind && r.state === state)?.n ?? 0;
     expect(requestCount("restriction", "completed")).toBe(9);
@@ -325,14 +321,14 @@ describe.each(TARGETS)("seed on %s", (target) => {
     expect(requestCount("access", "received")).toBeGreaterThanOrEqual(3);
     expect(requestCount("access", "verified")).toBeGreaterThanOrEqual(3);
 
-    const restricted = await query<{ n: number }>(a.db, sql`
+    const restricted = await queryRows<{ n: number }>(a.db, sql`
       select count(*)::int as n from customers c where c.status = 'restricted' and exists (
         select 1 from subject_requests r where r.customer_id = c.id and r.kind = 'restriction' and r.state = 'completed')`);
     expect(restricted[0]?.n).toBe(9);
   });
 
   it("leaves erased customers as tombstones", async () => {
-    const erased = await query<{ id: string; erased_at: unknown }>(a.db, sql`select id, erased_at from customers where status = 'erased'`);
+    const erased = await queryRows<{ id: string; erased_at: unknown }>(a.db, sql`select id, erased_at from customers where status = 'erased'`);
     expect(erased.length).toBeGreaterThan(0);
     const ids = new Set(erased.map((e) => e.id));
     for (const e of erased) expect(e.erased_at).not.toBeNull();
@@ -353,7 +349,7 @@ describe.each(TARGETS)("seed on %s", (target) => {
   });
 
   it("fills every column for some active customer", async () => {
-    const active = new Set((await query<{ id: string }>(a.db, sql`select id from customers where status = 'active'`)).map((c) => c.id));
+    const active = new Set((await queryRows<{ id: string }>(a.db, sql`select id from customers where status = 'active'`)).map((c) => c.id));
     const filled = new Map<string, Set<string>>();
     const columns = new Map<string, string[]>();
     for (const { table, row } of await allRows(a.db)) {
@@ -427,7 +423,7 @@ describe.each(TARGETS)("seed on %s", (target) => {
     expect(bigStatements - smallStatements).toBe(Math.ceil(5000 / BATCH_SIZE));
     expect(many.statements - none.statements).toBe(Math.ceil(5000 / BATCH_SIZE));
     expect(bigStatements).toBeLessThan(30);
-    const perCustomer = await query<{ n: number; status: string }>(scratch.db, sql`
+    const perCustomer = await queryRows<{ n: number; status: string }>(scratch.db, sql`
       select count(*)::int as n, min(c.status::text) as status from visits v join customers c on c.id = v.customer_id group by v.customer_id`);
     expect(perCustomer).toEqual([{ n: 5000, status: "active" }]);
     expect(await withoutVisits(scratch.db)).toEqual(small);

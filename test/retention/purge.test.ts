@@ -7,14 +7,11 @@ import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { truncateIp } from "../../src/policy/masks.js";
 import { purge, type PurgeReport } from "../../src/retention/purge.js";
+import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
-async function rows<T>(db: Database, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
 async function count(db: Database, query: SQL): Promise<number> {
-  const [row] = await rows<{ n: number | string }>(db, query);
+  const [row] = await queryRows<{ n: number | string }>(db, query);
   return Number(row?.n ?? 0);
 }
 
@@ -45,7 +42,7 @@ describe("purge at the seed's clock + 14 months", () => {
   let first: PurgeReport;
   let second: PurgeReport;
 
-  const legalHoldSnapshot = async () => JSON.stringify(await rows(db, sql`
+  const legalHoldSnapshot = async () => JSON.stringify(await queryRows(db, sql`
     select p.id, p.customer_id, p.product, p.amount_cents, p.currency, p.purchased_at::text, p.invoice_ref, p.tax_rate::text,
       (select json_agg(json_build_object('id', a.id, 'n', a.account_number, 'p', a.product, 's', a.status) order by a.id) from accounts a where a.customer_id = p.customer_id) as accounts,
       (select row_to_json(pr) from profiles pr where pr.customer_id = p.customer_id) as profile
@@ -57,7 +54,7 @@ describe("purge at the seed's clock + 14 months", () => {
     columns = personalColumns(getDataMap(await buildGatewaySchema()));
     await seed(db, { customers: 80 });
     [active, restricted] = await Promise.all(["active", "restricted"].map(async (status) => {
-      const [row] = await rows<{ id: string }>(db, sql`select id from customers where status = ${status} order by id limit 1`);
+      const [row] = await queryRows<{ id: string }>(db, sql`select id from customers where status = ${status} order by id limit 1`);
       return row?.id as string;
     })) as [string, string];
 
@@ -100,23 +97,23 @@ describe("purge at the seed's clock + 14 months", () => {
   it("deletes visits older than 13 months and nothing newer", async () => {
     expect(table(first, "visits")?.deleted).toBe(before.oldVisits);
     expect(await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and not ${RESTRICTED}`)).toBe(0);
-    const fresh = await rows<{ id: string }>(db, sql`select id from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}) order by id`);
+    const fresh = await queryRows<{ id: string }>(db, sql`select id from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}) order by id`);
     expect(fresh.map((r) => r.id)).toEqual(Object.values(FRESH).sort());
   });
 
   it("truncates IP addresses older than 90 days and leaves newer ones exact", async () => {
-    const ips = Object.fromEntries((await rows<{ id: string; ip: string }>(db, sql`select id, ip_address as ip from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted})`)).map((r) => [r.id, r.ip]));
+    const ips = Object.fromEntries((await queryRows<{ id: string; ip: string }>(db, sql`select id, ip_address as ip from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted})`)).map((r) => [r.id, r.ip]));
     expect(ips[FRESH.yearOld]).toBe("198.51.100.0");
     expect(ips[FRESH.v6Old]).toBe("2001:db8:abcd::");
     expect(ips[FRESH.monthOld]).toBe("2001:db8:abcd:12::1");
-    const old = await rows<{ ip: string }>(db, sql`select ip_address as ip from visits t where visited_at < ${iso(IP_CUTOFF)}::timestamptz and ip_address is not null and not ${RESTRICTED}`);
+    const old = await queryRows<{ ip: string }>(db, sql`select ip_address as ip from visits t where visited_at < ${iso(IP_CUTOFF)}::timestamptz and ip_address is not null and not ${RESTRICTED}`);
     expect(old.length).toBeGreaterThan(0);
     for (const { ip } of old) expect(truncateIp(ip)).toBe(ip);
     expect(table(first, "visits")?.anonymised).toBe(2);
   });
 
   it("holds the data of subjects under restriction", async () => {
-    const ip = await rows<{ ip: string }>(db, sql`select ip_address as ip from visits where id = ${FRESH.restricted}`);
+    const ip = await queryRows<{ ip: string }>(db, sql`select ip_address as ip from visits where id = ${FRESH.restricted}`);
     expect(ip[0]?.ip).toBe("203.0.113.9");
     expect(await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and ${RESTRICTED}`)).toBe(before.heldVisits);
     const browsing = first.actions.find((a) => a.table === "visits" && a.action === "delete_rows");
@@ -130,7 +127,7 @@ describe("purge at the seed's clock + 14 months", () => {
   });
 
   it("nulls precise locations older than 90 days and keeps a recent one", async () => {
-    const [mine] = await rows<{ lat: number | null }>(db, sql`select location_latitude as lat from profiles where customer_id = ${active}`);
+    const [mine] = await queryRows<{ lat: number | null }>(db, sql`select location_latitude as lat from profiles where customer_id = ${active}`);
     expect(mine?.lat).toBe(48.85);
     expect(await count(db, sql`select count(*) as n from profiles t where location_recorded_at < ${iso(IP_CUTOFF)}::timestamptz and not ${RESTRICTED}`)).toBe(0);
     expect(table(first, "profiles")?.anonymised).toBeGreaterThan(0);
@@ -143,7 +140,7 @@ describe("purge at the seed's clock + 14 months", () => {
   });
 
   it("writes a purge_runs row per run, with counts and no values", async () => {
-    const runs = await rows<{ id: string; ran_at: string; report: unknown }>(db, sql`select id, ran_at::text, report from purge_runs order by ran_at`);
+    const runs = await queryRows<{ id: string; ran_at: string; report: unknown }>(db, sql`select id, ran_at::text, report from purge_runs order by ran_at`);
     expect(runs).toHaveLength(2);
     expect(runs[0]?.id).toBe(first.runId);
     const stored = (typeof runs[0]?.report === "string" ? JSON.parse(runs[0].report) : runs[0]?.report) as PurgeReport;
