@@ -63,6 +63,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     persistedQueries: false,
+    // Shutdown is the process entry's (src/server/main.ts): Apollo's own SIGTERM handler would call
+    // stop() alongside close() below, and @apollo/server 5.5 never resolves a second stop() that
+    // arrives while the first is running, so an idle gateway hung on SIGTERM.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     formatError: createFormatError((original, formatted) => {

@@ -97,6 +97,21 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
     expect(Number(left[0]!.n)).toBe(0);
   });
 
+  // With nothing in flight the server closes at once, so the gateway reaches Apollo's stop() while
+  // Apollo could still be stopping on the same signal by a handler of its own, and a second stop()
+  // of @apollo/server 5.5 waits forever: the gateway owns the signals (stopOnTerminationSignals off).
+  it("exits 0 at once on SIGTERM when nothing is in flight", async () => {
+    gateway = startGatewayProcess({ DATABASE_URL: databaseUrl, SHUTDOWN_TIMEOUT_MS: "60000" });
+    const url = await gateway.listening();
+    expect((await postGraphQL(url, { query: PAGE }, await bearerFor("support_agent"))).status).toBe(200);
+    const signalled = Date.now();
+    gateway.child.kill("SIGTERM");
+    const within15s = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 15_000).unref());
+    expect(await Promise.race([gateway.exited, within15s])).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(gateway.logs().some((l) => l.msg === "stopped")).toBe(true);
+  });
+
   it("past SHUTDOWN_TIMEOUT_MS cuts the requests still in flight and exits 1", async () => {
     gateway = startGatewayProcess({ DATABASE_URL: databaseUrl, SHUTDOWN_TIMEOUT_MS: "1000" });
     const url = await gateway.listening();
