@@ -16,7 +16,8 @@
  * 4. SIGTERM to the gateway (it finishes what is in flight), then the checks: no 5xx, every hostile
  *    request refused 4xx, exactly one disclosure record per (request, subject) read and none else
  *    (bench/load/checkDisclosures.ts), memory flat (median heap and RSS of the last third of the
- *    samples within LOAD_MEMORY_TOLERANCE of the first third's). Exit 1 when a target is missed.
+ *    samples within LOAD_MEMORY_TOLERANCE of the first third's), the gateway's exit code 0. Exit 1
+ *    when a target is missed.
  *
  * Knobs (environment): LOAD_SECONDS (30), LOAD_WARMUP_SECONDS (5), LOAD_CONNECTIONS (8), LOAD_CUSTOMERS (2000),
  * LOAD_PG_PORT (55540), LOAD_PORT (55541), LOAD_SAMPLE_SECONDS (2), LOAD_MEMORY_TOLERANCE percent (10).
@@ -245,6 +246,7 @@ async function main() {
         d.lost === 0 && d.unexpected === 0 && d.duplicated === 0 && d.stray === 0 && d.unanswered.duplicated === 0)],
       [`memory flat (last third within ${MEMORY_TOLERANCE * 100} % of the first)`, heap.flat && rss.flat],
       ["every answer parsed, none twice", tally.unreadable() === 0 && tally.answeredTwice() === 0],
+      ["the gateway exits 0 on SIGTERM", exitCode === 0],
     ];
     out.push("", ...targets.map(([name, ok]) => `${ok ? "PASS" : "FAIL"} ${name}`));
     out.push("", `total ${fmt((performance.now() - started) / 1000)} s`);
