@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canariesIn, rawKey, startCanaryWorld, type World } from "../enforcement/support/world.js";
@@ -165,6 +166,24 @@ describe("logs over a run of traffic on the canary seed", () => {
     }
     expect(failed.status).toBe(503);
     expect(logLines().some((l) => l.requestId === failed.id && /disclosure log write failed/.test(String(l.msg)))).toBe(true);
+  });
+
+  it("logs a body the client cut off as its bad request, not as an unreachable database", async () => {
+    const { hostname, port } = new URL(gw.url);
+    const id = "log-test-cut-body";
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(`POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nx-request-id: ${id}\r\nContent-Length: 200\r\n\r\n{"query":`);
+        setTimeout(() => { socket.destroy(); resolve(); }, 50);
+      });
+      socket.on("error", reject);
+    });
+    let line: LogLine | undefined;
+    for (const deadline = Date.now() + 5000; !line && Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      line = logLines().find((l) => l.requestId === id && l.msg === "request");
+    }
+    expect(line).toMatchObject({ status: 400, codes: ["BAD_REQUEST"] });
+    expect(logLines().filter((l) => l.requestId === id && /database unavailable/.test(String(l.msg)))).toEqual([]);
   });
 
   it("writes one request line per request, with id, caller kind, purpose, operation, status, codes and duration", () => {
