@@ -47,29 +47,23 @@ const EVENT_COLUMNS = [
   "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "subjectRequestId", "fieldSetId", "recordedAt",
 ] as const;
 
-/** A field set's id: a digest of its four lists, so that the same lists are stored once. */
-function fieldSetId(lists: readonly (readonly string[])[]): string {
-  return createHash("sha256").update(JSON.stringify(lists)).digest("base64url");
-}
-
 /**
  * All of a request's records in one statement: the field sets not stored yet (a page of a hundred
  * subjects usually shares one or two), then one event per subject pointing at its set. A page's
- * record is a few hundred bytes a subject, not a copy of every coordinate list per subject.
+ * record is a few hundred bytes a subject, not a copy of every coordinate list per subject. A
+ * set's id is the SHA-256 of its four lists, so the same lists are stored once.
  */
 export async function writeDisclosures(db: Database, rows: DisclosureRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const sets = new Map<string, typeof disclosureFieldSets.$inferInsert>();
-  const idsByLists = new Map<string, string>();
+  const sets = new Map<string, typeof disclosureFieldSets.$inferInsert>(); // by the lists' JSON
   const events = rows.map(({ disclosed, masked, pseudonymized, withheld, ...event }) => {
-    const lists = [disclosed, masked, pseudonymized, withheld];
-    const key = JSON.stringify(lists);
-    let id = idsByLists.get(key);
-    if (id === undefined) {
-      idsByLists.set(key, (id = fieldSetId(lists)));
-      sets.set(id, { id, disclosed, masked, pseudonymized, withheld });
+    const lists = JSON.stringify([disclosed, masked, pseudonymized, withheld]);
+    let set = sets.get(lists);
+    if (set === undefined) {
+      set = { id: createHash("sha256").update(lists).digest("base64url"), disclosed, masked, pseudonymized, withheld };
+      sets.set(lists, set);
     }
-    return { ...event, fieldSetId: id };
+    return { ...event, fieldSetId: set.id };
   });
   const newSets = sql`${insertRowsStatement(disclosureFieldSets, [...sets.values()])} on conflict (${sql.identifier("id")}) do nothing`;
   await db.execute(sql`with field_sets as (${newSets}) ${insertRowsStatement(disclosureEvents, events, EVENT_COLUMNS)}`);

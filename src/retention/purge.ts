@@ -24,6 +24,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { rowsOf } from "../db/rowsOf.js";
 import { purgeRuns } from "../db/schema/index.js";
 import { dbColumn, type PersonalColumn } from "../datamap/columns.js";
 import { assertNever } from "../policy/assertNever.js";
@@ -100,11 +101,6 @@ interface PlannedAction {
 
 /** Rows read per page when anonymising in application code. */
 const PAGE = 2000;
-
-function rowsOf<T>(result: unknown): T[] {
-  const r = result as T[] | { rows: T[] };
-  return Array.isArray(r) ? r : r.rows;
-}
 
 async function countOf(db: Executor, query: SQL): Promise<number> {
   const [row] = rowsOf<{ n: number | string }>(await db.execute(query));

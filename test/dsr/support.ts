@@ -72,7 +72,4 @@ export async function plainSubjects(db: Database): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Rows of a raw query, whichever driver (PGlite returns `{ rows }`, postgres.js an array). */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+export { rowsOf } from "../../src/db/rowsOf.js";
