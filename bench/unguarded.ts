@@ -20,8 +20,9 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { sql } from "drizzle-orm";
 import { getDirectiveValues, type GraphQLSchema } from "graphql";
 import type { DatabaseHandle } from "../src/db/client.js";
-import type { RequestEnforcement, SubjectDisclosure } from "../src/enforcement/createRequestEnforcement.js";
+import type { RequestEnforcement } from "../src/enforcement/createRequestEnforcement.js";
 import { getDataMap } from "../src/enforcement/dataMap.js";
+import type { FieldOutcomes } from "../src/enforcement/FieldOutcomes.js";
 import { buildGatewaySchema } from "../src/graphql/buildGatewaySchema.js";
 import { createLoaders } from "../src/graphql/loaders.js";
 import type { GatewayContext } from "../src/graphql/context.js";
@@ -32,7 +33,7 @@ import { createGateway, type Gateway } from "../src/server/createGateway.js";
 import type { Logger } from "../src/server/logger.js";
 
 const ALLOW: Decision = { effect: "allow", reason: { code: "ALLOWED", message: "unguarded benchmark baseline" } };
-const NO_DISCLOSURES: ReadonlyMap<string, SubjectDisclosure> = new Map();
+const NO_DISCLOSURES: ReadonlyMap<string, FieldOutcomes> = new Map();
 
 /**
  * Enforcement that enforces nothing: all subjects visible, values as stored, nothing recorded.

@@ -5,6 +5,7 @@ import { rule, shield, type IRule } from "graphql-shield";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import type { GatewayContext } from "../graphql/context.js";
+import type { Decision } from "../policy/decide.js";
 import { subjectOf, type FieldRule, type RuleTree, type Verdict } from "./createRuleTree.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
 
@@ -37,14 +38,18 @@ function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
       const fieldRule = tree[typeName]?.[fieldName];
       const personal = dataMap.fields.get(`${typeName}.${fieldName}`);
       const resolve = (config.resolve ?? defaultFieldResolver) as Resolver;
-      return { ...config, resolve: fieldRule ? guard(fieldRule, resolve, personal) : notPermitted };
+      const guarded = !fieldRule ? notPermitted
+        : personal && fieldRule.decide ? personalGuard(fieldRule.decide, resolve, personal)
+        : personal ? guard(fieldRule, withValueTransform(resolve, personal)) // a rule that does not decide: decide again
+        : guard(fieldRule, resolve);
+      return { ...config, resolve: guarded };
     },
   });
 }
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
 
-/** The resolver, its personal value then transformed as decided (as stored, masked, pseudonymised) and recorded. */
+/** The resolver, its personal value then decided, transformed (as stored, masked, pseudonymised) and recorded. */
 function withValueTransform(resolve: Resolver, field: PersonalField): Resolver {
   return (parent, args, ctx, info) => {
     const subject = subjectOf(parent, field);
@@ -56,8 +61,7 @@ function withValueTransform(resolve: Resolver, field: PersonalField): Resolver {
 // The wrappers below run once per field of every row: they allocate no named closure (tsx names
 // each one with a defineProperty call, measurable on a page of 20,000 fields) and no promise
 // unless the rule or the resolver returns one.
-function guard(fieldRule: FieldRule, resolve: Resolver, personal: PersonalField | undefined): Resolver {
-  const resolved = personal ? withValueTransform(resolve, personal) : resolve;
+function guard(fieldRule: FieldRule, resolve: Resolver): Resolver {
   return (parent, args, ctx, info) => {
     let verdict: Verdict | Promise<Verdict>;
     try {
@@ -65,11 +69,38 @@ function guard(fieldRule: FieldRule, resolve: Resolver, personal: PersonalField 
     } catch {
       return notPermitted();
     }
-    if (verdict === true) return resolved(parent, args, ctx, info);
-    if (isPromise(verdict)) return verdict.then((v) => (v === true ? resolved(parent, args, ctx, info) : refusal(v)), notPermitted);
+    if (verdict === true) return resolve(parent, args, ctx, info);
+    if (isPromise(verdict)) return verdict.then((v) => (v === true ? resolve(parent, args, ctx, info) : refusal(v)), notPermitted);
     return refusal(verdict);
   };
 }
+
+/**
+ * A personal field: its rule's decision (the same one its `check` gives as a verdict) refuses,
+ * withholds, or is applied to the value and recorded. One decision per cell.
+ */
+function personalGuard(decide: NonNullable<FieldRule["decide"]>, resolve: Resolver, field: PersonalField): Resolver {
+  const disclose = (parent: unknown, args: Args, ctx: GatewayContext, info: Info, decision: Decision | null) => {
+    if (decision === null) return notPermitted();
+    const subject = subjectOf(parent, field);
+    if (decision.effect === "deny") return ctx.enforcement.withheld(subject, field, decision.reason);
+    const value = resolve(parent, args, ctx, info);
+    return isPromise(value) ? value.then((v) => ctx.enforcement.disclose(subject, field, decision, v)) : ctx.enforcement.disclose(subject, field, decision, value);
+  };
+  return (parent, args, ctx, info) => {
+    let decision: ReturnType<typeof decide>;
+    try {
+      decision = decide(parent, ctx);
+    } catch {
+      return notPermitted();
+    }
+    if (isPromise(decision)) return decision.then((d) => disclose(parent, args, ctx, info, d), notPermitted);
+    return disclose(parent, args, ctx, info, decision);
+  };
+}
+
+type Args = Parameters<Resolver>[1];
+type Info = Parameters<Resolver>[3];
 
 /** A rule's refusal: its own error (WITHHELD with a reason), else FORBIDDEN. */
 function refusal(verdict: Verdict): Error {

@@ -10,14 +10,10 @@ import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
 import type { SubjectState } from "../policy/subjectState.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
+import { FieldOutcomes } from "./FieldOutcomes.js";
 import { loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateRow } from "./subjectStateQueries.js";
 import { transformValue } from "./transformValue.js";
 import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
-
-export type Outcome = "disclosed" | "masked" | "pseudonymized" | "withheld";
-
-/** What one request did with one subject's personal fields: coordinates only, never values. */
-export type SubjectDisclosure = Record<Outcome, Set<string>>;
 
 export interface RequestEnforcementOptions {
   caller: Caller;
@@ -32,7 +28,7 @@ export type RequestEnforcement = ReturnType<typeof createRequestEnforcement>;
 interface SubjectEntry {
   readonly state: SubjectState;
   readonly decisions: Map<string, Decision>;
-  disclosure: SubjectDisclosure | undefined;
+  disclosure: FieldOutcomes | undefined;
 }
 
 const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." } };
@@ -86,14 +82,14 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   const decideFor = async (customerId: string, category: string): Promise<Decision> =>
     decisionNow(customerId, category) ?? (await states.load(customerId), decisionNow(customerId, category)!);
   // Subjects in the order their first personal field was disclosed or withheld (the disclosure log's order).
-  const disclosures = new Map<string, SubjectDisclosure>();
+  const disclosures = new Map<string, FieldOutcomes>();
   /** The data-subject request under which a subject is being read (its access report). */
   const subjectRequests = new Map<string, string>();
 
-  const disclosureOf = (customerId: string, entry: SubjectEntry | undefined): SubjectDisclosure => {
+  const disclosureOf = (customerId: string, entry: SubjectEntry | undefined): FieldOutcomes => {
     let disclosure = entry?.disclosure ?? disclosures.get(customerId);
     if (disclosure === undefined) {
-      disclosure = { disclosed: new Set(), masked: new Set(), pseudonymized: new Set(), withheld: new Set() };
+      disclosure = new FieldOutcomes(dataMap.coordinates.length);
       disclosures.set(customerId, disclosure);
     }
     if (entry !== undefined) entry.disclosure = disclosure;
@@ -129,30 +125,40 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
 
     /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */
     withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError {
-      disclosureOf(customerId, subjects.get(customerId)).withheld.add(field.coordinate);
+      disclosureOf(customerId, subjects.get(customerId)).record(field, "withheld");
       return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
     },
 
     /**
-     * Applies the decision to a resolved value: as stored, masked, pseudonymised, or withheld
-     * (thrown). Null stays null and records nothing: nothing was disclosed. Synchronous when the
-     * subject's state is loaded (see preload), a promise otherwise.
+     * Decides a resolved value and applies the decision: as stored, masked, pseudonymised, or
+     * withheld (thrown). Synchronous when the subject's state is loaded (see preload), a promise
+     * otherwise. For the rule executor that cannot hand over its decision (graphql-shield).
      */
     apply(customerId: string, field: PersonalField, value: unknown): unknown {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       const entry = subjects.get(customerId);
       if (entry === undefined) return states.load(customerId).then(() => this.apply(customerId, field, value));
-      const decision = decisionOf(entry, field.category, purpose);
+      return this.disclose(customerId, field, decisionOf(entry, field.category, purpose), value);
+    },
+
+    /**
+     * Applies a decision taken for this subject and field to its resolved value, and records
+     * what left: as stored, masked, pseudonymised, or withheld (thrown). Null stays null and
+     * records nothing: nothing was disclosed.
+     */
+    disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown): unknown {
+      if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
+      const outcomes = disclosureOf(customerId, subjects.get(customerId));
       // Once per cell on a page of thousands: the common case allocates nothing.
       if (decision.effect === "allow") {
-        disclosureOf(customerId, entry).disclosed.add(field.coordinate);
+        outcomes.record(field, "disclosed");
         return value;
       }
       const result = transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result.kind === "withheld") throw this.withheld(customerId, field, result.reason);
-      disclosureOf(customerId, entry)[result.outcome].add(field.coordinate);
+      outcomes.record(field, result.outcome);
       return result.value;
     },
 
@@ -195,7 +201,8 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       return dataMap.categories.some((c) => decide(caller, asPurpose, c, state).effect !== "deny");
     },
 
-    disclosures: (): ReadonlyMap<string, SubjectDisclosure> => disclosures,
+    /** What the request did with each subject's personal fields, subjects in the order first met. */
+    disclosures: (): ReadonlyMap<string, FieldOutcomes> => disclosures,
 
     /** Ties this request's reads of a subject to a data-subject request, for the disclosure log. */
     setSubjectRequest(customerId: string, requestId: string) {

@@ -15,6 +15,12 @@ export interface FieldRule {
   /** Reads the row (the data subject): never cached across rows. */
   readonly perSubject: boolean;
   readonly check: (parent: unknown, ctx: GatewayContext) => Verdict | Promise<Verdict>;
+  /**
+   * A personal field's rule only: the decision its `check` is the verdict of (null: the request
+   * may not execute at all). The guards apply this same decision to the value, so a cell is
+   * decided once; graphql-shield, which only takes verdicts, calls `check`.
+   */
+  readonly decide?: (parent: unknown, ctx: GatewayContext) => Decision | null | Promise<Decision>;
 }
 
 /** The rule tree generated from the schema and the data map: one rule map per object type. */
@@ -43,21 +49,22 @@ const purposeResolved: FieldRule = { name: "purposeResolved", perSubject: false,
  * request's enforcement state). Synchronous once the subject's state is loaded (pages preload it).
  */
 function personalRule(field: PersonalField): FieldRule {
+  const decide = (parent: unknown, ctx: GatewayContext): Decision | null | Promise<Decision> => {
+    if (!requestMayExecute(ctx)) return null;
+    const subject = subjectOf(parent, field);
+    return ctx.enforcement.decisionNow(subject, field.category) ?? ctx.enforcement.decideFor(subject, field.category);
+  };
+  const verdictOf = (decision: Decision | null, parent: unknown, ctx: GatewayContext): Verdict =>
+    decision === null ? false : decision.effect === "deny" ? ctx.enforcement.withheld(subjectOf(parent, field), field, decision.reason) : true;
   return {
     name: `personal:${field.coordinate}`,
     perSubject: true,
+    decide,
     check(parent, ctx) {
-      if (!requestMayExecute(ctx)) return false;
-      const subject = subjectOf(parent, field);
-      const now = ctx.enforcement.decisionNow(subject, field.category);
-      if (now) return verdictOf(now, ctx, subject, field);
-      return ctx.enforcement.decideFor(subject, field.category).then((decision) => verdictOf(decision, ctx, subject, field));
+      const decision = decide(parent, ctx);
+      return decision instanceof Promise ? decision.then((d) => verdictOf(d, parent, ctx)) : verdictOf(decision, parent, ctx);
     },
   };
-}
-
-function verdictOf(decision: Decision, ctx: GatewayContext, subject: string, field: PersonalField): Verdict {
-  return decision.effect === "deny" ? ctx.enforcement.withheld(subject, field, decision.reason) : true;
 }
 
 export function createRuleTree(schema: GraphQLSchema, dataMap: DataMap): RuleTree {

@@ -18,6 +18,11 @@ export interface PersonalField {
   /** The field's own mask, else its category's default. */
   mask: MaskKind;
   valueKind: ValueKind;
+  /**
+   * Its position among its map's coordinates in sorted order (`DataMap.coordinates` for an output
+   * field), so that a request records what it did with a field in an array, not a set of names.
+   */
+  slot: number;
 }
 
 export interface DataMap {
@@ -27,6 +32,8 @@ export interface DataMap {
   inputs: ReadonlyMap<string, PersonalField>;
   /** Distinct categories among the output fields. */
   categories: readonly Category[];
+  /** The output fields' coordinates, sorted: position i is the field whose `slot` is i. */
+  coordinates: readonly string[];
 }
 
 const cache = new WeakMap<GraphQLSchema, DataMap>();
@@ -46,23 +53,30 @@ export function getDataMap(schema: GraphQLSchema): DataMap {
 }
 
 function buildDataMap(schema: GraphQLSchema): DataMap {
-  const fields = new Map<string, PersonalField>();
-  const inputs = new Map<string, PersonalField>();
+  const outputs: PersonalField[] = [];
+  const inputs: PersonalField[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (type.name.startsWith("__")) continue;
-    if (isObjectType(type)) {
-      for (const field of Object.values(type.getFields())) {
-        const entry = personalEntry(schema, type.name, field);
-        if (entry) fields.set(entry.coordinate, entry);
-      }
-    } else if (isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) {
-        const entry = personalEntry(schema, type.name, field);
-        if (entry) inputs.set(entry.coordinate, entry);
-      }
-    }
+    if (isObjectType(type)) outputs.push(...personalEntries(schema, type.name, Object.values(type.getFields())));
+    else if (isInputObjectType(type)) inputs.push(...personalEntries(schema, type.name, Object.values(type.getFields())));
   }
-  return { fields, inputs, categories: [...new Set([...fields.values()].map((f) => f.category))].sort() };
+  const fields = bySlot(outputs);
+  return {
+    fields,
+    inputs: bySlot(inputs),
+    categories: [...new Set(outputs.map((f) => f.category))].sort(),
+    coordinates: [...fields.keys()],
+  };
+}
+
+/** The fields by coordinate, in sorted order, each given its position as its slot. */
+function bySlot(found: PersonalField[]): Map<string, PersonalField> {
+  const sorted = found.sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0));
+  return new Map(sorted.map((field, slot) => [field.coordinate, { ...field, slot }]));
+}
+
+function personalEntries(schema: GraphQLSchema, typeName: string, fields: (GraphQLField<unknown, unknown> | GraphQLInputField)[]): PersonalField[] {
+  return fields.flatMap((field) => personalEntry(schema, typeName, field) ?? []);
 }
 
 function personalEntry(schema: GraphQLSchema, typeName: string, field: GraphQLField<unknown, unknown> | GraphQLInputField): PersonalField | null {
@@ -73,7 +87,7 @@ function personalEntry(schema: GraphQLSchema, typeName: string, field: GraphQLFi
   if (!isCategory(category)) throw new Error(`@personal on ${coordinate}: unknown category ${String(category)}`);
   const mask = (mark.mask as unknown) ?? DEFAULT_MASK[category];
   if (!isMaskKind(mask)) throw new Error(`@personal on ${coordinate}: unknown mask ${String(mask)}`);
-  return { coordinate, typeName, fieldName: field.name, category, mask, valueKind: valueKind(field.type as GraphQLOutputType) };
+  return { coordinate, typeName, fieldName: field.name, category, mask, valueKind: valueKind(field.type as GraphQLOutputType), slot: -1 };
 }
 
 function valueKind(type: GraphQLOutputType): ValueKind {

@@ -6,7 +6,7 @@ import { disclosureEvents, disclosureFieldSets, type DisclosureRow } from "../db
 import type { GatewayContext } from "../graphql/context.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { Caller } from "../policy/caller.js";
-import type { SubjectDisclosure } from "./createRequestEnforcement.js";
+import type { FieldOutcomes, OutcomeLists } from "./FieldOutcomes.js";
 
 /** Who the log says read the data: ids and roles, never a name. */
 export function callerIdentity(caller: Caller): { callerKind: string; callerId: string; role: string } {
@@ -24,22 +24,29 @@ export function callerIdentity(caller: Caller): { callerKind: string; callerId: 
   }
 }
 
-/** One row per subject the request touched. */
-export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<string, SubjectDisclosure>): DisclosureRow[] {
+/**
+ * One row per subject the request touched. Subjects whose outcomes are alike (most of a page)
+ * share the same four list arrays, which lets writeDisclosures describe them once.
+ */
+export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<string, FieldOutcomes>): DisclosureRow[] {
   const who = callerIdentity(ctx.caller);
   const recordedAt = new Date();
-  return [...disclosures].map(([customerId, d]) => ({
-    requestId: ctx.requestId,
-    customerId,
-    ...who,
-    purpose: ctx.enforcement.purpose ?? "none",
-    subjectRequestId: ctx.enforcement.subjectRequestFor(customerId),
-    disclosed: [...d.disclosed].sort(),
-    masked: [...d.masked].sort(),
-    pseudonymized: [...d.pseudonymized].sort(),
-    withheld: [...d.withheld].sort(),
-    recordedAt,
-  }));
+  const { coordinates } = ctx.enforcement.dataMap;
+  const shared = new Map<string, OutcomeLists>(); // by FieldOutcomes.key()
+  return [...disclosures].map(([customerId, outcomes]) => {
+    const key = outcomes.key();
+    let lists = shared.get(key);
+    if (lists === undefined) shared.set(key, (lists = outcomes.lists(coordinates)));
+    return {
+      requestId: ctx.requestId,
+      customerId,
+      ...who,
+      purpose: ctx.enforcement.purpose ?? "none",
+      subjectRequestId: ctx.enforcement.subjectRequestFor(customerId),
+      ...lists,
+      recordedAt,
+    };
+  });
 }
 
 /** The columns an event fills (the id is generated). */
@@ -55,13 +62,21 @@ const EVENT_COLUMNS = [
  */
 export async function writeDisclosures(db: Database, rows: DisclosureRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const sets = new Map<string, typeof disclosureFieldSets.$inferInsert>(); // by the lists' JSON
+  type FieldSet = typeof disclosureFieldSets.$inferInsert;
+  const sets = new Map<string, FieldSet>(); // by the lists' JSON
+  // The set of the last row whose lists were these very arrays (alike subjects share them), so
+  // that a page's hundred alike records are not serialised a hundred times.
+  const byArrays = new Map<string[], FieldSet>();
   const events = rows.map(({ disclosed, masked, pseudonymized, withheld, ...event }) => {
-    const lists = JSON.stringify([disclosed, masked, pseudonymized, withheld]);
-    let set = sets.get(lists);
-    if (set === undefined) {
-      set = { id: createHash("sha256").update(lists).digest("base64url"), disclosed, masked, pseudonymized, withheld };
-      sets.set(lists, set);
+    let set = byArrays.get(disclosed);
+    if (set?.masked !== masked || set.pseudonymized !== pseudonymized || set.withheld !== withheld) {
+      const lists = JSON.stringify([disclosed, masked, pseudonymized, withheld]);
+      set = sets.get(lists);
+      if (set === undefined) {
+        set = { id: createHash("sha256").update(lists).digest("base64url"), disclosed, masked, pseudonymized, withheld };
+        sets.set(lists, set);
+      }
+      if (set.disclosed === disclosed) byArrays.set(disclosed, set);
     }
     return { ...event, fieldSetId: set.id };
   });

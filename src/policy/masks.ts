@@ -111,17 +111,13 @@ export function redact(_value: string): string {
   return REDACTED;
 }
 
+const IPV4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
 function parseIpv4(s: string): number[] | null {
-  const parts = s.split(".");
-  if (parts.length !== 4) return null;
-  const octets: number[] = [];
-  for (const part of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(part)) return null;
-    const n = Number(part);
-    if (n > 255) return null;
-    octets.push(n);
-  }
-  return octets;
+  const match = IPV4.exec(s);
+  if (match === null) return null;
+  const octets = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])];
+  return octets.every((n) => n <= 255) ? octets : null;
 }
 
 /** Eight 16-bit groups, or null. Accepts `::` compression and a dotted IPv4 tail. */

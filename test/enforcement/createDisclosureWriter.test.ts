@@ -6,24 +6,35 @@
  */
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DatabaseHandle } from "../../src/db/client.js";
 import { disclosureLog, type DisclosureRow } from "../../src/db/schema/index.js";
 import { createDisclosureWriter, type DisclosureWrite } from "../../src/enforcement/createDisclosureWriter.js";
 import { writeDisclosures } from "../../src/enforcement/disclosureRecords.js";
+import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
 let database: DatabaseHandle;
 beforeAll(async () => { database = await createTestDatabase(); });
 afterAll(async () => { await database?.close(); });
 
-/** A request's records; a poisoned one holds a customer id the uuid column refuses, so its insert fails. */
-function recordsOf(requestId: string, count: number, poisoned = false): DisclosureRow[] {
+/** Field lists that records take in turn, so that writes share some field sets and not others. */
+const LISTS = [["Profile.email"], ["Profile.email", "Profile.phone"], ["Account.accountNumber"], []];
+const NONE: string[] = [];
+
+/**
+ * A request's records; a poisoned one holds a customer id the uuid column refuses, so its insert
+ * fails. Given `lists`, the records take them in turn from `variety` on.
+ */
+function recordsOf(requestId: string, count: number, poisoned = false, lists = [["Profile.email"]], variety = 0): DisclosureRow[] {
   return Array.from({ length: count }, (_, i) => ({
     requestId, customerId: poisoned && i === count - 1 ? "not-a-uuid" : randomUUID(), callerKind: "staff", callerId: "s-1",
     role: "support_agent", purpose: "customer_support", subjectRequestId: null,
-    disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date(),
+    // Shared arrays, as disclosureRecords gives alike subjects (writeDisclosures describes them
+    // once), paired differently by each variety: the same `disclosed` goes with several `masked`.
+    disclosed: lists[(variety + i) % lists.length]!, masked: lists[(2 * variety + i + 1) % lists.length]!, pseudonymized: NONE, withheld: NONE,
+    recordedAt: new Date(),
   }));
 }
 
@@ -37,6 +48,16 @@ const storedCustomers = async (requestId: string) =>
   (await database.db.select({ customerId: disclosureLog.customerId }).from(disclosureLog).where(eq(disclosureLog.requestId, requestId)))
     .map((r) => r.customerId).sort();
 
+/** A request's records as the log reads them back (through the view, which joins the field sets). */
+const storedRecords = async (requestId: string) =>
+  (await database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId)))
+    .map((r) => JSON.stringify([r.customerId, r.disclosed, r.masked])).sort();
+const sentRecords = (records: DisclosureRow[]) => records.map((r) => JSON.stringify([r.customerId, r.disclosed, r.masked])).sort();
+
+/** Events whose field set is not stored (the log has no foreign key: the writer is what keeps this at zero). */
+const orphanEvents = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from disclosure_events e
+  where not exists (select 1 from disclosure_field_sets s where s.id = e.field_set_id)`))[0]!.n;
+
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("createDisclosureWriter", () => {
@@ -45,19 +66,24 @@ describe("createDisclosureWriter", () => {
       rows: fc.integer({ min: 1, max: 4 }),
       poisoned: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
       delayMs: fc.constantFrom(0, 0, 0, 1, 2, 5),
+      variety: fc.integer({ min: 0, max: LISTS.length - 1 }),
     });
     await fc.assert(fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 12 }), async (requests, maxRows) => {
       const write = createDisclosureWriter({ maxRows });
+      // Lists new to the log in every run, so that no field set is already stored from an earlier one.
+      const nonce = `Run.n${randomUUID().slice(0, 8)}`;
+      const lists = LISTS.map((l) => [...l, nonce]);
       const sent = requests.map((r) => ({ ...r, requestId: randomUUID(), records: [] as DisclosureRow[] }));
       const outcomes = await Promise.allSettled(sent.map(async (r) => {
         if (r.delayMs > 0) await tick(r.delayMs);
-        r.records = recordsOf(r.requestId, r.rows, r.poisoned);
+        r.records = recordsOf(r.requestId, r.rows, r.poisoned, lists, r.variety);
         await write(database.db, r.records);
       }));
       for (const [i, r] of sent.entries()) {
         expect(outcomes[i]!.status).toBe(r.poisoned ? "rejected" : "fulfilled");
-        expect(await storedCustomers(r.requestId)).toEqual(r.poisoned ? [] : r.records.map((x) => x.customerId).sort());
+        expect(await storedRecords(r.requestId)).toEqual(r.poisoned ? [] : sentRecords(r.records));
       }
+      expect(await orphanEvents()).toBe(0);
     }), { seed: 20261204, numRuns: 40 });
   });
 

@@ -87,7 +87,10 @@ export const disclosureFieldSets = pgTable("disclosure_field_sets", {
 export const disclosureEvents = pgTable("disclosure_events", {
   id: uuid("id").notNull().defaultRandom(),
   ...disclosureParties(),
-  fieldSetId: text("field_set_id").notNull().references(() => disclosureFieldSets.id),
+  // No foreign key: its per-row check would lock the shared field set row (FOR KEY SHARE) in
+  // every insert. writeDisclosures inserts an event's set in the same statement, nothing deletes
+  // a set, and test/enforcement/createDisclosureWriter.test.ts checks that every event finds its set.
+  fieldSetId: text("field_set_id").notNull(),
   recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   primaryKey({ columns: [t.id, t.recordedAt] }),

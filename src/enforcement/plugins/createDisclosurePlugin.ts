@@ -5,6 +5,7 @@ import type { GatewayContext } from "../../graphql/context.js";
 import type { Logger } from "../../server/logger.js";
 import { createDisclosureWriter, type DisclosureWrite } from "../createDisclosureWriter.js";
 import { disclosureRecords } from "../disclosureRecords.js";
+import { FieldOutcomes } from "../FieldOutcomes.js";
 
 /**
  * Records every disclosure before the response leaves: one row per (request, subject), coordinates
@@ -41,12 +42,10 @@ export function createDisclosurePlugin(options: {
             response.http.status = HTTP_STATUS[ErrorCode.DISCLOSURE_NOT_RECORDED];
             return;
           }
-          const all = (outcome: "masked" | "pseudonymized" | "withheld") =>
-            [...new Set([...disclosures.values()].flatMap((d) => [...d[outcome]]))].sort();
-          result.extensions = {
-            ...result.extensions,
-            privacy: { purpose: ctx.enforcement.purpose, masked: all("masked"), pseudonymized: all("pseudonymized"), withheld: all("withheld") },
-          };
+          const all = new FieldOutcomes(ctx.enforcement.dataMap.coordinates.length);
+          for (const outcomes of disclosures.values()) all.include(outcomes);
+          const { masked, pseudonymized, withheld } = all.lists(ctx.enforcement.dataMap.coordinates);
+          result.extensions = { ...result.extensions, privacy: { purpose: ctx.enforcement.purpose, masked, pseudonymized, withheld } };
         },
       };
     },

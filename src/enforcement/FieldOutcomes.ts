@@ -1,0 +1,48 @@
+import type { PersonalField } from "./dataMap.js";
+
+export const OUTCOMES = ["disclosed", "masked", "pseudonymized", "withheld"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+const BIT: Record<Outcome, number> = { disclosed: 1, masked: 2, pseudonymized: 4, withheld: 8 };
+
+/** Coordinates by outcome, each list sorted: what a disclosure record holds. */
+export type OutcomeLists = Record<Outcome, string[]>;
+
+/**
+ * What one request did with one subject's personal fields, or with all of them: per output field
+ * (its slot in `DataMap.coordinates`), the outcomes it had, as bits. Coordinates only, never
+ * values. A page records thousands of cells, so recording one is an array write, not a set insert
+ * of a name, and subjects whose records are alike are found by comparing bytes (`key`).
+ */
+export class FieldOutcomes {
+  readonly #bits: Uint8Array;
+
+  constructor(fields: number) {
+    this.#bits = new Uint8Array(fields);
+  }
+
+  record(field: PersonalField, outcome: Outcome): void {
+    this.#bits[field.slot]! |= BIT[outcome];
+  }
+
+  /** Adds another record's outcomes to this one (the outcomes of a whole response). */
+  include(other: FieldOutcomes): void {
+    const bits = other.#bits;
+    for (let i = 0; i < bits.length; i++) this.#bits[i]! |= bits[i]!;
+  }
+
+  /** Equal for two records exactly when they hold the same outcomes for the same fields. */
+  key(): string {
+    return Buffer.from(this.#bits.buffer, this.#bits.byteOffset, this.#bits.length).toString("latin1");
+  }
+
+  /** The coordinates by outcome, in `coordinates` order (sorted, when given DataMap.coordinates). */
+  lists(coordinates: readonly string[]): OutcomeLists {
+    const lists: OutcomeLists = { disclosed: [], masked: [], pseudonymized: [], withheld: [] };
+    this.#bits.forEach((bits, slot) => {
+      if (bits === 0) return;
+      for (const outcome of OUTCOMES) if (bits & BIT[outcome]) lists[outcome].push(coordinates[slot]!);
+    });
+    return lists;
+  }
+}
