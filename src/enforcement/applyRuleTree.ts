@@ -1,4 +1,4 @@
-import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
 import { rule, shield, type IRule } from "graphql-shield";
@@ -11,7 +11,7 @@ import type { DataMap, PersonalField } from "./dataMap.js";
 
 /**
  * How the rule tree stands on the fields. `guards` (the default): one synchronous wrapper per
- * field, the rule and the value transform together. `shield`: graphql-shield's own middleware,
+ * field that needs one, the rule and the value transform together. `shield`: graphql-shield's own middleware,
  * which makes every field a promise (STACK.md; upstream #416, #812) and cost the support page
  * more than half its throughput (bench/RESULTS-policy.md); kept as the reference that the
  * conformance test holds `guards` to, answer for answer.
@@ -24,7 +24,8 @@ const notPermitted = () => new GatewayError(ErrorCode.FORBIDDEN, "Not permitted.
 /**
  * Stands the rule tree on every field of every object type (introspection aside), failing closed
  * as graphql-shield is configured to: a field the tree does not name is refused, a rule that
- * throws or rejects refuses, anything but `true` refuses. A personal field's value is then
+ * throws or rejects refuses, anything but `true` refuses. (`guards` checks a request-level rule
+ * that every root field stands on at the root fields only: see ruleOfEveryRootField.) A personal field's value is then
  * transformed as decided (as stored, masked, pseudonymised) and recorded, before it leaves.
  * No promise is created unless the rule or the resolver returns one.
  */
@@ -33,10 +34,13 @@ export function applyRuleTree(schema: GraphQLSchema, tree: RuleTree, dataMap: Da
 }
 
 function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): GraphQLSchema {
+  const roots = rootTypes(schema);
+  const kept = ruleOfEveryRootField(roots, tree);
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
       const fieldRule = tree[typeName]?.[fieldName];
       const personal = dataMap.fields.get(`${typeName}.${fieldName}`);
+      if (kept !== undefined && fieldRule === kept && !personal && !roots.some((t) => t.name === typeName)) return config;
       const resolve = (config.resolve ?? defaultFieldResolver) as Resolver;
       const guarded = !fieldRule ? notPermitted
         : personal && fieldRule.decide ? personalGuard(fieldRule.decide, resolve, personal)
@@ -48,6 +52,22 @@ function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
 }
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
+
+const rootTypes = (schema: GraphQLSchema): GraphQLObjectType[] =>
+  [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t != null);
+
+/**
+ * The request-level rule that every root field stands on, if there is one. Once a root field has
+ * passed it, it holds for the rest of the request (the caller and the purpose do not change), and
+ * any other field is reached only through a root field; so another field that stands on that
+ * same rule is not wrapped, and costs what it costs unguarded. graphql-shield's "contextual"
+ * cache answers the same, after a call per field. A field with any other rule is guarded.
+ */
+function ruleOfEveryRootField(roots: GraphQLObjectType[], tree: RuleTree): FieldRule | undefined {
+  const rules = new Set(roots.flatMap((type) => Object.keys(type.getFields()).map((name) => tree[type.name]?.[name])));
+  const [only] = rules;
+  return rules.size === 1 && only !== undefined && !only.perSubject ? only : undefined;
+}
 
 /** The resolver, its personal value then decided, transformed (as stored, masked, pseudonymised) and recorded. */
 function withValueTransform(resolve: Resolver, field: PersonalField): Resolver {
@@ -128,6 +148,7 @@ function applyShield(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
   return applyMiddleware(schema, guards, transforms);
 }
 
+/** A thenable; a primitive (most personal values are strings) is told apart without a prototype lookup. */
 function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }

@@ -72,10 +72,25 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     return decision;
   };
 
+  // The subject last looked up: a row's personal cells are resolved one after another and carry
+  // the same id string, so most lookups are one comparison instead of hashing a fresh string.
+  let lastId: string | undefined;
+  let lastEntry: SubjectEntry | undefined;
+  /** The subject's entry once its state is loaded (entries are never replaced), else undefined. */
+  const entryOf = (customerId: string): SubjectEntry | undefined => {
+    if (customerId === lastId) return lastEntry;
+    const entry = subjects.get(customerId);
+    if (entry !== undefined) {
+      lastId = customerId;
+      lastEntry = entry;
+    }
+    return entry;
+  };
+
   /** The decision if the subject's state is already loaded (cached per subject and category), else undefined. */
   const decisionNow = (customerId: string, category: string): Decision | undefined => {
     if (purpose === null) return NO_PURPOSE;
-    const entry = subjects.get(customerId);
+    const entry = entryOf(customerId);
     return entry === undefined ? undefined : decisionOf(entry, category, purpose);
   };
 
@@ -125,7 +140,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
 
     /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */
     withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError {
-      disclosureOf(customerId, subjects.get(customerId)).record(field, "withheld");
+      disclosureOf(customerId, entryOf(customerId)).record(field, "withheld");
       return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
     },
 
@@ -136,7 +151,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
      */
     apply(customerId: string, field: PersonalField, value: unknown): unknown {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
-      const entry = subjects.get(customerId);
+      const entry = entryOf(customerId);
       if (entry === undefined) return states.load(customerId).then(() => this.apply(customerId, field, value));
       return this.disclose(customerId, field, decisionOf(entry, field.category, purpose), value);
     },
@@ -150,7 +165,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
-      const outcomes = disclosureOf(customerId, subjects.get(customerId));
+      const outcomes = disclosureOf(customerId, entryOf(customerId));
       // Once per cell on a page of thousands: the common case allocates nothing.
       if (decision.effect === "allow") {
         outcomes.record(field, "disclosed");

@@ -1,0 +1,69 @@
+/**
+ * The guards executor on a small schema of its own: which fields it wraps, and that leaving a
+ * nested field unwrapped never lets through what a rule refuses.
+ */
+import { buildSchema, graphql } from "graphql";
+import { describe, expect, it } from "vitest";
+import { applyRuleTree } from "../../src/enforcement/applyRuleTree.js";
+import type { FieldRule, RuleTree } from "../../src/enforcement/createRuleTree.js";
+import type { DataMap } from "../../src/enforcement/dataMap.js";
+
+const NO_PERSONAL_FIELDS: DataMap = { fields: new Map(), inputs: new Map(), categories: [], coordinates: [] };
+
+const typeDefs = `type Query { item: Item, other: Item } type Item { label: String, note: String, child: Item }`;
+const item = { label: "L", note: "N", child: { label: "L2", note: "N2", child: null } };
+
+/** A request-level rule that answers `allowed` and counts its calls. */
+function counted(name: string, allowed: boolean): FieldRule & { calls: number } {
+  const rule = { name, perSubject: false, calls: 0, check: () => (rule.calls++, allowed) };
+  return rule;
+}
+
+async function run(tree: RuleTree, query: string) {
+  const schema = applyRuleTree(buildSchema(typeDefs), tree, NO_PERSONAL_FIELDS);
+  return graphql({ schema, source: query, rootValue: { item, other: item }, contextValue: {} });
+}
+
+const treeOf = (root: FieldRule, fields: Partial<Record<"label" | "note" | "child", FieldRule>> = {}, other = root): RuleTree => ({
+  Query: { item: root, other },
+  Item: { label: fields.label ?? root, note: fields.note ?? root, child: fields.child ?? root },
+});
+
+describe("the guards executor", () => {
+  it("checks the rule every root field stands on at the root only, once per root field", async () => {
+    const rule = counted("request", true);
+    const result = await run(treeOf(rule), "{ item { label note child { label note } } }");
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ item: { label: "L", note: "N", child: { label: "L2", note: "N2" } } });
+    expect(rule.calls).toBe(1);
+  });
+
+  it("reads nothing below a root field whose rule refuses", async () => {
+    const result = await run(treeOf(counted("request", false)), "{ item { label child { label } } }");
+    expect(result.data).toEqual({ item: null });
+    expect(result.errors?.map((e) => e.message)).toEqual(["Not permitted."]);
+  });
+
+  it("guards a nested field whose rule is not the roots' own, on every row", async () => {
+    const noteRule = counted("notes", false);
+    const result = await run(treeOf(counted("request", true), { note: noteRule }), "{ item { label note child { note } } }");
+    expect(result.data).toEqual({ item: { label: "L", note: null, child: { note: null } } });
+    expect(result.errors).toHaveLength(2);
+    expect(noteRule.calls).toBe(2);
+  });
+
+  it("guards every field when the root fields do not all stand on one rule", async () => {
+    const rule = counted("request", true);
+    const result = await run(treeOf(rule, {}, counted("other", true)), "{ item { label child { label } } }");
+    expect(result.errors).toBeUndefined();
+    expect(rule.calls).toBe(4);
+  });
+
+  it("refuses a field that the tree does not name", async () => {
+    const rule = counted("request", true);
+    const tree: RuleTree = { Query: { item: rule, other: rule }, Item: { label: rule } };
+    const result = await run(tree, "{ item { label note } }");
+    expect(result.data).toEqual({ item: { label: "L", note: null } });
+    expect(result.errors?.map((e) => e.path?.join("."))).toEqual(["item.note"]);
+  });
+});
