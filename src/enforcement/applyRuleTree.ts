@@ -11,10 +11,10 @@ import type { DataMap, PersonalField } from "./dataMap.js";
 
 /**
  * How the rule tree stands on the fields. `guards` (the default): one synchronous wrapper per
- * field that needs one, the rule and the value transform together. `shield`: graphql-shield's own middleware,
- * which makes every field a promise (STACK.md; upstream #416, #812) and cost the support page
- * more than half its throughput (bench/RESULTS-policy.md); kept as the reference that the
- * conformance test holds `guards` to, answer for answer.
+ * field that needs one, the rule and the value transform together. `shield`: graphql-shield's
+ * own middleware, which makes every field a promise (STACK.md; upstream #416, #812) and cost the
+ * support page more than half its throughput (bench/RESULTS-policy.md); kept as the reference
+ * that the conformance test holds `guards` to, answer for answer.
  */
 export type RuleExecutor = "guards" | "shield";
 
@@ -24,10 +24,10 @@ const notPermitted = () => new GatewayError(ErrorCode.FORBIDDEN, "Not permitted.
 /**
  * Stands the rule tree on every field of every object type (introspection aside), failing closed
  * as graphql-shield is configured to: a field the tree does not name is refused, a rule that
- * throws or rejects refuses, anything but `true` refuses. (`guards` checks a request-level rule
- * that every root field stands on at the root fields only: see ruleOfEveryRootField.) A personal field's value is then
+ * throws or rejects refuses, anything but `true` refuses. A personal field's value is then
  * transformed as decided (as stored, masked, pseudonymised) and recorded, before it leaves.
- * No promise is created unless the rule or the resolver returns one.
+ * No promise is created unless the rule or the resolver returns one. (`guards` checks the
+ * request-level rule that every root field stands on at the root only: see ruleOfEveryRootField.)
  */
 export function applyRuleTree(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap, executor: RuleExecutor = "guards"): GraphQLSchema {
   return executor === "shield" ? applyShield(schema, tree, dataMap) : applyGuards(schema, tree, dataMap);
