@@ -4,7 +4,7 @@ import type { Database } from "../db/client.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import type { Caller } from "../policy/caller.js";
-import { decide, type Decision } from "../policy/decide.js";
+import { decide, decider, type Decision } from "../policy/decide.js";
 import type { Effect } from "../policy/matrix.js";
 import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
@@ -12,7 +12,7 @@ import type { SubjectState } from "../policy/subjectState.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
 import { FieldOutcomes } from "./FieldOutcomes.js";
 import { loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateRow } from "./subjectStateQueries.js";
-import { transformValue } from "./transformValue.js";
+import { NoSafeForm, OUTCOME_OF, transformValue } from "./transformValue.js";
 import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
 
 export interface RequestEnforcementOptions {
@@ -62,11 +62,12 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // Decisions taken (cache misses only) by effect; the metrics plugin reads them once per request.
   const tally: Record<Effect, number> = { allow: 0, mask: 0, pseudonymize: 0, deny: 0 };
 
+  let decideForPurpose: ReturnType<typeof decider> | undefined; // once the purpose is set
   /** The subject's decision for a category under the request's purpose (set), taken once per request. */
   const decisionOf = (entry: SubjectEntry, category: string, resolved: Purpose): Decision => {
     let decision = entry.decisions.get(category);
     if (decision === undefined) {
-      entry.decisions.set(category, (decision = decide(caller, resolved, category, entry.state)));
+      entry.decisions.set(category, (decision = (decideForPurpose ??= decider(caller, resolved))(category, entry.state)));
       tally[decision.effect]++;
     }
     return decision;
@@ -172,9 +173,9 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
         return value;
       }
       const result = transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
-      if (result.kind === "withheld") throw this.withheld(customerId, field, result.reason);
-      outcomes.record(field, result.outcome);
-      return result.value;
+      if (result instanceof NoSafeForm) throw this.withheld(customerId, field, result.reason);
+      outcomes.record(field, OUTCOME_OF[decision.effect]);
+      return result;
     },
 
     /**

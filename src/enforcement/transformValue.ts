@@ -5,41 +5,46 @@ import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { PersonalField } from "./dataMap.js";
+import type { Outcome } from "./FieldOutcomes.js";
 
-export type Transformed =
-  | { kind: "value"; value: unknown; outcome: "disclosed" | "masked" | "pseudonymized" }
-  | { kind: "withheld"; reason: Reason };
+/** A value whose decision cannot be applied to it (no masked or pseudonymous form): withheld instead, for this reason. */
+export class NoSafeForm {
+  constructor(readonly reason: Reason) {}
+}
 
-const noSafeForm = (field: PersonalField, effect: string): Transformed => ({
-  kind: "withheld",
-  reason: { code: "NO_SAFE_FORM", message: `${field.coordinate} has no ${effect === "mask" ? "masked" : "pseudonymous"} form; withheld instead.` },
-});
+/** What the disclosure log records for a value that leaves under each effect. */
+export const OUTCOME_OF = { allow: "disclosed", mask: "masked", pseudonymize: "pseudonymized" } as const satisfies Record<Exclude<Effect, "deny">, Outcome>;
+
+const noSafeForm = (field: PersonalField, effect: string) =>
+  new NoSafeForm({ code: "NO_SAFE_FORM", message: `${field.coordinate} has no ${effect === "mask" ? "masked" : "pseudonymous"} form; withheld instead.` });
 
 /**
- * A non-null value as the decision allows it to leave. Fails closed: a mask or pseudonym that
- * cannot apply to the field's value kind (a date, a boolean) withholds rather than pass the value.
+ * A non-null value as the decision allows it to leave (its outcome is OUTCOME_OF[effect]), or
+ * NoSafeForm. Fails closed: a mask or pseudonym that cannot apply to the field's value kind (a
+ * date, a boolean) withholds rather than pass the value. Allocates nothing but the new value: it
+ * runs for every masked cell of a page.
  */
 export function transformValue(
   field: PersonalField,
   effect: Exclude<Effect, "deny">,
   value: unknown,
   options: { pseudonymKey: Uint8Array; purpose: Purpose },
-): Transformed {
+): unknown {
   switch (effect) {
     case "allow":
-      return { kind: "value", value, outcome: "disclosed" };
+      return value;
     case "mask": {
-      if (field.mask === "KEEP") return { kind: "value", value, outcome: "masked" };
+      if (field.mask === "KEEP") return value;
       if (field.mask === "WITHHOLD") return noSafeForm(field, effect);
       const masked = maskable(value) ? applyMask(field.mask, value as never) : null;
-      return masked === null ? noSafeForm(field, effect) : { kind: "value", value: masked, outcome: "masked" };
+      return masked === null ? noSafeForm(field, effect) : masked;
     }
     case "pseudonymize": {
       const one = (v: unknown) => pseudonymize(options.pseudonymKey, options.purpose, field.category, v);
       const result = field.valueKind === "string" ? one(value)
         : field.valueKind === "list" && Array.isArray(value) ? value.map(one) : null;
       if (result === null || (Array.isArray(result) && result.some((r) => r === null))) return noSafeForm(field, effect);
-      return { kind: "value", value: result, outcome: "pseudonymized" };
+      return result;
     }
     default:
       return assertNever(effect, "effect");

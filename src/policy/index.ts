@@ -28,7 +28,7 @@ export { REASON_CODES, ReasonCode, type Reason, reasons, formatDay } from "./rea
 export { type Grant, type PartnerKind, type Caller, purposesFor, defaultPurpose, mayDeclare } from "./caller.js";
 export { type SubjectState, activeSubject } from "./subjectState.js";
 export { ceiling, callerDecision, grantedReason, hasTransferBasis } from "./ceiling.js";
-export { type Decision, decide } from "./decide.js";
+export { type Decision, decide, decider } from "./decide.js";
 export {
   MaskKind,
   MASK_KINDS,

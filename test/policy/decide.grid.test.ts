@@ -5,6 +5,7 @@ import {
   CATEGORIES,
   ceiling,
   decide,
+  decider,
   PURPOSES,
   type Caller,
   type Grant,
@@ -192,15 +193,21 @@ describe("decide: exhaustive grid against the reference", () => {
   });
 
   for (const { name, caller } of CALLERS) {
-    it(`${name}: effect and reason for every purpose x category x subject; ceiling is a tight bound`, () => {
+    it(`${name}: effect and reason for every purpose x category x subject; ceiling is a tight bound; decider agrees`, () => {
       const mismatches: string[] = [];
-      for (const purpose of PURPOSES)
+      for (const purpose of PURPOSES) {
+        // The request's form of decide: one per caller and purpose, over every category and subject.
+        const decideInRequest = decider(caller, purpose);
         for (const category of GRID_CATEGORIES) {
           const bound = ceiling(caller, purpose, category);
           let best = -1;
           for (const s of SUBJECTS) {
             const got = decide(caller, purpose, category, s);
             const want = reference(caller, purpose, category, s);
+            const inRequest = decideInRequest(category, s);
+            if (inRequest.effect !== got.effect || inRequest.reason.code !== got.reason.code || inRequest.reason.message !== got.reason.message) {
+              mismatches.push(`${purpose} ${category}: decider gives ${inRequest.effect}/${inRequest.reason.code}, decide ${got.effect}/${got.reason.code}`);
+            }
             best = Math.max(best, RANK[got.effect]);
             if (got.effect !== want.effect || got.reason.code !== want.code) {
               if (mismatches.length < 10)
@@ -213,6 +220,7 @@ describe("decide: exhaustive grid against the reference", () => {
           // Every grid subject is SELF, so another customer's own data is not in the grid.
           if (name !== "customer (other)" && best !== RANK[bound.effect]) mismatches.push(`${purpose} ${category}: ceiling ${bound.effect} never reached`);
         }
+      }
       expect(mismatches).toEqual([]);
     });
   }
