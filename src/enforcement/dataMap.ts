@@ -19,8 +19,8 @@ export interface PersonalField {
   mask: MaskKind;
   valueKind: ValueKind;
   /**
-   * Its position among its map's coordinates in sorted order (`DataMap.coordinates` for an output
-   * field), so that a request records what it did with a field in an array, not a set of names.
+   * An output field's position in `DataMap.coordinates`, so that a request records what it did
+   * with a field in an array, not a set of names; -1 for an input field (nothing is recorded of it).
    */
   slot: number;
 }
@@ -63,7 +63,7 @@ function buildDataMap(schema: GraphQLSchema): DataMap {
   const fields = bySlot(outputs);
   return {
     fields,
-    inputs: bySlot(inputs),
+    inputs: new Map(inputs.map((field) => [field.coordinate, field])),
     categories: [...new Set(outputs.map((f) => f.category))].sort(),
     coordinates: [...fields.keys()],
   };

@@ -46,6 +46,13 @@ describe("FieldOutcomes", () => {
     }), { seed: 20261205, numRuns: 300 });
   });
 
+  it("refuses to record a field that has no slot, rather than drop the record", () => {
+    for (const input of dataMap.inputs.values()) {
+      expect(() => new FieldOutcomes(dataMap.coordinates.length).record(input, "disclosed")).toThrow(/no outcome slot/);
+    }
+    expect(() => new FieldOutcomes(dataMap.coordinates.length).record({ ...fields[0]!, slot: dataMap.coordinates.length }, "masked")).toThrow(/no outcome slot/);
+  });
+
   it("includes another record's outcomes as their union", () => {
     fc.assert(fc.property(recordArb, recordArb, (a, b) => {
       const all = recorded(a);
