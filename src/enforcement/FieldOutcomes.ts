@@ -21,7 +21,7 @@ export class FieldOutcomes {
     this.#bits = new Uint8Array(fields);
   }
 
-  /** Throws for a field without a slot here (an input field, another schema's): a typed array would drop the write. */
+  /** Throws for a field without a slot here (an input field has none): a typed array would drop the write silently. */
   record(field: PersonalField, outcome: Outcome): void {
     if (!(field.slot >= 0 && field.slot < this.#bits.length)) throw new Error(`no outcome slot for ${field.coordinate}`);
     this.#bits[field.slot]! |= BIT[outcome];
