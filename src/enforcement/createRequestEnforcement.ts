@@ -166,15 +166,11 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
-      const outcomes = disclosureOf(customerId, entryOf(customerId));
-      // Once per cell on a page of thousands: the common case allocates nothing.
-      if (decision.effect === "allow") {
-        outcomes.record(field, "disclosed");
-        return value;
-      }
-      const result = transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
+      // Once per cell on a page of thousands: a value allowed as stored allocates nothing.
+      const result = decision.effect === "allow" ? value
+        : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result instanceof NoSafeForm) throw this.withheld(customerId, field, result.reason);
-      outcomes.record(field, OUTCOME_OF[decision.effect]);
+      disclosureOf(customerId, entryOf(customerId)).record(field, OUTCOME_OF[decision.effect]);
       return result;
     },
 

@@ -19,20 +19,18 @@ const noSafeForm = (field: PersonalField, effect: string) =>
   new NoSafeForm({ code: "NO_SAFE_FORM", message: `${field.coordinate} has no ${effect === "mask" ? "masked" : "pseudonymous"} form; withheld instead.` });
 
 /**
- * A non-null value as the decision allows it to leave (its outcome is OUTCOME_OF[effect]), or
+ * A non-null value masked or pseudonymised as decided (its outcome is OUTCOME_OF[effect]), or
  * NoSafeForm. Fails closed: a mask or pseudonym that cannot apply to the field's value kind (a
  * date, a boolean) withholds rather than pass the value. Allocates nothing but the new value: it
  * runs for every masked cell of a page.
  */
 export function transformValue(
   field: PersonalField,
-  effect: Exclude<Effect, "deny">,
+  effect: Exclude<Effect, "deny" | "allow">,
   value: unknown,
   options: { pseudonymKey: Uint8Array; purpose: Purpose },
 ): unknown {
   switch (effect) {
-    case "allow":
-      return value;
     case "mask": {
       if (field.mask === "KEEP") return value;
       if (field.mask === "WITHHOLD") return noSafeForm(field, effect);
