@@ -6,26 +6,21 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { asc, eq, sql } from "drizzle-orm";
-import { pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { insertRows } from "../../src/db/insertRows.js";
+import { disclosureLists, disclosureParties } from "../../src/db/schema/index.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
-/** A table of every kind of column insertRows maps: text, uuid (nullable), text arrays, a timestamp. */
+/**
+ * A table of every kind of column insertRows maps: text, uuid (nullable), text arrays, a
+ * timestamp. The disclosure log's columns as one table (the log itself is a view over two).
+ */
 const sample = pgTable("insert_rows_sample", {
   id: uuid("id").primaryKey().defaultRandom(),
-  requestId: text("request_id").notNull(),
-  customerId: uuid("customer_id").notNull(),
-  callerKind: text("caller_kind").notNull(),
-  callerId: text("caller_id").notNull(),
-  role: text("role").notNull(),
-  purpose: text("purpose").notNull(),
-  subjectRequestId: uuid("subject_request_id"),
-  disclosed: text("disclosed").array().notNull(),
-  masked: text("masked").array().notNull(),
-  pseudonymized: text("pseudonymized").array().notNull(),
-  withheld: text("withheld").array().notNull(),
+  ...disclosureParties(),
+  ...disclosureLists(),
   recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
 });
 type SampleRow = Omit<typeof sample.$inferSelect, "id">;

@@ -49,7 +49,7 @@ export const subjectRequests = pgTable("subject_requests", {
 }, (t) => [index("subject_requests_customer_idx").on(t.customerId)]);
 
 /** A disclosure record's field coordinates by effect (columns of the field sets and of the log's view). */
-const disclosureLists = () => ({
+export const disclosureLists = () => ({
   disclosed: text("disclosed").array().notNull(),
   masked: text("masked").array().notNull(),
   pseudonymized: text("pseudonymized").array().notNull(),
@@ -57,7 +57,7 @@ const disclosureLists = () => ({
 });
 
 /** Who read whose data, for what (columns of the log's events and of its view). */
-const disclosureParties = () => ({
+export const disclosureParties = () => ({
   requestId: text("request_id").notNull(),
   customerId: uuid("customer_id").notNull(),
   callerKind: text("caller_kind").notNull(),
