@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, type SQL } from "drizzle-orm";
+import { anyOf } from "../db/anyOf.js";
 import type { Database } from "../db/client.js";
 import { subjectRequestEvents, subjectRequests, type SubjectRequestRow } from "../db/schema/index.js";
 import type { StoredDetail } from "./detail.js";
@@ -52,7 +53,7 @@ export function findRequests(db: Database, filter: RequestFilter, limit: number)
 
 /** Events of each request, oldest first. */
 export function eventsOf(db: Database, requestIds: readonly string[]) {
-  return db.select().from(subjectRequestEvents).where(inArray(subjectRequestEvents.requestId, [...requestIds]))
+  return db.select().from(subjectRequestEvents).where(anyOf(subjectRequestEvents.requestId, requestIds))
     .orderBy(asc(subjectRequestEvents.at), asc(subjectRequestEvents.id));
 }
 

@@ -1,4 +1,5 @@
-import { getTableName, inArray, sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
+import { anyOf } from "../db/anyOf.js";
 import type { Database } from "../db/client.js";
 import { objectedPurposes, type StoredDetail } from "../dsr/detail.js";
 import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
@@ -86,7 +87,7 @@ function missingSubject(customerId: string): SubjectState {
 
 /** The state decide() needs for each subject, in one statement whatever the number of subjects. */
 export async function loadSubjectStates(db: Database, ids: readonly string[]): Promise<Map<string, SubjectState>> {
-  const rows = await db.select({ id: customers.id, ...subjectStateColumns }).from(customers).where(inArray(customers.id, [...ids]));
+  const rows = await db.select({ id: customers.id, ...subjectStateColumns }).from(customers).where(anyOf(customers.id, ids));
   const states = new Map<string, SubjectState>();
   for (const row of rows) states.set(row.id, subjectStateOf(row));
   for (const id of ids) if (!states.has(id)) states.set(id, missingSubject(id));

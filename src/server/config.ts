@@ -23,6 +23,8 @@ export interface Config {
   databaseUrl: string | null;
   dataDir: string;
   databasePoolSize: number;
+  /** Prepare statements on PostgreSQL server connections (off behind a transaction-mode pooler). */
+  databasePreparedStatements: boolean;
   /** Seed demo data into an empty embedded database at start-up. */
   seedDemoData: boolean;
   jwt: JwtVerification;
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: optional(env, "DATA_DIR") ?? ".data/pglite",
     databasePoolSize: integer(env, "DATABASE_POOL_SIZE", 10, 1, 1000),
+    databasePreparedStatements: bool(env, "DATABASE_PREPARED_STATEMENTS", true),
     seedDemoData,
     jwt: jwtVerification(env, production),
     jwtIssuer: optional(env, "JWT_ISSUER") ?? "privacy-gateway",

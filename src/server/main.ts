@@ -123,7 +123,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * credentials or a statement's parameters).
  */
 async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
-  const options = config.databaseUrl ? { url: config.databaseUrl, poolSize: config.databasePoolSize } : { dataDir: config.dataDir };
+  const options = config.databaseUrl
+    ? { url: config.databaseUrl, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements }
+    : { dataDir: config.dataDir };
   const target = databaseTarget(config);
   for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
     let database: DatabaseHandle | undefined;

@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { anyOf } from "../../db/anyOf.js";
 import type { Database } from "../../db/client.js";
 import { consentEvents } from "../../db/schema/index.js";
 
@@ -8,7 +9,7 @@ import { consentEvents } from "../../db/schema/index.js";
  */
 export async function consentsByCustomer(db: Database, ids: readonly string[]) {
   const rows = await db.selectDistinctOn([consentEvents.customerId, consentEvents.purpose, consentEvents.partnerId])
-    .from(consentEvents).where(inArray(consentEvents.customerId, [...ids]))
+    .from(consentEvents).where(anyOf(consentEvents.customerId, ids))
     .orderBy(consentEvents.customerId, consentEvents.purpose, consentEvents.partnerId, desc(consentEvents.recordedAt), desc(consentEvents.id));
   return rows;
 }

@@ -1,5 +1,6 @@
-import { and, asc, count, eq, getTableColumns, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, gt, sql, type SQL } from "drizzle-orm";
 import type { SelectedFields } from "drizzle-orm/pg-core";
+import { anyOf } from "../../db/anyOf.js";
 import type { Database } from "../../db/client.js";
 import { customers, profiles } from "../../db/schema/index.js";
 
@@ -10,7 +11,7 @@ function selectCustomers<E extends SelectedFields>(db: Database, extra: E | unde
 
 /** Customers by id, with `extra` columns (see selectCustomers). */
 export function customersById<E extends SelectedFields>(db: Database, ids: readonly string[], extra?: E) {
-  return selectCustomers(db, extra).where(inArray(customers.id, [...ids]));
+  return selectCustomers(db, extra).where(anyOf(customers.id, ids));
 }
 
 export interface CustomerCriteria {

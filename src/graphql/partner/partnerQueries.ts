@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { anyOf } from "../../db/anyOf.js";
 import type { Database } from "../../db/client.js";
 import { hashApiKeySecret, type ApiKey } from "../../db/apiKeys.js";
 import { partnerGrants, partnerKeys, partnerPersistedOperations, partners, type PartnerGrantRow, type PersistedOperationRow } from "../../db/schema/index.js";
@@ -43,9 +44,9 @@ export async function listPartners(db: Database, now: Date, partnerId?: string):
   if (rows.length === 0) return [];
   const ids = rows.map((p) => p.id);
   const [keys, grants, operations] = await Promise.all([
-    db.select(KEY_COLUMNS).from(partnerKeys).where(inArray(partnerKeys.partnerId, ids)).orderBy(asc(partnerKeys.createdAt), asc(partnerKeys.id)),
-    db.select().from(partnerGrants).where(inArray(partnerGrants.partnerId, ids)).orderBy(desc(partnerGrants.validFrom), asc(partnerGrants.id)),
-    db.select().from(partnerPersistedOperations).where(inArray(partnerPersistedOperations.partnerId, ids))
+    db.select(KEY_COLUMNS).from(partnerKeys).where(anyOf(partnerKeys.partnerId, ids)).orderBy(asc(partnerKeys.createdAt), asc(partnerKeys.id)),
+    db.select().from(partnerGrants).where(anyOf(partnerGrants.partnerId, ids)).orderBy(desc(partnerGrants.validFrom), asc(partnerGrants.id)),
+    db.select().from(partnerPersistedOperations).where(anyOf(partnerPersistedOperations.partnerId, ids))
       .orderBy(desc(partnerPersistedOperations.registeredAt), asc(partnerPersistedOperations.sha256)),
   ]);
   return rows.map((p) => ({

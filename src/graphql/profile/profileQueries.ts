@@ -1,9 +1,10 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { anyOf } from "../../db/anyOf.js";
 import type { Database } from "../../db/client.js";
 import { profiles, type ProfileRow } from "../../db/schema/index.js";
 
 export function profilesByCustomer(db: Database, ids: readonly string[]) {
-  return db.select().from(profiles).where(inArray(profiles.customerId, [...ids]));
+  return db.select().from(profiles).where(anyOf(profiles.customerId, ids));
 }
 
 export type ProfileChanges = Partial<Omit<ProfileRow, "customerId" | "updatedAt">>;
