@@ -10,8 +10,8 @@ import { pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anyOf } from "../../src/db/anyOf.js";
 import type { DatabaseHandle } from "../../src/db/client.js";
-import { rowsOf } from "../../src/db/rowsOf.js";
 import { customers } from "../../src/db/schema/index.js";
+import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
 const sample = pgTable("any_of_sample", { id: uuid("id").primaryKey(), label: text("label").notNull() });
@@ -68,7 +68,7 @@ describe("anyOf", () => {
   // list cost a sequential scan a hundred milliseconds for a page of payment methods.
   it("hands PostgreSQL the list as a constant of the column's array type, not text to convert per row", async () => {
     const query = database.db.select().from(sample).where(anyOf(sample.id, stored.slice(0, 3).map((r) => r.id)));
-    const plan = JSON.stringify(rowsOf(await database.db.execute(sql`explain (format json) ${query}`)));
+    const plan = JSON.stringify(await queryRows(database.db, sql`explain (format json) ${query}`));
     expect(plan).toMatch(/ANY \('\{[^']*\}'::uuid\[\]\)/);
     expect(plan).not.toMatch(/::text\)::uuid\[\]/);
   });

@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "../../src/db/client.js";
-import { rowsOf } from "../../src/db/rowsOf.js";
+import { queryRows } from "../helpers/queryRows.js";
 import { onServer } from "../helpers/testDatabase.js";
 
 let handle: DatabaseHandle | undefined;
@@ -16,12 +16,11 @@ afterEach(async () => { await handle?.close(); handle = undefined; });
 async function preparedAfterUse(preparedStatements?: boolean): Promise<number> {
   handle = await createDatabase({ url: process.env.TEST_DATABASE_URL!, poolSize: 1, preparedStatements });
   for (let i = 0; i < 3; i++) {
-    const rows = rowsOf<{ n: number }>(await handle.db.execute(sql`select ${i}::int + 1 as n`));
+    const rows = await queryRows<{ n: number }>(handle.db, sql`select ${i}::int + 1 as n`);
     expect(rows[0]!.n).toBe(i + 1);
   }
-  const [row] = rowsOf<{ count: number }>(await handle.db.execute(
-    sql`select count(*)::int as count from pg_prepared_statements where statement like ${"select $1::int + 1 as n%"}`,
-  ));
+  const [row] = await queryRows<{ count: number }>(handle.db,
+    sql`select count(*)::int as count from pg_prepared_statements where statement like ${"select $1::int + 1 as n%"}`);
   return row!.count;
 }
 
