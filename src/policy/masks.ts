@@ -84,9 +84,29 @@ export function maskEmail(value: string): string {
 
 /** Keep the last `n` letters/digits, only when at least four more are hidden. */
 function maskLast(value: string, n: number): string {
+  const ascii = maskLastAscii(value, n);
+  if (ascii !== null) return ascii;
   const chars = value.match(ALNUM) ?? [];
   if (chars.length < n + 4) return REDACTED;
   return REDACTED + chars.slice(-n).join("");
+}
+
+/**
+ * maskLast for an ASCII value, without the regular expression's array of every character (a
+ * masked phone or account number per row of a page); null for a value with any other character.
+ */
+function maskLastAscii(value: string, n: number): string | null {
+  let kept = "";
+  let count = 0;
+  for (let i = value.length - 1; i >= 0; i--) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) return null;
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+      if (count < n) kept = value[i] + kept;
+      count++;
+    }
+  }
+  return count < n + 4 ? REDACTED : REDACTED + kept;
 }
 
 /** `+44 20 7946 0958` -> `****58`. */
@@ -160,8 +180,38 @@ function parseIpv6(s: string): number[] | null {
   return groups;
 }
 
+/**
+ * The `a.b.c.` of a plain dotted quad (what parseIpv4 accepts: four octets of at most 255,
+ * no leading zero, nothing around them), else null. The common case of truncateIp, one pass
+ * over the characters instead of a trim, a replace, a match and four numbers.
+ */
+function ipv4Prefix(s: string): string | null {
+  let octets = 0;
+  let digits = 0;
+  let octet = 0;
+  let lastDot = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (digits === 1 && octet === 0) return null; // a leading zero
+      octet = octet * 10 + (c - 0x30);
+      if (++digits > 3 || octet > 255) return null;
+    } else if (c === 0x2e && digits > 0 && octets < 3) {
+      octets++;
+      digits = 0;
+      octet = 0;
+      lastDot = i;
+    } else {
+      return null;
+    }
+  }
+  return octets === 3 && digits > 0 ? s.slice(0, lastDot + 1) : null;
+}
+
 /** IPv4 -> its /24 (`203.0.113.0`), IPv6 -> its /48 (`2001:db8:85a3::`); malformed -> `****`. */
 export function truncateIp(value: string): string {
+  const quad = ipv4Prefix(value);
+  if (quad !== null) return `${quad}0`;
   const s = value.trim().replace(/%.*$/u, "");
   const v4 = parseIpv4(s);
   if (v4 !== null) return `${v4[0]}.${v4[1]}.${v4[2]}.0`;

@@ -195,6 +195,39 @@ describe("mask properties", () => {
     );
   });
 
+  // maskLast and truncateIp answer their common case (ASCII text, a plain dotted quad) in one pass
+  // over the characters: these hold them to the definitions written as regular expressions.
+  it("LAST_TWO/LAST_FOUR are exactly the last letters or digits, when at least four more stay hidden", () => {
+    const nearPhone = fc.string({ unit: fc.constantFrom(..."0123456789 +-()abcXYZé٣𝟘ß\u00a0"), maxLength: 24 });
+    fc.assert(
+      fc.property(fc.oneof(text, nearPhone), (s) => {
+        const alnum = s.match(/[\p{L}\p{N}]/gu) ?? [];
+        for (const [mask, n] of [[maskLastTwo, 2], [maskLastFour, 4]] as const) {
+          expect(mask(s)).toBe(alnum.length < n + 4 ? "****" : `****${alnum.slice(-n).join("")}`);
+        }
+      }),
+      { ...opts, numRuns: 2000 },
+    );
+  });
+
+  it("IP_TRUNCATE on text without a colon: the /24 of a dotted quad (trimmed, zone dropped), else redacted", () => {
+    const boundary = fc.constantFrom("0", "00", "01", "9", "10", "99", "100", "199", "249", "250", "255", "256", "259", "299", "999", "1000");
+    const octet = fc.oneof(boundary, fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9]{1,4}$/));
+    const quad = fc.tuple(octet, octet, octet, octet).map((o) => o.join("."));
+    const nearQuad = fc.string({ unit: fc.constantFrom(..."0123456789. %a\t"), maxLength: 20 });
+    const padded = fc.tuple(fc.constantFrom("", " ", "\t"), quad, fc.constantFrom("", " ", "%eth0", "%")).map((p) => p.join(""));
+    const dottedQuad = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+    fc.assert(
+      fc.property(fc.oneof(quad, nearQuad, padded, fc.ipV4()), (s) => {
+        const match = dottedQuad.exec(s.trim().replace(/%.*$/u, ""));
+        const octets = match?.slice(1).map(Number);
+        const expected = octets?.every((o) => o <= 255) ? `${octets[0]}.${octets[1]}.${octets[2]}.0` : "****";
+        expect(truncateIp(s)).toBe(expected);
+      }),
+      { ...opts, numRuns: 3000 },
+    );
+  });
+
   it("IPv4: the /24 with the last octet zeroed", () => {
     fc.assert(
       fc.property(fc.ipV4(), (ip) => {
