@@ -8,6 +8,7 @@ import { decide, decider, type Decision } from "../policy/decide.js";
 import type { Effect } from "../policy/matrix.js";
 import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
+import { ALL_STATE_PARTS, stateParts, type StateParts } from "../policy/stateParts.js";
 import type { SubjectState } from "../policy/subjectState.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
 import { FieldOutcomes } from "./FieldOutcomes.js";
@@ -35,8 +36,9 @@ const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLO
 
 /**
  * Per-request enforcement state: subject states (brought by the customer rows a request reads,
- * else batch-loaded in one statement), one decision per (subject, category) cached for the
- * request, and the disclosure record. Shield rules, the value transform and explainAccess all
+ * else batch-loaded in one statement; only the parts its purpose's decisions consult, see
+ * src/policy/stateParts.ts), one decision per (subject, category) cached for the request, and
+ * the disclosure record. Shield rules, the value transform and explainAccess all
  * decide through here, so they cannot disagree.
  */
 export function createRequestEnforcement(options: RequestEnforcementOptions) {
@@ -50,13 +52,21 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   const settle = (state: SubjectState) => {
     if (!subjects.has(state.customerId)) subjects.set(state.customerId, { state, decisions: new Map(), disclosure: undefined });
   };
+  // The parts of the state this request's decisions consult (all of them until the purpose is set).
+  let parts: StateParts = ALL_STATE_PARTS;
   const states = new DataLoader<string, SubjectState>(async (ids) => {
-    const loaded = await loadSubjectStates(db, ids);
+    const loaded = await loadSubjectStates(db, ids, parts);
     return ids.map((id) => {
       const state = loaded.get(id)!;
       settle(state);
       return state;
     });
+  }, { maxBatchSize: 1000 });
+  // Whole states, for decisions under another purpose (explainAccess): never the request's own
+  // states, which may lack the parts that purpose consults.
+  const wholeStates = new DataLoader<string, SubjectState>(async (ids) => {
+    const loaded = await loadSubjectStates(db, ids, ALL_STATE_PARTS);
+    return ids.map((id) => loaded.get(id)!);
   }, { maxBatchSize: 1000 });
   let transformOptions: { pseudonymKey: Uint8Array; purpose: Purpose } | undefined; // once the purpose is set
   // Decisions taken (cache misses only) by effect; the metrics plugin reads them once per request.
@@ -124,6 +134,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     setPurpose(resolved: Purpose) {
       if (purpose !== null && purpose !== resolved) throw new Error("the purpose of a request is set once");
       purpose = resolved;
+      parts = stateParts(caller, resolved);
     },
 
     /**
@@ -135,9 +146,8 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
 
     /** The decision for another purpose than the request's (explainAccess); not cached, not recorded. */
     async decideAs(customerId: string, category: string, asPurpose: Purpose): Promise<Decision> {
-      return decide(caller, asPurpose, category, await states.load(customerId));
+      return decide(caller, asPurpose, category, await wholeStates.load(customerId));
     },
-    subjectState: (customerId: string) => states.load(customerId),
 
     /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */
     withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError {
@@ -176,9 +186,12 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
 
     /**
      * Columns that a select from `customers` (a page) adds so that each row brings its subject's
-     * state in the same statement; hand the rows to `preload`. Undefined: no state is needed.
+     * state in the same statement (the parts this request's purpose consults); hand the rows to
+     * `preload`. Undefined: no state is needed.
      */
-    subjectStateColumns: subjectStateColumns as typeof subjectStateColumns | undefined,
+    get subjectStateColumns(): ReturnType<typeof subjectStateColumns> | undefined {
+      return subjectStateColumns(parts);
+    },
 
     /**
      * Makes the states of subjects about to be read (a page) ready, so that their fields decide
@@ -209,7 +222,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
 
     /** isVisible for another purpose than the request's (explainAccess). */
     async isVisibleAs(customerId: string, asPurpose: Purpose): Promise<boolean> {
-      const state = await states.load(customerId);
+      const state = await wholeStates.load(customerId);
       return dataMap.categories.some((c) => decide(caller, asPurpose, c, state).effect !== "deny");
     },
 

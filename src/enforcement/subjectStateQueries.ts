@@ -4,48 +4,67 @@ import type { Database } from "../db/client.js";
 import { objectedPurposes, type StoredDetail } from "../dsr/detail.js";
 import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
 import { isPurpose, PURPOSE_DEFINITIONS, type Purpose } from "../policy/purposes.js";
+import { ALL_STATE_PARTS, type StateParts } from "../policy/stateParts.js";
 import type { SubjectState } from "../policy/subjectState.js";
 
 /**
  * What the subject-state columns carry, as one JSON text per customer row (parsed here, so that
- * both drivers hand over the same thing): the latest consent event per (purpose, partner) as
- * [purpose, partnerId, granted, recordedAt], completed objections as [{ purposes }, closedAt]
- * (the purposes alone: free text of a request's detail stays out of the rows), whether a
- * verified request is open, and the linked partners.
+ * both drivers hand over the same thing), each member only when the request's StateParts ask for
+ * it: the latest consent event per (purpose, partner) as [purpose, partnerId, granted,
+ * recordedAt], completed objections as [{ purposes }, closedAt] (the purposes alone: free text of
+ * a request's detail stays out of the rows), whether a verified request is open, and the linked
+ * partners.
  */
-type StateJson = {
+type StateJson = Partial<{
   consents: [string, string | null, boolean, string][];
   objections: [StoredDetail, string | null][];
   verified: boolean;
   links: string[];
+}>;
+
+// Constant texts, rendered here once per combination of parts: built from fragments, Drizzle
+// would walk them again for every page and lookup. They hold no parameter. `customers.id` is
+// qualified by hand: in a select from one table Drizzle renders it as a bare "id", which inside
+// these subqueries would name the inner table's own id column.
+const subjectId = `"${getTableName(customers)}".id`;
+const MEMBERS = {
+  // `which`: the purpose-wide answers (opt-outs), the per-partner ones (opt-ins), or both.
+  consents: (which: string) => `'consents', (select coalesce(json_agg(json_build_array(l.purpose, l.partner_id, l.granted, l.recorded_at)), '[]')
+      from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
+        from "${getTableName(consentEvents)}" ce where ce.customer_id = ${subjectId}${which}
+        order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l)`,
+  objections: `'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at)), '[]')
+      from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.kind = 'objection' and r.state = 'completed')`,
+  verified: `'verified', exists (select 1 from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.state = 'verified')`,
+  links: `'links', (select coalesce(json_agg(pl.partner_id), '[]') from "${getTableName(partnerLinks)}" pl where pl.customer_id = ${subjectId})`,
 };
 
-// One constant text, rendered here once: built from fragments, Drizzle would walk them again for
-// every page and lookup. It holds no parameter. `customers.id` is qualified by hand: in a select
-// from one table Drizzle renders it as a bare "id", which inside these subqueries would name the
-// inner table's own id column.
-const subjectId = `"${getTableName(customers)}".id`;
-const stateJson = `json_build_object(
-    'consents', (select coalesce(json_agg(json_build_array(l.purpose, l.partner_id, l.granted, l.recorded_at)), '[]')
-      from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
-        from "${getTableName(consentEvents)}" ce where ce.customer_id = ${subjectId}
-        order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l),
-    'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at)), '[]')
-      from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.kind = 'objection' and r.state = 'completed'),
-    'verified', exists (select 1 from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.state = 'verified'),
-    'links', (select coalesce(json_agg(pl.partner_id), '[]') from "${getTableName(partnerLinks)}" pl where pl.customer_id = ${subjectId})
-  )::text`;
+function stateJson(parts: StateParts): string {
+  const consents = parts.optOuts && parts.partners ? "" : parts.optOuts ? " and ce.partner_id is null" : " and ce.partner_id is not null";
+  const members = [
+    ...(parts.optOuts || parts.partners ? [MEMBERS.consents(consents)] : []),
+    ...(parts.objections ? [MEMBERS.objections] : []),
+    ...(parts.verifiedRequest ? [MEMBERS.verified] : []),
+    ...(parts.partners ? [MEMBERS.links] : []),
+  ];
+  return members.length === 0 ? `'{}'` : `json_build_object(${members.join(",\n    ")})::text`;
+}
+
+const columnsByParts = new Map<string, ReturnType<typeof columnsFor>>();
+const columnsFor = (parts: StateParts) => ({ status: customers.status, residency: customers.residency, state: sql<string>`${sql.raw(stateJson(parts))}` });
 
 /**
- * The subject-state columns of a `customers` row, correlated on `customers.id`: add them to a
- * select from `customers` (a page, a lookup) and the states arrive with the rows, in the same
- * statement. PostgreSQL answers each aggregate from an index on `customer_id`.
+ * The subject-state columns of a `customers` row, correlated on `customers.id`, with the parts of
+ * the state that `parts` asks for (the others arrive empty): add them to a select from `customers`
+ * (a page, a lookup) and the states arrive with the rows, in the same statement. PostgreSQL
+ * answers each aggregate from an index on `customer_id`; a request that needs no part pays for none.
  */
-export const subjectStateColumns = {
-  status: customers.status,
-  residency: customers.residency,
-  state: sql<string>`${sql.raw(stateJson)}`,
-};
+export function subjectStateColumns(parts: StateParts): ReturnType<typeof columnsFor> {
+  const key = `${+parts.optOuts}${+parts.objections}${+parts.verifiedRequest}${+parts.partners}`;
+  let columns = columnsByParts.get(key);
+  if (columns === undefined) columnsByParts.set(key, (columns = columnsFor(parts)));
+  return columns;
+}
 
 /** A row selected with `subjectStateColumns` (and the customer's id). */
 export interface SubjectStateRow {
@@ -57,23 +76,23 @@ export interface SubjectStateRow {
 
 /** The state decide() needs, from a row selected with `subjectStateColumns`. */
 export function subjectStateOf(row: SubjectStateRow): SubjectState {
-  const json = JSON.parse(row.state) as StateJson;
+  const json = JSON.parse(row.state) as StateJson; // a part not selected is absent: empty
   const optOuts = new Map<Purpose, Date>();
   const objections = new Map<Purpose, Date>();
   const partnerOptIns = new Set<string>();
-  for (const [purpose, partnerId, granted, recordedAt] of json.consents) {
+  for (const [purpose, partnerId, granted, recordedAt] of json.consents ?? []) {
     if (partnerId !== null) {
       if (granted && purpose === PARTNER_SHARING_PURPOSE) partnerOptIns.add(partnerId);
     } else if (!granted && isPurpose(purpose) && PURPOSE_DEFINITIONS[purpose].consentBasis === "opt_out") {
       optOuts.set(purpose, new Date(recordedAt));
     }
   }
-  for (const [detail, closedAt] of json.objections) {
+  for (const [detail, closedAt] of json.objections ?? []) {
     for (const p of objectedPurposes(detail)) objections.set(p, closedAt === null ? new Date(0) : new Date(closedAt));
   }
   return {
     customerId: row.id, status: row.status, residency: row.residency, optOuts, objections,
-    partnerOptIns, linkedPartners: new Set(json.links), verifiedRequest: json.verified,
+    partnerOptIns, linkedPartners: new Set(json.links), verifiedRequest: json.verified ?? false,
   };
 }
 
@@ -85,9 +104,9 @@ function missingSubject(customerId: string): SubjectState {
   };
 }
 
-/** The state decide() needs for each subject, in one statement whatever the number of subjects. */
-export async function loadSubjectStates(db: Database, ids: readonly string[]): Promise<Map<string, SubjectState>> {
-  const rows = await db.select({ id: customers.id, ...subjectStateColumns }).from(customers).where(anyOf(customers.id, ids));
+/** The state decide() needs for each subject (the parts asked for), in one statement whatever the number of subjects. */
+export async function loadSubjectStates(db: Database, ids: readonly string[], parts: StateParts = ALL_STATE_PARTS): Promise<Map<string, SubjectState>> {
+  const rows = await db.select({ id: customers.id, ...subjectStateColumns(parts) }).from(customers).where(anyOf(customers.id, ids));
   const states = new Map<string, SubjectState>();
   for (const row of rows) states.set(row.id, subjectStateOf(row));
   for (const id of ids) if (!states.has(id)) states.set(id, missingSubject(id));

@@ -27,6 +27,7 @@ export {
 export { REASON_CODES, ReasonCode, type Reason, reasons, formatDay } from "./reasons.js";
 export { type Grant, type PartnerKind, type Caller, purposesFor, defaultPurpose, mayDeclare } from "./caller.js";
 export { type SubjectState, activeSubject } from "./subjectState.js";
+export { type StateParts, ALL_STATE_PARTS, stateParts } from "./stateParts.js";
 export { ceiling, callerDecision, grantedReason, hasTransferBasis } from "./ceiling.js";
 export { type Decision, decide, decider } from "./decide.js";
 export {

@@ -10,8 +10,10 @@ import {
   PURPOSES,
   type Purpose,
   STAFF_ROLES,
+  stateParts,
   type SubjectState,
 } from "../../src/policy/index.js";
+import { prunedState } from "../helpers/prunedState.js";
 
 const SEED = 20261101;
 const RUNS = 3000;
@@ -117,6 +119,15 @@ describe("decide: properties", () => {
         expect(RANK[after.effect], changes.map((c) => c.name).join(", ")).toBeLessThanOrEqual(RANK[before.effect]);
       }),
       opts,
+    );
+  });
+
+  it("decides the same without the state parts that stateParts leaves out (a request loads only those)", () => {
+    fc.assert(
+      fc.property(scenario, ({ caller, purpose, category, subject }) => {
+        expect(decide(caller, purpose, category, prunedState(subject, stateParts(caller, purpose)))).toEqual(decide(caller, purpose, category, subject));
+      }),
+      { ...opts, numRuns: 10_000 },
     );
   });
 

@@ -1,0 +1,33 @@
+import type { Caller } from "./caller.js";
+import { PURPOSE_DEFINITIONS, type Purpose } from "./purposes.js";
+
+/**
+ * The parts of a subject's state that decide() can consult for one caller and purpose, besides
+ * the status and residency it always reads. A request loads only these; decide answers the same
+ * with every other part left empty (test/policy/decide.properties.test.ts proves it over
+ * generated callers, purposes and states). A staff page for a contract purpose needs none, so its
+ * rows carry no consent, objection or partner aggregate.
+ */
+export type StateParts = {
+  /** The subject's opt-outs: the purpose's basis is opt-out. */
+  readonly optOuts: boolean;
+  /** The subject's objections: the purpose honours them. */
+  readonly objections: boolean;
+  /** Whether a verified data-subject request is open: the purpose's basis is a verified request. */
+  readonly verifiedRequest: boolean;
+  /** Partner opt-ins and links: the caller is a partner. */
+  readonly partners: boolean;
+};
+
+/** Every part: what a decision for a purpose other than the request's (explainAccess) needs. */
+export const ALL_STATE_PARTS: StateParts = { optOuts: true, objections: true, verifiedRequest: true, partners: true };
+
+export function stateParts(caller: Caller, purpose: Purpose): StateParts {
+  const { consentBasis, honoursObjection } = PURPOSE_DEFINITIONS[purpose];
+  return {
+    optOuts: consentBasis === "opt_out",
+    objections: honoursObjection,
+    verifiedRequest: consentBasis === "verified_request",
+    partners: caller.kind === "partner",
+  };
+}
