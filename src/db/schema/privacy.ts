@@ -28,13 +28,7 @@ export const consentEvents = pgTable("consent_events", {
   source: text("source").notNull(),
   policyVersion: text("policy_version").notNull(),
   recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [
-  index("consent_events_customer_idx").on(t.customerId, t.recordedAt),
-  // The latest answer per (customer, purpose, partner) in index order, `granted` included: the
-  // subject state of every page row and the consents loader read it without a sort or the table
-  // (an index-only scan once vacuumed).
-  index("consent_events_latest_idx").on(t.customerId, t.purpose, t.partnerId, t.recordedAt.desc().nullsFirst(), t.id.desc().nullsFirst(), t.granted),
-]);
+}, (t) => [index("consent_events_customer_idx").on(t.customerId, t.recordedAt)]);
 
 export const subjectRequestKind = pgEnum("subject_request_kind", [
   "access", "portability", "rectification", "erasure", "restriction", "objection",

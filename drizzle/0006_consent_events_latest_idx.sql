@@ -1,1 +1,0 @@
-CREATE INDEX "consent_events_latest_idx" ON "consent_events" USING btree ("customer_id","purpose","partner_id","recorded_at" DESC NULLS FIRST,"id" DESC NULLS FIRST,"granted");
