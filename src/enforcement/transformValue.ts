@@ -38,15 +38,24 @@ export function transformValue(
       return masked === null ? noSafeForm(field, effect) : masked;
     }
     case "pseudonymize": {
-      const one = (v: unknown) => pseudonymize(options.pseudonymKey, options.purpose, field.category, v);
-      const result = field.valueKind === "string" ? one(value)
-        : field.valueKind === "list" && Array.isArray(value) ? value.map(one) : null;
-      if (result === null || (Array.isArray(result) && result.some((r) => r === null))) return noSafeForm(field, effect);
-      return result;
+      const result = pseudonymized(field, value, options);
+      return result === null ? noSafeForm(field, effect) : result;
     }
     default:
       return assertNever(effect, "effect");
   }
+}
+
+/**
+ * The pseudonym of a string, or of each string of a list; null when any has none. Apart from
+ * transformValue: a closure over its arguments there would make every call, masked cells
+ * included, allocate a context for them (measured: about 150 KB a page of 3,116 masked cells).
+ */
+function pseudonymized(field: PersonalField, value: unknown, options: { pseudonymKey: Uint8Array; purpose: Purpose }): unknown {
+  const one = (v: unknown) => pseudonymize(options.pseudonymKey, options.purpose, field.category, v);
+  const result = field.valueKind === "string" ? one(value)
+    : field.valueKind === "list" && Array.isArray(value) ? value.map(one) : null;
+  return result === null || (Array.isArray(result) && result.some((r) => r === null)) ? null : result;
 }
 
 /** Values masks know how to shorten: strings, numbers and lists of them (never dates or objects). */
