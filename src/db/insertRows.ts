@@ -8,9 +8,10 @@ import type { Database } from "./client.js";
  * instead of rows x columns (describing and binding a thousand parameters costs more than the
  * insert itself, on PostgreSQL and on PGlite). Values pass through the columns' own driver
  * mapping; a column holding an array travels as the text of its literal and is cast back. A
- * column whose values repeat (the same request id, the same coordinates on every row of a page)
- * travels as its distinct values once plus one index per row, so a page's disclosure records do
- * not send the same coordinate lists a hundred times. Every column of the table must be given in
+ * column whose values repeat (the same coordinates on most rows of a page) travels as its
+ * distinct values once plus one index per row, and a column with one value for every row (a
+ * request's id, caller, purpose and time) as one scalar: a page's disclosure records do not send
+ * the same values a hundred times, nor make PostgreSQL unnest and subscript them row by row. Every column of the table must be given in
  * every row (undefined is a programming error), so a column default applies only where the caller
  * leaves the column out of `columns`.
  */
@@ -27,7 +28,9 @@ export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyA
   // one-row disclosure record, against about 20). Parameters are array literals, each with the
   // cast that follows it.
   const unnested: [literal: string, cast: string][] = [];
+  const unnestedNames: string[] = [];
   const distinctSets: [literal: string, cast: string][] = [];
+  const constants: string[] = []; // a column's single null, as SQL text
   const selected: string[] = [];
   entries.forEach(([key, column], i) => {
     const type = column.getSQLType();
@@ -46,30 +49,46 @@ export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyA
     const elementType = isArray ? "text" : type;
     const positions = new Map<string | null, number>();
     for (const item of items) if (!positions.has(item)) positions.set(item, positions.size + 1);
-    let value: string;
-    if (positions.size * 2 <= items.length) {
+    // The last column carries the row count when every other one holds a single value.
+    const carriesRows = i === entries.length - 1 && unnested.length === 0 && items.length > 1;
+    if (positions.size === 1 && !carriesRows) {
+      // One value for every row (a request's id, caller, purpose, time): a scalar, cast once
+      // rather than an element and a subscript per row.
+      const [only] = items;
+      if (only === null || only === undefined) constants.push(`null::${type} as d${i}`);
+      else distinctSets.push([only, `::text::${type} as d${i}`]);
+      selected.push(`d${i}`);
+    } else if (positions.size * 2 <= items.length) {
       distinctSets.push([arrayLiteral([...positions.keys()]), `::text::${elementType}[] as d${i}`]);
       unnested.push([`{${items.map((item) => positions.get(item)).join(",")}}`, "::text::int[]"]);
-      value = `d${i}[c${i}]`;
+      unnestedNames.push(`c${i}`);
+      selected.push(isArray ? `d${i}[c${i}]::${type}` : `d${i}[c${i}]`);
     } else {
       unnested.push([arrayLiteral(items), `::text::${elementType}[]`]);
-      value = `c${i}`;
+      unnestedNames.push(`c${i}`);
+      selected.push(isArray ? `c${i}::${type}` : `c${i}`);
     }
-    selected.push(isArray ? `${value}::${type}` : value);
   });
   const names = entries.map(([, column]) => `"${column.name}"`).join(", ");
   const { schema } = getTableConfig(table);
   const chunks: (StringChunk | string)[] = [];
-  let text = `insert into ${schema ? `"${schema}".` : ""}"${getTableName(table)}" (${names}) select ${selected.join(", ")} from unnest(`;
+  let text = `insert into ${schema ? `"${schema}".` : ""}"${getTableName(table)}" (${names}) select ${selected.join(", ")} from `;
   const params = (list: [string, string][]) => list.forEach(([literal, cast], i) => {
     chunks.push(new StringChunk(i > 0 ? `${text}, ` : text), literal);
     text = cast;
   });
-  params(unnested);
-  text += `) as u(${entries.map((_, i) => `c${i}`).join(", ")})`;
-  if (distinctSets.length > 0) {
-    text += ", (select ";
-    params(distinctSets);
+  if (unnested.length > 0) {
+    text += "unnest(";
+    params(unnested);
+    text += `) as u(${unnestedNames.join(", ")})${distinctSets.length + constants.length > 0 ? ", " : ""}`;
+  }
+  // The one-row subquery of the repeated values and the scalars (alone, for a single row).
+  if (distinctSets.length + constants.length > 0) {
+    text += `(select ${constants.join(", ")}`;
+    if (distinctSets.length > 0) {
+      if (constants.length > 0) text += ", ";
+      params(distinctSets);
+    }
     text += ") as d";
   }
   chunks.push(new StringChunk(text));

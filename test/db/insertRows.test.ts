@@ -89,6 +89,16 @@ describe("insertRows", () => {
     await fc.assert(fc.asyncProperty(repeating, roundTrip), { seed: 20261126, numRuns: 60 });
   });
 
+  // A column with one value for every row travels as a scalar; when every column does, one of
+  // them must still carry the number of rows.
+  it("writes every row when all rows are alike, nulls included, and a single row alone", async () => {
+    const alike = { customerId: randomUUID(), callerKind: "staff", callerId: "s", role: "r", purpose: "p", subjectRequestId: null,
+      disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date() };
+    await roundTrip(Array.from({ length: 7 }, () => ({ ...alike })));
+    await roundTrip([{ ...alike }]);
+    await roundTrip([{ ...alike }, { ...alike, subjectRequestId: randomUUID() }]);
+  });
+
   it("refuses a row that lacks a column it was told to write, and writes nothing", async () => {
     const requestId = randomUUID();
     const good: SampleRow = {
