@@ -11,9 +11,9 @@ import type { Database } from "./client.js";
  * column whose values repeat (the same coordinates on most rows of a page) travels as its
  * distinct values once plus one index per row, and a column with one value for every row (a
  * request's id, caller, purpose and time) as one scalar: a page's disclosure records do not send
- * the same values a hundred times, nor make PostgreSQL unnest and subscript them row by row. Every column of the table must be given in
- * every row (undefined is a programming error), so a column default applies only where the caller
- * leaves the column out of `columns`.
+ * the same values a hundred times, nor make PostgreSQL unnest and subscript them row by row.
+ * Every column of the table must be given in every row (undefined is a programming error), so a
+ * column default applies only where the caller leaves the column out of `columns`.
  */
 export async function insertRows<T extends PgTable>(db: Database, table: T, rows: ReadonlyArray<T["$inferInsert"]>, columns?: ReadonlyArray<keyof T["$inferInsert"] & string>): Promise<void> {
   if (rows.length > 0) await db.execute(insertRowsStatement(table, rows, columns));
@@ -25,12 +25,12 @@ export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyA
   const entries = Object.entries(getTableColumns(table)).filter(([key]) => columns === undefined || columns.includes(key as never));
   // The statement as one flat list of text and parameters: Drizzle renders it in one pass, where
   // nested fragments cost it a walk per fragment on every request (measured: about 100 µs for a
-  // one-row disclosure record, against about 20). Parameters are array literals, each with the
-  // cast that follows it.
-  const unnested: [literal: string, cast: string][] = [];
+  // one-row disclosure record, against about 20). Parameters are literals, each with the cast
+  // that follows it; a null literal is written as SQL `null`, no parameter.
+  type Part = [literal: string | null, cast: string];
+  const unnested: Part[] = []; // one array per row-varying column, unnested as u(c<i>, ...)
   const unnestedNames: string[] = [];
-  const distinctSets: [literal: string, cast: string][] = [];
-  const constants: string[] = []; // a column's single null, as SQL text
+  const oneRow: Part[] = []; // distinct values and single values, in the one-row subquery d
   const selected: string[] = [];
   entries.forEach(([key, column], i) => {
     const type = column.getSQLType();
@@ -54,12 +54,10 @@ export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyA
     if (positions.size === 1 && !carriesRows) {
       // One value for every row (a request's id, caller, purpose, time): a scalar, cast once
       // rather than an element and a subscript per row.
-      const [only] = items;
-      if (only === null || only === undefined) constants.push(`null::${type} as d${i}`);
-      else distinctSets.push([only, `::text::${type} as d${i}`]);
+      oneRow.push([items[0]!, `::text::${type} as d${i}`]);
       selected.push(`d${i}`);
     } else if (positions.size * 2 <= items.length) {
-      distinctSets.push([arrayLiteral([...positions.keys()]), `::text::${elementType}[] as d${i}`]);
+      oneRow.push([arrayLiteral([...positions.keys()]), `::text::${elementType}[] as d${i}`]);
       unnested.push([`{${items.map((item) => positions.get(item)).join(",")}}`, "::text::int[]"]);
       unnestedNames.push(`c${i}`);
       selected.push(isArray ? `d${i}[c${i}]::${type}` : `d${i}[c${i}]`);
@@ -73,22 +71,23 @@ export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyA
   const { schema } = getTableConfig(table);
   const chunks: (StringChunk | string)[] = [];
   let text = `insert into ${schema ? `"${schema}".` : ""}"${getTableName(table)}" (${names}) select ${selected.join(", ")} from `;
-  const params = (list: [string, string][]) => list.forEach(([literal, cast], i) => {
-    chunks.push(new StringChunk(i > 0 ? `${text}, ` : text), literal);
-    text = cast;
+  const params = (list: Part[]) => list.forEach(([literal, cast], i) => {
+    const before = i > 0 ? `${text}, ` : text;
+    if (literal === null) {
+      text = `${before}null${cast}`;
+    } else {
+      chunks.push(new StringChunk(before), literal);
+      text = cast;
+    }
   });
   if (unnested.length > 0) {
     text += "unnest(";
     params(unnested);
-    text += `) as u(${unnestedNames.join(", ")})${distinctSets.length + constants.length > 0 ? ", " : ""}`;
+    text += `) as u(${unnestedNames.join(", ")})`;
   }
-  // The one-row subquery of the repeated values and the scalars (alone, for a single row).
-  if (distinctSets.length + constants.length > 0) {
-    text += `(select ${constants.join(", ")}`;
-    if (distinctSets.length > 0) {
-      if (constants.length > 0) text += ", ";
-      params(distinctSets);
-    }
+  if (oneRow.length > 0) {
+    text += `${unnested.length > 0 ? ", " : ""}(select `;
+    params(oneRow);
     text += ") as d";
   }
   chunks.push(new StringChunk(text));

@@ -54,20 +54,19 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   };
   // The parts of the state this request's decisions consult (all of them until the purpose is set).
   let parts: StateParts = ALL_STATE_PARTS;
-  const states = new DataLoader<string, SubjectState>(async (ids) => {
-    const loaded = await loadSubjectStates(db, ids, parts);
-    return ids.map((id) => {
-      const state = loaded.get(id)!;
-      settle(state);
-      return state;
-    });
-  }, { maxBatchSize: 1000 });
+  const stateLoader = (partsToLoad: () => StateParts, onLoaded?: (state: SubjectState) => void) =>
+    new DataLoader<string, SubjectState>(async (ids) => {
+      const loaded = await loadSubjectStates(db, ids, partsToLoad());
+      return ids.map((id) => {
+        const state = loaded.get(id)!;
+        onLoaded?.(state);
+        return state;
+      });
+    }, { maxBatchSize: 1000 });
+  const states = stateLoader(() => parts, settle);
   // Whole states, for decisions under another purpose (explainAccess): never the request's own
   // states, which may lack the parts that purpose consults.
-  const wholeStates = new DataLoader<string, SubjectState>(async (ids) => {
-    const loaded = await loadSubjectStates(db, ids, ALL_STATE_PARTS);
-    return ids.map((id) => loaded.get(id)!);
-  }, { maxBatchSize: 1000 });
+  const wholeStates = stateLoader(() => ALL_STATE_PARTS);
   let transformOptions: { pseudonymKey: Uint8Array; purpose: Purpose } | undefined; // once the purpose is set
   // Decisions taken (cache misses only) by effect; the metrics plugin reads them once per request.
   const tally: Record<Effect, number> = { allow: 0, mask: 0, pseudonymize: 0, deny: 0 };
