@@ -1,8 +1,8 @@
 import {
-  GraphQLIncludeDirective, GraphQLSkipDirective, getArgumentValues, getDirectiveValues, getNamedType, isAbstractType, isInputObjectType,
+  GraphQLIncludeDirective, GraphQLSkipDirective, Kind, getArgumentValues, getDirectiveValues, getNamedType, isAbstractType, isInputObjectType,
   isListType, isNonNullType, isObjectType, type FragmentDefinitionNode, type GraphQLField,
   type GraphQLInputType, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode,
-  type SelectionSetNode,
+  type SelectionSetNode, type ValueNode,
 } from "graphql";
 
 export interface OperationReads {
@@ -10,6 +10,11 @@ export interface OperationReads {
   fields: Set<string>;
   /** Input field coordinates the operation sets (`CustomerFilter.email`), literals and variables alike. */
   inputs: Set<string>;
+  /**
+   * Whether a variable decided any of it: a `@skip`/`@include` condition, or an input object
+   * argument (which input fields are set). When not, the reads are the document's alone.
+   */
+  dependOnVariables: boolean;
 }
 
 /**
@@ -23,15 +28,18 @@ export function collectOperationReads(
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
 ): OperationReads {
-  const reads: OperationReads = { fields: new Set(), inputs: new Set() };
+  const reads: OperationReads = { fields: new Set(), inputs: new Set(), dependOnVariables: false };
   const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription"
     ? schema.getSubscriptionType() : schema.getQueryType();
   if (!root) return reads;
   const seen = new Set<string>();
 
-  const included = (node: Parameters<typeof getDirectiveValues>[1]) =>
-    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  const included = (node: Parameters<typeof getDirectiveValues>[1]) => {
+    if (!node.directives?.length) return true;
+    if (node.directives.some((d) => d.arguments?.some((a) => a.value.kind === Kind.VARIABLE))) reads.dependOnVariables = true;
+    return getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+      getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  };
 
   const concrete = (type: GraphQLNamedType): readonly GraphQLObjectType[] =>
     isAbstractType(type) ? schema.getPossibleTypes(type) : isObjectType(type) ? [type] : [];
@@ -82,7 +90,13 @@ export function collectOperationReads(
   const collectArguments = (field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1]) => {
     if (field.args.length === 0) return;
     const values = getArgumentValues(field, node, variables);
-    for (const arg of field.args) collectInput(arg.type, values[arg.name]);
+    for (const arg of field.args) {
+      if (!reads.dependOnVariables && isInputObjectType(getNamedType(arg.type))) {
+        const given = node.arguments?.find((a) => a.name.value === arg.name);
+        if (given && containsVariable(given.value)) reads.dependOnVariables = true;
+      }
+      collectInput(arg.type, values[arg.name]);
+    }
   };
 
   const collectInput = (type: GraphQLInputType, value: unknown) => {
@@ -103,6 +117,15 @@ export function collectOperationReads(
 
   walk(operation.selectionSet, [root]);
   return reads;
+}
+
+function containsVariable(value: ValueNode): boolean {
+  switch (value.kind) {
+    case Kind.VARIABLE: return true;
+    case Kind.LIST: return value.values.some(containsVariable);
+    case Kind.OBJECT: return value.fields.some((f) => containsVariable(f.value));
+    default: return false;
+  }
 }
 
 function narrow(types: readonly GraphQLObjectType[], to: readonly GraphQLObjectType[]): GraphQLObjectType[] {

@@ -86,6 +86,26 @@ describe("the static check", () => {
     expect(res.body.errors[0].extensions.denied).toEqual([expect.objectContaining({ coordinate: "CustomerFilter.email", reason: "FILTER_NEEDS_FULL_ACCESS" })]);
     expect(JSON.stringify(res.body)).not.toContain("someone@example.com");
   });
+
+  // The walk of a document that no variable steers is kept with the parsed document; these send
+  // one document text twice, so the second request meets whatever the first one left behind.
+  it("walks again when a variable sets the filter: an input field set on the second request is still refused", async () => {
+    const query = `query Q($f: CustomerFilter) @purpose(name: ADVERTISING) { customers(first: 2, filter: $f) { totalCount } }`;
+    const unfiltered = await gw.post({ query, variables: { f: null } }, await staff("marketing_analyst"));
+    expect(unfiltered.status).toBe(200);
+    const filtered = await gw.post({ query, variables: { f: { email: "someone@example.com" } } }, await staff("marketing_analyst"));
+    expect(filtered.status).toBe(403);
+    expect(filtered.body.errors[0].extensions.denied).toEqual([expect.objectContaining({ coordinate: "CustomerFilter.email" })]);
+  });
+
+  it("checks a document it has walked before against each request's caller and purpose", async () => {
+    const query = `query Q { customers(first: 2) { edges { node { profile { phone } } } } }`;
+    const support = await gw.post({ query }, { ...await staff("support_agent"), "x-purpose": "customer_support" });
+    expect(support.status).toBe(200);
+    const analyst = await gw.post({ query }, { ...await staff("marketing_analyst"), "x-purpose": "analytics" });
+    expect(analyst.status).toBe(403);
+    expect(analyst.body.errors[0].extensions.denied.map((d: { coordinate: string }) => d.coordinate)).toEqual(["Profile.phone"]);
+  });
 });
 
 describe("per subject", () => {

@@ -1,11 +1,11 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GraphQLSchema } from "graphql";
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { operationVariables } from "./operationVariables.js";
-import { collectOperationReads } from "../collectOperationReads.js";
+import { collectOperationReads, type OperationReads } from "../collectOperationReads.js";
 import { getDataMap } from "../dataMap.js";
 import { findDeniedReads } from "../findDeniedReads.js";
 
@@ -14,18 +14,30 @@ import { findDeniedReads } from "../findDeniedReads.js";
  * by is checked against the caller's ceiling for the declared purpose. One field this caller can
  * never read rejects the whole operation with one FORBIDDEN error listing each denied coordinate,
  * its category and the reason; no resolver runs and no SQL is issued.
+ *
+ * An operation's reads are kept with its parsed document (Apollo hands the same document object
+ * to every request with the same text) when no variable decided them, so a client's repeated
+ * operation is walked once; the check against the caller and purpose runs on every request.
  */
 export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): ApolloServerPlugin<GatewayContext> {
   const dataMap = getDataMap(options.schema);
+  const documentReads = new WeakMap<OperationDefinitionNode, OperationReads>();
+  const readsOf = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): OperationReads => {
+    let reads = documentReads.get(operation);
+    if (reads === undefined) {
+      const fragments = Object.fromEntries(document.definitions.flatMap((d) => d.kind === "FragmentDefinition" ? [[d.name.value, d]] : []));
+      reads = collectOperationReads(options.schema, operation, fragments, variables);
+      if (!reads.dependOnVariables) documentReads.set(operation, reads);
+    }
+    return reads;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, contextValue: ctx, request }) {
           const purpose = ctx.enforcement.purpose;
           if (purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
-          const fragments = Object.fromEntries(document.definitions.flatMap((d) => d.kind === "FragmentDefinition" ? [[d.name.value, d]] : []));
-          const variables = operationVariables(options.schema, operation, request);
-          const reads = collectOperationReads(options.schema, operation, fragments, variables);
+          const reads = readsOf(document, operation, operationVariables(options.schema, operation, request));
           const denied = findDeniedReads(reads, dataMap, ctx.caller, purpose);
           if (denied.length > 0) {
             throw toGraphQLError(new GatewayError(ErrorCode.FORBIDDEN,
