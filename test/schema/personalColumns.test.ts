@@ -26,7 +26,7 @@ const NOT_PERSONAL: Record<string, string[]> = {
 /** Tables of the privacy machinery itself (requests, log, partners): not customer data exposed through the API. */
 const MACHINERY = new Set([
   "subject_requests", "subject_request_events", "disclosure_events", "disclosure_field_sets", "partners", "partner_keys", "partner_grants", "partner_links",
-  "rate_limit_windows", "purge_runs", "partner_persisted_operations",
+  "rate_limit_windows", "purge_runs", "partner_persisted_operations", "partner_admin_events",
 ]);
 
 describe("every personal column is marked or deliberately unexposed", () => {

@@ -75,3 +75,26 @@ export const partnerPersistedOperations = pgTable("partner_persisted_operations"
 export type PartnerRow = typeof partners.$inferSelect;
 export type PartnerGrantRow = typeof partnerGrants.$inferSelect;
 export type PersistedOperationRow = typeof partnerPersistedOperations.$inferSelect;
+
+/** What the privacy office did to a partner, its keys, grants and allowed operations. */
+export const partnerAdminAction = pgEnum("partner_admin_action", [
+  "partner_created", "api_key_issued", "api_key_revoked", "grant_created", "grant_revoked",
+  "persisted_operation_registered", "persisted_operation_revoked", "persisted_operations_only_set",
+]);
+
+/**
+ * Every change the privacy office made to a partner's access, who made it and when, written in
+ * the same transaction as the change itself: a grant or key that exists has its event. Ids and
+ * short machine-readable notes only (never a key, a secret or a personal value).
+ */
+export const partnerAdminEvents = pgTable("partner_admin_events", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  partnerId: uuid("partner_id").notNull().references(() => partners.id),
+  action: partnerAdminAction("action").notNull(),
+  /** What the action was on: a key id, a grant id, an operation's hash; null for the partner itself. */
+  target: text("target"),
+  actorId: text("actor_id").notNull(),
+  /** `ALREADY_REVOKED`, `REINSTATED`, `ENABLED`, `DISABLED`: what else the action found or did. */
+  note: text("note"),
+  at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index("partner_admin_events_partner_idx").on(t.partnerId, t.at)]);

@@ -6,24 +6,32 @@ import { GatewayError } from "../../errors/GatewayError.js";
 import type { GatewayContext } from "../context.js";
 import { isUuid } from "../customer/cursor.js";
 import {
-  grantById, insertApiKey, insertGrant, insertPartner, listPartners, partnerExists, revokeApiKeyRow, revokeGrantRow,
-  revokePersistedOperationRow, setPersistedOperationsOnly, toPartnerGrant, toPersistedOperation, upsertPersistedOperation,
+  grantById, insertApiKey, insertGrant, insertPartner, insertPartnerAdminEvent, listPartners, partnerAdminEventsOf, partnerExists,
+  revokeApiKeyRow, revokeGrantRow, revokePersistedOperationRow, setPersistedOperationsOnly, toPartnerGrant, toPersistedOperation,
+  upsertPersistedOperation,
 } from "./partnerQueries.js";
 import {
-  CreateGrantInput, CreatePartnerInput, IssuedApiKey, MyGrant, Partner, PartnerApiKey, PartnerGrant, PersistedOperation,
-  RegisterPersistedOperationInput,
+  CreateGrantInput, CreatePartnerInput, IssuedApiKey, MyGrant, Partner, PartnerAdminEvent, PartnerApiKey, PartnerGrant,
+  PersistedOperation, RegisterPersistedOperationInput,
 } from "./PartnerTypes.js";
 import { validateCreateGrant, validateCreatePartner, validatePersistedOperation } from "./validatePartnerInput.js";
 
 const KEY_ID = /^[a-z0-9]{12}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
-/** Partners are administered by the privacy office alone; these operations read no personal data. */
-function requirePrivacyOfficer(ctx: GatewayContext): void {
+/**
+ * Partners are administered by the privacy office alone; these operations read no personal data.
+ * Returns the officer's staff id, the actor of the changes' events.
+ */
+function requirePrivacyOfficer(ctx: GatewayContext): string {
   if (ctx.caller.kind !== "staff" || ctx.caller.role !== "privacy_officer") {
     throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office (role privacy_officer) administers partners.");
   }
+  return ctx.caller.staffId;
 }
+
+/** A revocation that found the row already revoked changed nothing: its event says so. */
+const revocationNote = (revokedAt: Date | null, now: Date) => (revokedAt !== null && revokedAt.getTime() !== now.getTime() ? "ALREADY_REVOKED" : null);
 
 const unknownPartner = () => new GatewayError(ErrorCode.BAD_USER_INPUT, "Invalid partnerId: no partner has this id.", {
   invalid: [{ field: "partnerId", expected: "the id of an existing partner" }],
@@ -52,22 +60,41 @@ export class PartnerResolver {
     };
   }
 
+  @Query(() => [PartnerAdminEvent], {
+    description: "What the privacy office changed in a partner's access (keys, grants, allowed operations), oldest first. Privacy office only.",
+  })
+  async partnerAdministration(@Arg("partnerId", () => ID) partnerId: string, @Ctx() ctx: GatewayContext): Promise<PartnerAdminEvent[]> {
+    requirePrivacyOfficer(ctx);
+    const id = partnerId.trim().toLowerCase();
+    if (!isUuid(id) || !(await partnerExists(ctx.db, id))) throw unknownPartner();
+    return partnerAdminEventsOf(ctx.db, id);
+  }
+
   @Mutation(() => Partner, { description: "Registers a partner (privacy office only). Then issue it a key and a grant." })
   async createPartner(@Arg("input", () => CreatePartnerInput) input: CreatePartnerInput, @Ctx() ctx: GatewayContext): Promise<Partner> {
-    requirePrivacyOfficer(ctx);
-    return insertPartner(ctx.db, validateCreatePartner(input));
+    const actorId = requirePrivacyOfficer(ctx);
+    const partner = validateCreatePartner(input);
+    return ctx.db.transaction(async (tx) => {
+      const created = await insertPartner(tx, partner);
+      await insertPartnerAdminEvent(tx, { partnerId: created.id, action: "partner_created", target: null, actorId });
+      return created;
+    });
   }
 
   @Mutation(() => IssuedApiKey, {
     description: "Issues a new API key to a partner (privacy office only). The full key is returned this once; only a hash of its secret is kept. A partner may hold several keys, for rotation.",
   })
   async issueApiKey(@Arg("partnerId", () => ID) partnerId: string, @Ctx() ctx: GatewayContext): Promise<IssuedApiKey> {
-    requirePrivacyOfficer(ctx);
+    const actorId = requirePrivacyOfficer(ctx);
     const id = partnerId.trim().toLowerCase();
     if (!isUuid(id) || !(await partnerExists(ctx.db, id))) throw unknownPartner();
     for (let attempt = 0; attempt < 3; attempt++) {
       const key = generateApiKey();
-      const row = await insertApiKey(ctx.db, id, key);
+      const row = await ctx.db.transaction(async (tx) => {
+        const inserted = await insertApiKey(tx, id, key);
+        if (inserted) await insertPartnerAdminEvent(tx, { partnerId: id, action: "api_key_issued", target: inserted.id, actorId });
+        return inserted;
+      });
       if (row) return { apiKey: key.key, key: row };
     }
     throw new Error("could not draw an unused API key id");
@@ -75,8 +102,17 @@ export class PartnerResolver {
 
   @Mutation(() => PartnerApiKey, { description: "Revokes an API key at once (privacy office only). Idempotent." })
   async revokeApiKey(@Arg("keyId", () => ID) keyId: string, @Ctx() ctx: GatewayContext): Promise<PartnerApiKey> {
-    requirePrivacyOfficer(ctx);
-    const row = KEY_ID.test(keyId) ? await revokeApiKeyRow(ctx.db, keyId, new Date()) : null;
+    const actorId = requirePrivacyOfficer(ctx);
+    const now = new Date();
+    const row = !KEY_ID.test(keyId) ? null : await ctx.db.transaction(async (tx) => {
+      const revoked = await revokeApiKeyRow(tx, keyId, now);
+      if (revoked) {
+        await insertPartnerAdminEvent(tx, {
+          partnerId: revoked.partnerId, action: "api_key_revoked", target: revoked.id, actorId, note: revocationNote(revoked.revokedAt, now),
+        });
+      }
+      return revoked;
+    });
     if (!row) throw new GatewayError(ErrorCode.NOT_FOUND, "No API key has this id.");
     return row;
   }
@@ -85,11 +121,16 @@ export class PartnerResolver {
     description: "Gives a partner a grant (privacy office only). It can only narrow the policy; the newest grant in force applies.",
   })
   async createGrant(@Arg("input", () => CreateGrantInput) input: CreateGrantInput, @Ctx() ctx: GatewayContext): Promise<PartnerGrant> {
-    requirePrivacyOfficer(ctx);
+    const actorId = requirePrivacyOfficer(ctx);
     const now = new Date();
     const grant = validateCreateGrant(input, now);
     if (!(await partnerExists(ctx.db, grant.partnerId))) throw unknownPartner();
-    return toPartnerGrant(await insertGrant(ctx.db, grant), now);
+    const row = await ctx.db.transaction(async (tx) => {
+      const inserted = await insertGrant(tx, grant);
+      await insertPartnerAdminEvent(tx, { partnerId: inserted.partnerId, action: "grant_created", target: inserted.id, actorId });
+      return inserted;
+    });
+    return toPartnerGrant(row, now);
   }
 
   @Mutation(() => PersistedOperation, {
@@ -100,10 +141,15 @@ export class PartnerResolver {
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<PersistedOperation> {
-    requirePrivacyOfficer(ctx);
+    const actorId = requirePrivacyOfficer(ctx);
     const operation = validatePersistedOperation(input, info.schema);
     if (!(await partnerExists(ctx.db, operation.partnerId))) throw unknownPartner();
-    return toPersistedOperation(await upsertPersistedOperation(ctx.db, operation));
+    const row = await ctx.db.transaction(async (tx) => {
+      const registered = await upsertPersistedOperation(tx, operation);
+      await insertPartnerAdminEvent(tx, { partnerId: registered.partnerId, action: "persisted_operation_registered", target: registered.sha256, actorId });
+      return registered;
+    });
+    return toPersistedOperation(row);
   }
 
   @Mutation(() => PersistedOperation, { description: "Revokes a partner's persisted operation at once (privacy office only). Idempotent." })
@@ -112,10 +158,19 @@ export class PartnerResolver {
     @Arg("sha256Hash", () => String) sha256Hash: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<PersistedOperation> {
-    requirePrivacyOfficer(ctx);
+    const actorId = requirePrivacyOfficer(ctx);
     const id = partnerId.trim().toLowerCase();
     const hash = sha256Hash.trim().toLowerCase();
-    const row = isUuid(id) && SHA256.test(hash) ? await revokePersistedOperationRow(ctx.db, id, hash, new Date()) : null;
+    const now = new Date();
+    const row = !(isUuid(id) && SHA256.test(hash)) ? null : await ctx.db.transaction(async (tx) => {
+      const revoked = await revokePersistedOperationRow(tx, id, hash, now);
+      if (revoked) {
+        await insertPartnerAdminEvent(tx, {
+          partnerId: id, action: "persisted_operation_revoked", target: hash, actorId, note: revocationNote(revoked.revokedAt, now),
+        });
+      }
+      return revoked;
+    });
     if (!row) throw new GatewayError(ErrorCode.NOT_FOUND, "No operation is registered under this hash for this partner.");
     return toPersistedOperation(row);
   }
@@ -128,18 +183,35 @@ export class PartnerResolver {
     @Arg("enabled", () => Boolean) enabled: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<Partner> {
-    requirePrivacyOfficer(ctx);
+    const actorId = requirePrivacyOfficer(ctx);
     const id = partnerId.trim().toLowerCase();
-    if (!isUuid(id) || !(await setPersistedOperationsOnly(ctx.db, id, enabled))) throw unknownPartner();
+    const found = isUuid(id) && await ctx.db.transaction(async (tx) => {
+      const updated = await setPersistedOperationsOnly(tx, id, enabled);
+      if (updated) {
+        await insertPartnerAdminEvent(tx, {
+          partnerId: id, action: "persisted_operations_only_set", target: null, actorId, note: enabled ? "ENABLED" : "DISABLED",
+        });
+      }
+      return updated;
+    });
+    if (!found) throw unknownPartner();
     const [partner] = await listPartners(ctx.db, new Date(), id);
     return partner!;
   }
 
   @Mutation(() => PartnerGrant, { description: "Revokes a grant at once (privacy office only). Idempotent." })
   async revokeGrant(@Arg("grantId", () => ID) grantId: string, @Ctx() ctx: GatewayContext): Promise<PartnerGrant> {
-    requirePrivacyOfficer(ctx);
+    const actorId = requirePrivacyOfficer(ctx);
     const now = new Date();
-    const row = isUuid(grantId) ? await revokeGrantRow(ctx.db, grantId, now) : null;
+    const row = !isUuid(grantId) ? null : await ctx.db.transaction(async (tx) => {
+      const revoked = await revokeGrantRow(tx, grantId, now);
+      if (revoked) {
+        await insertPartnerAdminEvent(tx, {
+          partnerId: revoked.partnerId, action: "grant_revoked", target: revoked.id, actorId, note: revocationNote(revoked.revokedAt, now),
+        });
+      }
+      return revoked;
+    });
     if (!row) throw new GatewayError(ErrorCode.NOT_FOUND, "No grant has this id.");
     return toPartnerGrant(row, now);
   }

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import type { partnerAdminAction } from "../../db/schema/index.js";
 import type { PartnerKind } from "../../policy/caller.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
@@ -121,4 +122,28 @@ export class CreateGrantInput {
 export class RegisterPersistedOperationInput {
   @Field(() => ID) partnerId!: string;
   @Field(() => String, { description: "The GraphQL document; stored and hashed in normalised form." }) document!: string;
+}
+
+export type PartnerAdminAction = (typeof partnerAdminAction.enumValues)[number];
+export const PartnerAdminActionEnum = {
+  PARTNER_CREATED: "partner_created",
+  API_KEY_ISSUED: "api_key_issued",
+  API_KEY_REVOKED: "api_key_revoked",
+  GRANT_CREATED: "grant_created",
+  GRANT_REVOKED: "grant_revoked",
+  PERSISTED_OPERATION_REGISTERED: "persisted_operation_registered",
+  PERSISTED_OPERATION_REVOKED: "persisted_operation_revoked",
+  PERSISTED_OPERATIONS_ONLY_SET: "persisted_operations_only_set",
+} as const satisfies Record<string, PartnerAdminAction>;
+registerEnumType(PartnerAdminActionEnum, { name: "PartnerAdminAction", description: "A change to a partner's access." });
+
+@ObjectType({ description: "A change the privacy office made to a partner's access: what, on what, by whom, when. Written with the change itself." })
+export class PartnerAdminEvent {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) partnerId!: string;
+  @Field(() => PartnerAdminActionEnum) action!: PartnerAdminAction;
+  @Field(() => String, { nullable: true, description: "A key id, a grant id or an operation's hash; null for the partner itself." }) target!: string | null;
+  @Field(() => String, { description: "The privacy officer's staff id." }) actorId!: string;
+  @Field(() => String, { nullable: true, description: "`ALREADY_REVOKED` (nothing changed), `ENABLED` or `DISABLED`." }) note!: string | null;
+  @Field(() => Date) at!: Date;
 }

@@ -2,7 +2,9 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { anyOf } from "../../db/anyOf.js";
 import type { Database } from "../../db/client.js";
 import { hashApiKeySecret, type ApiKey } from "../../db/apiKeys.js";
-import { partnerGrants, partnerKeys, partnerPersistedOperations, partners, type PartnerGrantRow, type PersistedOperationRow } from "../../db/schema/index.js";
+import {
+  partnerAdminEvents, partnerGrants, partnerKeys, partnerPersistedOperations, partners, type PartnerGrantRow, type PersistedOperationRow,
+} from "../../db/schema/index.js";
 import { isPurpose } from "../../policy/purposes.js";
 import type { GrantStatus, Partner, PartnerApiKey, PartnerGrant, PersistedOperation } from "./PartnerTypes.js";
 import type { NewGrant, NewPartner, NewPersistedOperation } from "./validatePartnerInput.js";
@@ -137,4 +139,18 @@ export async function revokeGrantRow(db: Database, grantId: string, now: Date): 
 export async function grantById(db: Database, grantId: string): Promise<PartnerGrantRow | null> {
   const [row] = await db.select().from(partnerGrants).where(eq(partnerGrants.id, grantId));
   return row ?? null;
+}
+
+export type PartnerAdminEventRow = typeof partnerAdminEvents.$inferSelect;
+export type NewPartnerAdminEvent = Omit<typeof partnerAdminEvents.$inferInsert, "id" | "at">;
+
+/** Records one administrative change; call it in the change's own transaction. */
+export async function insertPartnerAdminEvent(db: Database, event: NewPartnerAdminEvent): Promise<void> {
+  await db.insert(partnerAdminEvents).values(event);
+}
+
+/** A partner's administration log, oldest first. */
+export async function partnerAdminEventsOf(db: Database, partnerId: string): Promise<PartnerAdminEventRow[]> {
+  return db.select().from(partnerAdminEvents).where(eq(partnerAdminEvents.partnerId, partnerId))
+    .orderBy(asc(partnerAdminEvents.at), asc(partnerAdminEvents.id));
 }
