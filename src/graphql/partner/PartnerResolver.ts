@@ -6,7 +6,7 @@ import { GatewayError } from "../../errors/GatewayError.js";
 import type { GatewayContext } from "../context.js";
 import { isUuid } from "../customer/cursor.js";
 import {
-  grantById, insertApiKey, insertGrant, insertPartner, insertPartnerAdminEvent, listPartners, partnerAdminEventsOf, partnerExists,
+  changeWithEvent, grantById, insertApiKey, insertGrant, insertPartner, listPartners, partnerAdminEventsOf, partnerExists,
   revokeApiKeyRow, revokeGrantRow, revokePersistedOperationRow, setPersistedOperationsOnly, toPartnerGrant, toPersistedOperation,
   upsertPersistedOperation,
 } from "./partnerQueries.js";
@@ -74,11 +74,9 @@ export class PartnerResolver {
   async createPartner(@Arg("input", () => CreatePartnerInput) input: CreatePartnerInput, @Ctx() ctx: GatewayContext): Promise<Partner> {
     const actorId = requirePrivacyOfficer(ctx);
     const partner = validateCreatePartner(input);
-    return ctx.db.transaction(async (tx) => {
-      const created = await insertPartner(tx, partner);
-      await insertPartnerAdminEvent(tx, { partnerId: created.id, action: "partner_created", target: null, actorId });
-      return created;
-    });
+    const created = await changeWithEvent(ctx.db, (tx) => insertPartner(tx, partner),
+      (row) => ({ partnerId: row.id, action: "partner_created", target: null, actorId }));
+    return created!;
   }
 
   @Mutation(() => IssuedApiKey, {
@@ -90,11 +88,8 @@ export class PartnerResolver {
     if (!isUuid(id) || !(await partnerExists(ctx.db, id))) throw unknownPartner();
     for (let attempt = 0; attempt < 3; attempt++) {
       const key = generateApiKey();
-      const row = await ctx.db.transaction(async (tx) => {
-        const inserted = await insertApiKey(tx, id, key);
-        if (inserted) await insertPartnerAdminEvent(tx, { partnerId: id, action: "api_key_issued", target: inserted.id, actorId });
-        return inserted;
-      });
+      const row = await changeWithEvent(ctx.db, (tx) => insertApiKey(tx, id, key),
+        (inserted) => ({ partnerId: id, action: "api_key_issued", target: inserted.id, actorId }));
       if (row) return { apiKey: key.key, key: row };
     }
     throw new Error("could not draw an unused API key id");
@@ -104,15 +99,8 @@ export class PartnerResolver {
   async revokeApiKey(@Arg("keyId", () => ID) keyId: string, @Ctx() ctx: GatewayContext): Promise<PartnerApiKey> {
     const actorId = requirePrivacyOfficer(ctx);
     const now = new Date();
-    const row = !KEY_ID.test(keyId) ? null : await ctx.db.transaction(async (tx) => {
-      const revoked = await revokeApiKeyRow(tx, keyId, now);
-      if (revoked) {
-        await insertPartnerAdminEvent(tx, {
-          partnerId: revoked.partnerId, action: "api_key_revoked", target: revoked.id, actorId, note: revocationNote(revoked.revokedAt, now),
-        });
-      }
-      return revoked;
-    });
+    const row = !KEY_ID.test(keyId) ? null : await changeWithEvent(ctx.db, (tx) => revokeApiKeyRow(tx, keyId, now),
+      (revoked) => ({ partnerId: revoked.partnerId, action: "api_key_revoked", target: revoked.id, actorId, note: revocationNote(revoked.revokedAt, now) }));
     if (!row) throw new GatewayError(ErrorCode.NOT_FOUND, "No API key has this id.");
     return row;
   }
@@ -125,12 +113,9 @@ export class PartnerResolver {
     const now = new Date();
     const grant = validateCreateGrant(input, now);
     if (!(await partnerExists(ctx.db, grant.partnerId))) throw unknownPartner();
-    const row = await ctx.db.transaction(async (tx) => {
-      const inserted = await insertGrant(tx, grant);
-      await insertPartnerAdminEvent(tx, { partnerId: inserted.partnerId, action: "grant_created", target: inserted.id, actorId });
-      return inserted;
-    });
-    return toPartnerGrant(row, now);
+    const row = await changeWithEvent(ctx.db, (tx) => insertGrant(tx, grant),
+      (inserted) => ({ partnerId: inserted.partnerId, action: "grant_created", target: inserted.id, actorId }));
+    return toPartnerGrant(row!, now);
   }
 
   @Mutation(() => PersistedOperation, {
@@ -144,12 +129,9 @@ export class PartnerResolver {
     const actorId = requirePrivacyOfficer(ctx);
     const operation = validatePersistedOperation(input, info.schema);
     if (!(await partnerExists(ctx.db, operation.partnerId))) throw unknownPartner();
-    const row = await ctx.db.transaction(async (tx) => {
-      const registered = await upsertPersistedOperation(tx, operation);
-      await insertPartnerAdminEvent(tx, { partnerId: registered.partnerId, action: "persisted_operation_registered", target: registered.sha256, actorId });
-      return registered;
-    });
-    return toPersistedOperation(row);
+    const row = await changeWithEvent(ctx.db, (tx) => upsertPersistedOperation(tx, operation),
+      (registered) => ({ partnerId: registered.partnerId, action: "persisted_operation_registered", target: registered.sha256, actorId }));
+    return toPersistedOperation(row!);
   }
 
   @Mutation(() => PersistedOperation, { description: "Revokes a partner's persisted operation at once (privacy office only). Idempotent." })
@@ -162,15 +144,8 @@ export class PartnerResolver {
     const id = partnerId.trim().toLowerCase();
     const hash = sha256Hash.trim().toLowerCase();
     const now = new Date();
-    const row = !(isUuid(id) && SHA256.test(hash)) ? null : await ctx.db.transaction(async (tx) => {
-      const revoked = await revokePersistedOperationRow(tx, id, hash, now);
-      if (revoked) {
-        await insertPartnerAdminEvent(tx, {
-          partnerId: id, action: "persisted_operation_revoked", target: hash, actorId, note: revocationNote(revoked.revokedAt, now),
-        });
-      }
-      return revoked;
-    });
+    const row = !(isUuid(id) && SHA256.test(hash)) ? null : await changeWithEvent(ctx.db, (tx) => revokePersistedOperationRow(tx, id, hash, now),
+      (revoked) => ({ partnerId: id, action: "persisted_operation_revoked", target: hash, actorId, note: revocationNote(revoked.revokedAt, now) }));
     if (!row) throw new GatewayError(ErrorCode.NOT_FOUND, "No operation is registered under this hash for this partner.");
     return toPersistedOperation(row);
   }
@@ -185,15 +160,8 @@ export class PartnerResolver {
   ): Promise<Partner> {
     const actorId = requirePrivacyOfficer(ctx);
     const id = partnerId.trim().toLowerCase();
-    const found = isUuid(id) && await ctx.db.transaction(async (tx) => {
-      const updated = await setPersistedOperationsOnly(tx, id, enabled);
-      if (updated) {
-        await insertPartnerAdminEvent(tx, {
-          partnerId: id, action: "persisted_operations_only_set", target: null, actorId, note: enabled ? "ENABLED" : "DISABLED",
-        });
-      }
-      return updated;
-    });
+    const found = isUuid(id) && await changeWithEvent(ctx.db, (tx) => setPersistedOperationsOnly(tx, id, enabled),
+      () => ({ partnerId: id, action: "persisted_operations_only_set", target: null, actorId, note: enabled ? "ENABLED" : "DISABLED" }));
     if (!found) throw unknownPartner();
     const [partner] = await listPartners(ctx.db, new Date(), id);
     return partner!;
@@ -203,15 +171,8 @@ export class PartnerResolver {
   async revokeGrant(@Arg("grantId", () => ID) grantId: string, @Ctx() ctx: GatewayContext): Promise<PartnerGrant> {
     const actorId = requirePrivacyOfficer(ctx);
     const now = new Date();
-    const row = !isUuid(grantId) ? null : await ctx.db.transaction(async (tx) => {
-      const revoked = await revokeGrantRow(tx, grantId, now);
-      if (revoked) {
-        await insertPartnerAdminEvent(tx, {
-          partnerId: revoked.partnerId, action: "grant_revoked", target: revoked.id, actorId, note: revocationNote(revoked.revokedAt, now),
-        });
-      }
-      return revoked;
-    });
+    const row = !isUuid(grantId) ? null : await changeWithEvent(ctx.db, (tx) => revokeGrantRow(tx, grantId, now),
+      (revoked) => ({ partnerId: revoked.partnerId, action: "grant_revoked", target: revoked.id, actorId, note: revocationNote(revoked.revokedAt, now) }));
     if (!row) throw new GatewayError(ErrorCode.NOT_FOUND, "No grant has this id.");
     return toPartnerGrant(row, now);
   }

@@ -144,9 +144,19 @@ export async function grantById(db: Database, grantId: string): Promise<PartnerG
 export type PartnerAdminEventRow = typeof partnerAdminEvents.$inferSelect;
 export type NewPartnerAdminEvent = Omit<typeof partnerAdminEvents.$inferInsert, "id" | "at">;
 
-/** Records one administrative change; call it in the change's own transaction. */
-export async function insertPartnerAdminEvent(db: Database, event: NewPartnerAdminEvent): Promise<void> {
-  await db.insert(partnerAdminEvents).values(event);
+/**
+ * An administrative change and its event in one transaction: the change is kept only if its
+ * event is written. A change that found nothing (null or false) records nothing.
+ */
+export async function changeWithEvent<T>(
+  db: Database, change: (tx: Database) => Promise<T | null | false>, eventOf: (changed: T) => NewPartnerAdminEvent,
+): Promise<T | null> {
+  return db.transaction(async (tx) => {
+    const changed = await change(tx);
+    if (changed === null || changed === false) return null;
+    await tx.insert(partnerAdminEvents).values(eventOf(changed));
+    return changed;
+  });
 }
 
 /** A partner's administration log, oldest first. */
