@@ -40,12 +40,12 @@ const MEMBERS = {
 };
 
 function stateJson(parts: StateParts): string {
-  const consents = parts.optOuts && parts.partners ? "" : parts.optOuts ? " and ce.partner_id is null" : " and ce.partner_id is not null";
+  const consents = parts.optOuts && parts.partnerOptIns ? "" : parts.optOuts ? " and ce.partner_id is null" : " and ce.partner_id is not null";
   const members = [
-    ...(parts.optOuts || parts.partners ? [MEMBERS.consents(consents)] : []),
+    ...(parts.optOuts || parts.partnerOptIns ? [MEMBERS.consents(consents)] : []),
     ...(parts.objections ? [MEMBERS.objections] : []),
     ...(parts.verifiedRequest ? [MEMBERS.verified] : []),
-    ...(parts.partners ? [MEMBERS.links] : []),
+    ...(parts.partnerLinks ? [MEMBERS.links] : []),
   ];
   return members.length === 0 ? `'{}'` : `json_build_object(${members.join(",\n    ")})::text`;
 }
@@ -60,7 +60,7 @@ const columnsFor = (parts: StateParts) => ({ status: customers.status, residency
  * answers each aggregate from an index on `customer_id`; a request that needs no part pays for none.
  */
 export function subjectStateColumns(parts: StateParts): ReturnType<typeof columnsFor> {
-  const key = `${+parts.optOuts}${+parts.objections}${+parts.verifiedRequest}${+parts.partners}`;
+  const key = `${+parts.optOuts}${+parts.objections}${+parts.verifiedRequest}${+parts.partnerOptIns}${+parts.partnerLinks}`;
   let columns = columnsByParts.get(key);
   if (columns === undefined) columnsByParts.set(key, (columns = columnsFor(parts)));
   return columns;

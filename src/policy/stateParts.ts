@@ -15,12 +15,14 @@ export type StateParts = {
   readonly objections: boolean;
   /** Whether a verified data-subject request is open: the purpose's basis is a verified request. */
   readonly verifiedRequest: boolean;
-  /** Partner opt-ins and links: the caller is a partner. */
-  readonly partners: boolean;
+  /** The subject's opt-ins to sharing with partners: a partner caller whose grant reaches consented subjects, or a third party. */
+  readonly partnerOptIns: boolean;
+  /** The partners the subject is linked to: a partner caller whose grant reaches linked subjects. */
+  readonly partnerLinks: boolean;
 };
 
 /** Every part: what a decision for a purpose other than the request's (explainAccess) needs. */
-export const ALL_STATE_PARTS: StateParts = { optOuts: true, objections: true, verifiedRequest: true, partners: true };
+export const ALL_STATE_PARTS: StateParts = { optOuts: true, objections: true, verifiedRequest: true, partnerOptIns: true, partnerLinks: true };
 
 export function stateParts(caller: Caller, purpose: Purpose): StateParts {
   const { consentBasis, honoursObjection } = PURPOSE_DEFINITIONS[purpose];
@@ -28,6 +30,7 @@ export function stateParts(caller: Caller, purpose: Purpose): StateParts {
     optOuts: consentBasis === "opt_out",
     objections: honoursObjection,
     verifiedRequest: consentBasis === "verified_request",
-    partners: caller.kind === "partner",
+    partnerOptIns: caller.kind === "partner" && (caller.grant.subjectScope === "consented" || caller.partnerKind === "third_party"),
+    partnerLinks: caller.kind === "partner" && caller.grant.subjectScope === "linked",
   };
 }

@@ -10,8 +10,9 @@ let gw: TestGateway;
 beforeAll(async () => { gw = await startTestGateway({ customers: 150, seed: 11 }); });
 afterAll(async () => { await gw?.close(); });
 
-const ALL_COMBINATIONS: StateParts[] = Array.from({ length: 16 }, (_, bits) => ({
-  optOuts: (bits & 1) !== 0, objections: (bits & 2) !== 0, verifiedRequest: (bits & 4) !== 0, partners: (bits & 8) !== 0,
+const ALL_COMBINATIONS: StateParts[] = Array.from({ length: 32 }, (_, bits) => ({
+  optOuts: (bits & 1) !== 0, objections: (bits & 2) !== 0, verifiedRequest: (bits & 4) !== 0,
+  partnerOptIns: (bits & 8) !== 0, partnerLinks: (bits & 16) !== 0,
 }));
 
 /**

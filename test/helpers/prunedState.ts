@@ -7,7 +7,7 @@ export function prunedState(state: SubjectState, parts: StateParts): SubjectStat
     optOuts: parts.optOuts ? state.optOuts : new Map(),
     objections: parts.objections ? state.objections : new Map(),
     verifiedRequest: parts.verifiedRequest ? state.verifiedRequest : false,
-    partnerOptIns: parts.partners ? state.partnerOptIns : new Set(),
-    linkedPartners: parts.partners ? state.linkedPartners : new Set(),
+    partnerOptIns: parts.partnerOptIns ? state.partnerOptIns : new Set(),
+    linkedPartners: parts.partnerLinks ? state.linkedPartners : new Set(),
   };
 }
