@@ -21,6 +21,7 @@ export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> 
   "Query.disclosureLog": ["privacy_officer", "legal"],
   "Query.explainAccess": EVERYONE,
   "Query.partners": OFFICE,
+  "Query.partnerAdministration": OFFICE,
   "Query.myGrant": ["partner"],
   "Query.mySubjectRequests": ["customer"],
   "Query.subjectRequests": OFFICE,
