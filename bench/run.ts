@@ -20,7 +20,8 @@
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per run (10), BENCH_WARMUP seconds
  * per side (4), BENCH_MAX_DURATION (30), BENCH_CUSTOMERS (10000), BENCH_PAGE (100), BENCH_LOOKUPS
  * (50), BENCH_REPORT_VISITS (5000), BENCH_PG_PORT (55560), BENCH_WORKLOADS
- * (profile,page,lookup,report), BENCH_NO_WRITE=1, BENCH_LOG_LEVEL (silent). autocannon connections are per workload
+ * (profile,page,lookup,report), BENCH_NO_WRITE=1, BENCH_LOG_LEVEL (silent), BENCH_PG_SETTINGS (extra server
+ * settings as a JSON object, for experiments: '{"autovacuum":"off"}'). autocannon connections are per workload
  * (bench/workloads/: 8 for the profile, 4 for the page and the lookup, 1 for the report).
  *
  * Run length: autocannon counts only the responses that arrive within a run and drops those in
@@ -68,6 +69,7 @@ const PAGE = envInt("BENCH_PAGE", 100);
 const LOOKUPS = envInt("BENCH_LOOKUPS", 50);
 const REPORT_VISITS = envInt("BENCH_REPORT_VISITS", 5_000);
 const PG_PORT = envInt("BENCH_PG_PORT", 55560);
+const PG_SETTINGS = JSON.parse(process.env.BENCH_PG_SETTINGS ?? "{}") as Record<string, string>;
 const WORKLOADS = (process.env.BENCH_WORKLOADS ?? "profile,page,lookup,report").split(",").map((w) => w.trim()).filter(Boolean);
 const SEED = 42;
 const TARGETS = { unguardedThroughput: 0.85, unguardedP99: 1.2, postgraphileThroughput: 0.7 };
@@ -169,7 +171,7 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), "bench-run."));
   const started = Date.now();
   try {
-    pg = await startPostgres({ port: PG_PORT, log, settings: { shared_preload_libraries: "pg_stat_statements" } });
+    pg = await startPostgres({ port: PG_PORT, log, settings: { shared_preload_libraries: "pg_stat_statements", ...PG_SETTINGS } });
     // One operation looks up LOOKUPS customers by alias: the alias limit must let it through.
     const config = loadConfig({
       PORT: "0", HOST: "127.0.0.1", DATABASE_URL: pg.url, LOG_LEVEL: "silent", MAX_ALIASES: String(Math.max(LOOKUPS, 30)),
@@ -368,7 +370,10 @@ function render(
 
   const markdown = `# Benchmarks (\`npm run bench\`)
 
-${machineHeader(pgVersion, [`PostGraphile ${postgraphile.version} (on its own graphql ${postgraphile.graphqlVersion})`, `autocannon ${autocannonVersion()}`])}
+${machineHeader(pgVersion, [
+  `PostGraphile ${postgraphile.version} (on its own graphql ${postgraphile.graphqlVersion})`, `autocannon ${autocannonVersion()}`,
+  ...(Object.keys(PG_SETTINGS).length > 0 ? [`**PostgreSQL settings changed for this run: ${JSON.stringify(PG_SETTINGS)}**`] : []),
+])}
 - database: ${data.customers.toLocaleString("en-US")} customers, seed ${data.seedValue} (\`src/db/seed\`), plus one verified access request's
   subject with ${data.reportVisits.toLocaleString("en-US")} visits (bench/seedLarge.ts); one pool of 10 connections per server
 - load: autocannon in a separate process over loopback; per workload a warm-up per side, then ${rounds} rounds
