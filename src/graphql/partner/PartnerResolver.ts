@@ -37,6 +37,13 @@ const unknownPartner = () => new GatewayError(ErrorCode.BAD_USER_INPUT, "Invalid
   invalid: [{ field: "partnerId", expected: "the id of an existing partner" }],
 });
 
+/** The partner id as stored (trimmed, lower case) when such a partner exists, else BAD_USER_INPUT. */
+async function existingPartnerId(ctx: GatewayContext, partnerId: string): Promise<string> {
+  const id = partnerId.trim().toLowerCase();
+  if (!isUuid(id) || !(await partnerExists(ctx.db, id))) throw unknownPartner();
+  return id;
+}
+
 @Resolver()
 export class PartnerResolver {
   @Query(() => [Partner], { description: "Every partner with its keys (never the key or its hash) and grants. Privacy office only." })
@@ -65,9 +72,7 @@ export class PartnerResolver {
   })
   async partnerAdministration(@Arg("partnerId", () => ID) partnerId: string, @Ctx() ctx: GatewayContext): Promise<PartnerAdminEvent[]> {
     requirePrivacyOfficer(ctx);
-    const id = partnerId.trim().toLowerCase();
-    if (!isUuid(id) || !(await partnerExists(ctx.db, id))) throw unknownPartner();
-    return partnerAdminEventsOf(ctx.db, id);
+    return partnerAdminEventsOf(ctx.db, await existingPartnerId(ctx, partnerId));
   }
 
   @Mutation(() => Partner, { description: "Registers a partner (privacy office only). Then issue it a key and a grant." })
@@ -84,8 +89,7 @@ export class PartnerResolver {
   })
   async issueApiKey(@Arg("partnerId", () => ID) partnerId: string, @Ctx() ctx: GatewayContext): Promise<IssuedApiKey> {
     const actorId = requirePrivacyOfficer(ctx);
-    const id = partnerId.trim().toLowerCase();
-    if (!isUuid(id) || !(await partnerExists(ctx.db, id))) throw unknownPartner();
+    const id = await existingPartnerId(ctx, partnerId);
     for (let attempt = 0; attempt < 3; attempt++) {
       const key = generateApiKey();
       const row = await changeWithEvent(ctx.db, (tx) => insertApiKey(tx, id, key),
