@@ -3,7 +3,8 @@
  *
  * The database comes from the environment, as for the server: `DATABASE_URL` (a PostgreSQL
  * server) or else PGlite on disk at `DATA_DIR` (default `.data/pglite`). Migrations run first.
- * Prints what was (or, with `--dry-run`, would be) deleted and anonymised per table: counts only.
+ * Prints what was (or, with `--dry-run`, would be) deleted and anonymised per table, and what was
+ * dropped of the disclosure log: counts and partition names only (a dry run takes the same locks).
  * `--now` runs the schedule as of another day (to preview a future run). Exit codes: 0 done,
  * 1 failed, 2 bad arguments.
  */

@@ -3,7 +3,7 @@ import { assertNever } from "../policy/assertNever.js";
 import type { Effect } from "../policy/matrix.js";
 import { PURPOSE_ABBREVIATIONS, formatRolesTable } from "../policy/policyTable.js";
 import { PURPOSE_DEFINITIONS, PURPOSES, type ConsentBasis } from "../policy/purposes.js";
-import { describeRetention, formatRetentionTable, summarizeRetention } from "../policy/retention.js";
+import { DISCLOSURE_LOG_RETENTION, describeRetention, formatPeriod, formatRetentionTable, summarizeRetention } from "../policy/retention.js";
 import { POLICY_VERSION } from "../policy/version.js";
 import type { CategoryEntry, DataMapModel } from "./model.js";
 import type { Recipient, RecipientGrant } from "./recipients.js";
@@ -212,6 +212,9 @@ export function renderRecordOfProcessing(model: DataMapModel): string {
   out.push(
     "Enforced by `npm run purge` (src/retention/purge.ts), which records each run's counts in `purge_runs`. Data of",
     "a subject under restriction is held (stored, not erased) while the restriction lasts.",
+    "",
+    `The disclosure log (who read which subject's fields, for which purpose) is kept ${formatPeriod(DISCLOSURE_LOG_RETENTION.period)}, then dropped a`,
+    `month at a time, so a record may stay up to a month longer. ${DISCLOSURE_LOG_RETENTION.rationale}`,
     "",
   );
   return out.join("\n");

@@ -92,6 +92,17 @@ export const RETENTION: Readonly<Record<string, RetentionRule>> = {
   },
 };
 
+/**
+ * How long the disclosure log keeps a record (who read which subject's fields, for what). The log
+ * holds subjects' ids and callers' ids, so it is personal data too and needs its own end. It is
+ * dropped a month at a time (its monthly partitions): a record goes once its whole month has
+ * outlived the period, so it may stay up to a month longer.
+ */
+export const DISCLOSURE_LOG_RETENTION: { readonly period: RetentionPeriod; readonly rationale: string } = {
+  period: { years: 3 },
+  rationale: "The accounting of disclosures answers a subject's access request about recipients and an authority's audit: kept three years (the limitation period, as for proof of consent).",
+};
+
 /** A category's retention: the governing key (the category itself or an ancestor) and its rule. */
 export type ResolvedRetention = RetentionRule & { readonly key: string };
 

@@ -28,5 +28,11 @@ export function formatPurgeReport(report: PurgeReport): string {
     ]),
     new Set([6, 7, 8]),
   ));
+  const log = report.disclosureLog;
+  out.push("", `Disclosure log (${log.retention}; records before ${log.cutoff.slice(0, 10)} due, a month at a time): ${
+    log.deferred
+      ? "deferred, the log could not be locked in time; the next run tries again"
+      : `${log.partitionsDropped.length} monthly partitions dropped${log.partitionsDropped.length > 0 ? ` (${log.partitionsDropped.join(", ")})` : ""}, ${log.recordsDeleted} records deleted from the default partition, ${log.held} held (restricted)`
+  }.`);
   return `${out.join("\n")}\n`;
 }

@@ -21,6 +21,8 @@
  * stored but not erased while the restriction lasts (GDPR art. 18), so their due rows are counted
  * as `held` and left alone. Erased subjects' tombstones keep their legal-hold rows (purchases) until
  * the hold itself expires: the purge follows the schedule and nothing else.
+ *
+ * Last, in the same transaction, the disclosure log's own retention (purgeDisclosureLog.ts).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.js";
@@ -34,6 +36,7 @@ import {
 } from "../policy/masks.js";
 import { retentionCutoff, retentionFor, summarizeRetention } from "../policy/retention.js";
 import { POLICY_VERSION } from "../policy/version.js";
+import { purgeDisclosureLog, type DisclosureLogPurge } from "./purgeDisclosureLog.js";
 import { PURGE_TABLES } from "./tables.js";
 
 export type PurgeActionKind = "delete_rows" | "null_columns" | "anonymize";
@@ -73,6 +76,8 @@ export interface PurgeReport {
   /** Every table of PURGE_TABLES, zeros included. */
   tables: PurgeTableReport[];
   actions: PurgeAction[];
+  /** The disclosure log's own retention (src/retention/purgeDisclosureLog.ts). */
+  disclosureLog: DisclosureLogPurge;
 }
 
 export interface PurgeOptions {
@@ -332,9 +337,11 @@ export async function purge(db: Database, options: PurgeOptions): Promise<PurgeR
     return await db.transaction(async (tx) => {
       const actions: PurgeAction[] = [];
       for (const plan of plans) actions.push(await apply(tx, plan));
+      // Last: dropping a log partition locks the log until this transaction commits.
+      const disclosureLog = await purgeDisclosureLog(tx, now);
       const report: PurgeReport = {
         runId: null, ranAt: now.toISOString(), dryRun, policyVersion: POLICY_VERSION,
-        tables: summarizeTables(actions), actions,
+        tables: summarizeTables(actions), actions, disclosureLog,
       };
       if (dryRun) throw new DryRunRollback(report);
       const { runId: _none, ...stored } = report;
