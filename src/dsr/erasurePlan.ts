@@ -5,26 +5,29 @@
  * - `anonymise`: the rows stay (their non-personal columns are needed: an account's product, a
  *   purchase's amount) and every personal column is set to null, except those under legal hold.
  *
- * A table in PERSONAL_COLUMNS that is missing here is deleted (the safe default), and
- * test/dsr/erasurePlan.test.ts names every table so a new one is a deliberate choice.
+ * Which columns are under legal hold is the retention schedule's to say (src/policy/retention.ts:
+ * a category whose rule has `legalHold`), not this table's, so that erasure and the record of
+ * processing cannot disagree: a held column stays through erasure until the purge removes it. A
+ * table holding such a column cannot be `delete` (eraseSubject throws). A table in
+ * PERSONAL_COLUMNS that is missing here is deleted (the safe default), and
+ * test/dsr/transitions.test.ts names every table so a new one is a deliberate choice.
  */
+import type { PersonalColumn } from "../datamap/columns.js";
+import type { Category } from "../policy/categories.js";
+import { retentionFor } from "../policy/retention.js";
+
 export type TableErasure =
   | { action: "delete" }
-  | { action: "anonymise"; legalHold: readonly string[]; why?: string };
+  | { action: "anonymise"; why: string };
 
 export const ERASURE_PLAN: Readonly<Record<string, TableErasure>> = {
-  /** The profile row stays empty: the tombstone's shape, as the seed writes erased subjects. */
-  profiles: { action: "anonymise", legalHold: [] },
+  profiles: { action: "anonymise", why: "the profile row stays empty: the tombstone's shape, as the seed writes erased subjects" },
   credentials: { action: "delete" },
-  accounts: { action: "anonymise", legalHold: [] },
+  accounts: { action: "anonymise", why: "an account's product and status are not personal" },
   payment_methods: { action: "delete" },
-  purchases: {
-    action: "anonymise",
-    legalHold: ["amount_cents", "currency", "purchased_at", "invoice_ref", "tax_rate"],
-    why: "bookkeeping records: amount, currency, date, invoice reference and tax rate are kept under legal hold",
-  },
-  preferences: { action: "delete" },
-  consent_events: { action: "delete" },
+  purchases: { action: "anonymise", why: "bookkeeping records, under legal hold for ten years from the purchase" },
+  preferences: { action: "anonymise", why: "the subject's choices, proof of consent under legal hold for three years after erasure" },
+  consent_events: { action: "anonymise", why: "the history of consents and withdrawals, proof of consent under legal hold for three years after erasure" },
   submitted_messages: { action: "delete" },
   visits: { action: "delete" },
 };
@@ -36,7 +39,12 @@ export function erasureOf(table: string): TableErasure {
   return ERASURE_PLAN[table] ?? { action: "delete" };
 }
 
+/** Whether erasure keeps values of this category: its retention rule is under legal hold. */
+export function heldByLaw(category: Category): boolean {
+  return retentionFor(category)?.legalHold === true;
+}
+
 /** Columns kept under legal hold, as `table.column`. */
-export function legalHoldColumns(): string[] {
-  return Object.entries(ERASURE_PLAN).flatMap(([table, e]) => (e.action === "anonymise" ? e.legalHold.map((c) => `${table}.${c}`) : []));
+export function legalHoldColumns(columns: readonly PersonalColumn[]): string[] {
+  return columns.filter((c) => heldByLaw(c.category)).map((c) => `${c.table}.${c.column}`);
 }

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { personalColumns, type PersonalColumn } from "../datamap/columns.js";
 import { consentEvents, customers, profiles, subjectRequests, type SubjectRequestRow } from "../db/schema/index.js";
 import type { DataMap } from "../enforcement/dataMap.js";
 import { PERSONAL_COLUMNS } from "../enforcement/personalColumns.js";
@@ -8,7 +9,7 @@ import { GatewayError } from "../errors/GatewayError.js";
 import { PURPOSE_DEFINITIONS } from "../policy/purposes.js";
 import { POLICY_VERSION } from "../policy/version.js";
 import { correctionsOf, objectedPurposes, scrubDetail, type StoredDetail } from "./detail.js";
-import { ERASED_LINK_TABLES, erasureOf } from "./erasurePlan.js";
+import { ERASED_LINK_TABLES, erasureOf, heldByLaw } from "./erasurePlan.js";
 import { tableInfo } from "./personalTables.js";
 import { KINDS_FOR_ERASED, type SubjectRequestKind } from "./transitions.js";
 
@@ -47,7 +48,7 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
       return { note: "RESTRICTED", detail };
     }
     case "erasure": {
-      const erased = await eraseSubject(tx, row.customerId, options.now);
+      const erased = await eraseSubject(tx, row.customerId, options.now, options.dataMap);
       return { note: `ERASED_ROWS:${erased}`, detail };
     }
   }
@@ -86,24 +87,29 @@ async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<
 }
 
 /**
- * Erases a subject, driven by PERSONAL_COLUMNS and the erasure plan: rows deleted, or their
- * personal columns nulled except those under legal hold; partner links deleted; values dropped
- * from the subject's request details; the customer row kept as a tombstone (`erased`,
- * `erased_at`) so that no late write re-creates the subject. Returns the number of rows touched.
+ * Erases a subject, driven by its personal columns (PERSONAL_COLUMNS with their categories) and
+ * the erasure plan: rows deleted, or their personal columns nulled except those the retention
+ * schedule holds by law; partner links deleted; values dropped from the subject's request
+ * details; the customer row kept as a tombstone (`erased`, `erased_at`) so that no late write
+ * re-creates the subject. Returns the number of rows touched.
  */
-export async function eraseSubject(tx: Database, customerId: string, now: Date): Promise<number> {
+export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap): Promise<number> {
   let touched = 0;
-  for (const [name, columns] of Object.entries(PERSONAL_COLUMNS)) {
+  const byTable = new Map<string, PersonalColumn[]>();
+  for (const c of personalColumns(dataMap)) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+  for (const [name, columns] of byTable) {
     const info = tableInfo(name);
     if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
     const plan = erasureOf(name);
+    const held = columns.filter((c) => heldByLaw(c.category));
     if (plan.action === "delete") {
+      if (held.length > 0) throw new Error(`erasure: ${name} is deleted, but ${name}.${held[0]!.column} is under legal hold`);
       touched += (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
       continue;
     }
     const set: Record<string, null> = {};
-    for (const column of Object.keys(columns)) {
-      if (plan.legalHold.includes(column)) continue;
+    for (const { column, category } of columns) {
+      if (heldByLaw(category)) continue;
       const c = info.columns.get(column);
       if (!c) throw new Error(`erasure: ${name}.${column} is not a column`);
       set[c.key] = null;

@@ -327,25 +327,33 @@ describe.each(TARGETS)("seed on %s", (target) => {
     expect(restricted[0]?.n).toBe(9);
   });
 
-  it("leaves erased customers as tombstones", async () => {
+  it("leaves erased customers as tombstones, with what erasure keeps under legal hold", async () => {
     const erased = await queryRows<{ id: string; erased_at: unknown }>(a.db, sql`select id, erased_at from customers where status = 'erased'`);
     expect(erased.length).toBeGreaterThan(0);
-    const ids = new Set(erased.map((e) => e.id));
+    const erasedAt = new Map(erased.map((e) => [e.id, new Date(e.erased_at as string)]));
     for (const e of erased) expect(e.erased_at).not.toBeNull();
+    const held = new Set<string>();
     for (const { table, row } of await allRows(a.db)) {
-      if (!ids.has(row.customer_id as string)) continue;
+      const at = erasedAt.get(row.customer_id as string);
+      if (at === undefined) continue;
       if (table === "profiles") {
         const { customer_id, updated_at, ...personal } = row;
         expect(Object.values(personal).every((v) => v === null), `profile of ${customer_id}`).toBe(true);
       } else if (table === "accounts") {
         expect(row.account_number).toBeNull();
       } else if (table === "purchases") {
-        expect(row.product).toBeNull(); // the rest stays under legal hold
+        expect(row.product).toBeTruthy(); // bookkeeping records, all under legal hold
         expect(row.invoice_ref).toBeTruthy();
+        held.add(table);
+      } else if (table === "consent_events" || table === "preferences") {
+        // proof of consent, under legal hold, recorded before the erasure
+        expect(new Date((row.recorded_at ?? row.updated_at) as string).getTime()).toBeLessThan(at.getTime());
+        held.add(table);
       } else {
         expect(table).toBe("subject_requests");
       }
     }
+    expect([...held].sort()).toEqual(["consent_events", "preferences", "purchases"]);
   });
 
   it("fills every column for some active customer", async () => {

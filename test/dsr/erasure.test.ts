@@ -4,6 +4,10 @@ import { findCanaries } from "../../src/db/seed/canary.js";
 import {
   accounts, consentEvents, credentials, customers, partnerLinks, paymentMethods, preferences, profiles, purchases, submittedMessages, visits,
 } from "../../src/db/schema/index.js";
+import { personalColumns } from "../../src/datamap/columns.js";
+import { legalHoldColumns } from "../../src/dsr/erasurePlan.js";
+import { getDataMap } from "../../src/enforcement/dataMap.js";
+import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { act, customer, FILE_FOR, FILE_OWN, officer, plainSubjects, REPORT, rowsOf, staff, verified } from "./support.js";
 
@@ -11,9 +15,19 @@ let gw: TestGateway;
 let subject: string;
 let tokens: string[];
 let uniques: { table: string; column: string; value: string }[];
-let purchasesBefore: { id: string; amountCents: number; currency: string; invoiceRef: string }[];
+let purchasesBefore: { id: string; product: string | null; amountCents: number; currency: string; invoiceRef: string }[];
+let consentsBefore: string[];
+let preferencesBefore: unknown[];
 
-const LEGAL_HOLD: Record<string, string[]> = { purchases: ["amount_cents", "currency", "purchased_at", "invoice_ref", "tax_rate"] };
+/** Columns the retention schedule holds by law through erasure, by table. */
+async function legalHold(): Promise<Record<string, string[]>> {
+  const held: Record<string, string[]> = {};
+  for (const c of legalHoldColumns(personalColumns(getDataMap(await buildGatewaySchema())))) {
+    const [table, column] = c.split(".") as [string, string];
+    (held[table] ??= []).push(column);
+  }
+  return held;
+}
 
 /** Tables with a customer_id column, from the catalogue. */
 async function subjectTables(): Promise<string[]> {
@@ -58,7 +72,9 @@ beforeAll(async () => {
     ...seen.flatMap((v) => (v.ipAddress ? [{ table: "visits", column: "ip_address", value: v.ipAddress }] : [])),
   ];
   purchasesBefore = (await db.select().from(purchases).where(eq(purchases.customerId, subject)))
-    .map((p) => ({ id: p.id, amountCents: p.amountCents, currency: p.currency, invoiceRef: p.invoiceRef }));
+    .map((p) => ({ id: p.id, product: p.product, amountCents: p.amountCents, currency: p.currency, invoiceRef: p.invoiceRef }));
+  consentsBefore = (await db.select({ id: consentEvents.id }).from(consentEvents).where(eq(consentEvents.customerId, subject))).map((c) => c.id).sort();
+  preferencesBefore = await db.select().from(preferences).where(eq(preferences.customerId, subject));
 });
 afterAll(async () => { await gw?.close(); });
 
@@ -76,7 +92,7 @@ describe("erasure", () => {
 
     // legal-hold canaries (read before erasing): the only ones allowed to stay
     const held = new Set<string>();
-    for (const [table, columns] of Object.entries(LEGAL_HOLD)) {
+    for (const [table, columns] of Object.entries(await legalHold())) {
       const list = sql.join(columns.map((c) => sql`coalesce(${sql.identifier(c)}::text, '')`), sql` || ' ' || `);
       for (const r of rowsOf<{ r: string }>(await db.execute(sql`select ${list} as r from ${sql.identifier(table)} where customer_id = ${subject}`))) {
         for (const t of findCanaries(r.r)) held.add(t);
@@ -106,16 +122,19 @@ describe("erasure", () => {
     expect(tomb!.status).toBe("erased");
     expect(tomb!.erasedAt).toBeInstanceOf(Date);
     const kept = await db.select().from(purchases).where(eq(purchases.customerId, subject));
-    expect(kept.map((p) => ({ id: p.id, amountCents: p.amountCents, currency: p.currency, invoiceRef: p.invoiceRef })).sort((a, b) => a.id.localeCompare(b.id)))
+    expect(kept.map((p) => ({ id: p.id, product: p.product, amountCents: p.amountCents, currency: p.currency, invoiceRef: p.invoiceRef })).sort((a, b) => a.id.localeCompare(b.id)))
       .toEqual([...purchasesBefore].sort((a, b) => a.id.localeCompare(b.id)));
-    expect(kept.every((p) => p.product === null)).toBe(true);
+    // proof of consent, held by law (the purge removes it three years after the erasure)
+    expect(consentsBefore.length).toBeGreaterThan(0);
+    expect((await db.select({ id: consentEvents.id }).from(consentEvents).where(eq(consentEvents.customerId, subject))).map((c) => c.id).sort()).toEqual(consentsBefore);
+    expect(await db.select().from(preferences).where(eq(preferences.customerId, subject))).toEqual(preferencesBefore);
     expect((await db.select().from(accounts).where(eq(accounts.customerId, subject))).every((a) => a.accountNumber === null)).toBe(true);
     const [profile] = await db.select().from(profiles).where(eq(profiles.customerId, subject));
     if (profile) {
       const { customerId: _c, updatedAt: _u, ...personal } = profile;
       expect(Object.values(personal).every((v) => v === null)).toBe(true);
     }
-    for (const table of [credentials, paymentMethods, preferences, consentEvents, submittedMessages, visits, partnerLinks]) {
+    for (const table of [credentials, paymentMethods, submittedMessages, visits, partnerLinks]) {
       expect(await db.select().from(table).where(eq(table.customerId, subject))).toEqual([]);
     }
     const [event] = rowsOf<{ note: string }>(await db.execute(sql`select note from subject_request_events where request_id = ${id} and to_state = 'completed'`));
@@ -142,7 +161,7 @@ describe("erasure", () => {
     expect((await gw.post({ query: FILE_OWN, variables: { k: "OBJECTION", d: { purposes: ["MARKETING"] } } }, me)).body.errors[0].extensions.code).toBe("FORBIDDEN");
     const rect = await gw.post({ query: FILE_FOR, variables: { s: subject, k: "RECTIFICATION", d: { corrections: { fullName: "Back Again" } } } }, await officer(gw));
     expect(rect.body.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "SUBJECT_ERASED" });
-    expect(await db.select().from(consentEvents).where(eq(consentEvents.customerId, subject))).toEqual([]);
+    expect((await db.select({ id: consentEvents.id }).from(consentEvents).where(eq(consentEvents.customerId, subject))).map((c) => c.id).sort()).toEqual(consentsBefore);
     expect((await db.select().from(profiles).where(eq(profiles.customerId, subject)))[0]?.fullName ?? null).toBeNull();
     expect((await db.select().from(customers).where(eq(customers.id, subject)))[0]!.status).toBe("erased");
 

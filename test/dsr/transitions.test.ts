@@ -1,7 +1,11 @@
 import { getTableColumns, getTableName, isTable } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as tables from "../../src/db/schema/index.js";
-import { ERASURE_PLAN } from "../../src/dsr/erasurePlan.js";
+import { ERASURE_PLAN, heldByLaw, legalHoldColumns } from "../../src/dsr/erasurePlan.js";
+import { personalColumns } from "../../src/datamap/columns.js";
+import { getDataMap } from "../../src/enforcement/dataMap.js";
+import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
+import { retentionFor } from "../../src/policy/retention.js";
 import { retentionOf } from "../../src/dsr/retention.js";
 import { SOURCES } from "../../src/dsr/sources.js";
 import {
@@ -39,20 +43,36 @@ describe("the request lifecycle (pure)", () => {
 });
 
 describe("erasure plan, sources and retention cover every personal table", () => {
-  it("names every table of PERSONAL_COLUMNS, and anonymised columns can be nulled", () => {
+  it("names every table of PERSONAL_COLUMNS, and anonymised columns can be nulled", async () => {
     const byName = new Map<string, unknown>((Object.values(tables) as unknown[]).filter((t) => isTable(t)).map((t) => [getTableName(t as never), t]));
-    for (const [table, columns] of Object.entries(PERSONAL_COLUMNS)) {
+    const personal = personalColumns(getDataMap(await buildGatewaySchema()));
+    for (const table of Object.keys(PERSONAL_COLUMNS)) {
       expect(ERASURE_PLAN[table], `${table} has no erasure plan`).toBeDefined();
       expect(SOURCES[table], `${table} has no source`).toBeDefined();
       const plan = ERASURE_PLAN[table]!;
       const cols = Object.values(getTableColumns(byName.get(table) as never)) as { name: string; notNull: boolean }[];
       expect(cols.some((c) => c.name === "customer_id"), `${table} has customer_id`).toBe(true);
       if (plan.action !== "anonymise") continue;
-      for (const column of Object.keys(columns)) {
-        if (plan.legalHold.includes(column)) continue;
+      for (const { column, category } of personal.filter((c) => c.table === table)) {
+        if (heldByLaw(category)) continue;
         const c = cols.find((x) => x.name === column)!;
         expect(c.notNull, `${table}.${column} is anonymised but NOT NULL`).toBe(false);
       }
+    }
+  });
+
+  it("keeps through erasure exactly what the retention schedule holds by law, and deletes no table holding any of it", async () => {
+    const personal = personalColumns(getDataMap(await buildGatewaySchema()));
+    // Written out, not derived: a change to the schedule's legal holds must show up here.
+    expect(legalHoldColumns(personal).sort()).toEqual([
+      "consent_events.granted", "consent_events.partner_id", "consent_events.policy_version", "consent_events.purpose",
+      "consent_events.recorded_at", "consent_events.source",
+      "preferences.email_newsletter", "preferences.postal_mail", "preferences.preferred_channel", "preferences.sms_offers",
+      "purchases.amount_cents", "purchases.currency", "purchases.invoice_ref", "purchases.product", "purchases.purchased_at", "purchases.tax_rate",
+    ]);
+    for (const c of personal.filter((p) => heldByLaw(p.category))) {
+      expect(ERASURE_PLAN[c.table]?.action, `${c.table} holds ${c.column} under legal hold`).toBe("anonymise");
+      expect(retentionFor(c.category)?.period, `${c.table}.${c.column}: a legal hold needs an end`).not.toBeNull();
     }
   });
 

@@ -14,9 +14,10 @@
  * The states, in fixed proportions of the customers (rounded; at least one each from 20
  * customers up, none below):
  * - 2 % erased: `customers.status = 'erased'`, `erased_at` set, a completed `erasure` request; the
- *   tombstone keeps a profile row with every personal column null, accounts without number,
- *   purchases without product (amount, currency, invoice ref kept under legal hold); no
- *   credentials, payment methods, preferences, consent events, messages, visits or links;
+ *   tombstone keeps a profile row with every personal column null, accounts without number, and
+ *   what the retention schedule holds by law (src/dsr/erasurePlan.ts): purchases, preferences and
+ *   consent events (recorded before the erasure); no credentials, payment methods, messages,
+ *   visits or links;
  * - 3 % restricted: status `restricted`, a completed `restriction` request;
  * - 4 % objected: a completed `objection` request with `detail.purposes = ['marketing','research']`
  *   and, at its closing, withdrawn consent events for both purposes (source `support`);
@@ -517,7 +518,7 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
     }
   }
 
-  // -- purchases (kept under legal hold when erased, without the product) --
+  // -- purchases (kept under legal hold when erased) --
   const purchases = r.weighted([[0, 14], [1, 20], [2, 20], [3, 15], [4, 10], [5, 8], [6, 7], [8, 6]]);
   for (let k = 0; k < purchases; k++) {
     const product = r.pick(D.PRODUCTS);
@@ -527,7 +528,7 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
     w.push(schema.purchases, {
       id: r.uuid(),
       customerId: id,
-      product: erased ? null : mark(ctx, product.name),
+      product: mark(ctx, product.name),
       amountCents: amount,
       currency: country.currency,
       purchasedAt,
@@ -577,57 +578,60 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
     request(kind, rejected ? "rejected" : "completed", detail, received, rejected ? null : at(received.getTime() + r.int(1, 48) * HOUR), closed);
   }
 
-  if (!erased) {
-    // -- preferences --
-    const marketingOut = plan.optOut.marketing || plan.objector;
-    w.push(schema.preferences, {
-      customerId: id,
-      emailNewsletter: !marketingOut && r.chance(0.55),
-      smsOffers: !marketingOut && r.chance(0.2),
-      postalMail: !marketingOut && r.chance(0.12),
-      preferredChannel: r.chance(0.9) ? r.weighted(D.PREFERRED_CHANNELS) : null,
-      updatedAt: r.dateBetween(created, AS_OF - HOUR),
+  const until = erasedAt ? erasedAt.getTime() : AS_OF;
+  const hist = Math.min(tHist, until - 2 * DAY); // tHist for the living (created is 60 days before AS_OF at the latest)
+  // -- preferences and consent events: proof of consent, kept through erasure under legal hold
+  // (src/policy/retention.ts), so an erased subject has them too, up to its erasure --
+  const marketingOut = plan.optOut.marketing || plan.objector;
+  w.push(schema.preferences, {
+    customerId: id,
+    emailNewsletter: !marketingOut && r.chance(0.55),
+    smsOffers: !marketingOut && r.chance(0.2),
+    postalMail: !marketingOut && r.chance(0.12),
+    preferredChannel: r.chance(0.9) ? r.weighted(D.PREFERRED_CHANNELS) : null,
+    updatedAt: r.dateBetween(created, until - HOUR),
+  });
+
+  // -- consent events: append-only history, the latest event per purpose wins --
+  const event = (purpose: string, granted: boolean, source: string, when: Date, partnerId: string | null = null) =>
+    w.push(schema.consentEvents, {
+      id: r.uuid(), customerId: id, purpose, partnerId, granted, source, policyVersion: policyAt(when), recordedAt: when,
     });
+  for (const purpose of OPT_OUT_PURPOSES) event(purpose, true, signup, createdAt);
+  for (const v of POLICY_VERSIONS) {
+    const effective = v.effective.getTime();
+    if (effective > created && effective + DAY < hist && r.chance(0.6)) {
+      const when = r.dateBetween(effective, Math.min(effective + 60 * DAY, hist));
+      for (const purpose of ["marketing", "advertising"]) event(purpose, true, r.pick(["web", "app"]), when);
+    }
+  }
+  if (r.chance(0.15)) {
+    // A change of mind, undone: withdrawn then granted again, both before the final choices.
+    const purpose = r.pick(OPT_OUT_PURPOSES);
+    const t1 = r.dateBetween(created + HOUR, hist - 2 * HOUR);
+    event(purpose, false, r.weighted(CHOICE_SOURCES), t1);
+    event(purpose, true, r.weighted(CHOICE_SOURCES), r.dateBetween(t1.getTime() + HOUR, hist));
+  }
+  for (const purpose of OPT_OUT_PURPOSES) {
+    if (!plan.optOut[purpose]) continue;
+    const source = purpose === "advertising" && plan.gpc ? "gpc" : r.weighted(CHOICE_SOURCES);
+    event(purpose, false, source, r.dateBetween(hist + HOUR, until - HOUR));
+  }
+  if (objectionClosed) {
+    event("marketing", false, "support", objectionClosed);
+    event("research", false, "support", objectionClosed);
+  }
+  const sharing = (role: PartnerRole, optIn: number, withdraw: number) => {
+    if (!r.chance(optIn)) return;
+    event("third_party_sharing", true, r.pick(["web", "app"]), r.dateBetween(created, hist), ctx.partners[role]);
+    if (r.chance(withdraw)) {
+      event("third_party_sharing", false, r.weighted(CHOICE_SOURCES), r.dateBetween(hist + HOUR, until - HOUR), ctx.partners[role]);
+    }
+  };
+  if (!plan.gpc) sharing("thirdParty", 0.3, 0.2);
+  sharing("affiliate", 0.35, 0.15);
 
-    // -- consent events: append-only history, the latest event per purpose wins --
-    const event = (purpose: string, granted: boolean, source: string, when: Date, partnerId: string | null = null) =>
-      w.push(schema.consentEvents, {
-        id: r.uuid(), customerId: id, purpose, partnerId, granted, source, policyVersion: policyAt(when), recordedAt: when,
-      });
-    for (const purpose of OPT_OUT_PURPOSES) event(purpose, true, signup, createdAt);
-    for (const v of POLICY_VERSIONS) {
-      const effective = v.effective.getTime();
-      if (effective > created && effective + DAY < tHist && r.chance(0.6)) {
-        const when = r.dateBetween(effective, Math.min(effective + 60 * DAY, tHist));
-        for (const purpose of ["marketing", "advertising"]) event(purpose, true, r.pick(["web", "app"]), when);
-      }
-    }
-    if (r.chance(0.15)) {
-      // A change of mind, undone: withdrawn then granted again, both before the final choices.
-      const purpose = r.pick(OPT_OUT_PURPOSES);
-      const t1 = r.dateBetween(created + HOUR, tHist - 2 * HOUR);
-      event(purpose, false, r.weighted(CHOICE_SOURCES), t1);
-      event(purpose, true, r.weighted(CHOICE_SOURCES), r.dateBetween(t1.getTime() + HOUR, tHist));
-    }
-    for (const purpose of OPT_OUT_PURPOSES) {
-      if (!plan.optOut[purpose]) continue;
-      const source = purpose === "advertising" && plan.gpc ? "gpc" : r.weighted(CHOICE_SOURCES);
-      event(purpose, false, source, r.dateBetween(tHist + HOUR, AS_OF - HOUR));
-    }
-    if (objectionClosed) {
-      event("marketing", false, "support", objectionClosed);
-      event("research", false, "support", objectionClosed);
-    }
-    const sharing = (role: PartnerRole, optIn: number, withdraw: number) => {
-      if (!r.chance(optIn)) return;
-      event("third_party_sharing", true, r.pick(["web", "app"]), r.dateBetween(created, tHist), ctx.partners[role]);
-      if (r.chance(withdraw)) {
-        event("third_party_sharing", false, r.weighted(CHOICE_SOURCES), r.dateBetween(tHist + HOUR, AS_OF - HOUR), ctx.partners[role]);
-      }
-    };
-    if (!plan.gpc) sharing("thirdParty", 0.3, 0.2);
-    sharing("affiliate", 0.35, 0.15);
-
+  if (!erased) {
     // -- submitted messages --
     const messages = r.weighted([[0, 40], [1, 35], [2, 17], [3, 8]]);
     const templates = D.MESSAGE_TEMPLATES.filter((t) => t.lang === "any" || t.lang === city.lang);
