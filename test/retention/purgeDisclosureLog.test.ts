@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import type { GraphQLObjectType } from "graphql";
 import fc from "fast-check";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +16,7 @@ import { personalColumns, type PersonalColumn } from "../../src/datamap/columns.
 import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { writeDisclosures } from "../../src/enforcement/disclosureRecords.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
-import { DISCLOSURE_LOG_RETENTION, retentionCutoff } from "../../src/policy/retention.js";
+import { DISCLOSURE_LOG_RETENTION, formatPeriod, retentionCutoff } from "../../src/policy/retention.js";
 import { formatPurgeReport } from "../../src/retention/format.js";
 import { purge } from "../../src/retention/purge.js";
 import { purgeDisclosureLog } from "../../src/retention/purgeDisclosureLog.js";
@@ -169,6 +170,11 @@ describe("the disclosure log's retention", () => {
     expect(stored?.log).toEqual(run.disclosureLog);
     expect(formatPurgeReport(run)).toContain("Disclosure log (3 years; records before 2022-03-20 due, a month at a time): 2 monthly partitions dropped (disclosure_events_2021_11, disclosure_events_2021_12), 1 records deleted from the default partition, 0 held (restricted).");
   }, 120_000);
+
+  it("is stated where a subject reads their recipients: the access report's recipients field", async () => {
+    const report = (await buildGatewaySchema()).getType("AccessReport") as GraphQLObjectType;
+    expect(report.getFields().recipients?.description).toContain(`it keeps a record ${formatPeriod(DISCLOSURE_LOG_RETENTION.period)}, then drops it a month at a time`);
+  });
 
   it.skipIf(!onServer)("defers the log's part while another session holds the log, and commits the rest of the purge", async () => {
     await db.execute(sql`select disclosure_events_ensure_partitions('2021-09-01'::date, 1)`);

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { Effect } from "../../policy/matrix.js";
+import { DISCLOSURE_LOG_RETENTION, formatPeriod } from "../../policy/retention.js";
 import { CustomerStatus } from "../customer/Customer.js";
 import { PageInfo } from "../customer/CustomerConnection.js";
 import { AccessEffect } from "../explain/AccessExplanation.js";
@@ -49,7 +50,10 @@ export class AccessReport {
   @Field(() => [AccessReportSection], { description: "Every table of the subject's data with its row count (on every page)" })
   sections!: AccessReportSection[];
   @Field(() => [AccessReportEntry], { description: "The values of this page's rows, in table then row order" }) entries!: AccessReportEntry[];
-  @Field(() => [AccessReportRecipient]) recipients!: AccessReportRecipient[];
+  @Field(() => [AccessReportRecipient], {
+    description: `Who received the subject's data, as far back as the disclosure log reaches: it keeps a record ${formatPeriod(DISCLOSURE_LOG_RETENTION.period)}, then drops it a month at a time`,
+  })
+  recipients!: AccessReportRecipient[];
   @Field(() => PageInfo, { description: "Pass endCursor as `after` for the next page; hasNextPage false: the report is complete" })
   pageInfo!: PageInfo;
 }
