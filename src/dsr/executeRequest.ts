@@ -101,9 +101,9 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
     const info = tableInfo(name);
     if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
     const plan = erasureOf(name);
-    const held = columns.filter((c) => heldByLaw(c.category));
     if (plan.action === "delete") {
-      if (held.length > 0) throw new Error(`erasure: ${name} is deleted, but ${name}.${held[0]!.column} is under legal hold`);
+      const held = columns.find((c) => heldByLaw(c.category));
+      if (held) throw new Error(`erasure: ${name} is deleted, but ${name}.${held.column} is under legal hold`);
       touched += (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
       continue;
     }

@@ -19,8 +19,9 @@
  *
  * Subjects under restriction (`customers.status = 'restricted'`) are held: restricted data may be
  * stored but not erased while the restriction lasts (GDPR art. 18), so their due rows are counted
- * as `held` and left alone. Erased subjects' tombstones keep their legal-hold rows (purchases) until
- * the hold itself expires: the purge follows the schedule and nothing else.
+ * as `held` and left alone. Erased subjects' tombstones keep their legal-hold rows (purchases,
+ * preferences, consent events: src/dsr/erasurePlan.ts) until the hold itself expires: the purge
+ * follows the schedule and nothing else.
  *
  * Last, in the same transaction, the disclosure log's own retention (purgeDisclosureLog.ts).
  */
