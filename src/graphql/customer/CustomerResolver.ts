@@ -53,6 +53,10 @@ export class CustomerResolver {
     if (first < 1 || first > MAX_PAGE_SIZE) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_PAGE_SIZE}.`);
     }
+    if (filter?.ids && filter.ids.length > MAX_PAGE_SIZE) {
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`filter.ids\` holds at most ${MAX_PAGE_SIZE} ids.`);
+    }
+    if (filter?.ids?.some((id) => !isUuid(id))) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "`filter.ids` must hold customer ids (UUIDs).");
     const criteria: CustomerCriteria = { ...filter, visible: ctx.enforcement.visibleSubjects() };
     const own = ownIdOrNull(ctx);
     const afterId = after ? decodeCursor(after) : null;

@@ -19,6 +19,8 @@ export interface CustomerCriteria {
   residency?: string | null;
   /** Exact, case-insensitive email match: a personal filter (reads user.contact.email). */
   email?: string | null;
+  /** Only these customer ids (a batch lookup). */
+  ids?: readonly string[] | null;
   /** Only the subjects the caller may see for the purpose (see enforcement/visibleSubjectsWhere.ts). */
   visible: SQL;
 }
@@ -28,6 +30,7 @@ function where(criteria: CustomerCriteria): SQL | undefined {
   return and(
     criteria.status ? eq(customers.status, criteria.status) : undefined,
     criteria.residency ? eq(customers.residency, criteria.residency) : undefined,
+    criteria.ids ? anyOf(customers.id, criteria.ids) : undefined,
     email ? sql`exists (select 1 from ${profiles} where ${profiles.customerId} = ${customers.id} and lower(${profiles.email}) = ${email})` : undefined,
     criteria.visible,
   );
