@@ -25,6 +25,29 @@ export function callerIdentity(caller: Caller): { callerKind: string; callerId: 
 }
 
 /**
+ * Outcome lists by FieldOutcomes.key(), per data map (its coordinates array), shared by every
+ * request: a key always yields the same lists, and pages repeat the same few, so their lists are
+ * built once and not per request (and writeDisclosures finds their field set by identity). Frozen,
+ * since requests share them; cleared when full, so an unusual variety of records cannot grow it.
+ */
+const listsByKey = new WeakMap<readonly string[], Map<string, OutcomeLists>>();
+const MAX_SHARED_LISTS = 10_000;
+
+function sharedLists(outcomes: FieldOutcomes, coordinates: readonly string[]): OutcomeLists {
+  let byKey = listsByKey.get(coordinates);
+  if (byKey === undefined) listsByKey.set(coordinates, (byKey = new Map()));
+  const key = outcomes.key();
+  let lists = byKey.get(key);
+  if (lists === undefined) {
+    if (byKey.size >= MAX_SHARED_LISTS) byKey.clear();
+    lists = outcomes.lists(coordinates);
+    for (const list of Object.values(lists)) Object.freeze(list);
+    byKey.set(key, lists);
+  }
+  return lists;
+}
+
+/**
  * One row per subject the request touched. Subjects whose outcomes are alike (most of a page)
  * share the same four list arrays, which lets writeDisclosures describe them once.
  */
@@ -34,13 +57,10 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
   const purpose = enforcement.purpose ?? "none";
   const recordedAt = new Date();
   const { coordinates } = enforcement.dataMap;
-  const shared = new Map<string, OutcomeLists>(); // by FieldOutcomes.key()
   const rows: DisclosureRow[] = [];
   // Properties written out, not spread: a page builds a hundred of these per request.
   for (const [customerId, outcomes] of disclosures) {
-    const key = outcomes.key();
-    let lists = shared.get(key);
-    if (lists === undefined) shared.set(key, (lists = outcomes.lists(coordinates)));
+    const lists = sharedLists(outcomes, coordinates);
     rows.push({
       requestId, customerId, callerKind, callerId, role, purpose,
       subjectRequestId: enforcement.subjectRequestFor(customerId),
@@ -56,33 +76,41 @@ const EVENT_COLUMNS = [
   "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "subjectRequestId", "fieldSetId", "recordedAt",
 ] as const;
 
+type FieldSet = typeof disclosureFieldSets.$inferInsert;
+
 /**
- * All of a request's records in one statement: the field sets not stored yet (a page of a hundred
- * subjects usually shares one or two), then one event per subject pointing at its set. A page's
- * record is a few hundred bytes a subject, not a copy of every coordinate list per subject. A
- * set's id is the SHA-256 of its four lists, so the same lists are stored once.
+ * The field set of the last row seen with this very `disclosed` array (alike subjects, and the
+ * shared lists of every request, hold the same arrays), so that a set is serialised and hashed
+ * once, not once per subject or per request.
+ */
+const setByArrays = new WeakMap<readonly string[], FieldSet>();
+
+function fieldSetOf(row: DisclosureRow): FieldSet {
+  const { disclosed, masked, pseudonymized, withheld } = row;
+  let set = setByArrays.get(disclosed);
+  if (set?.masked !== masked || set.pseudonymized !== pseudonymized || set.withheld !== withheld) {
+    const id = createHash("sha256").update(JSON.stringify([disclosed, masked, pseudonymized, withheld])).digest("base64url");
+    set = { id, disclosed, masked, pseudonymized, withheld };
+    setByArrays.set(disclosed, set);
+  }
+  return set;
+}
+
+/**
+ * All of a request's records in one statement: the field sets (a page of a hundred subjects
+ * usually has a few; `on conflict do nothing` for those already stored), then one event per
+ * subject pointing at its set. A page's record is a few hundred bytes a subject, not a copy of
+ * every coordinate list per subject. A set's id is the SHA-256 of its four lists, so the same
+ * lists are stored once.
  */
 export async function writeDisclosures(db: Database, rows: DisclosureRow[]): Promise<void> {
   if (rows.length === 0) return;
-  type FieldSet = typeof disclosureFieldSets.$inferInsert;
-  const sets = new Map<string, FieldSet>(); // by the lists' JSON
-  // The set of the last row whose lists were these very arrays (alike subjects share them), so
-  // that a page's hundred alike records are not serialised a hundred times.
-  const byArrays = new Map<string[], FieldSet>();
+  const sets = new Map<string, FieldSet>(); // by id
   // Each event written out property by property: an object rest (`{ disclosed, ...event }`) is a
   // runtime call per row (about 90 µs for a page's hundred records, against 3 µs).
   const events = rows.map((row) => {
-    const { disclosed, masked, pseudonymized, withheld } = row;
-    let set = byArrays.get(disclosed);
-    if (set?.masked !== masked || set.pseudonymized !== pseudonymized || set.withheld !== withheld) {
-      const lists = JSON.stringify([disclosed, masked, pseudonymized, withheld]);
-      set = sets.get(lists);
-      if (set === undefined) {
-        set = { id: createHash("sha256").update(lists).digest("base64url"), disclosed, masked, pseudonymized, withheld };
-        sets.set(lists, set);
-      }
-      if (set.disclosed === disclosed) byArrays.set(disclosed, set);
-    }
+    const set = fieldSetOf(row);
+    sets.set(set.id, set);
     return {
       requestId: row.requestId, customerId: row.customerId, callerKind: row.callerKind, callerId: row.callerId, role: row.role,
       purpose: row.purpose, subjectRequestId: row.subjectRequestId, fieldSetId: set.id, recordedAt: row.recordedAt,
