@@ -1,5 +1,5 @@
-import { and, eq, inArray, ne, notInArray, sql, type SQL } from "drizzle-orm";
-import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
+import { and, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
+import { consentEvents, customers, customerStatus, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { Caller } from "../policy/caller.js";
 import { ceiling, hasTransferBasis } from "../policy/ceiling.js";
@@ -25,8 +25,9 @@ function latestConsentIs(purpose: string, partnerId: string | null, granted: boo
 export function visibleSubjectsWhere(caller: Caller, purpose: Purpose, categories: readonly string[]): SQL {
   if (!categories.some((c) => ceiling(caller, purpose, c).effect !== "deny")) return sql`false`;
   const definition = PURPOSE_DEFINITIONS[purpose];
-  const conditions: (SQL | undefined)[] = [ne(customers.status, "erased")];
-  if (!definition.survivesRestriction) conditions.push(ne(customers.status, "restricted"));
+  // The statuses that may be seen, as one comparison: a count runs it on every customer row.
+  const statuses = customerStatus.enumValues.filter((s) => s !== "erased" && (definition.survivesRestriction || s !== "restricted"));
+  const conditions: (SQL | undefined)[] = [statuses.length === 1 ? eq(customers.status, statuses[0]!) : inArray(customers.status, statuses)];
   if (definition.consentBasis === "verified_request") {
     conditions.push(inArray(customers.id, sql`(select customer_id from ${subjectRequests} where state = 'verified')`));
   }
