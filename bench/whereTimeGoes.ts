@@ -1,0 +1,137 @@
+/**
+ * Where a workload's time goes under load, guarded against unguarded: `npm run bench:where`.
+ *
+ * A diagnostic, not a benchmark of record (it writes no results file): one workload, both
+ * gateways in this process over one throwaway PostgreSQL server, `BENCH_IN_FLIGHT` requests in
+ * flight (default 8), in blocks of `BENCH_REQUESTS` requests per side (default 40), `BENCH_BLOCKS`
+ * blocks (default 4) alternating which side goes first. Per side it prints the wall time per
+ * request (the block's time divided by its requests), this process's CPU per request (the
+ * gateways and the in-process client that sends the requests), PostgreSQL's CPU per request (its
+ * client backends, from /proc), and the statements by execution time (pg_stat_statements: calls,
+ * rows, mean and per-request milliseconds). One request at a time hides what only concurrency
+ * does: this is how a group-committed insert that PostgreSQL re-parsed on every row was found
+ * (bench/RESULTS-policy.md).
+ *
+ * `BENCH_WORKLOAD`: `policy` (bench:policy's page, 2,000 customers), or `profile`, `page`,
+ * `lookup` (npm run bench's, 10,000 customers). Linux only (/proc).
+ */
+import "reflect-metadata";
+import { readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { createDatabase } from "../src/db/client.js";
+import { seed } from "../src/db/seed/seed.js";
+import { getDataMap } from "../src/enforcement/dataMap.js";
+import { buildGatewaySchema } from "../src/graphql/buildGatewaySchema.js";
+import { loadConfig } from "../src/server/config.js";
+import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
+import { createLogger } from "../src/server/logger.js";
+import { envInt } from "./envInt.js";
+import { buildWorkload } from "./policyWorkload.js";
+import { startPostgres } from "./postgres.js";
+import { seedLarge } from "./seedLarge.js";
+import { signBenchToken } from "./signBenchToken.js";
+import { createUnguardedGateway } from "./unguarded.js";
+import { lookupWorkload } from "./workloads/lookup.js";
+import { pageWorkload } from "./workloads/page.js";
+import { profileWorkload } from "./workloads/profile.js";
+
+const WORKLOADS = ["policy", "profile", "page", "lookup"] as const;
+const workload = process.env.BENCH_WORKLOAD ?? "policy";
+if (!(WORKLOADS as readonly string[]).includes(workload)) throw new Error(`BENCH_WORKLOAD must be one of ${WORKLOADS.join(", ")}`);
+const inFlight = envInt("BENCH_IN_FLIGHT", 8);
+const perBlock = envInt("BENCH_REQUESTS", 40);
+const blocks = envInt("BENCH_BLOCKS", 4);
+
+const pg = await startPostgres({ settings: { shared_preload_libraries: "pg_stat_statements" } });
+const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: pg.url, LOG_LEVEL: "silent", MAX_ALIASES: "50" });
+const database = await createDatabase({ url: pg.url, poolSize: config.databasePoolSize });
+const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+try {
+  await database.migrate();
+  const request = await prepareRequest();
+  const logger = createLogger({ level: "silent" });
+  const sides = { guarded: await createEnforcedGateway({ config, database, logger }), unguarded: await createUnguardedGateway({ config, database, logger }) };
+  const urls = { guarded: await sides.guarded.listen(), unguarded: await sides.unguarded.listen() };
+  const body = JSON.stringify(request.body);
+  const send = async (url: string) => {
+    const res = await fetch(url, { method: "POST", headers: request.headers, body });
+    const text = await res.text();
+    if (res.status !== 200 || text.includes('"errors":[')) throw new Error(`${res.status}: ${text.slice(0, 300)}`);
+  };
+  await admin`create extension if not exists pg_stat_statements`;
+  /** CPU of PostgreSQL's client backends so far, ms (a backend that ended meanwhile is not counted). */
+  const postgresCpu = async () => {
+    const pids = (await admin`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`).map((r) => r.pid as number);
+    let ticks = 0;
+    for (const pid of pids) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        ticks += Number(fields[11]) + Number(fields[12]);
+      } catch { /* gone */ }
+    }
+    return ticks * 10;
+  };
+  for (const side of ["guarded", "unguarded"] as const) for (let i = 0; i < 2 * inFlight; i++) await send(urls[side]); // warm-up
+
+  const totals = { guarded: { wall: 0, cpu: 0, pg: 0 }, unguarded: { wall: 0, cpu: 0, pg: 0 } };
+  const statements = { guarded: new Map<string, { calls: number; rows: number; ms: number }>(), unguarded: new Map<string, { calls: number; rows: number; ms: number }>() };
+  for (let b = 0; b < blocks; b++) {
+    for (const side of b % 2 === 0 ? (["guarded", "unguarded"] as const) : (["unguarded", "guarded"] as const)) {
+      await admin`select pg_stat_statements_reset()`;
+      const pg0 = await postgresCpu();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      let left = perBlock;
+      await Promise.all(Array.from({ length: inFlight }, async () => { while (left-- > 0) await send(urls[side]); }));
+      totals[side].wall += performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      totals[side].cpu += (cpu.user + cpu.system) / 1000;
+      totals[side].pg += (await postgresCpu()) - pg0;
+      for (const r of await admin`select query, calls, rows, total_exec_time from pg_stat_statements where query not ilike '%pg_stat%'`) {
+        const key = String(r.query).replace(/\s+/g, " ").slice(0, 110);
+        const s = statements[side].get(key) ?? { calls: 0, rows: 0, ms: 0 };
+        s.calls += Number(r.calls); s.rows += Number(r.rows); s.ms += Number(r.total_exec_time);
+        statements[side].set(key, s);
+      }
+    }
+  }
+  const n = perBlock * blocks;
+  console.log(`${workload}: ${blocks} blocks of ${perBlock} requests per side, ${inFlight} in flight; per request:`);
+  for (const side of ["guarded", "unguarded"] as const) {
+    const t = totals[side];
+    console.log(`\n${side}: wall ${(t.wall / n).toFixed(2)} ms, this process's CPU ${(t.cpu / n).toFixed(2)} ms, PostgreSQL's CPU ${(t.pg / n).toFixed(2)} ms`);
+    console.log("  calls    rows  mean ms  ms/request  statement");
+    for (const [query, s] of [...statements[side]].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+      console.log(`  ${String(s.calls).padStart(5)} ${String(s.rows).padStart(7)} ${(s.ms / s.calls).toFixed(3).padStart(8)} ${(s.ms / n).toFixed(3).padStart(11)}  ${query}`);
+    }
+  }
+  const g = totals.guarded;
+  const u = totals.unguarded;
+  console.log(`\nguarded / unguarded: throughput ${(u.wall / g.wall).toFixed(2)}, CPU (this process + PostgreSQL) ${((g.cpu + g.pg) / (u.cpu + u.pg)).toFixed(2)} x`);
+  for (const s of Object.values(sides)) await s.close();
+} finally {
+  await admin.end();
+  await database.close();
+  await pg.stop();
+}
+
+/** The workload's request (the same for both sides) after seeding what it reads. */
+async function prepareRequest(): Promise<{ headers: Record<string, string>; body: unknown }> {
+  if (workload === "policy") {
+    await seed(database.db, { customers: 2000, seed: 42 });
+    await database.db.execute(sql`vacuum analyze`);
+    const schema = await buildGatewaySchema();
+    const caller = { kind: "staff", staffId: "bench-support-agent", role: "support_agent" } as const;
+    const token = await signBenchToken(config, "support_agent", "bench-support-agent");
+    return {
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: { query: buildWorkload(schema, getDataMap(schema), caller, "customer_support", 5).query, variables: { first: 100 } },
+    };
+  }
+  const data = await seedLarge(database, { customers: 10000, seed: 42, reportVisits: 10, lookups: 50 });
+  const w = workload === "lookup" ? lookupWorkload({ ids: data.partnerSubjectIds, apiKey: data.partner.apiKey, partnerName: data.partner.partnerName })
+    : workload === "page" ? pageWorkload({ first: 100, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") })
+    : profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) });
+  return w.gateway;
+}
