@@ -46,7 +46,7 @@ import { createLogger } from "../src/server/logger.js";
 import { envInt as env } from "./envInt.js";
 import { machineHeader } from "./machineHeader.js";
 import { startPostgres, type PostgresServer } from "./postgres.js";
-import { buildWorkload } from "./policyWorkload.js";
+import { buildWorkload, POLICY_PAGE } from "./policyWorkload.js";
 import { runAutocannon, type AutocannonResult } from "./runAutocannon.js";
 import { signBenchToken } from "./signBenchToken.js";
 import { fmt, fmtBytes, mean, median } from "./stats.js";
@@ -59,16 +59,16 @@ const WARMUP = env("BENCH_WARMUP", 3);
 const MAX_DURATION = env("BENCH_MAX_DURATION", 60);
 /** Responses per connection a run should allow on the slower side (see the header). */
 const PER_CONNECTION = 8;
-const PAGE = env("BENCH_PAGE", 100);
-const CUSTOMERS = env("BENCH_CUSTOMERS", 2000);
-const SEED = 42;
+const PAGE = env("BENCH_PAGE", POLICY_PAGE.page);
+const CUSTOMERS = env("BENCH_CUSTOMERS", POLICY_PAGE.customers);
+const SEED = POLICY_PAGE.seed;
 /** Requests sent one at a time to each gateway before the load runs. */
 const SEQUENTIAL = env("BENCH_SEQUENTIAL", 20);
 const EXECUTOR = process.env.BENCH_EXECUTOR === "shield" ? "shield" : "guards";
-const VISITS = 5;
+const VISITS = POLICY_PAGE.visits;
 const TARGET = 0.85;
-const PURPOSE: Purpose = "customer_support";
-const ROLE = "support_agent";
+const PURPOSE: Purpose = POLICY_PAGE.purpose;
+const ROLE = POLICY_PAGE.caller.role;
 const RESULTS_FILE = fileURLToPath(new URL("./RESULTS-policy.md", import.meta.url));
 
 const log = (line: string) => console.error(line);
@@ -175,11 +175,11 @@ async function main() {
     const inFlightB = trackInFlight(unguarded.server);
     log(`guarded (A) ${urlA}; unguarded (B) ${urlB}`);
 
-    const token = await signBenchToken(config, ROLE, "bench-support-agent");
+    const token = await signBenchToken(config, ROLE, POLICY_PAGE.caller.staffId);
 
     const bare = await buildGatewaySchema();
     const dataMap = getDataMap(bare);
-    const workload = buildWorkload(bare, dataMap, { kind: "staff", staffId: "bench-support-agent", role: ROLE }, PURPOSE, VISITS);
+    const workload = buildWorkload(bare, dataMap, POLICY_PAGE.caller, PURPOSE, VISITS);
     const body = JSON.stringify({ query: workload.query, variables: { first: PAGE } });
     const bodyFile = join(scratch, "body.json");
     writeFileSync(bodyFile, body);

@@ -13,6 +13,16 @@ import { ceiling } from "../src/policy/ceiling.js";
 import type { Purpose } from "../src/policy/purposes.js";
 
 /** The relations of Customer the page reads. */
+/** The page bench:policy serves (and bench:where's `policy` workload): its database, reader and size. */
+export const POLICY_PAGE = {
+  customers: 2000,
+  seed: 42,
+  page: 100,
+  visits: 5,
+  purpose: "customer_support",
+  caller: { kind: "staff", staffId: "bench-support-agent", role: "support_agent" },
+} as const satisfies { purpose: Purpose; caller: Caller } & Record<string, unknown>;
+
 export const CUSTOMER_RELATIONS = ["profile", "preferences", "accounts", "paymentMethods", "purchases", "consents", "messages", "visits"] as const;
 
 export interface Workload {

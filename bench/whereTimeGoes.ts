@@ -27,7 +27,7 @@ import { loadConfig } from "../src/server/config.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
 import { createLogger } from "../src/server/logger.js";
 import { envInt } from "./envInt.js";
-import { buildWorkload } from "./policyWorkload.js";
+import { buildWorkload, POLICY_PAGE } from "./policyWorkload.js";
 import { startPostgres } from "./postgres.js";
 import { seedLarge } from "./seedLarge.js";
 import { signBenchToken } from "./signBenchToken.js";
@@ -119,14 +119,14 @@ try {
 /** The workload's request (the same for both sides) after seeding what it reads. */
 async function prepareRequest(): Promise<{ headers: Record<string, string>; body: unknown }> {
   if (workload === "policy") {
-    await seed(database.db, { customers: 2000, seed: 42 });
+    await seed(database.db, { customers: POLICY_PAGE.customers, seed: POLICY_PAGE.seed });
     await database.db.execute(sql`vacuum analyze`);
     const schema = await buildGatewaySchema();
-    const caller = { kind: "staff", staffId: "bench-support-agent", role: "support_agent" } as const;
-    const token = await signBenchToken(config, "support_agent", "bench-support-agent");
+    const { caller, purpose, visits, page } = POLICY_PAGE;
+    const token = await signBenchToken(config, caller.role, caller.staffId);
     return {
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: { query: buildWorkload(schema, getDataMap(schema), caller, "customer_support", 5).query, variables: { first: 100 } },
+      body: { query: buildWorkload(schema, getDataMap(schema), caller, purpose, visits).query, variables: { first: page } },
     };
   }
   const data = await seedLarge(database, { customers: 10000, seed: 42, reportVisits: 10, lookups: 50 });

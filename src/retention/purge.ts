@@ -27,6 +27,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { countOf } from "../db/countOf.js";
 import { rowsOf } from "../db/rowsOf.js";
 import { purgeRuns } from "../db/schema/index.js";
 import { dbColumn, type PersonalColumn } from "../datamap/columns.js";
@@ -37,6 +38,7 @@ import {
 } from "../policy/masks.js";
 import { retentionCutoff, retentionFor, summarizeRetention } from "../policy/retention.js";
 import { POLICY_VERSION } from "../policy/version.js";
+import { heldByRestriction } from "./heldByRestriction.js";
 import { purgeDisclosureLog, type DisclosureLogPurge } from "./purgeDisclosureLog.js";
 import { PURGE_TABLES } from "./tables.js";
 
@@ -107,11 +109,6 @@ interface PlannedAction {
 
 /** Rows read per page when anonymising in application code. */
 const PAGE = 2000;
-
-async function countOf(db: Executor, query: SQL): Promise<number> {
-  const [row] = rowsOf<{ n: number | string }>(await db.execute(query));
-  return Number(row?.n ?? 0);
-}
 
 const id = (name: string) => sql.identifier(name);
 const col = (name: string) => sql`t.${id(name)}`;
@@ -224,7 +221,7 @@ export function planPurge(columns: readonly PersonalColumn[], now: Date): Planne
   return plans;
 }
 
-const HELD = sql`exists (select 1 from customers c where c.id = t.customer_id and c.status = 'restricted')`;
+const HELD = heldByRestriction("t");
 
 function anyNotNull(columns: readonly PersonalColumn[]): SQL {
   return sql.join(columns.map((c) => sql`${col(c.column)} is not null`), sql` or `);

@@ -16,11 +16,13 @@
  * timeout, in a savepoint. When another session holds the log (a long report), the drop is
  * deferred to the next run (`deferred`), and the rest of the purge still commits.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
+import { countOf } from "../db/countOf.js";
 import { rowsOf } from "../db/rowsOf.js";
 import { DISCLOSURE_LOG_RETENTION, formatPeriod, retentionCutoff } from "../policy/retention.js";
+import { heldByRestriction } from "./heldByRestriction.js";
 
 /** What one purge did to the disclosure log. Counts and partition names only. */
 export interface DisclosureLogPurge {
@@ -47,8 +49,8 @@ export const LOG_LOCK_TIMEOUT_MS = 500;
 /** SQLSTATE lock_not_available: the lock timeout ran out. */
 const LOCK_NOT_AVAILABLE = "55P03";
 
-/** The event (alias `e`) is about a subject under restriction: stored, not erased, while it lasts. */
-const HELD = sql`exists (select 1 from customers c where c.id = e.customer_id and c.status = 'restricted')`;
+/** The event (alias `e`) is about a subject under restriction. */
+const HELD = heldByRestriction("e");
 
 /** Partitions of `disclosure_events` whose upper bound is at or before the cutoff, oldest first. */
 async function duePartitions(db: Database, cutoff: Date): Promise<string[]> {
@@ -61,11 +63,6 @@ async function duePartitions(db: Database, cutoff: Date): Promise<string[]> {
     ) p
     where upper_bound <= ${cutoff.toISOString()}::timestamptz
     order by upper_bound`)).map((r) => r.name);
-}
-
-async function countOf(db: Database, query: SQL): Promise<number> {
-  const [row] = rowsOf<{ n: number | string }>(await db.execute(query));
-  return Number(row?.n ?? 0);
 }
 
 /**

@@ -8,6 +8,7 @@ import { operationVariables } from "./operationVariables.js";
 import { collectOperationReads, type OperationReads } from "../collectOperationReads.js";
 import { getDataMap } from "../dataMap.js";
 import { findDeniedReads } from "../findDeniedReads.js";
+import { fragmentsOf } from "../fragmentsOf.js";
 
 /**
  * Before execution, once per operation: every personal field the operation selects or filters
@@ -25,8 +26,7 @@ export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): Apo
   const readsOf = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): OperationReads => {
     let reads = documentReads.get(operation);
     if (reads === undefined) {
-      const fragments = Object.fromEntries(document.definitions.flatMap((d) => d.kind === "FragmentDefinition" ? [[d.name.value, d]] : []));
-      reads = collectOperationReads(options.schema, operation, fragments, variables);
+      reads = collectOperationReads(options.schema, operation, fragmentsOf(document), variables);
       if (!reads.dependOnVariables) documentReads.set(operation, reads);
     }
     return reads;

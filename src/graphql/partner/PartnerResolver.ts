@@ -37,9 +37,12 @@ const unknownPartner = () => new GatewayError(ErrorCode.BAD_USER_INPUT, "Invalid
   invalid: [{ field: "partnerId", expected: "the id of an existing partner" }],
 });
 
-/** The partner id as stored (trimmed, lower case) when such a partner exists, else BAD_USER_INPUT. */
+/** An id or hash as stored: trimmed, lower case. */
+const normalised = (value: string) => value.trim().toLowerCase();
+
+/** The partner id as stored when such a partner exists, else BAD_USER_INPUT. */
 async function existingPartnerId(ctx: GatewayContext, partnerId: string): Promise<string> {
-  const id = partnerId.trim().toLowerCase();
+  const id = normalised(partnerId);
   if (!isUuid(id) || !(await partnerExists(ctx.db, id))) throw unknownPartner();
   return id;
 }
@@ -145,8 +148,8 @@ export class PartnerResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<PersistedOperation> {
     const actorId = requirePrivacyOfficer(ctx);
-    const id = partnerId.trim().toLowerCase();
-    const hash = sha256Hash.trim().toLowerCase();
+    const id = normalised(partnerId);
+    const hash = normalised(sha256Hash);
     const now = new Date();
     const row = !(isUuid(id) && SHA256.test(hash)) ? null : await changeWithEvent(ctx.db, (tx) => revokePersistedOperationRow(tx, id, hash, now),
       (revoked) => ({ partnerId: id, action: "persisted_operation_revoked", target: hash, actorId, note: revocationNote(revoked.revokedAt, now) }));
@@ -163,7 +166,7 @@ export class PartnerResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<Partner> {
     const actorId = requirePrivacyOfficer(ctx);
-    const id = partnerId.trim().toLowerCase();
+    const id = normalised(partnerId);
     const found = isUuid(id) && await changeWithEvent(ctx.db, (tx) => setPersistedOperationsOnly(tx, id, enabled),
       () => ({ partnerId: id, action: "persisted_operations_only_set", target: null, actorId, note: enabled ? "ENABLED" : "DISABLED" }));
     if (!found) throw unknownPartner();
