@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Personal } from "../../enforcement/personal.js";
 
-@ObjectType({ description: "A customer's account with one product." })
+@ObjectType({ description: "A customer's account with one product.", simpleResolvers: true })
 export class Account {
   @Field(() => ID) id!: string;
   customerId!: string;

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Personal } from "../../enforcement/personal.js";
 
-@ObjectType({ description: "The current choice for one purpose: the latest consent event." })
+@ObjectType({ description: "The current choice for one purpose: the latest consent event.", simpleResolvers: true })
 export class Consent {
   @Field(() => ID) id!: string;
   customerId!: string;

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Personal } from "../../enforcement/personal.js";
 
-@ObjectType({ description: "A message sent through the contact form." })
+@ObjectType({ description: "A message sent through the contact form.", simpleResolvers: true })
 export class SubmittedMessage {
   @Field(() => ID) id!: string;
   customerId!: string;

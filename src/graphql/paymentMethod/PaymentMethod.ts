@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Personal } from "../../enforcement/personal.js";
 import { BillingAddress, DeliveryAddress } from "../profile/Address.js";
 
-@ObjectType({ description: "A tokenised payment card. The full card number is never held." })
+@ObjectType({ description: "A tokenised payment card. The full card number is never held.", simpleResolvers: true })
 export class PaymentMethod {
   @Field(() => ID) id!: string;
   customerId!: string;

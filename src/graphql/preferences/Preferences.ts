@@ -1,7 +1,7 @@
 import { Field, ObjectType } from "type-graphql";
 import { Personal } from "../../enforcement/personal.js";
 
-@ObjectType({ description: "Communication preferences." })
+@ObjectType({ description: "Communication preferences.", simpleResolvers: true })
 export class Preferences {
   customerId!: string;
 

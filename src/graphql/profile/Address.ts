@@ -17,7 +17,7 @@ export interface AddressSource {
  * three cannot drift. A mask keeps the city and country and redacts the street and postcode.
  */
 function addressType(name: string, category: Category, description: string) {
-  @ObjectType(name, { description })
+  @ObjectType(name, { description, simpleResolvers: true })
   class Address {
     @Field(() => String, { nullable: true }) @Personal(category, "REDACT") line1!: string | null;
     @Field(() => String, { nullable: true }) @Personal(category, "REDACT") line2!: string | null;

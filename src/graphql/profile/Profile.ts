@@ -2,7 +2,7 @@ import { Field, Float, ObjectType } from "type-graphql";
 import { Personal } from "../../enforcement/personal.js";
 import { PostalAddress } from "./Address.js";
 
-@ObjectType({ description: "A customer's profile. Every field is personal and may be masked or withheld." })
+@ObjectType({ description: "A customer's profile. Every field is personal and may be masked or withheld.", simpleResolvers: true })
 export class Profile {
   customerId!: string;
 

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Personal } from "../../enforcement/personal.js";
 
-@ObjectType({ description: "A product bought or registered." })
+@ObjectType({ description: "A product bought or registered.", simpleResolvers: true })
 export class Purchase {
   @Field(() => ID) id!: string;
   customerId!: string;

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Personal } from "../../enforcement/personal.js";
 
-@ObjectType({ description: "One visit: automatically collected device and browsing data." })
+@ObjectType({ description: "One visit: automatically collected device and browsing data.", simpleResolvers: true })
 export class Visit {
   @Field(() => ID) id!: string;
   customerId!: string;
