@@ -26,11 +26,13 @@ interface Pending {
  * A batch's statement runs through the database handle of its first request (counted in that
  * request's statements).
  *
- * Options: `insert`, the statement (default writeDisclosures: one `unnest` insert); `maxRows`,
+ * Options: `insert`, the statement (default writeDisclosures: one `unnest` insert, sending each
+ * field set's lists once per gateway, see there); `maxRows`,
  * the most rows one batch writes (default 5,000; a single request's rows are never split).
  */
 export function createDisclosureWriter(options: { insert?: DisclosureWrite; maxRows?: number } = {}): DisclosureWrite {
-  const write = options.insert ?? writeDisclosures;
+  const storedSets = new Set<string>(); // field sets this writer knows are stored: see writeDisclosures
+  const write: DisclosureWrite = options.insert ?? ((db, rows) => writeDisclosures(db, rows, storedSets));
   // A statement that throws instead of rejecting must not stop the queue.
   const insert: DisclosureWrite = (db, rows) => {
     try {

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { anyOf } from "../db/anyOf.js";
+import { countOf } from "../db/countOf.js";
 import { insertRowsStatement } from "../db/insertRows.js";
 import { disclosureEvents, disclosureFieldSets, type DisclosureRow } from "../db/schema/index.js";
 import type { GatewayContext } from "../graphql/context.js";
@@ -96,14 +98,24 @@ function fieldSetOf(row: DisclosureRow): FieldSet {
   return set;
 }
 
+/** Most set ids a writer keeps as known to be stored (then it starts again from none). */
+const MAX_STORED_SETS = 10_000;
+
 /**
  * All of a request's records in one statement: the field sets (a page of a hundred subjects
  * usually has a few; `on conflict do nothing` for those already stored), then one event per
  * subject pointing at its set. A page's record is a few hundred bytes a subject, not a copy of
  * every coordinate list per subject. A set's id is the SHA-256 of its four lists, so the same
- * lists are stored once.
+ * lists are stored once. Resolves once every event and its set are committed.
+ *
+ * `stored`: ids of sets known to be stored in this database, kept by the caller across writes
+ * (createDisclosureWriter keeps one per gateway) and updated here. An event whose set is known
+ * sends the set's id alone, not its four lists again: a page's two dozen sets are tens of
+ * kilobytes of array text that PostgreSQL parsed only to find them stored. Nothing deletes a set,
+ * but a database can be truncated or restored under a running gateway, so the statement counts
+ * the known sets it relies on, and any that is gone is written again before the write resolves.
  */
-export async function writeDisclosures(db: Database, rows: DisclosureRow[]): Promise<void> {
+export async function writeDisclosures(db: Database, rows: DisclosureRow[], stored: Set<string> = new Set()): Promise<void> {
   if (rows.length === 0) return;
   const sets = new Map<string, FieldSet>(); // by id
   // Each event written out property by property: an object rest (`{ disclosed, ...event }`) is a
@@ -116,6 +128,20 @@ export async function writeDisclosures(db: Database, rows: DisclosureRow[]): Pro
       purpose: row.purpose, subjectRequestId: row.subjectRequestId, fieldSetId: set.id, recordedAt: row.recordedAt,
     };
   });
-  const newSets = sql`${insertRowsStatement(disclosureFieldSets, [...sets.values()])} on conflict (${sql.identifier("id")}) do nothing`;
-  await db.execute(sql`with field_sets as (${newSets}) ${insertRowsStatement(disclosureEvents, events, EVENT_COLUMNS)}`);
+  const known: FieldSet[] = [];
+  const sent: FieldSet[] = [];
+  for (const set of sets.values()) (stored.has(set.id) ? known : sent).push(set);
+  const insertEvents = insertRowsStatement(disclosureEvents, events, EVENT_COLUMNS);
+  if (known.length === 0) {
+    await db.execute(sql`with field_sets as (${insertSets(sent)}) ${insertEvents}`);
+  } else {
+    const ctes = sent.length === 0 ? sql`events as (${insertEvents})` : sql`field_sets as (${insertSets(sent)}), events as (${insertEvents})`;
+    const found = await countOf(db, sql`with ${ctes}
+      select count(*)::int as n from ${disclosureFieldSets} where ${anyOf(disclosureFieldSets.id, known.map((set) => set.id))}`);
+    if (found < known.length) await db.execute(insertSets(known)); // gone under a running gateway
+  }
+  if (stored.size + sent.length > MAX_STORED_SETS) stored.clear();
+  for (const set of sent) stored.add(set.id);
 }
+
+const insertSets = (sets: FieldSet[]) => sql`${insertRowsStatement(disclosureFieldSets, sets)} on conflict (${sql.identifier("id")}) do nothing`;

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DatabaseHandle } from "../../src/db/client.js";
 import { disclosureLog, type DisclosureRow } from "../../src/db/schema/index.js";
@@ -131,5 +132,49 @@ describe("createDisclosureWriter", () => {
     await expect(write(database.db, recordsOf(a, 1))).rejects.toThrow("thrown synchronously");
     await write(database.db, recordsOf(b, 2));
     expect(await storedCustomers(b)).toHaveLength(2);
+  });
+});
+
+describe("writeDisclosures with the field sets a writer knows are stored", () => {
+  /** The real database, the text of each statement noted (never a mock: every statement runs). */
+  function observed(): { db: Database; texts: string[] } {
+    const texts: string[] = [];
+    const dialect = new PgDialect();
+    const db = new Proxy(database.db, {
+      get: (target, key) => key === "execute"
+        ? (query: SQL) => (texts.push(dialect.sqlToQuery(query).sql), target.execute(query))
+        : Reflect.get(target, key),
+    });
+    return { db, texts };
+  }
+  const nonceLists = () => [[`Run.n${randomUUID().slice(0, 8)}`]];
+  const insertsSets = (text: string) => text.includes('insert into "disclosure_field_sets"');
+
+  it("sends a set's lists once: later records with the same lists send its id alone, and still read back whole", async () => {
+    const { db, texts } = observed();
+    const write = createDisclosureWriter();
+    const lists = nonceLists();
+    const [first, second] = [randomUUID(), randomUUID()];
+    const [firstRecords, secondRecords] = [recordsOf(first, 3, false, lists), recordsOf(second, 3, false, lists)];
+    await write(db, firstRecords);
+    await write(db, secondRecords);
+    expect(texts.map(insertsSets)).toEqual([true, false]);
+    expect(await storedRecords(first)).toEqual(sentRecords(firstRecords));
+    expect(await storedRecords(second)).toEqual(sentRecords(secondRecords));
+    expect(await orphanEvents()).toBe(0);
+  });
+
+  it("writes a known set again when it is gone (a database truncated or restored under a running gateway)", async () => {
+    const { db, texts } = observed();
+    const write = createDisclosureWriter();
+    const lists = nonceLists();
+    await write(db, recordsOf(randomUUID(), 2, false, lists));
+    await database.db.execute(sql`delete from disclosure_field_sets where ${lists[0]![0]!} = any(disclosed) or ${lists[0]![0]!} = any(masked)`);
+    const later = randomUUID();
+    const laterRecords = recordsOf(later, 2, false, lists);
+    await write(db, laterRecords);
+    expect(texts.map(insertsSets)).toEqual([true, false, true]); // the count found the sets gone, and wrote them
+    expect(await storedRecords(later)).toEqual(sentRecords(laterRecords));
+    expect(await orphanEvents()).toBe(0);
   });
 });

@@ -90,8 +90,9 @@ export const disclosureEvents = pgTable("disclosure_events", {
   id: uuid("id").notNull().defaultRandom(),
   ...disclosureParties(),
   // No foreign key: its per-row check would lock the shared field set row (FOR KEY SHARE) in
-  // every insert. writeDisclosures inserts an event's set in the same statement, nothing deletes
-  // a set, and test/enforcement/createDisclosureWriter.test.ts checks that every event finds its set.
+  // every insert. writeDisclosures inserts an event's set in the same statement, or counts it
+  // there when its writer has stored it before (and writes it again if it is gone); nothing
+  // deletes a set, and test/enforcement/createDisclosureWriter.test.ts checks that every event finds its set.
   fieldSetId: text("field_set_id").notNull(),
   recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
