@@ -9,7 +9,8 @@ import { bearer, type TestGateway } from "../helpers/testGateway.js";
  * carries a unique `cnry...` token): reads by staff, customers and partners, mutations with
  * canary values in their variables, and failing requests whose input echoes canaries. No canary,
  * token or key may reach a log line; every request has one line with its id, caller kind,
- * purpose, operation name, status, error codes and duration; every unexpected error's original
+ * purpose, operation (its type and root fields, never the name the client gave it), status, error
+ * codes and duration; every unexpected error's original
  * is logged with the request id.
  */
 
@@ -89,19 +90,19 @@ describe("logs over a run of traffic on the canary seed", () => {
     const [first, second, third] = active;
 
     // Reads that disclose personal data.
-    const page = await post({ query: PAGE, variables: { first: 25 } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "StaffPage", codes: [] });
+    const page = await post({ query: PAGE, variables: { first: 25 } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers", codes: [] });
     expect(page.status).toBe(200);
     expect(canariesIn(JSON.stringify(page.body)).length).toBeGreaterThan(50);
-    const fraud = await post({ query: FRAUD_PAGE }, await staff("fraud_analyst"), { callerKind: "staff", purpose: "fraud_prevention", operation: "FraudPage" });
+    const fraud = await post({ query: FRAUD_PAGE }, await staff("fraud_analyst"), { callerKind: "staff", purpose: "fraud_prevention", operation: "query customers" });
     expect(fraud.status).toBe(200);
     for (const c of active.slice(0, 6)) {
-      const me = await post({ query: ME }, await customer(c.id), { callerKind: "customer", purpose: "account_management", operation: "Me" });
+      const me = await post({ query: ME }, await customer(c.id), { callerKind: "customer", purpose: "account_management", operation: "query me" });
       expect(me.status).toBe(200);
     }
     const email = emailOf(second!.id);
-    const byEmail = await post({ query: BY_EMAIL, variables: { email } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "ByEmail" });
+    const byEmail = await post({ query: BY_EMAIL, variables: { email } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers" });
     expect(byEmail.status).toBe(200);
-    const literal = await post({ query: BY_EMAIL.replace("($email: String!)", "").replace("$email", JSON.stringify(email)) }, await staff("support_agent"), { callerKind: "staff", operation: "ByEmail" });
+    const literal = await post({ query: BY_EMAIL.replace("($email: String!)", "").replace("$email", JSON.stringify(email)) }, await staff("support_agent"), { callerKind: "staff", operation: "query customers" });
     expect(literal.status).toBe(200);
     for (const partner of world.partners) {
       secrets.push(partner.apiKey);
@@ -109,27 +110,35 @@ describe("logs over a run of traffic on the canary seed", () => {
       await post(
         { query: `query PartnerLookup @purpose(name: ${purpose.toUpperCase()}) { customers(first: 10) { edges { node { id profile { fullName email } } } } }` },
         { "x-api-key": partner.apiKey },
-        { callerKind: "partner", purpose, operation: "PartnerLookup" },
+        { callerKind: "partner", purpose, operation: "query customers" },
       );
     }
 
     // Mutations with canary values in their variables: valid, and refused.
     const stolenName = [...(world.raw.get(rawKey(third!.id, "Profile.fullName")) ?? [])][0]!;
     const corrected = await post({ query: CORRECT, variables: { input: { fullName: stolenName, email: "new.cnryzz01@example.com" } } }, await customer(first!.id),
-      { callerKind: "customer", purpose: "account_management", operation: "CorrectMyProfile" });
+      { callerKind: "customer", purpose: "account_management", operation: "mutation updateMyProfile" });
     expect(corrected.status).toBe(200);
     expect(corrected.body.data.updateMyProfile.fullName).toBe(stolenName);
     const refused = await post({ query: CORRECT, variables: { input: { email: `not an email ${email}`, phone: "cnryzz02" } } }, await customer(first!.id),
-      { callerKind: "customer", operation: "CorrectMyProfile", codes: ["BAD_USER_INPUT"] });
+      { callerKind: "customer", operation: "mutation updateMyProfile", codes: ["BAD_USER_INPUT"] });
     expect(refused.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     await post({ query: `mutation SetConsent($p: Purpose!) { setConsent(purpose: $p, granted: false) { purpose } }`, variables: { p: "cnryzz03" } },
       await customer(first!.id), { callerKind: "customer", codes: ["BAD_USER_INPUT"] });
+
+    // An operation named after a subject (a document built per subject): its name holds a canary.
+    const [token] = canariesIn(email);
+    expect(token).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+    const named = `Lookup_${token}`;
+    const byName = await post({ query: `query ${named} @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { totalCount } }`, operationName: named },
+      await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers", codes: [] });
+    expect(byName.status).toBe(200);
 
     // Failing requests whose input echoes canaries.
     await post({ query: `{ cnryzz04 }` }, await staff("support_agent"), { callerKind: "staff", operation: null, codes: ["GRAPHQL_VALIDATION_FAILED"] });
     await post({ query: `{ customers(filter: { email: "${email}" ` }, await staff("support_agent"), { callerKind: "staff", operation: null, codes: ["GRAPHQL_PARSE_FAILED"] });
     await post({ query: PAGE, variables: { first: email } }, await staff("support_agent"), { callerKind: "staff", codes: ["BAD_USER_INPUT"] });
-    await post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customer(id: "${email}") { id profile { email } } }` }, await staff("support_agent"), { callerKind: "staff", operation: "Q" });
+    await post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customer(id: "${email}") { id profile { email } } }` }, await staff("support_agent"), { callerKind: "staff", operation: "query customer" });
     await post({ query: ME }, { "x-purpose": email, ...(await staff("support_agent")) }, { callerKind: "staff", codes: ["BAD_USER_INPUT"] });
     await post({ query: BY_EMAIL, variables: { email } }, await staff("marketing_analyst"), { callerKind: "staff", codes: ["PURPOSE_NOT_ALLOWED"] });
     await post({ query: ME }, { authorization: `Bearer ${email}` }, { callerKind: null, codes: ["UNAUTHENTICATED"] });
@@ -146,7 +155,7 @@ describe("logs over a run of traffic on the canary seed", () => {
     await gw.database.db.execute(sql`alter table profiles rename to profiles_away`);
     let failed: Sent;
     try {
-      failed = await post({ query: BY_EMAIL, variables: { email } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "ByEmail" });
+      failed = await post({ query: BY_EMAIL, variables: { email } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers" });
     } finally {
       await gw.database.db.execute(sql`alter table profiles_away rename to profiles`);
     }
@@ -160,7 +169,7 @@ describe("logs over a run of traffic on the canary seed", () => {
     await gw.database.db.execute(sql`alter table disclosure_events rename to disclosure_events_away`);
     let failed: Sent;
     try {
-      failed = await post({ query: PAGE, variables: { first: 3 } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "StaffPage", codes: ["DISCLOSURE_NOT_RECORDED"] });
+      failed = await post({ query: PAGE, variables: { first: 3 } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers", codes: ["DISCLOSURE_NOT_RECORDED"] });
     } finally {
       await gw.database.db.execute(sql`alter table disclosure_events_away rename to disclosure_events`);
     }

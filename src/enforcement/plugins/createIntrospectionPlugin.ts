@@ -1,26 +1,14 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from "@apollo/server";
-import { execute, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { execute, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { ErrorCode, HTTP_STATUS } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { getDataMap } from "../dataMap.js";
-import { fragmentsOf } from "../fragmentsOf.js";
+import { rootFieldNames } from "../rootFieldNames.js";
 import { schemaForCaller } from "../schemaForCaller.js";
 
 const SCHEMA_FIELDS = new Set(["__schema", "__type"]);
-
-/** The names of the operation's root fields, through root-level fragments and inline fragments. */
-function rootFieldNames(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): string[] {
-  return selectionSet.selections.flatMap((s) => {
-    if (s.kind === "Field") return [s.name.value];
-    if (s.kind === "InlineFragment") return rootFieldNames(s.selectionSet, fragments, seen);
-    const fragment = fragments[s.name.value];
-    if (!fragment || seen.has(s.name.value)) return [];
-    seen.add(s.name.value);
-    return rootFieldNames(fragment.selectionSet, fragments, seen);
-  });
-}
 
 const refusal = (error: GatewayError): GraphQLResponse => ({
   http: { status: HTTP_STATUS[error.code], headers: new HeaderMap() },
@@ -43,7 +31,7 @@ export function createIntrospectionPlugin(options: { schema: GraphQLSchema }): A
       return {
         async didResolveOperation({ operation, document }) {
           if (!operation) return;
-          const roots = rootFieldNames(operation.selectionSet, fragmentsOf(document));
+          const roots = rootFieldNames(operation, document);
           const schemaFields = roots.some((n) => SCHEMA_FIELDS.has(n));
           if (schemaFields && roots.some((n) => !n.startsWith("__"))) {
             throw toGraphQLError(new GatewayError(ErrorCode.BAD_REQUEST, "Introspect (`__schema`, `__type`) in an operation of its own, without data fields."));

@@ -1,17 +1,26 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
+import type { DocumentNode, OperationDefinitionNode } from "graphql";
+import { rootFieldNames } from "../../enforcement/rootFieldNames.js";
 import { isDatabaseUnavailable } from "../../db/isDatabaseUnavailable.js";
 import type { Metrics } from "./createMetrics.js";
 import { noteError, type ObservedContext } from "./requestObservation.js";
 
-/** Operation names are identifiers the client chose: logged, but only so much of them. */
-const MAX_OPERATION_NAME = 100;
+/**
+ * What the request log calls the operation: its type and its distinct root fields, sorted
+ * (`query customers`, `query customer,me`). Never the operation's name: that is free text the
+ * client chose (a document built per subject would put personal data in it). Root field names
+ * come from the schema once the operation has validated (no operation before that: null).
+ */
+function operationLabel(operation: OperationDefinitionNode, document: DocumentNode): string {
+  return `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(",")}`;
+}
 
 /**
  * Hands what only Apollo knows to the request's observation (requestObservation.ts): the errors
  * met (tagged with the request, so formatError logs the original with its request id; a database
- * that cannot be reached turns the answer into 503 SERVICE_UNAVAILABLE), the operation name from
- * the parsed document (none when parsing failed), the resolved purpose and the response body.
+ * that cannot be reached turns the answer into 503 SERVICE_UNAVAILABLE), the operation's label
+ * (operationLabel; none when the operation did not validate), the resolved purpose and the response body.
  * Adds the request's decision tally to the metrics once: nothing is counted per field here.
  */
 export function createMetricsPlugin(options: { metrics: Metrics }): ApolloServerPlugin<ObservedContext> {
@@ -26,10 +35,10 @@ export function createMetricsPlugin(options: { metrics: Metrics }): ApolloServer
             if (observation.databaseError === null && isDatabaseUnavailable(original)) observation.databaseError = original;
           }
         },
-        async willSendResponse({ contextValue: ctx, operationName, response }) {
+        async willSendResponse({ contextValue: ctx, operation, document, response }) {
           const { observation } = ctx;
           const purpose = ctx.enforcement.purpose;
-          observation.operation = operationName ? operationName.slice(0, MAX_OPERATION_NAME) : null;
+          observation.operation = operation && document ? operationLabel(operation, document) : null;
           observation.purpose = purpose;
           if (response.body.kind === "single") observation.result = response.body.singleResult;
           if (purpose !== null) metrics.decisionsTaken(purpose, ctx.enforcement.decisionTally());
