@@ -5,6 +5,13 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 const BIT: Record<Outcome, number> = { disclosed: 1, masked: 2, pseudonymized: 4, withheld: 8 };
 
+/**
+ * BIT[outcome] by comparisons: a page records thousands of cells, and a keyed load whose key
+ * varies goes megamorphic (a stub-cache lookup per cell); interned strings compare by identity.
+ */
+const bitOf = (outcome: Outcome): number =>
+  outcome === "disclosed" ? 1 : outcome === "masked" ? 2 : outcome === "pseudonymized" ? 4 : 8;
+
 /** Coordinates by outcome, each list sorted: what a disclosure record holds. */
 export type OutcomeLists = Record<Outcome, string[]>;
 
@@ -24,7 +31,7 @@ export class FieldOutcomes {
   /** Throws for a field without a slot here (an input field has none): a typed array would drop the write silently. */
   record(field: PersonalField, outcome: Outcome): void {
     if (!(field.slot >= 0 && field.slot < this.#bits.length)) throw new Error(`no outcome slot for ${field.coordinate}`);
-    this.#bits[field.slot]! |= BIT[outcome];
+    this.#bits[field.slot]! |= bitOf(outcome);
   }
 
   /** Adds another record's outcomes to this one (the outcomes of a whole response). */

@@ -12,14 +12,28 @@ export class NoSafeForm {
   constructor(readonly reason: Reason) {}
 }
 
-/** What the disclosure log records for a value that leaves under each effect. */
-export const OUTCOME_OF = { allow: "disclosed", mask: "masked", pseudonymize: "pseudonymized" } as const satisfies Record<Exclude<Effect, "deny">, Outcome>;
+/**
+ * What the disclosure log records for a value that leaves under each effect. A switch, not a
+ * lookup table: it runs for every disclosed cell, and a keyed load whose key varies goes megamorphic.
+ */
+export function outcomeOf(effect: Exclude<Effect, "deny">): Outcome {
+  switch (effect) {
+    case "allow":
+      return "disclosed";
+    case "mask":
+      return "masked";
+    case "pseudonymize":
+      return "pseudonymized";
+    default:
+      return assertNever(effect, "effect");
+  }
+}
 
 const noSafeForm = (field: PersonalField, effect: string) =>
   new NoSafeForm({ code: "NO_SAFE_FORM", message: `${field.coordinate} has no ${effect === "mask" ? "masked" : "pseudonymous"} form; withheld instead.` });
 
 /**
- * A non-null value masked or pseudonymised as decided (its outcome is OUTCOME_OF[effect]), or
+ * A non-null value masked or pseudonymised as decided (its outcome is outcomeOf(effect)), or
  * NoSafeForm. Fails closed: a mask or pseudonym that cannot apply to the field's value kind (a
  * date, a boolean) withholds rather than pass the value. Allocates nothing but the new value: it
  * runs for every masked cell of a page.
