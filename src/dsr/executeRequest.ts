@@ -96,7 +96,11 @@ async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<
 export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap): Promise<number> {
   let touched = 0;
   const byTable = new Map<string, PersonalColumn[]>();
-  for (const c of personalColumns(dataMap)) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
+  for (const c of personalColumns(dataMap)) {
+    const columns = byTable.get(c.table);
+    if (columns) columns.push(c);
+    else byTable.set(c.table, [c]);
+  }
   for (const [name, columns] of byTable) {
     const info = tableInfo(name);
     if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);

@@ -3,11 +3,10 @@ import type { PersonalField } from "./dataMap.js";
 export const OUTCOMES = ["disclosed", "masked", "pseudonymized", "withheld"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-const BIT: Record<Outcome, number> = { disclosed: 1, masked: 2, pseudonymized: 4, withheld: 8 };
-
 /**
- * BIT[outcome] by comparisons: a page records thousands of cells, and a keyed load whose key
- * varies goes megamorphic (a stub-cache lookup per cell); interned strings compare by identity.
+ * An outcome's bit, by comparisons rather than a lookup table: a page records thousands of cells,
+ * and a keyed load whose key varies goes megamorphic (a stub-cache lookup per cell); interned
+ * strings compare by identity.
  */
 const bitOf = (outcome: Outcome): number =>
   outcome === "disclosed" ? 1 : outcome === "masked" ? 2 : outcome === "pseudonymized" ? 4 : 8;
@@ -50,7 +49,7 @@ export class FieldOutcomes {
     const lists: OutcomeLists = { disclosed: [], masked: [], pseudonymized: [], withheld: [] };
     this.#bits.forEach((bits, slot) => {
       if (bits === 0) return;
-      for (const outcome of OUTCOMES) if (bits & BIT[outcome]) lists[outcome].push(coordinates[slot]!);
+      for (const outcome of OUTCOMES) if (bits & bitOf(outcome)) lists[outcome].push(coordinates[slot]!);
     });
     return lists;
   }

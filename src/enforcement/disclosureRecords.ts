@@ -131,15 +131,11 @@ export async function writeDisclosures(db: Database, rows: DisclosureRow[], stor
   const known: FieldSet[] = [];
   const sent: FieldSet[] = [];
   for (const set of sets.values()) (stored.has(set.id) ? known : sent).push(set);
-  const insertEvents = insertRowsStatement(disclosureEvents, events, EVENT_COLUMNS);
-  if (known.length === 0) {
-    await db.execute(sql`with field_sets as (${insertSets(sent)}) ${insertEvents}`);
-  } else {
-    const ctes = sent.length === 0 ? sql`events as (${insertEvents})` : sql`field_sets as (${insertSets(sent)}), events as (${insertEvents})`;
-    const found = await countOf(db, sql`with ${ctes}
-      select count(*)::int as n from ${disclosureFieldSets} where ${anyOf(disclosureFieldSets.id, known.map((set) => set.id))}`);
-    if (found < known.length) await db.execute(insertSets(known)); // gone under a running gateway
-  }
+  const insertEvents = sql`events as (${insertRowsStatement(disclosureEvents, events, EVENT_COLUMNS)})`;
+  const ctes = sent.length === 0 ? insertEvents : sql`field_sets as (${insertSets(sent)}), ${insertEvents}`;
+  const found = await countOf(db, sql`with ${ctes}
+    select count(*)::int as n from ${disclosureFieldSets} where ${anyOf(disclosureFieldSets.id, known.map((set) => set.id))}`);
+  if (found < known.length) await db.execute(insertSets(known)); // gone under a running gateway
   if (stored.size + sent.length > MAX_STORED_SETS) stored.clear();
   for (const set of sent) stored.add(set.id);
 }

@@ -13,8 +13,16 @@ import { noteError, type ObservedContext } from "./requestObservation.js";
  * come from the schema once the operation has validated (no operation before that: null).
  */
 function operationLabel(operation: OperationDefinitionNode, document: DocumentNode): string {
-  return `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(",")}`;
+  let label = labels.get(operation);
+  if (label === undefined) {
+    label = `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(",")}`;
+    labels.set(operation, label);
+  }
+  return label;
 }
+
+/** Labels by operation node: Apollo keeps parsed documents, so a repeated operation is labelled once. */
+const labels = new WeakMap<OperationDefinitionNode, string>();
 
 /**
  * Hands what only Apollo knows to the request's observation (requestObservation.ts): the errors
