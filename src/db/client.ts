@@ -33,12 +33,25 @@ export interface DatabaseHandle {
    * `tally` (one request's statements, for /metrics). Cheap: one small object per call.
    */
   counting(tally: StatementTally): Database;
+  /**
+   * The same database for small writes that may be lost in a crash (the partner rate limit's
+   * counters): a commit through it does not wait for the write-ahead log to reach the disk
+   * (`synchronous_commit = off`). PostgreSQL still applies a transaction whole or not at all; a
+   * crash loses at most the last few hundred milliseconds of such commits (3 x wal_writer_delay).
+   * Why: a counter row that every request of a partner key updates stays locked until its commit
+   * returns, so with a flush per commit that key's requests queued one disk flush each. Never for
+   * the disclosure log, whose commit an answer waits for. PGlite: the same database.
+   */
+  unflushed: Database;
   /** Applies the committed migrations under drizzle/. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How the `unflushed` connections name themselves to the server (pg_stat_activity). */
+export const UNFLUSHED_APPLICATION_NAME = "privacy-gateway unflushed";
 
 const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -80,16 +93,24 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       onnotice: () => {},
       connect_timeout: 5,
     });
-    if (options.preparedStatements ?? true) preferPreparedStatements(client);
+    // Two connections: its writes are one statement each, and those of one counter queue on its row anyway.
+    const unflushedClient = postgres(options.url, {
+      max: 2,
+      onnotice: () => {},
+      connect_timeout: 5,
+      connection: { synchronous_commit: "off", application_name: UNFLUSHED_APPLICATION_NAME },
+    });
+    for (const c of [client, unflushedClient]) if (options.preparedStatements ?? true) preferPreparedStatements(c);
     const db = drizzlePostgres(client, { schema, logger });
     return {
       db: db as unknown as Database,
       driver: "postgres",
       get statements() { return statements; },
       counting: (tally) => new PgDatabase(dialect, new PostgresJsSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
+      unflushed: drizzlePostgres(unflushedClient, { schema, logger }) as unknown as Database,
       migrate: () => migratePostgres(db, { migrationsFolder: MIGRATIONS }),
       ping: async () => { await client`select 1`; },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => { await Promise.all([client.end({ timeout: 5 }), unflushedClient.end({ timeout: 5 })]); },
     };
   }
 
@@ -101,6 +122,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     driver: "pglite",
     get statements() { return statements; },
     counting: (tally) => new PgDatabase(dialect, new PgliteSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
+    unflushed: db as unknown as Database,
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS }),
     ping: async () => { await client.query("select 1"); },
     close: () => client.close(),

@@ -41,6 +41,7 @@ async function freshDatabase(target: Target): Promise<DatabaseHandle> {
     driver: inner.driver,
     get statements() { return inner.statements; },
     counting: (tally) => inner.counting(tally),
+    unflushed: inner.unflushed,
     migrate: () => inner.migrate(),
     ping: () => inner.ping(),
     close: async () => {

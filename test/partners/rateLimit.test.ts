@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureLog, rateLimitWindows } from "../../src/db/schema/index.js";
 import { count } from "drizzle-orm";
 import { createPartnerRateLimiter, deleteStaleRateLimitWindows, rateLimitKey } from "../../src/server/rateLimit/partnerRateLimit.js";
+import { UNFLUSHED_APPLICATION_NAME } from "../../src/db/client.js";
+import { queryRows } from "../helpers/queryRows.js";
+import { onServer } from "../helpers/testDatabase.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { admin, asPartner, myGrantQuery } from "./support.js";
 
@@ -80,6 +83,17 @@ describe("rate limit", () => {
     const staff = await gw.post({ query: READ }, bearer(await gw.token("support_agent")));
     expect(staff.status).toBe(200);
     expect(staff.headers.get("x-ratelimit-limit")).toBeNull();
+  });
+
+  it.skipIf(!onServer)("the counter is written through the unflushed connections (its commit does not wait for the disk)", async () => {
+    const partnerId = await po.createPartner({ kind: "SERVICE_PROVIDER", region: "EU" });
+    await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"], requestsPerMinute: 10 });
+    const key = await po.issueKey(partnerId);
+    expect((await asPartner(gw, key.apiKey, READ)).status).toBe(200);
+    // pg_stat_activity shows each backend's last statement: the counter's upsert (or its cleanup) ran there.
+    const last = await queryRows<{ query: string }>(gw.database.db,
+      sql`select query from pg_stat_activity where datname = current_database() and application_name = ${UNFLUSHED_APPLICATION_NAME}`);
+    expect(last.some((r) => /^(insert into|delete from) "rate_limit_windows"/.test(r.query))).toBe(true);
   });
 
   it("the limit is read from the grant in force on every request (a new grant applies at once)", async () => {

@@ -43,6 +43,10 @@ export async function deleteStaleRateLimitWindows(db: Database, olderThanMs = WI
  * new count, the grant's current `requests_per_minute` and the seconds left in the window, all on
  * the database's clock, so replicas with skewed clocks still share one window.
  *
+ * The gateway hands it `DatabaseHandle.unflushed`: a key's requests all update one row, which
+ * stays locked until its commit returns, so a commit that waited for the disk queued that key's
+ * requests one flush each. A crash may lose the last moments of counts (a few requests' allowance).
+ *
  * Every `cleanupEvery`-th request of this process also deletes windows older than an hour.
  */
 export function createPartnerRateLimiter(deps: { db: Database; logger?: Logger; cleanupEvery?: number }): PartnerRateLimiter {
