@@ -6,6 +6,7 @@ import { buildSchema } from "type-graphql";
 import { MaskKindEnum, personalDirective } from "../enforcement/personal.js";
 import "./common/PurposeEnum.js";
 import { ConsentResolver } from "./consent/ConsentResolver.js";
+import { CustomerConnectionResolver } from "./customer/CustomerConnectionResolver.js";
 import { CustomerResolver } from "./customer/CustomerResolver.js";
 import { DisclosureResolver } from "./disclosure/DisclosureResolver.js";
 import { ExplainResolver } from "./explain/ExplainResolver.js";
@@ -15,7 +16,7 @@ import { ProfileResolver } from "./profile/ProfileResolver.js";
 import { SubjectRequestResolver } from "./subjectRequest/SubjectRequestResolver.js";
 
 /** Resolver classes, one per domain; a new domain is added here. */
-export const RESOLVERS = [CustomerResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver] as const;
+export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -30,3 +30,26 @@ describe("a page of customers with accounts, cards and preferences", () => {
     expect(large.statements).toBeLessThan(16);
   });
 });
+
+describe("a page's count", () => {
+  /** One support page of 10 (its statements and answer), selecting `totalCount` or not. */
+  async function page(withCount: boolean) {
+    const token = await gw.token("support_agent");
+    const before = gw.database.statements;
+    const res = await gw.post({
+      query: `query P @purpose(name: CUSTOMER_SUPPORT) { customers(first: 10) { ${withCount ? "totalCount" : ""} edges { node { id } } } }`,
+    }, bearer(token));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    return { statements: gw.database.statements - before, data: res.body.data.customers };
+  }
+
+  it("is a statement only when totalCount is selected, and then counts every visible customer", async () => {
+    const without = await page(false);
+    const withCount = await page(true);
+    expect(withCount.statements).toBe(without.statements + 1);
+    expect(withCount.data.edges).toEqual(without.data.edges);
+    expect(withCount.data.totalCount).toBeGreaterThan(10);
+    expect(withCount.data.totalCount).toBeLessThanOrEqual(230);
+  });
+});

@@ -60,14 +60,15 @@ export class CustomerResolver {
     const criteria: CustomerCriteria = { ...filter, visible: ctx.enforcement.visibleSubjects() };
     const own = ownIdOrNull(ctx);
     const afterId = after ? decodeCursor(after) : null;
-    const [page, totalCount] = await Promise.all([
-      customerPage(ctx.db, criteria, first, afterId, own, ctx.enforcement.subjectStateColumns),
-      customerCount(ctx.db, criteria, own),
-    ]);
+    const page = await customerPage(ctx.db, criteria, first, afterId, own, ctx.enforcement.subjectStateColumns);
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
     await ctx.enforcement.preload(page.rows);
     const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id), node: node as Customer }));
-    return { edges, totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      count: () => customerCount(ctx.db, criteria, own),
+    };
   }
 
   @FieldResolver(() => Profile, { nullable: true })
