@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { serverNodeFlags } from "../../src/server/nodeFlags.js";
 
 export interface MemorySample {
   /** Seconds since the sampling began. */
@@ -31,7 +32,7 @@ const REPORTER = new URL("./reportMemory.ts", import.meta.url).href;
  */
 export async function startGatewayProcess(options: { env: Record<string, string>; port: number; logFile: string; timeoutMs?: number }): Promise<GatewayProcess> {
   const log = openSync(options.logFile, "a");
-  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "--import", REPORTER, MAIN], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), "--expose-gc", "--import", "tsx", "--import", REPORTER, MAIN], {
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: "127.0.0.1" },
     stdio: ["ignore", log, log, "ipc"],
   });

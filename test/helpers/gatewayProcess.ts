@@ -1,5 +1,5 @@
 /**
- * The real server process (`tsx src/server/main.ts`, as `npm start` runs it) for tests of start-up,
+ * The real server process (src/server/main.ts with the V8 flags of `npm start`) for tests of start-up,
  * faults and shutdown: its JSON log lines are collected as they come, its exit is awaited.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { SignJWT } from "jose";
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from "../../src/server/config.js";
+import { serverNodeFlags } from "../../src/server/nodeFlags.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // tsx as a loader in the one process, not its CLI: the CLI runs the server in a child of its own,
@@ -33,7 +34,7 @@ export interface GatewayProcess {
 
 /** Starts the server with the given environment (PORT=0 and a quiet default unless set). */
 export function startGatewayProcess(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, "src/server/main.ts"], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), "--import", TSX_LOADER, "src/server/main.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

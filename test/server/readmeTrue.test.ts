@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { customers } from "../../src/db/schema/index.js";
 import { seed, type SeedSummary } from "../../src/db/seed/seed.js";
+import { serverNodeFlags } from "../../src/server/nodeFlags.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
@@ -31,5 +32,13 @@ describe("the README stays true", () => {
     expect(readme).toContain("npm test ");
     for (const [, name] of readme.matchAll(/npm run (?:-s )?([a-z:-]+)/g)) expect(scripts, `npm run ${name}`).toHaveProperty(name!);
     expect(readFileSync(new URL("../../.ci/run", import.meta.url), "utf8")).toContain("npm test");
+  });
+
+  it("npm start, and the benchmarks that serve in process, run node with the server's V8 flags, which the README names", () => {
+    for (const name of ["start", "bench", "bench:policy", "bench:where"]) {
+      expect(scripts[name], name).toMatch(/^node \$npm_package_config_nodeFlags --import tsx /);
+    }
+    expect(serverNodeFlags()).toContain("--max-semi-space-size=64");
+    for (const flag of serverNodeFlags()) expect(readme).toContain(flag);
   });
 });
