@@ -216,6 +216,22 @@ describe("cost: lists cost by `first`", () => {
     expect(refused.body.errors[0].extensions.found).toBeGreaterThan(LIMITS.maxCost);
   });
 
+  it("judges each request by its own `first`, the same document in alternation (costs are kept per document and `first`)", async () => {
+    for (const [n, v] of [[2, 2], [50, 50], [2, 2], [50, 50], [3, 3]] as const) {
+      const outcome = await send(page, { n, v });
+      if (n === 50) expectLimit(outcome, "cost"); else expectAdmitted(outcome);
+    }
+  });
+
+  it("an @include variable decides whether the expensive part counts, the same document in alternation", async () => {
+    const toggled = `query T($deep: Boolean!, $id: ID!) ${PURPOSE} { customer(id: $id) { id } customers(first: 100) @include(if: $deep) { edges { node { visits(first: 100) { id } } } } }`;
+    const [id] = (await send(`query I ${PURPOSE} { customers(first: 1) { edges { node { id } } } }`)).body.data.customers.edges.map((e: any) => e.node.id);
+    for (const deep of [false, true, false, true]) {
+      const outcome = await send(toggled, { deep, id });
+      if (deep) expectLimit(outcome, "cost"); else expectAdmitted(outcome);
+    }
+  });
+
   it("refuses a nested `first: 100000` before any SQL", async () => {
     expectLimit(await send(`query Q ${PURPOSE} { customers(first: 100000) { edges { node { visits(first: 100000) { id } } } } }`), "cost");
   });

@@ -6,6 +6,9 @@ export interface ListCostOptions {
   defaultListSize?: number;
 }
 
+/** The one argument the cost model reads (see costVariables: a variable given to it can change the cost). */
+export const COST_ARGUMENT = "first";
+
 /**
  * The cost model: every field costs 1 plus what it selects; a field with a `first` argument
  * costs that many times as much, any other list `defaultListSize` times. The cost therefore
@@ -18,7 +21,7 @@ export function listCostEstimator(options: ListCostOptions = {}): ComplexityEsti
   const defaultListSize = options.defaultListSize ?? 10;
   return ({ type, field, args, childComplexity }) => {
     const own = 1 + childComplexity;
-    const first = args.first;
+    const first = args[COST_ARGUMENT];
     if (typeof first === "number") return own * Math.max(first, 1);
     if (field.name === "edges" && type.name.endsWith("Connection")) return own;
     return isListType(getNullableType(field.type)) ? own * defaultListSize : own;
