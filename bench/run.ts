@@ -18,7 +18,8 @@
  * existing file are kept).
  *
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per run (10), BENCH_WARMUP seconds
- * per side (4), BENCH_MAX_DURATION (30), BENCH_CUSTOMERS (10000), BENCH_PAGE (100), BENCH_LOOKUPS
+ * per side (4), BENCH_MAX_DURATION (30), BENCH_ALONE requests per side timed one at a time after the
+ * warm-up (20), BENCH_CUSTOMERS (10000), BENCH_PAGE (100), BENCH_LOOKUPS
  * (50), BENCH_REPORT_VISITS (5000), BENCH_PG_PORT (55560), BENCH_WORKLOADS
  * (profile,page,lookup,report), BENCH_NO_WRITE=1, BENCH_LOG_LEVEL (silent), BENCH_PG_SETTINGS (extra server
  * settings as a JSON object, for experiments: '{"autovacuum":"off"}'). autocannon connections are per workload
@@ -64,6 +65,7 @@ const ROUNDS = envInt("BENCH_ROUNDS", 3);
 const DURATION = envInt("BENCH_DURATION", 10);
 const WARMUP = envInt("BENCH_WARMUP", 4);
 const MAX_DURATION = envInt("BENCH_MAX_DURATION", 30);
+const ALONE_WARM = envInt("BENCH_ALONE", 20);
 const CUSTOMERS = envInt("BENCH_CUSTOMERS", 10_000);
 const PAGE = envInt("BENCH_PAGE", 100);
 const LOOKUPS = envInt("BENCH_LOOKUPS", 50);
@@ -154,6 +156,30 @@ async function alone(counter: StatementCounter, url: string, request: SideReques
   const cpuMs = (used.user + used.system) / 1000 / sequential.counted;
   const byStatement = (await counter.byStatement()).map((r) => ({ query: r.query, perRequest: r.calls / sequential.counted }));
   return { statements: (await counter.count()) / sequential.counted, byStatement, aloneMs: median(wall), cpuMs };
+}
+
+/**
+ * One request at a time, after the warm-up, the sides alternating: each side's median wall time
+ * and this process's CPU time per request (the server's work plus `fetch` receiving the bytes).
+ */
+async function aloneWhenWarm(measured: Measured[], count: number): Promise<void> {
+  const samples = measured.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  for (let i = 0; i < count; i++) {
+    for (const [k, m] of measured.entries()) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const res = await fetch(m.url, { method: "POST", headers: m.request.headers, body: JSON.stringify(m.request.body) });
+      await res.arrayBuffer();
+      samples[k]!.wall.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      samples[k]!.cpu.push((used.user + used.system) / 1000);
+      if (res.status !== 200) throw new Error(`${m.side}: HTTP ${res.status} alone`);
+    }
+  }
+  for (const [k, m] of measured.entries()) {
+    m.aloneMs = median(samples[k]!.wall);
+    m.cpuMs = median(samples[k]!.cpu);
+  }
 }
 
 function check(name: string, result: AutocannonResult): AutocannonResult {
@@ -259,6 +285,10 @@ async function main() {
       const duration = Math.min(MAX_DURATION, Math.max(DURATION, Math.ceil(needed)));
       log(`  warm-up ${warmup} s each: ${measured.map((m, i) => `${m.side} ${fmt(warmRates[i] ?? 0)}/s`).join(", ")}; ${ROUNDS} rounds of ${duration} s`);
       durations.set(workload, { warmup, duration });
+      // "Alone" once every side is warm: before its warm-up a side's first requests also pay the
+      // JIT for code the sides share, and the side asked first pays most of it.
+      await aloneWhenWarm(measured, ALONE_WARM);
+      log(`  alone, warm (median of ${ALONE_WARM}, sides alternating): ${measured.map((m) => `${m.side} ${fmt(m.aloneMs)} ms (CPU ${fmt(m.cpuMs)} ms)`).join(", ")}`);
       for (let round = 0; round < ROUNDS; round++) {
         const order = [...measured.slice(round % measured.length), ...measured.slice(0, round % measured.length)];
         for (const m of order) {
@@ -379,8 +409,9 @@ ${machineHeader(pgVersion, [
 - load: autocannon in a separate process over loopback; per workload a warm-up per side, then ${rounds} rounds
   in which every side runs once, the order rotating by round (drift cancels); requests/s, p50 and p99 are means over the rounds;
   runs lengthened past ${DURATION} s where a side is slow (see bench/run.ts); SQL statements counted by PostgreSQL
-  (pg_stat_statements: every top-level statement, BEGIN/COMMIT included) over one-at-a-time requests, which also give "alone":
-  median wall time, and this process's CPU time per request (every server runs in it; it includes \`fetch\` receiving the answer).
+  (pg_stat_statements: every top-level statement, BEGIN/COMMIT included) over one-at-a-time requests before the load; "alone",
+  after the warm-up, ${ALONE_WARM} requests per side one at a time, the sides alternating: median wall time, and this process's
+  median CPU time per request (every server runs in it; it includes \`fetch\` receiving the answer).
   Whole run: ${fmt(elapsedMs / 60_000)} min.
 
 ${workloadLines.join("\n")}
