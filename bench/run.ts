@@ -101,9 +101,11 @@ interface Measured {
   withheld: number;
   masked: string[];
   statements: number;
-  /** Median wall time of one request alone (no other load), ms. */
+  /** Median wall time of one request before the warm-up, ms: it sizes the warm-up and the runs. */
+  coldMs: number;
+  /** Median wall time of one request alone once warm (no other load), ms (see aloneWhenWarm()). */
   aloneMs: number;
-  /** CPU time of this process per request alone, ms (see alone()). */
+  /** This process's median CPU time per request alone once warm, ms (see aloneWhenWarm()). */
   cpuMs: number;
   /** Statements per request by normalised text. */
   byStatement: { query: string; perRequest: number }[];
@@ -137,25 +139,21 @@ async function probe(workload: Workload, side: SideName, url: string, request: S
 }
 
 /**
- * One request at a time: SQL statements per request (pg_stat_statements), the median wall time,
- * and this process's CPU time per request (the server's work plus `fetch` receiving the bytes: every
- * server runs in this process, and only one side is busy at a time).
+ * One request at a time, before the warm-up: SQL statements per request (pg_stat_statements) and
+ * the median wall time, which sizes the warm-up (the figures of record come from aloneWhenWarm).
  */
-async function alone(counter: StatementCounter, url: string, request: SideRequest, sequential: Workload["sequential"]) {
+async function statementsAlone(counter: StatementCounter, url: string, request: SideRequest, sequential: Workload["sequential"]) {
   const send = async () => { await (await fetch(url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) })).arrayBuffer(); };
   for (let i = 0; i < sequential.uncounted; i++) await send(); // connections opened, types fetched
   await counter.reset();
   const wall: number[] = [];
-  const cpu = process.cpuUsage();
   for (let i = 0; i < sequential.counted; i++) {
     const started = performance.now();
     await send();
     wall.push(performance.now() - started);
   }
-  const used = process.cpuUsage(cpu);
-  const cpuMs = (used.user + used.system) / 1000 / sequential.counted;
   const byStatement = (await counter.byStatement()).map((r) => ({ query: r.query, perRequest: r.calls / sequential.counted }));
-  return { statements: (await counter.count()) / sequential.counted, byStatement, aloneMs: median(wall), cpuMs };
+  return { statements: (await counter.count()) / sequential.counted, byStatement, coldMs: median(wall) };
 }
 
 /**
@@ -255,13 +253,13 @@ async function main() {
         const url = servers[side].url + (side === "rawSql" ? request.path ?? "" : "");
         const answer = await probe(workload, side, url, request);
         const before = database.statements;
-        const { statements, byStatement, aloneMs, cpuMs } = await alone(counter, url, request, workload.sequential);
+        const { statements, byStatement, coldMs } = await statementsAlone(counter, url, request, workload.sequential);
         const sent = workload.sequential.uncounted + workload.sequential.counted;
         const drizzle = side === "guarded" || side === "unguarded" ? ` (Drizzle's counter: ${fmt((database.statements - before) / sent)})` : "";
         const bodyFile = join(scratch, `${workload.key}-${side}.json`);
         writeFileSync(bodyFile, JSON.stringify(request.body));
-        measured.push({ side, request, bodyFile, url, ...answer, statements, byStatement, aloneMs, cpuMs, runs: [] });
-        log(`  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, alone ${fmt(aloneMs)} ms (CPU ${fmt(cpuMs)} ms), ${fmt(statements)} statements/request${drizzle}` +
+        measured.push({ side, request, bodyFile, url, ...answer, statements, byStatement, coldMs, aloneMs: NaN, cpuMs: NaN, runs: [] });
+        log(`  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, first requests ${fmt(coldMs)} ms, ${fmt(statements)} statements/request${drizzle}` +
           `${side === "guarded" ? `, ${answer.masked.length} coordinates masked, ${answer.withheld} cells withheld` : ""}`);
       }
 
@@ -276,7 +274,7 @@ async function main() {
         if (waited > 1) log(`  (${m.side} finished abandoned requests for ${fmt(waited)} s)`);
         return result;
       };
-      const slowestAlone = Math.max(...measured.map((m) => m.aloneMs)) / 1000;
+      const slowestAlone = Math.max(...measured.map((m) => m.coldMs)) / 1000;
       const warmup = Math.min(MAX_DURATION, Math.max(WARMUP, Math.ceil(2 * connections * slowestAlone)));
       const warmRates: number[] = [];
       for (const m of measured) warmRates.push((await run(m, warmup)).requests.total / warmup);

@@ -100,7 +100,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       connect_timeout: 5,
       connection: { synchronous_commit: "off", application_name: UNFLUSHED_APPLICATION_NAME },
     });
-    for (const c of [client, unflushedClient]) if (options.preparedStatements ?? true) preferPreparedStatements(c);
+    if (options.preparedStatements ?? true) for (const c of [client, unflushedClient]) preferPreparedStatements(c);
     const db = drizzlePostgres(client, { schema, logger });
     return {
       db: db as unknown as Database,

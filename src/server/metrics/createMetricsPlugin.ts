@@ -12,17 +12,8 @@ import { noteError, type ObservedContext } from "./requestObservation.js";
  * client chose (a document built per subject would put personal data in it). Root field names
  * come from the schema once the operation has validated (no operation before that: null).
  */
-function operationLabel(operation: OperationDefinitionNode, document: DocumentNode): string {
-  let label = labels.get(operation);
-  if (label === undefined) {
-    label = `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(",")}`;
-    labels.set(operation, label);
-  }
-  return label;
-}
-
-/** Labels by operation node: Apollo keeps parsed documents, so a repeated operation is labelled once. */
-const labels = new WeakMap<OperationDefinitionNode, string>();
+const operationLabel = (operation: OperationDefinitionNode, document: DocumentNode): string =>
+  `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(",")}`;
 
 /**
  * Hands what only Apollo knows to the request's observation (requestObservation.ts): the errors
