@@ -1,14 +1,9 @@
 import DataLoader from "dataloader";
 import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
-import { accountsByCustomer } from "./account/accountQueries.js";
 import { consentsByCustomer } from "./consent/consentQueries.js";
+import { childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild, type RowWithChildren } from "./customer/customerChildren.js";
 import { customersById } from "./customer/customerQueries.js";
-import { messagesByCustomer } from "./message/messageQueries.js";
-import { paymentMethodsByCustomer } from "./paymentMethod/paymentMethodQueries.js";
-import { preferencesByCustomer } from "./preferences/preferencesQueries.js";
-import { profilesByCustomer } from "./profile/profileQueries.js";
-import { purchasesByCustomer } from "./purchase/purchaseQueries.js";
 import { visitsByCustomer } from "./visit/visitQueries.js";
 
 /** Largest `in (...)` list one batch sends; a page larger than this costs one more statement. */
@@ -44,25 +39,31 @@ export interface SubjectStateSink {
 }
 
 /**
- * Per-request loaders: nested lists of a page cost one statement per list, not one per customer.
- * Never shared across requests (each caller sees only what its own request decided).
+ * Per-request loaders: nested lists of a page cost one statement per list, not one per customer,
+ * and none at all when they come with the customers (wantChildren, primeChildren). Never shared
+ * across requests (each caller sees only what its own request decided).
  */
 export function createLoaders(db: Database, states?: SubjectStateSink) {
   const visitLoaders = new Map<number, DataLoader<string, Awaited<ReturnType<typeof visitsByCustomer>>>>();
-  return {
+  // Children the resolvers asked the next batch of customers by id to bring along.
+  const wanted = new Set<CustomerChild>();
+  const loaders = {
     customer: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await customersById(db, ids, states?.subjectStateColumns);
+      const children = [...wanted];
+      wanted.clear();
+      const rows = await customersById(db, ids, { ...states?.subjectStateColumns, ...customerChildrenColumn(children) });
+      loaders.primeChildren(rows);
       if (states?.subjectStateColumns) await states.preload(rows);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     }, { maxBatchSize: MAX_BATCH }),
-    profile: oneEach(db, profilesByCustomer),
-    preferences: oneEach(db, preferencesByCustomer),
-    accounts: manyEach(db, accountsByCustomer),
-    paymentMethods: manyEach(db, paymentMethodsByCustomer),
-    purchases: manyEach(db, purchasesByCustomer),
+    profile: oneEach(db, CUSTOMER_CHILDREN.profile.byCustomer),
+    preferences: oneEach(db, CUSTOMER_CHILDREN.preferences.byCustomer),
+    accounts: manyEach(db, CUSTOMER_CHILDREN.accounts.byCustomer),
+    paymentMethods: manyEach(db, CUSTOMER_CHILDREN.paymentMethods.byCustomer),
+    purchases: manyEach(db, CUSTOMER_CHILDREN.purchases.byCustomer),
     consents: manyEach(db, consentsByCustomer),
-    messages: manyEach(db, messagesByCustomer),
+    messages: manyEach(db, CUSTOMER_CHILDREN.messages.byCustomer),
     /** Latest `first` visits per customer: one loader per distinct `first` in the operation. */
     visits(first: number) {
       let loader = visitLoaders.get(first);
@@ -72,7 +73,26 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
       }
       return loader;
     },
+    /**
+     * Asks the next batch of `customer` loads to bring these children's rows in its own statement
+     * (call it before `customer.load`): their loaders then answer without a statement.
+     */
+    wantChildren(children: readonly CustomerChild[]) {
+      for (const child of children) wanted.add(child);
+    },
+    /** Puts the children's rows that came with customer rows (customerChildrenColumn) into their loaders. */
+    primeChildren(rows: readonly RowWithChildren[]) {
+      for (const row of rows) {
+        const children = childrenOf(row);
+        for (const name of Object.keys(children) as CustomerChild[]) {
+          const childRows = children[name]!;
+          const loader = loaders[name] as DataLoader<string, unknown>;
+          loader.prime(row.id, CUSTOMER_CHILDREN[name].one ? (childRows[0] ?? null) : childRows);
+        }
+      }
+    },
   };
+  return loaders;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

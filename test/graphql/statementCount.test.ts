@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customers } from "../../src/db/schema/index.js";
 import { SupportCustomerPageDocument } from "../generated/graphql.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 
@@ -25,8 +27,8 @@ describe("a page of customers with accounts, cards and preferences", () => {
     expect(small.rows).toBe(10);
     expect(large.rows).toBe(200);
     expect(large.statements).toBe(small.statements);
-    // page + count + profiles + accounts + cards + preferences + subject state + disclosure log:
-    // a regression to per-row loading would be in the hundreds.
+    // page (with its nested rows and subject states) + count + disclosure log: a regression to
+    // per-row loading would be in the hundreds.
     expect(large.statements).toBeLessThan(16);
   });
 });
@@ -51,5 +53,54 @@ describe("a page's count", () => {
     expect(withCount.data.edges).toEqual(without.data.edges);
     expect(withCount.data.totalCount).toBeGreaterThan(10);
     expect(withCount.data.totalCount).toBeLessThanOrEqual(230);
+  });
+});
+
+// `id` alone discloses nothing personal; the nested fields do, so their request adds exactly one
+// statement: the disclosure record's insert. Read on their own, the nested rows would add one
+// statement per kind of row.
+describe("a customer's nested rows (profile, preferences, accounts, cards)", () => {
+  /** The statements of one request, and its answer (which must hold no error). */
+  async function run(query: string, token: string, variables: Record<string, unknown> = {}) {
+    const before = gw.database.statements;
+    const res = await gw.post({ query, variables }, bearer(token));
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    return { statements: gw.database.statements - before, data: res.body.data };
+  }
+  const someIds = async (n: number) =>
+    (await gw.database.db.select({ id: customers.id }).from(customers).where(eq(customers.status, "active")).orderBy(customers.id).limit(n)).map((r) => r.id);
+
+  it("come in the statement that reads `me`: no statement of their own", async () => {
+    const [id] = await someIds(1);
+    const token = await gw.token("customer", id!);
+    const bare = await run(`{ me { id } }`, token);
+    const nested = await run(`{ me { id profile { fullName email } preferences { smsOffers } accounts { id product } } }`, token);
+    expect(nested.statements).toBe(bare.statements + 1);
+    expect(nested.data.me.profile.fullName).toEqual(expect.any(String));
+    expect(nested.data.me.accounts.length).toBeGreaterThan(0);
+  });
+
+  it("come in the page's statement, through fragments and aliases", async () => {
+    const token = await gw.token("support_agent");
+    const bare = await run(`query P @purpose(name: CUSTOMER_SUPPORT) { customers(first: 20) { edges { node { id } } } }`, token);
+    const nested = await run(`query P @purpose(name: CUSTOMER_SUPPORT) { customers(first: 20) { edges { node { id ...Cards
+      p: profile { fullName } ... on Customer { accounts { id } } } } } }
+      fragment Cards on Customer { paymentMethods { brand } }`, token);
+    expect(nested.statements).toBe(bare.statements + 1);
+    const nodes = nested.data.customers.edges.map((e: { node: unknown }) => e.node) as { p: unknown; accounts: unknown[]; paymentMethods: unknown[] }[];
+    expect(nodes.filter((n) => n.p !== null && n.accounts.length > 0 && n.paymentMethods.length > 0).length).toBeGreaterThan(0);
+  });
+
+  it("come with customers looked up by id, aliases batched into one statement", async () => {
+    const ids = await someIds(3);
+    const token = await gw.token("support_agent");
+    const lookup = (fields: string) => `query L($a: ID!, $b: ID!, $c: ID!) @purpose(name: CUSTOMER_SUPPORT) {
+      a: customer(id: $a) { ${fields} } b: customer(id: $b) { ${fields} } c: customer(id: $c) { ${fields} } }`;
+    const variables = { a: ids[0], b: ids[1], c: ids[2] };
+    const bare = await run(lookup("id"), token, variables);
+    const nested = await run(lookup("id profile { fullName } accounts { id }"), token, variables);
+    expect(nested.statements).toBe(bare.statements + 1);
+    expect(nested.data.b.profile.fullName).toEqual(expect.any(String));
   });
 });

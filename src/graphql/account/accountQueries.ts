@@ -1,8 +1,9 @@
-import { asc } from "drizzle-orm";
-import { anyOf } from "../../db/anyOf.js";
-import type { Database } from "../../db/client.js";
+import { getTableColumns } from "drizzle-orm";
+import { childRows } from "../../db/childRows.js";
 import { accounts } from "../../db/schema/index.js";
 
-export function accountsByCustomer(db: Database, ids: readonly string[]) {
-  return db.select().from(accounts).where(anyOf(accounts.customerId, ids)).orderBy(asc(accounts.openedAt), asc(accounts.id));
-}
+/** A customer's accounts, oldest first. */
+export const customerAccounts = childRows(accounts, {
+  columns: getTableColumns(accounts), customerId: accounts.customerId,
+  orderBy: [{ column: accounts.openedAt }, { column: accounts.id }],
+});

@@ -1,8 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { Account } from "../account/Account.js";
 import { Consent } from "../consent/Consent.js";
+import { selectedFields } from "../common/selectedFields.js";
 import type { GatewayContext } from "../context.js";
 import { SubmittedMessage } from "../message/SubmittedMessage.js";
 import { PaymentMethod } from "../paymentMethod/PaymentMethod.js";
@@ -12,6 +14,7 @@ import { Purchase } from "../purchase/Purchase.js";
 import { Visit } from "../visit/Visit.js";
 import { Customer } from "./Customer.js";
 import { CustomerConnection, CustomerFilter } from "./CustomerConnection.js";
+import { customerChildrenColumn, customerChildrenIn } from "./customerChildren.js";
 import { customerCount, customerPage, type CustomerCriteria } from "./customerQueries.js";
 import { decodeCursor, encodeCursor, isUuid } from "./cursor.js";
 
@@ -28,16 +31,18 @@ const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, "No customer with t
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: "The signed-in customer." })
-  async me(@Ctx() ctx: GatewayContext): Promise<Customer | null> {
+  async me(@Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Customer | null> {
     const own = ownIdOrNull(ctx);
     if (own === null) throw new GatewayError(ErrorCode.FORBIDDEN, "`me` is only for a signed-in customer.");
+    ctx.loaders.wantChildren(customerChildrenIn(selectedFields(info)));
     return (await ctx.loaders.customer.load(own)) as Customer | null;
   }
 
   @Query(() => Customer, { nullable: true, description: "One customer by id. Unknown and not visible look the same." })
-  async customer(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<Customer | null> {
+  async customer(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Customer | null> {
     const own = ownIdOrNull(ctx);
     if (!isUuid(id) || (own !== null && own !== id)) throw notFound();
+    ctx.loaders.wantChildren(customerChildrenIn(selectedFields(info)));
     const row = await ctx.loaders.customer.load(id);
     if (!row || !(await ctx.enforcement.isVisible(id))) throw notFound();
     return row as Customer;
@@ -49,6 +54,7 @@ export class CustomerResolver {
     @Arg("first", () => Int, { defaultValue: 20 }) first: number,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("filter", () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<CustomerConnection> {
     if (first < 1 || first > MAX_PAGE_SIZE) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_PAGE_SIZE}.`);
@@ -60,8 +66,12 @@ export class CustomerResolver {
     const criteria: CustomerCriteria = { ...filter, visible: ctx.enforcement.visibleSubjects() };
     const own = ownIdOrNull(ctx);
     const afterId = after ? decodeCursor(after) : null;
-    const page = await customerPage(ctx.db, criteria, first, afterId, own, ctx.enforcement.subjectStateColumns);
+    // The nodes' nested rows (profile, accounts, ...) come in the page's own statement.
+    const children = customerChildrenIn(selectedFields(info, ["edges", "node"]));
+    const page = await customerPage(ctx.db, criteria, first, afterId, own,
+      { ...ctx.enforcement.subjectStateColumns, ...customerChildrenColumn(children) });
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
+    ctx.loaders.primeChildren(page.rows);
     await ctx.enforcement.preload(page.rows);
     const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id), node: node as Customer }));
     return {

@@ -1,9 +1,9 @@
-import { desc } from "drizzle-orm";
-import { anyOf } from "../../db/anyOf.js";
-import type { Database } from "../../db/client.js";
+import { getTableColumns } from "drizzle-orm";
+import { childRows } from "../../db/childRows.js";
 import { submittedMessages } from "../../db/schema/index.js";
 
-export function messagesByCustomer(db: Database, ids: readonly string[]) {
-  return db.select().from(submittedMessages).where(anyOf(submittedMessages.customerId, ids))
-    .orderBy(desc(submittedMessages.submittedAt), desc(submittedMessages.id));
-}
+/** Messages a customer sent, newest first. */
+export const customerMessages = childRows(submittedMessages, {
+  columns: getTableColumns(submittedMessages), customerId: submittedMessages.customerId,
+  orderBy: [{ column: submittedMessages.submittedAt, descending: true }, { column: submittedMessages.id, descending: true }],
+});

@@ -1,9 +1,9 @@
-import { asc } from "drizzle-orm";
-import { anyOf } from "../../db/anyOf.js";
-import type { Database } from "../../db/client.js";
+import { getTableColumns } from "drizzle-orm";
+import { childRows } from "../../db/childRows.js";
 import { paymentMethods } from "../../db/schema/index.js";
 
-export function paymentMethodsByCustomer(db: Database, ids: readonly string[]) {
-  return db.select().from(paymentMethods).where(anyOf(paymentMethods.customerId, ids))
-    .orderBy(asc(paymentMethods.addedAt), asc(paymentMethods.id));
-}
+/** A customer's payment methods, oldest first. */
+export const customerPaymentMethods = childRows(paymentMethods, {
+  columns: getTableColumns(paymentMethods), customerId: paymentMethods.customerId,
+  orderBy: [{ column: paymentMethods.addedAt }, { column: paymentMethods.id }],
+});

@@ -1,7 +1,6 @@
-import { anyOf } from "../../db/anyOf.js";
-import type { Database } from "../../db/client.js";
+import { getTableColumns } from "drizzle-orm";
+import { childRows } from "../../db/childRows.js";
 import { preferences } from "../../db/schema/index.js";
 
-export function preferencesByCustomer(db: Database, ids: readonly string[]) {
-  return db.select().from(preferences).where(anyOf(preferences.customerId, ids));
-}
+/** A customer's preferences (one row at most). */
+export const customerPreferences = childRows(preferences, { columns: getTableColumns(preferences), customerId: preferences.customerId, one: true });

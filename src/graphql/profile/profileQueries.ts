@@ -1,11 +1,10 @@
-import { eq } from "drizzle-orm";
-import { anyOf } from "../../db/anyOf.js";
+import { eq, getTableColumns } from "drizzle-orm";
+import { childRows } from "../../db/childRows.js";
 import type { Database } from "../../db/client.js";
 import { profiles, type ProfileRow } from "../../db/schema/index.js";
 
-export function profilesByCustomer(db: Database, ids: readonly string[]) {
-  return db.select().from(profiles).where(anyOf(profiles.customerId, ids));
-}
+/** A customer's profile (one at most). */
+export const customerProfile = childRows(profiles, { columns: getTableColumns(profiles), customerId: profiles.customerId, one: true });
 
 export type ProfileChanges = Partial<Omit<ProfileRow, "customerId" | "updatedAt">>;
 

@@ -1,0 +1,98 @@
+/**
+ * A customer's nested rows read folded into the statement that reads the customers (childRows'
+ * `json`, decoded by `fromJson`) are the very objects the loaders' own statement gives
+ * (`byCustomer`): same keys, same values, same JavaScript types (Dates, nulls, arrays, numbers),
+ * same order. Checked for every child of every seeded customer, and for generated profiles whose
+ * values are chosen to break an encoding (quotes, backslashes, control characters, array elements
+ * that spell NULL or hold commas and braces, NaN and infinite floats, -0, fractional-second times).
+ */
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../../src/db/client.js";
+import { insertRows } from "../../src/db/insertRows.js";
+import { customers, profiles } from "../../src/db/schema/index.js";
+import { seed } from "../../src/db/seed/index.js";
+import {
+  childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild,
+} from "../../src/graphql/customer/customerChildren.js";
+import { customersById } from "../../src/graphql/customer/customerQueries.js";
+import { createTestDatabase } from "../helpers/testDatabase.js";
+
+let database: DatabaseHandle;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seed(database.db, { customers: 40, visitsPerCustomer: 2 });
+});
+afterAll(async () => { await database?.close(); });
+
+const ALL = Object.keys(CUSTOMER_CHILDREN) as CustomerChild[];
+
+/** Each child's rows of these customers, folded (one statement) and on their own (one statement per child). */
+async function bothWays(ids: string[]) {
+  const rows = await customersById(database.db, ids, customerChildrenColumn(ALL));
+  const folded = new Map(rows.map((row) => [row.id, childrenOf(row)]));
+  const alone = new Map<CustomerChild, unknown[]>();
+  for (const name of ALL) alone.set(name, await CUSTOMER_CHILDREN[name].byCustomer(database.db, ids));
+  return { folded, alone };
+}
+
+function expectSame(ids: string[], { folded, alone }: Awaited<ReturnType<typeof bothWays>>) {
+  for (const id of ids) {
+    const children = folded.get(id);
+    expect(children, id).toBeDefined();
+    for (const name of ALL) {
+      const own = (alone.get(name) as { customerId: string }[]).filter((r) => r.customerId === id);
+      expect(children![name], `${name} of ${id}`).toStrictEqual(own);
+    }
+  }
+}
+
+describe("a customer's children folded into the customers' statement", () => {
+  it("are the rows the loaders' own statements give, for every child of every seeded customer", async () => {
+    const ids = (await database.db.select({ id: customers.id }).from(customers)).map((r) => r.id);
+    const both = await bothWays(ids);
+    expectSame(ids, both);
+    // The seed gives the comparison something to compare: lists of several rows, and absent ones.
+    for (const name of ALL) expect((both.alone.get(name) ?? []).length, name).toBeGreaterThan(ids.length / 4);
+    expect([...both.folded.values()].some((c) => (c.accounts?.length ?? 0) > 1)).toBe(true);
+  });
+
+  it("come with no customer's children but the customer's own, and only the children asked for", async () => {
+    const ids = (await database.db.select({ id: customers.id }).from(customers).limit(5)).map((r) => r.id);
+    const rows = await customersById(database.db, ids, customerChildrenColumn(["accounts", "profile"]));
+    for (const row of rows) {
+      const children = childrenOf(row);
+      expect(Object.keys(children).sort()).toEqual(["accounts", "profile"]);
+      for (const account of children.accounts as { customerId: string }[]) expect(account.customerId).toBe(row.id);
+      expect((children.profile as { customerId: string }[])[0]?.customerId ?? row.id).toBe(row.id);
+    }
+    expect(customerChildrenColumn([])).toBeUndefined();
+  });
+
+  it("decode generated profiles exactly as the driver does", async () => {
+    const text = fc.option(fc.string({ unit: "binary", maxLength: 12 }).map((s) => s.replace(/\u0000/g, "")), { nil: null });
+    const float = fc.option(fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 1e308, 5e-324)), { nil: null });
+    const time = fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-01-01T00:00:00Z"), noInvalidDate: true });
+    const profile = fc.record({
+      fullName: text, email: text, addressLine1: text, city: text,
+      // Elements are never NULL: postgres.js reads a NULL element as the string "NULL" (PGlite and
+      // the JSON read null), and the column's type (string[]) has no null elements to begin with.
+      socialLikes: fc.option(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("NULL", "a,b", "{x}", '"q"')), { maxLength: 4 }), { nil: null }),
+      locationLatitude: float, locationLongitude: float,
+      locationRecordedAt: fc.option(time, { nil: null }), updatedAt: time,
+    });
+    await fc.assert(fc.asyncProperty(fc.array(fc.option(profile, { nil: null }), { minLength: 1, maxLength: 4 }), async (drawn) => {
+      const ids = drawn.map(() => randomUUID());
+      await insertRows(database.db, customers, ids.map((id) => ({ id, status: "active" as const, residency: "EU", createdAt: new Date(), erasedAt: null })));
+      for (const [i, p] of drawn.entries()) if (p) await database.db.insert(profiles).values({ customerId: ids[i]!, ...p, });
+      const both = await bothWays(ids);
+      expectSame(ids, both);
+      for (const [i, p] of drawn.entries()) {
+        const [stored] = await database.db.select().from(profiles).where(eq(profiles.customerId, ids[i]!));
+        expect(stored === undefined).toBe(p === null); // the property compared something real
+      }
+    }), { seed: 20261205, numRuns: 60 });
+  });
+});
