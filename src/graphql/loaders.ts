@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import { consentsByCustomer } from "./consent/consentQueries.js";
-import { childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild, type RowWithChildren } from "./customer/customerChildren.js";
+import { CHILDREN_KEY, childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild, type RowWithChildren } from "./customer/customerChildren.js";
 import { customersById } from "./customer/customerQueries.js";
 import { visitsByCustomer } from "./visit/visitQueries.js";
 
@@ -80,10 +80,14 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
     wantChildren(children: readonly CustomerChild[]) {
       for (const child of children) wanted.add(child);
     },
-    /** Puts the children's rows that came with customer rows (customerChildrenColumn) into their loaders. */
+    /**
+     * Puts the children's rows that came with customer rows (customerChildrenColumn) into their
+     * loaders, and drops the JSON text from the row: the customer row does not keep them twice.
+     */
     primeChildren(rows: readonly RowWithChildren[]) {
       for (const row of rows) {
         const children = childrenOf(row);
+        row[CHILDREN_KEY] = undefined;
         for (const name of Object.keys(children) as CustomerChild[]) {
           const childRows = children[name]!;
           const loader = loaders[name] as DataLoader<string, unknown>;

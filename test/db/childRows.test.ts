@@ -15,8 +15,9 @@ import { insertRows } from "../../src/db/insertRows.js";
 import { customers, profiles } from "../../src/db/schema/index.js";
 import { seed } from "../../src/db/seed/index.js";
 import {
-  childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild,
+  CHILDREN_KEY, childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild,
 } from "../../src/graphql/customer/customerChildren.js";
+import { createLoaders } from "../../src/graphql/loaders.js";
 import { customersById } from "../../src/graphql/customer/customerQueries.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
@@ -69,6 +70,27 @@ describe("a customer's children folded into the customers' statement", () => {
       expect((children.profile as { customerId: string }[])[0]?.customerId ?? row.id).toBe(row.id);
     }
     expect(customerChildrenColumn([])).toBeUndefined();
+  });
+
+  it("reach the child loaders, which then answer without a statement; the customer row keeps no copy", async () => {
+    const loaders = createLoaders(database.db);
+    const [first] = await database.db.select({ id: customers.id }).from(customers).limit(1);
+    const id = first!.id;
+    loaders.wantChildren(["profile", "accounts"]);
+    const row = await loaders.customer.load(id);
+    expect(row).not.toBeNull();
+    expect((row as Record<string, unknown>)[CHILDREN_KEY]).toBeUndefined();
+    const before = database.statements;
+    const [profile, accounts] = await Promise.all([loaders.profile.load(id), loaders.accounts.load(id)]);
+    expect(database.statements).toBe(before);
+    expect(profile).toStrictEqual((await CUSTOMER_CHILDREN.profile.byCustomer(database.db, [id]))[0] ?? null);
+    expect(accounts).toStrictEqual(await CUSTOMER_CHILDREN.accounts.byCustomer(database.db, [id]));
+    // Asked for one batch: the next batch (another customer) brings none.
+    const [, second] = await database.db.select({ id: customers.id }).from(customers).limit(2);
+    await loaders.customer.load(second!.id);
+    const counted = database.statements;
+    await loaders.profile.load(second!.id);
+    expect(database.statements).toBe(counted + 1);
   });
 
   it("decode generated profiles exactly as the driver does", async () => {

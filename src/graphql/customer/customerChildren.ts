@@ -49,10 +49,10 @@ export function customerChildrenColumn(children: readonly CustomerChild[]): { [C
   return column;
 }
 
-/** A customer row selected with customerChildrenColumn. */
+/** A customer row selected with customerChildrenColumn (the JSON text until its rows are primed). */
 export interface RowWithChildren {
   id: string;
-  [CHILDREN_KEY]?: string;
+  [CHILDREN_KEY]?: string | undefined;
 }
 
 /** Each child's rows carried by `row` (as its loader would give them), by child; empty when it carries none. */
