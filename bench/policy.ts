@@ -49,7 +49,8 @@ import { startPostgres, type PostgresServer } from "./postgres.js";
 import { buildWorkload, POLICY_PAGE } from "./policyWorkload.js";
 import { runAutocannon, type AutocannonResult } from "./runAutocannon.js";
 import { signBenchToken } from "./signBenchToken.js";
-import { fmt, fmtBytes, mean, median } from "./stats.js";
+import { fmt, fmtBytes, mean } from "./stats.js";
+import { timeAlone, type AloneTimes } from "./timeAlone.js";
 import { trackInFlight } from "./trackInFlight.js";
 import { createUnguardedGateway } from "./unguarded.js";
 const ROUNDS = env("BENCH_ROUNDS", 4);
@@ -233,27 +234,17 @@ async function main() {
     // the sides alternating. Measured twice: before the load, only to size the warm-up (the
     // first requests also pay the JIT for the code the sides share, the side asked first the
     // most); and after the warm-up, the figures of record.
+    const targets = [{ name: "guarded", url: urlA }, { name: "unguarded", url: urlB }]
+      .map((t) => ({ ...t, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body }));
     const oneAtATime = async () => {
-      const alone = { A: { wall: [] as number[], cpu: [] as number[] }, B: { wall: [] as number[], cpu: [] as number[] } };
-      for (let i = 0; i < SEQUENTIAL; i++) {
-        for (const key of i % 2 === 0 ? (["A", "B"] as const) : (["B", "A"] as const)) {
-          const cpu = process.cpuUsage();
-          const started = performance.now();
-          const res = await fetch(key === "A" ? urlA : urlB, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body });
-          await res.arrayBuffer();
-          alone[key].wall.push(performance.now() - started);
-          const used = process.cpuUsage(cpu);
-          alone[key].cpu.push((used.user + used.system) / 1000);
-          if (res.status !== 200) throw new Error(`one-at-a-time request to ${key}: HTTP ${res.status}`);
-        }
-      }
-      return alone;
+      const [A, B] = (await timeAlone(targets, SEQUENTIAL)) as [AloneTimes, AloneTimes];
+      return { A, B };
     };
     const first = await oneAtATime();
-    log(`first requests, one at a time (median of ${SEQUENTIAL}): guarded ${fmt(median(first.A.wall))} ms wall, unguarded ${fmt(median(first.B.wall))} ms wall`);
+    log(`first requests, one at a time (median of ${SEQUENTIAL}): guarded ${fmt(first.A.wallMs)} ms wall, unguarded ${fmt(first.B.wallMs)} ms wall`);
     // Warm-up long enough for each connection to see about two answers (CPU can exceed wall time:
     // the garbage collector works on helper threads).
-    const slowest = Math.max(median(first.A.wall), median(first.B.wall), median(first.A.cpu), median(first.B.cpu)) / 1000;
+    const slowest = Math.max(first.A.wallMs, first.B.wallMs, first.A.cpuMs, first.B.cpuMs) / 1000;
     const warmup = Math.min(MAX_DURATION, Math.max(WARMUP, Math.ceil(2 * CONNECTIONS * slowest)));
 
     // ---- load: warm-up, then interleaved rounds ------------------------------------------------
@@ -278,8 +269,8 @@ async function main() {
       log(`  ${side.name}: ${result.requests.total} responses in ${warmup} s`);
     }
     const alone = await oneAtATime();
-    log(`one request at a time, warm (median of ${SEQUENTIAL}): guarded ${fmt(median(alone.A.wall))} ms wall, ${fmt(median(alone.A.cpu))} ms CPU;` +
-      ` unguarded ${fmt(median(alone.B.wall))} ms wall, ${fmt(median(alone.B.cpu))} ms CPU`);
+    log(`one request at a time, warm (median of ${SEQUENTIAL}): guarded ${fmt(alone.A.wallMs)} ms wall, ${fmt(alone.A.cpuMs)} ms CPU;` +
+      ` unguarded ${fmt(alone.B.wallMs)} ms wall, ${fmt(alone.B.cpuMs)} ms CPU`);
     const slowRate = Math.min(...warmRates);
     const duration = slowRate <= 0 ? MAX_DURATION
       : Math.min(MAX_DURATION, Math.max(DURATION, Math.ceil(PER_CONNECTION * CONNECTIONS / slowRate)));
@@ -310,8 +301,8 @@ async function main() {
       ["requests/s, slowest–fastest round", range(A), range(B), ""],
       ["latency p50, ms (mean of rounds)", fmt(p50(A)), fmt(p50(B)), fmt(p50(A) / p50(B), 2)],
       ["latency p99, ms (mean of rounds)", fmt(p99(A)), fmt(p99(B)), fmt(p99Ratio, 2)],
-      ["one request at a time: wall, ms (median)", fmt(median(alone.A.wall)), fmt(median(alone.B.wall)), fmt(median(alone.A.wall) / median(alone.B.wall), 2)],
-      ["one request at a time: CPU, ms (median)", fmt(median(alone.A.cpu)), fmt(median(alone.B.cpu)), fmt(median(alone.A.cpu) / median(alone.B.cpu), 2)],
+      ["one request at a time: wall, ms (median)", fmt(alone.A.wallMs), fmt(alone.B.wallMs), fmt(alone.A.wallMs / alone.B.wallMs, 2)],
+      ["one request at a time: CPU, ms (median)", fmt(alone.A.cpuMs), fmt(alone.B.cpuMs), fmt(alone.A.cpuMs / alone.B.cpuMs, 2)],
       ["SQL statements per request", String(A.statements), String(B.statements), ""],
       ["response size", fmtBytes(A.bytes), fmtBytes(B.bytes), ""],
       ["requests measured (non-2xx, errors)", `${total(A)} (${sum(A, "non2xx")}, ${sum(A, "errors")})`, `${total(B)} (${sum(B, "non2xx")}, ${sum(B, "errors")})`, ""],

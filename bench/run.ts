@@ -53,6 +53,7 @@ import { seedLarge, type BenchData } from "./seedLarge.js";
 import { signBenchToken } from "./signBenchToken.js";
 import { createStatementCounter, type StatementCounter } from "./statementCounter.js";
 import { fmt, fmtBytes, mean, median } from "./stats.js";
+import { timeAlone } from "./timeAlone.js";
 import { trackInFlight, type InFlight } from "./trackInFlight.js";
 import { createUnguardedGateway } from "./unguarded.js";
 import { lookupWorkload } from "./workloads/lookup.js";
@@ -103,9 +104,9 @@ interface Measured {
   statements: number;
   /** Median wall time of one request before the warm-up, ms: it sizes the warm-up and the runs. */
   coldMs: number;
-  /** Median wall time of one request alone once warm (no other load), ms (see aloneWhenWarm()). */
+  /** Median wall time of one request alone once warm (no other load), ms (see timeAlone, after the warm-up). */
   aloneMs: number;
-  /** This process's median CPU time per request alone once warm, ms (see aloneWhenWarm()). */
+  /** This process's median CPU time per request alone once warm, ms (see timeAlone, after the warm-up). */
   cpuMs: number;
   /** Statements per request by normalised text. */
   byStatement: { query: string; perRequest: number }[];
@@ -140,7 +141,7 @@ async function probe(workload: Workload, side: SideName, url: string, request: S
 
 /**
  * One request at a time, before the warm-up: SQL statements per request (pg_stat_statements) and
- * the median wall time, which sizes the warm-up (the figures of record come from aloneWhenWarm).
+ * the median wall time, which sizes the warm-up (the figures of record come from timeAlone after the warm-up).
  */
 async function statementsAlone(counter: StatementCounter, url: string, request: SideRequest, sequential: Workload["sequential"]) {
   const send = async () => { await (await fetch(url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) })).arrayBuffer(); };
@@ -154,30 +155,6 @@ async function statementsAlone(counter: StatementCounter, url: string, request: 
   }
   const byStatement = (await counter.byStatement()).map((r) => ({ query: r.query, perRequest: r.calls / sequential.counted }));
   return { statements: (await counter.count()) / sequential.counted, byStatement, coldMs: median(wall) };
-}
-
-/**
- * One request at a time, after the warm-up, the sides alternating: each side's median wall time
- * and this process's CPU time per request (the server's work plus `fetch` receiving the bytes).
- */
-async function aloneWhenWarm(measured: Measured[], count: number): Promise<void> {
-  const samples = measured.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
-  for (let i = 0; i < count; i++) {
-    for (const [k, m] of measured.entries()) {
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      const res = await fetch(m.url, { method: "POST", headers: m.request.headers, body: JSON.stringify(m.request.body) });
-      await res.arrayBuffer();
-      samples[k]!.wall.push(performance.now() - started);
-      const used = process.cpuUsage(cpu);
-      samples[k]!.cpu.push((used.user + used.system) / 1000);
-      if (res.status !== 200) throw new Error(`${m.side}: HTTP ${res.status} alone`);
-    }
-  }
-  for (const [k, m] of measured.entries()) {
-    m.aloneMs = median(samples[k]!.wall);
-    m.cpuMs = median(samples[k]!.cpu);
-  }
 }
 
 function check(name: string, result: AutocannonResult): AutocannonResult {
@@ -285,7 +262,8 @@ async function main() {
       durations.set(workload, { warmup, duration });
       // "Alone" once every side is warm: before its warm-up a side's first requests also pay the
       // JIT for code the sides share, and the side asked first pays most of it.
-      await aloneWhenWarm(measured, ALONE_WARM);
+      const times = await timeAlone(measured.map((m) => ({ name: m.side, url: m.url, headers: m.request.headers, body: JSON.stringify(m.request.body) })), ALONE_WARM);
+      for (const [k, m] of measured.entries()) ({ wallMs: m.aloneMs, cpuMs: m.cpuMs } = times[k]!);
       log(`  alone, warm (median of ${ALONE_WARM}, sides alternating): ${measured.map((m) => `${m.side} ${fmt(m.aloneMs)} ms (CPU ${fmt(m.cpuMs)} ms)`).join(", ")}`);
       for (let round = 0; round < ROUNDS; round++) {
         const order = [...measured.slice(round % measured.length), ...measured.slice(0, round % measured.length)];

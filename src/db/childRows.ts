@@ -17,9 +17,9 @@ export interface ChildOrder {
  * accounts costs one statement instead of three: each statement is a round trip that both
  * PostgreSQL and Node.js pay for (bench/RESULTS.md).
  */
-export interface ChildRows<Row> {
+export interface ChildRows<Row, One extends boolean = boolean> {
   /** At most one row per customer (a profile) rather than a list. */
-  readonly one: boolean;
+  readonly one: One;
   /** The rows of these customers in one statement, in the child's order within a customer. */
   byCustomer(db: Database, customerIds: readonly string[]): Promise<Row[]>;
   /**
@@ -50,12 +50,13 @@ function valueSql(column: PgColumn): string {
 }
 
 /** A customer's rows in `table` (selected `columns`, customers matched on `customerId`, ordered by `orderBy`). */
-export function childRows<F extends Record<string, PgColumn>>(
+export function childRows<F extends Record<string, PgColumn>, One extends boolean = false>(
   table: PgTable,
-  options: { columns: F; customerId: PgColumn; orderBy?: readonly ChildOrder[]; one?: boolean },
-): ChildRows<InferColumnsDataTypes<F>> {
+  options: { columns: F; customerId: PgColumn; orderBy?: readonly ChildOrder[]; one?: One },
+): ChildRows<InferColumnsDataTypes<F>, One> {
   type Row = InferColumnsDataTypes<F>;
-  const { columns, customerId, orderBy = [], one = false } = options;
+  const { columns, customerId, orderBy = [] } = options;
+  const one = (options.one ?? false) as One;
   const keys = Object.keys(columns);
   const decoders = Object.values(columns);
   const values = `json_build_array(${decoders.map(valueSql).join(", ")})`;

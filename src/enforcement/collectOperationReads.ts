@@ -1,9 +1,10 @@
 import {
-  GraphQLIncludeDirective, GraphQLSkipDirective, Kind, getArgumentValues, getDirectiveValues, getNamedType, isAbstractType, isInputObjectType,
+  Kind, getArgumentValues, getDirectiveValues, getNamedType, isAbstractType, isInputObjectType,
   isListType, isNonNullType, isObjectType, type FragmentDefinitionNode, type GraphQLField,
   type GraphQLInputType, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode,
   type SelectionSetNode, type ValueNode,
 } from "graphql";
+import { isIncluded } from "../graphql/common/isIncluded.js";
 
 export interface OperationReads {
   /** Output field coordinates the operation selects (`Profile.email`), through fragments and abstract types. */
@@ -37,8 +38,7 @@ export function collectOperationReads(
   const included = (node: Parameters<typeof getDirectiveValues>[1]) => {
     if (!node.directives?.length) return true;
     if (node.directives.some((d) => d.arguments?.some((a) => a.value.kind === Kind.VARIABLE))) reads.dependOnVariables = true;
-    return getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-      getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+    return isIncluded(node, variables);
   };
 
   const concrete = (type: GraphQLNamedType): readonly GraphQLObjectType[] =>

@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import type { SelectedFields } from "drizzle-orm/pg-core";
+import type { ChildRows } from "../db/childRows.js";
 import type { Database } from "../db/client.js";
 import { consentsByCustomer } from "./consent/consentQueries.js";
 import { CHILDREN_KEY, childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild, type RowWithChildren } from "./customer/customerChildren.js";
@@ -26,6 +27,11 @@ function manyEach<T extends { customerId: string }>(db: Database, fetch: Fetch<T
     for (const row of await fetch(db, ids)) groups.get(row.customerId)?.push(row);
     return ids.map((id) => groups.get(id) ?? []);
   }, { maxBatchSize: MAX_BATCH });
+}
+
+/** A child's loader, by its kind: one row (or null) per customer for a `one` child, else all its rows. */
+function childLoader<Row extends { customerId: string }, One extends boolean>(db: Database, child: ChildRows<Row, One>) {
+  return (child.one ? oneEach(db, child.byCustomer) : manyEach(db, child.byCustomer)) as DataLoader<string, One extends true ? Row | null : Row[]>;
 }
 
 /**
@@ -57,13 +63,13 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     }, { maxBatchSize: MAX_BATCH }),
-    profile: oneEach(db, CUSTOMER_CHILDREN.profile.byCustomer),
-    preferences: oneEach(db, CUSTOMER_CHILDREN.preferences.byCustomer),
-    accounts: manyEach(db, CUSTOMER_CHILDREN.accounts.byCustomer),
-    paymentMethods: manyEach(db, CUSTOMER_CHILDREN.paymentMethods.byCustomer),
-    purchases: manyEach(db, CUSTOMER_CHILDREN.purchases.byCustomer),
+    profile: childLoader(db, CUSTOMER_CHILDREN.profile),
+    preferences: childLoader(db, CUSTOMER_CHILDREN.preferences),
+    accounts: childLoader(db, CUSTOMER_CHILDREN.accounts),
+    paymentMethods: childLoader(db, CUSTOMER_CHILDREN.paymentMethods),
+    purchases: childLoader(db, CUSTOMER_CHILDREN.purchases),
     consents: manyEach(db, consentsByCustomer),
-    messages: manyEach(db, CUSTOMER_CHILDREN.messages.byCustomer),
+    messages: childLoader(db, CUSTOMER_CHILDREN.messages),
     /** Latest `first` visits per customer: one loader per distinct `first` in the operation. */
     visits(first: number) {
       let loader = visitLoaders.get(first);

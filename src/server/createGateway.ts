@@ -270,6 +270,10 @@ export function describeError(error: unknown): { name: string; message: string; 
     const code = (error.cause as { code?: unknown } | undefined)?.code;
     return { name: error.name, message: "database query failed", ...(typeof code === "string" ? { code } : {}) };
   }
+  // JSON.parse quotes the text it failed on ("...": ines@examp"... is not valid JSON), and the only
+  // JSON parsed after a request is admitted is the database's (a customer's nested rows, a
+  // subject's state): personal values. Clients' bodies are refused with messages of their own.
+  if (error instanceof SyntaxError) return { name: error.name, message: "JSON did not parse (its text is not logged)" };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return { name: error.name, message: scrubEchoedValues(error.message).slice(0, 300), ...(typeof code === "string" ? { code } : {}) };

@@ -1,7 +1,5 @@
-import {
-  GraphQLIncludeDirective, GraphQLSkipDirective, getDirectiveValues, Kind,
-  type FieldNode, type GraphQLResolveInfo, type SelectionSetNode,
-} from "graphql";
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import { isIncluded } from "./isIncluded.js";
 
 /**
  * The names of the fields selected under the resolving field, `path` (field names, not aliases)
@@ -30,7 +28,7 @@ export function selectedFields(info: GraphQLResolveInfo, path: readonly string[]
 function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, into: FieldNode[], seen: Set<string>): void {
   if (set === undefined) return;
   for (const selection of set.selections) {
-    if (!included(selection, info)) continue;
+    if (!isIncluded(selection, info.variableValues)) continue;
     if (selection.kind === Kind.FIELD) into.push(selection);
     else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, info, into, seen);
     else if (!seen.has(selection.name.value)) {
@@ -38,11 +36,4 @@ function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, in
       collect(info.fragments[selection.name.value]?.selectionSet, info, into, seen);
     }
   }
-}
-
-/** Whether `@skip`/`@include` keep a selection, for the request's variables. */
-function included(node: SelectionSetNode["selections"][number], info: GraphQLResolveInfo): boolean {
-  return !node.directives?.length ||
-    (getDirectiveValues(GraphQLSkipDirective, node, info.variableValues)?.if !== true &&
-      getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues)?.if !== false);
 }

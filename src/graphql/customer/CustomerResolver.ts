@@ -4,7 +4,6 @@ import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { Account } from "../account/Account.js";
 import { Consent } from "../consent/Consent.js";
-import { selectedFields } from "../common/selectedFields.js";
 import type { GatewayContext } from "../context.js";
 import { SubmittedMessage } from "../message/SubmittedMessage.js";
 import { PaymentMethod } from "../paymentMethod/PaymentMethod.js";
@@ -14,7 +13,7 @@ import { Purchase } from "../purchase/Purchase.js";
 import { Visit } from "../visit/Visit.js";
 import { Customer } from "./Customer.js";
 import { CustomerConnection, CustomerFilter } from "./CustomerConnection.js";
-import { customerChildrenColumn, customerChildrenIn } from "./customerChildren.js";
+import { customerChildrenColumn, selectedChildren } from "./customerChildren.js";
 import { customerCount, customerPage, type CustomerCriteria } from "./customerQueries.js";
 import { decodeCursor, encodeCursor, isUuid } from "./cursor.js";
 
@@ -34,7 +33,7 @@ export class CustomerResolver {
   async me(@Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Customer | null> {
     const own = ownIdOrNull(ctx);
     if (own === null) throw new GatewayError(ErrorCode.FORBIDDEN, "`me` is only for a signed-in customer.");
-    ctx.loaders.wantChildren(customerChildrenIn(selectedFields(info)));
+    ctx.loaders.wantChildren(selectedChildren(info));
     return (await ctx.loaders.customer.load(own)) as Customer | null;
   }
 
@@ -42,7 +41,7 @@ export class CustomerResolver {
   async customer(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Customer | null> {
     const own = ownIdOrNull(ctx);
     if (!isUuid(id) || (own !== null && own !== id)) throw notFound();
-    ctx.loaders.wantChildren(customerChildrenIn(selectedFields(info)));
+    ctx.loaders.wantChildren(selectedChildren(info));
     const row = await ctx.loaders.customer.load(id);
     if (!row || !(await ctx.enforcement.isVisible(id))) throw notFound();
     return row as Customer;
@@ -67,7 +66,7 @@ export class CustomerResolver {
     const own = ownIdOrNull(ctx);
     const afterId = after ? decodeCursor(after) : null;
     // The nodes' nested rows (profile, accounts, ...) come in the page's own statement.
-    const children = customerChildrenIn(selectedFields(info, ["edges", "node"]));
+    const children = selectedChildren(info, ["edges", "node"]);
     const page = await customerPage(ctx.db, criteria, first, afterId, own,
       { ...ctx.enforcement.subjectStateColumns, ...customerChildrenColumn(children) });
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);

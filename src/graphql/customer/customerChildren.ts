@@ -1,10 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
+import type { GraphQLResolveInfo } from "graphql";
 import { customerAccounts } from "../account/accountQueries.js";
 import { customerMessages } from "../message/messageQueries.js";
 import { customerPaymentMethods } from "../paymentMethod/paymentMethodQueries.js";
 import { customerPreferences } from "../preferences/preferencesQueries.js";
 import { customerProfile } from "../profile/profileQueries.js";
 import { customerPurchases } from "../purchase/purchaseQueries.js";
+import { selectedFields } from "../common/selectedFields.js";
 
 /**
  * The Customer fields whose rows can come in the statement that reads their customers (see
@@ -26,8 +28,13 @@ export type CustomerChild = keyof typeof CUSTOMER_CHILDREN;
 export const CHILDREN_KEY = "@children";
 
 /** The names among `fieldNames` that are Customer children. */
-export function customerChildrenIn(fieldNames: Iterable<string>): CustomerChild[] {
+function customerChildrenIn(fieldNames: Iterable<string>): CustomerChild[] {
   return [...fieldNames].filter((name): name is CustomerChild => Object.hasOwn(CUSTOMER_CHILDREN, name));
+}
+
+/** The children selected on the customers that the resolving field returns `path` levels down (see selectedFields). */
+export function selectedChildren(info: GraphQLResolveInfo, path: readonly string[] = []): CustomerChild[] {
+  return customerChildrenIn(selectedFields(info, path));
 }
 
 // One constant text per set of children, rendered once: it holds no parameter.
