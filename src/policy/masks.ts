@@ -158,65 +158,83 @@ function parseIpv4(s: string): number[] | null {
   return octets;
 }
 
-/** Eight 16-bit groups, or null. Accepts `::` compression and a dotted IPv4 tail. */
-function parseIpv6(s: string): number[] | null {
-  if (!s.includes(":")) return null;
-  let text = s;
-  let tail: number[] = [];
-  const lastColon = text.lastIndexOf(":");
-  if (text.slice(lastColon + 1).includes(".")) {
-    // A dotted IPv4 tail stands for the last two groups: parse it, then stand in `0:0`.
-    const v4 = parseIpv4(text.slice(lastColon + 1));
-    if (v4 === null) return null;
-    tail = [((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0)];
-    text = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const parse = (part: string): number[] | null => {
-    if (part === "") return [];
-    const groups: number[] = [];
-    for (const g of part.split(":")) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-      groups.push(parseInt(g, 16));
-    }
-    return groups;
-  };
-  const head = parse(halves[0] ?? "");
-  const rest = halves.length === 2 ? parse(halves[1] ?? "") : [];
-  if (head === null || rest === null) return null;
-  let groups: number[];
-  if (halves.length === 2) {
-    const missing = 8 - head.length - rest.length;
-    if (missing < 1) return null;
-    groups = [...head, ...new Array<number>(missing).fill(0), ...rest];
-  } else {
-    groups = head;
-  }
-  if (groups.length !== 8) return null;
-  if (tail.length === 2) groups.splice(6, 2, ...tail);
-  return groups;
+/** A hexadecimal digit's value, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
 }
+
+/**
+ * Parses IPv6 text into `out`'s eight 16-bit groups; false when malformed. Accepts `::`
+ * compression and a dotted IPv4 tail. One pass over the characters into a buffer the caller
+ * owns: it runs for every address a page masks, and splitting and regular expressions made it
+ * the largest allocation of the masks (bench/RESULTS-policy.md).
+ */
+function parseIpv6(s: string, out: Uint16Array): boolean {
+  const len = s.length;
+  let n = 0; // groups written
+  let gap = -1; // groups before the `::`, once met
+  let i = 0;
+  if (s.charCodeAt(0) === 0x3a) {
+    if (s.charCodeAt(1) !== 0x3a) return false;
+    gap = 0;
+    i = 2;
+  }
+  while (i < len) {
+    const start = i;
+    let group = 0;
+    for (let h = hexDigit(s.charCodeAt(i)); h >= 0 && i - start < 5; h = hexDigit(s.charCodeAt(++i))) group = group * 16 + h;
+    if (s.charCodeAt(i) === 0x2e) {
+      // A dotted IPv4 tail stands for the last two groups, and ends the text.
+      const v4 = n <= 6 ? parseIpv4(s.slice(start)) : null;
+      if (v4 === null) return false;
+      out[n++] = (v4[0]! << 8) | v4[1]!;
+      out[n++] = (v4[2]! << 8) | v4[3]!;
+      break;
+    }
+    if (i === start || i - start > 4 || n === 8) return false;
+    out[n++] = group;
+    if (i === len) break;
+    if (s.charCodeAt(i) !== 0x3a || ++i === len) return false; // a separator, not a trailing one
+    if (s.charCodeAt(i) === 0x3a) {
+      if (gap >= 0) return false;
+      gap = n;
+      i++;
+    }
+  }
+  if (gap < 0) return n === 8;
+  if (n > 7) return false;
+  // Move the groups after the gap to the end, zeros between.
+  const after = n - gap;
+  out.copyWithin(8 - after, gap, n);
+  out.fill(0, gap, 8 - after);
+  return true;
+}
+
+/** truncateIp's parse buffer: truncateIp is synchronous, so one serves every call. */
+const IPV6_GROUPS = new Uint16Array(8);
 
 /** IPv4 -> its /24 (`203.0.113.0`), IPv6 -> its /48 (`2001:db8:85a3::`); malformed -> `****`. */
 export function truncateIp(value: string): string {
   let v4 = parseIpv4(value); // a plain dotted quad, the common case, needs no trimming
-  const s = v4 === null ? value.trim().replace(/%.*$/u, "") : value;
-  v4 ??= parseIpv4(s);
-  if (v4 !== null) return `${v4[0]}.${v4[1]}.${v4[2]}.0`;
-  const v6 = parseIpv6(s);
-  if (v6 === null) return REDACTED;
-  const isMappedV4 = v6.slice(0, 5).every((g) => g === 0) && v6[5] === 0xffff;
-  if (isMappedV4) {
-    const hi = v6[6] ?? 0;
-    const lo = v6[7] ?? 0;
-    return `::ffff:${hi >> 8}.${hi & 0xff}.${lo >> 8}.0`;
+  let s = value;
+  if (v4 === null) {
+    s = value.trim();
+    const zone = s.indexOf("%");
+    if (zone >= 0) s = s.slice(0, zone);
+    v4 = parseIpv4(s);
   }
-  const prefix = v6.slice(0, 3);
-  let last = prefix.length - 1;
-  while (last >= 0 && prefix[last] === 0) last--;
-  if (last < 0) return "::";
-  return `${prefix.slice(0, last + 1).map((g) => g.toString(16)).join(":")}::`;
+  if (v4 !== null) return `${v4[0]}.${v4[1]}.${v4[2]}.0`;
+  const g = IPV6_GROUPS;
+  if (!parseIpv6(s, g)) return REDACTED;
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return `::ffff:${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.0`; // an IPv4-mapped address: its /24
+  }
+  if (g[2] !== 0) return `${g[0]!.toString(16)}:${g[1]!.toString(16)}:${g[2]!.toString(16)}::`;
+  if (g[1] !== 0) return `${g[0]!.toString(16)}:${g[1]!.toString(16)}::`;
+  return g[0] !== 0 ? `${g[0]!.toString(16)}::` : "::";
 }
 
 function round1(n: number): number {

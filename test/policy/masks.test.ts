@@ -70,7 +70,7 @@ describe("mask examples", () => {
     expect(truncateIp("::1")).toBe("::");
     expect(truncateIp("::ffff:203.0.113.45")).toBe("::ffff:203.0.113.0");
     expect(truncateIp("64:ff9b::192.0.2.33")).toBe("64:ff9b::");
-    for (const bad of ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1:2:3:4:5:6:7:8:9", "1::2::3", "gggg::", ":::", "1.2.3.4/24", "localhost"])
+    for (const bad of ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1:2:3:4:5:6:7:8:9", "1::2::3", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::8", "1:", ":1", "12345::", "1.2.3.4::", "::1.2.3", "gggg::", ":::", "1.2.3.4/24", "localhost"])
       expect(truncateIp(bad), bad).toBe("****");
     expect(applyMask("IP_TRUNCATE", "203.0.113.0")).toBe("****");
   });
@@ -138,6 +138,42 @@ describe("mask properties", () => {
     fc.ipV6(),
     fc.stringMatching(/^[+]?[0-9 ()-]{4,20}$/),
   );
+
+  /**
+   * IP_TRUNCATE against an oracle that parses IPv6 on its own: the WHATWG URL parser (Node's
+   * `URL`), whose canonical form of a host is expanded here to its eight groups.
+   */
+  const urlIpv6Groups = (s: string): number[] | null => {
+    let host: string;
+    try {
+      host = new URL(`http://[${s}]/`).hostname.slice(1, -1);
+    } catch {
+      return null;
+    }
+    const [head = "", tail] = host.split("::");
+    const groups = (part: string) => (part === "" ? [] : part.split(":").map((g) => parseInt(g, 16)));
+    const h = groups(head);
+    const t = tail === undefined ? [] : groups(tail);
+    return [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  };
+  const truncatedByOracle = (g: number[]): string => {
+    if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return `::ffff:${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.0`;
+    const prefix = g.slice(0, 3);
+    while (prefix.length > 0 && prefix.at(-1) === 0) prefix.pop();
+    return `${prefix.map((x) => x.toString(16)).join(":")}::`;
+  };
+
+  it("IP_TRUNCATE keeps an IPv6 address's /48 (a mapped IPv4 address's /24), as the URL parser reads the address", () => {
+    const ipv6Like = fc.string({ unit: fc.constantFrom(..."0123456789abcdefABCDEF:.:"), maxLength: 45 });
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV6(), ipv6Like), (s) => {
+        const groups = s.includes(":") ? urlIpv6Groups(s) : null;
+        if (groups !== null) expect(truncateIp(s), s).toBe(truncatedByOracle(groups));
+        else if (s.includes(":")) expect(truncateIp(s), s).toBe("****");
+      }),
+      { seed: SEED, numRuns: 5000 },
+    );
+  });
 
   it("no mask but KEEP returns a string of more than four characters unchanged", () => {
     fc.assert(
