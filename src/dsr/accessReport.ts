@@ -203,7 +203,7 @@ async function entryFor(enforcement: RequestEnforcement, subjectId: string, c: P
   const common = { ...base, category: field.category, purposes: purposesForCategory(field.category), retention: retentionOf(field.category) };
   try {
     const value = await enforcement.apply(subjectId, field, stored);
-    const decision = await enforcement.decideFor(subjectId, field.category);
+    const decision = await enforcement.decideFor(subjectId, field);
     return { ...common, value, withheld: false, effect: decision.effect, reasonCode: decision.reason.code };
   } catch (error) {
     if (!(error instanceof GatewayError) || error.code !== ErrorCode.WITHHELD) throw error;

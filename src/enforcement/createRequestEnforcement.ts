@@ -25,10 +25,13 @@ export interface RequestEnforcementOptions {
 
 export type RequestEnforcement = ReturnType<typeof createRequestEnforcement>;
 
-/** One subject in one request: its state, its decisions by category (for the request's purpose), what it disclosed. */
+/**
+ * One subject in one request: its state, its decisions by category (for the request's purpose;
+ * position i is `DataMap.categories[i]`, a field's `categorySlot`), what it disclosed.
+ */
 interface SubjectEntry {
   readonly state: SubjectState;
-  readonly decisions: Map<string, Decision>;
+  readonly decisions: (Decision | undefined)[];
   disclosure: FieldOutcomes | undefined;
 }
 
@@ -50,7 +53,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // are made synchronously (no promise per field: on a page of thousands of values that matters).
   const subjects = new Map<string, SubjectEntry>();
   const settle = (state: SubjectState) => {
-    if (!subjects.has(state.customerId)) subjects.set(state.customerId, { state, decisions: new Map(), disclosure: undefined });
+    if (!subjects.has(state.customerId)) subjects.set(state.customerId, { state, decisions: new Array<Decision | undefined>(dataMap.categories.length).fill(undefined), disclosure: undefined });
   };
   // The parts of the state this request's decisions consult (all of them until the purpose is set).
   let parts: StateParts = ALL_STATE_PARTS;
@@ -72,13 +75,20 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   const tally: Record<Effect, number> = { allow: 0, mask: 0, pseudonymize: 0, deny: 0 };
 
   let decideForPurpose: ReturnType<typeof decider> | undefined; // once the purpose is set
-  /** The subject's decision for a category under the request's purpose (set), taken once per request. */
-  const decisionOf = (entry: SubjectEntry, category: string, resolved: Purpose): Decision => {
-    let decision = entry.decisions.get(category);
-    if (decision === undefined) {
-      entry.decisions.set(category, (decision = (decideForPurpose ??= decider(caller, resolved))(category, entry.state)));
-      tally[decision.effect]++;
-    }
+  /**
+   * The subject's decision for a category (by its position in DataMap.categories) under the
+   * request's purpose (set), taken once per request: an array read per cell, not a keyed lookup.
+   */
+  const decisionOf = (entry: SubjectEntry, categorySlot: number, resolved: Purpose): Decision => {
+    const decision = entry.decisions[categorySlot];
+    return decision !== undefined ? decision : firstDecision(entry, categorySlot, resolved);
+  };
+  const firstDecision = (entry: SubjectEntry, categorySlot: number, resolved: Purpose): Decision => {
+    const category = dataMap.categories[categorySlot];
+    if (category === undefined) throw new Error(`no category at slot ${categorySlot}`); // an input field's -1: never decided
+    const decision = (decideForPurpose ??= decider(caller, resolved))(category, entry.state);
+    entry.decisions[categorySlot] = decision;
+    tally[decision.effect]++;
     return decision;
   };
 
@@ -97,15 +107,15 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     return entry;
   };
 
-  /** The decision if the subject's state is already loaded (cached per subject and category), else undefined. */
-  const decisionNow = (customerId: string, category: string): Decision | undefined => {
+  /** The decision for a personal output field if the subject's state is already loaded (cached per subject and category), else undefined. */
+  const decisionNow = (customerId: string, field: PersonalField): Decision | undefined => {
     if (purpose === null) return NO_PURPOSE;
     const entry = entryOf(customerId);
-    return entry === undefined ? undefined : decisionOf(entry, category, purpose);
+    return entry === undefined ? undefined : decisionOf(entry, field.categorySlot, purpose);
   };
 
-  const decideFor = async (customerId: string, category: string): Promise<Decision> =>
-    decisionNow(customerId, category) ?? (await states.load(customerId), decisionNow(customerId, category)!);
+  const decideFor = async (customerId: string, field: PersonalField): Promise<Decision> =>
+    decisionNow(customerId, field) ?? (await states.load(customerId), decisionNow(customerId, field)!);
   // Subjects in the order their first personal field was disclosed or withheld (the disclosure log's order).
   const disclosures = new Map<string, FieldOutcomes>();
   /** The data-subject request under which a subject is being read (its access report). */
@@ -163,7 +173,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       const entry = entryOf(customerId);
       if (entry === undefined) return states.load(customerId).then(() => this.apply(customerId, field, value));
-      return this.disclose(customerId, field, decisionOf(entry, field.category, purpose), value);
+      return this.disclose(customerId, field, decisionOf(entry, field.categorySlot, purpose), value);
     },
 
     /**
@@ -216,7 +226,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     async isVisible(customerId: string): Promise<boolean> {
       const entry = subjects.get(customerId) ?? (await states.load(customerId), subjects.get(customerId)!);
       const resolved = purpose;
-      return resolved !== null && dataMap.categories.some((c) => decisionOf(entry, c, resolved).effect !== "deny");
+      return resolved !== null && dataMap.categories.some((_, slot) => decisionOf(entry, slot, resolved).effect !== "deny");
     },
 
     /** isVisible for another purpose than the request's (explainAccess). */

@@ -52,7 +52,7 @@ function personalRule(field: PersonalField): FieldRule {
   const decide = (parent: unknown, ctx: GatewayContext): Decision | null | Promise<Decision> => {
     if (!requestMayExecute(ctx)) return null;
     const subject = subjectOf(parent, field);
-    return ctx.enforcement.decisionNow(subject, field.category) ?? ctx.enforcement.decideFor(subject, field.category);
+    return ctx.enforcement.decisionNow(subject, field) ?? ctx.enforcement.decideFor(subject, field);
   };
   const verdictOf = (decision: Decision | null, parent: unknown, ctx: GatewayContext): Verdict =>
     decision === null ? false : decision.effect === "deny" ? ctx.enforcement.withheld(subjectOf(parent, field), field, decision.reason) : true;

@@ -23,6 +23,11 @@ export interface PersonalField {
    * with a field in an array, not a set of names; -1 for an input field (nothing is recorded of it).
    */
   slot: number;
+  /**
+   * An output field's category's position in `DataMap.categories`, so that a request keeps a
+   * subject's decisions in an array by category; -1 for an input field (nothing is decided for it).
+   */
+  categorySlot: number;
 }
 
 export interface DataMap {
@@ -60,19 +65,20 @@ function buildDataMap(schema: GraphQLSchema): DataMap {
     if (isObjectType(type)) outputs.push(...personalEntries(schema, type.name, Object.values(type.getFields())));
     else if (isInputObjectType(type)) inputs.push(...personalEntries(schema, type.name, Object.values(type.getFields())));
   }
-  const fields = bySlot(outputs);
+  const categories = [...new Set(outputs.map((f) => f.category))].sort();
+  const fields = bySlot(outputs, categories);
   return {
     fields,
     inputs: new Map(inputs.map((field) => [field.coordinate, field])),
-    categories: [...new Set(outputs.map((f) => f.category))].sort(),
+    categories,
     coordinates: [...fields.keys()],
   };
 }
 
-/** The fields by coordinate, in sorted order, each given its position as its slot. */
-function bySlot(found: PersonalField[]): Map<string, PersonalField> {
+/** The fields by coordinate, in sorted order, each given its position as its slot, and its category's. */
+function bySlot(found: PersonalField[], categories: readonly Category[]): Map<string, PersonalField> {
   const sorted = found.sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0));
-  return new Map(sorted.map((field, slot) => [field.coordinate, { ...field, slot }]));
+  return new Map(sorted.map((field, slot) => [field.coordinate, { ...field, slot, categorySlot: categories.indexOf(field.category) }]));
 }
 
 function personalEntries(schema: GraphQLSchema, typeName: string, fields: (GraphQLField<unknown, unknown> | GraphQLInputField)[]): PersonalField[] {
@@ -87,7 +93,7 @@ function personalEntry(schema: GraphQLSchema, typeName: string, field: GraphQLFi
   if (!isCategory(category)) throw new Error(`@personal on ${coordinate}: unknown category ${String(category)}`);
   const mask = (mark.mask as unknown) ?? DEFAULT_MASK[category];
   if (!isMaskKind(mask)) throw new Error(`@personal on ${coordinate}: unknown mask ${String(mask)}`);
-  return { coordinate, typeName, fieldName: field.name, category, mask, valueKind: valueKind(field.type as GraphQLOutputType), slot: -1 };
+  return { coordinate, typeName, fieldName: field.name, category, mask, valueKind: valueKind(field.type as GraphQLOutputType), slot: -1, categorySlot: -1 };
 }
 
 function valueKind(type: GraphQLOutputType): ValueKind {

@@ -32,6 +32,11 @@ describe("FieldOutcomes", () => {
     expect(new Set(fields.map((f) => f.slot)).size).toBe(fields.length);
   });
 
+  it("gives a field its category's position among the categories (decisions are kept by it), an input field none", () => {
+    for (const field of fields) expect(dataMap.categories[field.categorySlot], field.coordinate).toBe(field.category);
+    for (const input of dataMap.inputs.values()) expect(input.categorySlot, input.coordinate).toBe(-1);
+  });
+
   it("lists exactly the coordinates recorded under each outcome, sorted", () => {
     fc.assert(fc.property(recordArb, (records) => {
       expect(recorded(records).lists(dataMap.coordinates)).toEqual(reference(records));
