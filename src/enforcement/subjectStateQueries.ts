@@ -74,33 +74,37 @@ export interface SubjectStateRow {
   state: string;
 }
 
+// A subject without choices (most of a page) shares these: a state is read, never written.
+const NO_DATES: ReadonlyMap<Purpose, Date> = new Map();
+const NO_IDS: ReadonlySet<string> = new Set();
+
 /** The state decide() needs, from a row selected with `subjectStateColumns`. */
 export function subjectStateOf(row: SubjectStateRow): SubjectState {
   const json = JSON.parse(row.state) as StateJson; // a part not selected is absent: empty
-  const optOuts = new Map<Purpose, Date>();
-  const objections = new Map<Purpose, Date>();
-  const partnerOptIns = new Set<string>();
+  let optOuts: Map<Purpose, Date> | undefined;
+  let objections: Map<Purpose, Date> | undefined;
+  let partnerOptIns: Set<string> | undefined;
   for (const [purpose, partnerId, granted, recordedAt] of json.consents ?? []) {
     if (partnerId !== null) {
-      if (granted && purpose === PARTNER_SHARING_PURPOSE) partnerOptIns.add(partnerId);
+      if (granted && purpose === PARTNER_SHARING_PURPOSE) (partnerOptIns ??= new Set()).add(partnerId);
     } else if (!granted && isPurpose(purpose) && PURPOSE_DEFINITIONS[purpose].consentBasis === "opt_out") {
-      optOuts.set(purpose, new Date(recordedAt));
+      (optOuts ??= new Map()).set(purpose, new Date(recordedAt));
     }
   }
   for (const [detail, closedAt] of json.objections ?? []) {
-    for (const p of objectedPurposes(detail)) objections.set(p, closedAt === null ? new Date(0) : new Date(closedAt));
+    for (const p of objectedPurposes(detail)) (objections ??= new Map()).set(p, closedAt === null ? new Date(0) : new Date(closedAt));
   }
   return {
-    customerId: row.id, status: row.status, residency: row.residency, optOuts, objections,
-    partnerOptIns, linkedPartners: new Set(json.links), verifiedRequest: json.verified ?? false,
+    customerId: row.id, status: row.status, residency: row.residency, optOuts: optOuts ?? NO_DATES, objections: objections ?? NO_DATES,
+    partnerOptIns: partnerOptIns ?? NO_IDS, linkedPartners: json.links?.length ? new Set(json.links) : NO_IDS, verifiedRequest: json.verified ?? false,
   };
 }
 
 /** The state of a subject with no customer row: erased, so nothing of it is disclosed. */
 function missingSubject(customerId: string): SubjectState {
   return {
-    customerId, status: "erased", residency: "", optOuts: new Map(), objections: new Map(),
-    partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: false,
+    customerId, status: "erased", residency: "", optOuts: NO_DATES, objections: NO_DATES,
+    partnerOptIns: NO_IDS, linkedPartners: NO_IDS, verifiedRequest: false,
   };
 }
 
