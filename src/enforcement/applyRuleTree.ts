@@ -113,27 +113,28 @@ function guard(fieldRule: FieldRule, resolve: Resolver): Resolver {
 
 /**
  * A personal field: its rule's decision (the same one its `check` gives as a verdict) refuses,
- * withholds, or is applied to the value and recorded. One decision per cell.
+ * withholds, or is applied to the value and recorded. One decision per cell, its subject read once.
  */
 function personalGuard(decide: NonNullable<FieldRule["decide"]>, resolve: Resolver, field: PersonalField): Resolver {
   return (parent, args, ctx, info) => {
+    let subject: string;
     let decision: ReturnType<typeof decide>;
     try {
-      decision = decide(parent, ctx);
+      subject = subjectOf(parent, field);
+      decision = decide(subject, ctx);
     } catch {
       return notPermitted();
     }
-    if (isPromise(decision)) return discloseWhenDecided(decision, resolve, field, parent, args, ctx, info);
-    return disclose(resolve, field, parent, args, ctx, info, decision);
+    if (isPromise(decision)) return discloseWhenDecided(decision, resolve, field, subject, parent, args, ctx, info);
+    return disclose(resolve, field, subject, parent, args, ctx, info, decision);
   };
 }
 
 type Args = Parameters<Resolver>[1];
 type Info = Parameters<Resolver>[3];
 
-function disclose(resolve: Resolver, field: PersonalField, parent: unknown, args: Args, ctx: GatewayContext, info: Info, decision: Decision | null): unknown {
+function disclose(resolve: Resolver, field: PersonalField, subject: string, parent: unknown, args: Args, ctx: GatewayContext, info: Info, decision: Decision | null): unknown {
   if (decision === null) return notPermitted();
-  const subject = subjectOf(parent, field);
   if (decision.effect === "deny") return ctx.enforcement.withheld(subject, field, decision.reason);
   const value = resolve(parent, args, ctx, info);
   return isPromise(value) ? discloseWhenResolved(value, ctx, subject, field, decision) : ctx.enforcement.disclose(subject, field, decision, value);
@@ -143,8 +144,8 @@ function resolveWhenAllowed(verdict: Promise<Verdict>, resolve: Resolver, parent
   return verdict.then((v) => (v === true ? resolve(parent, args, ctx, info) : refusal(v)), notPermitted);
 }
 
-function discloseWhenDecided(decision: Promise<Decision>, resolve: Resolver, field: PersonalField, parent: unknown, args: Args, ctx: GatewayContext, info: Info) {
-  return decision.then((d) => disclose(resolve, field, parent, args, ctx, info, d), notPermitted);
+function discloseWhenDecided(decision: Promise<Decision>, resolve: Resolver, field: PersonalField, subject: string, parent: unknown, args: Args, ctx: GatewayContext, info: Info) {
+  return decision.then((d) => disclose(resolve, field, subject, parent, args, ctx, info, d), notPermitted);
 }
 
 function discloseWhenResolved(value: Promise<unknown>, ctx: GatewayContext, subject: string, field: PersonalField, decision: Decision) {

@@ -16,11 +16,12 @@ export interface FieldRule {
   readonly perSubject: boolean;
   readonly check: (parent: unknown, ctx: GatewayContext) => Verdict | Promise<Verdict>;
   /**
-   * A personal field's rule only: the decision its `check` is the verdict of (null: the request
-   * may not execute at all). The guards apply this same decision to the value, so a cell is
-   * decided once; graphql-shield, which only takes verdicts, calls `check`.
+   * A personal field's rule only: the decision its `check` is the verdict of, for the row's
+   * subject (`subjectOf(parent, field)`; null: the request may not execute at all). The guards
+   * apply this same decision to the value, so a cell is decided once and its subject read once;
+   * graphql-shield, which only takes verdicts, calls `check`.
    */
-  readonly decide?: (parent: unknown, ctx: GatewayContext) => Decision | null | Promise<Decision>;
+  readonly decide?: (subject: string, ctx: GatewayContext) => Decision | null | Promise<Decision>;
 }
 
 /** The rule tree generated from the schema and the data map: one rule map per object type. */
@@ -49,20 +50,20 @@ const purposeResolved: FieldRule = { name: "purposeResolved", perSubject: false,
  * request's enforcement state). Synchronous once the subject's state is loaded (pages preload it).
  */
 function personalRule(field: PersonalField): FieldRule {
-  const decide = (parent: unknown, ctx: GatewayContext): Decision | null | Promise<Decision> => {
+  const decide = (subject: string, ctx: GatewayContext): Decision | null | Promise<Decision> => {
     if (!requestMayExecute(ctx)) return null;
-    const subject = subjectOf(parent, field);
     return ctx.enforcement.decisionNow(subject, field) ?? ctx.enforcement.decideFor(subject, field);
   };
-  const verdictOf = (decision: Decision | null, parent: unknown, ctx: GatewayContext): Verdict =>
-    decision === null ? false : decision.effect === "deny" ? ctx.enforcement.withheld(subjectOf(parent, field), field, decision.reason) : true;
+  const verdictOf = (decision: Decision | null, subject: string, ctx: GatewayContext): Verdict =>
+    decision === null ? false : decision.effect === "deny" ? ctx.enforcement.withheld(subject, field, decision.reason) : true;
   return {
     name: `personal:${field.coordinate}`,
     perSubject: true,
     decide,
     check(parent, ctx) {
-      const decision = decide(parent, ctx);
-      return decision instanceof Promise ? decision.then((d) => verdictOf(d, parent, ctx)) : verdictOf(decision, parent, ctx);
+      const subject = subjectOf(parent, field);
+      const decision = decide(subject, ctx);
+      return decision instanceof Promise ? decision.then((d) => verdictOf(d, subject, ctx)) : verdictOf(decision, subject, ctx);
     },
   };
 }
