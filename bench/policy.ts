@@ -203,6 +203,8 @@ async function main() {
       throw new Error(`unguarded answer unusable: HTTP ${b.status}, ${edgesB.length} customers, errors: ${JSON.stringify((b.body.errors ?? []).slice(0, 3))}`);
     }
     if (b.body.extensions?.privacy) throw new Error("the unguarded gateway applied enforcement (extensions.privacy present)");
+    const idsOf = (edges: { node: { id?: unknown } }[]) => edges.map((e) => String(e.node.id)).join();
+    if (idsOf(edgesA) !== idsOf(edgesB)) throw new Error("the two sides serve different customers: the workload must page over customers both see");
     const privacy = a.body.extensions?.privacy;
     if (!privacy) throw new Error("the guarded answer has no extensions.privacy");
     const withheldErrors = (a.body.errors ?? []).length;
@@ -210,6 +212,7 @@ async function main() {
     const cellsA = leaves(bare, a.body.data);
     const personalCells = [...cellsA].filter(([c]) => dataMap.fields.has(c)).reduce((n, [, k]) => n + k, 0);
     const maskedCells = [...cellsA].filter(([c]) => privacy.masked.includes(c)).reduce((n, [, k]) => n + k, 0);
+    const personalCellsB = [...leaves(bare, b.body.data)].filter(([c]) => dataMap.fields.has(c)).reduce((n, [, k]) => n + k, 0);
     const maskedShare = privacy.masked.length / workload.personal.length;
     // Transformed for real: values of the same subject and coordinate that differ between A and B.
     const changed = differingCells(bare, a.body.data, b.body.data);
@@ -226,7 +229,7 @@ async function main() {
       ` (${maskedCells}/${personalCells} personal cells), withheld cells ${withheldErrors} ${JSON.stringify(withheldReasons)}, other errors 0`);
     log(`  masked: ${privacy.masked.join(", ")}`);
     log(`  values that differ from the unguarded answer (same subject): ${changed.differ}/${changed.compared} personal cells of ${changed.subjects} common subjects`);
-    log(`unguarded answer: HTTP ${b.status}, ${fmtBytes(b.bytes)}, no errors, no extensions.privacy; same shape as guarded: ${sameShape ? "yes" : `no (only A: ${onlyA.slice(0, 5).join(", ")}; only B: ${onlyB.slice(0, 5).join(", ")})`}`);
+    log(`unguarded answer: HTTP ${b.status}, ${fmtBytes(b.bytes)}, ${personalCellsB} personal cells, no errors, no extensions.privacy; same shape as guarded: ${sameShape ? "yes" : `no (only A: ${onlyA.slice(0, 5).join(", ")}; only B: ${onlyB.slice(0, 5).join(", ")})`}`);
     log(`SQL statements per request: guarded ${statementsA}, unguarded ${statementsB}`);
 
     // ---- one request at a time: the latency of a request alone, no queueing -------------------
@@ -330,8 +333,8 @@ ${machineHeader(pg.version)}
   Left out because the static check would reject the whole operation: ${workload.excluded.map((e) => `\`${e.coordinate}\``).join(", ") || "none"}.
 - guarded answer: ${privacy.masked.length} of ${workload.personal.length} selected personal coordinates masked (${fmt(100 * maskedShare)} %;
   ${maskedCells} of ${personalCells} personal cells), ${withheldErrors} cells withheld ${JSON.stringify(withheldReasons)}, no other error.
-  The unguarded answer has the same shape${sameShape ? "" : " (NOT quite: see the console output)"}, no errors and no \`extensions.privacy\`;
-  its page is the first ${PAGE} customers by id including erased and restricted ones, which the guarded page leaves out.
+  The unguarded answer has the same shape${sameShape ? "" : " (NOT quite: see the console output)"}, no errors and no \`extensions.privacy\`
+  (${personalCellsB} personal cells). Both sides serve the same ${PAGE} customers, the first active ones by id (\`filter: { status: ACTIVE }\`; the run stops if they differ).
 - load: autocannon ${CONNECTIONS} connections, in a separate process, warm-up ${warmup} s per gateway,
   then ${ROUNDS} rounds of ${duration} s per gateway, A and B interleaved (order alternating by round).${duration > DURATION ? `
   Runs were lengthened from ${DURATION} s to allow about ${PER_CONNECTION} answers per connection on the slower side at its warm-up rate
