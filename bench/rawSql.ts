@@ -36,7 +36,7 @@ const SQL = {
         'preferredChannel', f.preferred_channel, 'updatedAt', f.updated_at) from preferences f where f.customer_id = c.id))))::text as body
     from customers c where c.id = $1`,
   page: `select json_build_object('data', json_build_object('customers', json_build_object(
-      'totalCount', (select count(*) from customers),
+      'totalCount', (select count(*) from customers where status = 'active'),
       'edges', coalesce(json_agg(json_build_object('node', json_build_object(${CUSTOMER},
         'profile', (select json_build_object('fullName', p.full_name, 'email', p.email, 'phone', p.phone,
           'address', json_build_object('line1', p.address_line1, 'postalCode', p.postal_code, 'city', p.city, 'country', p.country))
@@ -45,7 +45,7 @@ const SQL = {
         'paymentMethods', coalesce((select json_agg(json_build_object('id', m.id, 'brand', m.brand, 'lastFour', m.last_four, 'expiry', m.expiry,
           'billingAddress', json_build_object('city', m.billing_city, 'country', m.billing_country), 'addedAt', m.added_at) order by m.added_at, m.id)
           from payment_methods m where m.customer_id = c.id), '[]'))) order by c.id), '[]'))))::text as body
-    from (select * from customers order by id limit $1) c`,
+    from (select * from customers where status = 'active' order by id limit $1) c`,
   lookup: `select json_build_object('data', coalesce(json_object_agg('c' || (k.n - 1), json_build_object('id', c.id,
       'profile', (select json_build_object('fullName', p.full_name, 'email', p.email, 'phone', p.phone,
         'address', json_build_object('line1', p.address_line1, 'postalCode', p.postal_code, 'city', p.city, 'country', p.country))

@@ -403,8 +403,9 @@ HTTP handling and authentication with a pass-through enforcement (\`bench/unguar
 on a bare \`node:http\` server over the same tables, no authentication, every column as stored; **raw SQL**, one
 hand-written statement per request through postgres.js in a bare \`node:http\` handler, JSON built by PostgreSQL and
 sent as it comes (\`bench/rawSql.ts\`), same shape as the gateway's answer. "rows": customers plus their accounts and
-cards (page), accounts plus one (profile), customers found (lookup), report entries (report). The guarded page leaves
-out erased and restricted subjects, so it is a different 100 than the others'.
+cards (page), accounts plus one (profile), customers found (lookup), report entries (report). Every side's page is the
+first 100 active customers by id (the guarded side would leave out erased and restricted subjects anyway), so all
+serve the same 100.
 
 **The machine is shared and noisy** (${cpus().length} cores for the servers, PostgreSQL and the load generator together,
 other people's work alongside): read the ratios, which come from interleaved rounds, not the absolute numbers.
