@@ -3,7 +3,9 @@ import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { ChildRows } from "../db/childRows.js";
 import type { Database } from "../db/client.js";
 import { consentsByCustomer } from "./consent/consentQueries.js";
-import { CHILDREN_KEY, childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild, type RowWithChildren } from "./customer/customerChildren.js";
+import {
+  CHILDREN_KEY, CUSTOMER_CHILDREN, customerChildrenFold, type ChildrenFold, type ChildSelection, type CustomerChild, type RowWithChildren,
+} from "./customer/customerChildren.js";
 import { customersById } from "./customer/customerQueries.js";
 import { visitsByCustomer } from "./visit/visitQueries.js";
 
@@ -51,14 +53,14 @@ export interface SubjectStateSink {
  */
 export function createLoaders(db: Database, states?: SubjectStateSink) {
   const visitLoaders = new Map<number, DataLoader<string, Awaited<ReturnType<typeof visitsByCustomer>>>>();
-  // Children the resolvers asked the next batch of customers by id to bring along.
-  const wanted = new Set<CustomerChild>();
+  // Children the resolvers asked the next batch of customers by id to bring along, with their columns.
+  const wanted = new Map<CustomerChild, readonly string[] | undefined>();
   const loaders = {
     customer: new DataLoader(async (ids: readonly string[]) => {
-      const children = [...wanted];
+      const fold = customerChildrenFold(new Map(wanted));
       wanted.clear();
-      const rows = await customersById(db, ids, { ...states?.subjectStateColumns, ...customerChildrenColumn(children) });
-      loaders.primeChildren(rows);
+      const rows = await customersById(db, ids, { ...states?.subjectStateColumns, ...fold?.column });
+      loaders.primeChildren(rows, fold);
       if (states?.subjectStateColumns) await states.preload(rows);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
@@ -83,16 +85,21 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
      * Asks the next batch of `customer` loads to bring these children's rows in its own statement
      * (call it before `customer.load`): their loaders then answer without a statement.
      */
-    wantChildren(children: readonly CustomerChild[]) {
-      for (const child of children) wanted.add(child);
+    wantChildren(children: ChildSelection) {
+      for (const [child, columns] of children) {
+        const before = wanted.get(child);
+        // The same columns (one operation asks alike everywhere), else the union; undefined is every column.
+        wanted.set(child, !wanted.has(child) ? columns : before === undefined || columns === undefined ? undefined : [...new Set([...before, ...columns])].sort());
+      }
     },
     /**
-     * Puts the children's rows that came with customer rows (customerChildrenColumn) into their
-     * loaders, and drops the JSON text from the row: the customer row does not keep them twice.
+     * Puts the children's rows that came with customer rows (selected with `fold`'s column) into
+     * their loaders, and drops the JSON text from the row: the customer row does not keep them twice.
      */
-    primeChildren(rows: readonly RowWithChildren[]) {
+    primeChildren(rows: readonly RowWithChildren[], fold: ChildrenFold | undefined) {
+      if (fold === undefined) return;
       for (const row of rows) {
-        const children = childrenOf(row);
+        const children = fold.childrenOf(row);
         row[CHILDREN_KEY] = undefined;
         for (const name of Object.keys(children) as CustomerChild[]) {
           const childRows = children[name]!;

@@ -1,8 +1,8 @@
 /**
  * A customer's nested rows read folded into the statement that reads the customers (childRows'
- * `json`, decoded by `fromJson`) are the very objects the loaders' own statement gives
- * (`byCustomer`): same keys, same values, same JavaScript types (Dates, nulls, arrays, numbers),
- * same order. Checked for every child of every seeded customer, and for generated profiles whose
+ * `fold`: its `json`, decoded by `fromJson`) are the very objects the loaders' own statement
+ * gives (`byCustomer`): same keys, same values, same JavaScript types (Dates, nulls, arrays,
+ * numbers), same order; folded with only some columns, the same objects on those columns. Checked for every child of every seeded customer, and for generated profiles whose
  * values are chosen to break an encoding (quotes, backslashes, control characters, array elements
  * that spell NULL or hold commas and braces, NaN and infinite floats, -0, fractional-second times).
  */
@@ -15,7 +15,7 @@ import { insertRows } from "../../src/db/insertRows.js";
 import { customers, profiles } from "../../src/db/schema/index.js";
 import { seed } from "../../src/db/seed/index.js";
 import {
-  CHILDREN_KEY, childrenOf, CUSTOMER_CHILDREN, customerChildrenColumn, type CustomerChild,
+  CHILDREN_KEY, CUSTOMER_CHILDREN, customerChildrenFold, type ChildSelection, type CustomerChild,
 } from "../../src/graphql/customer/customerChildren.js";
 import { createLoaders } from "../../src/graphql/loaders.js";
 import { customersById } from "../../src/graphql/customer/customerQueries.js";
@@ -29,11 +29,14 @@ beforeAll(async () => {
 afterAll(async () => { await database?.close(); });
 
 const ALL = Object.keys(CUSTOMER_CHILDREN) as CustomerChild[];
+/** Every column of the children named. */
+const whole = (children: CustomerChild[]): ChildSelection => new Map(children.map((name) => [name, undefined]));
 
 /** Each child's rows of these customers, folded (one statement) and on their own (one statement per child). */
-async function bothWays(ids: string[]) {
-  const rows = await customersById(database.db, ids, customerChildrenColumn(ALL));
-  const folded = new Map(rows.map((row) => [row.id, childrenOf(row)]));
+async function bothWays(ids: string[], selection: ChildSelection = whole(ALL)) {
+  const fold = customerChildrenFold(selection)!;
+  const rows = await customersById(database.db, ids, fold.column);
+  const folded = new Map(rows.map((row) => [row.id, fold.childrenOf(row)]));
   const alone = new Map<CustomerChild, unknown[]>();
   for (const name of ALL) alone.set(name, await CUSTOMER_CHILDREN[name].byCustomer(database.db, ids));
   return { folded, alone };
@@ -62,21 +65,22 @@ describe("a customer's children folded into the customers' statement", () => {
 
   it("come with no customer's children but the customer's own, and only the children asked for", async () => {
     const ids = (await database.db.select({ id: customers.id }).from(customers).limit(5)).map((r) => r.id);
-    const rows = await customersById(database.db, ids, customerChildrenColumn(["accounts", "profile"]));
+    const fold = customerChildrenFold(whole(["accounts", "profile"]))!;
+    const rows = await customersById(database.db, ids, fold.column);
     for (const row of rows) {
-      const children = childrenOf(row);
+      const children = fold.childrenOf(row);
       expect(Object.keys(children).sort()).toEqual(["accounts", "profile"]);
       for (const account of children.accounts as { customerId: string }[]) expect(account.customerId).toBe(row.id);
       expect((children.profile as { customerId: string }[])[0]?.customerId ?? row.id).toBe(row.id);
     }
-    expect(customerChildrenColumn([])).toBeUndefined();
+    expect(customerChildrenFold(new Map())).toBeUndefined();
   });
 
   it("reach the child loaders, which then answer without a statement; the customer row keeps no copy", async () => {
     const loaders = createLoaders(database.db);
     const [first] = await database.db.select({ id: customers.id }).from(customers).limit(1);
     const id = first!.id;
-    loaders.wantChildren(["profile", "accounts"]);
+    loaders.wantChildren(whole(["profile", "accounts"]));
     const row = await loaders.customer.load(id);
     expect(row).not.toBeNull();
     expect((row as Record<string, unknown>)[CHILDREN_KEY]).toBeUndefined();
@@ -91,6 +95,26 @@ describe("a customer's children folded into the customers' statement", () => {
     const counted = database.statements;
     await loaders.profile.load(second!.id);
     expect(database.statements).toBe(counted + 1);
+  });
+
+  it("read with some columns only, are the loaders' rows on those columns and the customer's id", async () => {
+    const ids = (await database.db.select({ id: customers.id }).from(customers)).map((r) => r.id);
+    const alone = new Map<CustomerChild, Record<string, unknown>[]>();
+    for (const name of ALL) alone.set(name, await CUSTOMER_CHILDREN[name].byCustomer(database.db, ids) as Record<string, unknown>[]);
+    const subsets = fc.record(Object.fromEntries(ALL.map((name) => [name, fc.subarray([...CUSTOMER_CHILDREN[name].keys])])) as Record<CustomerChild, fc.Arbitrary<string[]>>);
+    await fc.assert(fc.asyncProperty(subsets, async (chosen) => {
+      const fold = customerChildrenFold(new Map(ALL.map((name) => [name, chosen[name]])))!;
+      const rows = await customersById(database.db, ids, fold.column);
+      for (const row of rows) {
+        const children = fold.childrenOf(row);
+        for (const name of ALL) {
+          const keys = new Set([...chosen[name], "customerId"]);
+          const own = alone.get(name)!.filter((r) => r.customerId === row.id)
+            .map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => keys.has(key))));
+          expect(children[name], `${name} of ${row.id} on ${[...keys].join()}`).toStrictEqual(own);
+        }
+      }
+    }), { seed: 20261205, numRuns: 25 });
   });
 
   it("decode generated profiles exactly as the driver does", async () => {

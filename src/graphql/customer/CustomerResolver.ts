@@ -13,7 +13,7 @@ import { Purchase } from "../purchase/Purchase.js";
 import { Visit } from "../visit/Visit.js";
 import { Customer } from "./Customer.js";
 import { CustomerConnection, CustomerFilter } from "./CustomerConnection.js";
-import { customerChildrenColumn, selectedChildren } from "./customerChildren.js";
+import { customerChildrenFold, selectedChildren } from "./customerChildren.js";
 import { customerCount, customerPage, type CustomerCriteria } from "./customerQueries.js";
 import { decodeCursor, encodeCursor, isUuid } from "./cursor.js";
 
@@ -66,11 +66,11 @@ export class CustomerResolver {
     const own = ownIdOrNull(ctx);
     const afterId = after ? decodeCursor(after) : null;
     // The nodes' nested rows (profile, accounts, ...) come in the page's own statement.
-    const children = selectedChildren(info, ["edges", "node"]);
+    const fold = customerChildrenFold(selectedChildren(info, ["edges", "node"]));
     const page = await customerPage(ctx.db, criteria, first, afterId, own,
-      { ...ctx.enforcement.subjectStateColumns, ...customerChildrenColumn(children) });
+      { ...ctx.enforcement.subjectStateColumns, ...fold?.column });
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
-    ctx.loaders.primeChildren(page.rows);
+    ctx.loaders.primeChildren(page.rows, fold);
     await ctx.enforcement.preload(page.rows);
     const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id), node: node as Customer }));
     return {

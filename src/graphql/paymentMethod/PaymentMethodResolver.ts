@@ -1,18 +1,18 @@
 import { FieldResolver, Resolver, Root } from "type-graphql";
 import type { PaymentMethodRow } from "../../db/schema/index.js";
-import { BillingAddress, DeliveryAddress, type AddressSource } from "../profile/Address.js";
-import { addressOf } from "../profile/ProfileResolver.js";
+import { addressFrom, BillingAddress, DeliveryAddress, type AddressSource } from "../profile/Address.js";
 import { PaymentMethod } from "./PaymentMethod.js";
+import { BILLING_ADDRESS, DELIVERY_ADDRESS } from "./paymentMethodQueries.js";
 
 @Resolver(() => PaymentMethod)
 export class PaymentMethodResolver {
   @FieldResolver(() => BillingAddress, { nullable: true })
   billingAddress(@Root() m: PaymentMethodRow): AddressSource | null {
-    return addressOf(m.customerId, { line1: m.billingLine1, postalCode: m.billingPostalCode, city: m.billingCity, country: m.billingCountry });
+    return addressFrom(m, BILLING_ADDRESS);
   }
 
   @FieldResolver(() => DeliveryAddress, { nullable: true })
   deliveryAddress(@Root() m: PaymentMethodRow): AddressSource | null {
-    return addressOf(m.customerId, { line1: m.deliveryLine1, postalCode: m.deliveryPostalCode, city: m.deliveryCity, country: m.deliveryCountry });
+    return addressFrom(m, DELIVERY_ADDRESS);
   }
 }

@@ -12,6 +12,27 @@ export interface AddressSource {
   country: string | null;
 }
 
+export type AddressPart = Exclude<keyof AddressSource, "customerId">;
+
+/** Which column of a parent row holds each part of an address (a part without one is left out). */
+export type AddressColumns<Row> = { readonly [P in AddressPart]?: keyof Row & string };
+
+/**
+ * An address object from the columns of its parent row that `columns` names, or null when they
+ * hold no address at all. The folded reads of a row (src/graphql/customer/customerChildren.ts)
+ * fetch exactly these columns for an address field.
+ */
+export function addressFrom<Row extends { customerId: string }>(row: Row, columns: AddressColumns<Row>): AddressSource | null {
+  const address: Record<string, unknown> = { customerId: row.customerId };
+  let any = false;
+  for (const [part, column] of Object.entries(columns) as [AddressPart, keyof Row][]) {
+    const value = row[column];
+    address[part] = value;
+    if (value !== null && value !== undefined) any = true;
+  }
+  return any ? (address as unknown as AddressSource) : null;
+}
+
 /**
  * One postal address type per category (profile, billing, delivery), built by one factory so the
  * three cannot drift. A mask keeps the city and country and redacts the street and postcode.

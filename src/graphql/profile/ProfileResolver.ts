@@ -4,24 +4,17 @@ import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import type { GatewayContext } from "../context.js";
-import { PostalAddress, type AddressSource } from "./Address.js";
+import { addressFrom, PostalAddress, type AddressSource } from "./Address.js";
 import { Profile } from "./Profile.js";
 import { ProfileInput } from "./ProfileInput.js";
-import { updateProfile } from "./profileQueries.js";
+import { PROFILE_ADDRESS, updateProfile } from "./profileQueries.js";
 import { validateProfileInput } from "./validateProfileInput.js";
-
-/** An address object from a parent row's columns, or null when it holds no address at all. */
-export function addressOf(customerId: string, parts: Omit<AddressSource, "customerId">): AddressSource | null {
-  return Object.values(parts).every((v) => v === null || v === undefined) ? null : { customerId, ...parts };
-}
 
 @Resolver(() => Profile)
 export class ProfileResolver {
   @FieldResolver(() => PostalAddress, { nullable: true })
   address(@Root() p: ProfileRow): AddressSource | null {
-    return addressOf(p.customerId, {
-      line1: p.addressLine1, line2: p.addressLine2, postalCode: p.postalCode, city: p.city, country: p.country,
-    });
+    return addressFrom(p, PROFILE_ADDRESS);
   }
 
   @Mutation(() => Profile, { description: "Correct fields of one's own profile (customers only)." })
