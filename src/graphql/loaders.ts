@@ -88,8 +88,9 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
     wantChildren(children: ChildSelection) {
       for (const [child, columns] of children) {
         const before = wanted.get(child);
-        // The same columns (one operation asks alike everywhere), else the union; undefined is every column.
-        wanted.set(child, !wanted.has(child) ? columns : before === undefined || columns === undefined ? undefined : [...new Set([...before, ...columns])].sort());
+        if (!wanted.has(child)) wanted.set(child, columns);
+        // One operation asks alike everywhere (the same array); else the union, undefined being every column.
+        else if (before !== columns) wanted.set(child, before === undefined || columns === undefined ? undefined : [...new Set([...before, ...columns])].sort());
       }
     },
     /**

@@ -117,6 +117,18 @@ describe("a customer's children folded into the customers' statement", () => {
     }), { seed: 20261205, numRuns: 25 });
   });
 
+  it("read, for children asked with different columns before one batch, the union of the columns", async () => {
+    const loaders = createLoaders(database.db);
+    const [first] = await database.db.select({ id: customers.id }).from(customers).limit(1);
+    loaders.wantChildren(new Map([["profile", ["email"]]]));
+    loaders.wantChildren(new Map([["profile", ["fullName"]], ["accounts", undefined]]));
+    await loaders.customer.load(first!.id);
+    const profile = (await loaders.profile.load(first!.id)) as Record<string, unknown> | null;
+    const [whole] = (await CUSTOMER_CHILDREN.profile.byCustomer(database.db, [first!.id])) as Record<string, unknown>[];
+    expect(profile).toStrictEqual({ customerId: whole!.customerId, fullName: whole!.fullName, email: whole!.email });
+    expect(await loaders.accounts.load(first!.id)).toStrictEqual(await CUSTOMER_CHILDREN.accounts.byCustomer(database.db, [first!.id]));
+  });
+
   it("decode generated profiles exactly as the driver does", async () => {
     const text = fc.option(fc.string({ unit: "binary", maxLength: 12 }).map((s) => s.replace(/\u0000/g, "")), { nil: null });
     const float = fc.option(fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 1e308, 5e-324)), { nil: null });

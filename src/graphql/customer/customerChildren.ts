@@ -75,10 +75,21 @@ export function selectedChildren(info: GraphQLResolveInfo, path: readonly string
   const byType = fieldsByType(info);
   const customer = info.schema.getType("Customer") as GraphQLObjectType;
   for (const child of children) {
-    const type = getNamedType(customer.getFields()[child]!.type);
-    selection.set(child, columnsFor(child, byType.get(type.name)));
+    const fields = byType.get(getNamedType(customer.getFields()[child]!.type).name);
+    selection.set(child, fields === undefined ? undefined : columnsOfFields(child, fields));
   }
   return selection;
+}
+
+// columnsFor by the very set of fields fieldsByType gives (one per type and request): the fifty
+// aliased lookups of one request get the same array, which the loaders then compare by identity.
+const columnsByFields = new WeakMap<ReadonlySet<string>, Map<CustomerChild, readonly string[] | undefined>>();
+
+function columnsOfFields(child: CustomerChild, fields: ReadonlySet<string>): readonly string[] | undefined {
+  let byChild = columnsByFields.get(fields);
+  if (byChild === undefined) columnsByFields.set(fields, (byChild = new Map()));
+  if (!byChild.has(child)) byChild.set(child, columnsFor(child, fields));
+  return byChild.get(child);
 }
 
 /** Customer children to fold into a select from `customers`, each with the column keys it needs (undefined: all). */
