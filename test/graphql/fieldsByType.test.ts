@@ -49,6 +49,32 @@ describe("fieldsByType", () => {
     expect(predicted).toEqual(["Edge.node", "Inner.x", "Inner.y", "Node.a", "Node.b", "Node.id", "Node.inner", "Page.edges", "Page.first", "Page.total", "Query.page"]);
   });
 
+  it("counts a selection on an interface or a union for each possible type: more than will run, never less", () => {
+    const abstract = buildSchema(`
+      type Query { named: [Named] either: [Either] }
+      interface Named { name: String }
+      type A implements Named { name: String a: Int }
+      type B implements Named { name: String b: Int }
+      union Either = A | B
+    `);
+    let predicted: FieldsByType = new Map();
+    const resolved = new Set<string>();
+    const items = [{ __typename: "A", name: "a", a: 1 }, { __typename: "B", name: "b", b: 2 }];
+    const fieldResolver = (source: unknown, args: Record<string, unknown>, ctx: unknown, info: GraphQLResolveInfo) => {
+      if (info.parentType.name === "Query") predicted = fieldsByType(info);
+      else resolved.add(`${info.parentType.name}.${info.fieldName}`);
+      return info.parentType.name === "Query" ? items : defaultFieldResolver(source, args, ctx, info);
+    };
+    const result = execute({
+      schema: abstract, fieldResolver, rootValue: {},
+      document: parse(`{ named { name ... on A { a } } either { ... on B { b } ...OnA } } fragment OnA on A { name }`),
+    }) as { errors?: unknown };
+    expect(result.errors).toBeUndefined();
+    const pairs = new Set([...predicted].flatMap(([type, fields]) => [...fields].map((f) => `${type}.${f}`)));
+    for (const pair of resolved) expect(pairs, pair).toContain(pair);
+    expect([...pairs].sort()).toEqual(["A.a", "A.name", "B.b", "B.name", "Query.either", "Query.named"]);
+  });
+
   it("agrees with graphql-js on generated operations under @skip and @include", () => {
     const directive = fc.constantFrom("", "@skip(if: $s)", "@include(if: $s)", "@skip(if: true)", "@include(if: false)", "@include(if: true)");
     const nodeField = fc.constantFrom("id", "a", "b", "c", "inner { x }", "inner { y }");
