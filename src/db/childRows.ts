@@ -27,7 +27,8 @@ export interface ChildRows<Row, One extends boolean = boolean> {
   /**
    * The rows folded into a select from `customers`. Given `keys`, only those columns and the
    * customer's id are read, and the rows carry only them: a page that shows a name and an email
-   * does not make PostgreSQL build, nor Node.js parse, the whole profile.
+   * does not make PostgreSQL build, nor Node.js parse, the whole profile. Builds the text anew:
+   * keep what it gives (customerChildrenFold does).
    */
   fold(keys?: readonly string[]): Fold<Row>;
 }
@@ -43,9 +44,6 @@ export interface Fold<Row> {
   /** The rows from that JSON value (already parsed), equal to what byCustomer gives, on the folded columns. */
   fromJson(value: unknown): Row[];
 }
-
-/** The most distinct column subsets one child keeps folds for (then it starts again). */
-const MAX_FOLDS = 1000;
 
 // Column types whose JSON value is what the drivers hand to Drizzle (strings, booleans, integers,
 // parsed JSON). Any other type travels as its text (`::text`), mapped by the column as Drizzle maps
@@ -94,8 +92,6 @@ export function childRows<F extends Record<string, PgColumn>, One extends boolea
     };
     return { json, fromJson: (value) => (value === null ? [] : one ? [decode(value as unknown[])] : (value as unknown[][]).map(decode)) };
   };
-  const whole = makeFold(keys);
-  const folds = new Map<string, Fold<Row>>(); // by the chosen keys
 
   return {
     one,
@@ -104,16 +100,6 @@ export function childRows<F extends Record<string, PgColumn>, One extends boolea
       const query = db.select(columns).from(table).where(anyOf(customerId, customerIds));
       return (orderBy.length > 0 ? query.orderBy(...orderBy.map((o) => (o.descending ? desc(o.column) : asc(o.column)))) : query) as Promise<Row[]>;
     },
-    fold(wanted) {
-      if (wanted === undefined) return whole;
-      const chosen = keys.filter((key) => key === customerIdKey || wanted.includes(key));
-      const id = chosen.join();
-      let fold = folds.get(id);
-      if (fold === undefined) {
-        if (folds.size >= MAX_FOLDS) folds.clear();
-        folds.set(id, (fold = makeFold(chosen)));
-      }
-      return fold;
-    },
+    fold: (wanted) => makeFold(wanted === undefined ? keys : keys.filter((key) => key === customerIdKey || wanted.includes(key))),
   };
 }

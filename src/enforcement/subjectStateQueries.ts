@@ -74,9 +74,12 @@ export interface SubjectStateRow {
   state: string;
 }
 
-// A subject without choices (most of a page) shares these: a state is read, never written.
-const NO_DATES: ReadonlyMap<Purpose, Date> = new Map();
-const NO_IDS: ReadonlySet<string> = new Set();
+// A subject without choices (most of a page) shares these. A state is read, never written; were
+// one written anyway, a shared collection would carry one subject's choice to every other, so
+// these refuse writes instead.
+const refuseWrite = (): never => { throw new TypeError("a subject state's shared empty collection is read-only"); };
+const NO_DATES: ReadonlyMap<Purpose, Date> = Object.freeze(Object.assign(new Map<Purpose, Date>(), { set: refuseWrite, delete: refuseWrite, clear: refuseWrite }));
+const NO_IDS: ReadonlySet<string> = Object.freeze(Object.assign(new Set<string>(), { add: refuseWrite, delete: refuseWrite, clear: refuseWrite }));
 
 /** The state decide() needs, from a row selected with `subjectStateColumns`. */
 export function subjectStateOf(row: SubjectStateRow): SubjectState {

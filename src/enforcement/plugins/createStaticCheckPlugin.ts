@@ -1,14 +1,14 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
+import type { GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { operationVariables } from "./operationVariables.js";
-import { collectOperationReads, type OperationReads } from "../collectOperationReads.js";
 import { getDataMap } from "../dataMap.js";
 import { findDeniedReads } from "../findDeniedReads.js";
 import { fragmentsOf } from "../fragmentsOf.js";
+import { operationReads } from "../operationReads.js";
 
 /**
  * Before execution, once per operation: every personal field the operation selects or filters
@@ -16,28 +16,19 @@ import { fragmentsOf } from "../fragmentsOf.js";
  * never read rejects the whole operation with one FORBIDDEN error listing each denied coordinate,
  * its category and the reason; no resolver runs and no SQL is issued.
  *
- * An operation's reads are kept with its parsed document (Apollo hands the same document object
- * to every request with the same text) when no variable decided them, so a client's repeated
- * operation is walked once; the check against the caller and purpose runs on every request.
+ * An operation's reads are kept with its parsed document when no variable decided them
+ * (operationReads), so a client's repeated operation is walked once; the check against the
+ * caller and purpose runs on every request.
  */
 export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): ApolloServerPlugin<GatewayContext> {
   const dataMap = getDataMap(options.schema);
-  const documentReads = new WeakMap<OperationDefinitionNode, OperationReads>();
-  const readsOf = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): OperationReads => {
-    let reads = documentReads.get(operation);
-    if (reads === undefined) {
-      reads = collectOperationReads(options.schema, operation, fragmentsOf(document), variables);
-      if (!reads.dependOnVariables) documentReads.set(operation, reads);
-    }
-    return reads;
-  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, contextValue: ctx, request }) {
           const purpose = ctx.enforcement.purpose;
           if (purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
-          const reads = readsOf(document, operation, operationVariables(options.schema, operation, request));
+          const reads = operationReads(options.schema, operation, fragmentsOf(document), operationVariables(options.schema, operation, request));
           const denied = findDeniedReads(reads, dataMap, ctx.caller, purpose);
           if (denied.length > 0) {
             throw toGraphQLError(new GatewayError(ErrorCode.FORBIDDEN,
