@@ -4,7 +4,11 @@
  * A diagnostic, not a benchmark of record (it writes no results file): one workload, both
  * gateways in this process over one throwaway PostgreSQL server, `BENCH_IN_FLIGHT` requests in
  * flight (default 8), in blocks of `BENCH_REQUESTS` requests per side (default 40), `BENCH_BLOCKS`
- * blocks (default 4) alternating which side goes first. Per side it prints the wall time per
+ * rounds (default 4), the sides in a shuffled order each round (seeded: the same on every run; with
+ * three sides a fixed rotation leaves position effects, which were seen to be as large as the
+ * differences measured). `BENCH_NO_RECORD=1` adds a third side, the guarded gateway whose
+ * disclosure records are built but never written (bench-only, like the unguarded side): what the
+ * record's insert and commit cost, apart from the rest of enforcement. Per side it prints the wall time per
  * request (the block's time divided by its requests), this process's CPU per request (the
  * gateways and the in-process client that sends the requests), PostgreSQL's CPU per request (its
  * client backends, from /proc), and the statements by execution time (pg_stat_statements: calls,
@@ -20,12 +24,15 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createDatabase } from "../src/db/client.js";
+import { Rng } from "../src/db/seed/random.js";
 import { seed } from "../src/db/seed/seed.js";
 import { getDataMap } from "../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../src/graphql/buildGatewaySchema.js";
 import { loadConfig } from "../src/server/config.js";
+import { createEnforcement } from "../src/enforcement/createEnforcement.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
-import { createLogger } from "../src/server/logger.js";
+import { createGateway, type Gateway } from "../src/server/createGateway.js";
+import { createLogger, type Logger } from "../src/server/logger.js";
 import { envInt } from "./envInt.js";
 import { buildWorkload, POLICY_PAGE } from "./policyWorkload.js";
 import { startPostgres } from "./postgres.js";
@@ -42,6 +49,9 @@ if (!(WORKLOADS as readonly string[]).includes(workload)) throw new Error(`BENCH
 const inFlight = envInt("BENCH_IN_FLIGHT", 8);
 const perBlock = envInt("BENCH_REQUESTS", 40);
 const blocks = envInt("BENCH_BLOCKS", 4);
+const SIDES = process.env.BENCH_NO_RECORD === "1" ? (["guarded", "unrecorded", "unguarded"] as const) : (["guarded", "unguarded"] as const);
+type Side = (typeof SIDES)[number];
+const LABELS: Record<Side, string> = { guarded: "guarded", unrecorded: "guarded, records not written", unguarded: "unguarded" };
 
 const pg = await startPostgres({ settings: { shared_preload_libraries: "pg_stat_statements" } });
 const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: pg.url, LOG_LEVEL: "silent", MAX_ALIASES: "50" });
@@ -51,8 +61,14 @@ try {
   await database.migrate();
   const request = await prepareRequest();
   const logger = createLogger({ level: "silent" });
-  const sides = { guarded: await createEnforcedGateway({ config, database, logger }), unguarded: await createUnguardedGateway({ config, database, logger }) };
-  const urls = { guarded: await sides.guarded.listen(), unguarded: await sides.unguarded.listen() };
+  const create: Record<Side, () => Promise<Gateway>> = {
+    guarded: () => createEnforcedGateway({ config, database, logger }),
+    unguarded: () => createUnguardedGateway({ config, database, logger }),
+    unrecorded: () => createUnrecordedGateway(logger),
+  };
+  const sides = {} as Record<Side, Gateway>;
+  const urls = {} as Record<Side, string>;
+  for (const side of SIDES) urls[side] = await (sides[side] = await create[side]()).listen();
   const body = JSON.stringify(request.body);
   const send = async (url: string) => {
     const res = await fetch(url, { method: "POST", headers: request.headers, body });
@@ -72,12 +88,17 @@ try {
     }
     return ticks * 10;
   };
-  for (const side of ["guarded", "unguarded"] as const) for (let i = 0; i < 2 * inFlight; i++) await send(urls[side]); // warm-up
+  for (const side of SIDES) for (let i = 0; i < 2 * inFlight; i++) await send(urls[side]); // warm-up
 
-  const totals = { guarded: { wall: 0, cpu: 0, pg: 0 }, unguarded: { wall: 0, cpu: 0, pg: 0 } };
-  const statements = { guarded: new Map<string, { calls: number; rows: number; ms: number }>(), unguarded: new Map<string, { calls: number; rows: number; ms: number }>() };
+  const totals = {} as Record<Side, { wall: number; cpu: number; pg: number }>;
+  const statements = {} as Record<Side, Map<string, { calls: number; rows: number; ms: number }>>;
+  for (const side of SIDES) {
+    totals[side] = { wall: 0, cpu: 0, pg: 0 };
+    statements[side] = new Map();
+  }
+  const order = new Rng("bench:where order");
   for (let b = 0; b < blocks; b++) {
-    for (const side of b % 2 === 0 ? (["guarded", "unguarded"] as const) : (["unguarded", "guarded"] as const)) {
+    for (const side of order.shuffle(SIDES)) {
       await admin`select pg_stat_statements_reset()`;
       const pg0 = await postgresCpu();
       const cpu0 = process.cpuUsage();
@@ -97,23 +118,35 @@ try {
     }
   }
   const n = perBlock * blocks;
-  console.log(`${workload}: ${blocks} blocks of ${perBlock} requests per side, ${inFlight} in flight; per request:`);
-  for (const side of ["guarded", "unguarded"] as const) {
+  console.log(`${workload}: ${blocks} rounds of ${perBlock} requests per side, ${inFlight} in flight; per request:`);
+  for (const side of SIDES) {
     const t = totals[side];
-    console.log(`\n${side}: wall ${(t.wall / n).toFixed(2)} ms, this process's CPU ${(t.cpu / n).toFixed(2)} ms, PostgreSQL's CPU ${(t.pg / n).toFixed(2)} ms`);
+    console.log(`\n${LABELS[side]}: wall ${(t.wall / n).toFixed(2)} ms, this process's CPU ${(t.cpu / n).toFixed(2)} ms, PostgreSQL's CPU ${(t.pg / n).toFixed(2)} ms`);
     console.log("  calls    rows  mean ms  ms/request  statement");
     for (const [query, s] of [...statements[side]].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
       console.log(`  ${String(s.calls).padStart(5)} ${String(s.rows).padStart(7)} ${(s.ms / s.calls).toFixed(3).padStart(8)} ${(s.ms / n).toFixed(3).padStart(11)}  ${query}`);
     }
   }
-  const g = totals.guarded;
   const u = totals.unguarded;
-  console.log(`\nguarded / unguarded: throughput ${(u.wall / g.wall).toFixed(2)}, CPU (this process + PostgreSQL) ${((g.cpu + g.pg) / (u.cpu + u.pg)).toFixed(2)} x`);
+  console.log();
+  for (const side of SIDES.filter((s) => s !== "unguarded")) {
+    const g = totals[side];
+    console.log(`${LABELS[side]} / unguarded: throughput ${(u.wall / g.wall).toFixed(2)}, CPU (this process + PostgreSQL) ${((g.cpu + g.pg) / (u.cpu + u.pg)).toFixed(2)} x`);
+  }
   for (const s of Object.values(sides)) await s.close();
 } finally {
   await admin.end();
   await database.close();
   await pg.stop();
+}
+
+/**
+ * The production assembly (createEnforcedGateway's) with a disclosure write that stores nothing:
+ * every decision, transform and record built as in production, none inserted. Bench-only.
+ */
+async function createUnrecordedGateway(logger: Logger): Promise<Gateway> {
+  const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async () => {} });
+  return createGateway({ config, database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins });
 }
 
 /** The workload's request (the same for both sides) after seeding what it reads. */

@@ -1,6 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disclosureLog, profiles } from "../../src/db/schema/index.js";
+import { disclosureLog, profiles, type DisclosureRow } from "../../src/db/schema/index.js";
+import { createEnforcement } from "../../src/enforcement/createEnforcement.js";
+import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
+import { createGateway } from "../../src/server/createGateway.js";
+import { createLogger } from "../../src/server/logger.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { subjectWithStatus } from "../helpers/subjects.js";
 
@@ -27,6 +31,30 @@ describe("the disclosure log", () => {
       .flatMap((p) => [p.email, p.name]).filter((v): v is string => Boolean(v));
     const logged = JSON.stringify(await gw.database.db.select().from(disclosureLog));
     for (const value of values) expect(logged).not.toContain(value);
+  });
+
+  it("hands a request's records to the `write` given to createEnforcement, which alone decides what is stored", async () => {
+    // What bench:where's "records not written" side relies on: the records are built as in production.
+    const written: DisclosureRow[][] = [];
+    const logger = createLogger({ level: "silent" });
+    const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async (_db, rows) => void written.push(rows) });
+    const other = await createGateway({ config: gw.config, database: gw.database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins });
+    const url = await other.listen();
+    try {
+      const requestId = "disclosure-test-write-option";
+      const res = await fetch(url, {
+        method: "POST", body: JSON.stringify({ query: PAGE, variables: { first: 4 } }),
+        headers: { "content-type": "application/json", ...bearer(await gw.token("support_agent", "agent-8")), "x-request-id": requestId },
+      });
+      const body = await res.json() as { data: { customers: { edges: { node: { id: string } }[] } } };
+      expect(res.status).toBe(200);
+      expect(written).toHaveLength(1);
+      expect(written[0]!.map((r) => r.customerId).sort()).toEqual(body.data.customers.edges.map((e) => e.node.id).sort());
+      for (const row of written[0]!) expect(row).toMatchObject({ requestId, callerId: "agent-8", purpose: "customer_support", masked: ["Account.accountNumber"] });
+      expect(await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId))).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("loses nothing under concurrent requests: rows equal (request, subject) pairs", async () => {
