@@ -29,6 +29,8 @@ export interface PersonalColumn {
   coordinate: string | null;
   /** Why it has no field (null when it has one). */
   unexposed: string | null;
+  /** Why erasure leaves it as it is (null: erasure removes it, or holds it by law). */
+  keptOnErasure: string | null;
   /** The field's mask (the category's default for an unexposed column). */
   mask: MaskKind;
   /** SQL type, e.g. `text`, `double precision`, `timestamp with time zone`. */
@@ -65,11 +67,11 @@ export function personalColumns(dataMap: DataMap): PersonalColumn[] {
       if ("coordinate" in exposure) {
         const field = dataMap.fields.get(exposure.coordinate);
         if (!field) throw new Error(`personal column ${table}.${column}: ${exposure.coordinate} is not marked @personal`);
-        out.push({ ...base, category: field.category, coordinate: field.coordinate, unexposed: null, mask: field.mask });
+        out.push({ ...base, category: field.category, coordinate: field.coordinate, unexposed: null, keptOnErasure: exposure.keptOnErasure ?? null, mask: field.mask });
       } else {
         const category = UNEXPOSED_COLUMN_CATEGORIES[`${table}.${column}`];
         if (!isCategory(category)) throw new Error(`unexposed personal column ${table}.${column} has no category (src/datamap/columns.ts)`);
-        out.push({ ...base, category, coordinate: null, unexposed: exposure.unexposed, mask: DEFAULT_MASK[category] });
+        out.push({ ...base, category, coordinate: null, unexposed: exposure.unexposed, keptOnErasure: null, mask: DEFAULT_MASK[category] });
       }
     }
   }

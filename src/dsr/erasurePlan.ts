@@ -21,6 +21,7 @@ export type TableErasure =
   | { action: "anonymise"; why: string };
 
 export const ERASURE_PLAN: Readonly<Record<string, TableErasure>> = {
+  customers: { action: "anonymise", why: "the tombstone: every personal column of it is kept (see keptOnErasure), its status set to erased" },
   profiles: { action: "anonymise", why: "the profile row stays empty: the tombstone's shape, as the seed writes erased subjects" },
   credentials: { action: "delete" },
   accounts: { action: "anonymise", why: "an account's product and status are not personal" },

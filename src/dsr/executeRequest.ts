@@ -101,7 +101,9 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
     if (columns) columns.push(c);
     else byTable.set(c.table, [c]);
   }
-  for (const [name, columns] of byTable) {
+  for (const [name, all] of byTable) {
+    const columns = all.filter((c) => c.keptOnErasure === null);
+    if (columns.length === 0) continue; // the tombstone's table
     const info = tableInfo(name);
     if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
     const plan = erasureOf(name);

@@ -19,7 +19,8 @@ function describe(table: PgTable): TableInfo {
   for (const [key, column] of Object.entries(getTableColumns(table))) columns.set(column.name, { key, column: column as PgColumn });
   return {
     name: getTableName(table), table, columns,
-    customerId: columns.get("customer_id")?.column ?? null,
+    // A subject's own row (customers) is the subject: its id is the subject column.
+    customerId: columns.get("customer_id")?.column ?? (getTableName(table) === "customers" ? columns.get("id")?.column ?? null : null),
     rowId: columns.get("id") ?? columns.get("customer_id") ?? null,
   };
 }

@@ -2,6 +2,7 @@
 export type DataSource = "provided by the subject" | "collected automatically" | "derived";
 
 export const SOURCES: Readonly<Record<string, DataSource>> = {
+  customers: "provided by the subject",
   profiles: "provided by the subject",
   credentials: "provided by the subject",
   accounts: "derived",

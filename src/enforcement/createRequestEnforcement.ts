@@ -13,7 +13,7 @@ import type { SubjectState } from "../policy/subjectState.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
 import { FieldOutcomes } from "./FieldOutcomes.js";
 import { loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateRow } from "./subjectStateQueries.js";
-import { NoSafeForm, outcomeOf, transformValue } from "./transformValue.js";
+import { NoSafeForm, outcomeOfRelease, transformValue } from "./transformValue.js";
 import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
 
 export interface RequestEnforcementOptions {
@@ -189,7 +189,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       const result = decision.effect === "allow" ? value
         : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result instanceof NoSafeForm) throw this.withheld(customerId, field, result.reason);
-      disclosureOf(customerId, entryOf(customerId)).record(field, outcomeOf(decision.effect));
+      disclosureOf(customerId, entryOf(customerId)).record(field, outcomeOfRelease(decision.effect, value, result));
       return result;
     },
 

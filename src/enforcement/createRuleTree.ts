@@ -4,6 +4,8 @@ import { GatewayError } from "../errors/GatewayError.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Decision } from "../policy/decide.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
+import { subjectFieldsOf } from "./subjectFieldsOf.js";
+import { UNCLASSIFIED_FIELDS } from "./unclassifiedFields.js";
 
 /** What a field rule answers: `true` lets the field resolve; `false` refuses (FORBIDDEN); an Error refuses with itself. */
 export type Verdict = boolean | Error;
@@ -27,9 +29,10 @@ export interface FieldRule {
 /** The rule tree generated from the schema and the data map: one rule map per object type. */
 export type RuleTree = Record<string, Record<string, FieldRule>>;
 
-/** The subject a personal value belongs to: every source row of a personal field carries it. */
+/** The subject a personal value belongs to: every source row of a personal field carries it (a subject's own row is it). */
 export function subjectOf(parent: unknown, field: PersonalField): string {
-  const id = (parent as { customerId?: unknown } | null)?.customerId;
+  const row = parent as { customerId?: unknown; id?: unknown } | null;
+  const id = field.onSubjectRow ? row?.id : row?.customerId;
   if (typeof id !== "string" || id === "") {
     // A programming error (a source without its subject): withhold rather than guess.
     throw new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: its data subject is unknown.`, { reason: "UNKNOWN_SUBJECT" });
@@ -68,14 +71,34 @@ function personalRule(field: PersonalField): FieldRule {
   };
 }
 
+/**
+ * A field about a subject that carries no category and is not a listed exception: refused, never
+ * passed through (DESIGN.md section 2). test/schema/classification.test.ts keeps the schema free
+ * of them; this is the run-time half, should one slip in.
+ */
+const unclassified: FieldRule = {
+  name: "unclassified",
+  perSubject: false,
+  check: () => new GatewayError(ErrorCode.FORBIDDEN, "Not permitted: this field about a data subject carries no data category."),
+};
+
+/**
+ * Every generated rule map: a personal field's per-subject rule; on a type that describes a
+ * subject (subjectFieldsOf), an unlisted field without a category refused; any other field the
+ * request-level rule.
+ */
 export function createRuleTree(schema: GraphQLSchema, dataMap: DataMap): RuleTree {
   const tree: RuleTree = {};
+  const aboutSubjects = new Set(subjectFieldsOf(schema));
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     const fields: Record<string, FieldRule> = {};
     for (const name of Object.keys(type.getFields())) {
-      const personal = dataMap.fields.get(`${type.name}.${name}`);
-      fields[name] = personal ? personalRule(personal) : purposeResolved;
+      const coordinate = `${type.name}.${name}`;
+      const personal = dataMap.fields.get(coordinate);
+      fields[name] = personal ? personalRule(personal)
+        : aboutSubjects.has(coordinate) && UNCLASSIFIED_FIELDS[coordinate] === undefined ? unclassified
+        : purposeResolved;
     }
     tree[type.name] = fields;
   }

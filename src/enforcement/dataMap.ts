@@ -1,13 +1,18 @@
 import { getDirective } from "@graphql-tools/utils";
 import {
-  getNamedType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputField,
+  getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputField,
   type GraphQLOutputType, type GraphQLSchema,
 } from "graphql";
 import { isCategory, type Category } from "../policy/categories.js";
 import { DEFAULT_MASK, isMaskKind, type MaskKind } from "../policy/masks.js";
+import { SUBJECT_ROOT_TYPE } from "./unclassifiedFields.js";
 
-/** What a value of a personal field is, for the transforms that can apply to it. */
-export type ValueKind = "string" | "number" | "boolean" | "date" | "list" | "other";
+/**
+ * What a value of a personal field is, for the transforms that can apply to it. `object`: a
+ * container (an object or a list of objects, e.g. `Customer.visits`), whose own disclosure is that
+ * it exists and how many it holds; its fields decide for themselves.
+ */
+export type ValueKind = "string" | "number" | "boolean" | "date" | "list" | "enum" | "object" | "other";
 
 export interface PersonalField {
   /** Schema coordinate, `Profile.email` or `CustomerFilter.email`. */
@@ -18,6 +23,8 @@ export interface PersonalField {
   /** The field's own mask, else its category's default. */
   mask: MaskKind;
   valueKind: ValueKind;
+  /** The field's parent row is the subject itself (`Customer`): its subject is the row's `id`, not its `customerId`. */
+  onSubjectRow: boolean;
   /**
    * An output field's position in `DataMap.coordinates`, so that a request records what it did
    * with a field in an array, not a set of names; -1 for an input field (nothing is recorded of it).
@@ -93,13 +100,19 @@ function personalEntry(schema: GraphQLSchema, typeName: string, field: GraphQLFi
   if (!isCategory(category)) throw new Error(`@personal on ${coordinate}: unknown category ${String(category)}`);
   const mask = (mark.mask as unknown) ?? DEFAULT_MASK[category];
   if (!isMaskKind(mask)) throw new Error(`@personal on ${coordinate}: unknown mask ${String(mask)}`);
-  return { coordinate, typeName, fieldName: field.name, category, mask, valueKind: valueKind(field.type as GraphQLOutputType), slot: -1, categorySlot: -1 };
+  return {
+    coordinate, typeName, fieldName: field.name, category, mask, valueKind: valueKind(field.type as GraphQLOutputType),
+    onSubjectRow: typeName === SUBJECT_ROOT_TYPE, slot: -1, categorySlot: -1,
+  };
 }
 
 function valueKind(type: GraphQLOutputType): ValueKind {
   const inner = isNonNullType(type) ? type.ofType : type;
+  const named = getNamedType(inner);
+  if (isObjectType(named)) return "object";
   if (isListType(inner)) return "list";
-  switch (getNamedType(inner).name) {
+  if (isEnumType(named)) return "enum";
+  switch (named.name) {
     case "String":
     case "ID":
       return "string";

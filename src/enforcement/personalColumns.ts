@@ -2,12 +2,23 @@
  * Where each personal column of the database surfaces in GraphQL: its field coordinate, or why it
  * deliberately has none. test/schema/personalColumns.test.ts fails when a column that holds
  * personal data is in neither place, or names a coordinate the data map does not mark; erasure
- * and the access report sweep these columns.
+ * and the access report sweep these columns. `keptOnErasure`: erasure leaves the column as it is,
+ * for the reason given (the tombstone, an anonymised row's own facts), with nothing left to tie it
+ * to a person.
  */
-export type ColumnExposure = { coordinate: string } | { unexposed: string };
+export type ColumnExposure = { coordinate: string; keptOnErasure?: string } | { unexposed: string };
+
+const TOMBSTONE = "the tombstone: the erased subject's row stays, so that no late write re-creates it";
+const ANONYMISED_ACCOUNT = "the anonymised account's own facts, kept for bookkeeping with no one to tie them to";
 
 export const PERSONAL_COLUMNS: Record<string, Record<string, ColumnExposure>> = {
+  customers: {
+    status: { coordinate: "Customer.status", keptOnErasure: TOMBSTONE },
+    residency: { coordinate: "Customer.residency", keptOnErasure: TOMBSTONE },
+    created_at: { coordinate: "Customer.createdAt", keptOnErasure: TOMBSTONE },
+  },
   profiles: {
+    updated_at: { coordinate: "Profile.updatedAt", keptOnErasure: "when the emptied profile last changed" },
     full_name: { coordinate: "Profile.fullName" },
     display_name: { coordinate: "Profile.displayName" },
     email: { coordinate: "Profile.email" },
@@ -31,12 +42,16 @@ export const PERSONAL_COLUMNS: Record<string, Record<string, ColumnExposure>> = 
   },
   accounts: {
     account_number: { coordinate: "Account.accountNumber" },
+    product: { coordinate: "Account.product", keptOnErasure: ANONYMISED_ACCOUNT },
+    status: { coordinate: "Account.status", keptOnErasure: ANONYMISED_ACCOUNT },
+    opened_at: { coordinate: "Account.openedAt", keptOnErasure: ANONYMISED_ACCOUNT },
   },
   payment_methods: {
     card_token: { coordinate: "PaymentMethod.cardToken" },
     brand: { coordinate: "PaymentMethod.brand" },
     last_four: { coordinate: "PaymentMethod.lastFour" },
     expiry: { coordinate: "PaymentMethod.expiry" },
+    added_at: { coordinate: "PaymentMethod.addedAt" },
     billing_line1: { coordinate: "BillingAddress.line1" },
     billing_postal_code: { coordinate: "BillingAddress.postalCode" },
     billing_city: { coordinate: "BillingAddress.city" },
@@ -59,6 +74,7 @@ export const PERSONAL_COLUMNS: Record<string, Record<string, ColumnExposure>> = 
     sms_offers: { coordinate: "Preferences.smsOffers" },
     postal_mail: { coordinate: "Preferences.postalMail" },
     preferred_channel: { coordinate: "Preferences.preferredChannel" },
+    updated_at: { coordinate: "Preferences.updatedAt" },
   },
   consent_events: {
     purpose: { coordinate: "Consent.purpose" },
@@ -71,6 +87,9 @@ export const PERSONAL_COLUMNS: Record<string, Record<string, ColumnExposure>> = 
   submitted_messages: {
     subject: { coordinate: "SubmittedMessage.subject" },
     body: { coordinate: "SubmittedMessage.body" },
+    status: { coordinate: "SubmittedMessage.status" },
+    submitted_at: { coordinate: "SubmittedMessage.submittedAt" },
+    closed_at: { coordinate: "SubmittedMessage.closedAt" },
   },
   visits: {
     ip_address: { coordinate: "Visit.ipAddress" },

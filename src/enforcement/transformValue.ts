@@ -7,6 +7,15 @@ import { assertNever } from "../policy/assertNever.js";
 import type { PersonalField } from "./dataMap.js";
 import type { Outcome } from "./FieldOutcomes.js";
 
+/**
+ * What the disclosure log records for a value that left: `disclosed` when it left as stored
+ * (an `allow`, and a mask or pseudonym that changed nothing, such as a KEEP mask or a container),
+ * else outcomeOf(effect). Masked means changed.
+ */
+export function outcomeOfRelease(effect: Exclude<Effect, "deny">, stored: unknown, released: unknown): Outcome {
+  return released === stored ? "disclosed" : outcomeOf(effect);
+}
+
 /** A value whose decision cannot be applied to it (no masked or pseudonymous form): withheld instead, for this reason. */
 export class NoSafeForm {
   constructor(readonly reason: Reason) {}
@@ -33,10 +42,13 @@ const noSafeForm = (field: PersonalField, effect: string) =>
   new NoSafeForm({ code: "NO_SAFE_FORM", message: `${field.coordinate} has no ${effect === "mask" ? "masked" : "pseudonymous"} form; withheld instead.` });
 
 /**
- * A non-null value masked or pseudonymised as decided (its outcome is outcomeOf(effect)), or
- * NoSafeForm. Fails closed: a mask or pseudonym that cannot apply to the field's value kind (a
- * date, a boolean) withholds rather than pass the value. Allocates nothing but the new value: it
- * runs for every masked cell of a page.
+ * A non-null value masked or pseudonymised as decided, or NoSafeForm. Fails closed: a mask or
+ * pseudonym that cannot apply to the field's value kind (a date, a boolean, an enum) withholds
+ * rather than pass the value. A container (valueKind `object`) passes as it is: what it discloses
+ * of its own is that it exists and how many it holds, and its fields are decided one by one. The
+ * value is returned unchanged (the same reference) exactly when nothing was changed, so that the
+ * disclosure record can say so (outcomeOfRelease). Allocates nothing but the new value: it runs
+ * for every masked cell of a page.
  */
 export function transformValue(
   field: PersonalField,
@@ -44,9 +56,11 @@ export function transformValue(
   value: unknown,
   options: { pseudonymKey: Uint8Array; purpose: Purpose },
 ): unknown {
+  if (field.valueKind === "object") return value;
   switch (effect) {
     case "mask": {
       if (field.mask === "KEEP") return value;
+      if (field.valueKind === "enum") return noSafeForm(field, effect); // a shortened enum value is no value of the enum
       if (field.mask === "WITHHOLD") return noSafeForm(field, effect);
       const masked = maskable(value) ? applyMask(field.mask, value as never) : null;
       return masked === null ? noSafeForm(field, effect) : masked;

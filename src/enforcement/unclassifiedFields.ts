@@ -4,10 +4,12 @@
  *   must not join: partners get pairwise ids, pseudonymising purposes per-purpose ones
  *   (src/enforcement/identifiers.ts); staff under contract purposes and the subject keep the
  *   internal id.
+ * - `container`: holds a subject's fields, each classified, and is there for every visible subject
+ *   (its resolver never answers null), so that it exists discloses nothing.
  * - `accounting`: the accounting of disclosures itself, read only by the subject, the privacy
  *   office and legal (its resolver refuses everyone else), never recorded as a disclosure.
  */
-export type UnclassifiedKind = "identifier" | "accounting";
+export type UnclassifiedKind = "identifier" | "container" | "accounting";
 
 export interface Unclassified {
   readonly kind: UnclassifiedKind;
@@ -32,6 +34,7 @@ export const UNCLASSIFIED_FIELDS: Readonly<Record<string, Unclassified>> = {
   "Consent.id": identifier("a consent event"),
   "SubmittedMessage.id": identifier("a submitted message"),
   "Visit.id": identifier("a visit"),
+  "Customer.profile": { kind: "container", reason: "one per subject, never null (an empty profile stands in for a missing row); each field inside is classified" },
   "Customer.disclosures": {
     kind: "accounting",
     reason: "the accounting of disclosures: only the subject, the privacy office and legal read it (DisclosureResolver)",

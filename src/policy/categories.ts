@@ -9,6 +9,7 @@ export const CATEGORIES = [
   "user.contact.address",
   "user.contact.address.billing",
   "user.contact.address.delivery",
+  "user.account",
   "user.account.username",
   "user.authorization.credentials",
   "user.unique_id.account_number",

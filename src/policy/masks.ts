@@ -34,6 +34,7 @@ export const DEFAULT_MASK: Readonly<Record<Category, MaskKind>> = {
   "user.contact.address": "REDACT",
   "user.contact.address.billing": "REDACT",
   "user.contact.address.delivery": "REDACT",
+  "user.account": "WITHHOLD",
   "user.account.username": "FIRST_CHAR_LENGTH",
   "user.authorization.credentials": "WITHHOLD",
   "user.unique_id.account_number": "LAST_FOUR",

@@ -70,8 +70,11 @@ type L = MatrixLetter;
 /** One letter per purpose, in PURPOSES order (acct svc supp pay clm mkt ads pers anl res frd law dsr). */
 type Row = readonly [L, L, L, L, L, L, L, L, L, L, L, L, L];
 
-// Transcribed from DESIGN.md section 2, "The default matrix". Categories without a row inherit
-// their nearest ancestor's row; with none, they are denied.
+// Transcribed from DESIGN.md section 2, "The default matrix", plus the rows of the two categories
+// that classify everything else about a subject: `user.account` (the account's metadata: status,
+// creation, products held, when a profile changed) and `user.location.imprecise` (residency: a
+// region, what a masked precise location shows anyway). Categories without a row inherit their
+// nearest ancestor's row; with none, they are denied.
 const ROWS: Readonly<Partial<Record<Category, Row>>> = {
   //                                acct svc supp pay clm mkt ads pers anl res frd law dsr
   "user.name":                      ["A", "A", "A", "A", "A", "A", "-", "A", "P", "-", "A", "A", "A"],
@@ -79,12 +82,14 @@ const ROWS: Readonly<Partial<Record<Category, Row>>> = {
   "user.contact.phone_number":      ["A", "A", "A", "M", "A", "A", "-", "-", "-", "-", "A", "A", "A"],
   "user.contact.address":           ["A", "A", "M", "A", "A", "M", "M", "M", "M", "M", "A", "A", "A"],
   "user.contact.address.billing":   ["A", "-", "M", "A", "A", "-", "-", "-", "M", "-", "A", "A", "A"],
+  "user.account":                   ["A", "A", "A", "A", "A", "A", "-", "A", "P", "P", "A", "A", "A"],
   "user.account.username":          ["A", "M", "A", "-", "M", "-", "-", "-", "P", "-", "A", "A", "A"],
   "user.unique_id.account_number":  ["A", "A", "M", "A", "A", "-", "-", "-", "P", "-", "A", "A", "A"],
   "user.financial.credit_card":     ["M", "-", "M", "A", "M", "-", "-", "-", "-", "-", "M", "A", "M"],
   "user.content.private":           ["A", "-", "A", "-", "A", "-", "-", "-", "-", "-", "A", "A", "A"],
   "user.social":                    ["A", "-", "-", "-", "-", "-", "-", "A", "P", "-", "A", "A", "A"],
   "user.location.precise":          ["A", "M", "-", "-", "-", "M", "M", "M", "M", "M", "A", "A", "A"],
+  "user.location.imprecise":        ["A", "A", "A", "A", "A", "A", "A", "A", "A", "A", "A", "A", "A"],
   "user.device.ip_address":         ["A", "-", "M", "-", "-", "-", "M", "M", "M", "M", "A", "A", "A"],
   "user.device":                    ["A", "A", "A", "-", "-", "-", "A", "A", "A", "A", "A", "A", "A"],
   "user.demographic.language":      ["A", "A", "A", "-", "A", "A", "A", "A", "A", "A", "A", "A", "A"],

@@ -56,7 +56,7 @@ const LIFE_OF_ACCOUNT: Pick<RetentionRule, "period" | "clock" | "action" | "lega
 export const RETENTION: Readonly<Record<string, RetentionRule>> = {
   "user.name": { ...LIFE_OF_ACCOUNT, rationale: "Profile data: needed to run the account." },
   "user.contact": { ...LIFE_OF_ACCOUNT, rationale: "Profile and payment-method contact data: needed to run the account and deliver orders." },
-  "user.account": { ...LIFE_OF_ACCOUNT, rationale: "Sign-in name: needed to run the account." },
+  "user.account": { ...LIFE_OF_ACCOUNT, rationale: "Sign-in name, the account's status, products and dates: needed to run the account." },
   "user.authorization": { ...LIFE_OF_ACCOUNT, rationale: "Sign-in secret: needed to run the account." },
   "user.unique_id": { ...LIFE_OF_ACCOUNT, rationale: "Account numbers: needed to run the account." },
   "user.financial": { ...LIFE_OF_ACCOUNT, rationale: "Card tokens stay on file while the customer keeps the payment method and the account." },
@@ -66,6 +66,7 @@ export const RETENTION: Readonly<Record<string, RetentionRule>> = {
     period: { years: 2 }, clock: "closure", action: { kind: "delete" }, legalHold: false,
     rationale: "Messages may be needed for follow-ups and claims for two years after the case is closed.",
   },
+  "user.location.imprecise": { ...LIFE_OF_ACCOUNT, rationale: "Region of residency: decides the transfer rules while the account lives." },
   "user.location": {
     period: { days: 90 }, clock: "collection", action: { kind: "nullify" }, legalHold: false,
     rationale: "A precise location is useful only while it is recent.",

@@ -14,6 +14,7 @@ export interface PurgeTable {
 }
 
 export const PURGE_TABLES: Readonly<Record<string, PurgeTable>> = {
+  customers: { key: "id", row: null, agedBy: {} },
   profiles: { key: "customer_id", row: null, agedBy: { "user.location": "location_recorded_at" } },
   credentials: { key: "customer_id", row: null, agedBy: {} },
   accounts: { key: "id", row: null, agedBy: {} },

@@ -33,7 +33,8 @@ async function expectedEntries(db: Database, subject: string): Promise<Map<strin
     const t = byName.get(table)!;
     const cols = getTableColumns(t) as Record<string, { name: string }>;
     const keyOf = (name: string) => Object.entries(cols).find(([, c]) => c.name === name)![0];
-    const rows = (await db.select().from(t).where(eq(cols[keyOf("customer_id")] as never, subject))) as Record<string, unknown>[];
+    const subjectColumn = table === "customers" ? "id" : "customer_id"; // a subject's own row is the subject
+    const rows = (await db.select().from(t).where(eq(cols[keyOf(subjectColumn)] as never, subject))) as Record<string, unknown>[];
     const idKey = "id" in cols ? "id" : keyOf("customer_id");
     for (const row of rows) {
       for (const [column, exposure] of Object.entries(columns)) {

@@ -51,10 +51,10 @@ describe("erasure plan, sources and retention cover every personal table", () =>
       expect(SOURCES[table], `${table} has no source`).toBeDefined();
       const plan = ERASURE_PLAN[table]!;
       const cols = Object.values(getTableColumns(byName.get(table) as never)) as { name: string; notNull: boolean }[];
-      expect(cols.some((c) => c.name === "customer_id"), `${table} has customer_id`).toBe(true);
+      expect(cols.some((c) => c.name === (table === "customers" ? "id" : "customer_id")), `${table} has its subject column`).toBe(true);
       if (plan.action !== "anonymise") continue;
-      for (const { column, category } of personal.filter((c) => c.table === table)) {
-        if (heldByLaw(category)) continue;
+      for (const { column, category, keptOnErasure } of personal.filter((c) => c.table === table)) {
+        if (heldByLaw(category) || keptOnErasure !== null) continue;
         const c = cols.find((x) => x.name === column)!;
         expect(c.notNull, `${table}.${column} is anonymised but NOT NULL`).toBe(false);
       }
@@ -67,7 +67,7 @@ describe("erasure plan, sources and retention cover every personal table", () =>
     expect(legalHoldColumns(personal).sort()).toEqual([
       "consent_events.granted", "consent_events.partner_id", "consent_events.policy_version", "consent_events.purpose",
       "consent_events.recorded_at", "consent_events.source",
-      "preferences.email_newsletter", "preferences.postal_mail", "preferences.preferred_channel", "preferences.sms_offers",
+      "preferences.email_newsletter", "preferences.postal_mail", "preferences.preferred_channel", "preferences.sms_offers", "preferences.updated_at",
       "purchases.amount_cents", "purchases.currency", "purchases.invoice_ref", "purchases.product", "purchases.purchased_at", "purchases.tax_rate",
     ]);
     for (const c of personal.filter((p) => heldByLaw(p.category))) {

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { SignJWT } from "jose";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { partnerGrants } from "../../src/db/schema/index.js";
-import { seed } from "../../src/db/seed/seed.js";
+import { seed, type SeedSummary } from "../../src/db/seed/seed.js";
 import { DEVELOPMENT_JWT_SECRET, loadConfig, type Config } from "../../src/server/config.js";
 import { createEnforcedGateway } from "../../src/server/createEnforcedGateway.js";
 import type { Gateway } from "../../src/server/createGateway.js";
@@ -14,6 +14,8 @@ export interface TestGateway {
   database: DatabaseHandle;
   gateway: Gateway;
   config: Config;
+  /** What the seed wrote, with the demo partners' API keys. */
+  seeded: SeedSummary;
   /** Every log line the gateway wrote, for tests that grep them. */
   logs: string[];
   token(role: string, sub?: string, options?: { expiresIn?: string; secret?: string }): Promise<string>;
@@ -25,7 +27,7 @@ export interface TestGateway {
 /** A real gateway on a free loopback port over a fresh seeded database. */
 export async function startTestGateway(options: { customers?: number; seed?: number; canaries?: boolean; env?: Record<string, string> } = {}): Promise<TestGateway> {
   const database = await createTestDatabase();
-  await seed(database.db, { customers: options.customers ?? 40, seed: options.seed ?? 7, canaries: options.canaries });
+  const seeded = await seed(database.db, { customers: options.customers ?? 40, seed: options.seed ?? 7, canaries: options.canaries });
   // Generated test traffic outruns the demo grants' per-minute limits; rate limiting has its own tests.
   await database.db.update(partnerGrants).set({ requestsPerMinute: 100_000 });
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", ...options.env });
@@ -34,7 +36,7 @@ export async function startTestGateway(options: { customers?: number; seed?: num
   const gateway = await createEnforcedGateway({ config, database, logger: createLogger({ level: "info", destination: sink }) });
   const url = await gateway.listen();
   return {
-    url, database, gateway, config, logs,
+    url, database, gateway, config, logs, seeded,
     token: (role, sub = "staff-test", opts = {}) => new SignJWT({ role })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(sub).setIssuer(config.jwtIssuer).setAudience(config.jwtAudience).setIssuedAt()

@@ -4,10 +4,11 @@ import { CATEGORIES, categoryLineage, isCategory, matchesPrefix } from "../../sr
 import { loadFixtureCategories } from "./fixtureTables.js";
 
 describe("categories", () => {
-  it("are exactly DESIGN.md's category keys plus the masked form of precise location", () => {
+  it("are exactly DESIGN.md's category keys plus this gateway's two additions (fixture)", () => {
     const design = loadFixtureCategories();
     expect(design).toContain("user.contact.address.delivery");
-    expect([...CATEGORIES].sort()).toEqual([...design, "user.location.imprecise"].sort());
+    expect(design).toContain("user.account");
+    expect([...CATEGORIES].sort()).toEqual([...design].sort());
     expect(new Set(CATEGORIES).size).toBe(CATEGORIES.length);
   });
 

@@ -40,7 +40,6 @@ describe("default matrix against DESIGN.md", () => {
   it("inherits and denies as the brief says", () => {
     for (const p of PURPOSES) {
       expect(matrixCell(p, "user.contact.address.delivery")).toBe(matrixCell(p, "user.contact.address"));
-      expect(matrixCell(p, "user.location.imprecise")).toBe("deny");
       expect(matrixCell(p, "user.authorization.credentials")).toBe("deny");
     }
     expect(matrixCell("payments", "user.contact.address.billing")).toBe("allow");

@@ -9,7 +9,12 @@ export class Account {
   @Field(() => String, { nullable: true }) @Personal("user.unique_id.account_number")
   accountNumber!: string | null;
 
-  @Field(() => String) product!: string;
-  @Field(() => String, { description: "open, frozen or closed" }) status!: string;
-  @Field(() => Date) openedAt!: Date;
+  @Field(() => String, { nullable: true }) @Personal("user.account")
+  product!: string | null;
+
+  @Field(() => String, { nullable: true, description: "open, frozen or closed" }) @Personal("user.account")
+  status!: string | null;
+
+  @Field(() => Date, { nullable: true }) @Personal("user.account")
+  openedAt!: Date | null;
 }

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Personal } from "../../enforcement/personal.js";
 
 export enum CustomerStatus {
   ACTIVE = "active",
@@ -7,10 +8,13 @@ export enum CustomerStatus {
 }
 registerEnumType(CustomerStatus, { name: "CustomerStatus", description: "Processing state of a data subject." });
 
-@ObjectType({ description: "A data subject. Its own fields are not personal; what hangs off it is." })
+@ObjectType({ description: "A data subject. Every field but its id is personal; the id is pairwise for partners and per purpose where values are pseudonymised." })
 export class Customer {
   @Field(() => ID) id!: string;
-  @Field(() => CustomerStatus) status!: CustomerStatus;
-  @Field(() => String, { description: "Region of residency (EU, UK, US, ...): drives transfer rules." }) residency!: string;
-  @Field(() => Date) createdAt!: Date;
+  @Field(() => CustomerStatus, { nullable: true }) @Personal("user.account")
+  status!: CustomerStatus | null;
+  @Field(() => String, { nullable: true, description: "Region of residency (EU, UK, US, ...): drives transfer rules." }) @Personal("user.location.imprecise", "KEEP")
+  residency!: string | null;
+  @Field(() => Date, { nullable: true }) @Personal("user.account")
+  createdAt!: Date | null;
 }

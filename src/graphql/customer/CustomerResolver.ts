@@ -11,6 +11,7 @@ import { Preferences } from "../preferences/Preferences.js";
 import { Profile } from "../profile/Profile.js";
 import { Purchase } from "../purchase/Purchase.js";
 import { Visit } from "../visit/Visit.js";
+import { Personal } from "../../enforcement/personal.js";
 import { Customer } from "./Customer.js";
 import { CustomerConnection, CustomerFilter } from "./CustomerConnection.js";
 import { customerChildrenFold, selectedChildren } from "./customerChildren.js";
@@ -24,6 +25,13 @@ export const MAX_VISITS = 1000;
 function ownIdOrNull(ctx: GatewayContext): string | null {
   return ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
 }
+
+/** A profile with nothing in it, for a subject without a profile row (see `profile`). */
+const emptyProfile = (customerId: string): Profile => Object.assign(new Profile(), {
+  customerId, fullName: null, displayName: null, email: null, phone: null, address: null, username: null, language: null,
+  socialHandle: null, socialPictureUrl: null, socialLikes: null, locationLatitude: null, locationLongitude: null,
+  locationRecordedAt: null, updatedAt: null,
+});
 
 const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
 
@@ -80,42 +88,44 @@ export class CustomerResolver {
     };
   }
 
+  /** Never null for a visible subject (an empty profile stands in for a missing row): whether a profile exists discloses nothing. */
   @FieldResolver(() => Profile, { nullable: true })
-  profile(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.profile.load(c.id);
+  async profile(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
+    return (await ctx.loaders.profile.load(c.id)) ?? emptyProfile(c.id);
   }
 
-  @FieldResolver(() => Preferences, { nullable: true })
+  @FieldResolver(() => Preferences, { nullable: true }) @Personal("user.privacy_preferences")
   preferences(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.preferences.load(c.id);
   }
 
-  @FieldResolver(() => [Account])
+  @FieldResolver(() => [Account], { nullable: true }) @Personal("user.account")
   accounts(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.accounts.load(c.id);
   }
 
-  @FieldResolver(() => [PaymentMethod])
+  @FieldResolver(() => [PaymentMethod], { nullable: true }) @Personal("user.financial.credit_card")
   paymentMethods(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.paymentMethods.load(c.id);
   }
 
-  @FieldResolver(() => [Purchase])
+  @FieldResolver(() => [Purchase], { nullable: true }) @Personal("user.behavior.purchase_history")
   purchases(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.purchases.load(c.id);
   }
 
-  @FieldResolver(() => [Consent], { description: "The current choice per purpose (latest event)." })
+  @FieldResolver(() => [Consent], { nullable: true, description: "The current choice per purpose (latest event)." }) @Personal("user.privacy_preferences")
   consents(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.consents.load(c.id);
   }
 
-  @FieldResolver(() => [SubmittedMessage])
+  @FieldResolver(() => [SubmittedMessage], { nullable: true }) @Personal("user.content.private")
   messages(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.messages.load(c.id);
   }
 
-  @FieldResolver(() => [Visit], { description: "The latest visits, newest first." })
+  /** user.device: that visits were recorded and how many; each visit's time and pages are browsing history. */
+  @FieldResolver(() => [Visit], { nullable: true, description: "The latest visits, newest first." }) @Personal("user.device")
   visits(@Root() c: Customer, @Ctx() ctx: GatewayContext, @Arg("first", () => Int, { defaultValue: 20 }) first: number) {
     if (first < 1 || first > MAX_VISITS) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_VISITS}.`);
     return ctx.loaders.visits(first).load(c.id);

@@ -12,7 +12,12 @@ export class SubmittedMessage {
   @Field(() => String, { nullable: true }) @Personal("user.content.private")
   body!: string | null;
 
-  @Field(() => String, { description: "open or closed" }) status!: string;
-  @Field(() => Date) submittedAt!: Date;
-  @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: "open or closed" }) @Personal("user.content.private")
+  status!: string | null;
+
+  @Field(() => Date, { nullable: true }) @Personal("user.content.private")
+  submittedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true }) @Personal("user.content.private")
+  closedAt!: Date | null;
 }

@@ -19,11 +19,13 @@ export class PaymentMethod {
   @Field(() => String, { nullable: true, description: "YYYY-MM" }) @Personal("user.financial.credit_card")
   expiry!: string | null;
 
-  @Field(() => BillingAddress, { nullable: true })
+  @Field(() => BillingAddress, { nullable: true }) @Personal("user.contact.address.billing")
   billingAddress!: InstanceType<typeof BillingAddress> | null;
 
-  @Field(() => DeliveryAddress, { nullable: true })
+  @Field(() => DeliveryAddress, { nullable: true }) @Personal("user.contact.address.delivery")
   deliveryAddress!: InstanceType<typeof DeliveryAddress> | null;
 
-  @Field(() => Date) addedAt!: Date;
+  /** KEEP: where the category is masked (brand and last four), when the card was added shows as is. */
+  @Field(() => Date, { nullable: true }) @Personal("user.financial.credit_card", "KEEP")
+  addedAt!: Date | null;
 }

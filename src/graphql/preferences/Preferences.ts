@@ -17,5 +17,6 @@ export class Preferences {
   @Field(() => String, { nullable: true }) @Personal("user.privacy_preferences")
   preferredChannel!: string | null;
 
-  @Field(() => Date) updatedAt!: Date;
+  @Field(() => Date, { nullable: true }) @Personal("user.privacy_preferences")
+  updatedAt!: Date | null;
 }

@@ -18,7 +18,7 @@ export class Profile {
   @Field(() => String, { nullable: true }) @Personal("user.contact.phone_number")
   phone!: string | null;
 
-  @Field(() => PostalAddress, { nullable: true })
+  @Field(() => PostalAddress, { nullable: true }) @Personal("user.contact.address")
   address!: InstanceType<typeof PostalAddress> | null;
 
   @Field(() => String, { nullable: true }) @Personal("user.account.username")
@@ -45,6 +45,6 @@ export class Profile {
   @Field(() => Date, { nullable: true }) @Personal("user.location.precise")
   locationRecordedAt!: Date | null;
 
-  @Field(() => Date)
-  updatedAt!: Date;
+  @Field(() => Date, { nullable: true }) @Personal("user.account")
+  updatedAt!: Date | null;
 }
