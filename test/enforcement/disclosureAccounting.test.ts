@@ -17,7 +17,7 @@ describe("an accounting of disclosures", () => {
     const seen = res.body.data.me.disclosures.find((d: { role: string }) => d.role === "support_agent");
     expect(seen).toMatchObject({
       callerKind: "staff", purpose: "CUSTOMER_SUPPORT", callerId: null,
-      categories: ["user.contact.email", "user.unique_id.account_number"], masked: ["Account.accountNumber"],
+      categories: ["user.account", "user.contact.email", "user.unique_id.account_number"], masked: ["Account.accountNumber"],
     });
     expect(JSON.stringify(res.body)).not.toContain("agent-secret-id");
   });

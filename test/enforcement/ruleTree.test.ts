@@ -47,6 +47,7 @@ describe("the shield rule tree generated from the data map", () => {
     // type-graphql's per-field resolver, called from the guard, cost about 1.5 ms a page.
     const schema = await buildGatewaySchema();
     const withResolver = [...getDataMap(schema).fields.values()]
+      .filter((field) => field.valueKind !== "object") // a container is read by its own resolver
       .filter((field) => (schema.getType(field.typeName) as graphqlTypes).getFields()[field.fieldName]!.resolve !== undefined)
       .map((field) => field.coordinate);
     expect(withResolver, "declare `simpleResolvers: true` on these fields' object types").toEqual([]);

@@ -17,12 +17,12 @@ let all: Array<{ id: string; status: string }>;
 /** What the partner may see for the purpose: the ids its unfiltered page lists. */
 let visible: string[];
 
-const FIELDS = "id status profile { fullName email }";
+const FIELDS = "id profile { fullName email }";
 const BATCH = `query Batch($ids: [ID!]!, $first: Int!) @purpose(name: CUSTOMER_SUPPORT) {
   customers(first: $first, filter: { ids: $ids }) { totalCount pageInfo { hasNextPage } edges { node { ${FIELDS} } } } }`;
 const ONE = `query One($id: ID!) @purpose(name: CUSTOMER_SUPPORT) { customer(id: $id) { ${FIELDS} } }`;
 
-type Node = { id: string; status: string; profile: { fullName: string | null; email: string | null } | null };
+type Node = { id: string; profile: { fullName: string | null; email: string | null } | null };
 
 async function batch(ids: string[], first = 500) {
   const res = await asPartner(gw, apiKey, BATCH, { ids, first });

@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await gw?.close(); });
 
-const LIST = (purpose: string) => `query L @purpose(name: ${purpose}) { customers(first: 500) { totalCount edges { node { id residency profile { fullName } } } } }`;
+const LIST = (purpose: string) => `query L @purpose(name: ${purpose}) { customers(first: 500) { totalCount edges { node { id profile { fullName } } } } }`;
 const ONE = (purpose: string) => `query One($id: ID!) @purpose(name: ${purpose}) { customer(id: $id) { id profile { fullName } } }`;
 
 async function partnerNamed(name: string) {
@@ -186,7 +186,7 @@ describe("categories and purposes", () => {
     const error = res.body.errors[0];
     expect(error.extensions.code).toBe("FORBIDDEN");
     const denied = error.extensions.denied as Array<{ coordinate: string; category: string; reason: string }>;
-    expect(denied.map((d) => d.coordinate).sort()).toEqual(["Profile.email", "Profile.phone", "Visit.ipAddress"]);
+    expect(denied.map((d) => d.coordinate).sort()).toEqual(["Customer.visits", "Profile.email", "Profile.phone", "Visit.ipAddress"]);
     expect(denied.find((d) => d.coordinate === "Profile.email")).toMatchObject({ category: "user.contact.email", reason: "GRANT_CATEGORY" });
     // Only authentication and the rate-limit counter: no customer data was read.
     expect(statements).toBeLessThanOrEqual(3);

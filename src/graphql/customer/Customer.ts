@@ -8,7 +8,10 @@ export enum CustomerStatus {
 }
 registerEnumType(CustomerStatus, { name: "CustomerStatus", description: "Processing state of a data subject." });
 
-@ObjectType({ description: "A data subject. Every field but its id is personal; the id is pairwise for partners and per purpose where values are pseudonymised." })
+@ObjectType({
+  description: "A data subject. Every field but its id is personal; the id is pairwise for partners and per purpose where values are pseudonymised.",
+  simpleResolvers: true,
+})
 export class Customer {
   @Field(() => ID) id!: string;
   @Field(() => CustomerStatus, { nullable: true }) @Personal("user.account")

@@ -2,6 +2,7 @@ import { isObjectType, type GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, ID, Info, Query, Resolver } from "type-graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
+import { UNCLASSIFIED_FIELDS } from "../../enforcement/unclassifiedFields.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 import type { GatewayContext } from "../context.js";
@@ -35,7 +36,10 @@ export class ExplainResolver {
       (own !== null || (await ctx.enforcement.isVisibleAs(subjectId, purpose)));
     if (!exists) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
     if (!field) {
-      return { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.` };
+      const exception = UNCLASSIFIED_FIELDS[coordinate];
+      return exception
+        ? { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: exception.kind.toUpperCase(), reason: `${coordinate} carries no category: ${exception.reason}.` }
+        : { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.` };
     }
     const decision = await ctx.enforcement.decideAs(subjectId, field.category, purpose);
     return {

@@ -15,6 +15,8 @@ export function readableSelection(schema: GraphQLSchema, dataMap: DataMap, calle
   const parts: string[] = [];
   for (const field of Object.values(type.getFields())) {
     if (AUDIT_FIELDS.has(`${type.name}.${field.name}`)) continue;
+    const personal = dataMap.fields.get(`${type.name}.${field.name}`);
+    if (personal && ceiling(caller, purpose, personal.category).effect === "deny") continue; // a container too
     const named = getNamedType(field.type);
     if (isObjectType(named)) {
       const inner = readableSelection(schema, dataMap, caller, purpose, named.name, visits);
@@ -22,8 +24,6 @@ export function readableSelection(schema: GraphQLSchema, dataMap: DataMap, calle
       parts.push(`${field.name}${args} { ${inner === "" ? "__typename" : inner} }`);
       continue;
     }
-    const personal = dataMap.fields.get(`${type.name}.${field.name}`);
-    if (personal && ceiling(caller, purpose, personal.category).effect === "deny") continue;
     parts.push(field.name);
   }
   return parts.join(" ");
