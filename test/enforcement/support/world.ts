@@ -69,16 +69,16 @@ const TABLES_BY_NAME = new Map<string, PgTable>(
 
 export const rawKey = (customerId: string, coordinate: string) => `${customerId}|${coordinate}`;
 
-/** A stored value as the text forms a response could carry it in. */
-function textForms(value: unknown): string[] {
+/** A stored value as the text forms a response could carry it in (an enum's value by its GraphQL name). */
+function textForms(value: unknown, isEnum = false): string[] {
   if (value === null || value === undefined) return [];
-  if (Array.isArray(value)) return value.flatMap(textForms);
-  if (value instanceof Date) return [];
+  if (Array.isArray(value)) return value.flatMap((v) => textForms(v));
+  if (value instanceof Date) return [value.toISOString()];
   if (typeof value === "boolean") return [];
-  return [String(value)];
+  return [isEnum ? String(value).toUpperCase() : String(value)];
 }
 
-async function readCells(db: Database) {
+async function readCells(db: Database, dataMap: DataMap) {
   const canaryOwner = new Map<string, CellOwner>();
   const raw = new Map<string, Set<string>>();
   for (const [tableName, columns] of Object.entries(PERSONAL_COLUMNS)) {
@@ -87,13 +87,13 @@ async function readCells(db: Database) {
     const byColumn = new Map(Object.entries(getTableColumns(table)).map(([key, column]) => [column.name, key]));
     const rows = (await db.select().from(table as never)) as Array<Record<string, unknown>>;
     for (const row of rows) {
-      const customerId = row.customerId as string;
+      const customerId = (tableName === "customers" ? row.id : row.customerId) as string; // a subject's own row is the subject
       for (const [column, exposure] of Object.entries(columns)) {
         const key = byColumn.get(column);
         if (!key) throw new Error(`no column ${tableName}.${column}`);
         const value = row[key];
         const coordinate = "coordinate" in exposure ? exposure.coordinate : `(unexposed) ${tableName}.${column}`;
-        for (const text of textForms(value)) {
+        for (const text of textForms(value, dataMap.fields.get(coordinate)?.valueKind === "enum")) {
           let set = raw.get(rawKey(customerId, coordinate));
           if (!set) raw.set(rawKey(customerId, coordinate), (set = new Set()));
           set.add(text);
@@ -184,7 +184,7 @@ export async function loadWorld(gw: TestGateway): Promise<World> {
     schema, dataMap, customers, partners: await partnerCallers(db),
     canaryOwner: new Map(), raw: new Map(), states: new Map(),
     async refresh() {
-      const cells = await readCells(db);
+      const cells = await readCells(db, world.dataMap);
       world.canaryOwner = cells.canaryOwner;
       world.raw = cells.raw;
       world.states = await readSubjectStates(db);
