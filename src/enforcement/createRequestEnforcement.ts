@@ -85,7 +85,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   };
   const firstDecision = (entry: SubjectEntry, categorySlot: number, resolved: Purpose): Decision => {
     const category = dataMap.categories[categorySlot];
-    if (category === undefined) throw new Error(`no category at slot ${categorySlot}`); // an input field's -1: never decided
+    if (category === undefined) throw new Error(`no category at slot ${categorySlot}`);
     const decision = (decideForPurpose ??= decider(caller, resolved))(category, entry.state);
     entry.decisions[categorySlot] = decision;
     tally[decision.effect]++;
@@ -156,6 +156,21 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     /** The decision for another purpose than the request's (explainAccess); not cached, not recorded. */
     async decideAs(customerId: string, category: string, asPurpose: Purpose): Promise<Decision> {
       return decide(caller, asPurpose, category, await wholeStates.load(customerId));
+    },
+
+    /**
+     * A subject matched by a personal input (a filter on email, status, residency): decided as a
+     * read of the input's category (the subject's state must be loaded: see preload) and recorded
+     * under the input's coordinate, so that the subject's accounting shows the lookup. False when
+     * the decision does not let the match be disclosed as it stands (anything short of `allow`: a
+     * match reveals the stored value): leave the subject out.
+     */
+    lookedUp(customerId: string, field: PersonalField): boolean {
+      const decision = decisionNow(customerId, field);
+      if (decision === undefined) throw new Error("lookedUp: the subject's state is not loaded");
+      const allowed = decision.effect === "allow";
+      disclosureOf(customerId, entryOf(customerId)).record(field, allowed ? "disclosed" : "withheld");
+      return allowed;
     },
 
     /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */

@@ -26,13 +26,14 @@ export interface PersonalField {
   /** The field's parent row is the subject itself (`Customer`): its subject is the row's `id`, not its `customerId`. */
   onSubjectRow: boolean;
   /**
-   * An output field's position in `DataMap.coordinates`, so that a request records what it did
-   * with a field in an array, not a set of names; -1 for an input field (nothing is recorded of it).
+   * The field's position in `DataMap.coordinates`, so that a request records what it did with a
+   * field in an array, not a set of names. An input field has one too: a subject matched by it
+   * (a lookup) is recorded under the input's coordinate.
    */
   slot: number;
   /**
-   * An output field's category's position in `DataMap.categories`, so that a request keeps a
-   * subject's decisions in an array by category; -1 for an input field (nothing is decided for it).
+   * The field's category's position in `DataMap.categories`, so that a request keeps a subject's
+   * decisions in an array by category (a lookup by an input field is decided like a read).
    */
   categorySlot: number;
 }
@@ -42,9 +43,9 @@ export interface DataMap {
   fields: ReadonlyMap<string, PersonalField>;
   /** Personal input fields (filters, mutation inputs), by coordinate: using one counts as reading. */
   inputs: ReadonlyMap<string, PersonalField>;
-  /** Distinct categories among the output fields. */
+  /** Distinct categories among the output and input fields. */
   categories: readonly Category[];
-  /** The output fields' coordinates, sorted: position i is the field whose `slot` is i. */
+  /** The output and input fields' coordinates, sorted: position i is the field whose `slot` is i. */
   coordinates: readonly string[];
 }
 
@@ -72,13 +73,14 @@ function buildDataMap(schema: GraphQLSchema): DataMap {
     if (isObjectType(type)) outputs.push(...personalEntries(schema, type.name, Object.values(type.getFields())));
     else if (isInputObjectType(type)) inputs.push(...personalEntries(schema, type.name, Object.values(type.getFields())));
   }
-  const categories = [...new Set(outputs.map((f) => f.category))].sort();
-  const fields = bySlot(outputs, categories);
+  const categories = [...new Set([...outputs, ...inputs].map((f) => f.category))].sort();
+  const all = bySlot([...outputs, ...inputs], categories);
+  const isInput = new Set(inputs.map((f) => f.coordinate));
   return {
-    fields,
-    inputs: new Map(inputs.map((field) => [field.coordinate, field])),
+    fields: new Map([...all].filter(([coordinate]) => !isInput.has(coordinate))),
+    inputs: new Map([...all].filter(([coordinate]) => isInput.has(coordinate))),
     categories,
-    coordinates: [...fields.keys()],
+    coordinates: [...all.keys()],
   };
 }
 

@@ -32,9 +32,11 @@ describe("FieldOutcomes", () => {
     expect(new Set(fields.map((f) => f.slot)).size).toBe(fields.length);
   });
 
-  it("gives a field its category's position among the categories (decisions are kept by it), an input field none", () => {
-    for (const field of fields) expect(dataMap.categories[field.categorySlot], field.coordinate).toBe(field.category);
-    for (const input of dataMap.inputs.values()) expect(input.categorySlot, input.coordinate).toBe(-1);
+  it("gives a field, input fields included (a lookup is decided and recorded), its category's position and a slot of its own", () => {
+    for (const field of [...fields, ...dataMap.inputs.values()]) {
+      expect(dataMap.categories[field.categorySlot], field.coordinate).toBe(field.category);
+      expect(dataMap.coordinates[field.slot], field.coordinate).toBe(field.coordinate);
+    }
   });
 
   it("lists exactly the coordinates recorded under each outcome, sorted", () => {
@@ -52,9 +54,7 @@ describe("FieldOutcomes", () => {
   });
 
   it("refuses to record a field that has no slot, rather than drop the record", () => {
-    for (const input of dataMap.inputs.values()) {
-      expect(() => new FieldOutcomes(dataMap.coordinates.length).record(input, "disclosed")).toThrow(/no outcome slot/);
-    }
+    expect(() => new FieldOutcomes(dataMap.coordinates.length).record({ ...fields[0]!, slot: -1 }, "disclosed")).toThrow(/no outcome slot/);
     expect(() => new FieldOutcomes(dataMap.coordinates.length).record({ ...fields[0]!, slot: dataMap.coordinates.length }, "masked")).toThrow(/no outcome slot/);
   });
 

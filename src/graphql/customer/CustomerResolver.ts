@@ -12,14 +12,17 @@ import { Profile } from "../profile/Profile.js";
 import { Purchase } from "../purchase/Purchase.js";
 import { Visit } from "../visit/Visit.js";
 import { Personal } from "../../enforcement/personal.js";
+import { personalInputsOf } from "../../enforcement/personalInputsOf.js";
 import { Customer } from "./Customer.js";
 import { CustomerConnection, CustomerFilter } from "./CustomerConnection.js";
 import { customerChildrenFold, selectedChildren } from "./customerChildren.js";
-import { customerCount, customerPage, type CustomerCriteria } from "./customerQueries.js";
+import { customerCount, customerIds, customerPage, type CustomerCriteria } from "./customerQueries.js";
 import { decodeCursor, encodeCursor, isUuid } from "./cursor.js";
 
 export const MAX_PAGE_SIZE = 500;
 export const MAX_VISITS = 1000;
+/** The most subjects `totalCount` counts under a filter on personal data (each is a recorded lookup). */
+export const MAX_COUNTED_LOOKUPS = 5000;
 
 /** The one subject a customer caller may reach: themself. Staff and partners: anyone (the decision narrows). */
 function ownIdOrNull(ctx: GatewayContext): string | null {
@@ -72,6 +75,9 @@ export class CustomerResolver {
     if (filter?.ids?.some((id) => !isUuid(id))) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "`filter.ids` must hold customer ids (UUIDs).");
     const criteria: CustomerCriteria = { ...filter, visible: ctx.enforcement.visibleSubjects() };
     const own = ownIdOrNull(ctx);
+    // A subject matched by a personal value (email, status, residency) is a read of it: recorded.
+    const lookups = personalInputsOf(ctx.enforcement.dataMap, "CustomerFilter", filter);
+    const matched = (id: string) => lookups.every((field) => ctx.enforcement.lookedUp(id, field));
     const afterId = after ? decodeCursor(after) : null;
     // The nodes' nested rows (profile, accounts, ...) come in the page's own statement.
     const fold = customerChildrenFold(selectedChildren(info, ["edges", "node"]));
@@ -80,11 +86,19 @@ export class CustomerResolver {
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
     ctx.loaders.primeChildren(page.rows, fold);
     await ctx.enforcement.preload(page.rows);
-    const edges = page.rows.map((node) => ({ cursor: encodeCursor(node.id), node: node as Customer }));
+    const edges = page.rows.filter((row) => matched(row.id)).map((node) => ({ cursor: encodeCursor(node.id), node: node as Customer }));
     return {
       edges,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      count: () => customerCount(ctx.db, criteria, own),
+      count: lookups.length === 0 ? () => customerCount(ctx.db, criteria, own) : async () => {
+        // Counting by a personal value matches each subject counted: every one is recorded.
+        const ids = await customerIds(ctx.db, criteria, own, MAX_COUNTED_LOOKUPS + 1);
+        if (ids.length > MAX_COUNTED_LOOKUPS) {
+          throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A count filtered by personal data records every subject it counts, at most ${MAX_COUNTED_LOOKUPS}; narrow the filter.`);
+        }
+        await ctx.enforcement.preload(ids.map((id) => ({ id })));
+        return ids.filter(matched).length;
+      },
     };
   }
 

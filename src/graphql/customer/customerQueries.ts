@@ -50,6 +50,15 @@ export async function customerPage<E extends SelectedFields>(
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
+/** The ids of the customers matching, in id order, at most `limit`. */
+export async function customerIds(db: Database, criteria: CustomerCriteria, onlyId: string | null, limit: number): Promise<string[]> {
+  const rows = await db.select({ id: customers.id }).from(customers)
+    .where(and(where(criteria), onlyId ? eq(customers.id, onlyId) : undefined))
+    .orderBy(asc(customers.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
 export async function customerCount(db: Database, criteria: CustomerCriteria, onlyId: string | null): Promise<number> {
   const [row] = await db.select({ n: count() }).from(customers).where(and(where(criteria), onlyId ? eq(customers.id, onlyId) : undefined));
   return row?.n ?? 0;

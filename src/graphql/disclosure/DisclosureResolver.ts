@@ -18,7 +18,8 @@ const limitOf = (first: number) => {
 
 /** A log row as the API shows it; staff ids and key ids only in the staff view. */
 function toDisclosure(ctx: GatewayContext, { row, partnerName }: Awaited<ReturnType<typeof findDisclosures>>[number], staffView: boolean): Disclosure {
-  const categoryOf = (coordinate: string): string | undefined => ctx.enforcement.dataMap.fields.get(coordinate)?.category;
+  const { fields, inputs } = ctx.enforcement.dataMap;
+  const categoryOf = (coordinate: string): string | undefined => (fields.get(coordinate) ?? inputs.get(coordinate))?.category;
   const shown = [...row.disclosed, ...row.masked, ...row.pseudonymized];
   return {
     id: row.id, at: row.recordedAt, subjectId: row.customerId, callerKind: row.callerKind, role: row.role, partnerName,

@@ -1,0 +1,81 @@
+import fc from "fast-check";
+import { eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customers, disclosureLog, profiles } from "../../src/db/schema/index.js";
+import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+
+/**
+ * Lookups are reads (DESIGN.md section 3): a subject matched by a personal value (an email, a
+ * status, a residency) is a disclosure of that subject, recorded under the input's coordinate,
+ * whatever the operation selects of it (its fields, only its id, only a count, nothing at all).
+ */
+
+let gw: TestGateway;
+let support: Record<string, string>;
+let active: Array<{ id: string; email: string }>;
+
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 40 });
+  support = { ...bearer(await gw.token("support_agent", "agent-1")), "x-purpose": "customer_support" };
+  active = (await gw.database.db.select({ id: customers.id, email: profiles.email }).from(customers)
+    .innerJoin(profiles, eq(profiles.customerId, customers.id)).where(eq(customers.status, "active")))
+    .filter((r): r is { id: string; email: string } => typeof r.email === "string");
+});
+afterAll(async () => { await gw?.close(); });
+
+/** The subjects the request's disclosure records name, with the coordinates disclosed to it. */
+async function recorded(requestId: string): Promise<Map<string, string[]>> {
+  const rows = await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId));
+  return new Map(rows.map((r) => [r.customerId, r.disclosed]));
+}
+
+const SELECTIONS = {
+  fields: "edges { node { id profile { fullName } } }",
+  ids: "edges { node { id } }",
+  count: "totalCount",
+  nothing: "pageInfo { hasNextPage }",
+} as const;
+
+describe("a subject matched by a personal value is recorded", () => {
+  it("by email, whatever is selected: the matched subject, under CustomerFilter.email, and no one else", async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom(...active), fc.constantFrom(...Object.keys(SELECTIONS) as (keyof typeof SELECTIONS)[]), fc.boolean(), fc.boolean(),
+      async (subject, selection, upper, unknown) => {
+        const email = unknown ? `nobody-${subject.id}@example.invalid` : upper ? subject.email.toUpperCase() : subject.email;
+        const res = await gw.post({
+          query: `query($e: String!) { customers(first: 5, filter: { email: $e }) { ${SELECTIONS[selection]} } }`, variables: { e: email },
+        }, support);
+        expect(res.status).toBe(200);
+        const log = await recorded(res.headers.get("x-request-id")!);
+        if (unknown) expect([...log.keys()]).toEqual([]);
+        else {
+          expect([...log.keys()]).toEqual([subject.id]);
+          expect(log.get(subject.id)).toContain("CustomerFilter.email");
+        }
+      }), { numRuns: 30, seed: 2107 });
+  });
+
+  it("shows in the subject's own accounting, with the email's category", async () => {
+    const subject = active[0]!;
+    await gw.post({ query: `query($e: String!) { customers(filter: { email: $e }) { totalCount } }`, variables: { e: subject.email } }, support);
+    const mine = await gw.post({ query: "{ me { disclosures { role categories disclosed } } }" }, bearer(await gw.token("customer", subject.id)));
+    const lookup = mine.body.data.me.disclosures.find((d: { disclosed: string[] }) => d.disclosed.includes("CustomerFilter.email"));
+    expect(lookup).toMatchObject({ role: "support_agent", categories: ["user.contact.email"] });
+  });
+
+  it("by status: a count records every subject it counts", async () => {
+    const res = await gw.post({ query: "{ customers(first: 1, filter: { status: ACTIVE }) { totalCount } }" }, support);
+    const count = res.body.data.customers.totalCount as number;
+    const log = await recorded(res.headers.get("x-request-id")!);
+    expect(count).toBeGreaterThan(1);
+    expect(log.size).toBe(count);
+    for (const disclosed of log.values()) expect(disclosed).toContain("CustomerFilter.status");
+    const statuses = await gw.database.db.select({ status: customers.status }).from(customers).where(inArray(customers.id, [...log.keys()]));
+    expect(statuses.every((s) => s.status === "active")).toBe(true);
+  });
+
+  it("without a personal filter, a page records only what it discloses", async () => {
+    const res = await gw.post({ query: "{ customers(first: 3) { edges { node { id } } } }" }, support);
+    expect((await recorded(res.headers.get("x-request-id")!)).size).toBe(0);
+  });
+});
