@@ -92,12 +92,13 @@ export class CustomerResolver {
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
       count: lookups.length === 0 ? () => customerCount(ctx.db, criteria, own) : async () => {
         // Counting by a personal value matches each subject counted: every one is recorded.
-        const ids = await customerIds(ctx.db, criteria, own, MAX_COUNTED_LOOKUPS + 1);
-        if (ids.length > MAX_COUNTED_LOOKUPS) {
+        // Each row brings its subject's state (as a page's rows do): one statement whatever the count.
+        const rows = await customerIds(ctx.db, criteria, own, MAX_COUNTED_LOOKUPS + 1, ctx.enforcement.subjectStateColumns);
+        if (rows.length > MAX_COUNTED_LOOKUPS) {
           throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A count filtered by personal data records every subject it counts, at most ${MAX_COUNTED_LOOKUPS}; narrow the filter.`);
         }
-        await ctx.enforcement.preload(ids.map((id) => ({ id })));
-        return ids.filter(matched).length;
+        await ctx.enforcement.preload(rows);
+        return rows.filter((row) => matched(row.id)).length;
       },
     };
   }

@@ -50,13 +50,12 @@ export async function customerPage<E extends SelectedFields>(
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }
 
-/** The ids of the customers matching, in id order, at most `limit`. */
-export async function customerIds(db: Database, criteria: CustomerCriteria, onlyId: string | null, limit: number): Promise<string[]> {
-  const rows = await db.select({ id: customers.id }).from(customers)
+/** The ids of the customers matching, in id order, at most `limit`, with `extra` columns (see selectCustomers). */
+export function customerIds<E extends SelectedFields>(db: Database, criteria: CustomerCriteria, onlyId: string | null, limit: number, extra?: E) {
+  return db.select({ id: customers.id, ...extra } as { id: typeof customers.id } & E).from(customers)
     .where(and(where(criteria), onlyId ? eq(customers.id, onlyId) : undefined))
     .orderBy(asc(customers.id))
     .limit(limit);
-  return rows.map((r) => r.id);
 }
 
 export async function customerCount(db: Database, criteria: CustomerCriteria, onlyId: string | null): Promise<number> {
