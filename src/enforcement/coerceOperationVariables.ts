@@ -1,15 +1,37 @@
-import { getVariableValues, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  coerceInputValue, isInputType, isNonNullType, typeFromAST, valueFromAST, type GraphQLSchema, type OperationDefinitionNode,
+} from "graphql";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import { scrubEchoedValues } from "../errors/toGraphQLError.js";
+import { invalidVariableMessage } from "../errors/messageWithoutInput.js";
 
 /**
  * The variables as execution will see them: coerced, defaults filled in. Checks made before
  * execution must read these, never the raw request: a default value (`$f: CustomerFilter =
  * { email: "..." }`) is as much a read as a value sent. Uncoercible variables are bad input.
+ *
+ * graphql-js's getVariableValues, but with messages of our own: its messages quote the value
+ * ("got invalid value ..."), while coerceInputValue hands over where the value failed as data,
+ * so the message names the variable, the input field and the expected type, and nothing else.
  */
 export function coerceOperationVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, raw: Record<string, unknown> | undefined): Record<string, unknown> {
-  const result = getVariableValues(schema, operation.variableDefinitions ?? [], raw ?? {});
-  if (result.errors) throw new GatewayError(ErrorCode.BAD_USER_INPUT, result.errors.map((e) => scrubEchoedValues(e.message)).join(" "));
-  return result.coerced;
+  const inputs = raw ?? {};
+  const coerced: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    const type = typeFromAST(schema, definition.type);
+    if (!isInputType(type)) {
+      problems.push(`Variable "$${name}" is not of an input type.`); // validation refuses this first
+    } else if (!Object.hasOwn(inputs, name)) {
+      if (definition.defaultValue) coerced[name] = valueFromAST(definition.defaultValue, type);
+      else if (isNonNullType(type)) problems.push(`Variable "$${name}" of required type "${type}" was not provided.`);
+    } else if (inputs[name] === null && isNonNullType(type)) {
+      problems.push(`Variable "$${name}" of non-null type "${type}" must not be null.`);
+    } else {
+      coerced[name] = coerceInputValue(inputs[name], type, (path) => problems.push(invalidVariableMessage(name, type, path)));
+    }
+  }
+  if (problems.length > 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, problems.join(" "));
+  return coerced;
 }

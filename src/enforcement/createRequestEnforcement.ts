@@ -11,7 +11,7 @@ import type { Reason } from "../policy/reasons.js";
 import { ALL_STATE_PARTS, stateParts, type StateParts } from "../policy/stateParts.js";
 import type { SubjectState } from "../policy/subjectState.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
-import { FieldOutcomes } from "./FieldOutcomes.js";
+import { FieldOutcomes, type Outcome } from "./FieldOutcomes.js";
 import { loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateRow } from "./subjectStateQueries.js";
 import { NoSafeForm, outcomeOfRelease, transformValue } from "./transformValue.js";
 import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
@@ -27,11 +27,13 @@ export type RequestEnforcement = ReturnType<typeof createRequestEnforcement>;
 
 /**
  * One subject in one request: its state, its decisions by category (for the request's purpose;
- * position i is `DataMap.categories[i]`, a field's `categorySlot`), what it disclosed.
+ * position i is `DataMap.categories[i]`, a field's `categorySlot`), which of them the answer
+ * applied (1 at the slot, counted in the tally), what it disclosed.
  */
 interface SubjectEntry {
   readonly state: SubjectState;
   readonly decisions: (Decision | undefined)[];
+  readonly applied: Uint8Array;
   disclosure: FieldOutcomes | undefined;
 }
 
@@ -53,7 +55,10 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // are made synchronously (no promise per field: on a page of thousands of values that matters).
   const subjects = new Map<string, SubjectEntry>();
   const settle = (state: SubjectState) => {
-    if (!subjects.has(state.customerId)) subjects.set(state.customerId, { state, decisions: new Array<Decision | undefined>(dataMap.categories.length).fill(undefined), disclosure: undefined });
+    if (!subjects.has(state.customerId)) {
+      const slots = dataMap.categories.length;
+      subjects.set(state.customerId, { state, decisions: new Array<Decision | undefined>(slots).fill(undefined), applied: new Uint8Array(slots), disclosure: undefined });
+    }
   };
   // The parts of the state this request's decisions consult (all of them until the purpose is set).
   let parts: StateParts = ALL_STATE_PARTS;
@@ -71,7 +76,9 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // states, which may lack the parts that purpose consults.
   const wholeStates = stateLoader(() => ALL_STATE_PARTS);
   let transformOptions: { pseudonymKey: Uint8Array; purpose: Purpose } | undefined; // once the purpose is set
-  // Decisions taken (cache misses only) by effect; the metrics plugin reads them once per request.
+  // Decisions the answer applied, once per (subject, category), by effect; the metrics plugin reads
+  // them once per request. Not the decisions taken: isVisible takes some for a subject that is then
+  // answered as not found, exactly like an unknown id, and the metrics must not tell the two apart.
   const tally: Record<Effect, number> = { allow: 0, mask: 0, pseudonymize: 0, deny: 0 };
 
   let decideForPurpose: ReturnType<typeof decider> | undefined; // once the purpose is set
@@ -88,7 +95,6 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     if (category === undefined) throw new Error(`no category at slot ${categorySlot}`);
     const decision = (decideForPurpose ??= decider(caller, resolved))(category, entry.state);
     entry.decisions[categorySlot] = decision;
-    tally[decision.effect]++;
     return decision;
   };
 
@@ -131,11 +137,23 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     return disclosure;
   };
 
+  /** Records a cell of the answer for the disclosure log, and tallies the decision behind it once per subject and category. */
+  const record = (customerId: string, field: PersonalField, outcome: Outcome): void => {
+    const entry = entryOf(customerId);
+    disclosureOf(customerId, entry).record(field, outcome);
+    const slot = field.categorySlot;
+    const decision = entry?.decisions[slot];
+    if (decision !== undefined && entry!.applied[slot] === 0) {
+      entry!.applied[slot] = 1;
+      tally[decision.effect]++;
+    }
+  };
+
   return {
     caller,
     dataMap,
     decisionNow,
-    /** Decisions this request took for its purpose, one per (subject, category), by effect (metrics). */
+    /** Decisions this request applied to its answer, one per (subject, category) with a cell recorded, by effect (metrics). */
     decisionTally: (): Readonly<Record<Effect, number>> => tally,
     /** The declared purpose, or null before the purpose plugin has resolved it. */
     get purpose(): Purpose | null { return purpose; },
@@ -169,13 +187,13 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       const decision = decisionNow(customerId, field);
       if (decision === undefined) throw new Error("lookedUp: the subject's state is not loaded");
       const allowed = decision.effect === "allow";
-      disclosureOf(customerId, entryOf(customerId)).record(field, allowed ? "disclosed" : "withheld");
+      record(customerId, field, allowed ? "disclosed" : "withheld");
       return allowed;
     },
 
     /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */
     withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError {
-      disclosureOf(customerId, entryOf(customerId)).record(field, "withheld");
+      record(customerId, field, "withheld");
       return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
     },
 
@@ -204,7 +222,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       const result = decision.effect === "allow" ? value
         : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result instanceof NoSafeForm) throw this.withheld(customerId, field, result.reason);
-      disclosureOf(customerId, entryOf(customerId)).record(field, outcomeOfRelease(decision.effect, value, result));
+      record(customerId, field, outcomeOfRelease(decision.effect, value, result));
       return result;
     },
 

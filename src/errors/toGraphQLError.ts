@@ -1,7 +1,8 @@
 import { unwrapResolverError } from "@apollo/server/errors";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { ErrorCode, HTTP_STATUS } from "./ErrorCode.js";
 import { GatewayError } from "./GatewayError.js";
+import { messageWithoutInput } from "./messageWithoutInput.js";
 
 /** Turns a domain error into a GraphQL error carrying its code, details and HTTP status. */
 export function toGraphQLError(error: GatewayError): GraphQLError {
@@ -24,11 +25,13 @@ const APOLLO_PASS_THROUGH = new Set<string>([
 export type ErrorLogger = (original: unknown, formatted: GraphQLFormattedError) => void;
 
 /**
- * Apollo's `formatError`: deliberate errors keep their code and message; anything else (a driver
- * error, a bug, a rule that threw) leaves as INTERNAL_SERVER_ERROR with no message of its own,
- * no stack and no internals, and the original goes to the log.
+ * Apollo's `formatError`, the one way out of the server for its errors: deliberate errors keep
+ * their code and message; parse, validation and input errors keep their code and a message that
+ * names the input but never quotes it (messageWithoutInput); anything else (a driver error, a
+ * bug, a rule that threw) leaves as INTERNAL_SERVER_ERROR with no message of its own, no stack
+ * and no internals, and the original goes to the log.
  */
-export function createFormatError(log: ErrorLogger) {
+export function createFormatError(log: ErrorLogger, schema: GraphQLSchema) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const unwrapped = unwrapResolverError(error);
     // A validation rule's refusal reaches here wrapped in Apollo's ValidationError (code replaced).
@@ -40,7 +43,8 @@ export function createFormatError(log: ErrorLogger) {
     const code = formatted.extensions?.code;
     if (typeof code === "string" && (APOLLO_PASS_THROUGH.has(code) || isOwnCode(code, original))) {
       const { stacktrace: _s, http: _h, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, message: scrubEchoedValues(formatted.message), extensions };
+      const message = unwrapped instanceof Error ? messageWithoutInput(unwrapped, schema) : "The request is not valid.";
+      return { ...formatted, message, extensions };
     }
     log(original, formatted);
     return {
@@ -56,16 +60,4 @@ export function createFormatError(log: ErrorLogger) {
 function isOwnCode(code: string, original: unknown): boolean {
   return original instanceof GraphQLError && (Object.values(ErrorCode) as string[]).includes(code) &&
     code !== ErrorCode.INTERNAL_SERVER_ERROR;
-}
-
-/**
- * graphql-js echoes the offending input in coercion and validation messages ("got invalid value
- * {...}", "cannot represent a non string value: ..."). That input may be a personal value the
- * client sent (an email in a filter), so it is cut from the message before it leaves or is logged.
- */
-export function scrubEchoedValues(message: string): string {
-  return message
-    .replace(/ got invalid value [\s\S]*$/, " got an invalid value.")
-    .replace(/(cannot represent[^:]*?value)[:;][\s\S]*$/i, "$1.")
-    .replace(/(Expected value of type "[^"]+"), found [\s\S]*$/, "$1.");
 }

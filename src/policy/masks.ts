@@ -217,7 +217,30 @@ function parseIpv6(s: string, out: Uint16Array): boolean {
 /** truncateIp's parse buffer: truncateIp is synchronous, so one serves every call. */
 const IPV6_GROUPS = new Uint16Array(8);
 
-/** IPv4 -> its /24 (`203.0.113.0`), IPv6 -> its /48 (`2001:db8:85a3::`); malformed -> `****`. */
+/** `g[0]:...:g[k-1]::` without its trailing zero groups: the RFC 5952 form of a prefix of at most four groups. */
+function prefixText(g: Uint16Array, k: number): string {
+  while (k > 0 && g[k - 1] === 0) k--;
+  let text = "";
+  for (let i = 0; i < k; i++) text += `${g[i]!.toString(16)}:`;
+  return k === 0 ? "::" : `${text}:`;
+}
+
+/** The /24 of the IPv4 address in groups 6 and 7, dotted, after `prefix`. */
+const dotted24 = (prefix: string, g: Uint16Array): string => `${prefix}${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.0`;
+
+/**
+ * IPv4 -> its /24 (`203.0.113.0`), IPv6 -> its /48 (`2001:db8:85a3::`); malformed -> `****`.
+ * An IPv6 address that carries an IPv4 address keeps no more than that address's /24:
+ * - IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d` and NAT64's well-known prefix
+ *   `64:ff9b::a.b.c.d` (RFC 6052) -> the same prefix and the /24, dotted (`::ffff:203.0.113.0`);
+ * - 6to4 `2002:AABB:CCDD::/48` holds the whole IPv4 address in its /48 -> the /40 that holds its
+ *   /24 (`2002:cb00:7100::`);
+ * - Teredo `2001:0:SSSS:SSSS:...:CCCC:CCCC` (RFC 4380) -> the prefix and the server's /24
+ *   (`2001:0:cb00:7100::`); the client's address, in the last 32 bits, is dropped.
+ * Other prefixes that embed IPv4 (NAT64's local-use `64:ff9b:1::/48`, network-specific prefixes
+ * of /32 or more) keep at most 16 of its bits in the /48. The output is its own truncation, which
+ * the retention purge relies on (a second run changes nothing).
+ */
 export function truncateIp(value: string): string {
   let v4 = parseIpv4(value); // a plain dotted quad, the common case, needs no trimming
   let s = value;
@@ -230,12 +253,21 @@ export function truncateIp(value: string): string {
   if (v4 !== null) return `${v4[0]}.${v4[1]}.${v4[2]}.0`;
   const g = IPV6_GROUPS;
   if (!parseIpv6(s, g)) return REDACTED;
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `::ffff:${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.0`; // an IPv4-mapped address: its /24
+  if (g[2] === 0 && g[3] === 0 && g[4] === 0) {
+    if (g[0] === 0 && g[1] === 0) {
+      if (g[5] === 0xffff) return dotted24("::ffff:", g);
+      if (g[5] === 0 && g[6] !== 0) return dotted24("::", g); // ::1 and :: are not IPv4-compatible
+    } else if (g[0] === 0x64 && g[1] === 0xff9b && g[5] === 0) return dotted24("64:ff9b::", g);
   }
-  if (g[2] !== 0) return `${g[0]!.toString(16)}:${g[1]!.toString(16)}:${g[2]!.toString(16)}::`;
-  if (g[1] !== 0) return `${g[0]!.toString(16)}:${g[1]!.toString(16)}::`;
-  return g[0] !== 0 ? `${g[0]!.toString(16)}::` : "::";
+  if (g[0] === 0x2002) {
+    g[2]! &= 0xff00;
+    return prefixText(g, 3);
+  }
+  if (g[0] === 0x2001 && g[1] === 0) {
+    g[3]! &= 0xff00;
+    return prefixText(g, 4);
+  }
+  return prefixText(g, 3);
 }
 
 function round1(n: number): number {

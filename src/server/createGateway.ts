@@ -7,7 +7,8 @@ import type { DatabaseHandle } from "../db/client.js";
 import { isDatabaseUnavailable } from "../db/isDatabaseUnavailable.js";
 import { ErrorCode, HTTP_STATUS } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import { createFormatError, scrubEchoedValues } from "../errors/toGraphQLError.js";
+import { messageWithoutInput } from "../errors/messageWithoutInput.js";
+import { createFormatError } from "../errors/toGraphQLError.js";
 import type { DataMap } from "../enforcement/dataMap.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { authenticate } from "./auth/authenticate.js";
@@ -73,7 +74,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // An unreachable database is logged once per request, as its 503 (sendError).
       if (isDatabaseUnavailable(original)) return;
       logger.error({ requestId: observationOf(original)?.requestId, code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
-    }),
+    }, options.schema),
     // The cost limit first: a hostile operation is refused as such, before any other check.
     // No cache hints: every answer is `no-store` (serve), so Apollo's cache-control plugin, which
     // wraps every field to collect hints, has nothing to do.
@@ -276,7 +277,7 @@ export function describeError(error: unknown): { name: string; message: string; 
   if (error instanceof SyntaxError) return { name: error.name, message: "JSON did not parse (its text is not logged)" };
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: scrubEchoedValues(error.message).slice(0, 300), ...(typeof code === "string" ? { code } : {}) };
+    return { name: error.name, message: messageWithoutInput(error).slice(0, 300), ...(typeof code === "string" ? { code } : {}) };
   }
   return { name: typeof error, message: "non-error thrown" };
 }

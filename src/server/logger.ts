@@ -5,7 +5,7 @@ export type { Logger };
 /**
  * Structured JSON logs. Contract: callers log ids, codes, coordinates and counts, never a value
  * read from or written to the database; error objects are logged by name and message only after
- * toGraphQLError.scrubEchoedValues (graphql-js messages may echo client input).
+ * messageWithoutInput (graphql-js messages may echo client input).
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino({

@@ -29,6 +29,7 @@ const FRESH = {
   monthOld: "00000000-0000-4000-8000-00000000a002",
   v6Old: "00000000-0000-4000-8000-00000000a003",
   restricted: "00000000-0000-4000-8000-00000000a004",
+  sixToFourOld: "00000000-0000-4000-8000-00000000a005",
 };
 
 describe("purge at the seed's clock + 14 months", () => {
@@ -66,6 +67,7 @@ describe("purge at the seed's clock + 14 months", () => {
     await visit(FRESH.monthOld, active, "2001:db8:abcd:12::1", new Date(NOW.getTime() - 30 * DAY));
     await visit(FRESH.v6Old, active, "2001:db8:abcd:12:1:2:3:4", new Date(NOW.getTime() - 200 * DAY));
     await visit(FRESH.restricted, restricted, "203.0.113.9", new Date(NOW.getTime() - 365 * DAY));
+    await visit(FRESH.sixToFourOld, active, "2002:c633:6401:12::1", new Date(NOW.getTime() - 200 * DAY)); // 6to4 for 198.51.100.1
     await db.execute(sql`update profiles set location_latitude = 48.85, location_longitude = 2.35,
       location_recorded_at = ${iso(new Date(NOW.getTime() - 10 * DAY))}::timestamptz where customer_id = ${active}`);
     await db.execute(sql`insert into submitted_messages (customer_id, subject, body, status, submitted_at, closed_at)
@@ -97,19 +99,20 @@ describe("purge at the seed's clock + 14 months", () => {
   it("deletes visits older than 13 months and nothing newer", async () => {
     expect(table(first, "visits")?.deleted).toBe(before.oldVisits);
     expect(await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and not ${RESTRICTED}`)).toBe(0);
-    const fresh = await queryRows<{ id: string }>(db, sql`select id from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}) order by id`);
+    const fresh = await queryRows<{ id: string }>(db, sql`select id from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}, ${FRESH.sixToFourOld}) order by id`);
     expect(fresh.map((r) => r.id)).toEqual(Object.values(FRESH).sort());
   });
 
   it("truncates IP addresses older than 90 days and leaves newer ones exact", async () => {
-    const ips = Object.fromEntries((await queryRows<{ id: string; ip: string }>(db, sql`select id, ip_address as ip from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted})`)).map((r) => [r.id, r.ip]));
+    const ips = Object.fromEntries((await queryRows<{ id: string; ip: string }>(db, sql`select id, ip_address as ip from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}, ${FRESH.sixToFourOld})`)).map((r) => [r.id, r.ip]));
     expect(ips[FRESH.yearOld]).toBe("198.51.100.0");
     expect(ips[FRESH.v6Old]).toBe("2001:db8:abcd::");
     expect(ips[FRESH.monthOld]).toBe("2001:db8:abcd:12::1");
+    expect(ips[FRESH.sixToFourOld]).toBe("2002:c633:6400::"); // the embedded IPv4 address's /24, as the mask gives
     const old = await queryRows<{ ip: string }>(db, sql`select ip_address as ip from visits t where visited_at < ${iso(IP_CUTOFF)}::timestamptz and ip_address is not null and not ${RESTRICTED}`);
     expect(old.length).toBeGreaterThan(0);
     for (const { ip } of old) expect(truncateIp(ip)).toBe(ip);
-    expect(table(first, "visits")?.anonymised).toBe(2);
+    expect(table(first, "visits")?.anonymised).toBe(3);
   });
 
   it("holds the data of subjects under restriction", async () => {

@@ -3,6 +3,7 @@ import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { isPurpose } from "../../policy/purposes.js";
 import type { GatewayContext } from "../context.js";
+import { isUuid } from "../customer/cursor.js";
 import { Customer } from "../customer/Customer.js";
 import { Disclosure, DisclosureFilter } from "./Disclosure.js";
 import { findDisclosures } from "./disclosureQueries.js";
@@ -51,6 +52,8 @@ export class DisclosureResolver {
     if (ctx.caller.kind !== "staff" || !LOG_READERS.has(ctx.caller.role)) {
       throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office and legal read the disclosure log.");
     }
+    // An id that is not a UUID names no record (and would fail as SQL).
+    if ([filter?.subjectId, filter?.partnerId].some((id) => id != null && !isUuid(id))) return [];
     const rows = await findDisclosures(ctx.db, filter ?? {}, limitOf(first));
     return rows.map((r) => toDisclosure(ctx, r, true));
   }

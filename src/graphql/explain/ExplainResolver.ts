@@ -30,10 +30,14 @@ export class ExplainResolver {
     }
     // A subject the caller could not see at all for that purpose is answered exactly like an
     // unknown id: explaining it would reveal its existence, opt-outs or residency. A customer
-    // asking about themself is the one exception: it is their own state.
+    // asking about themself is the one exception: it is their own state. The row and the state are
+    // read whether or not the id exists, so an unknown id issues the statements a hidden one does.
     const own = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
-    const exists = isUuid(subjectId) && (own === null || own === subjectId) && (await ctx.loaders.customer.load(subjectId)) !== null &&
-      (own !== null || (await ctx.enforcement.isVisibleAs(subjectId, purpose)));
+    let exists = isUuid(subjectId) && (own === null || own === subjectId);
+    if (exists) {
+      const [row, visible] = await Promise.all([ctx.loaders.customer.load(subjectId), own !== null || ctx.enforcement.isVisibleAs(subjectId, purpose)]);
+      exists = row !== null && visible;
+    }
     if (!exists) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
     if (!field) {
       const exception = UNCLASSIFIED_FIELDS[coordinate];

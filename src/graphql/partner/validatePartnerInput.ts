@@ -1,7 +1,7 @@
 import { Kind, validate, type GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
-import { scrubEchoedValues } from "../../errors/toGraphQLError.js";
+import { messageWithoutInput } from "../../errors/messageWithoutInput.js";
 import { normaliseOperation, type NormalisedOperation } from "../../server/persistedOperations/normaliseOperation.js";
 import { CATEGORIES, matchesPrefix } from "../../policy/categories.js";
 import { isPurpose, type Purpose } from "../../policy/purposes.js";
@@ -123,7 +123,7 @@ export function validatePersistedOperation(input: RegisterPersistedOperationInpu
   try {
     normalised = normaliseOperation(input.document);
   } catch (error) {
-    invalid.push({ field: "document", expected: `a GraphQL document (${scrubEchoedValues(error instanceof Error ? error.message : "does not parse")})` });
+    invalid.push({ field: "document", expected: `a GraphQL document (${error instanceof Error ? messageWithoutInput(error, schema) : "does not parse"})` });
   }
   let operationName: string | null = null;
   if (normalised) {
@@ -134,7 +134,7 @@ export function validatePersistedOperation(input: RegisterPersistedOperationInpu
       operationName = operations[0]!.name?.value ?? null;
       const errors = validate(schema, normalised.document);
       if (errors.length > 0) {
-        invalid.push({ field: "document", expected: `an operation valid against the schema: ${errors.slice(0, 5).map((e) => scrubEchoedValues(e.message)).join(" ")}` });
+        invalid.push({ field: "document", expected: `an operation valid against the schema: ${errors.slice(0, 5).map((e) => messageWithoutInput(e, schema)).join(" ")}` });
       }
     }
   }

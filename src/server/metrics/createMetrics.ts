@@ -44,7 +44,7 @@ export function createMetrics() {
     }),
     decisions: new Counter({
       name: "gateway_decisions_total",
-      help: "Access decisions taken, one per (request, subject, category), by declared purpose and effect (allow, mask, pseudonymize, deny).",
+      help: "Access decisions applied to answers, one per (request, subject, category) with a value disclosed, masked, pseudonymised or withheld, by declared purpose and effect (allow, mask, pseudonymize, deny). A subject answered as not found counts none, like an unknown id.",
       labelNames: ["purpose", "effect"] as const, registers,
     }),
     disclosureLogFailures: new Counter({
@@ -61,7 +61,7 @@ export function createMetrics() {
     },
 
     /** Adds one request's decision tally (see createRequestEnforcement's decisionTally). */
-    decisionsTaken(purpose: string, tally: Readonly<Record<Effect, number>>): void {
+    decisionsApplied(purpose: string, tally: Readonly<Record<Effect, number>>): void {
       for (const effect of Object.keys(tally) as Effect[]) {
         if (tally[effect] > 0) metrics.decisions.inc({ purpose, effect }, tally[effect]);
       }

@@ -40,7 +40,7 @@ export function createMetricsPlugin(options: { metrics: Metrics }): ApolloServer
           observation.operation = operation && document ? operationLabel(operation, document) : null;
           observation.purpose = purpose;
           if (response.body.kind === "single") observation.result = response.body.singleResult;
-          if (purpose !== null) metrics.decisionsTaken(purpose, ctx.enforcement.decisionTally());
+          if (purpose !== null) metrics.decisionsApplied(purpose, ctx.enforcement.decisionTally());
         },
       };
     },
