@@ -6,7 +6,8 @@
  * Prints what was (or, with `--dry-run`, would be) deleted and anonymised per table, and what was
  * dropped of the disclosure log: counts and partition names only (a dry run takes the same locks).
  * `--now` runs the schedule as of another day (to preview a future run). Exit codes: 0 done,
- * 1 failed, 2 bad arguments.
+ * 1 failed (or applied, but reclaiming the changed tables' storage failed: the report says so),
+ * 2 bad arguments.
  */
 import { createDatabase, type DatabaseHandle } from "../db/client.js";
 import { personalColumns } from "../datamap/columns.js";
@@ -55,7 +56,8 @@ async function main(): Promise<number> {
     await handle.migrate();
     const report = await purge(handle.db, { now: flags.now, columns, dryRun: flags.dryRun });
     process.stdout.write(`${target}\n${formatPurgeReport(report)}`);
-    return 0;
+    // Applied, but what it removed is still in the files: a failure for cron to notice.
+    return report.storage?.failure ? 1 : 0;
   } catch (error) {
     process.stderr.write(`purge: ${describeCliError(error)}\n`);
     return 1;

@@ -129,6 +129,17 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   };
 }
 
+/**
+ * Which driver a database view (`db`, `counting()`, `unflushed`) runs on, from its Drizzle session.
+ * Throws for any other session: maintenance that differs by driver must not guess.
+ */
+export function driverOf(db: Database): DatabaseHandle["driver"] {
+  const session: unknown = db._.session;
+  if (session instanceof PgliteSession) return "pglite";
+  if (session instanceof PostgresJsSession) return "postgres";
+  throw new Error("driverOf: not a database view that createDatabase made");
+}
+
 /** True when the database holds no customer yet (start-up seeds the demo data then). */
 export async function isEmpty(db: Database): Promise<boolean> {
   const rows = await db.select({ id: schema.customers.id }).from(schema.customers).limit(1);

@@ -1,5 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
+import { reclaimDeletedValues } from "../db/reclaimDeletedValues.js";
 import { personalColumns, type PersonalColumn } from "../datamap/columns.js";
 import { consentEvents, customers, profiles, subjectRequests, type SubjectRequestRow } from "../db/schema/index.js";
 import type { DataMap } from "../enforcement/dataMap.js";
@@ -8,15 +10,22 @@ import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import { PURPOSE_DEFINITIONS } from "../policy/purposes.js";
 import { POLICY_VERSION } from "../policy/version.js";
+import type { Logger } from "../server/logger.js";
 import { correctionsOf, objectedPurposes, scrubDetail, type StoredDetail } from "./detail.js";
 import { ERASED_LINK_TABLES, erasureOf, heldByLaw } from "./erasurePlan.js";
 import { tableInfo } from "./personalTables.js";
+import { appendEvent, type Actor } from "./requestStore.js";
 import { KINDS_FOR_ERASED, type SubjectRequestKind } from "./transitions.js";
 
 /** What completing did: a short note code for the event (never a value) and the detail to keep. */
 export interface Execution {
   note: string;
   detail: StoredDetail;
+  /**
+   * Tables whose old row versions still hold values the execution removed: to be reclaimed from
+   * the database's files once the transaction has committed (reclaimAfterCompletion).
+   */
+  reclaim: string[];
 }
 
 const refuse = (message: string, reason: string) => new GatewayError(ErrorCode.BAD_USER_INPUT, message, { reason });
@@ -37,20 +46,43 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
   switch (kind) {
     case "access":
     case "portability":
-      return { note: "REPORT_DELIVERED", detail };
+      return { note: "REPORT_DELIVERED", detail, reclaim: [] };
     case "rectification":
-      return { note: await rectify(tx, row, options), detail };
+      return { note: await rectify(tx, row, options), detail, reclaim: [] };
     case "objection":
-      return { note: await object(tx, row, options.now), detail };
+      return { note: await object(tx, row, options.now), detail, reclaim: [] };
     case "restriction": {
-      if (subject.status === "restricted") return { note: "ALREADY_RESTRICTED", detail };
+      if (subject.status === "restricted") return { note: "ALREADY_RESTRICTED", detail, reclaim: [] };
       await tx.update(customers).set({ status: "restricted" }).where(eq(customers.id, row.customerId));
-      return { note: "RESTRICTED", detail };
+      return { note: "RESTRICTED", detail, reclaim: [] };
     }
     case "erasure": {
       const erased = await eraseSubject(tx, row.customerId, options.now, options.dataMap);
-      return { note: `ERASED_ROWS:${erased}`, detail };
+      return { note: `ERASED_ROWS:${erased.rows}`, detail, reclaim: erased.tables };
     }
+  }
+}
+
+/**
+ * After a completion has committed: takes what its execution removed out of the database's files
+ * (reclaimDeletedValues on `execution.reclaim`) and records the outcome as an event of the
+ * request, state unchanged: `STORAGE_RECLAIMED:<method>`, or `STORAGE_RECLAIM_FAILED:<code>`.
+ * A failure does not reopen the request (what it removed is gone from every read); it is logged
+ * with ids, tables and the driver code. Any later erasure or purge that touches those tables
+ * rewrites them whole, and reclaims what this one left. Never throws: the answer reports the
+ * completion, which stands.
+ */
+export async function reclaimAfterCompletion(db: Database, row: SubjectRequestRow, execution: Execution, context: { actor: Actor; logger: Logger; requestId: string }): Promise<void> {
+  if (execution.reclaim.length === 0) return;
+  const reclaim = await reclaimDeletedValues(db, execution.reclaim);
+  const where = { requestId: context.requestId, subjectRequestId: row.id, tables: reclaim.tables, method: reclaim.method, ms: reclaim.ms };
+  if (reclaim.failure === null) context.logger.info(where, "reclaimed erased values from the database's files");
+  else context.logger.error({ ...where, code: reclaim.failure }, "reclaiming erased values from the database's files failed; the request stays completed");
+  const note = reclaim.failure === null ? `STORAGE_RECLAIMED:${reclaim.method}` : `STORAGE_RECLAIM_FAILED:${reclaim.failure}`;
+  try {
+    await appendEvent(db, row, { from: "completed", to: "completed", actor: context.actor, note, at: new Date() });
+  } catch (error) {
+    context.logger.error({ ...where, code: databaseErrorCode(error) }, `recording the reclaim (${note}) as an event failed`);
   }
 }
 
@@ -91,10 +123,16 @@ async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<
  * the erasure plan: rows deleted, or their personal columns nulled except those the retention
  * schedule holds by law; partner links deleted; values dropped from the subject's request
  * details; the customer row kept as a tombstone (`erased`, `erased_at`) so that no late write
- * re-creates the subject. Returns the number of rows touched.
+ * re-creates the subject. Returns the number of rows touched and the tables whose old row
+ * versions hold the removed values (those with rows touched, and the request details).
  */
-export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap): Promise<number> {
+export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap): Promise<{ rows: number; tables: string[] }> {
   let touched = 0;
+  const tables: string[] = [];
+  const record = (table: string, rows: number) => {
+    touched += rows;
+    if (rows > 0) tables.push(table);
+  };
   const byTable = new Map<string, PersonalColumn[]>();
   for (const c of personalColumns(dataMap)) {
     const columns = byTable.get(c.table);
@@ -110,7 +148,7 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
     if (plan.action === "delete") {
       const held = columns.find((c) => heldByLaw(c.category));
       if (held) throw new Error(`erasure: ${name} is deleted, but ${name}.${held.column} is under legal hold`);
-      touched += (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
+      record(name, (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length);
       continue;
     }
     const set: Record<string, null> = {};
@@ -121,14 +159,15 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
       set[c.key] = null;
     }
     if (Object.keys(set).length === 0) continue;
-    touched += (await tx.update(info.table).set(set as never).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
+    record(name, (await tx.update(info.table).set(set as never).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length);
   }
   for (const name of ERASED_LINK_TABLES) {
     const info = tableInfo(name);
     if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
-    touched += (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
+    record(name, (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length);
   }
   await tx.update(subjectRequests).set({ detail: sql`${subjectRequests.detail} - 'corrections'` }).where(eq(subjectRequests.customerId, customerId));
+  tables.push("subject_requests");
   await tx.update(customers).set({ status: "erased", erasedAt: now }).where(eq(customers.id, customerId));
-  return touched;
+  return { rows: touched, tables };
 }

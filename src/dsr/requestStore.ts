@@ -73,9 +73,16 @@ export async function moveRequest(tx: Database, row: SubjectRequestRow, move: {
   const [updated] = await tx.update(subjectRequests).set(set)
     .where(and(eq(subjectRequests.id, row.id), eq(subjectRequests.state, row.state))).returning();
   if (!updated) throw new Error("subject request changed state concurrently");
-  await tx.insert(subjectRequestEvents).values({
-    requestId: row.id, customerId: row.customerId, fromState: row.state, toState: move.to,
-    actorKind: move.actor.kind, actorId: move.actor.id, note: move.note, at: now,
-  });
+  await appendEvent(tx, row, { from: row.state as SubjectRequestState, to: move.to, actor: move.actor, note: move.note, at: now });
   return updated;
+}
+
+/** Writes one event of a request: a move, or a later step that leaves the state as it is (`from` = `to`). */
+export async function appendEvent(db: Database, row: Pick<SubjectRequestRow, "id" | "customerId">, event: {
+  from: SubjectRequestState; to: SubjectRequestState; actor: Actor; note: string; at: Date;
+}): Promise<void> {
+  await db.insert(subjectRequestEvents).values({
+    requestId: row.id, customerId: row.customerId, fromState: event.from, toState: event.to,
+    actorKind: event.actor.kind, actorId: event.actor.id, note: event.note, at: event.at,
+  });
 }

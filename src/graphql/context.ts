@@ -1,6 +1,7 @@
 import type { Database } from "../db/client.js";
 import type { RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
 import type { Caller } from "../policy/caller.js";
+import type { Logger } from "../server/logger.js";
 import type { Loaders } from "./loaders.js";
 
 /** What every resolver sees. Built per request by src/server/createContext.ts. */
@@ -15,4 +16,6 @@ export interface GatewayContext {
   gpc: boolean;
   /** Per-request purpose, decisions, transforms and the disclosure record (src/enforcement). */
   enforcement: RequestEnforcement;
+  /** The gateway's log, for work that must not fail the answer (ids and codes only, never a value). */
+  logger: Logger;
 }

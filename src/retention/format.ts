@@ -34,5 +34,12 @@ export function formatPurgeReport(report: PurgeReport): string {
       ? "deferred, the log could not be locked in time; the next run tries again"
       : `${log.partitionsDropped.length} monthly partitions dropped${log.partitionsDropped.length > 0 ? ` (${log.partitionsDropped.join(", ")})` : ""}, ${log.recordsDeleted} records deleted from the default partition, ${log.held} held (restricted)`
   }.`);
+  const storage = report.storage;
+  if (storage) {
+    const how = storage.method === "vacuum_full" ? "rewritten (VACUUM FULL, then the WAL switched and checkpointed)" : "vacuumed (VACUUM ANALYZE)";
+    out.push("", storage.failure === null
+      ? `Storage: ${storage.tables.join(", ")} ${how} in ${storage.ms} ms, so that what was removed leaves the database's files.`
+      : `Storage: reclaiming ${storage.tables.join(", ")} FAILED (${storage.failure}); the purge stands, and removed values stay in the database's files until the next run that changes these tables.`);
+  }
   return `${out.join("\n")}\n`;
 }

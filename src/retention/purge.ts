@@ -24,10 +24,17 @@
  * follows the schedule and nothing else.
  *
  * Last, in the same transaction, the disclosure log's own retention (purgeDisclosureLog.ts).
+ *
+ * After the commit, the tables whose rows it deleted or changed (the log's default partition
+ * included) are reclaimed (src/db/reclaimDeletedValues.ts), so that what it removed leaves the
+ * database's files too, and the outcome is added to the run's record as `storage`. A failed
+ * reclaim leaves the purge applied; the report says so and the next run that changes those tables
+ * reclaims them whole.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { countOf } from "../db/countOf.js";
+import { reclaimDeletedValues, type Reclaim } from "../db/reclaimDeletedValues.js";
 import { rowsOf } from "../db/rowsOf.js";
 import { purgeRuns } from "../db/schema/index.js";
 import { dbColumn, type PersonalColumn } from "../datamap/columns.js";
@@ -39,7 +46,7 @@ import {
 import { retentionCutoff, retentionFor, summarizeRetention } from "../policy/retention.js";
 import { POLICY_VERSION } from "../policy/version.js";
 import { heldByRestriction } from "./heldByRestriction.js";
-import { purgeDisclosureLog, type DisclosureLogPurge } from "./purgeDisclosureLog.js";
+import { DISCLOSURE_LOG_DEFAULT_PARTITION, purgeDisclosureLog, type DisclosureLogPurge } from "./purgeDisclosureLog.js";
 import { PURGE_TABLES } from "./tables.js";
 
 export type PurgeActionKind = "delete_rows" | "null_columns" | "anonymize";
@@ -81,6 +88,8 @@ export interface PurgeReport {
   actions: PurgeAction[];
   /** The disclosure log's own retention (src/retention/purgeDisclosureLog.ts). */
   disclosureLog: DisclosureLogPurge;
+  /** What was reclaimed from the database's files after the commit; null when nothing changed (and on a dry run). */
+  storage: Reclaim | null;
 }
 
 export interface PurgeOptions {
@@ -331,15 +340,16 @@ export async function purge(db: Database, options: PurgeOptions): Promise<PurgeR
   const { now, columns, dryRun = false } = options;
   if (Number.isNaN(now.getTime())) throw new RangeError("purge: now is not a valid date");
   const plans = planPurge(columns, now);
+  let report: PurgeReport;
   try {
-    return await db.transaction(async (tx) => {
+    report = await db.transaction(async (tx) => {
       const actions: PurgeAction[] = [];
       for (const plan of plans) actions.push(await apply(tx, plan));
       // Last: dropping a log partition locks the log until this transaction commits.
       const disclosureLog = await purgeDisclosureLog(tx, now);
       const report: PurgeReport = {
         runId: null, ranAt: now.toISOString(), dryRun, policyVersion: POLICY_VERSION,
-        tables: summarizeTables(actions), actions, disclosureLog,
+        tables: summarizeTables(actions), actions, disclosureLog, storage: null,
       };
       if (dryRun) throw new DryRunRollback(report);
       const { runId: _none, ...stored } = report;
@@ -351,4 +361,11 @@ export async function purge(db: Database, options: PurgeOptions): Promise<PurgeR
     if (error instanceof DryRunRollback) return error.report;
     throw error;
   }
+  const changed = report.tables.filter((t) => t.deleted + t.anonymised > 0).map((t) => t.table);
+  if (report.disclosureLog.recordsDeleted > 0) changed.push(DISCLOSURE_LOG_DEFAULT_PARTITION);
+  if (changed.length === 0 || report.runId === null) return report;
+  // After the commit: VACUUM cannot run inside a transaction.
+  const storage = await reclaimDeletedValues(db, changed);
+  await db.update(purgeRuns).set({ report: sql`${purgeRuns.report} || ${JSON.stringify({ storage })}::jsonb` }).where(eq(purgeRuns.id, report.runId));
+  return { ...report, storage };
 }

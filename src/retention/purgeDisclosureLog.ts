@@ -46,6 +46,9 @@ export interface DisclosureLogPurge {
  */
 export const LOG_LOCK_TIMEOUT_MS = 500;
 
+/** Where records of a month without a partition go, and the one part of the log the purge deletes rows from. */
+export const DISCLOSURE_LOG_DEFAULT_PARTITION = "disclosure_events_default";
+
 /** SQLSTATE lock_not_available: the lock timeout ran out. */
 const LOCK_NOT_AVAILABLE = "55P03";
 
@@ -89,9 +92,9 @@ export async function purgeDisclosureLog(tx: Database, now: Date): Promise<Discl
         await sp.execute(sql`drop table disclosure_log_held`);
       }
       const recordsDeleted = await countOf(sp, sql`
-        with d as (delete from disclosure_events_default e where e.recorded_at < ${at} and not ${HELD} returning 1)
+        with d as (delete from ${sql.identifier(DISCLOSURE_LOG_DEFAULT_PARTITION)} e where e.recorded_at < ${at} and not ${HELD} returning 1)
         select count(*)::int as n from d`);
-      const held = await countOf(sp, sql`select count(*)::int as n from disclosure_events_default e where e.recorded_at < ${at} and ${HELD}`);
+      const held = await countOf(sp, sql`select count(*)::int as n from ${sql.identifier(DISCLOSURE_LOG_DEFAULT_PARTITION)} e where e.recorded_at < ${at} and ${HELD}`);
       return { ...report, partitionsDropped, recordsDeleted, held, deferred: false };
     });
   } catch (error) {

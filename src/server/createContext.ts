@@ -6,6 +6,7 @@ import type { DataMap } from "../enforcement/dataMap.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createLoaders } from "../graphql/loaders.js";
 import type { Caller } from "../policy/caller.js";
+import type { Logger } from "./logger.js";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -19,6 +20,7 @@ export interface ContextDependencies {
   db: Database;
   dataMap: DataMap;
   pseudonymKey: Uint8Array;
+  logger: Logger;
 }
 
 /** A fresh context per request: loaders, decisions and the disclosure record are never shared. */
@@ -35,5 +37,6 @@ export function createContext(args: { requestId: string; caller: Caller; headers
     db: deps.db,
     loaders: createLoaders(deps.db, enforcement),
     enforcement,
+    logger: deps.logger,
   };
 }

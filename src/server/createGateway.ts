@@ -84,7 +84,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
-  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey };
+  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey, logger };
   const rateLimiter = createPartnerRateLimiter({ db: database.unflushed, logger });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, requestId: string, observation: RequestObservation) => {

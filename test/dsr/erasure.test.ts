@@ -4,12 +4,8 @@ import { findCanaries } from "../../src/db/seed/canary.js";
 import {
   accounts, consentEvents, credentials, customers, partnerLinks, paymentMethods, preferences, profiles, purchases, submittedMessages, visits,
 } from "../../src/db/schema/index.js";
-import { personalColumns } from "../../src/datamap/columns.js";
-import { legalHoldColumns } from "../../src/dsr/erasurePlan.js";
-import { getDataMap } from "../../src/enforcement/dataMap.js";
-import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
-import { act, customer, FILE_FOR, FILE_OWN, officer, plainSubjects, REPORT, rowsOf, staff, verified } from "./support.js";
+import { act, customer, FILE_FOR, FILE_OWN, legalHold, officer, plainSubjects, REPORT, rowsOf, staff, verified } from "./support.js";
 
 let gw: TestGateway;
 let subject: string;
@@ -18,16 +14,6 @@ let uniques: { table: string; column: string; value: string }[];
 let purchasesBefore: { id: string; product: string | null; amountCents: number; currency: string; invoiceRef: string }[];
 let consentsBefore: string[];
 let preferencesBefore: unknown[];
-
-/** Columns the retention schedule holds by law through erasure, by table. */
-async function legalHold(): Promise<Record<string, string[]>> {
-  const held: Record<string, string[]> = {};
-  for (const c of legalHoldColumns(personalColumns(getDataMap(await buildGatewaySchema())))) {
-    const [table, column] = c.split(".") as [string, string];
-    (held[table] ??= []).push(column);
-  }
-  return held;
-}
 
 /** Tables with a customer_id column, from the catalogue. */
 async function subjectTables(): Promise<string[]> {
@@ -137,8 +123,11 @@ describe("erasure", () => {
     for (const table of [credentials, paymentMethods, submittedMessages, visits, partnerLinks]) {
       expect(await db.select().from(table).where(eq(table.customerId, subject))).toEqual([]);
     }
-    const [event] = rowsOf<{ note: string }>(await db.execute(sql`select note from subject_request_events where request_id = ${id} and to_state = 'completed'`));
-    expect(event!.note).toMatch(/^ERASED_ROWS:\d+$/);
+    const events = rowsOf<{ from_state: string; note: string }>(await db.execute(sql`select from_state, note from subject_request_events
+      where request_id = ${id} and to_state = 'completed' order by at, id`));
+    expect(events.map((e) => e.from_state)).toEqual(["verified", "completed"]);
+    expect(events[0]!.note).toMatch(/^ERASED_ROWS:\d+$/);
+    expect(events[1]!.note).toBe(`STORAGE_RECLAIMED:${gw.database.driver === "pglite" ? "vacuum_full" : "vacuum"}`);
   });
 
   it("then reads say erased, and no late write re-creates the subject", async () => {

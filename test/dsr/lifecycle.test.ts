@@ -58,7 +58,8 @@ describe("every kind x every transition, over HTTP, as the privacy officer", () 
           const key = Object.keys(body.data)[0]!;
           expect(body.data[key].state).toBe(to.toUpperCase());
           expect(await stateOf(id)).toBe(to);
-          expect(await eventCount(id)).toBe(events + 1);
+          // Completing an erasure records a second step: the reclaim of its tables' files.
+          expect(await eventCount(id)).toBe(events + (kind === "ERASURE" && action === "complete" ? 2 : 1));
           if (!held.has(to)) held.set(to, id);
         }
       }

@@ -1,6 +1,10 @@
 import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client.js";
 import { consentEvents, customers, subjectRequests } from "../../src/db/schema/index.js";
+import { personalColumns } from "../../src/datamap/columns.js";
+import { legalHoldColumns } from "../../src/dsr/erasurePlan.js";
+import { getDataMap } from "../../src/enforcement/dataMap.js";
+import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { bearer, type TestGateway } from "../helpers/testGateway.js";
 
 export const OFFICER_ID = "po-test-1";
@@ -70,6 +74,16 @@ export async function plainSubjects(db: Database): Promise<string[]> {
     notInArray(customers.id, sql`(select ${consentEvents.customerId} from ${consentEvents} where ${consentEvents.granted} = false)`),
   )).orderBy(customers.id);
   return rows.map((r) => r.id);
+}
+
+/** Columns the retention schedule holds by law through erasure, by table. */
+export async function legalHold(): Promise<Record<string, string[]>> {
+  const held: Record<string, string[]> = {};
+  for (const c of legalHoldColumns(personalColumns(getDataMap(await buildGatewaySchema())))) {
+    const [table, column] = c.split(".") as [string, string];
+    (held[table] ??= []).push(column);
+  }
+  return held;
 }
 
 export { rowsOf } from "../../src/db/rowsOf.js";

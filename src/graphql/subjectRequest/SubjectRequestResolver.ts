@@ -4,7 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { customers, type SubjectRequestRow } from "../../db/schema/index.js";
 import { buildSubjectReport, MAX_REPORT_PAGE_ROWS, portableDocument, REPORT_PAGE_ROWS, valueAsText, type ReportPageRequest } from "../../dsr/accessReport.js";
 import { correctedFields, objectedPurposes, validateDetail } from "../../dsr/detail.js";
-import { executeRequest } from "../../dsr/executeRequest.js";
+import { executeRequest, reclaimAfterCompletion, type Execution } from "../../dsr/executeRequest.js";
 import { eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
 import {
   isOpen, isPrivacyOfficer, KINDS_FOR_ERASED, REPORT_KINDS, RESTRICTION_GROUNDS, transition,
@@ -116,8 +116,16 @@ export class SubjectRequestResolver {
   @Mutation(() => SubjectRequest, {
     description: "Complete a verified request, executing it in one transaction: rectification applies the corrections, objection records opt-outs, restriction restricts, erasure erases (privacy office, purpose subject_request).",
   })
-  completeSubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
-    return this.move(ctx, id, "complete", (tx, row, now) => executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now }));
+  async completeSubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
+    let executed: { row: SubjectRequestRow; execution: Execution } | undefined;
+    const completed = await this.move(ctx, id, "complete", async (tx, row, now) => {
+      const execution = await executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now });
+      executed = { row, execution };
+      return execution;
+    });
+    // After the commit (VACUUM cannot run inside a transaction), before the answer.
+    if (executed) await reclaimAfterCompletion(ctx.db, executed.row, executed.execution, { actor: actorOf(ctx), logger: ctx.logger, requestId: ctx.requestId });
+    return completed;
   }
 
   @Mutation(() => SubjectRequest, { description: "Reject a received or verified request, with a reason code (privacy office, purpose subject_request)." })
