@@ -1,17 +1,20 @@
+import type { IdScope } from "../../enforcement/createIdScope.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Opaque cursors: base64url of the last id, so clients do not build them by hand. */
-export function encodeCursor(id: string): string {
-  return Buffer.from(`c:${id}`).toString("base64url");
+/**
+ * Opaque cursors: the last id sealed under the request's id scope (createIdScope.ts), so a cursor
+ * carries no internal id in clear, and one issued to another scope (partner, purpose) is refused.
+ */
+export function encodeCursor(ids: IdScope, id: string): string {
+  return ids.cursor(id);
 }
 
-export function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, "base64url").toString("utf8");
-  const id = decoded.startsWith("c:") ? decoded.slice(2) : "";
-  if (!UUID.test(id)) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "The `after` cursor is not one this API issued.");
+export function decodeCursor(ids: IdScope, cursor: string): string {
+  const id = ids.cursorId(cursor);
+  if (id === null) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "The `after` cursor is not one this API issued.");
   return id;
 }
 

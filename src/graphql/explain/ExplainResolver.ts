@@ -5,7 +5,6 @@ import { GatewayError } from "../../errors/GatewayError.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 import type { GatewayContext } from "../context.js";
-import { isUuid } from "../customer/cursor.js";
 import { AccessExplanation } from "./AccessExplanation.js";
 
 @Resolver()
@@ -31,13 +30,15 @@ export class ExplainResolver {
     // unknown id: explaining it would reveal its existence, opt-outs or residency. A customer
     // asking about themself is the one exception: it is their own state.
     const own = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
-    const exists = isUuid(subjectId) && (own === null || own === subjectId) && (await ctx.loaders.customer.load(subjectId)) !== null &&
-      (own !== null || (await ctx.enforcement.isVisibleAs(subjectId, purpose)));
+    // The id as the request's scope gave it; one of another scope stands for an id that exists nowhere.
+    const subject = ctx.enforcement.ids().internal(subjectId);
+    const exists = subject !== null && (own === null || own === subject) && (await ctx.loaders.customer.load(subject)) !== null &&
+      (own !== null || (await ctx.enforcement.isVisibleAs(subject, purpose)));
     if (!exists) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
     if (!field) {
       return { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.` };
     }
-    const decision = await ctx.enforcement.decideAs(subjectId, field.category, purpose);
+    const decision = await ctx.enforcement.decideAs(subject, field.category, purpose);
     return {
       coordinate, category: field.category, purpose, effect: decision.effect,
       mask: decision.effect === "mask" ? field.mask : null, reasonCode: decision.reason.code, reason: decision.reason.message,
