@@ -517,7 +517,9 @@ describe("leak hunt over generated operations (canary seed)", () => {
     expect(checkResponse(c, op, res).violations).toEqual([]);
     const nodes = () => res.body.data.customers.edges.map((e: any) => e.node);
     const [first, second] = nodes();
-    const rawOf = (id: string, coordinate: string) => [...(world.raw.get(rawKey(id, coordinate)) ?? [])][0];
+    // The answer carries the analyst's per-purpose ids: the stored values are found by the internal ones.
+    const ids = idScopeOf(gw, c.caller, "analytics");
+    const rawOf = (id: string, coordinate: string) => [...(world.raw.get(rawKey(ids.internal(id)!, coordinate)) ?? [])][0];
     const hidden = world.customers.find((s) => !expectedVisible(world, c.caller, "analytics", s.id));
     expect(hidden, "a subject analytics may not see").toBeDefined();
     const plants: Array<[string, (body: any) => void, RegExp]> = [
@@ -526,7 +528,7 @@ describe("leak hunt over generated operations (canary seed)", () => {
       ["another subject's name", (b) => { b.data.customers.edges[0].node.profile.fullName = rawOf(second.id, "Profile.fullName"); }, /LEAK/],
       ["a canary in an error", (b) => { b.errors = [{ message: `oops ${rawOf(first.id, "Profile.fullName")}` }]; }, /\(c\)/],
       ["a canary in extensions", (b) => { b.extensions.debug = rawOf(first.id, "Visit.userAgent"); }, /\(c\)/],
-      ["a hidden subject in the page", (b) => { b.data.customers.edges[2].node.id = idScopeOf(gw, c.caller, "analytics").external(hidden!.id); }, /not visible/],
+      ["a hidden subject in the page", (b) => { b.data.customers.edges[2].node.id = ids.external(hidden!.id); }, /not visible/],
       ["an inflated count", (b) => { b.data.customers.totalCount += 1; }, /totalCount/],
     ];
     for (const [name, plant, expected] of plants) {
