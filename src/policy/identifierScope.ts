@@ -24,6 +24,11 @@ export function pseudonymisesIdentifiers(purpose: Purpose): boolean {
   return PSEUDONYMISING_PURPOSES.includes(purpose);
 }
 
+/** A partner's scope for a purpose: its own (pairwise), and per purpose when the purpose pseudonymises. */
+export function partnerIdentifierScope(partnerId: string, purpose: Purpose): IdentifierScope {
+  return { kind: "scoped", label: pseudonymisesIdentifiers(purpose) ? `partner:${partnerId}:purpose:${purpose}` : `partner:${partnerId}` };
+}
+
 const INTERNAL: IdentifierScope = Object.freeze({ kind: "internal" });
 
 /**
@@ -32,14 +37,13 @@ const INTERNAL: IdentifierScope = Object.freeze({ kind: "internal" });
  * never reaches data) gets a scope of its own, never the internal ids.
  */
 export function identifierScope(caller: Caller, purpose: Purpose): IdentifierScope {
-  const perPurpose = pseudonymisesIdentifiers(purpose);
   switch (caller.kind) {
     case "customer":
       return INTERNAL;
     case "staff":
-      return perPurpose ? { kind: "scoped", label: `purpose:${purpose}` } : INTERNAL;
+      return pseudonymisesIdentifiers(purpose) ? { kind: "scoped", label: `purpose:${purpose}` } : INTERNAL;
     case "partner":
-      return { kind: "scoped", label: perPurpose ? `partner:${caller.partnerId}:purpose:${purpose}` : `partner:${caller.partnerId}` };
+      return partnerIdentifierScope(caller.partnerId, purpose);
     case "anonymous":
       return { kind: "scoped", label: "anonymous" };
     default:

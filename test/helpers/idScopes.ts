@@ -1,6 +1,6 @@
 import { createIdScope, type IdScope } from "../../src/enforcement/createIdScope.js";
 import type { Caller } from "../../src/policy/caller.js";
-import { identifierScope } from "../../src/policy/identifierScope.js";
+import { identifierScope, partnerIdentifierScope } from "../../src/policy/identifierScope.js";
 import type { Purpose } from "../../src/policy/purposes.js";
 import type { TestGateway } from "./testGateway.js";
 
@@ -13,8 +13,7 @@ export function idScopeOf(gw: TestGateway, caller: Caller, purpose: Purpose | nu
   return createIdScope(gw.config.pseudonymKey, purpose === null ? { kind: "internal" } : identifierScope(caller, purpose));
 }
 
-/** A partner's id scope for a purpose (its scope depends on its id and the purpose only). */
+/** A partner's id scope for a purpose. */
 export function partnerIdScope(gw: TestGateway, partnerId: string, purpose: Purpose): IdScope {
-  const partner = { kind: "partner", partnerId } as Extract<Caller, { kind: "partner" }>;
-  return idScopeOf(gw, partner, purpose);
+  return createIdScope(gw.config.pseudonymKey, partnerIdentifierScope(partnerId, purpose));
 }

@@ -4,7 +4,10 @@ import { identifierScope, PSEUDONYMISING_PURPOSES } from "../../src/policy/ident
 import { PURPOSES } from "../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../src/policy/roles.js";
 
-const partner = (partnerId: string) => ({ kind: "partner", partnerId }) as Extract<Caller, { kind: "partner" }>;
+const partner = (partnerId: string): Caller => ({
+  kind: "partner", partnerId, partnerKind: "affiliate", partnerRegion: "EU", keyId: "k",
+  grant: { id: "g", purposes: [], categories: [], subjectScope: "all", regions: [], transferBasis: null, validFrom: new Date(0), validUntil: new Date(0) },
+});
 
 describe("identifierScope", () => {
   it("the purposes whose decisions pseudonymise, from the matrix", () => {
