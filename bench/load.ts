@@ -31,7 +31,10 @@ import { and, eq, inArray, notInArray } from "drizzle-orm";
 import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { consentEvents, customers, partnerGrants, partnerLinks } from "../src/db/schema/index.js";
 import { seed } from "../src/db/seed/seed.js";
+import { createIdScope } from "../src/enforcement/createIdScope.js";
 import { MAX_REQUESTS_PER_MINUTE } from "../src/graphql/partner/validatePartnerInput.js";
+import { partnerIdentifierScope } from "../src/policy/identifierScope.js";
+import type { Purpose } from "../src/policy/purposes.js";
 import { loadConfig } from "../src/server/config.js";
 import { envInt as env } from "./envInt.js";
 import { checkDisclosures } from "./load/checkDisclosures.js";
@@ -167,6 +170,8 @@ async function main() {
     log(`gateway (pid ${gateway.pid}) ready at ${gateway.url} after ${fmt((performance.now() - started) / 1000)} s`);
 
     const officer = await signBenchToken(config, "privacy_officer", "load-privacy-office");
+    // The gateway process runs with the same (development) pseudonym key: a partner's own ids for its subjects.
+    const partnerIds = (partnerId: string, purpose: Purpose) => createIdScope(config.pseudonymKey, partnerIdentifierScope(partnerId, purpose));
     const registered = await asPrivacyOffice(gateway.url, officer,
       "mutation Register($input: RegisterPersistedOperationInput!) @purpose(name: LEGAL_COMPLIANCE) { registerPersistedOperation(input: $input) { sha256Hash } }",
       { input: { partnerId: northwind.partnerId, document: LOOKUP("MARKETING") } });
@@ -178,8 +183,11 @@ async function main() {
       supportToken: await signBenchToken(config, "support_agent", "load-support"),
       marketingToken: await signBenchToken(config, "marketing_analyst", "load-marketing"),
       legalToken: await signBenchToken(config, "legal", "load-legal"),
-      lookupPartner: { apiKey: contoso.apiKey, purpose: "customer_support", subjectIds: [...linked, ...unlinked] },
-      allowlistedPartner: { apiKey: northwind.apiKey, purpose: "marketing", sha256Hash: registered.registerPersistedOperation.sha256Hash, subjectIds: consented },
+      lookupPartner: { apiKey: contoso.apiKey, purpose: "customer_support", subjectIds: [...linked, ...unlinked], ids: partnerIds(contoso.partnerId, "customer_support") },
+      allowlistedPartner: {
+        apiKey: northwind.apiKey, purpose: "marketing", sha256Hash: registered.registerPersistedOperation.sha256Hash, subjectIds: consented,
+        ids: partnerIds(northwind.partnerId, "marketing"),
+      },
     });
     const warmup = createTally(kinds, PREFIX.warmup);
     const tally = createTally(kinds, PREFIX.run);

@@ -39,6 +39,8 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
+import { createIdScope } from "../src/enforcement/createIdScope.js";
+import { partnerIdentifierScope } from "../src/policy/identifierScope.js";
 import { loadConfig } from "../src/server/config.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
 import type { Gateway } from "../src/server/createGateway.js";
@@ -211,7 +213,7 @@ async function main() {
     const workloads: Workload[] = [
       profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) }),
       pageWorkload({ first: PAGE, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") }),
-      lookupWorkload({ ids: data.partnerSubjectIds, apiKey: data.partner.apiKey, partnerName: data.partner.partnerName }),
+      lookupWorkload({ ids: data.partnerSubjectIds, partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(data.partner.partnerId, "customer_support")), apiKey: data.partner.apiKey, partnerName: data.partner.partnerName }),
       reportWorkload({ requestId: data.reportRequestId, after: whole.guarded.visitsAfter, visits: data.reportVisits, staffToken: officerToken }),
     ].filter((w) => WORKLOADS.includes(w.key));
     if (workloads.length === 0) throw new Error(`BENCH_WORKLOADS names none of profile, page, lookup, report`);

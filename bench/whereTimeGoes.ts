@@ -28,6 +28,8 @@ import { Rng } from "../src/db/seed/random.js";
 import { seed } from "../src/db/seed/seed.js";
 import { getDataMap } from "../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../src/graphql/buildGatewaySchema.js";
+import { createIdScope } from "../src/enforcement/createIdScope.js";
+import { partnerIdentifierScope } from "../src/policy/identifierScope.js";
 import { loadConfig } from "../src/server/config.js";
 import { createEnforcement } from "../src/enforcement/createEnforcement.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
@@ -163,7 +165,7 @@ async function prepareRequest(): Promise<{ headers: Record<string, string>; body
     };
   }
   const data = await seedLarge(database, { customers: 10000, seed: 42, reportVisits: 10, lookups: 50 });
-  const w = workload === "lookup" ? lookupWorkload({ ids: data.partnerSubjectIds, apiKey: data.partner.apiKey, partnerName: data.partner.partnerName })
+  const w = workload === "lookup" ? lookupWorkload({ ids: data.partnerSubjectIds, partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(data.partner.partnerId, "customer_support")), apiKey: data.partner.apiKey, partnerName: data.partner.partnerName })
     : workload === "page" ? pageWorkload({ first: 100, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") })
     : profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) });
   return w.gateway;

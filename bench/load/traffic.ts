@@ -3,6 +3,7 @@
  * subjects each answer read (one disclosure record each is expected). Operations are those of
  * the README and test/operations/*.graphql.
  */
+import type { IdScope } from "../../src/enforcement/createIdScope.js";
 
 /** A response body as the gateway sends it (only the parts read here). */
 export interface Answer {
@@ -28,10 +29,10 @@ export interface TrafficWorld {
   supportToken: string;
   marketingToken: string;
   legalToken: string;
-  /** A partner reading by query text: its key, purpose and the subjects it looks up. */
-  lookupPartner: { apiKey: string; purpose: string; subjectIds: string[] };
-  /** A partner held to an allowlist: its key, purpose, the registered hash and the subjects it looks up. */
-  allowlistedPartner: { apiKey: string; purpose: string; sha256Hash: string; subjectIds: string[] };
+  /** A partner reading by query text: its key, purpose, the subjects it looks up (internal ids) and its ids for them. */
+  lookupPartner: { apiKey: string; purpose: string; subjectIds: string[]; ids: IdScope };
+  /** A partner held to an allowlist: its key, purpose, the registered hash, the subjects it looks up and its ids for them. */
+  allowlistedPartner: { apiKey: string; purpose: string; sha256Hash: string; subjectIds: string[]; ids: IdScope };
 }
 
 const JSON_TYPE = { "content-type": "application/json" };
@@ -43,6 +44,8 @@ const cycle = <T>(items: readonly T[]) => {
 };
 const none = () => [];
 const one = (node: { id?: string } | null | undefined) => (node?.id ? [node.id] : []);
+/** A partner's answer carries its own ids: the disclosure log holds the internal ones. */
+const internal = (ids: IdScope, subjects: string[]) => subjects.map((id) => ids.internal(id) ?? id);
 const edges = (connection: { edges?: { node: { id: string } }[] } | null | undefined) => (connection?.edges ?? []).map((e) => e.node.id);
 
 export const MY_PROFILE = "query MyProfile { me { id status profile { fullName email phone address { city country } } accounts { accountNumber product } preferences { emailNewsletter } consents { purpose granted source } } }";
@@ -67,12 +70,12 @@ export function trafficKinds(world: TrafficWorld): TrafficKind[] {
   return [
     { name: "customer me", hostile: false, weight: 6, subjects: (a) => one(a.data?.me),
       next: () => { const c = customer(); return { headers: bearer(c.token), body: JSON.stringify({ query: MY_PROFILE }) }; } },
-    { name: "partner lookup", hostile: false, weight: 3, subjects: (a) => one(a.data?.customer),
-      next: () => ({ headers: partnerHeaders(world.lookupPartner.apiKey), body: JSON.stringify({ query: lookup, variables: { id: looked() } }) }) },
-    { name: "partner persisted lookup", hostile: false, weight: 2, subjects: (a) => one(a.data?.customer),
+    { name: "partner lookup", hostile: false, weight: 3, subjects: (a) => internal(world.lookupPartner.ids, one(a.data?.customer)),
+      next: () => ({ headers: partnerHeaders(world.lookupPartner.apiKey), body: JSON.stringify({ query: lookup, variables: { id: world.lookupPartner.ids.external(looked()) } }) }) },
+    { name: "partner persisted lookup", hostile: false, weight: 2, subjects: (a) => internal(world.allowlistedPartner.ids, one(a.data?.customer)),
       next: () => ({
         headers: partnerHeaders(world.allowlistedPartner.apiKey),
-        body: JSON.stringify({ variables: { id: allowlisted() }, extensions: { persistedQuery: { version: 1, sha256Hash: world.allowlistedPartner.sha256Hash } } }),
+        body: JSON.stringify({ variables: { id: world.allowlistedPartner.ids.external(allowlisted()) }, extensions: { persistedQuery: { version: 1, sha256Hash: world.allowlistedPartner.sha256Hash } } }),
       }) },
     { name: "support page", hostile: false, weight: 2, subjects: (a) => edges(a.data?.customers),
       next: () => ({ headers: bearer(world.supportToken), body: JSON.stringify({ query: SUPPORT_PAGE, variables: { first: pageSizes() } }) }) },

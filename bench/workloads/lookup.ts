@@ -1,13 +1,15 @@
+import type { IdScope } from "../../src/enforcement/createIdScope.js";
 import type { Workload } from "./Workload.js";
 import { at, json } from "./Workload.js";
 
 /**
  * A partner looks up customers by id for a purpose that masks. The schema reads one customer by
  * id (`customer(id:)`), so the lookup is one operation with an aliased field per id; the
- * gateway's loaders batch them into one statement per table.
+ * gateway's loaders batch them into one statement per table. The gateway is sent the partner's
+ * own (pairwise) ids for the subjects, `partnerIds`; raw SQL the internal ones.
  */
-export function lookupWorkload(options: { ids: string[]; apiKey: string; partnerName: string }): Workload {
-  const variables = Object.fromEntries(options.ids.map((id, i) => [`id${i}`, id]));
+export function lookupWorkload(options: { ids: string[]; partnerIds: IdScope; apiKey: string; partnerName: string }): Workload {
+  const variables = Object.fromEntries(options.ids.map((id, i) => [`id${i}`, options.partnerIds.external(id)]));
   const gatewayQuery = `query PartnerLookup(${options.ids.map((_, i) => `$id${i}: ID!`).join(", ")}) @purpose(name: CUSTOMER_SUPPORT) {
   ${options.ids.map((_, i) => `c${i}: customer(id: $id${i}) { ...Looked }`).join("\n  ")}
 }

@@ -8,6 +8,7 @@ import type { GatewayContext } from "../graphql/context.js";
 import type { Decision } from "../policy/decide.js";
 import { subjectOf, type FieldRule, type RuleTree, type Verdict } from "./createRuleTree.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
+import { IDENTIFIER_FIELDS } from "./unclassifiedFields.js";
 
 /**
  * How the rule tree stands on the fields. `guards` (the default): one synchronous wrapper per
@@ -26,8 +27,9 @@ const notPermitted = () => new GatewayError(ErrorCode.FORBIDDEN, "Not permitted.
  * as graphql-shield is configured to: a field the tree does not name is refused, a rule that
  * throws or rejects refuses, anything but `true` refuses. A personal field's value is then
  * transformed as decided (as stored, masked, pseudonymised) and recorded, before it leaves.
- * No promise is created unless the rule or the resolver returns one. (`guards` checks the
- * request-level rule that every root field stands on at the root only: see ruleOfEveryRootField.)
+ * An identifier field's value leaves in the request's id scope (inScope). No promise is created
+ * unless the rule or the resolver returns one. (`guards` checks the request-level rule that every
+ * root field stands on at the root only: see ruleOfEveryRootField.)
  */
 export function applyRuleTree(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap, executor: RuleExecutor = "guards"): GraphQLSchema {
   return executor === "shield" ? applyShield(schema, tree, dataMap) : applyGuards(schema, tree, dataMap);
@@ -40,8 +42,12 @@ function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
       const fieldRule = tree[typeName]?.[fieldName];
       const personal = dataMap.fields.get(`${typeName}.${fieldName}`);
-      if (kept !== undefined && fieldRule === kept && !personal && !roots.some((t) => t.name === typeName)) return config;
-      const resolve = (config.resolve as Resolver | undefined) ?? propertyOf(fieldName);
+      const identifier = IDENTIFIER_FIELDS.has(`${typeName}.${fieldName}`);
+      const own = (config.resolve as Resolver | undefined) ?? propertyOf(fieldName);
+      const resolve = identifier ? inScope(own) : own;
+      if (kept !== undefined && fieldRule === kept && !personal && !roots.some((t) => t.name === typeName)) {
+        return identifier ? { ...config, resolve } : config;
+      }
       const guarded = !fieldRule ? notPermitted
         : personal && fieldRule.decide ? personalGuard(fieldRule.decide, resolve, personal)
         : personal ? guard(fieldRule, withValueTransform(resolve, personal)) // a rule that does not decide: decide again
@@ -81,6 +87,24 @@ function ruleOfEveryRootField(roots: GraphQLObjectType[], tree: RuleTree): Field
   const rules = new Set(roots.flatMap((type) => Object.keys(type.getFields()).map((name) => tree[type.name]?.[name])));
   const [only] = rules;
   return rules.size === 1 && only !== undefined && !only.perSubject ? only : undefined;
+}
+
+/**
+ * An identifier field (unclassifiedFields.ts): its value as the request's id scope gives it,
+ * a partner's pairwise id or a purpose's pseudonym (createIdScope.ts). Only the answer changes:
+ * child resolvers still read the row's internal id from their parent.
+ */
+function inScope(resolve: Resolver): Resolver {
+  return (parent, args, ctx, info) => {
+    const value = resolve(parent, args, ctx, info);
+    return isPromise(value) ? value.then((v) => externalId(ctx, v)) : externalId(ctx, value);
+  };
+}
+
+function externalId(ctx: GatewayContext, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (typeof value !== "string") throw new Error("an identifier field resolved to something that is not an id");
+  return ctx.enforcement.ids().external(value);
 }
 
 /** The resolver, its personal value then decided, transformed (as stored, masked, pseudonymised) and recorded. */
@@ -178,6 +202,12 @@ function applyShield(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
   for (const field of dataMap.fields.values()) {
     (transforms[field.typeName] ??= {})[field.fieldName] = ((resolve: Resolver, parent, args, ctx, info) =>
       withValueTransform(resolve, field)(parent, args, ctx, info)) as IMiddlewareFieldMap[string];
+  }
+  for (const coordinate of IDENTIFIER_FIELDS) {
+    const [typeName = "", fieldName = ""] = coordinate.split(".");
+    if (!schema.getType(typeName)) continue;
+    (transforms[typeName] ??= {})[fieldName] = ((resolve: Resolver, parent, args, ctx, info) =>
+      inScope(resolve)(parent, args, ctx, info)) as IMiddlewareFieldMap[string];
   }
   return applyMiddleware(schema, guards, transforms);
 }

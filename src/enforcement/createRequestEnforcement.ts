@@ -5,11 +5,13 @@ import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import type { Caller } from "../policy/caller.js";
 import { decide, decider, type Decision } from "../policy/decide.js";
+import { identifierScope } from "../policy/identifierScope.js";
 import type { Effect } from "../policy/matrix.js";
 import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
 import { ALL_STATE_PARTS, stateParts, type StateParts } from "../policy/stateParts.js";
 import type { SubjectState } from "../policy/subjectState.js";
+import { createIdScope, type IdScope } from "./createIdScope.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
 import { FieldOutcomes, type Outcome } from "./FieldOutcomes.js";
 import { loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateRow } from "./subjectStateQueries.js";
@@ -75,6 +77,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // Whole states, for decisions under another purpose (explainAccess): never the request's own
   // states, which may lack the parts that purpose consults.
   const wholeStates = stateLoader(() => ALL_STATE_PARTS);
+  let idScope: IdScope | undefined; // once the purpose is set
   let transformOptions: { pseudonymKey: Uint8Array; purpose: Purpose } | undefined; // once the purpose is set
   // Decisions the answer applied, once per (subject, category), by effect; the metrics plugin reads
   // them once per request. Not the decisions taken: isVisible takes some for a subject that is then
@@ -157,6 +160,11 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     decisionTally: (): Readonly<Record<Effect, number>> => tally,
     /** The declared purpose, or null before the purpose plugin has resolved it. */
     get purpose(): Purpose | null { return purpose; },
+    /** The ids this request sends and receives (createIdScope.ts); none before the purpose is set. */
+    ids(): IdScope {
+      if (purpose === null) throw new Error("the id scope of a request follows from its purpose, not resolved yet");
+      return (idScope ??= createIdScope(pseudonymKey, identifierScope(caller, purpose)));
+    },
     /** Set once, by the purpose plugin, before execution. */
     setPurpose(resolved: Purpose) {
       if (purpose !== null && purpose !== resolved) throw new Error("the purpose of a request is set once");

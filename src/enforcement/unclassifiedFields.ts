@@ -2,7 +2,8 @@
  * Why an output field reachable from a data subject carries no `@personal` category:
  * - `identifier`: a row's or the subject's id. Never disclosed as stored to a recipient that
  *   must not join: partners get pairwise ids, pseudonymising purposes per-purpose ones
- *   (src/enforcement/identifiers.ts); staff under contract purposes and the subject keep the
+ *   (src/enforcement/createIdScope.ts; applied to each field of kind `identifier` by
+ *   applyRuleTree.ts); staff under contract purposes and the subject keep the
  *   internal id.
  * - `container`: holds a subject's fields, each classified, and is there for every visible subject
  *   (its resolver never answers null), so that it exists discloses nothing.
@@ -40,6 +41,11 @@ export const UNCLASSIFIED_FIELDS: Readonly<Record<string, Unclassified>> = {
     reason: "the accounting of disclosures: only the subject, the privacy office and legal read it (DisclosureResolver)",
   },
 };
+
+/** The coordinates of kind `identifier`: their values leave in the request's id scope. */
+export const IDENTIFIER_FIELDS: ReadonlySet<string> = new Set(
+  Object.entries(UNCLASSIFIED_FIELDS).filter(([, u]) => u.kind === "identifier").map(([coordinate]) => coordinate),
+);
 
 /** The type every subject's data hangs from: what is reachable from it describes a subject. */
 export const SUBJECT_ROOT_TYPE = "Customer";

@@ -50,4 +50,5 @@ export {
   roundCoordinateText,
 } from "./masks.js";
 export { PSEUDONYM_PREFIX, pseudonymize } from "./pseudonymize.js";
+export { type IdentifierScope, PSEUDONYMISING_PURPOSES, pseudonymisesIdentifiers, identifierScope, partnerIdentifierScope } from "./identifierScope.js";
 export { PURPOSE_ABBREVIATIONS, formatMatrixTable, formatRolesTable, formatPolicyTable } from "./policyTable.js";

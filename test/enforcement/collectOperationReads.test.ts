@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { getNamedType, isNonNullType, Kind, parse, typeFromAST, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectOperationReads, type OperationReads } from "../../src/enforcement/collectOperationReads.js";
+import { createIdScope } from "../../src/enforcement/createIdScope.js";
 import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { opSpecArb, renderOperation } from "./support/operations.js";
@@ -43,7 +44,7 @@ describe("collectOperationReads: whether variables decided the reads", () => {
     fc.assert(fc.property(opSpecArb(schema, CUSTOMERS.length), (spec) => {
       const op = renderOperation(spec, {
         schema, dataMap, caller: { kind: "staff", staffId: "s", role: "privacy_officer" }, purpose: "legal_compliance",
-        declare: "directive", customerIds: CUSTOMERS, emailOf: (id) => `${id.slice(-4)}@example.com`, residencies: ["EU", "US"],
+        declare: "directive", customerIds: CUSTOMERS, ids: createIdScope(new Uint8Array(32).fill(1), { kind: "internal" }), emailOf: (id) => `${id.slice(-4)}@example.com`, residencies: ["EU", "US"],
       });
       const first = readsOf(op.query, op.variables);
       const second = readsOf(op.query, otherVariables(first.operation, first.coerced));

@@ -17,10 +17,11 @@ import { decide } from "../../src/policy/decide.js";
 import { PURPOSES, type Purpose } from "../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../src/policy/roles.js";
 import { POLICY_VERSION } from "../../src/policy/version.js";
+import { idScopeOf } from "../helpers/idScopes.js";
 import { bearer, type TestGateway } from "../helpers/testGateway.js";
 import { readableSelection } from "./support/selections.js";
 import { walkResponse } from "./support/walk.js";
-import { authHeaders, expectedVisible, startCanaryWorld, purposeEnum, staffCaller, type World } from "./support/world.js";
+import { authHeaders, expectedVisible, startCanaryWorld, purposeEnum, staffCaller, type PartnerCaller, type World } from "./support/world.js";
 
 let gw: TestGateway;
 let world: World;
@@ -43,10 +44,12 @@ interface Snapshot {
 
 async function snapshot(caller: Caller, purpose: Purpose, subjects: readonly string[]): Promise<Snapshot> {
   const selection = readableSelection(world.schema, world.dataMap, caller, purpose);
+  // Ids as this caller sends and receives them for the purpose; the snapshot holds internal ones.
+  const ids = idScopeOf(gw, caller, purpose);
   const query = [
     `query Snapshot @purpose(name: ${purposeEnum(purpose)}) {`,
     "  page: customers(first: 50) { totalCount edges { node { id } } }",
-    ...subjects.map((id, i) => `  s${i}: customer(id: ${JSON.stringify(id)}) { ${selection} }`),
+    ...subjects.map((id, i) => `  s${i}: customer(id: ${JSON.stringify(ids.external(id))}) { ${selection} }`),
     "}",
   ].join("\n");
   const res = await gw.post({ query }, await authHeaders(gw, caller, world.partners));
@@ -58,9 +61,10 @@ async function snapshot(caller: Caller, purpose: Purpose, subjects: readonly str
     return snap;
   }
   snap.totalCount = body.data.page.totalCount;
-  snap.listed = body.data.page.edges.map((e: { node: { id: string } }) => e.node.id);
+  snap.listed = body.data.page.edges.map((e: { node: { id: string } }) => ids.internal(e.node.id));
   subjects.forEach((id, i) => snap.found.set(id, body.data[`s${i}`] !== null));
   walkResponse(world.schema, parse(query), {}, body.data, {
+    subjectOf: ids.internal,
     leaf: (leaf) => {
       if (!world.dataMap.fields.has(leaf.coordinate) || leaf.subject === null) return;
       const error = errors.find((e) => JSON.stringify(e.path) === JSON.stringify(leaf.path));
@@ -180,13 +184,14 @@ describe("withdrawing a consent never widens what anyone sees", () => {
 });
 
 describe("partners that need an opt-in", () => {
-  async function partnerSees(apiKey: string, purpose: Purpose, subject: string) {
+  async function partnerSees(partner: PartnerCaller, purpose: Purpose, subject: string) {
+    const theirs = idScopeOf(gw, partner.caller, purpose).external(subject);
     const query = `query P($id: ID!) @purpose(name: ${purposeEnum(purpose)}) { page: customers(first: 50) { totalCount edges { node { id } } } one: customer(id: $id) { id } }`;
-    const res = await gw.post({ query, variables: { id: subject } }, { "x-api-key": apiKey });
+    const res = await gw.post({ query, variables: { id: theirs } }, { "x-api-key": partner.apiKey });
     expect(res.status).toBe(200);
     return {
       totalCount: res.body.data.page.totalCount as number,
-      listed: (res.body.data.page.edges as Array<{ node: { id: string } }>).some((e) => e.node.id === subject),
+      listed: (res.body.data.page.edges as Array<{ node: { id: string } }>).some((e) => e.node.id === theirs),
       found: res.body.data.one !== null,
     };
   }
@@ -210,7 +215,7 @@ describe("partners that need an opt-in", () => {
         await world.refresh();
       }
       expect(expectedVisible(world, partner.caller, purpose, id), "opted in: visible").toBe(true);
-      const optedIn = await partnerSees(partner.apiKey, purpose, id);
+      const optedIn = await partnerSees(partner, purpose, id);
       expect(optedIn).toMatchObject({ listed: true, found: true });
 
       // No consent events at all: the opt-in is gone, so is the subject.
@@ -220,7 +225,7 @@ describe("partners that need an opt-in", () => {
       expect(state.partnerOptIns.size + state.optOuts.size).toBe(0);
       expect(decide(partner.caller, purpose, "user.device", state).effect, "decide: no opt-in, no sharing").toBe("deny");
       expect(expectedVisible(world, partner.caller, purpose, id)).toBe(false);
-      const none = await partnerSees(partner.apiKey, purpose, id);
+      const none = await partnerSees(partner, purpose, id);
       expect(none).toEqual({ totalCount: optedIn.totalCount - 1, listed: false, found: false });
       // Staff reading for an opt-out purpose still see such a subject: nobody opted out.
       const analyst = await snapshot(staffCaller("marketing_analyst"), "marketing", [id]);
@@ -238,10 +243,10 @@ describe("partners that need an opt-in", () => {
       id = world.customers.find((c) => c.status === "active" && c.residency === "US" && world.states.get(c.id)!.optOuts.size === 0)!.id;
       await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: true, source: "web", policyVersion: POLICY_VERSION });
     }
-    const before = await partnerSees(partner.apiKey, "advertising", id);
+    const before = await partnerSees(partner, "advertising", id);
     expect(before.found).toBe(true);
     await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: false, source: "web", policyVersion: POLICY_VERSION });
-    const after = await partnerSees(partner.apiKey, "advertising", id);
+    const after = await partnerSees(partner, "advertising", id);
     expect(after).toEqual({ totalCount: before.totalCount - 1, listed: false, found: false });
   });
 });

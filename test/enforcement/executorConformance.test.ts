@@ -15,6 +15,7 @@ import { STAFF_ROLES } from "../../src/policy/roles.js";
 import { createEnforcedGateway } from "../../src/server/createEnforcedGateway.js";
 import type { Gateway } from "../../src/server/createGateway.js";
 import { createLogger } from "../../src/server/logger.js";
+import { idScopeOf } from "../helpers/idScopes.js";
 import type { TestGateway } from "../helpers/testGateway.js";
 import { opSpecArb, renderOperation } from "./support/operations.js";
 import { authHeaders, customerCaller, rawKey, staffCaller, startCanaryWorld, type World } from "./support/world.js";
@@ -75,7 +76,7 @@ describe("the guards answer as graphql-shield does, rule tree for rule tree", ()
       const purpose = (pick % 5 === 0 || own.length === 0 ? PURPOSES[pick % PURPOSES.length] : own[pick % own.length]) as Purpose;
       const op = renderOperation(spec, {
         schema: world.schema, dataMap: world.dataMap, caller, purpose, declare: "directive",
-        customerIds: world.customers.map((s) => s.id),
+        customerIds: world.customers.map((s) => s.id), ids: idScopeOf(gw, caller, purpose),
         emailOf: (id) => [...(world.raw.get(rawKey(id, "Profile.email")) ?? [])][0] ?? null,
         residencies: [...new Set(world.customers.map((s) => s.residency))],
       });

@@ -18,6 +18,7 @@ import fc from "fast-check";
 import { parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureLog } from "../../src/db/schema/index.js";
+import type { IdScope } from "../../src/enforcement/createIdScope.js";
 import type { PersonalField } from "../../src/enforcement/dataMap.js";
 import { mayDeclare, purposesFor, type Caller } from "../../src/policy/caller.js";
 import { ceiling } from "../../src/policy/ceiling.js";
@@ -25,6 +26,7 @@ import { applyMask, type MaskKind } from "../../src/policy/masks.js";
 import { PSEUDONYM_PREFIX, pseudonymize } from "../../src/policy/pseudonymize.js";
 import { PURPOSES, type Purpose } from "../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../src/policy/roles.js";
+import { idScopeOf } from "../helpers/idScopes.js";
 import type { TestGateway } from "../helpers/testGateway.js";
 import { opSpecArb, renderOperation, type OpSpec, type RenderedOperation } from "./support/operations.js";
 import { samePath, selectedCoordinates, walkResponse, type LeafVisit } from "./support/walk.js";
@@ -202,7 +204,9 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
   const nullLeaves = new Set<string>();
   const document = parse(op.query);
 
+  const ids = idScopeOf(gw, c.caller, purpose);
   walkResponse(world.schema, document, op.variables, body.data, {
+    subjectOf: ids.internal,
     object: (o) => {
       if (o.typeName === "Customer") {
         if (o.subject === null) v.push(`Customer at ${o.path.join(".")} without id`);
@@ -211,7 +215,7 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
         }
         if (c.caller.kind === "customer" && o.subject !== own(c.caller)) v.push(`customer reached another subject ${o.subject}`);
       }
-      if (o.typeName === "CustomerConnection" && o.parent) checkPage(c, purpose, o.value, o.parent.args, v);
+      if (o.typeName === "CustomerConnection" && o.parent) checkPage(c, purpose, ids, o.value, o.parent.args, v);
     },
     leaf: (leaf) => {
       const found = canariesIn(texts(leaf.value).join("\n"));
@@ -286,7 +290,7 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
 }
 
 /** A page holds exactly the visible subjects matching the filter, in id order; the count all of them. */
-function checkPage(c: Case, purpose: Purpose, value: Record<string, unknown>, args: Record<string, unknown>, v: string[]) {
+function checkPage(c: Case, purpose: Purpose, ids: IdScope, value: Record<string, unknown>, args: Record<string, unknown>, v: string[]) {
   const filter = (args.filter ?? {}) as { email?: string; residency?: string; status?: string };
   const email = filter.email?.trim().toLowerCase();
   const matching = world.customers.filter((s) => {
@@ -303,11 +307,11 @@ function checkPage(c: Case, purpose: Purpose, value: Record<string, unknown>, ar
   if ("totalCount" in value && value.totalCount !== matching.length) {
     v.push(`totalCount ${String(value.totalCount)} for ${purpose}, expected ${matching.length} (filter ${JSON.stringify(filter)})`);
   }
-  const cursorId = typeof args.after === "string" ? Buffer.from(args.after, "base64url").toString("utf8").slice(2) : null;
+  const cursorId = typeof args.after === "string" ? ids.cursorId(args.after) : null;
   const expectedIds = matching.filter((id) => cursorId === null || id > cursorId).slice(0, args.first as number);
   const edges = (value.edges ?? []) as Array<{ node?: { id?: string } }>;
-  const ids = edges.map((e) => e.node?.id);
-  if (JSON.stringify(ids) !== JSON.stringify(expectedIds)) v.push(`page holds ${JSON.stringify(ids)}, expected ${JSON.stringify(expectedIds)}`);
+  const shown = edges.map((e) => (e.node?.id === undefined ? undefined : ids.internal(e.node.id)));
+  if (JSON.stringify(shown) !== JSON.stringify(expectedIds)) v.push(`page holds ${JSON.stringify(shown)}, expected ${JSON.stringify(expectedIds)}`);
 }
 
 function describeOwner(token: string): string {
@@ -342,6 +346,7 @@ function renderCase(c: Case): RenderedOperation {
     purpose: c.purpose ?? (c.caller.kind === "customer" ? "account_management" : null),
     declare: c.declare,
     customerIds: world.customers.map((s) => s.id),
+    ids: idScopeOf(gw, c.caller, c.purpose ?? (c.caller.kind === "customer" ? "account_management" : null)),
     emailOf: (id) => [...(world.raw.get(rawKey(id, "Profile.email")) ?? [])][0] ?? null,
     residencies: [...new Set(world.customers.map((s) => s.residency))],
   });
@@ -512,7 +517,9 @@ describe("leak hunt over generated operations (canary seed)", () => {
     expect(checkResponse(c, op, res).violations).toEqual([]);
     const nodes = () => res.body.data.customers.edges.map((e: any) => e.node);
     const [first, second] = nodes();
-    const rawOf = (id: string, coordinate: string) => [...(world.raw.get(rawKey(id, coordinate)) ?? [])][0];
+    // The answer carries the analyst's per-purpose ids: the stored values are found by the internal ones.
+    const ids = idScopeOf(gw, c.caller, "analytics");
+    const rawOf = (id: string, coordinate: string) => [...(world.raw.get(rawKey(ids.internal(id)!, coordinate)) ?? [])][0];
     const hidden = world.customers.find((s) => !expectedVisible(world, c.caller, "analytics", s.id));
     expect(hidden, "a subject analytics may not see").toBeDefined();
     const plants: Array<[string, (body: any) => void, RegExp]> = [
@@ -521,7 +528,7 @@ describe("leak hunt over generated operations (canary seed)", () => {
       ["another subject's name", (b) => { b.data.customers.edges[0].node.profile.fullName = rawOf(second.id, "Profile.fullName"); }, /LEAK/],
       ["a canary in an error", (b) => { b.errors = [{ message: `oops ${rawOf(first.id, "Profile.fullName")}` }]; }, /\(c\)/],
       ["a canary in extensions", (b) => { b.extensions.debug = rawOf(first.id, "Visit.userAgent"); }, /\(c\)/],
-      ["a hidden subject in the page", (b) => { b.data.customers.edges[2].node.id = hidden!.id; }, /not visible/],
+      ["a hidden subject in the page", (b) => { b.data.customers.edges[2].node.id = ids.external(hidden!.id); }, /not visible/],
       ["an inflated count", (b) => { b.data.customers.totalCount += 1; }, /totalCount/],
     ];
     for (const [name, plant, expected] of plants) {

@@ -18,6 +18,7 @@ import { ceiling } from "../../src/policy/ceiling.js";
 import { decide } from "../../src/policy/decide.js";
 import { PSEUDONYM_PREFIX } from "../../src/policy/pseudonymize.js";
 import type { Purpose } from "../../src/policy/purposes.js";
+import { idScopeOf } from "../helpers/idScopes.js";
 import type { TestGateway } from "../helpers/testGateway.js";
 import { readableSelection } from "./support/selections.js";
 import { walkResponse } from "./support/walk.js";
@@ -66,12 +67,14 @@ async function observe(s: Secret): Promise<Observation[]> {
   const p = purposeEnum(s.purpose);
   const all = readableSelection(world.schema, world.dataMap, s.caller, s.purpose);
   const oldEmail = emailOf(s.subject);
+  // The subject's id as this caller sends it (its id scope for the purpose).
+  const id = idScopeOf(gw, s.caller, s.purpose).external(s.subject);
   const explainCoordinates = [s.coordinate, "Profile.email", "Profile.fullName", "Visit.userAgent", "Consent.recordedAt", "Customer.residency"];
   const queries: Array<{ name: string; query: string; variables?: Record<string, unknown> }> = [
     { name: "page of everything readable", query: `query O @purpose(name: ${p}) { customers(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${all} } } } }` },
     { name: "page of the field", query: `query O @purpose(name: ${p}) { customers(first: 50) { totalCount edges { node { id ${s.path} } } } }` },
-    { name: "the subject by id", query: `query O($id: ID!) @purpose(name: ${p}) { customer(id: $id) { ${all} } }`, variables: { id: s.subject } },
-    { name: "the field by id", query: `query O($id: ID!) @purpose(name: ${p}) { customer(id: $id) { id ${s.path} } }`, variables: { id: s.subject } },
+    { name: "the subject by id", query: `query O($id: ID!) @purpose(name: ${p}) { customer(id: $id) { ${all} } }`, variables: { id } },
+    { name: "the field by id", query: `query O($id: ID!) @purpose(name: ${p}) { customer(id: $id) { id ${s.path} } }`, variables: { id } },
     { name: "filter by the old email", query: `query O($e: String) @purpose(name: ${p}) { customers(first: 50, filter: { email: $e }) { totalCount edges { node { id } } } }`, variables: { e: oldEmail } },
     { name: "filter by the new email", query: `query O($e: String) @purpose(name: ${p}) { customers(first: 50, filter: { email: $e }) { totalCount edges { node { id } } } }`, variables: { e: EMAIL_FLIP } },
     { name: "count in the subject's region", query: `query O($r: String) @purpose(name: ${p}) { customers(first: 1, filter: { residency: $r }) { totalCount } }`, variables: { r: world.customers.find((c) => c.id === s.subject)?.residency } },
@@ -79,7 +82,7 @@ async function observe(s: Secret): Promise<Observation[]> {
     ...explainCoordinates.map((coordinate) => ({
       name: `explainAccess ${coordinate}`,
       query: `query O($id: ID!, $c: String!) @purpose(name: ${p}) { explainAccess(subjectId: $id, coordinate: $c) { coordinate category purpose effect mask reasonCode reason } }`,
-      variables: { id: s.subject, c: coordinate },
+      variables: { id, c: coordinate },
     })),
   ];
   if (s.caller.kind === "customer") queries.push({ name: "me", query: `query O { me { ${all} } }` });
@@ -105,6 +108,7 @@ function maskedCells(s: Secret, o: Observation, stored: string[]): Observation {
   const problems: string[] = [];
   if (body?.data) {
     walkResponse(world.schema, parse(o.query), o.variables, body.data, {
+      subjectOf: idScopeOf(gw, s.caller, s.purpose).internal,
       leaf: (leaf) => {
         if (leaf.subject !== s.subject || leaf.coordinate !== s.coordinate || leaf.value === null) return;
         const shown = Array.isArray(leaf.value) ? leaf.value.map(String) : [String(leaf.value)];

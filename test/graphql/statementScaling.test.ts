@@ -6,6 +6,7 @@ import { DEFAULT_QUERY_LIMITS } from "../../src/server/limits/QueryLimits.js";
 import { MyProfileDocument } from "../generated/graphql.js";
 import { insertSubject, insertSubjects } from "../dsr/heavySubject.js";
 import { officer, verified } from "../dsr/support.js";
+import { partnerIdScope } from "../helpers/idScopes.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { admin } from "../partners/support.js";
 
@@ -80,7 +81,9 @@ describe("a partner lookup of customers by id for a masked purpose", () => {
     const partnerId = await office.createPartner({ kind: "SERVICE_PROVIDER", region: "EU" });
     await office.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name", "user.contact"], subjectScope: "LINKED", regions: ["EU"], requestsPerMinute: 100_000 });
     partnerKey = { "x-api-key": (await office.issueKey(partnerId)).apiKey };
-    ids = await insertSubjects(gw.database.db, DEFAULT_QUERY_LIMITS.maxAliases, { residency: "EU", linkedPartner: partnerId });
+    // The partner looks them up by its own (pairwise) ids.
+    const theirs = partnerIdScope(gw, partnerId, "customer_support");
+    ids = (await insertSubjects(gw.database.db, DEFAULT_QUERY_LIMITS.maxAliases, { residency: "EU", linkedPartner: partnerId })).map((id) => theirs.external(id));
   }, 120_000);
 
   /**

@@ -4,7 +4,8 @@ import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, partne
 import { loadSubjectStates } from "../../src/enforcement/subjectStateQueries.js";
 import type { Caller, PartnerKind } from "../../src/policy/caller.js";
 import { decide } from "../../src/policy/decide.js";
-import { isPurpose } from "../../src/policy/purposes.js";
+import { isPurpose, type Purpose } from "../../src/policy/purposes.js";
+import { partnerIdScope } from "../helpers/idScopes.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { admin, asPartner, type GrantSpec } from "./support.js";
 
@@ -42,15 +43,22 @@ async function partnerWith(partner: { id?: string; kind: "AFFILIATE" | "SERVICE_
   return { partnerId, grant, key };
 }
 
-/** The ids a partner lists for a purpose, checking that the page and the count agree. */
-async function listed(apiKey: string, purpose: string): Promise<Set<string>> {
+/** The partner's ids for a purpose (pairwise): what it sends and reads, mapped from and to internal ids. */
+const idsOf = (partnerId: string, purpose: string) => partnerIdScope(gw, partnerId, purpose.toLowerCase() as Purpose);
+
+/** One subject (by internal id) looked up by a partner, with the partner's own id for it. */
+const lookUp = (partnerId: string, apiKey: string, purpose: string, subjectId: string) =>
+  asPartner(gw, apiKey, ONE(purpose), { id: idsOf(partnerId, purpose).external(subjectId) });
+
+/** The subjects (internal ids) a partner lists for a purpose, checking that the page and the count agree. */
+async function listed(partnerId: string, apiKey: string, purpose: string): Promise<Set<string>> {
   const res = await asPartner(gw, apiKey, LIST(purpose));
   expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
   const edges = res.body.data.customers.edges as Array<{ node: { id: string; profile: { fullName: string | null } | null } }>;
   expect(res.body.data.customers.totalCount).toBe(edges.length);
   // Those listed are really disclosed, not just counted.
   if (edges.length > 0) expect(edges.some((e) => typeof e.node.profile?.fullName === "string")).toBe(true);
-  return new Set(edges.map((e) => e.node.id));
+  return new Set(edges.map((e) => idsOf(partnerId, purpose).internal(e.node.id)!));
 }
 
 /** What decide() says for `user.name` of every seeded subject: the gateway must list exactly those. */
@@ -89,14 +97,14 @@ describe("subject scope", () => {
     const p = await partnerWith({ id: northwind.id, kind: "AFFILIATE", region: "EU" }, {
       purposes: ["MARKETING"], categories: ["user.name"], subjectScope: "CONSENTED", regions: ALL_REGIONS, transferBasis: "SCC-2021",
     });
-    const seen = await listed(p.key.apiKey, "MARKETING");
+    const seen = await listed(p.partnerId, p.key.apiKey, "MARKETING");
     const optedIn = await optedInTo(northwind.id);
     expect(seen.size).toBeGreaterThan(0);
     expect(subset(seen, optedIn)).toEqual([]);
     expect(seen).toEqual(await expectedByDecide(callerOf(p, "affiliate", "EU"), "marketing"));
     // An active subject who never opted in exists and is not reachable by id either.
     const outsider = all.find((c) => c.status === "active" && !optedIn.has(c.id))!;
-    const one = await asPartner(gw, p.key.apiKey, ONE("MARKETING"), { id: outsider.id });
+    const one = await lookUp(p.partnerId, p.key.apiKey, "MARKETING", outsider.id);
     expect(one.body.errors[0].extensions.code).toBe("NOT_FOUND");
     expect(one.body.data.customer).toBeNull();
   });
@@ -107,19 +115,19 @@ describe("subject scope", () => {
       purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], subjectScope: "LINKED", regions: ALL_REGIONS, transferBasis: "SCC-2021",
     });
     const links = new Set((await gw.database.db.select().from(partnerLinks).where(eq(partnerLinks.partnerId, contoso.id))).map((l) => l.customerId));
-    const seen = await listed(p.key.apiKey, "CUSTOMER_SUPPORT");
+    const seen = await listed(p.partnerId, p.key.apiKey, "CUSTOMER_SUPPORT");
     expect(seen.size).toBeGreaterThan(0);
     expect(subset(seen, links)).toEqual([]);
     expect(seen).toEqual(await expectedByDecide(callerOf(p, "service_provider", "US"), "customer_support"));
     const unlinked = all.find((c) => c.status === "active" && !links.has(c.id))!;
-    expect((await asPartner(gw, p.key.apiKey, ONE("CUSTOMER_SUPPORT"), { id: unlinked.id })).body.errors[0].extensions.code).toBe("NOT_FOUND");
+    expect((await lookUp(p.partnerId, p.key.apiKey, "CUSTOMER_SUPPORT", unlinked.id)).body.errors[0].extensions.code).toBe("NOT_FOUND");
   });
 
   it("all, for comparison, reaches subjects beyond the linked ones", async () => {
     const p = await partnerWith({ kind: "SERVICE_PROVIDER", region: "EU" }, {
       purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], subjectScope: "ALL", regions: ALL_REGIONS, transferBasis: "SCC-2021",
     });
-    const seen = await listed(p.key.apiKey, "CUSTOMER_SUPPORT");
+    const seen = await listed(p.partnerId, p.key.apiKey, "CUSTOMER_SUPPORT");
     expect(seen).toEqual(await expectedByDecide(callerOf(p, "service_provider", "EU"), "customer_support"));
     expect(seen.size).toBe(all.filter((c) => c.status === "active").length);
   });
@@ -130,11 +138,11 @@ describe("regions and transfers", () => {
     const p = await partnerWith({ kind: "SERVICE_PROVIDER", region: "EU" }, {
       purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"],
     });
-    const seen = await listed(p.key.apiKey, "CUSTOMER_SUPPORT");
+    const seen = await listed(p.partnerId, p.key.apiKey, "CUSTOMER_SUPPORT");
     const euActive = all.filter((c) => c.status === "active" && c.residency === "EU").map((c) => c.id);
     expect(seen).toEqual(new Set(euActive));
     const american = all.find((c) => c.status === "active" && c.residency === "US")!;
-    expect((await asPartner(gw, p.key.apiKey, ONE("CUSTOMER_SUPPORT"), { id: american.id })).body.errors[0].extensions.code).toBe("NOT_FOUND");
+    expect((await lookUp(p.partnerId, p.key.apiKey, "CUSTOMER_SUPPORT", american.id)).body.errors[0].extensions.code).toBe("NOT_FOUND");
   });
 
   it("a partner in another region than the subject sees nothing of it without a transfer basis, and does with one", async () => {
@@ -145,16 +153,16 @@ describe("regions and transfers", () => {
     const usActive = new Set(all.filter((c) => c.status === "active" && c.residency === "US").map((c) => c.id));
 
     // No basis: only subjects in the partner's own region; the EU subject is not there at all.
-    const without = await listed(key.apiKey, "CUSTOMER_SUPPORT");
+    const without = await listed(partnerId, key.apiKey, "CUSTOMER_SUPPORT");
     expect(without).toEqual(usActive);
-    const one = await asPartner(gw, key.apiKey, ONE("CUSTOMER_SUPPORT"), { id: euSubject.id });
+    const one = await lookUp(partnerId, key.apiKey, "CUSTOMER_SUPPORT", euSubject.id);
     expect(one.body.errors[0].extensions.code).toBe("NOT_FOUND");
     expect(JSON.stringify(one.body)).not.toContain(euSubject.id);
 
     // A grant covering only other regions, no basis: the static check refuses any personal read.
     await po.revokeGrant(grant.id);
     const euOnly = await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"] });
-    const refused = await asPartner(gw, key.apiKey, ONE("CUSTOMER_SUPPORT"), { id: euSubject.id });
+    const refused = await lookUp(partnerId, key.apiKey, "CUSTOMER_SUPPORT", euSubject.id);
     expect(refused.body.errors[0].extensions.code).toBe("FORBIDDEN");
     expect(refused.body.errors[0].extensions.denied).toEqual([expect.objectContaining({ coordinate: "Profile.fullName", reason: "TRANSFER_NOT_PERMITTED" })]);
     const count = await asPartner(gw, key.apiKey, "query C @purpose(name: CUSTOMER_SUPPORT) { customers(first: 5) { totalCount } }");
@@ -163,12 +171,12 @@ describe("regions and transfers", () => {
     // With a transfer basis: the EU subject is visible.
     await po.revokeGrant(euOnly.id);
     const withBasis = await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU", "US"], transferBasis: "SCC-2021" });
-    const seen = await listed(key.apiKey, "CUSTOMER_SUPPORT");
+    const seen = await listed(partnerId, key.apiKey, "CUSTOMER_SUPPORT");
     expect(seen.has(euSubject.id)).toBe(true);
     expect(seen).toEqual(await expectedByDecide(callerOf({ partnerId, grant: withBasis, key }, "service_provider", "US"), "customer_support"));
-    const found = await asPartner(gw, key.apiKey, ONE("CUSTOMER_SUPPORT"), { id: euSubject.id });
+    const found = await lookUp(partnerId, key.apiKey, "CUSTOMER_SUPPORT", euSubject.id);
     expect(found.body.errors).toBeUndefined();
-    expect(found.body.data.customer.id).toBe(euSubject.id);
+    expect(found.body.data.customer.id).toBe(idsOf(partnerId, "CUSTOMER_SUPPORT").external(euSubject.id));
   });
 });
 

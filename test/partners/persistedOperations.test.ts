@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customers, disclosureLog, partnerPersistedOperations } from "../../src/db/schema/index.js";
 import { truncateAll } from "../../src/db/seed/seed.js";
 import { expectNoInternals } from "../helpers/expectNoInternals.js";
+import { partnerIdScope } from "../helpers/idScopes.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { admin } from "./support.js";
 
@@ -22,6 +23,8 @@ let partnerId: string;
 let apiKey: string;
 let otherKey: string;
 let subjectId: string;
+/** The partner's own (pairwise) id for that subject: what it sends and receives. */
+let theirId: string;
 
 /** What the hash covers, written here from the README: SHA-256 (hex) of graphql-js's print of the parsed text. */
 const hashOf = (text: string) => createHash("sha256").update(print(parse(text))).digest("hex");
@@ -103,6 +106,7 @@ beforeAll(async () => {
   otherKey = (await po.issueKey(otherId)).apiKey;
   const [active] = await gw.database.db.select({ id: customers.id }).from(customers).where(eq(customers.status, "active")).limit(1);
   subjectId = active!.id;
+  theirId = partnerIdScope(gw, partnerId, "customer_support").external(subjectId);
 });
 afterAll(async () => { await gw?.close(); });
 
@@ -151,14 +155,14 @@ describe("registration by the privacy office", () => {
 
 describe("a partner not held to an allowlist", () => {
   it("runs the text, the text with its hash, and a registered hash alone (the registered document)", async () => {
-    const variables = { id: subjectId };
+    const variables = { id: theirId };
     const plain = await send({ query: OTHER }, asKey(apiKey));
     expect(plain.status).toBe(200);
     expect(plain.body.data.customers.edges.length).toBeGreaterThan(0);
 
     const both = await send({ query: LOOKUP_REFORMATTED, variables, extensions: apq(hashOf(LOOKUP)) }, asKey(apiKey));
     expect(both.status).toBe(200);
-    expect(both.body.data.customer.id).toBe(subjectId);
+    expect(both.body.data.customer.id).toBe(theirId);
 
     const disclosures = await rows(disclosureLog);
     const byHash = await send({ variables, extensions: apq(hashOf(LOOKUP)) }, asKey(apiKey));
@@ -210,7 +214,7 @@ describe("a partner held to its allowlist", () => {
   });
 
   it("runs a registered operation sent by hash (POST and GET), by text in any formatting, or both", async () => {
-    const variables = { id: subjectId };
+    const variables = { id: theirId };
     const answers = [
       await send({ variables, extensions: apq(hashOf(LOOKUP)) }, asKey(apiKey)),
       await send({ query: LOOKUP_REFORMATTED, variables }, asKey(apiKey)),
@@ -220,7 +224,7 @@ describe("a partner held to its allowlist", () => {
     for (const res of answers) {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.errors).toBeUndefined();
-      expect(res.body.data.customer.id).toBe(subjectId);
+      expect(res.body.data.customer.id).toBe(theirId);
       expect(typeof res.body.data.customer.profile.fullName).toBe("string");
     }
   });
@@ -232,7 +236,7 @@ describe("a partner held to its allowlist", () => {
     await expectRefused({ extensions: apq(hashOf(OTHER)) }, apiKey, refused);
     await expectRefused({ query: "{ myGrant { purposes } }" }, apiKey, refused);
     await expectRefused({ query: "query { customer(id: " }, apiKey, refused);
-    await expectRefused([{ query: LOOKUP, variables: { id: subjectId } }], apiKey, refused);
+    await expectRefused([{ query: LOOKUP, variables: { id: theirId } }], apiKey, refused);
     // A registered hash with another text is a mismatch, refused before the lookup.
     await expectRefused({ query: OTHER, extensions: apq(hashOf(LOOKUP)) }, apiKey, { status: 400, code: "PERSISTED_QUERY_HASH_MISMATCH", lookups: 0 });
     // The other partner, not held, is not affected.
@@ -254,11 +258,11 @@ describe("a partner held to its allowlist", () => {
         fc.boolean(),
         async (fields, gap, sendHash) => {
           const text = `query Lookup($id: ID!)${gap}@purpose(name: CUSTOMER_SUPPORT)${gap}{${gap}customer(id: $id)${gap}{ id${gap}profile${gap}{${gap}${fields.join(gap)}${gap}}${gap}}${gap}}`;
-          const body = { query: text, variables: { id: subjectId }, ...(sendHash ? { extensions: apq(hashOf(text)) } : {}) };
+          const body = { query: text, variables: { id: theirId }, ...(sendHash ? { extensions: apq(hashOf(text)) } : {}) };
           const res = await send(body, asKey(apiKey));
           const allowed = fields.join() === registered.join();
           expect(res.status).toBe(allowed ? 200 : 403);
-          if (allowed) expect(res.body.data.customer.id).toBe(subjectId);
+          if (allowed) expect(res.body.data.customer.id).toBe(theirId);
           else expect(res.body.errors[0].extensions.code).toBe("PERSISTED_OPERATION_NOT_ALLOWED");
         },
       ),
@@ -270,15 +274,15 @@ describe("a partner held to its allowlist", () => {
     const revoke = "mutation Revoke($id: ID!, $h: String!) { revokePersistedOperation(partnerId: $id, sha256Hash: $h) { sha256Hash revokedAt } }";
     const revoked = (await po.ok(revoke, { id: partnerId, h: hashOf(LOOKUP) })).revokePersistedOperation;
     expect(revoked.revokedAt).not.toBeNull();
-    await expectRefused({ variables: { id: subjectId }, extensions: apq(hashOf(LOOKUP)) }, apiKey, { status: 403, code: "PERSISTED_OPERATION_NOT_ALLOWED", lookups: 1 });
+    await expectRefused({ variables: { id: theirId }, extensions: apq(hashOf(LOOKUP)) }, apiKey, { status: 403, code: "PERSISTED_OPERATION_NOT_ALLOWED", lookups: 1 });
     expect((await po.ok(revoke, { id: partnerId, h: hashOf(LOOKUP) })).revokePersistedOperation.revokedAt).toBe(revoked.revokedAt);
     const unknown = await po.run(revoke, { id: partnerId, h: hashOf(OTHER) });
     expect(unknown.body.errors[0].extensions.code).toBe("NOT_FOUND");
 
     expect((await register(LOOKUP)).revokedAt).toBeNull();
-    const res = await send({ variables: { id: subjectId }, extensions: apq(hashOf(LOOKUP)) }, asKey(apiKey));
+    const res = await send({ variables: { id: theirId }, extensions: apq(hashOf(LOOKUP)) }, asKey(apiKey));
     expect(res.status).toBe(200);
-    expect(res.body.data.customer.id).toBe(subjectId);
+    expect(res.body.data.customer.id).toBe(theirId);
   });
 
   it("released, the partner runs any operation again", async () => {

@@ -17,7 +17,7 @@ import { Customer } from "./Customer.js";
 import { CustomerConnection, CustomerFilter } from "./CustomerConnection.js";
 import { customerChildrenFold, selectedChildren } from "./customerChildren.js";
 import { customerCount, customerIds, customerPage, type CustomerCriteria } from "./customerQueries.js";
-import { decodeCursor, encodeCursor, isUuid } from "./cursor.js";
+import { decodeCursor } from "./cursor.js";
 
 export const MAX_PAGE_SIZE = 500;
 export const MAX_VISITS = 1000;
@@ -51,10 +51,13 @@ export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: "One customer by id. Unknown and not visible look the same." })
   async customer(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Customer | null> {
     const own = ownIdOrNull(ctx);
-    if (!isUuid(id) || (own !== null && own !== id)) throw notFound();
+    // The id as the caller's scope gave it (a partner's pairwise id, a purpose's pseudonym); one of
+    // another scope stands for an id that exists nowhere, and is answered as unknown below.
+    const subject = ctx.enforcement.ids().internal(id);
+    if (subject === null || (own !== null && own !== subject)) throw notFound();
     ctx.loaders.wantChildren(selectedChildren(info));
-    const row = await ctx.loaders.customer.load(id);
-    if (!row || !(await ctx.enforcement.isVisible(id))) throw notFound();
+    const row = await ctx.loaders.customer.load(subject);
+    if (!row || !(await ctx.enforcement.isVisible(subject))) throw notFound();
     return row as Customer;
   }
 
@@ -72,13 +75,15 @@ export class CustomerResolver {
     if (filter?.ids && filter.ids.length > MAX_PAGE_SIZE) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`filter.ids\` holds at most ${MAX_PAGE_SIZE} ids.`);
     }
-    if (filter?.ids?.some((id) => !isUuid(id))) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "`filter.ids` must hold customer ids (UUIDs).");
-    const criteria: CustomerCriteria = { ...filter, visible: ctx.enforcement.visibleSubjects() };
+    const scope = ctx.enforcement.ids();
+    const ids = filter?.ids?.map((id) => scope.internal(id));
+    if (ids?.some((id) => id === null)) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "`filter.ids` must hold customer ids (UUIDs).");
+    const criteria: CustomerCriteria = { ...filter, ids: ids as string[] | undefined, visible: ctx.enforcement.visibleSubjects() };
     const own = ownIdOrNull(ctx);
     // A subject matched by a personal value (email, status, residency) is a read of it: recorded.
     const lookups = personalInputsOf(ctx.enforcement.dataMap, "CustomerFilter", filter);
     const matched = (id: string) => lookups.every((field) => ctx.enforcement.lookedUp(id, field));
-    const afterId = after ? decodeCursor(after) : null;
+    const afterId = after ? decodeCursor(scope, after) : null;
     // The nodes' nested rows (profile, accounts, ...) come in the page's own statement.
     const fold = customerChildrenFold(selectedChildren(info, ["edges", "node"]));
     const page = await customerPage(ctx.db, criteria, first, afterId, own,
@@ -86,7 +91,8 @@ export class CustomerResolver {
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
     ctx.loaders.primeChildren(page.rows, fold);
     await ctx.enforcement.preload(page.rows);
-    const edges = page.rows.filter((row) => matched(row.id)).map((node) => ({ cursor: encodeCursor(node.id), node: node as Customer }));
+    // A cursor costs two block encryptions (createIdScope.ts): made only where it is selected.
+    const edges = page.rows.filter((row) => matched(row.id)).map((node) => ({ node: node as Customer, get cursor() { return scope.cursor(node.id); } }));
     return {
       edges,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },

@@ -6,7 +6,6 @@ import { UNCLASSIFIED_FIELDS } from "../../enforcement/unclassifiedFields.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 import type { GatewayContext } from "../context.js";
-import { isUuid } from "../customer/cursor.js";
 import { AccessExplanation } from "./AccessExplanation.js";
 
 @Resolver()
@@ -33,19 +32,21 @@ export class ExplainResolver {
     // asking about themself is the one exception: it is their own state. The row and the state are
     // read whether or not the id exists, so an unknown id issues the statements a hidden one does.
     const own = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
-    let exists = isUuid(subjectId) && (own === null || own === subjectId);
-    if (exists) {
-      const [row, visible] = await Promise.all([ctx.loaders.customer.load(subjectId), own !== null || ctx.enforcement.isVisibleAs(subjectId, purpose)]);
+    // The id as the request's scope gave it; one of another scope stands for an id that exists nowhere.
+    const subject = ctx.enforcement.ids().internal(subjectId);
+    let exists = false;
+    if (subject !== null && (own === null || own === subject)) {
+      const [row, visible] = await Promise.all([ctx.loaders.customer.load(subject), own !== null || ctx.enforcement.isVisibleAs(subject, purpose)]);
       exists = row !== null && visible;
     }
-    if (!exists) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
+    if (!exists || subject === null) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
     if (!field) {
       const exception = UNCLASSIFIED_FIELDS[coordinate];
       return exception
         ? { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: exception.kind.toUpperCase(), reason: `${coordinate} carries no category: ${exception.reason}.` }
         : { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.` };
     }
-    const decision = await ctx.enforcement.decideAs(subjectId, field.category, purpose);
+    const decision = await ctx.enforcement.decideAs(subject, field.category, purpose);
     return {
       coordinate, category: field.category, purpose, effect: decision.effect,
       mask: decision.effect === "mask" ? field.mask : null, reasonCode: decision.reason.code, reason: decision.reason.message,

@@ -12,7 +12,7 @@
  */
 import fc from "fast-check";
 import { getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from "graphql";
-import { encodeCursor } from "../../../src/graphql/customer/cursor.js";
+import type { IdScope } from "../../../src/enforcement/createIdScope.js";
 import type { DataMap } from "../../../src/enforcement/dataMap.js";
 import type { Caller } from "../../../src/policy/caller.js";
 import { ceiling } from "../../../src/policy/ceiling.js";
@@ -57,7 +57,9 @@ export interface RenderContext {
   purpose: Purpose | null;
   /** How the purpose is declared. */
   declare: "directive" | "header" | "both" | "none";
+  /** Internal ids; the operation sends them as `ids` gives them (the caller's id scope for the purpose). */
   customerIds: readonly string[];
+  ids: IdScope;
   emailOf: (customerId: string) => string | null;
   residencies: readonly string[];
 }
@@ -273,9 +275,10 @@ class Renderer {
   }
 }
 
+/** A subject's id as the caller sends it. */
 function pickTarget(ctx: RenderContext, target: number, self: boolean): string {
-  if (self && ctx.caller.kind === "customer") return ctx.caller.customerId;
-  return ctx.customerIds[target % ctx.customerIds.length] as string;
+  if (self && ctx.caller.kind === "customer") return ctx.ids.external(ctx.caller.customerId);
+  return ctx.ids.external(ctx.customerIds[target % ctx.customerIds.length] as string);
 }
 
 export function renderOperation(spec: OpSpec, ctx: RenderContext): RenderedOperation {
@@ -289,7 +292,7 @@ export function renderOperation(spec: OpSpec, ctx: RenderContext): RenderedOpera
       case "customers": {
         const args: string[] = [`first: ${root.firstVar ? r.variable("n", "Int!", root.first) : root.first}`];
         if (root.after !== null) {
-          const cursor = encodeCursor(ctx.customerIds[root.after % ctx.customerIds.length] as string);
+          const cursor = ctx.ids.cursor(ctx.customerIds[root.after % ctx.customerIds.length] as string);
           args.push(`after: ${r.variable("c", "String", cursor)}`);
         }
         const f = root.filter;

@@ -1,7 +1,8 @@
 /**
  * Walks a GraphQL response alongside its document, so every value in `data` is known by its
  * field coordinate (through aliases, named and inline fragments, @skip/@include) and by the data
- * subject it belongs to (the nearest enclosing Customer's `id`, which the suites always select).
+ * subject it belongs to (the nearest enclosing Customer's `id`, which the suites always select,
+ * mapped back to the internal id when the caller's ids are scoped).
  */
 import {
   getArgumentValues, getDirectiveValues, getVariableValues, getNamedType, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType,
@@ -144,7 +145,12 @@ export function walkResponse(
   document: DocumentNode,
   variables: Record<string, unknown>,
   data: unknown,
-  visitor: { leaf?: (v: LeafVisit) => void; object?: (v: ObjectVisit) => void },
+  visitor: {
+    leaf?: (v: LeafVisit) => void;
+    object?: (v: ObjectVisit) => void;
+    /** The subject a Customer's `id` in the response stands for (the caller's id scope); default: the id itself. */
+    subjectOf?: (id: string) => string | null;
+  },
   operationName?: string,
 ): void {
   if (data === null || data === undefined) return;
@@ -159,7 +165,7 @@ export function walkResponse(
     if (type.name === "Customer") {
       const idKey = [...fields].find(([, f]) => f.fieldName === "id")?.[0];
       const id = idKey === undefined ? undefined : value[idKey];
-      subject = typeof id === "string" ? id : null;
+      subject = typeof id !== "string" ? null : visitor.subjectOf ? visitor.subjectOf(id) : id;
     }
     visitor.object?.({ path, typeName: type.name, value, subject, parent });
     for (const [key, { fieldName, nodes }] of fields) {

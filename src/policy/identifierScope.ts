@@ -1,0 +1,52 @@
+import { assertNever } from "./assertNever.js";
+import type { Caller } from "./caller.js";
+import { DEFAULT_MATRIX } from "./matrix.js";
+import { PURPOSES, type Purpose } from "./purposes.js";
+
+/**
+ * Whose ids a request's answers carry (DESIGN.md section 2, identifiers). `internal`: the ids as
+ * stored (staff under a purpose that does not pseudonymise, and a customer on their own data).
+ * `scoped`: ids of this scope only, named by `label` (a partner's pairwise ids, per purpose when
+ * that purpose pseudonymises; a pseudonymising purpose's ids for staff), so two scopes cannot
+ * join their answers by row identity.
+ */
+export type IdentifierScope = { readonly kind: "internal" } | { readonly kind: "scoped"; readonly label: string };
+
+/**
+ * The purposes whose decisions pseudonymise: any `pseudonymize` cell in their column of the
+ * matrix. An id answered beside pseudonyms would join them back to a clear answer, so under these
+ * purposes the ids are pseudonyms too.
+ */
+export const PSEUDONYMISING_PURPOSES: readonly Purpose[] = PURPOSES.filter((purpose) =>
+  Object.values(DEFAULT_MATRIX).some((row) => row?.[purpose] === "pseudonymize"));
+
+export function pseudonymisesIdentifiers(purpose: Purpose): boolean {
+  return PSEUDONYMISING_PURPOSES.includes(purpose);
+}
+
+/** A partner's scope for a purpose: its own (pairwise), and per purpose when the purpose pseudonymises. */
+export function partnerIdentifierScope(partnerId: string, purpose: Purpose): IdentifierScope {
+  return { kind: "scoped", label: pseudonymisesIdentifiers(purpose) ? `partner:${partnerId}:purpose:${purpose}` : `partner:${partnerId}` };
+}
+
+const INTERNAL: IdentifierScope = Object.freeze({ kind: "internal" });
+
+/**
+ * The scope of the ids a caller sends and receives for a purpose. Labels are unambiguous: a
+ * partner id is a UUID and a purpose a fixed name. Deny by default: an anonymous caller (who
+ * never reaches data) gets a scope of its own, never the internal ids.
+ */
+export function identifierScope(caller: Caller, purpose: Purpose): IdentifierScope {
+  switch (caller.kind) {
+    case "customer":
+      return INTERNAL;
+    case "staff":
+      return pseudonymisesIdentifiers(purpose) ? { kind: "scoped", label: `purpose:${purpose}` } : INTERNAL;
+    case "partner":
+      return partnerIdentifierScope(caller.partnerId, purpose);
+    case "anonymous":
+      return { kind: "scoped", label: "anonymous" };
+    default:
+      return assertNever(caller, "caller kind");
+  }
+}
