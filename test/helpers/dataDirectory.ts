@@ -33,6 +33,11 @@ export function occurrences(dir: string, needles: ReadonlySet<string>, find: (te
  * short text in a row or a WAL record: one header byte, odd, giving the length ((n + 1) * 2 + 1),
  * then the bytes. Reading exactly that many keeps `192.0.2.1` apart from `192.0.2.17`.
  */
+/** `needle in path` for every place a needle is left among the directory's paths that `folder` accepts. */
+export function placesLeft(dir: string, needles: ReadonlySet<string>, find: (text: string) => Iterable<string>, folder: (path: string) => boolean): string[] {
+  return [...occurrences(dir, needles, find)].flatMap(([needle, paths]) => paths.filter(folder).map((path) => `${needle} in ${path}`));
+}
+
 export function* storedIpTexts(text: string): Iterable<string> {
   for (const m of text.matchAll(/\d{1,3}\.\d{1,3}\.\d{1,3}\.\d|2001:db8:/g)) {
     const header = text.charCodeAt(m.index - 1);

@@ -16,7 +16,7 @@ import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { truncateIp } from "../../src/policy/masks.js";
 import { purge, type PurgeReport } from "../../src/retention/purge.js";
-import { occurrences, storedIpTexts } from "../helpers/dataDirectory.js";
+import { occurrences, placesLeft, storedIpTexts } from "../helpers/dataDirectory.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase, onServer } from "../helpers/testDatabase.js";
 
@@ -74,8 +74,7 @@ describe.skipIf(onServer)("purge on PGlite: the full IP addresses leave the data
   });
 
   /** Where each address is left after the run, among the paths `folder` accepts. */
-  const leftIn = (folder: (path: string) => boolean) => [...occurrences(dir, needles, storedIpTexts)]
-    .flatMap(([ip, paths]) => paths.filter(folder).map((path) => `${ip} in ${path}`));
+  const leftIn = (folder: (path: string) => boolean) => placesLeft(dir, needles, storedIpTexts, folder);
 
   it("none of those addresses is left in a table, index or TOAST file (base/)", () => {
     expect(leftIn((path) => path.startsWith("base/"))).toEqual([]);

@@ -54,7 +54,7 @@ function logLinesOf(requestId: string): Record<string, unknown>[] {
 
 /** The reads that take one subject's id. */
 const LOOKUPS = {
-  customer: "customer(id: $id) { id status }",
+  customer: "customer(id: $id) { id }",
   batch: "customers(first: 5, filter: { ids: [$id] }) { totalCount edges { node { id } } }",
   explainAccess: "explainAccess(subjectId: $id, coordinate: \"Profile.email\") { effect reasonCode }",
 };
