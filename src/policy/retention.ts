@@ -175,7 +175,7 @@ function actionPhrase(action: RetentionAction): string {
       return "deleted";
     case "anonymize":
       return action.mask === "IP_TRUNCATE"
-        ? "anonymised (IPv4 truncated to its /24, IPv6 to its /48)"
+        ? "anonymised (IPv4 truncated to its /24, IPv6 to its /48, an IPv4 address carried in IPv6 to its /24)"
         : `anonymised (mask ${action.mask})`;
     case "nullify":
       return "removed (the values are set to null; the record stays)";
