@@ -1,4 +1,4 @@
-import type { PersonalField } from "./dataMap.js";
+import type { RecordedField } from "./dataMap.js";
 
 export const OUTCOMES = ["disclosed", "masked", "pseudonymized", "withheld"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -27,8 +27,8 @@ export class FieldOutcomes {
     this.#bits = new Uint8Array(fields);
   }
 
-  /** Throws for a field without a slot here (an input field has none): a typed array would drop the write silently. */
-  record(field: PersonalField, outcome: Outcome): void {
+  /** Throws for a field without a slot here: a typed array would drop the write silently. */
+  record(field: RecordedField, outcome: Outcome): void {
     if (!(field.slot >= 0 && field.slot < this.#bits.length)) throw new Error(`no outcome slot for ${field.coordinate}`);
     this.#bits[field.slot]! |= bitOf(outcome);
   }

@@ -7,8 +7,7 @@ import { GatewayError } from "../errors/GatewayError.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Decision } from "../policy/decide.js";
 import { subjectOf, type FieldRule, type RuleTree, type Verdict } from "./createRuleTree.js";
-import type { DataMap, PersonalField } from "./dataMap.js";
-import { IDENTIFIER_FIELDS } from "./unclassifiedFields.js";
+import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
 
 /**
  * How the rule tree stands on the fields. `guards` (the default): one synchronous wrapper per
@@ -42,9 +41,9 @@ function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
       const fieldRule = tree[typeName]?.[fieldName];
       const personal = dataMap.fields.get(`${typeName}.${fieldName}`);
-      const identifier = IDENTIFIER_FIELDS.has(`${typeName}.${fieldName}`);
+      const identifier = dataMap.identifiers.get(`${typeName}.${fieldName}`);
       const own = (config.resolve as Resolver | undefined) ?? propertyOf(fieldName);
-      const resolve = identifier ? inScope(own) : own;
+      const resolve = identifier ? inScope(own, identifier) : own;
       if (kept !== undefined && fieldRule === kept && !personal && !roots.some((t) => t.name === typeName)) {
         return identifier ? { ...config, resolve } : config;
       }
@@ -91,20 +90,23 @@ function ruleOfEveryRootField(roots: GraphQLObjectType[], tree: RuleTree): Field
 
 /**
  * An identifier field (unclassifiedFields.ts): its value as the request's id scope gives it,
- * a partner's pairwise id or a purpose's pseudonym (createIdScope.ts). Only the answer changes:
- * child resolvers still read the row's internal id from their parent.
+ * a partner's pairwise id or a purpose's pseudonym (createIdScope.ts), recorded as a disclosure
+ * of its subject. Only the answer changes: child resolvers still read the row's internal id from
+ * their parent.
  */
-function inScope(resolve: Resolver): Resolver {
+function inScope(resolve: Resolver, field: RecordedField): Resolver {
   return (parent, args, ctx, info) => {
     const value = resolve(parent, args, ctx, info);
-    return isPromise(value) ? value.then((v) => externalId(ctx, v)) : externalId(ctx, value);
+    return isPromise(value) ? value.then((v) => externalId(ctx, parent, field, v)) : externalId(ctx, parent, field, value);
   };
 }
 
-function externalId(ctx: GatewayContext, value: unknown): unknown {
+function externalId(ctx: GatewayContext, parent: unknown, field: RecordedField, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   if (typeof value !== "string") throw new Error("an identifier field resolved to something that is not an id");
-  return ctx.enforcement.ids().external(value);
+  const external = ctx.enforcement.ids().external(value);
+  ctx.enforcement.identified(subjectOf(parent, field), field);
+  return external;
 }
 
 /** The resolver, its personal value then decided, transformed (as stored, masked, pseudonymised) and recorded. */
@@ -203,11 +205,9 @@ function applyShield(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
     (transforms[field.typeName] ??= {})[field.fieldName] = ((resolve: Resolver, parent, args, ctx, info) =>
       withValueTransform(resolve, field)(parent, args, ctx, info)) as IMiddlewareFieldMap[string];
   }
-  for (const coordinate of IDENTIFIER_FIELDS) {
-    const [typeName = "", fieldName = ""] = coordinate.split(".");
-    if (!schema.getType(typeName)) continue;
-    (transforms[typeName] ??= {})[fieldName] = ((resolve: Resolver, parent, args, ctx, info) =>
-      inScope(resolve)(parent, args, ctx, info)) as IMiddlewareFieldMap[string];
+  for (const field of dataMap.identifiers.values()) {
+    (transforms[field.typeName] ??= {})[field.fieldName] = ((resolve: Resolver, parent, args, ctx, info) =>
+      inScope(resolve, field)(parent, args, ctx, info)) as IMiddlewareFieldMap[string];
   }
   return applyMiddleware(schema, guards, transforms);
 }

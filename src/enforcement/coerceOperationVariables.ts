@@ -1,5 +1,6 @@
 import {
-  coerceInputValue, isInputType, isNonNullType, typeFromAST, valueFromAST, type GraphQLSchema, type OperationDefinitionNode,
+  coerceInputValue, isInputType, isNonNullType, TypeInfo, typeFromAST, ValidationContext, valueFromAST,
+  type DocumentNode, type GraphQLSchema, type OperationDefinitionNode,
 } from "graphql";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
@@ -13,8 +14,13 @@ import { invalidVariableMessage } from "../errors/messageWithoutInput.js";
  * graphql-js's getVariableValues, but with messages of our own: its messages quote the value
  * ("got invalid value ..."), while coerceInputValue hands over where the value failed as data,
  * so the message names the variable, the input field and the expected type, and nothing else.
+ * A nullable variable sent as null where the operation uses it in a non-null position (`$x:
+ * Boolean = true` in `@skip(if: $x)`) is refused here too: validation allows it for the default's
+ * sake, and execution would fail on it.
  */
-export function coerceOperationVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, raw: Record<string, unknown> | undefined): Record<string, unknown> {
+export function coerceOperationVariables(
+  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, raw: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const inputs = raw ?? {};
   const coerced: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -32,6 +38,18 @@ export function coerceOperationVariables(schema: GraphQLSchema, operation: Opera
       coerced[name] = coerceInputValue(inputs[name], type, (path) => problems.push(invalidVariableMessage(name, type, path)));
     }
   }
+  if (problems.length === 0 && Object.values(coerced).includes(null)) problems.push(...nullsInNonNullPositions(schema, document, operation, coerced));
   if (problems.length > 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, problems.join(" "));
   return coerced;
+}
+
+/** A message for each variable that is null and used (in the operation or a fragment it spreads) where null is not allowed. */
+function nullsInNonNullPositions(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): string[] {
+  const context = new ValidationContext(schema, document, new TypeInfo(schema), () => {});
+  const refused = new Set<string>();
+  for (const { node, type } of context.getRecursiveVariableUsages(operation)) {
+    const name = node.name.value;
+    if (variables[name] === null && type !== undefined && isNonNullType(type)) refused.add(`Variable "$${name}" must not be null where it is used (a value of type "${type}").`);
+  }
+  return [...refused];
 }

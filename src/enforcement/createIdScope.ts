@@ -21,6 +21,14 @@ export interface IdScope {
   cursor(internalId: string): string;
   /** The internal id of a cursor this scope issued; null for any other (another scope's, altered, made up). */
   cursorId(cursor: string): string | null;
+  /**
+   * A secret of this scope that orders its pages (by `md5(orderSalt || id)`), so that two scopes
+   * see the same subjects in unrelated orders and cannot line their ids up by position; null in
+   * the internal scope, which pages in id order.
+   */
+  readonly orderSalt: string | null;
+  /** False in the internal scope, where ids leave as stored; true where they leave as the scope's pseudonyms. */
+  readonly scoped: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -85,6 +93,8 @@ function build(secret: Uint8Array, scope: IdentifierScope): IdScope {
       external: (id) => id,
       internal: (id) => (UUID.test(id) ? id : null),
       ...cursors(secret, "internal"),
+      orderSalt: null,
+      scoped: false,
     };
   }
   const ids = permutation(secret, "id", scope.label);
@@ -95,6 +105,8 @@ function build(secret: Uint8Array, scope: IdentifierScope): IdScope {
     },
     internal: (id) => (UUID.test(id) ? uuidOf(ids.decrypt(bytesOf(id))) : null),
     ...cursors(secret, scope.label),
+    orderSalt: Buffer.from(hkdfSync("sha256", secret, HKDF_SALT, `order:${scope.label}`, 16)).toString("hex"),
+    scoped: true,
   };
 }
 

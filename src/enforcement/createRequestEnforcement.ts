@@ -12,7 +12,8 @@ import type { Reason } from "../policy/reasons.js";
 import { ALL_STATE_PARTS, stateParts, type StateParts } from "../policy/stateParts.js";
 import type { SubjectState } from "../policy/subjectState.js";
 import { createIdScope, type IdScope } from "./createIdScope.js";
-import type { DataMap, PersonalField } from "./dataMap.js";
+import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
+import { SUBJECT_ROOT_TYPE } from "./unclassifiedFields.js";
 import { FieldOutcomes, type Outcome } from "./FieldOutcomes.js";
 import { loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateRow } from "./subjectStateQueries.js";
 import { NoSafeForm, outcomeOfRelease, transformValue } from "./transformValue.js";
@@ -50,6 +51,8 @@ const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLO
  */
 export function createRequestEnforcement(options: RequestEnforcementOptions) {
   const { caller, db, dataMap, pseudonymKey } = options;
+  const subjectIdField = dataMap.identifiers.get(`${SUBJECT_ROOT_TYPE}.id`);
+  if (subjectIdField === undefined) throw new Error(`the data map has no ${SUBJECT_ROOT_TYPE}.id identifier`);
   // Resolved by the purpose plugin after the context is built. Held here, not on the context:
   // Apollo shallow-copies the context object, so a field set on it later is not seen everywhere.
   let purpose: Purpose | null = null;
@@ -197,6 +200,25 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       const allowed = decision.effect === "allow";
       record(customerId, field, allowed ? "disclosed" : "withheld");
       return allowed;
+    },
+
+    /**
+     * An identifier of the subject or of one of its rows left in this request's scope (a field, a
+     * cursor, a lookup by id that matched): recorded as disclosed in the internal scope, as
+     * pseudonymised in any other. Identifiers are not decided: a subject the caller may not see
+     * is never reached.
+     */
+    identified(customerId: string, field: RecordedField): void {
+      disclosureOf(customerId, entryOf(customerId)).record(field, this.ids().scoped ? "pseudonymized" : "disclosed");
+    },
+
+    /**
+     * The subject itself identified without its id field: found by its id, a cursor standing for
+     * it, an explanation about it. Recorded as its id (`Customer.id`). True, for use in a filter.
+     */
+    subjectIdentified(customerId: string): true {
+      this.identified(customerId, subjectIdField);
+      return true;
     },
 
     /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */

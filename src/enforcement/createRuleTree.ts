@@ -3,7 +3,7 @@ import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Decision } from "../policy/decide.js";
-import type { DataMap, PersonalField } from "./dataMap.js";
+import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
 import { subjectFieldsOf } from "./subjectFieldsOf.js";
 import { UNCLASSIFIED_FIELDS } from "./unclassifiedFields.js";
 
@@ -30,7 +30,7 @@ export interface FieldRule {
 export type RuleTree = Record<string, Record<string, FieldRule>>;
 
 /** The subject a personal value belongs to: every source row of a personal field carries it (a subject's own row is it). */
-export function subjectOf(parent: unknown, field: PersonalField): string {
+export function subjectOf(parent: unknown, field: RecordedField): string {
   const row = parent as { customerId?: unknown; id?: unknown } | null;
   const id = field.onSubjectRow ? row?.id : row?.customerId;
   if (typeof id !== "string" || id === "") {

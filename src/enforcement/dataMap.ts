@@ -5,7 +5,7 @@ import {
 } from "graphql";
 import { isCategory, type Category } from "../policy/categories.js";
 import { DEFAULT_MASK, isMaskKind, type MaskKind } from "../policy/masks.js";
-import { SUBJECT_ROOT_TYPE } from "./unclassifiedFields.js";
+import { IDENTIFIER_FIELDS, SUBJECT_ROOT_TYPE } from "./unclassifiedFields.js";
 
 /**
  * What a value of a personal field is, for the transforms that can apply to it. `object`: a
@@ -14,7 +14,22 @@ import { SUBJECT_ROOT_TYPE } from "./unclassifiedFields.js";
  */
 export type ValueKind = "string" | "number" | "boolean" | "date" | "list" | "enum" | "object" | "other";
 
-export interface PersonalField {
+/**
+ * A field whose disclosure a request records: a personal field (PersonalField), or an identifier
+ * (unclassifiedFields.ts: an id is personal data too, and a read that returns only ids still
+ * tells the caller who is there).
+ */
+export interface RecordedField {
+  coordinate: string;
+  typeName: string;
+  fieldName: string;
+  /** The field's parent row is the subject itself (`Customer`): its subject is the row's `id`, not its `customerId`. */
+  onSubjectRow: boolean;
+  /** The field's position in `DataMap.coordinates`: a request records what it did with it in an array, not a set of names. */
+  slot: number;
+}
+
+export interface PersonalField extends RecordedField {
   /** Schema coordinate, `Profile.email` or `CustomerFilter.email`. */
   coordinate: string;
   typeName: string;
@@ -23,13 +38,7 @@ export interface PersonalField {
   /** The field's own mask, else its category's default. */
   mask: MaskKind;
   valueKind: ValueKind;
-  /** The field's parent row is the subject itself (`Customer`): its subject is the row's `id`, not its `customerId`. */
-  onSubjectRow: boolean;
-  /**
-   * The field's position in `DataMap.coordinates`, so that a request records what it did with a
-   * field in an array, not a set of names. An input field has one too: a subject matched by it
-   * (a lookup) is recorded under the input's coordinate.
-   */
+  /** An input field has a slot too: a subject matched by it (a lookup) is recorded under the input's coordinate. */
   slot: number;
   /**
    * The field's category's position in `DataMap.categories`, so that a request keeps a subject's
@@ -43,9 +52,11 @@ export interface DataMap {
   fields: ReadonlyMap<string, PersonalField>;
   /** Personal input fields (filters, mutation inputs), by coordinate: using one counts as reading. */
   inputs: ReadonlyMap<string, PersonalField>;
+  /** Identifier fields of the schema (unclassifiedFields.ts), by coordinate: recorded, never decided. */
+  identifiers: ReadonlyMap<string, RecordedField>;
   /** Distinct categories among the output and input fields. */
   categories: readonly Category[];
-  /** The output and input fields' coordinates, sorted: position i is the field whose `slot` is i. */
+  /** The output, input and identifier fields' coordinates, sorted: position i is the field whose `slot` is i. */
   coordinates: readonly string[];
 }
 
@@ -73,21 +84,17 @@ function buildDataMap(schema: GraphQLSchema): DataMap {
     if (isObjectType(type)) outputs.push(...personalEntries(schema, type.name, Object.values(type.getFields())));
     else if (isInputObjectType(type)) inputs.push(...personalEntries(schema, type.name, Object.values(type.getFields())));
   }
+  const identifiers = [...IDENTIFIER_FIELDS].flatMap((coordinate): RecordedField[] => {
+    const [typeName = "", fieldName = ""] = coordinate.split(".");
+    const type = schema.getType(typeName);
+    return isObjectType(type) && type.getFields()[fieldName] ? [{ coordinate, typeName, fieldName, onSubjectRow: typeName === SUBJECT_ROOT_TYPE, slot: -1 }] : [];
+  });
   const categories = [...new Set([...outputs, ...inputs].map((f) => f.category))].sort();
-  const all = bySlot([...outputs, ...inputs], categories);
-  const isInput = new Set(inputs.map((f) => f.coordinate));
-  return {
-    fields: new Map([...all].filter(([coordinate]) => !isInput.has(coordinate))),
-    inputs: new Map([...all].filter(([coordinate]) => isInput.has(coordinate))),
-    categories,
-    coordinates: [...all.keys()],
-  };
-}
-
-/** The fields by coordinate, in sorted order, each given its position as its slot, and its category's. */
-function bySlot(found: PersonalField[], categories: readonly Category[]): Map<string, PersonalField> {
-  const sorted = found.sort((a, b) => (a.coordinate < b.coordinate ? -1 : a.coordinate > b.coordinate ? 1 : 0));
-  return new Map(sorted.map((field, slot) => [field.coordinate, { ...field, slot, categorySlot: categories.indexOf(field.category) }]));
+  const coordinates = [...outputs, ...inputs, ...identifiers].map((f) => f.coordinate).sort();
+  const slots = new Map(coordinates.map((coordinate, slot) => [coordinate, slot]));
+  const placed = <F extends RecordedField>(found: F[]) => new Map(found.map((f) => [f.coordinate, { ...f, slot: slots.get(f.coordinate)! }]));
+  const personal = (found: PersonalField[]) => new Map([...placed(found)].map(([c, f]) => [c, { ...f, categorySlot: categories.indexOf(f.category) }]));
+  return { fields: personal(outputs), inputs: personal(inputs), identifiers: placed(identifiers), categories, coordinates };
 }
 
 function personalEntries(schema: GraphQLSchema, typeName: string, fields: (GraphQLField<unknown, unknown> | GraphQLInputField)[]): PersonalField[] {

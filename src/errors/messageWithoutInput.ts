@@ -23,9 +23,11 @@ export function invalidVariableMessage(name: string, type: GraphQLInputType, pat
  * The message of an error as it may leave the server or reach a log: a syntax error names the
  * token's kind but not its text, an error about a literal names the argument (or variable
  * default), the input field and the expected type (given the schema), an error about a
- * variable's value names the variable and its type; other messages (graphql-js's quote schema
- * names) pass, with any value that a message of graphql-js's known shapes quotes cut
- * (scrubEchoedValues).
+ * variable's value names the variable and its type; other messages pass with any value that a
+ * message of graphql-js's known shapes quotes cut (scrubEchoedValues) and, given the schema, every
+ * quoted name that is not one of the schema's (callerNamesCut): validation messages quote the
+ * names a caller chose (an operation's, a fragment's, an alias, a variable, a misspelt field),
+ * and a client may build those from personal data.
  */
 export function messageWithoutInput(error: Error, schema?: GraphQLSchema): string {
   const message = error.message;
@@ -36,7 +38,52 @@ export function messageWithoutInput(error: Error, schema?: GraphQLSchema): strin
     return `Variable "$${node.variable.name.value}" got an invalid value; expected a value of type "${print(node.type)}".`;
   }
   if (node !== undefined && (VALUE_KINDS.has(node.kind) || node.kind === Kind.OBJECT_FIELD) && !NAMES_ONLY.test(message)) return literalMessage(node, schema);
-  return scrubEchoedValues(message);
+  const scrubbed = scrubEchoedValues(message);
+  return schema ? callerNamesCut(scrubbed, schema) : scrubbed;
+}
+
+const schemaNames = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+
+/** Every name the schema defines: its types, their fields, arguments and enum values, its directives and their arguments. */
+function namesOf(schema: GraphQLSchema): ReadonlySet<string> {
+  let names = schemaNames.get(schema);
+  if (names) return names;
+  const set = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    set.add(type.name);
+    if ("getFields" in type) {
+      for (const field of Object.values(type.getFields())) {
+        set.add(field.name);
+        set.add(`${type.name}.${field.name}`);
+        for (const arg of "args" in field ? field.args : []) set.add(arg.name);
+      }
+    }
+    if ("getValues" in type) for (const value of type.getValues()) set.add(value.name);
+  }
+  for (const directive of schema.getDirectives()) {
+    set.add(directive.name);
+    set.add(`@${directive.name}`);
+    for (const arg of directive.args) set.add(arg.name);
+  }
+  schemaNames.set(schema, (names = set));
+  return names;
+}
+
+/**
+ * Quoted names that the schema does not define (so the caller chose them: an operation's or a
+ * fragment's name, an alias, a misspelt field) replaced by "…". A type written with its list and
+ * non-null marks (`[ID!]!`) counts as the schema's name; a variable (`$first`, or a path into
+ * one such as `f.from`) stays named, as the coercion messages name it, for the client to find
+ * its mistake.
+ */
+function callerNamesCut(message: string, schema: GraphQLSchema): string {
+  const names = namesOf(schema);
+  const known = (name: string) => names.has(name) || names.has(name.replace(/[[\]!]/g, ""));
+  const variablePath = (text: string) => {
+    const [first = "", ...rest] = text.split(".");
+    return rest.length > 0 && /^[_A-Za-z]\w*$/.test(first) && rest.every((s) => /^\d+$/.test(s) || names.has(s));
+  };
+  return message.replace(/"([^"]*)"/g, (quoted, text: string) => (text.startsWith("$") || known(text) || variablePath(text) ? quoted : "\"…\""));
 }
 
 /**

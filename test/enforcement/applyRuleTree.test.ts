@@ -8,7 +8,7 @@ import { applyRuleTree } from "../../src/enforcement/applyRuleTree.js";
 import type { FieldRule, RuleTree } from "../../src/enforcement/createRuleTree.js";
 import type { DataMap } from "../../src/enforcement/dataMap.js";
 
-const NO_PERSONAL_FIELDS: DataMap = { fields: new Map(), inputs: new Map(), categories: [], coordinates: [] };
+const NO_PERSONAL_FIELDS: DataMap = { fields: new Map(), inputs: new Map(), identifiers: new Map(), categories: [], coordinates: [] };
 
 const typeDefs = `type Query { item: Item, other: Item } type Item { label: String, note: String, child: Item }`;
 const item = { label: "L", note: "N", child: { label: "L2", note: "N2", child: null } };

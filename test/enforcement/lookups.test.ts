@@ -74,8 +74,32 @@ describe("a subject matched by a personal value is recorded", () => {
     expect(statuses.every((s) => s.status === "active")).toBe(true);
   });
 
-  it("without a personal filter, a page records only what it discloses", async () => {
-    const res = await gw.post({ query: "{ customers(first: 3) { edges { node { id } } } }" }, support);
-    expect((await recorded(res.headers.get("x-request-id")!)).size).toBe(0);
+});
+
+describe("a read that returns only identifiers is recorded as one", () => {
+  const support2 = async () => ({ ...bearer(await gw.token("support_agent", "agent-2")), "x-purpose": "customer_support" });
+  const subjectsOf = async (res: { headers: Headers }) => recorded(res.headers.get("x-request-id")!);
+
+  it("ids, cursors, a match by id (even counted only) and an explanation each record the subject's id", async () => {
+    const staff = await support2();
+    const ids = await gw.post({ query: "{ customers(first: 3) { edges { node { id } } } }" }, staff);
+    const page = ids.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id as string);
+    const log = await subjectsOf(ids);
+    expect([...log.keys()].sort()).toEqual([...page].sort());
+    for (const disclosed of log.values()) expect(disclosed).toEqual(["Customer.id"]);
+
+    const cursors = await gw.post({ query: "{ customers(first: 2) { edges { cursor } } }" }, staff);
+    expect((await subjectsOf(cursors)).size).toBe(2);
+    const counted = await gw.post({ query: "query($ids: [ID!]!) { customers(filter: { ids: $ids }) { totalCount } }", variables: { ids: page } }, staff);
+    expect([...(await subjectsOf(counted)).keys()].sort()).toEqual([...page].sort());
+    const typename = await gw.post({ query: `{ customer(id: "${page[0]}") { __typename } }` }, staff);
+    expect([...(await subjectsOf(typename)).keys()]).toEqual([page[0]]);
+    const explained = await gw.post({ query: `{ explainAccess(subjectId: "${page[0]}", coordinate: "Profile.email") { effect } }` }, staff);
+    expect([...(await subjectsOf(explained)).keys()]).toEqual([page[0]]);
+  });
+
+  it("a page that names no subject (only how many) records none", async () => {
+    const res = await gw.post({ query: "{ customers(first: 3) { edges { node { __typename } } } }" }, await support2());
+    expect((await subjectsOf(res)).size).toBe(0);
   });
 });

@@ -181,3 +181,31 @@ describe("what a partner received, it can send back; nobody else can", () => {
     }
   });
 });
+
+describe("pages come in an order of each scope's own", () => {
+  /** The internal ids of a scope's whole list, page by page (`first` at a time, through its cursors). */
+  async function walk(send: (query: string) => Promise<any>, scope: IdScope, purpose: string, first: number): Promise<string[]> {
+    const out: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 100; pages++) {
+      const body = await send(`query P @purpose(name: ${purpose}) { customers(first: ${first}${after ? `, after: "${after}"` : ""}) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`);
+      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+      out.push(...body.data.customers.edges.map((e: { node: { id: string } }) => scope.internal(e.node.id)!));
+      if (!body.data.customers.pageInfo.hasNextPage) return out;
+      after = body.data.customers.pageInfo.endCursor;
+    }
+    throw new Error("more than 100 pages");
+  }
+
+  it("two partners, and a partner and the internal order, do not list the same subjects in the same order; paging loses and repeats none", async () => {
+    const [a, b] = partners;
+    const orders = await Promise.all([a!, b!].map((p) =>
+      walk(async (q) => (await asPartner(gw, p.apiKey, q)).body, scopeOf(p.partnerId, "CUSTOMER_SUPPORT"), "CUSTOMER_SUPPORT", 7)));
+    const internal = await walk(async (q) => (await gw.post({ query: q }, bearer(await gw.token("support_agent")))).body, idScopeOf(gw, { kind: "staff", staffId: "s", role: "support_agent" }, "customer_support"), "CUSTOMER_SUPPORT", 7);
+    for (const order of [...orders, internal]) expect(new Set(order).size).toBe(order.length); // no repeats
+    expect([...orders[0]!].sort()).toEqual([...internal].sort()); // the same subjects (both grants reach all)
+    expect(internal).toEqual([...internal].sort()); // staff under a contract purpose: id order
+    for (const order of orders) expect(order).not.toEqual(internal);
+    expect(orders[0]).not.toEqual(orders[1]);
+  });
+});

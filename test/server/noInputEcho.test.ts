@@ -204,6 +204,14 @@ describe("no error or log quotes the caller's input", () => {
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1 "cnry${w}`},
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(filter: { email: "a" } "cnry${w}") { totalCount } }` },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1.5e${w.length}cnry${w}) { totalCount } }` },
+      // Names the caller chose, which validation messages quote: operations, fragments, aliases, misspelt fields and arguments.
+      { query: `query Cnry${w} @purpose(name: CUSTOMER_SUPPORT) { __typename } query Cnry${w} @purpose(name: CUSTOMER_SUPPORT) { __typename }` },
+      { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { ...Cnry${w} } }` },
+      { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { cnry${w}: totalCount cnry${w}: pageInfo { hasNextPage } } }` },
+      { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { cnry${w} } }` },
+      { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1, cnry${w}: 2) { totalCount } }` },
+      { query: `query Op @purpose(name: CUSTOMER_SUPPORT) @cnry${w} { __typename }` },
+      { query: `query Op($a: Cnry${w}) @purpose(name: CUSTOMER_SUPPORT) { __typename }` },
     ];
     await fc.assert(
       fc.asyncProperty(word, fc.nat(callers.length - 1), async (w, caller) => {
@@ -214,6 +222,18 @@ describe("no error or log quotes the caller's input", () => {
       }),
       { seed: 6, numRuns: 20 },
     );
+  });
+});
+
+describe("a null where the operation cannot take one", () => {
+  it("a nullable variable sent as null into @skip(if:) is bad input before execution, not an internal error", async () => {
+    const reply = await send({
+      query: "query Op($x: Boolean = true) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { edges { node { id @skip(if: $x) } } } }",
+      variables: { x: null },
+    }, callers[0]!);
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.text).errors[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+    expect(reply.text).toContain("$x");
   });
 });
 

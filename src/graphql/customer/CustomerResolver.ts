@@ -58,6 +58,7 @@ export class CustomerResolver {
     ctx.loaders.wantChildren(selectedChildren(info));
     const row = await ctx.loaders.customer.load(subject);
     if (!row || !(await ctx.enforcement.isVisible(subject))) throw notFound();
+    ctx.enforcement.subjectIdentified(subject); // found by its id: the caller learns the subject is there, whatever it selects
     return row as Customer;
   }
 
@@ -80,24 +81,30 @@ export class CustomerResolver {
     if (ids?.some((id) => id === null)) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "`filter.ids` must hold customer ids (UUIDs).");
     const criteria: CustomerCriteria = { ...filter, ids: ids as string[] | undefined, visible: ctx.enforcement.visibleSubjects() };
     const own = ownIdOrNull(ctx);
-    // A subject matched by a personal value (email, status, residency) is a read of it: recorded.
+    // A subject matched by a personal value (email, status, residency) is a read of it, and one
+    // matched by its id is identified: both recorded, whatever the operation selects.
     const lookups = personalInputsOf(ctx.enforcement.dataMap, "CustomerFilter", filter);
-    const matched = (id: string) => lookups.every((field) => ctx.enforcement.lookedUp(id, field));
+    const byId = ids !== undefined;
+    const matched = (id: string) => lookups.every((field) => ctx.enforcement.lookedUp(id, field)) && (!byId || ctx.enforcement.subjectIdentified(id));
     const afterId = after ? decodeCursor(scope, after) : null;
     // The nodes' nested rows (profile, accounts, ...) come in the page's own statement.
     const fold = customerChildrenFold(selectedChildren(info, ["edges", "node"]));
-    const page = await customerPage(ctx.db, criteria, first, afterId, own,
+    const page = await customerPage(ctx.db, criteria, first, afterId, own, scope.orderSalt,
       { ...ctx.enforcement.subjectStateColumns, ...fold?.column });
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
     ctx.loaders.primeChildren(page.rows, fold);
     await ctx.enforcement.preload(page.rows);
-    // A cursor costs two block encryptions (createIdScope.ts): made only where it is selected.
-    const edges = page.rows.filter((row) => matched(row.id)).map((node) => ({ node: node as Customer, get cursor() { return scope.cursor(node.id); } }));
+    // A cursor stands for its subject (recorded as its id) and costs two block encryptions
+    // (createIdScope.ts): made only where it is selected.
+    const cursorOf = (id: string) => (ctx.enforcement.subjectIdentified(id), scope.cursor(id));
+    const nodes = page.rows.filter((row) => matched(row.id));
+    const edges = nodes.map((node) => ({ node: node as Customer, get cursor() { return cursorOf(node.id); } }));
+    const last = nodes.at(-1);
     return {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      count: lookups.length === 0 ? () => customerCount(ctx.db, criteria, own) : async () => {
-        // Counting by a personal value matches each subject counted: every one is recorded.
+      pageInfo: { hasNextPage: page.hasNextPage, get endCursor() { return last === undefined ? null : cursorOf(last.id); } },
+      count: lookups.length === 0 && !byId ? () => customerCount(ctx.db, criteria, own) : async () => {
+        // Counting by a personal value or by ids matches each subject counted: every one is recorded.
         // Each row brings its subject's state (as a page's rows do): one statement whatever the count.
         const rows = await customerIds(ctx.db, criteria, own, MAX_COUNTED_LOOKUPS + 1, ctx.enforcement.subjectStateColumns);
         if (rows.length > MAX_COUNTED_LOOKUPS) {

@@ -37,15 +37,19 @@ function where(criteria: CustomerCriteria): SQL | undefined {
 }
 
 /**
- * One page in id order, fetching one extra row to know whether another page follows; with
- * `extra` columns (see selectCustomers).
+ * One page in id order, or with an `orderSalt` in the order of `md5(orderSalt || id)` (a scope's
+ * own order: see IdScope.orderSalt; no index serves it, so such a page sorts the customers it
+ * matches), fetching one extra row to know whether another page follows; with `extra` columns
+ * (see selectCustomers).
  */
 export async function customerPage<E extends SelectedFields>(
-  db: Database, criteria: CustomerCriteria, first: number, afterId: string | null, onlyId: string | null, extra?: E,
+  db: Database, criteria: CustomerCriteria, first: number, afterId: string | null, onlyId: string | null, orderSalt: string | null, extra?: E,
 ) {
+  const key = (id: SQL | string) => sql`md5(${orderSalt}::text || ${id}::text)`;
+  const after = afterId === null ? undefined : orderSalt === null ? gt(customers.id, afterId) : sql`${key(sql`${customers.id}`)} > ${key(afterId)}`;
   const rows = await selectCustomers(db, extra)
-    .where(and(where(criteria), afterId ? gt(customers.id, afterId) : undefined, onlyId ? eq(customers.id, onlyId) : undefined))
-    .orderBy(asc(customers.id))
+    .where(and(where(criteria), after, onlyId ? eq(customers.id, onlyId) : undefined))
+    .orderBy(orderSalt === null ? asc(customers.id) : key(sql`${customers.id}`))
     .limit(first + 1);
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
 }

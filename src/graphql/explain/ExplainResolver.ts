@@ -40,6 +40,8 @@ export class ExplainResolver {
       exists = row !== null && visible;
     }
     if (!exists || subject === null) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
+    // Explaining confirms that the subject is there, and its state: recorded as its id disclosed.
+    ctx.enforcement.subjectIdentified(subject);
     if (!field) {
       const exception = UNCLASSIFIED_FIELDS[coordinate];
       return exception
