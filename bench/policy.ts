@@ -78,7 +78,7 @@ interface Answer {
   status: number;
   bytes: number;
   body: {
-    data?: { customers?: { totalCount: number; edges: { node: Record<string, unknown> }[] } } | null;
+    data?: { customers?: { edges: { node: Record<string, unknown> }[] } } | null;
     errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; reason?: string } }[];
     extensions?: { privacy?: { purpose: string; masked: string[]; pseudonymized: string[]; withheld: string[] } };
   };

@@ -76,7 +76,7 @@ export function buildWorkload(schema: GraphQLSchema, dataMap: DataMap, caller: C
   // Active customers: the page the guarded side would serve anyway (it leaves out restricted and
   // erased subjects), so that both sides serve the same customers and the same cells.
   const query = `query BenchSupportPage($first: Int!) @purpose(name: ${purpose.toUpperCase()}) {
-  customers(first: $first, filter: { status: ACTIVE }) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ${node} } } }
+  customers(first: $first, filter: { status: ACTIVE }) { pageInfo { hasNextPage endCursor } edges { cursor node { ${node} } } }
 }`;
   return {
     query,

@@ -36,7 +36,6 @@ const SQL = {
         'preferredChannel', f.preferred_channel, 'updatedAt', f.updated_at) from preferences f where f.customer_id = c.id))))::text as body
     from customers c where c.id = $1`,
   page: `select json_build_object('data', json_build_object('customers', json_build_object(
-      'totalCount', (select count(*) from customers where status = 'active'),
       'edges', coalesce(json_agg(json_build_object('node', json_build_object(${CUSTOMER},
         'profile', (select json_build_object('fullName', p.full_name, 'email', p.email, 'phone', p.phone,
           'address', json_build_object('line1', p.address_line1, 'postalCode', p.postal_code, 'city', p.city, 'country', p.country))
