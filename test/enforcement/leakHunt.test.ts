@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * Leak hunt: thousands of generated operations (fast-check, fixed seed) over a canary-seeded
  * database, as every staff role, customers on themselves and on others, and every partner, each
@@ -289,7 +290,7 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
   return { violations: v, outcome: "data", cells };
 }
 
-/** A page holds exactly the visible subjects matching the filter, in id order; the count all of them. */
+/** A page holds exactly the visible subjects matching the filter, in its scope's order (id order, or md5 of the scope's salt and the id); the count all of them. */
 function checkPage(c: Case, purpose: Purpose, ids: IdScope, value: Record<string, unknown>, args: Record<string, unknown>, v: string[]) {
   const filter = (args.filter ?? {}) as { email?: string; residency?: string; status?: string };
   const email = filter.email?.trim().toLowerCase();
@@ -307,8 +308,10 @@ function checkPage(c: Case, purpose: Purpose, ids: IdScope, value: Record<string
   if ("totalCount" in value && value.totalCount !== matching.length) {
     v.push(`totalCount ${String(value.totalCount)} for ${purpose}, expected ${matching.length} (filter ${JSON.stringify(filter)})`);
   }
+  const key = (id: string) => (ids.orderSalt === null ? id : createHash("md5").update(ids.orderSalt + id).digest("hex"));
+  const ordered = [...matching].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const cursorId = typeof args.after === "string" ? ids.cursorId(args.after) : null;
-  const expectedIds = matching.filter((id) => cursorId === null || id > cursorId).slice(0, args.first as number);
+  const expectedIds = ordered.filter((id) => cursorId === null || key(id) > key(cursorId)).slice(0, args.first as number);
   const edges = (value.edges ?? []) as Array<{ node?: { id?: string } }>;
   const shown = edges.map((e) => (e.node?.id === undefined ? undefined : ids.internal(e.node.id)));
   if (JSON.stringify(shown) !== JSON.stringify(expectedIds)) v.push(`page holds ${JSON.stringify(shown)}, expected ${JSON.stringify(expectedIds)}`);
