@@ -34,8 +34,11 @@ describe("the README stays true", () => {
     expect(readFileSync(new URL("../../.ci/run", import.meta.url), "utf8")).toContain("npm test");
   });
 
-  it("npm start, and the benchmarks that serve in process, run node with the server's V8 flags, which the README names", () => {
-    for (const name of ["start", "bench", "bench:policy", "bench:where"]) {
+  it("npm start, npm run start:prod and the benchmarks that serve in process run node with the server's V8 flags, which the README names", () => {
+    // exec: the shell npm starts would otherwise die on npm's forwarded SIGTERM and orphan the server.
+    expect(scripts.start).toBe("exec node $npm_package_config_nodeFlags --import tsx src/server/main.ts");
+    expect(scripts["start:prod"]).toBe("exec node $npm_package_config_nodeFlags dist/server/main.js");
+    for (const name of ["bench", "bench:policy", "bench:where"]) {
       expect(scripts[name], name).toMatch(/^node \$npm_package_config_nodeFlags --import tsx /);
     }
     expect(serverNodeFlags()).toContain("--max-semi-space-size=64");
