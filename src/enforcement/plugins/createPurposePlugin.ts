@@ -25,9 +25,9 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, contextValue: ctx, request }) {
+        async didResolveOperation({ operation, document, contextValue: ctx, request }) {
           if (!operation || isIntrospectionOnly(operation)) return; // purpose stays null: shield denies every field
-          const variables = operationVariables(options.schema, operation, request);
+          const variables = operationVariables(options.schema, document, operation, request);
           const declared = getDirectiveValues(directive, operation, variables)?.name as Purpose | undefined;
           const header = ctx.headerPurpose;
           if (header !== null && !isPurpose(header)) {

@@ -28,7 +28,7 @@ export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): Apo
         async didResolveOperation({ operation, document, contextValue: ctx, request }) {
           const purpose = ctx.enforcement.purpose;
           if (purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
-          const reads = operationReads(options.schema, operation, fragmentsOf(document), operationVariables(options.schema, operation, request));
+          const reads = operationReads(options.schema, operation, fragmentsOf(document), operationVariables(options.schema, document, operation, request));
           const denied = findDeniedReads(reads, dataMap, ctx.caller, purpose);
           if (denied.length > 0) {
             throw toGraphQLError(new GatewayError(ErrorCode.FORBIDDEN,

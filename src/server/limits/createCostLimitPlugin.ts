@@ -42,7 +42,7 @@ export function createCostLimitPlugin(options: CostLimitOptions): ApolloServerPl
         async didResolveOperation({ request, document, operation, schema }) {
           if (!operation) return;
           // Invalid variables are answered as the other pre-execution checks answer them.
-          const variables = operationVariables(options.schema, operation, request);
+          const variables = operationVariables(options.schema, document, operation, request);
           let byKey = costs.get(document);
           if (byKey === undefined) costs.set(document, (byKey = new Map()));
           const key = JSON.stringify([request.operationName ?? null, ...costVariables(document).map((name) => variables[name] ?? null)]);
