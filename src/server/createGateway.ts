@@ -251,16 +251,18 @@ const DATABASE_UNAVAILABLE = "The database is unavailable; nothing was changed. 
  */
 function sendError(req: IncomingMessage, res: ServerResponse, error: unknown, observation: RequestObservation, logger: Logger) {
   if (res.headersSent) return void res.destroy();
+  let answer: GatewayError;
   if (isDatabaseUnavailable(error)) {
     logger.error({ requestId: observation.requestId, err: describeError(error) }, "database unavailable; answered 503");
-    error = new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
-  } else if (!(error instanceof GatewayError)) {
+    answer = new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
+  } else if (error instanceof GatewayError) {
+    answer = error;
+  } else {
     logger.error({ requestId: observation.requestId, err: describeError(error) }, "request failed before execution");
-    error = new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE);
+    answer = new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE);
   }
-  const gatewayError = error as GatewayError;
-  observation.codes.push(gatewayError.code);
-  writeGatewayError(req, res, gatewayError);
+  observation.codes.push(answer.code);
+  writeGatewayError(req, res, answer);
 }
 
 /** What of an error may reach the log: its class, code and a scrubbed message, never a stack of values. */

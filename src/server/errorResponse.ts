@@ -29,9 +29,9 @@ export function methodNotAllowed(res: ServerResponse, allowed: readonly string[]
 
 /**
  * `application/graphql-response+json` when the Accept header prefers it, else `application/json`
- * (no Accept, wildcards only, neither accepted: the spec's legacy default). Chosen as Apollo Server chooses
- * for its own answers (highest q, then the more specific range, then the earlier in the header,
- * then JSON), so a client gets one media type for data and errors alike.
+ * (no Accept, wildcards only, neither accepted: the spec's legacy default). Chosen as Apollo
+ * Server chooses for its own answers (highest q, then the more specific range, then the earlier in
+ * the header, then JSON), so a client gets one media type for data and errors alike.
  */
 export function responseMediaType(accept: string | undefined): string {
   if (!accept) return JSON_TYPE;
