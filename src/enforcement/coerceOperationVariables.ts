@@ -13,14 +13,14 @@ import { invalidVariableMessage } from "../errors/messageWithoutInput.js";
  *
  * graphql-js's getVariableValues, but with messages of our own: its messages quote the value
  * ("got invalid value ..."), while coerceInputValue hands over where the value failed as data,
- * so the message names the variable, the input field and the expected type, and nothing else.
- * A nullable variable sent as null where the operation uses it in a non-null position (`$x:
- * Boolean = true` in `@skip(if: $x)`) is refused here too: validation allows it for the default's
- * sake, and execution would fail on it.
+ * so the message names the variable, the input field and the expected type, and nothing else:
+ * one message per variable (its first failure), however many places in its value fail.
+ *
+ * A nullable variable may stand where a non-null value is expected when that place has a default
+ * (graphql-js's VariablesInAllowedPositionRule); given null, execution would refuse it there as a
+ * field error. It is refused here instead, as bad input naming the variable and the type expected.
  */
-export function coerceOperationVariables(
-  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, raw: Record<string, unknown> | undefined,
-): Record<string, unknown> {
+export function coerceOperationVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, raw: Record<string, unknown> | undefined): Record<string, unknown> {
   const inputs = raw ?? {};
   const coerced: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -35,21 +35,22 @@ export function coerceOperationVariables(
     } else if (inputs[name] === null && isNonNullType(type)) {
       problems.push(`Variable "$${name}" of non-null type "${type}" must not be null.`);
     } else {
-      coerced[name] = coerceInputValue(inputs[name], type, (path) => problems.push(invalidVariableMessage(name, type, path)));
+      let first: string | undefined;
+      coerced[name] = coerceInputValue(inputs[name], type, (path) => { first ??= invalidVariableMessage(name, type, path); });
+      if (first !== undefined) problems.push(first);
     }
   }
-  if (problems.length === 0 && Object.values(coerced).includes(null)) problems.push(...nullsInNonNullPositions(schema, document, operation, coerced));
+  if (problems.length === 0 && Object.values(coerced).includes(null)) {
+    const refused = new Set<string>();
+    const usages = new ValidationContext(schema, document, new TypeInfo(schema), () => {}).getRecursiveVariableUsages(operation);
+    for (const { node, type } of usages) {
+      const name = node.name.value;
+      if (type && isNonNullType(type) && coerced[name] === null && !refused.has(name)) {
+        refused.add(name);
+        problems.push(invalidVariableMessage(name, type, []));
+      }
+    }
+  }
   if (problems.length > 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, problems.join(" "));
   return coerced;
-}
-
-/** A message for each variable that is null and used (in the operation or a fragment it spreads) where null is not allowed. */
-function nullsInNonNullPositions(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): string[] {
-  const context = new ValidationContext(schema, document, new TypeInfo(schema), () => {});
-  const refused = new Set<string>();
-  for (const { node, type } of context.getRecursiveVariableUsages(operation)) {
-    const name = node.name.value;
-    if (variables[name] === null && type !== undefined && isNonNullType(type)) refused.add(`Variable "$${name}" must not be null where it is used (a value of type "${type}").`);
-  }
-  return [...refused];
 }

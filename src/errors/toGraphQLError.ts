@@ -11,6 +11,14 @@ export function toGraphQLError(error: GatewayError): GraphQLError {
   });
 }
 
+/** A domain error as it leaves in a response's `errors`: its message, code and details. */
+export function toFormattedError(error: GatewayError): GraphQLFormattedError {
+  return { message: error.message, extensions: { code: error.code, ...error.details } };
+}
+
+/** What a client is told of an unexpected error; the original goes to the log with the request id. */
+export const INTERNAL_ERROR_MESSAGE = "Internal error; it has been logged with the request id.";
+
 /** Apollo's own codes that are safe to pass through as they are (parse, validation, input). */
 const APOLLO_PASS_THROUGH = new Set<string>([
   ErrorCode.GRAPHQL_PARSE_FAILED,
@@ -37,8 +45,8 @@ export function createFormatError(log: ErrorLogger, schema: GraphQLSchema) {
     // A validation rule's refusal reaches here wrapped in Apollo's ValidationError (code replaced).
     const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof GatewayError ? unwrapped.originalError : unwrapped;
     if (original instanceof GatewayError) {
-      const { http: _http, ...extensions } = toGraphQLError(original).extensions;
-      return { message: original.message, locations: formatted.locations, path: formatted.path, extensions };
+      const { message, extensions } = toFormattedError(original);
+      return { message, locations: formatted.locations, path: formatted.path, extensions };
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && (APOLLO_PASS_THROUGH.has(code) || isOwnCode(code, original))) {
@@ -48,7 +56,7 @@ export function createFormatError(log: ErrorLogger, schema: GraphQLSchema) {
     }
     log(original, formatted);
     return {
-      message: "Internal error; it has been logged with the request id.",
+      message: INTERNAL_ERROR_MESSAGE,
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },

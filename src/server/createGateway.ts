@@ -5,14 +5,15 @@ import type { AddressInfo } from "node:net";
 import type { GraphQLSchema } from "graphql";
 import type { DatabaseHandle } from "../db/client.js";
 import { isDatabaseUnavailable } from "../db/isDatabaseUnavailable.js";
-import { ErrorCode, HTTP_STATUS } from "../errors/ErrorCode.js";
+import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import { messageWithoutInput } from "../errors/messageWithoutInput.js";
-import { createFormatError } from "../errors/toGraphQLError.js";
+import { createFormatError, INTERNAL_ERROR_MESSAGE } from "../errors/toGraphQLError.js";
 import type { DataMap } from "../enforcement/dataMap.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { authenticate } from "./auth/authenticate.js";
 import { createJwtVerifier } from "./auth/verifyJwt.js";
+import { methodNotAllowed, writeGatewayError } from "./errorResponse.js";
 import type { Config } from "./config.js";
 import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
@@ -69,6 +70,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // arrives while the first is running, so an idle gateway hung on SIGTERM.
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
+    // CSRF: a browser sends a cross-site request without a CORS preflight only with safelisted
+    // headers. Every request that reaches Apollo is authenticated by one of these two (no cookie
+    // is ever read), and neither is safelisted: its presence proves a preflight, so GET queries
+    // pass (urql's default, persisted operations) while a simple request stays refused.
+    csrfPrevention: { requestHeaders: ["authorization", "x-api-key"] },
     validationRules: limits.validationRules,
     formatError: createFormatError((original, formatted) => {
       // An unreachable database is logged once per request, as its 503 (sendError).
@@ -92,9 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const url = new URL(req.url ?? "/", "http://gateway");
     // Everything this request reads or writes goes through a view that counts its statements.
     const db = database.counting(observation);
-    if (method !== "GET" && method !== "POST") {
-      throw new GatewayError(ErrorCode.METHOD_NOT_ALLOWED, "Use GET or POST.");
-    }
+    if (method !== "GET" && method !== "POST") throw methodNotAllowed(res, ["GET", "POST"]);
     let body: unknown = undefined;
     if (method === "POST") {
       const type = req.headers["content-type"] ?? "";
@@ -182,7 +186,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (path !== "/graphql") throw new GatewayError(ErrorCode.ROUTE_NOT_FOUND, "Not found. The API is at /graphql.");
       await handleGraphQL(req, res, requestId, observation);
     } catch (error) {
-      sendError(res, error, observation, logger);
+      sendError(req, res, error, observation, logger);
     } finally {
       inFlight.delete(res);
       metrics.inFlight.dec();
@@ -241,26 +245,24 @@ function json(res: ServerResponse, status: number, body: unknown) {
 const DATABASE_UNAVAILABLE = "The database is unavailable; nothing was changed. Try again shortly.";
 
 /**
- * A request that ends before (or instead of) Apollo's answer: a GraphQL-shaped error body with the
- * code's HTTP status. A database that cannot be reached is SERVICE_UNAVAILABLE (503), whatever
- * the step that found out.
+ * A request that ends before (or instead of) Apollo's answer, as its gateway error
+ * (writeGatewayError). A database that cannot be reached is SERVICE_UNAVAILABLE (503), whatever
+ * the step that found out; anything else unexpected is INTERNAL_SERVER_ERROR, logged.
  */
-function sendError(res: ServerResponse, error: unknown, observation: RequestObservation, logger: Logger) {
+function sendError(req: IncomingMessage, res: ServerResponse, error: unknown, observation: RequestObservation, logger: Logger) {
   if (res.headersSent) return void res.destroy();
+  let answer: GatewayError;
   if (isDatabaseUnavailable(error)) {
     logger.error({ requestId: observation.requestId, err: describeError(error) }, "database unavailable; answered 503");
-    error = new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
+    answer = new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
+  } else if (error instanceof GatewayError) {
+    answer = error;
+  } else {
+    logger.error({ requestId: observation.requestId, err: describeError(error) }, "request failed before execution");
+    answer = new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE);
   }
-  if (error instanceof GatewayError) {
-    observation.codes.push(error.code);
-    if (error.code === ErrorCode.UNAUTHENTICATED) res.setHeader("www-authenticate", 'Bearer realm="privacy-gateway"');
-    // The rest of an oversized body was never read: the connection cannot carry another request.
-    if (error.code === ErrorCode.PAYLOAD_TOO_LARGE) res.setHeader("connection", "close");
-    return json(res, HTTP_STATUS[error.code], { errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
-  }
-  logger.error({ requestId: observation.requestId, err: describeError(error) }, "request failed before execution");
-  observation.codes.push(ErrorCode.INTERNAL_SERVER_ERROR);
-  json(res, 500, { errors: [{ message: "Internal error; it has been logged with the request id.", extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+  observation.codes.push(answer.code);
+  writeGatewayError(req, res, answer);
 }
 
 /** What of an error may reach the log: its class, code and a scrubbed message, never a stack of values. */

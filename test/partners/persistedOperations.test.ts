@@ -49,7 +49,8 @@ async function send(body: unknown, headers: Record<string, string>) {
 async function sendGet(params: Record<string, string>, headers: Record<string, string>) {
   const url = new URL(gw.url);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  const res = await fetch(url, { headers: { "apollo-require-preflight": "true", ...headers } });
+  // As the README shows it: the API key alone, no preflight header of Apollo's.
+  const res = await fetch(url, { headers });
   return { status: res.status, body: await res.json() as any };
 }
 

@@ -194,6 +194,22 @@ describe("variables", () => {
     await expectRefused(() => post({ query: Q, variables: {} }), { status: 400, code: "BAD_USER_INPUT", message: /\$first/ });
   });
 
+  it("a variable whose value fails in several places: one message, naming the variable, the first place and the type expected there", async () => {
+    const reply = await expectRefused(() => post({
+      query: "query Q($ids: [ID!]) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: { ids: $ids }) { totalCount } }",
+      variables: { ids: [1.5, { a: 1 }, 2.5] },
+    }), { status: 400, code: "BAD_USER_INPUT" });
+    expect(reply.body.errors.map((e: { message: string }) => e.message)).toEqual(['Variable "$ids" got an invalid value at "ids[0]"; expected a value of type "ID!".']);
+  });
+
+  it("null for a nullable variable where a non-null value is expected (a place with a default): 400 BAD_USER_INPUT naming the variable, not an internal error", async () => {
+    const reply = await expectRefused(() => post({
+      query: "query Q($n: Int) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $n) { totalCount } }",
+      variables: { n: null },
+    }), { status: 400, code: "BAD_USER_INPUT" });
+    expect(reply.body.errors.map((e: { message: string }) => e.message)).toEqual(['Variable "$n" got an invalid value; expected a value of type "Int!".']);
+  });
+
   it("a CustomerFilter with `email: 42`: 400 BAD_USER_INPUT, value not echoed", async () => {
     await expectRefused(() => post({
       query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",

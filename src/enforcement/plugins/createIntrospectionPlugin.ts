@@ -2,7 +2,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from "@apoll
 import { execute, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import { ErrorCode, HTTP_STATUS } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
-import { toGraphQLError } from "../../errors/toGraphQLError.js";
+import { toFormattedError, toGraphQLError } from "../../errors/toGraphQLError.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { getDataMap } from "../dataMap.js";
 import { rootFieldNames } from "../rootFieldNames.js";
@@ -12,7 +12,7 @@ const SCHEMA_FIELDS = new Set(["__schema", "__type"]);
 
 const refusal = (error: GatewayError): GraphQLResponse => ({
   http: { status: HTTP_STATUS[error.code], headers: new HeaderMap() },
-  body: { kind: "single", singleResult: { errors: [{ message: error.message, extensions: { code: error.code } }] } },
+  body: { kind: "single", singleResult: { errors: [toFormattedError(error)] } },
 });
 
 /**

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
+import { methodNotAllowed } from "../errorResponse.js";
 import type { Metrics } from "./createMetrics.js";
 
 /**
@@ -11,7 +12,7 @@ import type { Metrics } from "./createMetrics.js";
  * and no caller identity.
  */
 export async function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: Metrics, token: string | null): Promise<void> {
-  if (req.method !== "GET" && req.method !== "HEAD") throw new GatewayError(ErrorCode.METHOD_NOT_ALLOWED, "Use GET.");
+  if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(res, ["GET", "HEAD"]);
   if (token !== null && !presents(req.headers.authorization, token)) {
     throw new GatewayError(ErrorCode.UNAUTHENTICATED, "The metrics need `Authorization: Bearer <METRICS_TOKEN>`.");
   }
