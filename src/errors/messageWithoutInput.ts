@@ -79,9 +79,10 @@ function namesOf(schema: GraphQLSchema): ReadonlySet<string> {
 function callerNamesCut(message: string, schema: GraphQLSchema): string {
   const names = namesOf(schema);
   const known = (name: string) => names.has(name) || names.has(name.replace(/[[\]!]/g, ""));
+  // `f.from`, `ids[0]`: a variable's name, then input fields of the schema and list positions.
   const variablePath = (text: string) => {
-    const [first = "", ...rest] = text.split(".");
-    return rest.length > 0 && /^[_A-Za-z]\w*$/.test(first) && rest.every((s) => /^\d+$/.test(s) || names.has(s));
+    const steps = /^[_A-Za-z]\w*((?:\.[_A-Za-z]\w*|\[\d+\])+)$/.exec(text)?.[1];
+    return steps !== undefined && [...steps.matchAll(/\.(\w+)/g)].every(([, field]) => names.has(field!));
   };
   return message.replace(/"([^"]*)"/g, (quoted, text: string) => (text.startsWith("$") || known(text) || variablePath(text) ? quoted : "\"…\""));
 }
