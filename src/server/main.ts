@@ -65,13 +65,13 @@ async function main() {
     ensureDisclosurePartitions(database.db).catch((error: unknown) =>
       logger.error({ code: databaseErrorCode(error) }, "creating the disclosure log's monthly partitions failed; retrying tomorrow"));
   }, DAY_MS).unref();
+  const purgeColumns = personalColumns(getDataMap(await buildGatewaySchema()));
   const url = await gateway.listen();
   // Whoever the embedded database refuses is told where the API is.
   database.lock?.setPort((gateway.server.address() as AddressInfo).port);
   logger.info({ url, database: database.driver }, `gateway listening on ${url}; mint a token with: npm run token -- --role support_agent`);
-  const purgeSchedule = config.purgeIntervalMs === null ? null : startPurgeSchedule({
-    db: database.db, columns: personalColumns(getDataMap(await buildGatewaySchema())), intervalMs: config.purgeIntervalMs, logger,
-  });
+  const purgeSchedule = config.purgeIntervalMs === null ? null
+    : startPurgeSchedule({ db: database.db, columns: purgeColumns, intervalMs: config.purgeIntervalMs, logger });
 
   let stopping = false;
   stop = (signal: string) => {
