@@ -1,4 +1,5 @@
-/** What the command-line tools share: which database the environment names, and one-line errors. */
+/** What the command-line tools share: which database the environment names, opening it, and one-line errors. */
+import { createDatabase, type DatabaseHandle } from "../db/client.js";
 
 export interface CliDatabase {
   /** postgres:// URL of a server, or undefined for embedded PGlite. */
@@ -13,6 +14,16 @@ export function cliDatabase(env: NodeJS.ProcessEnv = process.env): CliDatabase {
   const url = env.DATABASE_URL || undefined;
   const dataDir = env.DATA_DIR || ".data/pglite";
   return { url, dataDir, target: describeTarget(url, dataDir) };
+}
+
+/**
+ * Opens the database the environment names. An embedded one only when no other process owns it
+ * (a running server, another command): EmbeddedDatabaseInUse otherwise, naming the owner; held by
+ * `command` until close() or exit.
+ */
+export function openCliDatabase(command: string, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseHandle> {
+  const { url, dataDir } = cliDatabase(env);
+  return createDatabase(url ? { url } : { dataDir, owner: command });
 }
 
 function describeTarget(url: string | undefined, dataDir: string): string {

@@ -1,35 +1,31 @@
 /**
- * Writes the record of processing and the Fides data map: `tsx src/cli/datamap.ts [--no-db] [--check]`
+ * Writes the record of processing and the Fides data map: `tsx src/cli/datamap.ts [--with-partners] [--check]`
  *
  * Outputs: docs/record-of-processing.md and docs/datamap.fides.json, from the schema's `@personal`
- * marks, the personal columns and the policy. Recipients (partners and their grants) come from the
- * database when one is reachable: `DATABASE_URL`, or PGlite at `DATA_DIR` (default `.data/pglite`)
- * when that directory exists; otherwise, or with `--no-db`, the record says "see partner grants".
- * `--check` writes nothing and fails when a committed file differs. Exit codes: 0 done (or
- * current), 1 failed (or stale), 2 bad arguments.
+ * marks, the personal columns and the policy: no database is opened, and the record says
+ * "see partner grants" for recipients (the running server lists them: the `partners` query).
+ * `--with-partners` names the partners and their grants, read from the database the environment
+ * names (`DATABASE_URL`, or PGlite at `DATA_DIR` while no server owns it). `--check` writes
+ * nothing and fails when a committed file differs. Exit codes: 0 done (or current), 1 failed (or
+ * stale), 2 bad arguments.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
-import { createDatabase, type DatabaseHandle } from "../db/client.js";
+import type { DatabaseHandle } from "../db/client.js";
 import { DATAMAP_OUTPUTS, generateDataMapDocs, loadRecipients, type Recipient } from "../datamap/index.js";
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
-import { cliDatabase, describeCliError } from "./cliDatabase.js";
+import { cliDatabase, describeCliError, openCliDatabase } from "./cliDatabase.js";
 
-const USAGE = "usage: tsx src/cli/datamap.ts [--no-db] [--check]";
+const USAGE = "usage: tsx src/cli/datamap.ts [--with-partners] [--check]";
 
-/** Partners from the database when one is reachable; null (with a note on stderr) otherwise. */
-async function recipientsFromDatabase(): Promise<{ recipients: Recipient[] | null; source: string }> {
-  const { url, dataDir } = cliDatabase();
-  if (!url && !existsSync(dataDir)) return { recipients: null, source: `no database (${dataDir} does not exist)` };
+/** The partners and their grants from the database (`--with-partners`); throws when it cannot be opened. */
+async function recipientsFromDatabase(): Promise<{ recipients: Recipient[]; source: string }> {
   let handle: DatabaseHandle | undefined;
   try {
-    handle = await createDatabase(url ? { url } : { dataDir });
+    handle = await openCliDatabase("npm run datamap");
     const recipients = await loadRecipients(handle.db);
-    return { recipients, source: `${recipients.length} partners from ${url ? "DATABASE_URL" : `PGlite at ${dataDir}`}` };
-  } catch (error) {
-    process.stderr.write(`datamap: database not reachable, recipients left to the partner grants (${describeCliError(error)})\n`);
-    return { recipients: null, source: "no database (not reachable)" };
+    return { recipients, source: `${recipients.length} partners from ${cliDatabase().target}` };
   } finally {
     await handle?.close().catch(() => {});
   }
@@ -37,7 +33,7 @@ async function recipientsFromDatabase(): Promise<{ recipients: Recipient[] | nul
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const unknown = args.find((a) => !["--no-db", "--check", "--help", "-h"].includes(a));
+  const unknown = args.find((a) => !["--with-partners", "--check", "--help", "-h"].includes(a));
   if (unknown !== undefined) {
     process.stderr.write(`datamap: unknown argument '${unknown}' (${USAGE})\n`);
     return 2;
@@ -48,9 +44,9 @@ async function main(): Promise<number> {
   }
   try {
     const dataMap = getDataMap(await buildGatewaySchema());
-    const { recipients, source } = args.includes("--no-db")
-      ? { recipients: null, source: "no database (--no-db)" }
-      : await recipientsFromDatabase();
+    const { recipients, source } = args.includes("--with-partners")
+      ? await recipientsFromDatabase()
+      : { recipients: null, source: "see partner grants (no database read; --with-partners names them)" };
     const docs = generateDataMapDocs(dataMap, recipients);
     const files = [[DATAMAP_OUTPUTS.record, docs.record], [DATAMAP_OUTPUTS.fides, docs.fides]] as const;
     if (args.includes("--check")) {

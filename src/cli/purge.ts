@@ -2,20 +2,24 @@
  * Applies the retention schedule: `tsx src/cli/purge.ts [--dry-run] [--now ISO-DATE]`
  *
  * The database comes from the environment, as for the server: `DATABASE_URL` (a PostgreSQL
- * server) or else PGlite on disk at `DATA_DIR` (default `.data/pglite`). Migrations run first.
+ * server, beside running gateways: one purge at a time holds the purge lock) or else PGlite on
+ * disk at `DATA_DIR` (default `.data/pglite`), only while no server owns it: a running server
+ * purges on its own schedule, and on demand through its API (`runRetentionPurge`), which this
+ * command then names. Migrations run first.
  * Prints what was (or, with `--dry-run`, would be) deleted and anonymised per table, and what was
  * dropped of the disclosure log: counts and partition names only (a dry run takes the same locks).
  * `--now` runs the schedule as of another day (to preview a future run). Exit codes: 0 done,
- * 1 failed (or applied, but reclaiming the changed tables' storage failed: the report says so),
- * 2 bad arguments.
+ * 1 failed or refused (or applied, but reclaiming the changed tables' storage failed: the report
+ * says so), 2 bad arguments.
  */
-import { createDatabase, type DatabaseHandle } from "../db/client.js";
+import type { DatabaseHandle } from "../db/client.js";
+import { EmbeddedDatabaseInUse } from "../db/embeddedDatabaseLock.js";
 import { personalColumns } from "../datamap/columns.js";
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { formatPurgeReport } from "../retention/format.js";
 import { purge } from "../retention/purge.js";
-import { cliDatabase, describeCliError } from "./cliDatabase.js";
+import { cliDatabase, describeCliError, openCliDatabase } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/purge.ts [--dry-run] [--now YYYY-MM-DD]";
 
@@ -38,6 +42,17 @@ function parseFlags(argv: readonly string[]): Flags | string {
   return flags;
 }
 
+/** How to run the same purge through the server that owns the database. */
+function throughTheApi(port: number, dryRun: boolean): string {
+  const body = JSON.stringify({ query: `mutation { runRetentionPurge(dryRun: ${dryRun}) { id ranAt dryRun tables { table deleted anonymised held } } }` });
+  return [
+    "purge: that server purges on its own schedule (PURGE_INTERVAL_MS); to run it now, as the privacy office:",
+    `  curl -s http://127.0.0.1:${port}/graphql -H 'content-type: application/json' -H 'x-purpose: legal_compliance' \\`,
+    `    -H "authorization: Bearer $(npm run --silent token -- --role privacy_officer)" -d '${body}'`,
+    "",
+  ].join("\n");
+}
+
 async function main(): Promise<number> {
   const flags = parseFlags(process.argv.slice(2));
   if (typeof flags === "string") {
@@ -48,11 +63,11 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const { url, dataDir, target } = cliDatabase();
+  const { target } = cliDatabase();
   let handle: DatabaseHandle | undefined;
   try {
     const columns = personalColumns(getDataMap(await buildGatewaySchema()));
-    handle = await createDatabase(url ? { url } : { dataDir });
+    handle = await openCliDatabase("npm run purge");
     await handle.migrate();
     const report = await purge(handle.db, { now: flags.now, columns, dryRun: flags.dryRun });
     process.stdout.write(`${target}\n${formatPurgeReport(report)}`);
@@ -60,6 +75,7 @@ async function main(): Promise<number> {
     return report.storage?.failure ? 1 : 0;
   } catch (error) {
     process.stderr.write(`purge: ${describeCliError(error)}\n`);
+    if (error instanceof EmbeddedDatabaseInUse && error.owner?.port != null) process.stderr.write(throughTheApi(error.owner.port, flags.dryRun));
     return 1;
   } finally {
     await handle?.close();

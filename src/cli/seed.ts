@@ -2,14 +2,14 @@
  * Seeds the demo data set: `tsx src/cli/seed.ts [--customers N] [--seed S] [--visits N] [--canaries] [--reset]`
  *
  * The database comes from the environment, as for the server: `DATABASE_URL` (a PostgreSQL
- * server) or else PGlite on disk at `DATA_DIR` (default `.data/pglite`). Migrations run first.
- * A database that already holds rows is left alone unless `--reset`, which empties every table.
+ * server) or else PGlite on disk at `DATA_DIR` (default `.data/pglite`), which it refuses to open
+ * while another process (a running server) owns it. Migrations run first. A database that already holds rows is left alone unless `--reset`, which empties every table.
  * Exit codes: 0 done, 1 refused or failed, 2 bad arguments.
  */
 import { performance } from "node:perf_hooks";
-import { createDatabase } from "../db/client.js";
+import type { DatabaseHandle } from "../db/client.js";
 import { rowCounts, SEED_DEFAULTS, seed, truncateAll } from "../db/seed/seed.js";
-import { cliDatabase, describeCliError } from "./cliDatabase.js";
+import { cliDatabase, describeCliError, openCliDatabase } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/seed.ts [--customers N] [--seed S] [--visits N] [--canaries] [--reset]";
 
@@ -63,10 +63,10 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const { url, dataDir, target } = cliDatabase();
-  let handle: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  const { target } = cliDatabase();
+  let handle: DatabaseHandle | undefined;
   try {
-    handle = await createDatabase(url ? { url } : { dataDir });
+    handle = await openCliDatabase("npm run seed");
     await handle.migrate();
     const before = await rowCounts(handle.db);
     const held = Object.values(before).reduce((a, b) => a + b, 0);

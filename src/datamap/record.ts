@@ -210,8 +210,9 @@ export function renderRecordOfProcessing(model: DataMapModel): string {
   );
   out.push("## Retention schedule", "", formatRetentionTable(), "");
   out.push(
-    "Enforced by `npm run purge` (src/retention/purge.ts), which records each run's counts in `purge_runs`. Data of",
-    "a subject under restriction is held (stored, not erased) while the restriction lasts.",
+    "Enforced by the retention purge (src/retention/purge.ts), which the server runs daily and the privacy office on",
+    "demand (`runRetentionPurge`), and which records each run's counts in `purge_runs`. Data of a subject under",
+    "restriction is held (stored, not erased) while the restriction lasts.",
     "",
     `The disclosure log (who read which subject's fields, for which purpose) is kept ${formatPeriod(DISCLOSURE_LOG_RETENTION.period)}, then dropped a`,
     `month at a time, so a record may stay up to a month longer. ${DISCLOSURE_LOG_RETENTION.rationale}`,

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres, PostgresJsSession } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { acquireEmbeddedDatabaseLock, type EmbeddedDatabaseLock } from "./embeddedDatabaseLock.js";
 import * as schema from "./schema/index.js";
 
 /** The one database type the rest of the code sees, whichever driver is underneath. */
@@ -20,12 +21,19 @@ export type DatabaseOptions =
    * statements (PgBouncer in transaction mode before 1.21).
    */
   | { url: string; poolSize?: number; preparedStatements?: boolean }
-  /** Embedded PGlite: kept in `dataDir`, or in memory when `dataDir` is omitted. */
-  | { dataDir?: string };
+  /**
+   * Embedded PGlite: kept in `dataDir`, or in memory when `dataDir` is omitted. A directory is
+   * opened only under its lock (embeddedDatabaseLock.ts; EmbeddedDatabaseInUse when another
+   * process owns it), held until close() or the process's exit; `owner` names this process in
+   * another opener's refusal.
+   */
+  | { dataDir?: string; owner?: string };
 
 export interface DatabaseHandle {
   db: Database;
   driver: "pglite" | "postgres";
+  /** The embedded directory's lock while this handle owns it; null for a server or in memory. */
+  lock: EmbeddedDatabaseLock | null;
   /** SQL statements issued through Drizzle since start: tests and metrics read it. */
   readonly statements: number;
   /**
@@ -47,6 +55,7 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Closes the connections, then releases the lock (even when closing fails). */
   close(): Promise<void>;
 }
 
@@ -105,6 +114,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     return {
       db: db as unknown as Database,
       driver: "postgres",
+      lock: null,
       get statements() { return statements; },
       counting: (tally) => new PgDatabase(dialect, new PostgresJsSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
       unflushed: drizzlePostgres(unflushedClient, { schema, logger }) as unknown as Database,
@@ -114,18 +124,35 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     };
   }
 
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = await PGlite.create(options.dataDir);
+  let lock: EmbeddedDatabaseLock | null = null;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    lock = acquireEmbeddedDatabaseLock(options.dataDir, options.owner);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(options.dataDir);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema, logger });
   return {
     db: db as unknown as Database,
     driver: "pglite",
+    lock,
     get statements() { return statements; },
     counting: (tally) => new PgDatabase(dialect, new PgliteSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
     unflushed: db as unknown as Database,
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS }),
     ping: async () => { await client.query("select 1"); },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

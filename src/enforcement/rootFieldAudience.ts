@@ -43,6 +43,7 @@ export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> 
   "Mutation.verifySubjectRequest": OFFICE,
   "Mutation.completeSubjectRequest": OFFICE,
   "Mutation.rejectSubjectRequest": OFFICE,
+  "Mutation.runRetentionPurge": OFFICE,
 };
 
 /** The caller's audience name, or null for an anonymous caller (who is in no audience). */

@@ -33,6 +33,8 @@ export enum ErrorCode {
   /** The query text sent with a persisted-query hash is not the document of that hash. */
   PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH",
   DISCLOSURE_NOT_RECORDED = "DISCLOSURE_NOT_RECORDED",
+  /** Another retention purge (the schedule's, another replica's, another call's) holds the purge lock. */
+  PURGE_IN_PROGRESS = "PURGE_IN_PROGRESS",
   SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
@@ -60,6 +62,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.PERSISTED_QUERY_NOT_FOUND]: 404,
   [ErrorCode.PERSISTED_QUERY_HASH_MISMATCH]: 400,
   [ErrorCode.DISCLOSURE_NOT_RECORDED]: 503,
+  [ErrorCode.PURGE_IN_PROGRESS]: 200,
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL_SERVER_ERROR]: 500,
 };

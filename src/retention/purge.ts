@@ -25,6 +25,12 @@
  *
  * Last, in the same transaction, the disclosure log's own retention (purgeDisclosureLog.ts).
  *
+ * One purge at a time per database, across processes and replicas: its transaction first takes
+ * a PostgreSQL advisory lock (PURGE_LOCK_KEY, held to the commit) and, when another purge holds
+ * it, runs nothing (PurgeNotRun `in_progress`). The schedule passes its slot and runs nothing
+ * when a run is already recorded in it (`already_ran`): checked under the lock, after the other
+ * replica's commit, so each slot has one run however many replicas tick.
+ *
  * After the commit, the tables whose rows it deleted or changed (the log's default partition
  * included) are reclaimed (src/db/reclaimDeletedValues.ts), so that what it removed leaves the
  * database's files too, and the outcome is added to the run's record as `storage`. A failed
@@ -98,6 +104,19 @@ export interface PurgeOptions {
   columns: readonly PersonalColumn[];
   /** Compute the report, write nothing (the transaction is rolled back). */
   dryRun?: boolean;
+  /** The schedule's slot: run nothing (PurgeNotRun `already_ran`) when a run is recorded in [start, end). */
+  slot?: { start: Date; end: Date };
+}
+
+/** The advisory lock key that one purge at a time holds (an arbitrary constant: "purgerun" in ASCII). */
+export const PURGE_LOCK_KEY = 0x7075726765_72756en;
+
+/** Why a purge ran nothing: another is running, or the schedule's slot already has its run. */
+export class PurgeNotRun extends Error {
+  override readonly name = "PurgeNotRun";
+  constructor(readonly reason: "in_progress" | "already_ran") {
+    super(reason === "in_progress" ? "another retention purge is running on this database" : "the retention purge already ran in this slot");
+  }
 }
 
 type Executor = Pick<Database, "execute">;
@@ -337,12 +356,19 @@ class DryRunRollback extends Error {
  * table. Writes the report to `purge_runs` unless `dryRun`, which rolls everything back.
  */
 export async function purge(db: Database, options: PurgeOptions): Promise<PurgeReport> {
-  const { now, columns, dryRun = false } = options;
+  const { now, columns, dryRun = false, slot } = options;
   if (Number.isNaN(now.getTime())) throw new RangeError("purge: now is not a valid date");
   const plans = planPurge(columns, now);
   let report: PurgeReport;
   try {
     report = await db.transaction(async (tx) => {
+      if (!(await countOf(tx, sql`select pg_try_advisory_xact_lock(${sql.raw(String(PURGE_LOCK_KEY))})::int as n`))) {
+        throw new PurgeNotRun("in_progress");
+      }
+      if (slot && (await countOf(tx, sql`select count(*)::int as n from ${purgeRuns}
+        where ${purgeRuns.ranAt} >= ${slot.start.toISOString()}::timestamptz and ${purgeRuns.ranAt} < ${slot.end.toISOString()}::timestamptz`))) {
+        throw new PurgeNotRun("already_ran");
+      }
       const actions: PurgeAction[] = [];
       for (const plan of plans) actions.push(await apply(tx, plan));
       // Last: dropping a log partition locks the log until this transaction commits.

@@ -44,8 +44,10 @@ export interface Config {
   metrics: boolean;
   /** When set, /metrics answers only `Authorization: Bearer <token>`. */
   metricsToken: string | null;
-  /** On SIGTERM, how long requests in flight may take to finish before they are cut. */
+  /** On SIGTERM, how long the process may take to stop: requests in flight, then closing the database. */
   shutdownTimeoutMs: number;
+  /** The retention purge's slot (src/server/startPurgeSchedule.ts); null: no purge in the server. */
+  purgeIntervalMs: number | null;
 }
 
 /**
@@ -56,6 +58,8 @@ export const DEVELOPMENT_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789a
 export const DEVELOPMENT_PSEUDONYM_KEY = "dev-only-pseudonym-key-change-me-0123456789";
 
 type Env = Record<string, string | undefined>;
+
+const DAY_MS = 86_400_000;
 
 /** Reads and validates the environment. Throws ConfigError on the first bad value. */
 export function loadConfig(env: Env = process.env): Config {
@@ -99,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     metrics: bool(env, "METRICS", true),
     metricsToken: metricsToken(env),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+    purgeIntervalMs: bool(env, "PURGE", true) ? integer(env, "PURGE_INTERVAL_MS", DAY_MS, 1_000, 7 * DAY_MS) : null,
   };
 }
 

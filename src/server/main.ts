@@ -1,18 +1,26 @@
 import "reflect-metadata";
+import type { AddressInfo } from "node:net";
+import { personalColumns } from "../datamap/columns.js";
 import { createDatabase, isEmpty, type DatabaseHandle } from "../db/client.js";
+import { describeOwner, EmbeddedDatabaseInUse } from "../db/embeddedDatabaseLock.js";
 import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
 import { ensureDisclosurePartitions } from "../db/ensureDisclosurePartitions.js";
 import { isDriverClosedSocketWrite } from "../db/isDriverClosedSocketWrite.js";
 import { seed } from "../db/seed/seed.js";
+import { getDataMap } from "../enforcement/dataMap.js";
+import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { createEnforcedGateway } from "./createEnforcedGateway.js";
 import { describeError } from "./createGateway.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
+import { startPurgeSchedule } from "./startPurgeSchedule.js";
 
 /**
- * `npm start`: validate config, open and migrate the database (retrying while it is unreachable),
- * seed demo data if empty, serve. SIGTERM or SIGINT: stop accepting connections, let requests in
- * flight finish (SHUTDOWN_TIMEOUT_MS at most), close the pool, exit 0 (1 if requests had to be cut).
+ * `npm start`: validate config, open and migrate the database (retrying while it is unreachable;
+ * an embedded one owned by another process refuses at once), seed demo data if empty, serve, and
+ * run the retention purge on its schedule. SIGTERM or SIGINT: stop accepting connections, let
+ * requests in flight and a purge under way finish, close the database, exit 0; whatever is left
+ * at SHUTDOWN_TIMEOUT_MS (a request, a close that hangs) is cut and the process exits 1.
  */
 async function main() {
   let config: Config;
@@ -57,8 +65,13 @@ async function main() {
     ensureDisclosurePartitions(database.db).catch((error: unknown) =>
       logger.error({ code: databaseErrorCode(error) }, "creating the disclosure log's monthly partitions failed; retrying tomorrow"));
   }, DAY_MS).unref();
+  const purgeColumns = personalColumns(getDataMap(await buildGatewaySchema()));
   const url = await gateway.listen();
+  // Whoever the embedded database refuses is told where the API is.
+  database.lock?.setPort((gateway.server.address() as AddressInfo).port);
   logger.info({ url, database: database.driver }, `gateway listening on ${url}; mint a token with: npm run token -- --role support_agent`);
+  const purgeSchedule = config.purgeIntervalMs === null ? null
+    : startPurgeSchedule({ db: database.db, columns: purgeColumns, intervalMs: config.purgeIntervalMs, logger });
 
   let stopping = false;
   stop = (signal: string) => {
@@ -69,19 +82,22 @@ async function main() {
     // this line (an orchestrator, a test) finds new connections already refused.
     const closed = gateway.close();
     logger.info({ signal, timeoutMs }, "stopping: no new connections; finishing requests in flight");
-    let cut = false;
-    const force = setTimeout(() => {
-      cut = true;
-      logger.error({ timeoutMs }, `requests in flight did not finish within ${timeoutMs} ms; cutting their connections`);
-      gateway.server.closeAllConnections();
+    let waitingFor: "requests" | "database" = "requests";
+    // The watchdog: nothing (a request, a purge, a database whose close hangs) holds the process
+    // past the timeout. Not unref'd: a close that hangs on a promise alone must still end in exit 1.
+    setTimeout(() => {
+      logger.error({ timeoutMs, waitingFor }, waitingFor === "requests"
+        ? `requests in flight did not finish within ${timeoutMs} ms; cutting their connections and exiting`
+        : `closing the database did not finish within ${timeoutMs} ms; exiting without it`);
+      process.exit(1);
     }, timeoutMs);
     void (async () => {
       await closed;
-      clearTimeout(force);
-      // A request cut short may still hold a connection: give the pool a moment, not forever.
-      await database.close().catch((error: unknown) => logger.error({ code: databaseErrorCode(error) }, "closing the database pool failed"));
-      logger.info({ signal }, cut ? "stopped; requests in flight were cut" : "stopped");
-      process.exit(cut ? 1 : 0);
+      waitingFor = "database";
+      await purgeSchedule?.stop();
+      await database.close().catch((error: unknown) => logger.error({ code: databaseErrorCode(error) }, "closing the database failed"));
+      logger.info({ signal }, "stopped");
+      process.exit(0);
     })();
   };
 }
@@ -125,7 +141,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
   const options = config.databaseUrl
     ? { url: config.databaseUrl, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements }
-    : { dataDir: config.dataDir };
+    : { dataDir: config.dataDir, owner: "gateway server" };
   const target = databaseTarget(config);
   for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
     let database: DatabaseHandle | undefined;
@@ -134,8 +150,15 @@ async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHan
       await database.migrate();
       await ensureDisclosurePartitions(database.db);
       if (attempt > 1) logger.info({ attempt }, `${target}: connected and migrated`);
+      const previous = database.lock?.tookOverFrom;
+      if (previous) logger.warn({ pid: previous.pid, port: previous.port }, `${target}: took over the lock of ${describeOwner(previous)}, which no longer runs`);
       return database;
     } catch (error) {
+      if (error instanceof EmbeddedDatabaseInUse) {
+        // Waiting would not help, and opening it anyway would corrupt it: refuse at once.
+        logger.fatal({ code: error.code, pid: error.owner?.pid, port: error.owner?.port }, `not starting: ${error.message}`);
+        process.exit(1);
+      }
       await database?.close().catch(() => {});
       const code = databaseErrorCode(error);
       logger.error({ attempt, code, retryInMs: delay }, `database not ready: ${target}: ${startupProblem(code)}; attempt ${attempt}, retrying in ${delay} ms`);

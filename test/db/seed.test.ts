@@ -39,6 +39,7 @@ async function freshDatabase(target: Target): Promise<DatabaseHandle> {
   return {
     db: inner.db,
     driver: inner.driver,
+    lock: inner.lock,
     get statements() { return inner.statements; },
     counting: (tally) => inner.counting(tally),
     unflushed: inner.unflushed,

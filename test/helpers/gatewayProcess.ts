@@ -32,9 +32,13 @@ export interface GatewayProcess {
   kill(): Promise<void>;
 }
 
-/** Starts the server with the given environment (PORT=0 and a quiet default unless set). */
-export function startGatewayProcess(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, [...serverNodeFlags(), "--import", TSX_LOADER, "src/server/main.ts"], {
+/**
+ * Starts the server with the given environment (PORT=0 and a quiet default unless set);
+ * `preload`: modules imported before the server (a fault injected through a seam), paths from the repository root.
+ */
+export function startGatewayProcess(env: Record<string, string>, options: { preload?: readonly string[] } = {}): GatewayProcess {
+  const preload = (options.preload ?? []).flatMap((path) => ["--import", pathToFileURL(`${ROOT}/${path}`).href]);
+  const child = spawn(process.execPath, [...serverNodeFlags(), "--import", TSX_LOADER, ...preload, "src/server/main.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

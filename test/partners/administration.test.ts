@@ -190,8 +190,9 @@ describe("validation: BAD_USER_INPUT naming the fields, nothing written", () => 
     expect(bad.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     expect(fieldsOf(bad)).toEqual(["categories", "purposes", "regions", "requestsPerMinute", "transferBasis", "validUntil"]);
     const categories = bad.body.errors[0].extensions.invalid.find((i: { field: string }) => i.field === "categories");
-    expect(categories.expected).toContain("user.contacts, user.name.first, customer");
-    expect(categories.expected).not.toMatch(/user\.device\b/);
+    // The unknown ones by position: an error never quotes the input.
+    expect(categories.expected).toMatch(/not: categories\[0\], categories\[2\], categories\[3\]$/);
+    expect(categories.expected).not.toMatch(/user\.(contacts|device|name)|customer/);
 
     const past = await grant({ validFrom: new Date(Date.now() - 3 * DAY).toISOString(), validUntil: new Date(Date.now() - DAY).toISOString() });
     expect(fieldsOf(past)).toEqual(["validUntil"]);

@@ -72,4 +72,12 @@ describe("operations settings", () => {
     expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: "-1" })).toThrow(/^SHUTDOWN_TIMEOUT_MS: /);
     expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: "700000" })).toThrow(/^SHUTDOWN_TIMEOUT_MS: /);
   });
+
+  it("runs the retention purge daily by default; PURGE_INTERVAL_MS sets the slot, PURGE=off none", () => {
+    expect(loadConfig({}).purgeIntervalMs).toBe(86_400_000);
+    expect(loadConfig({ PURGE_INTERVAL_MS: "3600000" }).purgeIntervalMs).toBe(3_600_000);
+    expect(loadConfig({ PURGE: "off", PURGE_INTERVAL_MS: "3600000" }).purgeIntervalMs).toBeNull();
+    expect(() => loadConfig({ PURGE: "weekly" })).toThrow(/^PURGE: /);
+    expect(() => loadConfig({ PURGE_INTERVAL_MS: "999" })).toThrow(/^PURGE_INTERVAL_MS: /);
+  });
 });

@@ -1,10 +1,14 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../src/db/client.js";
 import { seed } from "../../src/db/seed/seed.js";
 import { bearerFor, postGraphQL, startGatewayProcess, type GatewayProcess } from "../helpers/gatewayProcess.js";
 import { createServerDatabase, POSTGRES_MISSING, startPostgresServer, type PostgresServer } from "../helpers/postgresServer.js";
+import { LOCK_FILE } from "../../src/db/embeddedDatabaseLock.js";
 
 /**
  * SIGTERM on the real server process: it stops accepting connections at once, lets a request in
@@ -128,5 +132,31 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
     } finally {
       release();
     }
+  });
+});
+
+describe("shutdown with a database whose close hangs", () => {
+  let gateway: GatewayProcess | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await gateway?.kill();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // The seam: test/helpers/hangDatabaseClose.ts, preloaded, makes PGlite's close never finish and
+  // keeps the event loop busy, as a broken embedded database did (it then ignored SIGTERM for good).
+  it("exits 1 at SHUTDOWN_TIMEOUT_MS with a log line saying so, and leaves the database unlocked", async () => {
+    dir = mkdtempSync(join(tmpdir(), "gw-hang-"));
+    gateway = startGatewayProcess({ DATA_DIR: dir, SEED_DEMO_DATA: "false", PURGE: "off", SHUTDOWN_TIMEOUT_MS: "1500" }, { preload: ["test/helpers/hangDatabaseClose.ts"] });
+    await gateway.listening();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
+    const signalled = Date.now();
+    gateway.child.kill("SIGTERM");
+    const within10s = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000).unref());
+    expect(await Promise.race([gateway.exited, within10s])).toBe(1);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(1_400);
+    expect(gateway.logs().find((l) => /closing the database did not finish within 1500 ms/.test(l.msg))).toMatchObject({ level: 50, waitingFor: "database" });
+    expect(gateway.logs().some((l) => l.msg === "stopped")).toBe(false);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 });

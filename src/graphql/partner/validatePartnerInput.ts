@@ -77,7 +77,9 @@ export function validateCreateGrant(input: CreateGrantInput, now: Date): NewGran
   } else {
     const unknown = unknownCategoryPrefixes(categories);
     if (unknown.length > 0) {
-      invalid.push({ field: "categories", expected: `category prefixes that cover at least one known category; unknown: ${unknown.join(", ")}` });
+      // Named by position, not quoted: an error never repeats the caller's input.
+      const positions = input.categories.flatMap((c, i) => (unknown.includes(c.trim()) ? [`categories[${i}]`] : []));
+      invalid.push({ field: "categories", expected: `category prefixes that cover at least one known category, such as user.contact; not: ${positions.join(", ")}` });
     }
   }
 
