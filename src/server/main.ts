@@ -136,7 +136,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Opens and migrates the database, retrying for as long as it takes, with backoff up to 5 s: one
  * log line per failed attempt saying where and what went wrong (a driver code, never the URL's
- * credentials or a statement's parameters).
+ * credentials or a statement's parameters). An embedded database is not retried: nothing on the
+ * network can come back, so a directory that does not open (damaged, or another version's) ends
+ * the process at once, with the error's kind and what to do.
  */
 async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
   const options = config.databaseUrl
@@ -161,6 +163,12 @@ async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHan
       }
       await database?.close().catch(() => {});
       const code = databaseErrorCode(error);
+      if (!config.databaseUrl) {
+        const kind = error instanceof Error ? error.name : typeof error;
+        logger.fatal({ code, error: kind }, `not starting: ${target}: ${startupProblem(code)} (${kind}); waiting would not help. ` +
+          "If the directory was opened by two processes or copied while in use, restore it from a backup or move it aside (a new one is created and seeded).");
+        process.exit(1);
+      }
       logger.error({ attempt, code, retryInMs: delay }, `database not ready: ${target}: ${startupProblem(code)}; attempt ${attempt}, retrying in ${delay} ms`);
       await new Promise((r) => setTimeout(r, delay));
     }

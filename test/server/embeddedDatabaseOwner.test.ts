@@ -101,3 +101,28 @@ describe("an embedded database with a running server", () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   }, 120_000);
 });
+
+describe("an embedded database directory that does not open", () => {
+  it("ends the server at once with the error's kind and what to do, instead of retrying forever", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gw-damaged-"));
+    try {
+      // A directory PGlite takes for a database (it has PG_VERSION) whose files are not one.
+      const { writeFileSync, mkdirSync } = await import("node:fs");
+      writeFileSync(join(dir, "PG_VERSION"), "17\n");
+      mkdirSync(join(dir, "global"));
+      writeFileSync(join(dir, "global", "pg_control"), Buffer.alloc(8192, 0x5a));
+      const server = startGatewayProcess({ DATA_DIR: dir });
+      try {
+        expect(await server.exited).toBe(1);
+        const line = server.logs().find((l) => /^not starting/.test(l.msg));
+        expect(line).toMatchObject({ level: 60 });
+        expect(line!.msg).toMatch(/waiting would not help.*restore it from a backup or move it aside/);
+        expect(server.logs().filter((l) => /retrying in/.test(l.msg))).toEqual([]);
+      } finally {
+        await server.kill();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
