@@ -66,9 +66,9 @@ const MEMORY_TOLERANCE = env("LOAD_MEMORY_TOLERANCE", 10) / 100;
 /** Customers given a token (cycled through by `me` and the customer-side hostile requests). */
 const CUSTOMER_TOKENS = 500;
 const WARMUP = env("LOAD_WARMUP_SECONDS", 5);
-const RUN = Date.now().toString(36);
-/** Request ids (`x-request-id`) of the warm-up and of the measured run. */
-const PREFIX = { warmup: `warm-${RUN}-`, run: `load-${RUN}-` };
+const RUN = Date.now().toString(16);
+/** Request ids (`x-request-id`: hex, the only free form the gateway keeps) of the warm-up and of the measured run. */
+const PREFIX = { warmup: `${RUN}0`, run: `${RUN}1` };
 
 const log = (line: string) => console.error(line);
 

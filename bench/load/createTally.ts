@@ -32,7 +32,7 @@ export function createTally(kinds: TrafficKind[], prefix: string) {
   return {
     /** A fresh request id for a request about to be sent. */
     send(kind: TrafficKind): string {
-      const id = `${prefix}${(next++).toString(36)}`;
+      const id = `${prefix}${(next++).toString(16).padStart(8, "0")}`; // hex, at least 16 digits with the prefix
       sent.add(id);
       byKind.get(kind.name)!.sent++;
       return id;

@@ -352,10 +352,27 @@ class DryRunRollback extends Error {
 }
 
 /**
+ * Databases a purge is running on in this process. On PGlite (one connection) a second purge
+ * would not meet the first's advisory lock, which is its own session's, but queue behind it and
+ * then run again: refused here first, as another process's purge is refused by the lock.
+ */
+const running = new WeakSet<Database>();
+
+/**
  * Applies the retention schedule as of `now`, in one transaction, and returns what it did per
  * table. Writes the report to `purge_runs` unless `dryRun`, which rolls everything back.
  */
 export async function purge(db: Database, options: PurgeOptions): Promise<PurgeReport> {
+  if (running.has(db)) throw new PurgeNotRun("in_progress");
+  running.add(db);
+  try {
+    return await purgeOnce(db, options);
+  } finally {
+    running.delete(db);
+  }
+}
+
+async function purgeOnce(db: Database, options: PurgeOptions): Promise<PurgeReport> {
   const { now, columns, dryRun = false, slot } = options;
   if (Number.isNaN(now.getTime())) throw new RangeError("purge: now is not a valid date");
   const plans = planPurge(columns, now);

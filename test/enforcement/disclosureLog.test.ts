@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureLog, profiles, type DisclosureRow } from "../../src/db/schema/index.js";
@@ -16,7 +17,7 @@ const PAGE = `query Q($first: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers
 
 describe("the disclosure log", () => {
   it("records one row per subject with coordinates and effects, never a value", async () => {
-    const requestId = "disclosure-test-1";
+    const requestId = randomUUID();
     const res = await gw.post({ query: PAGE, variables: { first: 5 } }, { ...bearer(await gw.token("support_agent", "agent-7")), "x-request-id": requestId });
     expect(res.status).toBe(200);
     const rows = await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId));
@@ -41,7 +42,7 @@ describe("the disclosure log", () => {
     const other = await createGateway({ config: gw.config, database: gw.database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins });
     const url = await other.listen();
     try {
-      const requestId = "disclosure-test-write-option";
+      const requestId = randomUUID();
       const res = await fetch(url, {
         method: "POST", body: JSON.stringify({ query: PAGE, variables: { first: 4 } }),
         headers: { "content-type": "application/json", ...bearer(await gw.token("support_agent", "agent-8")), "x-request-id": requestId },

@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PURGE_LOCK_KEY } from "../../src/retention/purge.js";
+import { personalColumns } from "../../src/datamap/columns.js";
+import { getDataMap } from "../../src/enforcement/dataMap.js";
+import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
+import { purge, PURGE_LOCK_KEY, PurgeNotRun } from "../../src/retention/purge.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { onServer } from "../helpers/testDatabase.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
@@ -77,6 +80,15 @@ describe("runRetentionPurge", () => {
     expect(after!.visits).toBe(JSON.parse(before)[0].visits - visits(run).deleted);
     // Counts, categories, column and table names: no value of the purged rows.
     expect(JSON.stringify(run)).not.toContain(OLD_IP);
+  });
+
+  it("two purges at once on one database: one runs, the other is refused as in progress (PGlite's one connection too)", async () => {
+    const options = { now: new Date(), columns: personalColumns(getDataMap(await buildGatewaySchema())), dryRun: true };
+    const outcomes = await Promise.allSettled([purge(gw.database.db, options), purge(gw.database.db, options)]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(PurgeNotRun);
+    expect((refused.reason as PurgeNotRun).reason).toBe("in_progress");
   });
 
   it.skipIf(!onServer)("answers PURGE_IN_PROGRESS while another purge holds the lock (a PostgreSQL server: another session)", async () => {

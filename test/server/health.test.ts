@@ -49,8 +49,13 @@ describe("GET /readyz", () => {
 });
 
 describe("x-request-id", () => {
-  it("echoes a well-formed id the caller sends", async () => {
-    const id = "req-2026.11_25:abc-123";
+  it("echoes a well-formed id the caller sends (a UUID, or hex such as a W3C trace id)", async () => {
+    for (const id of ["6f9619ff-8b86-d011-b42d-00cf4fc964ff", "4bf92f3577b34da6a3ce929d0e0e4736"]) {
+      const res = await fetch(at("/healthz"), { headers: { "x-request-id": id } });
+      await res.text();
+      expect(res.headers.get("x-request-id")).toBe(id);
+    }
+    const id = "0af7651916cd43dd8448eb211c80319c";
     for (const path of ["/healthz", "/readyz", "/graphql", "/nowhere"]) {
       const res = await fetch(at(path), { headers: { "x-request-id": id } });
       await res.text();
@@ -59,9 +64,9 @@ describe("x-request-id", () => {
   });
 
   it("echoes the id on a GraphQL POST too, even one rejected for missing credentials", async () => {
-    const res = await gw.post({ query: "{ __typename }" }, { "x-request-id": "client-chosen-1" });
+    const res = await gw.post({ query: "{ __typename }" }, { "x-request-id": "00000000-0000-4000-8000-0000000c1e57" });
     expect(res.status).toBe(401);
-    expect(res.headers.get("x-request-id")).toBe("client-chosen-1");
+    expect(res.headers.get("x-request-id")).toBe("00000000-0000-4000-8000-0000000c1e57");
   });
 
   it("accepts an id of exactly 64 characters", async () => {
@@ -87,6 +92,8 @@ describe("x-request-id", () => {
     ["200 characters", "b".repeat(200)],
     ["65 characters", "c".repeat(65)],
     ["a slash and quotes", 'x/"y"'],
+    ["words (a name or an email could hide there)", "ines.robert.example.org"],
+    ["15 hex digits", "0123456789abcde"],
     ["an empty value", ""],
   ])("replaces a malformed id (%s) with a fresh one", async (_name, given) => {
     const res = await fetch(at("/healthz"), { headers: { "x-request-id": given } });

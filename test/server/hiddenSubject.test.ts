@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purposesFor, type Caller } from "../../src/policy/caller.js";
@@ -61,9 +62,8 @@ const LOOKUPS = {
 type Lookup = keyof typeof LOOKUPS;
 const lookupQuery = (kind: Lookup, purpose: Purpose) => `query Lookup($id: ID!) @purpose(name: ${purposeEnum(purpose)}) { ${LOOKUPS[kind]} }`;
 
-let counter = 0;
 async function lookup(kind: Lookup, caller: Caller, purpose: Purpose, id: string) {
-  const requestId = `hidden-test-${++counter}`;
+  const requestId = randomUUID();
   const before = await counters();
   const res = await gw.post({ query: lookupQuery(kind, purpose), variables: { id } }, { ...(await authHeaders(gw, caller, world.partners)), "x-request-id": requestId });
   const after = await counters();

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { connect } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +33,6 @@ interface Sent {
 
 const sent: Sent[] = [];
 const secrets: string[] = [];
-let counter = 0;
 
 /** POSTs over real HTTP with a known request id and remembers what the log line should say. */
 async function post(
@@ -40,7 +40,7 @@ async function post(
   headers: Record<string, string>,
   expected: Sent["expect"],
 ): Promise<Sent> {
-  const id = `log-test-${++counter}`;
+  const id = randomUUID();
   const res = await gw.post(body, { ...headers, "x-request-id": id });
   const entry = { id, status: res.status, body: res.body, expect: expected };
   sent.push(entry);
@@ -49,7 +49,7 @@ async function post(
 
 /** A raw HTTP request (bad bodies, routes, methods). */
 async function raw(path: string, init: RequestInit, expected: Sent["expect"]): Promise<Sent> {
-  const id = `log-test-${++counter}`;
+  const id = randomUUID();
   const res = await fetch(new URL(path, gw.url), { ...init, headers: { ...(init.headers as Record<string, string>), "x-request-id": id } });
   const text = await res.text();
   const entry = { id, status: res.status, body: text, expect: expected };
@@ -179,7 +179,7 @@ describe("logs over a run of traffic on the canary seed", () => {
 
   it("logs a body the client cut off as its bad request, not as an unreachable database", async () => {
     const { hostname, port } = new URL(gw.url);
-    const id = "log-test-cut-body";
+    const id = randomUUID();
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(port), hostname, () => {
         socket.write(`POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nx-request-id: ${id}\r\nContent-Length: 200\r\n\r\n{"query":`);
