@@ -108,13 +108,15 @@ describe("each caller introspects only what it could ever read", () => {
 
   it("a customer sees its own surface but no staff-only field or type", async () => {
     const v = await view("customer");
-    for (const c of ["Query.me", "Query.mySubjectRequests", "Mutation.updateMyProfile", "Profile.email", "PaymentMethod.cardToken"]) expect(has(v, c), c).toBe(true);
-    for (const c of ["Query.partners", "Query.disclosureLog", "Query.subjectRequests", "Query.accessReport", "Mutation.createPartner", "Mutation.verifySubjectRequest", "Query.myGrant"]) {
+    for (const c of ["Query.me", "Query.mySubjectRequests", "Query.accessReport", "Query.portableExport", "Mutation.updateMyProfile", "Profile.email", "PaymentMethod.cardToken"]) {
+      expect(has(v, c), c).toBe(true);
+    }
+    for (const c of ["Query.partners", "Query.disclosureLog", "Query.subjectRequests", "Mutation.createPartner", "Mutation.verifySubjectRequest", "Query.myGrant"]) {
       expect(has(v, c), c).toBe(false);
     }
     expect(v.has("Partner")).toBe(false);
     expect(v.has("CreateGrantInput")).toBe(false);
-    expect(v.has("AccessReport")).toBe(false);
+    expect(v.has("AccessReport")).toBe(true); // their own report, once their request is verified
   });
 
   it("a partner's view follows its grant", async () => {

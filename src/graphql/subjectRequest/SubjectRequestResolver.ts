@@ -206,7 +206,7 @@ export class SubjectRequestResolver {
   }
 
   @Query(() => AccessReport, {
-    description: "Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients (privacy office, purpose subject_request). Each value passes the same decision and disclosure record as any read.",
+    description: "Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about. Each value passes the same decision and disclosure record as any read.",
   })
   async accessReport(
     @Arg("requestId", () => ID) requestId: string,
@@ -235,16 +235,25 @@ export class SubjectRequestResolver {
     return JSON.stringify(portableDocument(await this.report(ctx, requestId, { first, after })));
   }
 
+  /**
+   * The privacy office (under subject_request) reads the report of any verified request; a
+   * customer (under their own purpose) only of their own. To a customer, someone else's request
+   * and their own unverified one answer as an unknown id does (no oracle).
+   */
   private async report(ctx: GatewayContext, requestId: string, page: ReportPageRequest) {
-    requireOfficer(ctx, "reads access reports");
-    requireSubjectRequestPurpose(ctx);
+    const customerId = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
+    if (customerId === null) {
+      requireOfficer(ctx, "or the subject reads access reports");
+      requireSubjectRequestPurpose(ctx);
+    }
     if (!isUuid(requestId)) throw notFound();
     const row = await requestById(ctx.db, requestId);
-    if (!row) throw notFound();
+    if (!row || (customerId !== null && (customerId === "" || row.customerId !== customerId))) throw notFound();
     if (!REPORT_KINDS.includes(row.kind as SubjectRequestKind)) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.kind} request has no report; only access and portability requests do.`, { reason: "NOT_A_REPORT_REQUEST" });
     }
     if (row.state !== "verified") {
+      if (customerId !== null) throw notFound();
       throw new GatewayError(ErrorCode.FORBIDDEN, `Nothing is released for a ${row.state} request: only a verified one has a report.`, {
         reason: "REQUEST_NOT_VERIFIED", state: row.state,
       });
