@@ -60,7 +60,7 @@ export function startPurgeSchedule(options: {
         return;
       }
       if (error instanceof PurgeNotRun) {
-        logger.debug({ reason: error.reason }, "retention purge: this slot's run is done");
+        logger.info({ reason: error.reason }, "retention purge: this slot's run is done");
       } else {
         logger.error({ code: databaseErrorCode(error) }, "retention purge failed; the next slot tries again");
       }
