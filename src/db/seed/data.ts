@@ -69,6 +69,22 @@ export const NANP_FALLBACK_AREA_CODES: readonly number[] = Array.from({ length: 
   (a) => a % 100 !== 11 && Math.floor(a / 10) % 10 !== 9,
 );
 
+/**
+ * The `k`th fallback phone number, for when a city's ranges are crowded: the NANP fiction blocks
+ * (555-0100 to 0199 under each fallback area code) first, then the rest of each area code's 555
+ * exchange (unassigned in practice; 555-1212 is directory assistance and skipped): about 6.2
+ * million distinct numbers for k = 0, 1, 2, ...; null for a skipped k; past the end, an error.
+ */
+export function fallbackPhoneNumber(k: number): string | null {
+  const areas = NANP_FALLBACK_AREA_CODES;
+  const fiction = areas.length * 100;
+  if (k < fiction) return `+1 ${areas[Math.floor(k / 100)]} 555 01${String(k % 100).padStart(2, "0")}`;
+  const line = Math.floor((k - fiction) / areas.length);
+  if (line >= 10_000) throw new Error("the seed ran out of unique phone numbers (about 6 million)");
+  if ((line >= 100 && line <= 199) || line === 1212) return null;
+  return `+1 ${areas[(k - fiction) % areas.length]} 555 ${String(line).padStart(4, "0")}`;
+}
+
 // ---- postcode helpers ------------------------------------------------------------------------
 
 const UK_INWARD = "ABDEFGHJLNPQRSTUWXYZ";

@@ -39,6 +39,7 @@ import * as schema from "../schema/index.js";
 import { CanaryCounter } from "./canary.js";
 import * as D from "./data.js";
 import { Rng } from "./random.js";
+import { uniqueName } from "./uniqueName.js";
 
 // ---- options and summary ---------------------------------------------------------------------
 
@@ -263,13 +264,6 @@ const pad = (n: number, width: number) => String(n).padStart(width, "0");
 const ascii = (s: string) =>
   s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ł/g, "l").replace(/ı/g, "i").toLowerCase().replace(/[^a-z0-9]/g, "");
 
-function unique(set: Set<string>, base: string, r: Rng): string {
-  let candidate = base;
-  while (set.has(candidate)) candidate = `${base}${r.int(2, 99)}`;
-  set.add(candidate);
-  return candidate;
-}
-
 function phoneNumber(ctx: Ctx, r: Rng, city: D.City): string {
   for (let attempt = 0; attempt < 20; attempt++) {
     const range = r.pick(city.phones);
@@ -279,12 +273,10 @@ function phoneNumber(ctx: Ctx, r: Rng, city: D.City): string {
       return number;
     }
   }
-  // The city's ranges are crowded: walk the NANP fiction blocks (about 58,000 numbers).
+  // The city's ranges are crowded: walk the fallback numbers, each once.
   for (;;) {
-    const k = ctx.nanpNext++;
-    const area = D.NANP_FALLBACK_AREA_CODES[Math.floor(k / 100) % D.NANP_FALLBACK_AREA_CODES.length] as number;
-    const number = `+1 ${area} 555 01${pad(k % 100, 2)}`;
-    if (!ctx.used.phones.has(number)) {
+    const number = D.fallbackPhoneNumber(ctx.nanpNext++);
+    if (number !== null && !ctx.used.phones.has(number)) {
       ctx.used.phones.add(number);
       return number;
     }
@@ -427,12 +419,10 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
   } else {
     const fa = ascii(first) || "user";
     const la = ascii(last) || "customer";
-    const username = unique(ctx.used.usernames, r.weighted([[`${fa}.${la}`, 4], [`${fa}${la}`, 2], [`${fa}_${r.int(70, 99)}`, 2], [`${fa[0]}${la}`, 2]]), r);
+    const username = uniqueName(ctx.used.usernames, r.weighted([[`${fa}.${la}`, 4], [`${fa}${la}`, 2], [`${fa}_${r.int(70, 99)}`, 2], [`${fa[0]}${la}`, 2]]), r);
     const local = r.weighted([[`${fa}.${la}`, 5], [`${fa}${la}`, 2], [`${fa[0]}.${la}`, 2], [`${fa}_${la}`, 1]]);
     const domain = r.pick(D.EMAIL_DOMAINS);
-    let email = `${local}@${domain}`;
-    while (ctx.used.emails.has(email)) email = `${local}${r.int(2, 99)}@${domain}`;
-    ctx.used.emails.add(email);
+    const email = uniqueName(ctx.used.emails, local, r, (b, suffix) => `${b}${suffix ?? ""}@${domain}`);
     const display = r.weighted([[first, 4], [`${first} ${Array.from(last)[0]}.`, 3], [username, 2]]);
     const social = r.chance(0.8);
     const located = r.chance(0.75);
