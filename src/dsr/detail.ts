@@ -15,7 +15,8 @@ export interface DetailInput {
 
 /**
  * The `detail` stored with a request. Only a rectification carries values (the corrections), and
- * only while it is open: completing, rejecting or erasing drops them (`scrubDetail`).
+ * only while it is open: completing, rejecting or erasing drops them (`scrubDetail`). A completed
+ * erasure or rectification keeps its `outcome` here (src/dsr/requestOutcome.ts: no value).
  */
 export type StoredDetail = Record<string, unknown>;
 

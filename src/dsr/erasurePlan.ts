@@ -14,7 +14,8 @@
  */
 import type { PersonalColumn } from "../datamap/columns.js";
 import type { Category } from "../policy/categories.js";
-import { retentionFor } from "../policy/retention.js";
+import { retentionFor, summarizeRetention } from "../policy/retention.js";
+import type { ErasureHold } from "./requestOutcome.js";
 
 export type TableErasure =
   | { action: "delete" }
@@ -48,4 +49,14 @@ export function heldByLaw(category: Category): boolean {
 /** Columns kept under legal hold, as `table.column`. */
 export function legalHoldColumns(columns: readonly PersonalColumn[]): string[] {
   return columns.filter((c) => heldByLaw(c.category)).map((c) => `${c.table}.${c.column}`);
+}
+
+/** The legal holds that keep these columns through erasure: one per retention rule, in column order. */
+export function legalHoldsOf(columns: readonly PersonalColumn[]): ErasureHold[] {
+  const holds = new Map<string, ErasureHold>();
+  for (const c of columns) {
+    const rule = retentionFor(c.category);
+    if (rule?.legalHold && !holds.has(rule.key)) holds.set(rule.key, { rule: rule.key, retention: summarizeRetention(rule), reason: rule.rationale });
+  }
+  return [...holds.values()];
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
 import { reclaimDeletedValues } from "../db/reclaimDeletedValues.js";
@@ -12,8 +12,10 @@ import { PURPOSE_DEFINITIONS } from "../policy/purposes.js";
 import { POLICY_VERSION } from "../policy/version.js";
 import type { Logger } from "../server/logger.js";
 import { correctionsOf, objectedPurposes, scrubDetail, type StoredDetail } from "./detail.js";
-import { ERASED_LINK_TABLES, erasureOf, heldByLaw } from "./erasurePlan.js";
+import { ERASED_LINK_TABLES, erasureOf, heldByLaw, legalHoldsOf } from "./erasurePlan.js";
 import { tableInfo } from "./personalTables.js";
+import { recipientsToNotify } from "./recipientsToNotify.js";
+import type { RequestOutcome, TableOutcome } from "./requestOutcome.js";
 import { appendEvent, type Actor } from "./requestStore.js";
 import { KINDS_FOR_ERASED, type SubjectRequestKind } from "./transitions.js";
 
@@ -47,8 +49,11 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
     case "access":
     case "portability":
       return { note: "REPORT_DELIVERED", detail, reclaim: [] };
-    case "rectification":
-      return { note: await rectify(tx, row, options), detail, reclaim: [] };
+    case "rectification": {
+      const corrected = await rectify(tx, row, options);
+      const recipients = await recipientsToNotify(tx, row.customerId, corrected.coordinates);
+      return { note: corrected.note, detail: { ...detail, outcome: { tables: [], recipients } satisfies RequestOutcome }, reclaim: [] };
+    }
     case "objection":
       return { note: await object(tx, row, options.now), detail, reclaim: [] };
     case "restriction": {
@@ -57,8 +62,11 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
       return { note: "RESTRICTED", detail, reclaim: [] };
     }
     case "erasure": {
+      // Before erasing, though erasure keeps the log (coordinates and ids, not values).
+      const recipients = await recipientsToNotify(tx, row.customerId);
       const erased = await eraseSubject(tx, row.customerId, options.now, options.dataMap);
-      return { note: `ERASED_ROWS:${erased.rows}`, detail, reclaim: erased.tables };
+      const outcome: RequestOutcome = { tables: erased.outcome, recipients };
+      return { note: `ERASED_ROWS:${erased.rows}`, detail: { ...detail, outcome }, reclaim: erased.tables };
     }
   }
 }
@@ -86,25 +94,31 @@ export async function reclaimAfterCompletion(db: Database, row: SubjectRequestRo
   }
 }
 
-/** Applies the corrections filed with the request; the note names the categories changed. */
-async function rectify(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date }): Promise<string> {
+/**
+ * Applies the corrections filed with the request; the note names the categories changed, and the
+ * coordinates of the corrected fields are those whose recipients are told (GDPR art. 19).
+ */
+async function rectify(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date }): Promise<{ note: string; coordinates: string[] }> {
   const corrections = correctionsOf(row.detail);
   if (!corrections || Object.keys(corrections).length === 0) throw refuse("This rectification holds no corrections.", "NO_CORRECTIONS");
   const info = tableInfo("profiles");
   const keyToColumn = new Map([...info.columns].map(([name, c]) => [c.key, name]));
   const categories = new Set<string>();
+  const coordinates: string[] = [];
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(corrections)) {
     const column = keyToColumn.get(key);
     const exposure = column ? PERSONAL_COLUMNS.profiles?.[column] : undefined;
     if (!exposure || (value !== null && typeof value !== "string")) throw refuse("This rectification holds a correction that is not a profile field.", "BAD_CORRECTION");
     set[key] = value;
-    const category = "coordinate" in exposure ? options.dataMap.fields.get(exposure.coordinate)?.category : undefined;
+    if (!("coordinate" in exposure)) continue;
+    coordinates.push(exposure.coordinate);
+    const category = options.dataMap.fields.get(exposure.coordinate)?.category;
     if (category) categories.add(category);
   }
   const updated = await tx.update(profiles).set({ ...set, updatedAt: options.now }).where(eq(profiles.customerId, row.customerId)).returning({ id: profiles.customerId });
   if (updated.length === 0) await tx.insert(profiles).values({ ...set, customerId: row.customerId, updatedAt: options.now });
-  return `CORRECTED:${[...categories].sort().join(",")}`;
+  return { note: `CORRECTED:${[...categories].sort().join(",")}`, coordinates: coordinates.sort() };
 }
 
 /** Records an opt-out (source `dsr`) for each purpose objected to; decide also reads the objection itself. */
@@ -123,15 +137,19 @@ async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<
  * the erasure plan: rows deleted, or their personal columns nulled except those the retention
  * schedule holds by law; partner links deleted; values dropped from the subject's request
  * details; the customer row kept as a tombstone (`erased`, `erased_at`) so that no late write
- * re-creates the subject. Returns the number of rows touched and the tables whose old row
- * versions hold the removed values (those with rows touched, and the request details).
+ * re-creates the subject. Returns the number of rows changed, the tables whose old row versions
+ * hold the removed values (those with rows changed, and the request details), and what it did to
+ * each table (TableOutcome: every table it sweeps, in PERSONAL_COLUMNS order, rows counted once).
  */
-export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap): Promise<{ rows: number; tables: string[] }> {
+export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap): Promise<{ rows: number; tables: string[]; outcome: TableOutcome[] }> {
   let touched = 0;
   const tables: string[] = [];
-  const record = (table: string, rows: number) => {
-    touched += rows;
-    if (rows > 0) tables.push(table);
+  const outcome: TableOutcome[] = [];
+  /** `changed`: rows the statement deleted or updated (held rows only counted, not changed, are not). */
+  const record = (table: string, counts: Partial<Omit<TableOutcome, "table">>, changed: number) => {
+    touched += changed;
+    if (changed > 0) tables.push(table);
+    outcome.push({ table, erased: 0, anonymised: 0, held: 0, heldBy: [], ...counts });
   };
   const byTable = new Map<string, PersonalColumn[]>();
   for (const c of personalColumns(dataMap)) {
@@ -140,15 +158,22 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
     else byTable.set(c.table, [c]);
   }
   for (const [name, all] of byTable) {
-    const columns = all.filter((c) => c.keptOnErasure === null);
-    if (columns.length === 0) continue; // the tombstone's table
     const info = tableInfo(name);
     if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
+    const ofSubject = eq(info.customerId, customerId);
+    const columns = all.filter((c) => c.keptOnErasure === null);
+    if (columns.length === 0) {
+      // the tombstone's table: its row stays as it is (but for the status set below)
+      const heldBy = [...new Set(all.map((c) => c.keptOnErasure!))].map((reason) => ({ rule: "tombstone", retention: null, reason }));
+      record(name, { held: await tx.$count(info.table, ofSubject), heldBy }, 0);
+      continue;
+    }
     const plan = erasureOf(name);
+    const held = columns.filter((c) => heldByLaw(c.category));
     if (plan.action === "delete") {
-      const held = columns.find((c) => heldByLaw(c.category));
-      if (held) throw new Error(`erasure: ${name} is deleted, but ${name}.${held.column} is under legal hold`);
-      record(name, (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length);
+      if (held[0]) throw new Error(`erasure: ${name} is deleted, but ${name}.${held[0].column} is under legal hold`);
+      const erased = (await tx.delete(info.table).where(ofSubject).returning({ k: info.customerId })).length;
+      record(name, { erased }, erased);
       continue;
     }
     const set: Record<string, null> = {};
@@ -158,16 +183,21 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
       if (!c) throw new Error(`erasure: ${name}.${column} is not a column`);
       set[c.key] = null;
     }
-    if (Object.keys(set).length === 0) continue;
-    record(name, (await tx.update(info.table).set(set as never).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length);
+    const changed = Object.keys(set).length === 0 ? 0 : (await tx.update(info.table).set(set as never).where(ofSubject).returning({ k: info.customerId })).length;
+    if (held.length === 0) record(name, { anonymised: changed }, changed);
+    else record(name, { held: changed > 0 ? changed : await tx.$count(info.table, ofSubject), heldBy: legalHoldsOf(held) }, changed);
   }
   for (const name of ERASED_LINK_TABLES) {
     const info = tableInfo(name);
     if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
-    record(name, (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length);
+    const erased = (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
+    record(name, { erased }, erased);
   }
-  await tx.update(subjectRequests).set({ detail: sql`${subjectRequests.detail} - 'corrections'` }).where(eq(subjectRequests.customerId, customerId));
+  const scrubbed = await tx.update(subjectRequests).set({ detail: sql`${subjectRequests.detail} - 'corrections'` })
+    .where(and(eq(subjectRequests.customerId, customerId), sql`${subjectRequests.detail} ? 'corrections'`)).returning({ id: subjectRequests.id });
+  // always reclaimed: earlier completions and rejections left their corrections in old row versions
+  record("subject_requests", { anonymised: scrubbed.length }, 0);
   tables.push("subject_requests");
   await tx.update(customers).set({ status: "erased", erasedAt: now }).where(eq(customers.id, customerId));
-  return { rows: touched, tables };
+  return { rows: touched, tables, outcome };
 }

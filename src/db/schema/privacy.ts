@@ -35,7 +35,7 @@ export const subjectRequestKind = pgEnum("subject_request_kind", [
 ]);
 export const subjectRequestState = pgEnum("subject_request_state", ["received", "verified", "completed", "rejected"]);
 
-/** Data-subject requests. `detail` holds request parameters (purposes objected to, ...), never values. */
+/** Data-subject requests. `detail` holds request parameters (purposes objected to, ...) and what completing did (`outcome`), never values. */
 export const subjectRequests = pgTable("subject_requests", {
   id: uuid("id").primaryKey().defaultRandom(),
   customerId: uuid("customer_id").notNull().references(() => customers.id),

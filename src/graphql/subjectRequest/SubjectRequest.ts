@@ -3,6 +3,7 @@ import {
   REJECTION_REASONS, RESTRICTION_GROUNDS, SUBJECT_REQUEST_KINDS, SUBJECT_REQUEST_STATES,
   type RejectionReason, type RestrictionGround, type SubjectRequestKind, type SubjectRequestState,
 } from "../../dsr/transitions.js";
+import type { RequestOutcome } from "../../dsr/requestOutcome.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 import { ProfileInput } from "../profile/ProfileInput.js";
@@ -61,6 +62,8 @@ export class SubjectRequest {
   @Field(() => [PurposeEnum], { description: "Objection: the purposes objected to" }) objectedPurposes!: Purpose[];
   @Field(() => [String], { description: "Rectification: the profile fields corrected (names only, never values)" }) correctedFields!: string[];
   @Field(() => RestrictionGroundEnum, { nullable: true }) grounds!: RestrictionGround | null;
+  /** The outcome stored at completion; the `outcome` field resolves it (SubjectRequestResolver). */
+  storedOutcome!: RequestOutcome | null;
 }
 
 export type { RejectionReason };

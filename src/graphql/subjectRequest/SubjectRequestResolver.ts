@@ -4,6 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { customers, type SubjectRequestRow } from "../../db/schema/index.js";
 import { buildSubjectReport, MAX_REPORT_PAGE_ROWS, portableDocument, REPORT_PAGE_ROWS, valueAsText, type ReportPageRequest } from "../../dsr/accessReport.js";
 import { correctedFields, objectedPurposes, validateDetail } from "../../dsr/detail.js";
+import { requestOutcomeOf } from "../../dsr/requestOutcome.js";
 import { executeRequest, reclaimAfterCompletion, type Execution } from "../../dsr/executeRequest.js";
 import { eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
 import {
@@ -19,9 +20,11 @@ import type { GatewayContext } from "../context.js";
 import { CustomerStatus } from "../customer/Customer.js";
 import { isUuid } from "../customer/cursor.js";
 import { AccessReport } from "./AccessReport.js";
+import { partnerNameLoader } from "./partnerNameLoader.js";
 import {
   RejectionReasonEnum, SubjectRequest, SubjectRequestDetailInput, SubjectRequestEvent, SubjectRequestKindEnum, SubjectRequestStateEnum,
 } from "./SubjectRequest.js";
+import { SubjectRequestOutcome } from "./SubjectRequestOutcome.js";
 
 const MAX_LIST = 500;
 
@@ -36,6 +39,7 @@ function toSubjectRequest(row: SubjectRequestRow, now = new Date()): SubjectRequ
     id: row.id, subjectId: row.customerId, kind: row.kind as SubjectRequestKind, state, receivedAt: row.receivedAt, dueAt: row.dueAt,
     verifiedAt: row.verifiedAt, closedAt: row.closedAt, overdue: isOpen(state) && row.dueAt.getTime() < now.getTime(),
     objectedPurposes: objectedPurposes(row.detail), correctedFields: correctedFields(row.detail), grounds,
+    storedOutcome: requestOutcomeOf(row.detail),
   };
 }
 
@@ -203,6 +207,22 @@ export class SubjectRequestResolver {
       actorId: officer || (e.actorKind === "customer" && ctx.caller.kind === "customer" && e.actorId === ctx.caller.customerId) ? e.actorId : null,
       note: e.note, at: e.at,
     }));
+  }
+
+  @FieldResolver(() => SubjectRequestOutcome, {
+    nullable: true,
+    description: "What completing did (erasure, rectification; null otherwise and before completion): the privacy office under subject_request, or the subject.",
+  })
+  async outcome(@Root() request: SubjectRequest, @Ctx() ctx: GatewayContext): Promise<SubjectRequestOutcome | null> {
+    if (isPrivacyOfficer(ctx.caller)) requireSubjectRequestPurpose(ctx);
+    else if (ctx.caller.kind !== "customer" || ctx.caller.customerId !== request.subjectId) throw notFound();
+    const stored = request.storedOutcome;
+    if (!stored) return null;
+    const partners = await Promise.all(stored.recipients.map((r) => partnerNameLoader(ctx).load(r.partnerId)));
+    return {
+      tables: stored.tables,
+      recipients: stored.recipients.map((r, i) => ({ ...r, lastDisclosedAt: new Date(r.lastDisclosedAt), name: partners[i]?.name ?? null, kind: partners[i]?.kind ?? null })),
+    };
   }
 
   @Query(() => AccessReport, {
