@@ -38,6 +38,7 @@ export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> 
   "Mutation.revokePersistedOperation": OFFICE,
   "Mutation.setPersistedOperationsOnly": OFFICE,
   "Mutation.updateMyProfile": ["customer"],
+  "Mutation.updateMyPreferences": ["customer"],
   "Mutation.fileSubjectRequest": ["customer"],
   "Mutation.fileSubjectRequestFor": OFFICE,
   "Mutation.verifySubjectRequest": OFFICE,
