@@ -6,18 +6,20 @@ import { buildSchema } from "type-graphql";
 import { MaskKindEnum, personalDirective } from "../enforcement/personal.js";
 import "./common/PurposeEnum.js";
 import { ConsentResolver } from "./consent/ConsentResolver.js";
+import { PartnerSharingResolver } from "./consent/PartnerSharingResolver.js";
 import { CustomerConnectionResolver } from "./customer/CustomerConnectionResolver.js";
 import { CustomerResolver } from "./customer/CustomerResolver.js";
 import { DisclosureResolver } from "./disclosure/DisclosureResolver.js";
 import { ExplainResolver } from "./explain/ExplainResolver.js";
 import { PartnerResolver } from "./partner/PartnerResolver.js";
 import { PaymentMethodResolver } from "./paymentMethod/PaymentMethodResolver.js";
+import { PreferencesResolver } from "./preferences/PreferencesResolver.js";
 import { ProfileResolver } from "./profile/ProfileResolver.js";
 import { RetentionResolver } from "./retention/RetentionResolver.js";
 import { SubjectRequestResolver } from "./subjectRequest/SubjectRequestResolver.js";
 
 /** Resolver classes, one per domain; a new domain is added here. */
-export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver] as const;
+export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PreferencesResolver, PaymentMethodResolver, ConsentResolver, PartnerSharingResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -3,6 +3,7 @@ import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { ChildRows } from "../db/childRows.js";
 import type { Database } from "../db/client.js";
 import { consentsByCustomer } from "./consent/consentQueries.js";
+import { partnerSharingByCustomer } from "./consent/partnerSharingQueries.js";
 import {
   CHILDREN_KEY, CUSTOMER_CHILDREN, customerChildrenFold, type ChildrenFold, type ChildSelection, type CustomerChild, type RowWithChildren,
 } from "./customer/customerChildren.js";
@@ -71,6 +72,7 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
     paymentMethods: childLoader(db, CUSTOMER_CHILDREN.paymentMethods),
     purchases: childLoader(db, CUSTOMER_CHILDREN.purchases),
     consents: manyEach(db, consentsByCustomer),
+    partnerSharing: manyEach(db, partnerSharingByCustomer),
     messages: childLoader(db, CUSTOMER_CHILDREN.messages),
     /** Latest `first` visits per customer: one loader per distinct `first` in the operation. */
     visits(first: number) {

@@ -1,13 +1,17 @@
 import { boolean, index, jsonb, pgEnum, pgTable, pgView, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers.js";
 
+/** The channels a customer may prefer to be contacted through (`preferences.preferred_channel`). */
+export const CONTACT_CHANNELS = ["email", "app", "sms", "phone", "post"] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
 /** Communication preferences: one row per customer. */
 export const preferences = pgTable("preferences", {
   customerId: uuid("customer_id").primaryKey().references(() => customers.id),
   emailNewsletter: boolean("email_newsletter").notNull().default(false),
   smsOffers: boolean("sms_offers").notNull().default(false),
   postalMail: boolean("postal_mail").notNull().default(false),
-  preferredChannel: text("preferred_channel"),
+  preferredChannel: text("preferred_channel").$type<ContactChannel>(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

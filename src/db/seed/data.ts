@@ -10,6 +10,7 @@
  * - postcodes follow each country's real format and ranges for the city, streets are common
  *   street names, coordinates are near the city centre: together they look real and point nowhere.
  */
+import type { ContactChannel } from "../schema/privacy.js";
 import type { Rng } from "./random.js";
 
 export type Residency = "EU" | "UK" | "US" | "CA" | "BR" | "CH";
@@ -381,7 +382,7 @@ export const CARD_BRANDS: ReadonlyArray<readonly [string, number]> = [
   ["Visa", 45], ["Mastercard", 36], ["American Express", 10], ["Maestro", 5], ["Discover", 4],
 ];
 
-export const PREFERRED_CHANNELS: ReadonlyArray<readonly [string, number]> = [
+export const PREFERRED_CHANNELS: ReadonlyArray<readonly [ContactChannel, number]> = [
   ["email", 50], ["app", 20], ["sms", 14], ["phone", 10], ["post", 6],
 ];
 

@@ -5,12 +5,11 @@ import { isPurpose } from "../../policy/purposes.js";
 import type { GatewayContext } from "../context.js";
 import { isUuid } from "../customer/cursor.js";
 import { Customer } from "../customer/Customer.js";
+import { readsAccountingOf, readsTheLog } from "./accountingReaders.js";
 import { Disclosure, DisclosureFilter } from "./Disclosure.js";
 import { findDisclosures } from "./disclosureQueries.js";
 
 const MAX = 500;
-/** Staff roles that read the disclosure log: the privacy office and legal. */
-const LOG_READERS = new Set(["privacy_officer", "legal"]);
 
 const limitOf = (first: number) => {
   if (first < 1 || first > MAX) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX}.`);
@@ -36,11 +35,9 @@ export class DisclosureResolver {
     description: "Who read this customer's data, for what, when (newest first): for the customer themself, the privacy office and legal.",
   })
   async disclosures(@Root() c: Customer, @Ctx() ctx: GatewayContext, @Arg("first", () => Int, { defaultValue: 50 }) first: number) {
-    const self = ctx.caller.kind === "customer" && ctx.caller.customerId === c.id;
-    const staffView = ctx.caller.kind === "staff" && LOG_READERS.has(ctx.caller.role);
-    if (!self && !staffView) throw new GatewayError(ErrorCode.FORBIDDEN, "Only the customer, the privacy office and legal read the disclosures of a customer.");
+    if (!readsAccountingOf(ctx, c.id)) throw new GatewayError(ErrorCode.FORBIDDEN, "Only the customer, the privacy office and legal read the disclosures of a customer.");
     const rows = await findDisclosures(ctx.db, { subjectId: c.id }, limitOf(first));
-    return rows.map((r) => toDisclosure(ctx, r, staffView));
+    return rows.map((r) => toDisclosure(ctx, r, readsTheLog(ctx)));
   }
 
   @Query(() => [Disclosure], { description: "The disclosure log by subject, partner, purpose and time (privacy office and legal)." })
@@ -49,7 +46,7 @@ export class DisclosureResolver {
     @Arg("filter", () => DisclosureFilter, { nullable: true }) filter: DisclosureFilter | null,
     @Arg("first", () => Int, { defaultValue: 100 }) first: number,
   ) {
-    if (ctx.caller.kind !== "staff" || !LOG_READERS.has(ctx.caller.role)) {
+    if (!readsTheLog(ctx)) {
       throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office and legal read the disclosure log.");
     }
     // An id that is not a UUID names no record (and would fail as SQL).
