@@ -29,6 +29,7 @@ export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> 
   "Query.accessReport": ["customer", "privacy_officer"],
   "Query.portableExport": ["customer", "privacy_officer"],
   "Mutation.setConsent": ["customer"],
+  "Mutation.liftObjection": ["customer"],
   "Mutation.createPartner": OFFICE,
   "Mutation.issueApiKey": OFFICE,
   "Mutation.revokeApiKey": OFFICE,
