@@ -16,7 +16,7 @@ import { enforcedAllowed, meView, shownAllowed } from "./support.js";
 let gw: TestGateway;
 let subjects: string[];
 beforeAll(async () => {
-  gw = await startTestGateway({ customers: 120, seed: 11 });
+  gw = await startTestGateway({ customers: 200, seed: 11 });
   subjects = await plainSubjects(gw.database.db);
 });
 afterAll(async () => { await gw?.close(); });
@@ -93,7 +93,7 @@ describe("a customer's objections", () => {
       fc.record({ kind: fc.constant("setConsent" as const), purpose, granted: fc.boolean() }),
       fc.record({ kind: fc.constant("lift" as const), purpose }),
     );
-    await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 5 }), async (actions) => {
+    await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 2, maxLength: 6 }), async (actions) => {
       const s = subjects.shift();
       if (s === undefined) throw new Error("out of plain subjects: seed more customers");
       // The reference: objections in force and the latest choice, per purpose.
@@ -131,6 +131,6 @@ describe("a customer's objections", () => {
           expect(await enforcedAllowed(gw, s, p)).toBe(allowed);
         }
       }
-    }), { numRuns: 12 });
+    }), { numRuns: 20 });
   });
 });

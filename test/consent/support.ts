@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { print } from "graphql";
 import type { Purpose } from "../../src/policy/purposes.js";
 import { customer, staff } from "../dsr/support.js";
@@ -26,12 +27,19 @@ export async function meView(gw: TestGateway, subject: string, headers: Record<s
 export const shownAllowed = (view: MeView, purpose: Purpose): boolean =>
   view.consents.get(purpose)?.granted !== false && !view.objected.has(purpose);
 
-/** Whether the enforcement lets the marketing analyst see the subject at all for the purpose (a read by id). */
+/**
+ * Whether the enforcement lets the marketing analyst see the subject at all for the purpose: read
+ * by id (decide on the subject's state) and as a page filtered by its id (the pages' SQL,
+ * visibleSubjectsWhere), which must agree.
+ */
 export async function enforcedAllowed(gw: TestGateway, subject: string, purpose: Purpose): Promise<boolean> {
   const ids = idScopeOf(gw, { kind: "staff", staffId: "marketing_analyst-1", role: "marketing_analyst" }, purpose);
-  const res = await gw.post({ query: `query($id: ID!) { customer(id: $id) { id } }`, variables: { id: ids.external(subject) } },
-    await staff(gw, "marketing_analyst", purpose));
-  if (res.body.data?.customer) return true;
-  if (res.body.errors?.[0]?.extensions?.code === "NOT_FOUND") return false;
-  throw new Error(`unexpected answer: ${JSON.stringify(res.body)}`);
+  const res = await gw.post({
+    query: `query($id: ID!) { one: customer(id: $id) { id } page: customers(first: 1, filter: { ids: [$id] }) { edges { node { id } } } }`,
+    variables: { id: ids.external(subject) },
+  }, await staff(gw, "marketing_analyst", purpose));
+  const byId = res.body.data?.one ? true : res.body.errors?.[0]?.extensions?.code === "NOT_FOUND" ? false : undefined;
+  if (byId === undefined || !res.body.data?.page) throw new Error(`unexpected answer: ${JSON.stringify(res.body)}`);
+  expect(res.body.data.page.edges.length === 1).toBe(byId);
+  return byId;
 }
