@@ -9,7 +9,7 @@ import { objectedPurposes, type StoredDetail } from "./detail.js";
  * `OBJECTION_LIFTED:<purpose>`. The history stays append-only, and each lift names the request it
  * lifts. Read by the subject state (src/enforcement/subjectStateQueries.ts) and by `me.objections`.
  */
-export const OBJECTION_LIFTED = "OBJECTION_LIFTED:";
+const OBJECTION_LIFTED = "OBJECTION_LIFTED:";
 
 /** The note of the event that lifts a completed objection for one purpose. */
 export function liftNote(purpose: Purpose): string {

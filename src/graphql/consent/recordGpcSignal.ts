@@ -6,12 +6,12 @@ import { customersById } from "../customer/customerQueries.js";
 import { latestConsent, recordConsent } from "./consentQueries.js";
 
 /** Consent source of an advertising opt-out that a Global Privacy Control signal recorded. */
-export const GPC_SOURCE = "gpc";
+const GPC_SOURCE = "gpc";
 /**
  * Consent source of the note that a signal arrived while the customer's explicit opt-in, made
  * after an earlier signal, stood: granted, so the current choice stays the opt-in.
  */
-export const GPC_CONFLICT_SOURCE = "gpc_conflict";
+const GPC_CONFLICT_SOURCE = "gpc_conflict";
 
 /**
  * Records a `Sec-GPC: 1` signal on a customer's request, as the CCPA regulations (11 CCR 7025)
