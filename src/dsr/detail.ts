@@ -57,7 +57,7 @@ export function validateDetail(kind: SubjectRequestKind, input: DetailInput | nu
   }
 }
 
-/** The purposes an objection names (as stored; also read by src/enforcement/subjectStateQueries.ts). */
+/** The purposes an objection names (as stored; those still in force: objectionLifts.ts). */
 export function objectedPurposes(detail: StoredDetail): Purpose[] {
   return Array.isArray(detail.purposes) ? detail.purposes.filter(isPurpose) : [];
 }

@@ -30,6 +30,7 @@ export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> 
   "Query.portableExport": ["customer", "privacy_officer"],
   "Mutation.setConsent": ["customer"],
   "Mutation.setPartnerSharing": ["customer"],
+  "Mutation.liftObjection": ["customer"],
   "Mutation.createPartner": OFFICE,
   "Mutation.issueApiKey": OFFICE,
   "Mutation.revokeApiKey": OFFICE,

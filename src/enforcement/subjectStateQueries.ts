@@ -1,7 +1,8 @@
 import { getTableName, sql } from "drizzle-orm";
 import { anyOf } from "../db/anyOf.js";
 import type { Database } from "../db/client.js";
-import { objectedPurposes, type StoredDetail } from "../dsr/detail.js";
+import type { StoredDetail } from "../dsr/detail.js";
+import { liftNotesJson, purposesInForce } from "../dsr/objectionLifts.js";
 import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
 import { isPurpose, PURPOSE_DEFINITIONS, type Purpose } from "../policy/purposes.js";
 import { ALL_STATE_PARTS, type StateParts } from "../policy/stateParts.js";
@@ -11,13 +12,14 @@ import type { SubjectState } from "../policy/subjectState.js";
  * What the subject-state columns carry, as one JSON text per customer row (parsed here, so that
  * both drivers hand over the same thing), each member only when the request's StateParts ask for
  * it: the latest consent event per (purpose, partner) as [purpose, partnerId, granted,
- * recordedAt], completed objections as [{ purposes }, closedAt] (the purposes alone: free text of
- * a request's detail stays out of the rows), whether a verified request is open, and the linked
+ * recordedAt], completed objections as [{ purposes }, closedAt, lift notes] (the purposes alone:
+ * free text of a request's detail stays out of the rows; the notes of the events that lifted some
+ * of them, src/dsr/objectionLifts.ts), whether a verified request is open, and the linked
  * partners.
  */
 type StateJson = Partial<{
   consents: [string, string | null, boolean, string][];
-  objections: [StoredDetail, string | null][];
+  objections: [StoredDetail, string | null, string[]][];
   verified: boolean;
   links: string[];
 }>;
@@ -33,7 +35,7 @@ const MEMBERS = {
       from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
         from "${getTableName(consentEvents)}" ce where ce.customer_id = ${subjectId}${which}
         order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l)`,
-  objections: `'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at)), '[]')
+  objections: `'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at, ${liftNotesJson("r")})), '[]')
       from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.kind = 'objection' and r.state = 'completed')`,
   verified: `'verified', exists (select 1 from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.state = 'verified')`,
   links: `'links', (select coalesce(json_agg(pl.partner_id), '[]') from "${getTableName(partnerLinks)}" pl where pl.customer_id = ${subjectId})`,
@@ -94,8 +96,8 @@ export function subjectStateOf(row: SubjectStateRow): SubjectState {
       (optOuts ??= new Map()).set(purpose, new Date(recordedAt));
     }
   }
-  for (const [detail, closedAt] of json.objections ?? []) {
-    for (const p of objectedPurposes(detail)) (objections ??= new Map()).set(p, closedAt === null ? new Date(0) : new Date(closedAt));
+  for (const [detail, closedAt, lifts] of json.objections ?? []) {
+    for (const p of purposesInForce(detail, lifts)) (objections ??= new Map()).set(p, closedAt === null ? new Date(0) : new Date(closedAt));
   }
   return {
     customerId: row.id, status: row.status, residency: row.residency, optOuts: optOuts ?? NO_DATES, objections: objections ?? NO_DATES,

@@ -35,6 +35,7 @@ export const UNCLASSIFIED_FIELDS: Readonly<Record<string, Unclassified>> = {
   "Consent.id": identifier("a consent event"),
   "SubmittedMessage.id": identifier("a submitted message"),
   "Visit.id": identifier("a visit"),
+  "Objection.requestId": identifier("the objection's subject request"),
   "Customer.profile": { kind: "container", reason: "one per subject, never null (an empty profile stands in for a missing row); each field inside is classified" },
   "Customer.disclosures": {
     kind: "accounting",

@@ -1,5 +1,6 @@
 import { and, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
-import { consentEvents, customers, customerStatus, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
+import { consentEvents, customers, customerStatus, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequestEvents, subjectRequests } from "../db/schema/index.js";
+import { liftNote } from "../dsr/objectionLifts.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { Caller } from "../policy/caller.js";
 import { ceiling, hasTransferBasis } from "../policy/ceiling.js";
@@ -33,8 +34,10 @@ export function visibleSubjectsWhere(caller: Caller, purpose: Purpose, categorie
   }
   if (definition.consentBasis === "opt_out") conditions.push(sql`not ${latestConsentIs(purpose, null, false)}`);
   if (definition.honoursObjection) {
-    conditions.push(notInArray(customers.id, sql`(select customer_id from ${subjectRequests}
-      where kind = 'objection' and state = 'completed' and ${subjectRequests.detail} -> 'purposes' ? ${purpose})`));
+    // An objection in force: completed, naming the purpose, not lifted for it (src/dsr/objectionLifts.ts).
+    conditions.push(notInArray(customers.id, sql`(select r.customer_id from ${subjectRequests} r
+      where r.kind = 'objection' and r.state = 'completed' and r.detail -> 'purposes' ? ${purpose}
+        and not exists (select 1 from ${subjectRequestEvents} e where e.request_id = r.id and e.note = ${liftNote(purpose)}))`));
   }
   switch (caller.kind) {
     case "anonymous":

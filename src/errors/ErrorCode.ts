@@ -33,6 +33,11 @@ export enum ErrorCode {
   /** The query text sent with a persisted-query hash is not the document of that hash. */
   PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH",
   DISCLOSURE_NOT_RECORDED = "DISCLOSURE_NOT_RECORDED",
+  /**
+   * A customer opted in to a purpose that a completed objection of theirs still stops
+   * (`extensions.purpose`, `extensions.requestIds`): `liftObjection` first.
+   */
+  OBJECTION_IN_FORCE = "OBJECTION_IN_FORCE",
   /** Another retention purge (the schedule's, another replica's, another call's) holds the purge lock. */
   PURGE_IN_PROGRESS = "PURGE_IN_PROGRESS",
   SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE",
@@ -62,6 +67,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.PERSISTED_QUERY_NOT_FOUND]: 404,
   [ErrorCode.PERSISTED_QUERY_HASH_MISMATCH]: 400,
   [ErrorCode.DISCLOSURE_NOT_RECORDED]: 503,
+  [ErrorCode.OBJECTION_IN_FORCE]: 409,
   [ErrorCode.PURGE_IN_PROGRESS]: 200,
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL_SERVER_ERROR]: 500,

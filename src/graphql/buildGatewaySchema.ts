@@ -11,6 +11,7 @@ import { CustomerConnectionResolver } from "./customer/CustomerConnectionResolve
 import { CustomerResolver } from "./customer/CustomerResolver.js";
 import { DisclosureResolver } from "./disclosure/DisclosureResolver.js";
 import { ExplainResolver } from "./explain/ExplainResolver.js";
+import { ObjectionResolver } from "./objection/ObjectionResolver.js";
 import { PartnerResolver } from "./partner/PartnerResolver.js";
 import { PaymentMethodResolver } from "./paymentMethod/PaymentMethodResolver.js";
 import { PreferencesResolver } from "./preferences/PreferencesResolver.js";
@@ -19,7 +20,7 @@ import { RetentionResolver } from "./retention/RetentionResolver.js";
 import { SubjectRequestResolver } from "./subjectRequest/SubjectRequestResolver.js";
 
 /** Resolver classes, one per domain; a new domain is added here. */
-export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PreferencesResolver, PaymentMethodResolver, ConsentResolver, PartnerSharingResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver] as const;
+export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PreferencesResolver, PaymentMethodResolver, ConsentResolver, PartnerSharingResolver, ObjectionResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

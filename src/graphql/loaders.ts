@@ -8,6 +8,7 @@ import {
   CHILDREN_KEY, CUSTOMER_CHILDREN, customerChildrenFold, type ChildrenFold, type ChildSelection, type CustomerChild, type RowWithChildren,
 } from "./customer/customerChildren.js";
 import { customersById } from "./customer/customerQueries.js";
+import { objectionsByCustomer } from "./objection/objectionQueries.js";
 import { visitsByCustomer } from "./visit/visitQueries.js";
 
 /** Largest `in (...)` list one batch sends; a page larger than this costs one more statement. */
@@ -73,6 +74,7 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
     purchases: childLoader(db, CUSTOMER_CHILDREN.purchases),
     consents: manyEach(db, consentsByCustomer),
     partnerSharing: manyEach(db, partnerSharingByCustomer),
+    objections: manyEach(db, objectionsByCustomer),
     messages: childLoader(db, CUSTOMER_CHILDREN.messages),
     /** Latest `first` visits per customer: one loader per distinct `first` in the operation. */
     visits(first: number) {

@@ -57,7 +57,9 @@ describe("every personal column is marked or deliberately unexposed", () => {
     const dataMap = getDataMap(await buildGatewaySchema());
     const mapped = Object.values(PERSONAL_COLUMNS).flatMap((cols) => Object.values(cols).flatMap((e) => ("coordinate" in e ? [e.coordinate] : [])));
     // The address types share one shape; payment addresses keep no second line, so theirs is always null.
-    const withoutColumn = new Set(["BillingAddress.line2", "DeliveryAddress.line2"]);
+    // An objection in force is read from the privacy machinery's own tables (a completed objection
+    // request and its lift events: src/graphql/objection/objectionQueries.ts), not from a subject's table.
+    const withoutColumn = new Set(["BillingAddress.line2", "DeliveryAddress.line2", "Objection.purpose", "Objection.since"]);
     // Computed per read, stored nowhere: a customer's sharing per partner comes from their consent
     // events (mapped through Consent), the partners and the disclosure log (the machinery's own).
     const derivedTypes = new Set(["PartnerSharing"]);

@@ -1,12 +1,12 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { latestConsent, recordConsent } from "../../graphql/consent/consentQueries.js";
+import { recordGpcSignal } from "../../graphql/consent/recordGpcSignal.js";
 import type { GatewayContext } from "../../graphql/context.js";
-import { customersById } from "../../graphql/customer/customerQueries.js";
-import { POLICY_VERSION } from "../../policy/version.js";
 
 /**
- * Global Privacy Control: a customer's request carrying `Sec-GPC: 1` records an opt-out of
- * advertising (source `gpc`) before the operation runs, once: a repeated signal adds no event.
+ * Global Privacy Control: a customer's request carrying `Sec-GPC: 1` is recorded as
+ * recordGpcSignal says (an opt-out of advertising, unless an explicit opt-in made after an earlier
+ * signal stands), before the operation runs: the operation's own decisions, and an opt-in it
+ * makes, come after the signal.
  */
 export function createGpcPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -14,13 +14,8 @@ export function createGpcPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async didResolveOperation({ contextValue: ctx }) {
           if (!ctx.gpc || ctx.caller.kind !== "customer") return;
-          const customerId = ctx.caller.customerId;
-          const latest = await latestConsent(ctx.db, customerId, "advertising", null);
-          if (latest && !latest.granted) return;
-          // Read directly: the request's subject-state loader must first see the new event.
-          const [subject] = await customersById(ctx.db, [customerId]);
-          if (!subject || subject.status === "erased") return;
-          await recordConsent(ctx.db, { customerId, purpose: "advertising", partnerId: null, granted: false, source: "gpc", policyVersion: POLICY_VERSION });
+          // Read and written directly: the request's subject-state loader must first see the new event.
+          await recordGpcSignal(ctx.db, ctx.caller.customerId);
         },
       };
     },

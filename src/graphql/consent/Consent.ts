@@ -15,7 +15,7 @@ export class Consent {
   @Field(() => Boolean, { nullable: true }) @Personal("user.privacy_preferences")
   granted!: boolean | null;
 
-  @Field(() => String, { nullable: true, description: "web, app, gpc, support or import" }) @Personal("user.privacy_preferences")
+  @Field(() => String, { nullable: true, description: "web, app, support, import, dsr (an objection), gpc (a Global Privacy Control signal, honoured as an opt-out) or gpc_conflict (a signal that met your later explicit opt-in, which stands)" }) @Personal("user.privacy_preferences")
   source!: string | null;
 
   @Field(() => String, { nullable: true }) @Personal("user.privacy_preferences")

@@ -5,13 +5,14 @@ import { POLICY_VERSION } from "../../policy/index.js";
 import { PURPOSE_DEFINITIONS, type Purpose } from "../../policy/purposes.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
+import { refuseUnderObjection } from "../objection/refuseUnderObjection.js";
 import type { GatewayContext } from "../context.js";
 import { Consent } from "./Consent.js";
 import { latestConsent, recordConsent } from "./consentQueries.js";
 
 @Resolver(() => Consent)
 export class ConsentResolver {
-  @Mutation(() => Consent, { description: "Opt in or out of an opt-out purpose (customers only). Appends a consent event." })
+  @Mutation(() => Consent, { description: "Opt in or out of an opt-out purpose (customers only). Appends a consent event. An opt-in to a purpose under an objection in force is refused (OBJECTION_IN_FORCE): liftObjection." })
   async setConsent(
     @Arg("purpose", () => PurposeEnum) purpose: Purpose,
     @Arg("granted", () => Boolean) granted: boolean,
@@ -21,6 +22,7 @@ export class ConsentResolver {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The purpose ${purpose} does not rest on consent; there is nothing to opt out of.`);
     }
     const customerId = await requireActiveCustomer(ctx);
+    if (granted) await refuseUnderObjection(ctx.db, customerId, purpose);
     const latest = await latestConsent(ctx.db, customerId, purpose, null);
     const row = latest?.granted === granted ? latest : await recordConsent(ctx.db, {
       customerId, purpose, partnerId: null, granted, source: "web", policyVersion: POLICY_VERSION,

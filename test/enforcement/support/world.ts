@@ -102,6 +102,14 @@ async function readCells(db: Database, dataMap: DataMap) {
       }
     }
   }
+  // An objection's purposes are held in the privacy machinery (a completed request's detail), not in PERSONAL_COLUMNS.
+  const objections = await db.select().from(tables.subjectRequests);
+  for (const r of objections) {
+    if (r.kind !== "objection" || r.state !== "completed" || !Array.isArray(r.detail.purposes)) continue;
+    let set = raw.get(rawKey(r.customerId, "Objection.purpose"));
+    if (!set) raw.set(rawKey(r.customerId, "Objection.purpose"), (set = new Set()));
+    for (const purpose of r.detail.purposes) set.add(String(purpose));
+  }
   return { canaryOwner, raw };
 }
 
