@@ -56,6 +56,8 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // Resolved by the purpose plugin after the context is built. Held here, not on the context:
   // Apollo shallow-copies the context object, so a field set on it later is not seen everywhere.
   let purpose: Purpose | null = null;
+  // Set instead of a purpose for an operation that reads nothing personal (executeWithoutPurpose).
+  let withoutPurpose = false;
   // Subject states, loaded in batches; once a state has arrived, decisions about that subject
   // are made synchronously (no promise per field: on a page of thousands of values that matters).
   const subjects = new Map<string, SubjectEntry>();
@@ -161,16 +163,32 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     decisionNow,
     /** Decisions this request applied to its answer, one per (subject, category) with a cell recorded, by effect (metrics). */
     decisionTally: (): Readonly<Record<Effect, number>> => tally,
-    /** The declared purpose, or null before the purpose plugin has resolved it. */
+    /** The declared purpose, or null before the purpose plugin has resolved it (or when the operation needs none). */
     get purpose(): Purpose | null { return purpose; },
-    /** The ids this request sends and receives (createIdScope.ts); none before the purpose is set. */
+    /** The request may execute: its purpose is resolved, or its operation needs none. */
+    get mayExecute(): boolean { return purpose !== null || withoutPurpose; },
+    /**
+     * The ids this request sends and receives (createIdScope.ts). Without a purpose there are none:
+     * an operation that needs no purpose and still reaches a subject's id is refused.
+     */
     ids(): IdScope {
-      if (purpose === null) throw new Error("the id scope of a request follows from its purpose, not resolved yet");
+      if (purpose === null) {
+        throw new GatewayError(ErrorCode.PURPOSE_REQUIRED, "This operation reaches a data subject: declare a purpose with @purpose(name: ...) or the x-purpose header.");
+      }
       return (idScope ??= createIdScope(pseudonymKey, identifierScope(caller, purpose)));
+    },
+    /**
+     * Set by the purpose plugin, instead of a purpose, for an operation that statically reads no
+     * personal data and no subject (readsSubjectData.ts): it executes, and decides and records
+     * nothing; a personal value, an id or a subject it meets at run time all the same is refused.
+     */
+    executeWithoutPurpose() {
+      if (purpose !== null) throw new Error("a request with a purpose executes under it");
+      withoutPurpose = true;
     },
     /** Set once, by the purpose plugin, before execution. */
     setPurpose(resolved: Purpose) {
-      if (purpose !== null && purpose !== resolved) throw new Error("the purpose of a request is set once");
+      if ((purpose !== null && purpose !== resolved) || withoutPurpose) throw new Error("the purpose of a request is set once");
       purpose = resolved;
       parts = stateParts(caller, resolved);
     },

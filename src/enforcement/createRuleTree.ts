@@ -19,7 +19,7 @@ export interface FieldRule {
   readonly check: (parent: unknown, ctx: GatewayContext) => Verdict | Promise<Verdict>;
   /**
    * A personal field's rule only: the decision its `check` is the verdict of, for the row's
-   * subject (`subjectOf(parent, field)`; null: the request may not execute at all). The guards
+   * subject (`subjectOf(parent, field)`; null: the request has no purpose to decide it for). The guards
    * apply this same decision to the value, so a cell is decided once and its subject read once;
    * graphql-shield, which only takes verdicts, calls `check`.
    */
@@ -40,11 +40,12 @@ export function subjectOf(parent: unknown, field: RecordedField): string {
   return id;
 }
 
-const requestMayExecute = (ctx: GatewayContext) => ctx.caller.kind !== "anonymous" && ctx.enforcement.purpose !== null;
+const requestMayExecute = (ctx: GatewayContext) => ctx.caller.kind !== "anonymous" && ctx.enforcement.mayExecute;
 
 /**
- * The request may execute: a caller who authenticated and a purpose that was resolved. Every
- * non-personal field stands on it, so a context that skipped the purpose plugin reads nothing.
+ * The request may execute: a caller who authenticated and a purpose that was resolved (or an
+ * operation that needs none). Every non-personal field stands on it, so a context that skipped
+ * the purpose plugin reads nothing.
  */
 const purposeResolved: FieldRule = { name: "purposeResolved", perSubject: false, check: (_parent, ctx) => requestMayExecute(ctx) };
 
@@ -54,7 +55,8 @@ const purposeResolved: FieldRule = { name: "purposeResolved", perSubject: false,
  */
 function personalRule(field: PersonalField): FieldRule {
   const decide = (subject: string, ctx: GatewayContext): Decision | null | Promise<Decision> => {
-    if (!requestMayExecute(ctx)) return null;
+    // A personal value is decided for a purpose: without one (an operation that needs none) it is refused.
+    if (ctx.caller.kind === "anonymous" || ctx.enforcement.purpose === null) return null;
     return ctx.enforcement.decisionNow(subject, field) ?? ctx.enforcement.decideFor(subject, field);
   };
   const verdictOf = (decision: Decision | null, subject: string, ctx: GatewayContext): Verdict =>

@@ -1,3 +1,4 @@
+import { purposeName } from "../graphql/common/purposeName.js";
 import type { Caller } from "../policy/caller.js";
 import { ceiling } from "../policy/ceiling.js";
 import type { Purpose } from "../policy/purposes.js";
@@ -33,7 +34,7 @@ export function findDeniedReads(reads: OperationReads, dataMap: DataMap, caller:
       denied.push({ coordinate, category: field.category, reason: decision.reason.code, message: decision.reason.message });
     } else if (decision.effect !== "allow") {
       denied.push({ coordinate, category: field.category, reason: "FILTER_NEEDS_FULL_ACCESS",
-        message: `Filtering by ${field.category} needs full access; ${purpose} gets it only ${decision.effect === "mask" ? "masked" : "pseudonymised"}.` });
+        message: `Filtering by ${field.category} needs full access; ${purposeName(purpose)} gets it only ${decision.effect === "mask" ? "masked" : "pseudonymised"}.` });
     }
   }
   return denied;

@@ -7,7 +7,12 @@ export enum ErrorCode {
   FORBIDDEN = "FORBIDDEN",
   PURPOSE_REQUIRED = "PURPOSE_REQUIRED",
   PURPOSE_NOT_ALLOWED = "PURPOSE_NOT_ALLOWED",
+  /** The partner's grant is expired or not yet valid. */
   GRANT_EXPIRED = "GRANT_EXPIRED",
+  /** The partner's grant was revoked by the privacy office. */
+  GRANT_REVOKED = "GRANT_REVOKED",
+  /** A valid customer token whose subject is no customer of this gateway. */
+  UNKNOWN_SUBJECT = "UNKNOWN_SUBJECT",
   WITHHELD = "WITHHELD",
   NOT_FOUND = "NOT_FOUND",
   /** No such HTTP route (the API is at /graphql). */
@@ -51,6 +56,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.PURPOSE_REQUIRED]: 400,
   [ErrorCode.PURPOSE_NOT_ALLOWED]: 403,
   [ErrorCode.GRANT_EXPIRED]: 403,
+  [ErrorCode.GRANT_REVOKED]: 403,
+  [ErrorCode.UNKNOWN_SUBJECT]: 401,
   [ErrorCode.WITHHELD]: 200,
   [ErrorCode.NOT_FOUND]: 200,
   [ErrorCode.ROUTE_NOT_FOUND]: 404,

@@ -51,18 +51,14 @@ export function purposesFor(caller: Caller): readonly Purpose[] {
   }
 }
 
-/** The purpose assumed when none is declared: only a customer acting on their own data has one. */
+/**
+ * The purpose assumed when none is declared: the caller's only one, when its role (ROLE_PURPOSES:
+ * a customer on their own data, billing, fraud, legal) or its partner grant allows exactly one.
+ * A caller with several declares which.
+ */
 export function defaultPurpose(caller: Caller): Purpose | null {
-  switch (caller.kind) {
-    case "customer":
-      return "account_management";
-    case "anonymous":
-    case "staff":
-    case "partner":
-      return null;
-    default:
-      return assertNever(caller, "caller kind");
-  }
+  const own = purposesFor(caller);
+  return own.length === 1 ? own[0]! : null;
 }
 
 /** True when the caller may declare `purpose` (same answer as `purposesFor(caller).includes`). */

@@ -12,6 +12,7 @@ import { createFormatError, INTERNAL_ERROR_MESSAGE } from "../errors/toGraphQLEr
 import type { DataMap } from "../enforcement/dataMap.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { authenticate } from "./auth/authenticate.js";
+import { createCustomerExists } from "./auth/createCustomerExists.js";
 import { createJwtVerifier } from "./auth/verifyJwt.js";
 import { methodNotAllowed, writeGatewayError } from "./errorResponse.js";
 import type { Config } from "./config.js";
@@ -58,6 +59,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, database, logger } = options;
   const metrics = options.metrics ?? createMetrics();
   const verifyJwt = await createJwtVerifier(config);
+  const customerExists = createCustomerExists();
   const limits = createQueryLimits(config.queryLimits, options.schema);
   const apollo = new ApolloServer<ObservedContext>({
     schema: options.schema,
@@ -115,7 +117,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const landingPage = method === "GET" && !url.searchParams.has("query") && /text\/html/.test(req.headers.accept ?? "");
     const caller = landingPage ? { kind: "anonymous" as const } : await authenticate(
       { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
-      { db, verifyJwt },
+      { db, verifyJwt, customerExists },
     );
     observation.callerKind = caller.kind;
     if (caller.kind === "partner") await enforcePartnerRateLimit(rateLimiter, caller, res);

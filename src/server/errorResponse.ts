@@ -15,7 +15,8 @@ const JSON_TYPE = "application/json; charset=utf-8";
 export function writeGatewayError(req: IncomingMessage, res: ServerResponse, error: GatewayError): void {
   res.statusCode = HTTP_STATUS[error.code];
   res.setHeader("content-type", responseMediaType(req.headers.accept));
-  if (error.code === ErrorCode.UNAUTHENTICATED) res.setHeader("www-authenticate", 'Bearer realm="privacy-gateway"');
+  // Every 401 (UNAUTHENTICATED, UNKNOWN_SUBJECT) names the scheme to authenticate with (RFC 9110).
+  if (res.statusCode === 401) res.setHeader("www-authenticate", 'Bearer realm="privacy-gateway"');
   // The rest of an oversized body was never read: the connection cannot carry another request.
   if (error.code === ErrorCode.PAYLOAD_TOO_LARGE) res.setHeader("connection", "close");
   res.end(JSON.stringify({ errors: [toFormattedError(error)] }));

@@ -50,7 +50,7 @@ describe("a customer's objections", () => {
     expect(await enforcedAllowed(gw, s, "marketing")).toBe(false);
 
     const refused = await setConsent(s, "marketing", true);
-    expect(refused.errors[0].extensions).toMatchObject({ code: "OBJECTION_IN_FORCE", purpose: "marketing", requestIds: [requestId] });
+    expect(refused.errors[0].extensions).toMatchObject({ code: "OBJECTION_IN_FORCE", purpose: "MARKETING", requestIds: [requestId] });
     expect(refused.errors[0].message).toContain("liftObjection");
     expect((await meView(gw, s)).consents.get("marketing")).toEqual({ granted: false, source: "dsr" });
     // an opt-out under an objection changes nothing and is no error

@@ -3,6 +3,7 @@ import {
   type GraphQLInputType, type GraphQLSchema,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customers } from "../../src/db/schema/index.js";
 import { getDataMap, type DataMap } from "../../src/enforcement/dataMap.js";
 import { ROOT_FIELD_AUDIENCE, type Audience } from "../../src/enforcement/rootFieldAudience.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
@@ -240,7 +241,8 @@ describe("configuration", () => {
   it("with INTROSPECTION and LANDING_PAGE off (the production default), introspection is refused and no Sandbox is served", async () => {
     const off = await startTestGateway({ customers: 1, env: { INTROSPECTION: "false", LANDING_PAGE: "false" } });
     try {
-      const token = bearer(await off.token("customer", "00000000-0000-4000-8000-000000000001"));
+      const [someone] = await off.database.db.select({ id: customers.id }).from(customers).limit(1);
+      const token = bearer(await off.token("customer", someone!.id));
       const res = await off.post({ query: INTROSPECT }, token);
       expect(res.status).toBe(400);
       expect(res.body.errors[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");

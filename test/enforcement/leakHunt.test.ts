@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureLog } from "../../src/db/schema/index.js";
 import type { IdScope } from "../../src/enforcement/createIdScope.js";
 import type { PersonalField } from "../../src/enforcement/dataMap.js";
-import { mayDeclare, purposesFor, type Caller } from "../../src/policy/caller.js";
+import { defaultPurpose, mayDeclare, purposesFor, type Caller } from "../../src/policy/caller.js";
 import { ceiling } from "../../src/policy/ceiling.js";
 import { applyMask, type MaskKind } from "../../src/policy/masks.js";
 import { PSEUDONYM_PREFIX, pseudonymize } from "../../src/policy/pseudonymize.js";
@@ -116,7 +116,8 @@ type Expected =
 
 function expectation(c: Case, op: RenderedOperation): Expected {
   if (c.conflictWith) return { kind: "rejected", code: "BAD_USER_INPUT" };
-  const purpose = c.purpose ?? (c.caller.kind === "customer" ? "account_management" : null);
+  // Every generated operation reads subjects, so it needs a purpose: declared, or the caller's only one.
+  const purpose = c.purpose ?? defaultPurpose(c.caller);
   if (purpose === null) return { kind: "rejected", code: "PURPOSE_REQUIRED" };
   if (!mayDeclare(c.caller, purpose)) return { kind: "rejected", code: "PURPOSE_NOT_ALLOWED" };
   // What executes: @skip/@include and arguments under the coerced variables, defaults included.

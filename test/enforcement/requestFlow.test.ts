@@ -14,7 +14,7 @@ describe("purpose per operation", () => {
     const res = await gw.post({ query: "{ customers(first: 5) { totalCount } }" }, await staff("support_agent"));
     expect(res.status).toBe(400);
     expect(res.body.errors[0].extensions.code).toBe("PURPOSE_REQUIRED");
-    expect(res.body.errors[0].extensions.allowedPurposes).toContain("customer_support");
+    expect(res.body.errors[0].extensions.allowedPurposes).toEqual(["CUSTOMER_SUPPORT", "SERVICE_DELIVERY", "CLAIMS"]);
     expect(res.body.data).toBeUndefined();
     expect(gw.database.statements).toBe(before);
   });

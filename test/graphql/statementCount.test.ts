@@ -74,6 +74,7 @@ describe("a customer's nested rows (profile, preferences, accounts, cards)", () 
   it("come in the statement that reads `me`: no statement of their own", async () => {
     const [id] = await someIds(1);
     const token = await gw.token("customer", id!);
+    await run(`{ __typename }`, token); // authentication looks the customer up once per process
     const bare = await run(`{ me { id } }`, token);
     const nested = await run(`{ me { id profile { fullName email } preferences { smsOffers } accounts { id product } } }`, token);
     expect(nested.statements).toBe(bare.statements); // both write their disclosure records (ids are recorded too)

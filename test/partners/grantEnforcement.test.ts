@@ -208,7 +208,8 @@ describe("categories and purposes", () => {
     const p = await partnerWith({ kind: "SERVICE_PROVIDER", region: "EU" }, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user"], regions: ["EU"] });
     const res = await asPartner(gw, p.key.apiKey, "query Q @purpose(name: MARKETING) { customers(first: 1) { totalCount } }");
     expect(res.body.errors[0].extensions.code).toBe("PURPOSE_NOT_ALLOWED");
-    expect(res.body.errors[0].extensions.allowedPurposes).toEqual(["customer_support"]);
+    expect(res.body.errors[0].extensions.allowedPurposes).toEqual(["CUSTOMER_SUPPORT"]);
+    expect(res.body.errors[0].message).toBe("The purpose MARKETING is not among those your role or grant allows.");
   });
 
   it("a broad grant never widens the purpose matrix (advertising never gets user.name)", async () => {

@@ -99,11 +99,16 @@ describe("caller", () => {
     expect(purposesFor(partner)).toEqual(["analytics", "research"]);
   });
 
-  it("defaultPurpose: only a customer has one", () => {
+  it("defaultPurpose: the only purpose of a role or grant that has exactly one", () => {
     expect(defaultPurpose({ kind: "customer", customerId: "c" })).toBe("account_management");
     expect(defaultPurpose({ kind: "anonymous" })).toBeNull();
-    expect(defaultPurpose({ kind: "staff", staffId: "s", role: "legal" })).toBeNull();
+    for (const role of STAFF_ROLES) {
+      expect(defaultPurpose({ kind: "staff", staffId: "s", role }), role).toBe(ROLE_PURPOSES[role].length === 1 ? ROLE_PURPOSES[role][0] : null);
+    }
+    expect(defaultPurpose({ kind: "staff", staffId: "s", role: "legal" })).toBe("legal_compliance");
+    expect(defaultPurpose({ kind: "staff", staffId: "s", role: "support_agent" })).toBeNull();
     expect(defaultPurpose(partner)).toBeNull();
+    expect(defaultPurpose({ ...partner, grant: { ...partner.grant, purposes: ["marketing"] } })).toBe("marketing");
   });
 
   it("mayDeclare", () => {

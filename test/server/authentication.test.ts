@@ -233,6 +233,29 @@ describe("bad bearer tokens", () => {
   });
 });
 
+describe("a customer token for no customer", () => {
+  it("is refused on every request, 401 UNKNOWN_SUBJECT, not answered as `me: null`", async () => {
+    const token = remember(await gw.token("customer", crypto.randomUUID()));
+    for (const query of [
+      "{ me { id } }",
+      "{ mySubjectRequests { id } }",
+      "mutation M { fileSubjectRequest(kind: ACCESS) { id } }",
+      "{ __schema { queryType { name } } }",
+    ]) {
+      await expectRefused(bearer(token), { status: 401, code: "UNKNOWN_SUBJECT", message: /no customer here/, sql: 1, query });
+    }
+  });
+
+  it("looks a known customer up once, not on every request", async () => {
+    const token = remember(await gw.token("customer", activeCustomerId));
+    await send(bearer(token), "{ me { id } }");
+    const before = gw.database.statements;
+    const res = await send(bearer(token), "{ __typename }");
+    expect(res.status).toBe(200);
+    expect(gw.database.statements).toBe(before);
+  });
+});
+
 describe("valid bearer tokens", () => {
   it("a valid staff token with an allowed purpose: 200 with data", async () => {
     const token = remember(await gw.token("support_agent"));
@@ -287,8 +310,28 @@ describe("partner API keys", () => {
     await expectRefused({ "x-api-key": futureGrantKey }, { status: 403, code: "GRANT_EXPIRED", message: /expired or not yet valid/, sql: 2 });
   });
 
-  it("a key whose partner's only grant was revoked: refused (no grant)", async () => {
-    await expectRefused({ "x-api-key": noGrantKey }, { status: 401, code: "UNAUTHENTICATED", message: /no grant/, sql: 2 });
+  it("a key whose partner's only grant was revoked: 403 GRANT_REVOKED", async () => {
+    await expectRefused({ "x-api-key": noGrantKey }, { status: 403, code: "GRANT_REVOKED", message: /grant was revoked/, sql: 2 });
+  });
+
+  it("a revoked grant and an expired one answer alike: 403, no www-authenticate, the same shape, a code of their own", async () => {
+    const [revoked, expired] = [await send({ "x-api-key": noGrantKey }), await send({ "x-api-key": expiredGrantKey })];
+    for (const res of [revoked, expired]) {
+      expect(res.status).toBe(403);
+      expect(res.headers.get("www-authenticate")).toBeNull();
+      expect(Object.keys(res.body)).toEqual(["errors"]);
+      expect(Object.keys(res.body.errors[0].extensions)).toEqual(["code"]);
+    }
+    expect([revoked.body.errors[0].extensions.code, expired.body.errors[0].extensions.code]).toEqual(["GRANT_REVOKED", "GRANT_EXPIRED"]);
+  });
+
+  it("a grant revoked within its validity, beside a later one to come: 403 GRANT_REVOKED", async () => {
+    const now = Date.now();
+    const key = await insertPartner({ name: "revoked-then-scheduled", grants: [
+      { from: new Date(now - DAY), until: new Date(now + 30 * DAY), revoked: true },
+      { from: new Date(now + 10 * DAY), until: new Date(now + 60 * DAY) },
+    ] });
+    await expectRefused({ "x-api-key": key }, { status: 403, code: "GRANT_REVOKED", message: /grant was revoked/, sql: 2 });
   });
 
   it("both a bearer token and an API key: 401, neither is looked up", async () => {

@@ -2,6 +2,7 @@ import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } fro
 import { Client, cacheExchange, fetchExchange } from "@urql/core";
 import { ClientError, GraphQLClient } from "graphql-request";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customers } from "../../src/db/schema/index.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 
 /**
@@ -47,7 +48,8 @@ describe("Apollo Client 4", () => {
     const expired = bearer(await gw.token("support_agent", "staff-test", { expiresIn: "-1m" }));
     const unauthenticated = await client(expired).query({ query: gql(PAGE) }).then(() => null, (e: unknown) => e);
     expect((unauthenticated as CombinedGraphQLErrors).errors[0]!.extensions?.code).toBe("UNAUTHENTICATED");
-    const customer = bearer(await gw.token("customer", "00000000-0000-4000-8000-000000000000"));
+    const [someone] = await gw.database.db.select({ id: customers.id }).from(customers).limit(1);
+    const customer = bearer(await gw.token("customer", someone!.id));
     const forbidden = await client(customer).query({ query: gql(PAGE) }).then(() => null, (e: unknown) => e);
     expect((forbidden as CombinedGraphQLErrors).errors[0]!.extensions?.code).toBe("PURPOSE_NOT_ALLOWED");
   });

@@ -3,8 +3,12 @@ import { getDirectiveValues, type GraphQLSchema, type OperationDefinitionNode } 
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
-import { operationVariables } from "./operationVariables.js";
+import { purposeName } from "../../graphql/common/purposeName.js";
 import type { GatewayContext } from "../../graphql/context.js";
+import { fragmentsOf } from "../fragmentsOf.js";
+import { operationReads } from "../operationReads.js";
+import { readsSubjectData } from "../readsSubjectData.js";
+import { operationVariables } from "./operationVariables.js";
 import { defaultPurpose, mayDeclare, purposesFor } from "../../policy/caller.js";
 import { isPurpose, type Purpose } from "../../policy/purposes.js";
 
@@ -15,9 +19,12 @@ export function isIntrospectionOnly(operation: OperationDefinitionNode): boolean
 
 /**
  * Resolves the request's purpose before execution: `@purpose(name: ...)` on the operation, or the
- * `x-purpose` header (they must agree when both are given), else the caller's default (a customer
- * on their own data: account_management). Missing: PURPOSE_REQUIRED; outside the caller's role
- * or grant: PURPOSE_NOT_ALLOWED. Either way nothing executes.
+ * `x-purpose` header (they must agree when both are given), else the caller's default (its only
+ * purpose: a customer on their own data, a single-purpose role or grant). An operation that reads
+ * no personal data and no subject (readsSubjectData) needs none: it executes without one, and
+ * anything personal it meets is refused. Otherwise missing: PURPOSE_REQUIRED; outside the
+ * caller's role or grant: PURPOSE_NOT_ALLOWED; either way nothing executes. Messages and
+ * `allowedPurposes` spell purposes as the GraphQL enum does.
  */
 export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloServerPlugin<GatewayContext> {
   const directive = options.schema.getDirective("purpose");
@@ -29,7 +36,7 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
           if (!operation || isIntrospectionOnly(operation)) return; // purpose stays null: shield denies every field
           const variables = operationVariables(options.schema, document, operation, request);
           const declared = getDirectiveValues(directive, operation, variables)?.name as Purpose | undefined;
-          const header = ctx.headerPurpose;
+          const header = ctx.headerPurpose; // lower case: either spelling (`marketing`, `MARKETING`) is taken
           if (header !== null && !isPurpose(header)) {
             throw toGraphQLError(new GatewayError(ErrorCode.BAD_USER_INPUT, "The x-purpose header names no known purpose."));
           }
@@ -37,14 +44,17 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
             throw toGraphQLError(new GatewayError(ErrorCode.BAD_USER_INPUT, "The @purpose directive and the x-purpose header disagree."));
           }
           const purpose = declared ?? (header as Purpose | null) ?? defaultPurpose(ctx.caller);
-          const allowed = purposesFor(ctx.caller);
+          const allowed = purposesFor(ctx.caller).map(purposeName);
           if (purpose === null) {
+            if (!readsSubjectData(options.schema, operationReads(options.schema, operation, fragmentsOf(document), variables))) {
+              return ctx.enforcement.executeWithoutPurpose();
+            }
             throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_REQUIRED,
               "Declare a purpose with @purpose(name: ...) on the operation or the x-purpose header.", { allowedPurposes: allowed }));
           }
           if (!mayDeclare(ctx.caller, purpose)) {
             throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED,
-              `The purpose ${purpose} is not among those your role or grant allows.`, { allowedPurposes: allowed }));
+              `The purpose ${purposeName(purpose)} is not among those your role or grant allows.`, { allowedPurposes: allowed }));
           }
           ctx.enforcement.setPurpose(purpose);
         },

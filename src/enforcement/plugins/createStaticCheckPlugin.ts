@@ -3,6 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
+import { purposeName } from "../../graphql/common/purposeName.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { operationVariables } from "./operationVariables.js";
 import { getDataMap } from "../dataMap.js";
@@ -32,8 +33,8 @@ export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): Apo
           const denied = findDeniedReads(reads, dataMap, ctx.caller, purpose);
           if (denied.length > 0) {
             throw toGraphQLError(new GatewayError(ErrorCode.FORBIDDEN,
-              `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purpose}.`,
-              { purpose, denied }));
+              `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purposeName(purpose)}.`,
+              { purpose: purposeName(purpose), denied }));
           }
         },
       };

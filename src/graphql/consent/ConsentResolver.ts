@@ -5,6 +5,7 @@ import { POLICY_VERSION } from "../../policy/index.js";
 import { PURPOSE_DEFINITIONS, type Purpose } from "../../policy/purposes.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
+import { purposeName } from "../common/purposeName.js";
 import { refuseUnderObjection } from "../objection/refuseUnderObjection.js";
 import type { GatewayContext } from "../context.js";
 import { Consent } from "./Consent.js";
@@ -19,7 +20,7 @@ export class ConsentResolver {
     @Ctx() ctx: GatewayContext,
   ) {
     if (PURPOSE_DEFINITIONS[purpose].consentBasis !== "opt_out") {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The purpose ${purpose} does not rest on consent; there is nothing to opt out of.`);
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The purpose ${purposeName(purpose)} does not rest on consent; there is nothing to opt out of.`);
     }
     const customerId = await requireActiveCustomer(ctx);
     if (granted) await refuseUnderObjection(ctx.db, customerId, purpose);

@@ -4,6 +4,7 @@ import { Personal } from "../../enforcement/personal.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import type { Purpose } from "../../policy/purposes.js";
+import { purposeName } from "../common/purposeName.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 import { Consent } from "../consent/Consent.js";
@@ -28,7 +29,7 @@ export class ObjectionResolver {
     const customerId = await requireActiveCustomer(ctx);
     const who = callerIdentity(ctx.caller);
     const row = await liftObjection(ctx.db, customerId, purpose, { kind: who.callerKind, id: who.callerId });
-    if (row === null) throw new GatewayError(ErrorCode.NOT_FOUND, `You have no objection to ${purpose} in force.`);
+    if (row === null) throw new GatewayError(ErrorCode.NOT_FOUND, `You have no objection to ${purposeName(purpose)} in force.`);
     ctx.loaders.consents.clear(customerId);
     ctx.loaders.objections.clear(customerId);
     return row;

@@ -2,6 +2,7 @@ import type { Database } from "../../db/client.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import type { Purpose } from "../../policy/purposes.js";
+import { purposeName } from "../common/purposeName.js";
 import { objectionsByCustomer } from "./objectionQueries.js";
 
 /**
@@ -14,6 +15,6 @@ export async function refuseUnderObjection(db: Database, customerId: string, pur
   const inForce = (await objectionsByCustomer(db, [customerId])).filter((o) => o.purpose === purpose);
   if (inForce.length === 0) return;
   throw new GatewayError(ErrorCode.OBJECTION_IN_FORCE,
-    `Your objection to ${purpose} is in force; lift it with liftObjection(purpose:) to allow ${purpose} again.`,
-    { purpose, requestIds: inForce.map((o) => o.requestId) });
+    `Your objection to ${purposeName(purpose)} is in force; lift it with liftObjection(purpose:) to allow ${purposeName(purpose)} again.`,
+    { purpose: purposeName(purpose), requestIds: inForce.map((o) => o.requestId) });
 }

@@ -60,7 +60,8 @@ export class PartnerResolver {
     const caller = ctx.caller;
     if (caller.kind !== "partner") throw new GatewayError(ErrorCode.FORBIDDEN, "`myGrant` is only for a partner calling with its API key.");
     const row = await grantById(ctx.db, caller.grant.id);
-    if (!row) throw new GatewayError(ErrorCode.GRANT_EXPIRED, "This partner's grant is no longer in force.");
+    // Revoked since this request authenticated: answered as authentication would answer it now.
+    if (!row || row.revokedAt !== null) throw new GatewayError(ErrorCode.GRANT_REVOKED, "This partner's grant was revoked.");
     const { grant } = caller;
     return {
       partnerId: caller.partnerId, partnerKind: caller.partnerKind, partnerRegion: caller.partnerRegion, keyId: caller.keyId,

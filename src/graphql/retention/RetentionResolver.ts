@@ -3,6 +3,7 @@ import { personalColumns } from "../../datamap/columns.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { purge, PurgeNotRun, type PurgeReport } from "../../retention/purge.js";
+import { purposeName } from "../common/purposeName.js";
 import type { GatewayContext } from "../context.js";
 import { PurgeRun } from "./PurgeRun.js";
 
@@ -28,7 +29,9 @@ export class RetentionResolver {
       throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office runs the retention purge.");
     }
     if (ctx.enforcement.purpose !== "legal_compliance") {
-      throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, "The retention purge runs under the purpose legal_compliance.", { allowedPurposes: ["legal_compliance"] });
+      throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, `The retention purge runs under the purpose ${purposeName("legal_compliance")}.`, {
+        allowedPurposes: [purposeName("legal_compliance")],
+      });
     }
     try {
       return toPurgeRun(await purge(ctx.db, { now: new Date(), columns: personalColumns(ctx.enforcement.dataMap), dryRun }));

@@ -15,6 +15,7 @@ import { callerIdentity } from "../../enforcement/disclosureRecords.js";
 import type { RequestEnforcement } from "../../enforcement/createRequestEnforcement.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
+import { purposeName } from "../common/purposeName.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import type { GatewayContext } from "../context.js";
 import { CustomerStatus } from "../customer/Customer.js";
@@ -55,8 +56,8 @@ function requireOfficer(ctx: GatewayContext, what: string): void {
 /** Acting on a request (and reading its report) happens under the purpose subject_request. */
 function requireSubjectRequestPurpose(ctx: GatewayContext): void {
   if (ctx.enforcement.purpose !== "subject_request") {
-    throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, "Acting on a data-subject request is done under the purpose subject_request.", {
-      allowedPurposes: ["subject_request"],
+    throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, `Acting on a data-subject request is done under the purpose ${purposeName("subject_request")}.`, {
+      allowedPurposes: [purposeName("subject_request")],
     });
   }
 }

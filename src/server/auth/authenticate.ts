@@ -7,6 +7,7 @@ import type { Caller, Grant } from "../../policy/caller.js";
 import { isPurpose } from "../../policy/purposes.js";
 import { STAFF_ROLES, type StaffRole } from "../../policy/roles.js";
 import { findPartnerGrants, findPartnerKey } from "./partnerCredentials.js";
+import type { CustomerExists } from "./createCustomerExists.js";
 import type { JwtVerifier } from "./verifyJwt.js";
 
 export interface Credentials {
@@ -19,10 +20,14 @@ const unauthenticated = (message: string) => new GatewayError(ErrorCode.UNAUTHEN
 
 /**
  * Who is calling: a bearer JWT (customer or staff) or a partner API key, never both, never
- * neither. Every failure is UNAUTHENTICATED (or GRANT_EXPIRED) with a message that names the
- * problem without echoing the credential.
+ * neither. Every failure is UNAUTHENTICATED, UNKNOWN_SUBJECT (a valid customer token for no
+ * customer), GRANT_EXPIRED or GRANT_REVOKED, with a message that names the problem without
+ * echoing the credential.
  */
-export async function authenticate(credentials: Credentials, deps: { db: Database; verifyJwt: JwtVerifier; now?: Date }): Promise<Caller> {
+export async function authenticate(
+  credentials: Credentials,
+  deps: { db: Database; verifyJwt: JwtVerifier; customerExists: CustomerExists; now?: Date },
+): Promise<Caller> {
   const { authorization, apiKey } = credentials;
   if (authorization !== undefined && apiKey !== undefined) throw unauthenticated("Send either a bearer token or an API key, not both.");
   if (apiKey !== undefined) return partnerCaller(apiKey, deps.db, deps.now ?? new Date());
@@ -34,6 +39,9 @@ export async function authenticate(credentials: Credentials, deps: { db: Databas
   const role = claims.role;
   if (role === "customer") {
     if (!UUID.test(sub)) throw unauthenticated("A customer token's subject must be a customer id.");
+    if (!(await deps.customerExists(deps.db, sub))) {
+      throw new GatewayError(ErrorCode.UNKNOWN_SUBJECT, "This token's subject is no customer here: mint a token for an existing customer.");
+    }
     return { kind: "customer", customerId: sub };
   }
   if (typeof role === "string" && (STAFF_ROLES as readonly string[]).includes(role)) {
@@ -53,10 +61,13 @@ async function partnerCaller(raw: string, db: Database, now: Date): Promise<Call
   if (!key || !matches || key.revokedAt) throw unauthenticated("The API key is unknown or revoked.");
 
   const grants = await findPartnerGrants(db, key.partnerId);
-  const current = grants.find((g) => g.validFrom <= now && now < g.validUntil);
+  const inWindow = grants.filter((g) => g.validFrom <= now && now < g.validUntil);
+  const current = inWindow.find((g) => g.revokedAt === null);
   if (!current) {
-    if (grants.length > 0) throw new GatewayError(ErrorCode.GRANT_EXPIRED, "This partner's grant is expired or not yet valid.");
-    throw unauthenticated("This partner holds no grant.");
+    if (grants.length === 0) throw unauthenticated("This partner holds no grant.");
+    // Revoked: the grant of the present was withdrawn, or every grant was. Otherwise its time is up or to come.
+    if (inWindow.length > 0 || grants.every((g) => g.revokedAt !== null)) throw new GatewayError(ErrorCode.GRANT_REVOKED, "This partner's grant was revoked.");
+    throw new GatewayError(ErrorCode.GRANT_EXPIRED, "This partner's grant is expired or not yet valid.");
   }
   const grant: Grant = {
     id: current.id,

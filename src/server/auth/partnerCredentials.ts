@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { partnerGrants, partnerKeys, partners } from "../../db/schema/index.js";
 
@@ -12,9 +12,9 @@ export async function findPartnerKey(db: Database, keyId: string) {
   return row ?? null;
 }
 
-/** The partner's grants that are not revoked, newest first. */
+/** The partner's grants, revoked ones too (a refusal says which it was), newest first. */
 export function findPartnerGrants(db: Database, partnerId: string) {
   return db.select().from(partnerGrants)
-    .where(and(eq(partnerGrants.partnerId, partnerId), isNull(partnerGrants.revokedAt)))
+    .where(eq(partnerGrants.partnerId, partnerId))
     .orderBy(desc(partnerGrants.validFrom));
 }
