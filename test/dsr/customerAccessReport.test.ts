@@ -174,11 +174,11 @@ describe("generated: a customer never receives anyone else's report", () => {
       await officerAct("verify", done);
       await officerAct("complete", done);
       held.push({ id: done, owner: s, kind: "ACCESS", state: "completed" });
-      const received = await fileOwn(s, i % 2 ? "ACCESS" : "PORTABILITY");
-      held.push({ id: received, owner: s, kind: i % 2 ? "ACCESS" : "PORTABILITY", state: "received" });
       const rejected = await fileOwn(s, "PORTABILITY");
       await officerAct("reject", rejected);
       held.push({ id: rejected, owner: s, kind: "PORTABILITY", state: "rejected" });
+      const received = await fileOwn(s, i % 2 ? "ACCESS" : "PORTABILITY");
+      held.push({ id: received, owner: s, kind: i % 2 ? "ACCESS" : "PORTABILITY", state: "received" });
       const verifiedKind = i % 2 ? "PORTABILITY" : "ACCESS";
       const open = await fileOwn(s, i % 2 ? verifiedKind : "ERASURE");
       if (i % 2) {
