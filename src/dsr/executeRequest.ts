@@ -14,6 +14,7 @@ import type { Logger } from "../server/logger.js";
 import { correctionsOf, objectedPurposes, scrubDetail, type StoredDetail } from "./detail.js";
 import { ERASED_LINK_TABLES, erasureOf, heldByLaw } from "./erasurePlan.js";
 import { tableInfo } from "./personalTables.js";
+import { readableUntil } from "./reportDelivery.js";
 import { appendEvent, type Actor } from "./requestStore.js";
 import { KINDS_FOR_ERASED, type SubjectRequestKind } from "./transitions.js";
 
@@ -46,7 +47,7 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
   switch (kind) {
     case "access":
     case "portability":
-      return { note: "REPORT_DELIVERED", detail, reclaim: [] };
+      return { note: `REPORT_READABLE_UNTIL:${readableUntil(options.now).toISOString()}`, detail, reclaim: [] };
     case "rectification":
       return { note: await rectify(tx, row, options), detail, reclaim: [] };
     case "objection":

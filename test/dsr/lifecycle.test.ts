@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { profiles, subjectRequestEvents, subjectRequests } from "../../src/db/schema/index.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import {
-  act, checkIdentity, customer, FILE_FOR, FILE_OWN, fileFor, officer, OFFICER_ID, ONE, plainSubjects, REQUEST_FIELDS, staff, type Action,
+  act, checkIdentity, customer, deliver, FILE_FOR, FILE_OWN, fileFor, officer, OFFICER_ID, ONE, plainSubjects, REQUEST_FIELDS, staff, type Action,
 } from "./support.js";
 import { LIFECYCLE } from "./transitions.test.js";
 
@@ -40,7 +40,10 @@ describe("every kind x every transition, over HTTP, as the privacy officer", () 
       const subject = pool.find((s) => !open.some((o) => o.s === s))!;
       const id = await fileFor(gw, subject, kind, DETAIL[kind]);
       await checkIdentity(gw, id);
-      if (state === "verified") expect((await act(gw, "verify", id)).errors).toBeUndefined();
+      if (state === "verified") {
+        expect((await act(gw, "verify", id)).errors).toBeUndefined();
+        if (kind === "ACCESS" || kind === "PORTABILITY") await deliver(gw, id);
+      }
       return id;
     };
     for (const from of STATES) {

@@ -39,6 +39,19 @@ export const REPORT = `query Report($id: ID!) { accessReport(requestId: $id) {
   recipients { callerKind role partnerId purposes lastDisclosedAt } } }`;
 export const EXPORT = `query Export($id: ID!) { portableExport(requestId: $id) }`;
 
+/** Reads a verified request's access report to its last page (as the officer unless told), which delivers it. */
+export async function deliver(gw: TestGateway, id: string, headers?: Record<string, string>): Promise<void> {
+  const h = headers ?? (await officer(gw));
+  let after: string | null = null;
+  for (;;) {
+    const res = await gw.post({ query: `query Pages($id: ID!, $after: String) { accessReport(requestId: $id, first: 5000, after: $after) { pageInfo { hasNextPage endCursor } } }`, variables: { id, after } }, h);
+    if (res.body.errors) throw new Error(`reading the report failed: ${JSON.stringify(res.body.errors)}`);
+    const { hasNextPage, endCursor } = res.body.data.accessReport.pageInfo;
+    if (!hasNextPage) return;
+    after = endCursor;
+  }
+}
+
 export type Action = "verify" | "complete" | "reject";
 
 /** Runs one lifecycle action as the privacy officer; returns the raw response body. */

@@ -9,6 +9,7 @@ import {
   CLAIM_COORDINATES, checkPassed, compareClaims, IDENTITY_CLAIMS, identityCheckNote, identityOnFile, isIdentityCheckNote, MAX_IDENTITY_CHECKS,
   normaliseClaims, resultsOfNote,
 } from "../../dsr/identityCheck.js";
+import { deliveredNote, isDelivered, readableUntil, REPORT_READABLE_DAYS, type ReportReader } from "../../dsr/reportDelivery.js";
 import { appendEvent, eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
 import {
   isOpen, isPrivacyOfficer, KINDS_FOR_ERASED, REPORT_KINDS, RESTRICTION_GROUNDS, transition,
@@ -41,6 +42,7 @@ function toSubjectRequest(row: SubjectRequestRow, now = new Date()): SubjectRequ
     id: row.id, subjectId: row.customerId, kind: row.kind as SubjectRequestKind, state, receivedAt: row.receivedAt, dueAt: row.dueAt,
     verifiedAt: row.verifiedAt, closedAt: row.closedAt, overdue: isOpen(state) && row.dueAt.getTime() < now.getTime(),
     objectedPurposes: objectedPurposes(row.detail), correctedFields: correctedFields(row.detail), grounds,
+    reportReadableUntil: state === "completed" && row.closedAt && REPORT_KINDS.includes(row.kind as SubjectRequestKind) ? readableUntil(row.closedAt) : null,
   };
 }
 
@@ -92,6 +94,13 @@ async function verificationBasis(tx: GatewayContext["db"], row: SubjectRequestRo
   throw new GatewayError(ErrorCode.BAD_USER_INPUT, "The requester's identity has not been checked: run checkSubjectRequestIdentity until a check passes, or reject the request.", {
     reason: "IDENTITY_NOT_CHECKED",
   });
+}
+
+/** Records that `reader` was served the report's last page, unless already recorded. */
+async function recordDelivery(ctx: GatewayContext, row: SubjectRequestRow, reader: ReportReader): Promise<void> {
+  if (isDelivered(await eventsOf(ctx.db, [row.id]), reader)) return;
+  await appendEvent(ctx.db, row, { from: "verified", to: "verified", actor: actorOf(ctx), note: deliveredNote(reader), at: new Date() });
+  eventLoader(ctx).clear(row.id);
 }
 
 /**
@@ -195,11 +204,16 @@ export class SubjectRequestResolver {
   }
 
   @Mutation(() => SubjectRequest, {
-    description: "Complete a verified request, executing it in one transaction: rectification applies the corrections, objection records opt-outs, restriction restricts, erasure erases (privacy office, purpose subject_request).",
+    description: `Complete a verified request, executing it in one transaction: rectification applies the corrections, objection records opt-outs, restriction restricts, erasure erases; an access or portability request only once its report was delivered (its last page read by the subject or the office), after which the subject reads it for ${REPORT_READABLE_DAYS} more days (privacy office, purpose subject_request).`,
   })
   async completeSubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
     let executed: { row: SubjectRequestRow; execution: Execution } | undefined;
     const completed = await this.move(ctx, id, "complete", async (tx, row, now) => {
+      if (REPORT_KINDS.includes(row.kind as SubjectRequestKind) && !isDelivered(await eventsOf(tx, [row.id]))) {
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The ${row.kind} report has not been delivered: read it to its last page (or let the subject do so) before completing.`, {
+          reason: "REPORT_NOT_DELIVERED",
+        });
+      }
       const execution = await executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now });
       executed = { row, execution };
       return execution;
@@ -287,7 +301,7 @@ export class SubjectRequestResolver {
   }
 
   @Query(() => AccessReport, {
-    description: "Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about. Each value passes the same decision and disclosure record as any read.",
+    description: `Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about, who also reads it for ${REPORT_READABLE_DAYS} days after completion. Each value passes the same decision and disclosure record as any read. Serving the last page records the delivery (REPORT_DELIVERED event).`,
   })
   async accessReport(
     @Arg("requestId", () => ID) requestId: string,
@@ -318,8 +332,10 @@ export class SubjectRequestResolver {
 
   /**
    * The privacy office (under subject_request) reads the report of any verified request; a
-   * customer (under their own purpose) only of their own. To a customer, someone else's request
-   * and their own unverified one answer as an unknown id does (no oracle).
+   * customer (under their own purpose) only of their own, verified or completed less than
+   * REPORT_READABLE_DAYS ago. To a customer, someone else's request and their own unverified,
+   * rejected or expired one answer as an unknown id does (no oracle). The last page of a verified
+   * request's report records its delivery to that reader, once.
    */
   private async report(ctx: GatewayContext, requestId: string, page: ReportPageRequest) {
     const customerId = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
@@ -333,13 +349,16 @@ export class SubjectRequestResolver {
     if (!REPORT_KINDS.includes(row.kind as SubjectRequestKind)) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.kind} request has no report; only access and portability requests do.`, { reason: "NOT_A_REPORT_REQUEST" });
     }
-    if (row.state !== "verified") {
+    const stillReadable = row.state === "completed" && row.closedAt !== null && Date.now() < readableUntil(row.closedAt).getTime();
+    if (row.state !== "verified" && !(customerId !== null && stillReadable)) {
       if (customerId !== null) throw notFound();
       throw new GatewayError(ErrorCode.FORBIDDEN, `Nothing is released for a ${row.state} request: only a verified one has a report.`, {
         reason: "REQUEST_NOT_VERIFIED", state: row.state,
       });
     }
     tagDisclosures(ctx, row.customerId, row.id);
-    return buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId }, page);
+    const report = await buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId }, page);
+    if (row.state === "verified" && !report.page.hasNextPage) await recordDelivery(ctx, row, customerId === null ? "office" : "subject");
+    return report;
   }
 }
