@@ -1,8 +1,8 @@
 -- At most one open (received or verified) request per subject and kind. A database that already holds
--- several keeps the oldest open one and rejects the others as duplicates, each with its event, so the
--- index can be built (src/db/schema/privacy.ts).
+-- several keeps one (a verified one before a received one, then the oldest) and rejects the others as
+-- duplicates, each with its event, so that the index can be built (src/db/schema/privacy.ts).
 WITH "ranked" AS (
-	SELECT "id", "customer_id", "state", row_number() OVER (PARTITION BY "customer_id", "kind" ORDER BY "received_at", "id") AS "n"
+	SELECT "id", "customer_id", "state", row_number() OVER (PARTITION BY "customer_id", "kind" ORDER BY ("state" = 'verified') DESC, "received_at", "id") AS "n"
 	FROM "subject_requests" WHERE "state" in ('received', 'verified')
 ), "closed" AS (
 	UPDATE "subject_requests" r SET "state" = 'rejected', "closed_at" = now()
