@@ -173,7 +173,7 @@ export class SubjectRequestResolver {
       }
       const done = (await eventsOf(tx, [row.id])).filter((e) => isIdentityCheckNote(e.note)).length;
       if (done >= MAX_IDENTITY_CHECKS) {
-        throw new GatewayError(ErrorCode.RATE_LIMITED, `This request has had its ${MAX_IDENTITY_CHECKS} identity checks; reject it (IDENTITY_NOT_VERIFIED) or ask the requester to file again.`, {
+        throw new GatewayError(ErrorCode.RATE_LIMITED, `This request has had its ${MAX_IDENTITY_CHECKS} identity checks; reject it (IDENTITY_NOT_VERIFIED), after which the requester may file again.`, {
           reason: "IDENTITY_CHECK_LIMIT", max: MAX_IDENTITY_CHECKS,
         });
       }
