@@ -18,7 +18,9 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
 import { createDatabase } from "../src/db/client.js";
+import { profiles } from "../src/db/schema/index.js";
 import { seed } from "../src/db/seed/seed.js";
 import { REPORT_PAGE_ROWS } from "../src/dsr/accessReport.js";
 import { loadConfig } from "../src/server/config.js";
@@ -138,6 +140,8 @@ async function main() {
       log(`seeding a subject with ${visits} visits`);
       const subject = await insertSubject(database.db, { lists: { visits, purchases: 50, messages: 10, paymentMethods: 3, accounts: 2, consents: 5 } });
       const filed = await call("mutation($s: ID!) { fileSubjectRequestFor(subjectId: $s, kind: ACCESS) { id } }", { s: subject });
+      const [held] = await database.db.select({ email: profiles.email }).from(profiles).where(eq(profiles.customerId, subject));
+      await call("mutation($id: ID!, $email: String) { checkSubjectRequestIdentity(id: $id, claims: { email: $email }) { requestId } }", { id: filed.fileSubjectRequestFor!.id, email: held?.email ?? null });
       await call("mutation($id: ID!) { verifySubjectRequest(id: $id) { id } }", { id: filed.fileSubjectRequestFor!.id });
       requests.push({ visits, requestId: filed.fileSubjectRequestFor!.id });
     }

@@ -16,6 +16,7 @@ import { ERASED_LINK_TABLES, erasureOf, heldByLaw, legalHoldsOf } from "./erasur
 import { tableInfo } from "./personalTables.js";
 import { recipientsToNotify } from "./recipientsToNotify.js";
 import type { RequestOutcome, TableOutcome } from "./requestOutcome.js";
+import { readableUntil } from "./reportDelivery.js";
 import { appendEvent, type Actor } from "./requestStore.js";
 import { KINDS_FOR_ERASED, type SubjectRequestKind } from "./transitions.js";
 
@@ -48,7 +49,7 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
   switch (kind) {
     case "access":
     case "portability":
-      return { note: "REPORT_DELIVERED", detail, reclaim: [] };
+      return { note: `REPORT_READABLE_UNTIL:${readableUntil(options.now).toISOString()}`, detail, reclaim: [] };
     case "rectification": {
       const corrected = await rectify(tx, row, options);
       const recipients = await recipientsToNotify(tx, row.customerId, corrected.coordinates);

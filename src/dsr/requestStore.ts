@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { anyOf } from "../db/anyOf.js";
 import type { Database } from "../db/client.js";
 import { subjectRequestEvents, subjectRequests, type SubjectRequestRow } from "../db/schema/index.js";
@@ -13,19 +13,36 @@ export interface Actor {
 
 export type SubjectRequestEventRow = typeof subjectRequestEvents.$inferSelect;
 
-/** Files a request (state received, due in 30 days) and its first event, in one transaction. */
-export async function insertRequest(db: Database, input: { customerId: string; kind: SubjectRequestKind; detail: StoredDetail; actor: Actor; now?: Date }) {
+/** The predicate of the partial unique index subject_requests_one_open_idx. */
+const OPEN = sql`${subjectRequests.state} in ('received', 'verified')`;
+
+/** What filing did: the request filed, or the open request of the same kind about the same subject that stood in its way. */
+export type Filing = { filed: SubjectRequestRow } | { openRequestId: string };
+
+/**
+ * Files a request (state received, due in 30 days) and its first event, in one transaction,
+ * unless the subject already has an open (received or verified) request of this kind. The partial
+ * unique index decides (`on conflict do nothing`): of two filed at once, one is filed and the
+ * other finds it.
+ */
+export async function insertRequest(db: Database, input: { customerId: string; kind: SubjectRequestKind; detail: StoredDetail; actor: Actor; now?: Date }): Promise<Filing> {
   const receivedAt = input.now ?? new Date();
-  return db.transaction(async (tx) => {
+  const filed = await db.transaction(async (tx) => {
     const [row] = await tx.insert(subjectRequests).values({
       customerId: input.customerId, kind: input.kind, state: "received", detail: input.detail, receivedAt, dueAt: dueDate(receivedAt),
-    }).returning();
+    }).onConflictDoNothing({ target: [subjectRequests.customerId, subjectRequests.kind], where: OPEN }).returning();
+    if (!row) return null;
     await tx.insert(subjectRequestEvents).values({
-      requestId: row!.id, customerId: input.customerId, fromState: null, toState: "received",
+      requestId: row.id, customerId: input.customerId, fromState: null, toState: "received",
       actorKind: input.actor.kind, actorId: input.actor.id, note: "FILED", at: receivedAt,
     });
-    return row!;
+    return row;
   });
+  if (filed) return { filed };
+  const [open] = await db.select({ id: subjectRequests.id }).from(subjectRequests)
+    .where(and(eq(subjectRequests.customerId, input.customerId), eq(subjectRequests.kind, input.kind), OPEN));
+  // Closed between the two statements: filing again finds the way free (or the next open one).
+  return open ? { openRequestId: open.id } : insertRequest(db, input);
 }
 
 export async function requestById(db: Database, id: string, options: { forUpdate?: boolean } = {}): Promise<SubjectRequestRow | null> {

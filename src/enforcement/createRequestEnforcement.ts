@@ -221,6 +221,15 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     },
 
     /**
+     * A held value compared with one the caller supplied (a requester's identity claim): not
+     * released, but a match tells the caller the value, so the comparison is recorded as a
+     * disclosure of the field. Not decided: the caller's own checks bound it (src/dsr/identityCheck.ts).
+     */
+    compared(customerId: string, field: PersonalField): void {
+      disclosureOf(customerId, entryOf(customerId)).record(field, "disclosed");
+    },
+
+    /**
      * An identifier of the subject or of one of its rows left in this request's scope (a field, a
      * cursor, a lookup by id that matched): recorded as disclosed in the internal scope, as
      * pseudonymised in any other. Identifiers are not decided: a subject the caller may not see

@@ -43,6 +43,7 @@ export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> 
   "Mutation.updateMyPreferences": ["customer"],
   "Mutation.fileSubjectRequest": ["customer"],
   "Mutation.fileSubjectRequestFor": OFFICE,
+  "Mutation.checkSubjectRequestIdentity": OFFICE,
   "Mutation.verifySubjectRequest": OFFICE,
   "Mutation.completeSubjectRequest": OFFICE,
   "Mutation.rejectSubjectRequest": OFFICE,

@@ -26,7 +26,7 @@ import { bearerFor, postGraphQL, startGatewayProcess, type GatewayProcess } from
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase, onServer } from "../helpers/testDatabase.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
-import { COMPLETE, FILE_FOR, legalHold, officer, ONE, plainSubjects, VERIFY } from "./support.js";
+import { CHECK_IDENTITY, COMPLETE, FILE_FOR, legalHold, officer, ONE, plainSubjects, VERIFY } from "./support.js";
 
 /**
  * Canary tokens in a file's bytes. Exactly eight characters (every token of a seed this small):
@@ -53,11 +53,12 @@ async function canariesOf(db: Database, subject: string): Promise<Set<string>> {
   return tokens;
 }
 
-/** Erases `subject` over HTTP as the privacy office (filed, verified, completed); returns the request id. */
-async function eraseOverHttp(post: (query: string, variables: Record<string, unknown>) => Promise<any>, subject: string): Promise<string> {
+/** Erases `subject` over HTTP as the privacy office (filed, identity checked with its email, verified, completed); returns the request id. */
+async function eraseOverHttp(post: (query: string, variables: Record<string, unknown>) => Promise<any>, subject: string, email: string): Promise<string> {
   const filed = await post(FILE_FOR, { s: subject, k: "ERASURE", d: null });
   expect(filed.errors).toBeUndefined();
   const id = filed.data.fileSubjectRequestFor.id as string;
+  expect((await post(CHECK_IDENTITY, { id, c: { email } })).data.checkSubjectRequestIdentity.passed).toBe(true);
   expect((await post(VERIFY, { id })).errors).toBeUndefined();
   const done = await post(COMPLETE, { id });
   expect(done.errors).toBeUndefined();
@@ -69,6 +70,7 @@ describe.skipIf(onServer)("erasure on PGlite: the subject's values leave the dat
   let dir: string;
   let gateway: GatewayProcess | undefined;
   let subject: string;
+  let email: string;
   let tokens: Set<string>;
   let toastFile: string;
   let before: Map<string, string[]>;
@@ -80,12 +82,13 @@ describe.skipIf(onServer)("erasure on PGlite: the subject's values leave the dat
     await seed(handle.db, { customers: 40, seed: 9, canaries: true });
     // a subject with an email, a street and messages; plus one message long enough for TOAST
     // (random text: compression cannot fold it back into the row)
-    const [chosen] = await queryRows<{ id: string }>(handle.db, sql`select p.customer_id as id from profiles p
+    const [chosen] = await queryRows<{ id: string; email: string }>(handle.db, sql`select p.customer_id as id, p.email from profiles p
       where p.customer_id = any(${`{${(await plainSubjects(handle.db)).join(",")}}`}::uuid[])
         and p.email is not null and p.address_line1 is not null
         and exists (select 1 from submitted_messages m where m.customer_id = p.customer_id)
       order by p.customer_id limit 1`);
     subject = chosen!.id;
+    email = chosen!.email;
     const body = `${randomBytes(3000).toString("base64")} ${TOAST_TOKEN} ${randomBytes(3000).toString("base64")}`;
     await handle.db.execute(sql`insert into submitted_messages (customer_id, subject, body, status, submitted_at)
       values (${subject}, 'Long message', ${body}, 'open', now())`);
@@ -101,7 +104,7 @@ describe.skipIf(onServer)("erasure on PGlite: the subject's values leave the dat
     const url = await gateway.listening();
     const headers = { ...(await bearerFor("privacy_officer", "po-files")), "x-purpose": "subject_request" };
     const post = async (query: string, variables: Record<string, unknown>) => (await postGraphQL(url, { query, variables }, headers)).body;
-    const id = await eraseOverHttp(post, subject);
+    const id = await eraseOverHttp(post, subject, email);
     const events = (await post(ONE, { id })).data.subjectRequest.events as { fromState: string; toState: string; note: string }[];
     expect(events.at(-1)).toMatchObject({ fromState: "COMPLETED", toState: "COMPLETED", note: "STORAGE_RECLAIMED:vacuum_full" });
     gateway.child.kill("SIGTERM");
@@ -147,7 +150,8 @@ describe.runIf(onServer)("erasure on a PostgreSQL server: the erasure's tables a
     const beforeErasure = await vacuumed();
     expect(touched.filter((t) => beforeErasure.get(t))).toEqual([]);
     const headers = await officer(gw);
-    const id = await eraseOverHttp(async (query, variables) => (await gw.post({ query, variables }, headers)).body, subject!);
+    const [profile] = await queryRows<{ email: string }>(db, sql`select email from profiles where customer_id = ${subject!}`);
+    const id = await eraseOverHttp(async (query, variables) => (await gw.post({ query, variables }, headers)).body, subject!, profile!.email);
     const afterErasure = await vacuumed();
     expect(touched.filter((t) => !afterErasure.get(t))).toEqual([]);
     expect(afterErasure.get("customers")).toBe(false);
@@ -163,8 +167,9 @@ describe("a reclaim that fails", () => {
       await seed(handle.db, { customers: 5, seed: 3, canaries: true });
       const [subject] = await plainSubjects(handle.db);
       const actor = { kind: "staff", id: "po-files" };
-      const filed = await insertRequest(handle.db, { customerId: subject!, kind: "erasure", detail: {}, actor });
-      const verified = await moveRequest(handle.db, filed, { to: "verified", actor, note: "IDENTITY_VERIFIED" });
+      const filing = await insertRequest(handle.db, { customerId: subject!, kind: "erasure", detail: {}, actor });
+      if (!("filed" in filing)) throw new Error("the subject already has an open erasure request");
+      const verified = await moveRequest(handle.db, filing.filed, { to: "verified", actor, note: "IDENTITY_VERIFIED" });
       const completed = await moveRequest(handle.db, verified, { to: "completed", actor, note: "ERASED_ROWS:0" });
       const lines: string[] = [];
       const logger = createLogger({ level: "info", destination: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });

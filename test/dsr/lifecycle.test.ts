@@ -1,17 +1,18 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { profiles, subjectRequestEvents, subjectRequests } from "../../src/db/schema/index.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import {
-  act, customer, FILE_FOR, FILE_OWN, fileFor, officer, OFFICER_ID, ONE, plainSubjects, REQUEST_FIELDS, staff, type Action,
+  act, checkIdentity, customer, deliver, FILE_FOR, FILE_OWN, fileFor, officer, OFFICER_ID, ONE, plainSubjects, REQUEST_FIELDS, staff, type Action,
 } from "./support.js";
 import { LIFECYCLE } from "./transitions.test.js";
 
 let gw: TestGateway;
 let subjects: string[];
 beforeAll(async () => {
-  gw = await startTestGateway({ customers: 60, seed: 11 });
+  gw = await startTestGateway({ customers: 90, seed: 11 });
   subjects = await plainSubjects(gw.database.db);
+  expect(subjects.length).toBeGreaterThan(28);
 });
 afterAll(async () => { await gw?.close(); });
 
@@ -30,11 +31,19 @@ const eventCount = async (id: string) => (await gw.database.db.select().from(sub
 
 describe("every kind x every transition, over HTTP, as the privacy officer", () => {
   it.each(KINDS.map((kind, i) => ({ kind, i })))("$kind", async ({ kind, i }) => {
-    const subject = subjects[i]!;
+    // One open request per subject and kind: a fresh one goes to the first of these subjects with none open.
+    const pool = [subjects[i]!, subjects[17 + 2 * i]!, subjects[18 + 2 * i]!];
     const held = new Map<string, string>(); // state -> a request in that state, for refused attempts
     const fresh = async (state: string): Promise<string> => {
+      const open = await gw.database.db.select({ s: subjectRequests.customerId }).from(subjectRequests)
+        .where(and(eq(subjectRequests.kind, kind.toLowerCase() as "access"), inArray(subjectRequests.state, ["received", "verified"])));
+      const subject = pool.find((s) => !open.some((o) => o.s === s))!;
       const id = await fileFor(gw, subject, kind, DETAIL[kind]);
-      if (state === "verified") expect((await act(gw, "verify", id)).errors).toBeUndefined();
+      await checkIdentity(gw, id);
+      if (state === "verified") {
+        expect((await act(gw, "verify", id)).errors).toBeUndefined();
+        if (kind === "ACCESS" || kind === "PORTABILITY") await deliver(gw, id);
+      }
       return id;
     };
     for (const from of STATES) {
@@ -105,13 +114,15 @@ describe("who files and who moves requests", () => {
 
   it("records every step with the actor and a note code", async () => {
     const id = await fileFor(gw, subjects[13]!, "OBJECTION", { purposes: ["MARKETING", "ANALYTICS"] });
+    await checkIdentity(gw, id);
     await act(gw, "verify", id);
     await act(gw, "complete", id);
     const one = await gw.post({ query: ONE, variables: { id } }, await officer(gw));
     expect(one.body.data.subjectRequest).toMatchObject({ state: "COMPLETED", objectedPurposes: ["ANALYTICS", "MARKETING"] });
     expect(one.body.data.subjectRequest.events.map((e: Record<string, unknown>) => [e.fromState, e.toState, e.actorKind, e.actorId, e.note])).toEqual([
       [null, "RECEIVED", "staff", OFFICER_ID, "FILED"],
-      ["RECEIVED", "VERIFIED", "staff", OFFICER_ID, "IDENTITY_VERIFIED"],
+      ["RECEIVED", "RECEIVED", "staff", OFFICER_ID, "IDENTITY_CHECK:email=MATCH"],
+      ["RECEIVED", "VERIFIED", "staff", OFFICER_ID, "IDENTITY_VERIFIED:CHECK_PASSED"],
       ["VERIFIED", "COMPLETED", "staff", OFFICER_ID, "OBJECTED:analytics,marketing"],
     ]);
     const rejected = await fileFor(gw, subjects[13]!, "ACCESS");
@@ -124,6 +135,7 @@ describe("who files and who moves requests", () => {
     const subject = subjects[14]!;
     const a = await fileFor(gw, subject, "ACCESS");
     const e = await fileFor(gw, subject, "ERASURE");
+    await checkIdentity(gw, e);
     await act(gw, "verify", e);
     const q = `query L($s: SubjectRequestState, $k: SubjectRequestKind, $c: ID) { subjectRequests(state: $s, kind: $k, customerId: $c) { id kind state subjectId } }`;
     const all = await gw.post({ query: q, variables: { c: subject } }, await officer(gw));

@@ -4,7 +4,7 @@ import { consentEvents, customers } from "../../src/db/schema/index.js";
 import { POLICY_VERSION } from "../../src/policy/version.js";
 import { idScopeOf } from "../helpers/idScopes.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
-import { act, customer, FILE_OWN, fileFor, plainSubjects, staff } from "./support.js";
+import { act, checkIdentity, customer, FILE_OWN, fileFor, plainSubjects, staff } from "./support.js";
 
 let gw: TestGateway;
 let subjects: string[];
@@ -49,6 +49,7 @@ describe("objection", () => {
     const before = await marketingPage();
     expect(before.ids).toContain(s);
     const id = await fileFor(gw, s, "OBJECTION", { purposes: ["MARKETING"] });
+    await checkIdentity(gw, id);
     await act(gw, "verify", id);
     expect((await marketingPage()).ids).toContain(s);
     expect((await act(gw, "complete", id)).errors).toBeUndefined();

@@ -1,8 +1,9 @@
 import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Database } from "../../src/db/client.js";
-import { consentEvents, customers, subjectRequests } from "../../src/db/schema/index.js";
+import { consentEvents, customers, profiles, subjectRequests } from "../../src/db/schema/index.js";
 import { personalColumns } from "../../src/datamap/columns.js";
 import { legalHoldColumns } from "../../src/dsr/erasurePlan.js";
+import { CLAIM_COORDINATES } from "../../src/dsr/identityCheck.js";
 import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { bearer, type TestGateway } from "../helpers/testGateway.js";
@@ -38,6 +39,19 @@ export const REPORT = `query Report($id: ID!) { accessReport(requestId: $id) {
   recipients { callerKind role partnerId purposes lastDisclosedAt } } }`;
 export const EXPORT = `query Export($id: ID!) { portableExport(requestId: $id) }`;
 
+/** Reads a verified request's access report to its last page (as the officer unless told), which delivers it. */
+export async function deliver(gw: TestGateway, id: string, headers?: Record<string, string>): Promise<void> {
+  const h = headers ?? (await officer(gw));
+  let after: string | null = null;
+  for (;;) {
+    const res = await gw.post({ query: `query Pages($id: ID!, $after: String) { accessReport(requestId: $id, first: 5000, after: $after) { pageInfo { hasNextPage endCursor } } }`, variables: { id, after } }, h);
+    if (res.body.errors) throw new Error(`reading the report failed: ${JSON.stringify(res.body.errors)}`);
+    const { hasNextPage, endCursor } = res.body.data.accessReport.pageInfo;
+    if (!hasNextPage) return;
+    after = endCursor;
+  }
+}
+
 export type Action = "verify" | "complete" | "reject";
 
 /** Runs one lifecycle action as the privacy officer; returns the raw response body. */
@@ -55,9 +69,26 @@ export async function fileFor(gw: TestGateway, subjectId: string, kind: string, 
   return res.body.data.fileSubjectRequestFor.id;
 }
 
-/** Files, verifies and (optionally) completes; returns the id. */
+export const CHECK_IDENTITY = `mutation Check($id: ID!, $c: IdentityClaimsInput!) {
+  checkSubjectRequestIdentity(id: $id, claims: $c) { requestId name email phone accountLastFour passed checksLeft checkedAt } }`;
+
+/** Checks the requester's identity with the subject's email as held (read from the database), as the privacy officer; it must pass. */
+export async function checkIdentity(gw: TestGateway, id: string): Promise<void> {
+  const [row] = await gw.database.db.select({ email: profiles.email }).from(subjectRequests)
+    .innerJoin(profiles, eq(profiles.customerId, subjectRequests.customerId)).where(eq(subjectRequests.id, id));
+  const res = await gw.post({ query: CHECK_IDENTITY, variables: { id, c: { email: row?.email ?? null } } }, await officer(gw));
+  if (res.body.errors || !res.body.data.checkSubjectRequestIdentity.passed) throw new Error(`identity check failed: ${JSON.stringify(res.body)}`);
+}
+
+/** A disclosure record of an identity check (the claims' fields compared, nothing else), as opposed to a report's. */
+export const isIdentityCheckRecord = (r: { disclosed: string[]; masked: string[]; pseudonymized: string[]; withheld: string[] }) =>
+  r.masked.length + r.pseudonymized.length + r.withheld.length === 0 && r.disclosed.every((c) => Object.values(CLAIM_COORDINATES).includes(c));
+
+/** Files as the officer, checks the requester's identity (unless the subject is erased), verifies; returns the id. */
 export async function verified(gw: TestGateway, subjectId: string, kind: string, detail?: Record<string, unknown>): Promise<string> {
   const id = await fileFor(gw, subjectId, kind, detail);
+  const [subject] = await gw.database.db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
+  if (subject?.status !== "erased") await checkIdentity(gw, id);
   const body = await act(gw, "verify", id);
   if (body.errors) throw new Error(`verify failed: ${JSON.stringify(body.errors)}`);
   return id;

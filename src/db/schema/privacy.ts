@@ -1,4 +1,5 @@
-import { boolean, index, jsonb, pgEnum, pgTable, pgView, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, index, jsonb, pgEnum, pgTable, pgView, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { customers } from "./customers.js";
 
 /** The channels a customer may prefer to be contacted through (`preferences.preferred_channel`). */
@@ -39,7 +40,11 @@ export const subjectRequestKind = pgEnum("subject_request_kind", [
 ]);
 export const subjectRequestState = pgEnum("subject_request_state", ["received", "verified", "completed", "rejected"]);
 
-/** Data-subject requests. `detail` holds request parameters (purposes objected to, ...) and what completing did (`outcome`), never values. */
+/**
+ * Data-subject requests. `detail` holds request parameters (purposes objected to, ...) and what
+ * completing did (`outcome`), never values. At most one open (received or verified) request per
+ * subject and kind: the partial unique index decides between two filed at once (migration 0008).
+ */
 export const subjectRequests = pgTable("subject_requests", {
   id: uuid("id").primaryKey().defaultRandom(),
   customerId: uuid("customer_id").notNull().references(() => customers.id),
@@ -50,7 +55,10 @@ export const subjectRequests = pgTable("subject_requests", {
   dueAt: timestamp("due_at", { withTimezone: true }).notNull(),
   verifiedAt: timestamp("verified_at", { withTimezone: true }),
   closedAt: timestamp("closed_at", { withTimezone: true }),
-}, (t) => [index("subject_requests_customer_idx").on(t.customerId)]);
+}, (t) => [
+  index("subject_requests_customer_idx").on(t.customerId),
+  uniqueIndex("subject_requests_one_open_idx").on(t.customerId, t.kind).where(sql`${t.state} in ('received', 'verified')`),
+]);
 
 /** A disclosure record's field coordinates by effect (columns of the field sets and of the log's view). */
 export const disclosureLists = () => ({

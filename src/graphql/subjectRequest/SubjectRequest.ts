@@ -3,6 +3,7 @@ import {
   REJECTION_REASONS, RESTRICTION_GROUNDS, SUBJECT_REQUEST_KINDS, SUBJECT_REQUEST_STATES,
   type RejectionReason, type RestrictionGround, type SubjectRequestKind, type SubjectRequestState,
 } from "../../dsr/transitions.js";
+import { REPORT_READABLE_DAYS } from "../../dsr/reportDelivery.js";
 import type { RequestOutcome } from "../../dsr/requestOutcome.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
@@ -43,7 +44,7 @@ export class SubjectRequestEvent {
   @Field(() => SubjectRequestStateEnum) toState!: SubjectRequestState;
   @Field(() => String, { description: "customer or staff" }) actorKind!: string;
   @Field(() => String, { nullable: true, description: "The actor's id: shown to the privacy office only" }) actorId!: string | null;
-  @Field(() => String, { nullable: true, description: "FILED, IDENTITY_VERIFIED, REJECTED:<reason>, ERASED_ROWS:<n>, CORRECTED:<categories>, ..." })
+  @Field(() => String, { nullable: true, description: "FILED, IDENTITY_CHECK:<claim>=<outcome>,..., IDENTITY_VERIFIED:<basis>, REPORT_DELIVERED:<subject|office>, REJECTED:<reason>, ERASED_ROWS:<n>, CORRECTED:<categories>, ..." })
   note!: string | null;
   @Field(() => Date) at!: Date;
 }
@@ -64,6 +65,8 @@ export class SubjectRequest {
   @Field(() => RestrictionGroundEnum, { nullable: true }) grounds!: RestrictionGround | null;
   /** The outcome stored at completion; the `outcome` field resolves it (SubjectRequestResolver). */
   storedOutcome!: RequestOutcome | null;
+  @Field(() => Date, { nullable: true, description: `A completed access or portability request: until when its subject still reads the report (${REPORT_READABLE_DAYS} days after completion)` })
+  reportReadableUntil!: Date | null;
 }
 
 export type { RejectionReason };

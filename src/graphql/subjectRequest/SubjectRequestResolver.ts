@@ -3,10 +3,15 @@ import { eq } from "drizzle-orm";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { customers, type SubjectRequestRow } from "../../db/schema/index.js";
 import { buildSubjectReport, MAX_REPORT_PAGE_ROWS, portableDocument, REPORT_PAGE_ROWS, valueAsText, type ReportPageRequest } from "../../dsr/accessReport.js";
-import { correctedFields, objectedPurposes, validateDetail } from "../../dsr/detail.js";
+import { correctedFields, objectedPurposes, validateDetail, type StoredDetail } from "../../dsr/detail.js";
 import { requestOutcomeOf } from "../../dsr/requestOutcome.js";
 import { executeRequest, reclaimAfterCompletion, type Execution } from "../../dsr/executeRequest.js";
-import { eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
+import {
+  CLAIM_COORDINATES, checkPassed, compareClaims, IDENTITY_CLAIMS, identityCheckNote, identityOnFile, isIdentityCheckNote, MAX_IDENTITY_CHECKS,
+  normaliseClaims, resultsOfNote,
+} from "../../dsr/identityCheck.js";
+import { deliveredNote, isDelivered, readableUntil, REPORT_READABLE_DAYS, type ReportReader } from "../../dsr/reportDelivery.js";
+import { appendEvent, eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
 import {
   isOpen, isPrivacyOfficer, KINDS_FOR_ERASED, REPORT_KINDS, RESTRICTION_GROUNDS, transition,
   type RejectionReason, type RestrictionGround, type SubjectRequestAction, type SubjectRequestKind, type SubjectRequestState,
@@ -21,6 +26,7 @@ import type { GatewayContext } from "../context.js";
 import { CustomerStatus } from "../customer/Customer.js";
 import { isUuid } from "../customer/cursor.js";
 import { AccessReport } from "./AccessReport.js";
+import { IdentityCheck, IdentityClaimsInput } from "./IdentityCheck.js";
 import { partnerNameLoader } from "./partnerNameLoader.js";
 import {
   RejectionReasonEnum, SubjectRequest, SubjectRequestDetailInput, SubjectRequestEvent, SubjectRequestKindEnum, SubjectRequestStateEnum,
@@ -41,6 +47,7 @@ function toSubjectRequest(row: SubjectRequestRow, now = new Date()): SubjectRequ
     verifiedAt: row.verifiedAt, closedAt: row.closedAt, overdue: isOpen(state) && row.dueAt.getTime() < now.getTime(),
     objectedPurposes: objectedPurposes(row.detail), correctedFields: correctedFields(row.detail), grounds,
     storedOutcome: requestOutcomeOf(row.detail),
+    reportReadableUntil: state === "completed" && row.closedAt && REPORT_KINDS.includes(row.kind as SubjectRequestKind) ? readableUntil(row.closedAt) : null,
   };
 }
 
@@ -77,6 +84,43 @@ function eventLoader(ctx: GatewayContext) {
   return loader;
 }
 
+/**
+ * What a verification rests on: the signed-in subject filed the request themself (AUTHENTICATED),
+ * an identity check passed (CHECK_PASSED), or the subject is erased and nothing is held to check
+ * against (SUBJECT_ERASED: verified out of band). Otherwise refused: IDENTITY_NOT_CHECKED.
+ */
+async function verificationBasis(tx: GatewayContext["db"], row: SubjectRequestRow): Promise<string> {
+  const events = await eventsOf(tx, [row.id]);
+  const filed = events.find((e) => e.fromState === null);
+  if (filed?.actorKind === "customer" && filed.actorId === row.customerId) return "AUTHENTICATED";
+  if (events.some((e) => isIdentityCheckNote(e.note) && checkPassed(resultsOfNote(e.note!)))) return "CHECK_PASSED";
+  const [subject] = await tx.select({ status: customers.status }).from(customers).where(eq(customers.id, row.customerId));
+  if (subject?.status === "erased") return "SUBJECT_ERASED";
+  throw new GatewayError(ErrorCode.BAD_USER_INPUT, "The requester's identity has not been checked: run checkSubjectRequestIdentity until a check passes, or reject the request.", {
+    reason: "IDENTITY_NOT_CHECKED",
+  });
+}
+
+/** Records that `reader` was served the report's last page, unless already recorded. */
+async function recordDelivery(ctx: GatewayContext, row: SubjectRequestRow, reader: ReportReader): Promise<void> {
+  if (isDelivered(await eventsOf(ctx.db, [row.id]), reader)) return;
+  await appendEvent(ctx.db, row, { from: "verified", to: "verified", actor: actorOf(ctx), note: deliveredNote(reader), at: new Date() });
+  eventLoader(ctx).clear(row.id);
+}
+
+/**
+ * Files the request, or refuses it while the subject has an open request of the same kind (to
+ * the subject themself or the privacy office, who both may see that one): DUPLICATE_REQUEST with
+ * the open request's id.
+ */
+async function file(ctx: GatewayContext, input: { customerId: string; kind: SubjectRequestKind; detail: StoredDetail }): Promise<SubjectRequest> {
+  const filing = await insertRequest(ctx.db, { ...input, actor: actorOf(ctx) });
+  if ("filed" in filing) return toSubjectRequest(filing.filed);
+  throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The subject already has an open ${input.kind} request; act on that one, or reject it, before filing another.`, {
+    reason: "DUPLICATE_REQUEST", openRequestId: filing.openRequestId,
+  });
+}
+
 /** Tags this request's reads of the subject with the data-subject request, in the disclosure log. */
 function tagDisclosures(ctx: GatewayContext, subjectId: string, requestId: string): void {
   ctx.enforcement.setSubjectRequest(subjectId, requestId);
@@ -92,7 +136,7 @@ export class SubjectRequestResolver {
   ): Promise<SubjectRequest> {
     const stored = validateDetail(kind, detail);
     const customerId = await requireActiveCustomer(ctx);
-    return toSubjectRequest(await insertRequest(ctx.db, { customerId, kind, detail: stored, actor: actorOf(ctx) }));
+    return file(ctx, { customerId, kind, detail: stored });
   }
 
   @Mutation(() => SubjectRequest, { description: "File a data-subject request on behalf of a subject (privacy office only)." })
@@ -110,20 +154,71 @@ export class SubjectRequestResolver {
     if (subject.status === "erased" && !KINDS_FOR_ERASED.includes(kind)) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The subject has been erased; only ${KINDS_FOR_ERASED.join(" or ")} requests can still be filed.`, { reason: "SUBJECT_ERASED" });
     }
-    return toSubjectRequest(await insertRequest(ctx.db, { customerId: subjectId, kind, detail: stored, actor: actorOf(ctx) }));
+    return file(ctx, { customerId: subjectId, kind, detail: stored });
   }
 
-  @Mutation(() => SubjectRequest, { description: "Record that the requester's identity is verified (privacy office, purpose subject_request)." })
-  verifySubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
-    return this.move(ctx, id, "verify", () => ({ note: "IDENTITY_VERIFIED" }));
+  @Mutation(() => IdentityCheck, {
+    description: `Check the identity claims a requester supplied against what is held about the subject of a received request: MATCH, NO_MATCH or NOT_ON_FILE per claim, never the held value (privacy office, purpose subject_request). Recorded as an IDENTITY_CHECK event of the request and as a disclosure of the fields compared; at most ${MAX_IDENTITY_CHECKS} checks per request.`,
+  })
+  async checkSubjectRequestIdentity(
+    @Arg("id", () => ID) id: string,
+    @Arg("claims", () => IdentityClaimsInput) claims: IdentityClaimsInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<IdentityCheck> {
+    requireOfficer(ctx, "checks a requester's identity");
+    requireSubjectRequestPurpose(ctx);
+    const normalised = normaliseClaims(claims);
+    if (!isUuid(id)) throw notFound();
+    const actor = actorOf(ctx);
+    const check = await ctx.db.transaction(async (tx) => {
+      const row = await requestById(tx, id, { forUpdate: true });
+      if (!row) throw notFound();
+      if (row.state !== "received") {
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.state} request's identity is not checked; only a received one's is.`, { reason: "NOT_RECEIVED", state: row.state });
+      }
+      const done = (await eventsOf(tx, [row.id])).filter((e) => isIdentityCheckNote(e.note)).length;
+      if (done >= MAX_IDENTITY_CHECKS) {
+        throw new GatewayError(ErrorCode.RATE_LIMITED, `This request has had its ${MAX_IDENTITY_CHECKS} identity checks; reject it (IDENTITY_NOT_VERIFIED), after which the requester may file again.`, {
+          reason: "IDENTITY_CHECK_LIMIT", max: MAX_IDENTITY_CHECKS,
+        });
+      }
+      const results = compareClaims(normalised, await identityOnFile(tx, row.customerId));
+      const at = new Date();
+      await appendEvent(tx, row, { from: "received", to: "received", actor, note: identityCheckNote(results), at });
+      return { row, results, left: MAX_IDENTITY_CHECKS - done - 1, at };
+    });
+    tagDisclosures(ctx, check.row.customerId, check.row.id);
+    for (const claim of IDENTITY_CLAIMS) {
+      const field = ctx.enforcement.dataMap.fields.get(CLAIM_COORDINATES[claim]);
+      if (!field) throw new Error(`identity check: ${CLAIM_COORDINATES[claim]} is not a personal field`);
+      if (check.results[claim] !== undefined) ctx.enforcement.compared(check.row.customerId, field);
+    }
+    eventLoader(ctx).clear(id);
+    const r = check.results;
+    return {
+      requestId: check.row.id, name: r.name ?? null, email: r.email ?? null, phone: r.phone ?? null, accountLastFour: r.accountLastFour ?? null,
+      passed: checkPassed(r), checksLeft: check.left, checkedAt: check.at,
+    };
   }
 
   @Mutation(() => SubjectRequest, {
-    description: "Complete a verified request, executing it in one transaction: rectification applies the corrections, objection records opt-outs, restriction restricts, erasure erases (privacy office, purpose subject_request).",
+    description: "Record that the requester's identity is verified (privacy office, purpose subject_request). Needs a passed identity check (checkSubjectRequestIdentity), unless the signed-in subject filed the request themself or the subject is erased (nothing held to check against).",
+  })
+  verifySubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
+    return this.move(ctx, id, "verify", async (tx, row) => ({ note: `IDENTITY_VERIFIED:${await verificationBasis(tx, row)}` }));
+  }
+
+  @Mutation(() => SubjectRequest, {
+    description: `Complete a verified request, executing it in one transaction: rectification applies the corrections, objection records opt-outs, restriction restricts, erasure erases; an access or portability request only once its report was delivered (its last page read by the subject or the office), after which the subject reads it for ${REPORT_READABLE_DAYS} more days (privacy office, purpose subject_request).`,
   })
   async completeSubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
     let executed: { row: SubjectRequestRow; execution: Execution } | undefined;
     const completed = await this.move(ctx, id, "complete", async (tx, row, now) => {
+      if (REPORT_KINDS.includes(row.kind as SubjectRequestKind) && !isDelivered(await eventsOf(tx, [row.id]))) {
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The ${row.kind} report has not been delivered: read it to its last page (or let the subject do so) before completing.`, {
+          reason: "REPORT_NOT_DELIVERED",
+        });
+      }
       const execution = await executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now });
       executed = { row, execution };
       return execution;
@@ -227,7 +322,7 @@ export class SubjectRequestResolver {
   }
 
   @Query(() => AccessReport, {
-    description: "Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about. Each value passes the same decision and disclosure record as any read.",
+    description: `Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about, who also reads it for ${REPORT_READABLE_DAYS} days after completion. Each value passes the same decision and disclosure record as any read. Serving the last page records the delivery (REPORT_DELIVERED event).`,
   })
   async accessReport(
     @Arg("requestId", () => ID) requestId: string,
@@ -258,8 +353,10 @@ export class SubjectRequestResolver {
 
   /**
    * The privacy office (under subject_request) reads the report of any verified request; a
-   * customer (under their own purpose) only of their own. To a customer, someone else's request
-   * and their own unverified one answer as an unknown id does (no oracle).
+   * customer (under their own purpose) only of their own, verified or completed less than
+   * REPORT_READABLE_DAYS ago. To a customer, someone else's request and their own unverified,
+   * rejected or expired one answer as an unknown id does (no oracle). The last page of a verified
+   * request's report records its delivery to that reader, once.
    */
   private async report(ctx: GatewayContext, requestId: string, page: ReportPageRequest) {
     const customerId = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
@@ -273,13 +370,16 @@ export class SubjectRequestResolver {
     if (!REPORT_KINDS.includes(row.kind as SubjectRequestKind)) {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.kind} request has no report; only access and portability requests do.`, { reason: "NOT_A_REPORT_REQUEST" });
     }
-    if (row.state !== "verified") {
+    const stillReadable = row.state === "completed" && row.closedAt !== null && Date.now() < readableUntil(row.closedAt).getTime();
+    if (row.state !== "verified" && !(customerId !== null && stillReadable)) {
       if (customerId !== null) throw notFound();
       throw new GatewayError(ErrorCode.FORBIDDEN, `Nothing is released for a ${row.state} request: only a verified one has a report.`, {
         reason: "REQUEST_NOT_VERIFIED", state: row.state,
       });
     }
     tagDisclosures(ctx, row.customerId, row.id);
-    return buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId }, page);
+    const report = await buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId }, page);
+    if (row.state === "verified" && !report.page.hasNextPage) await recordDelivery(ctx, row, customerId === null ? "office" : "subject");
+    return report;
   }
 }

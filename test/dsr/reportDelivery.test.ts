@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disclosureLog, subjectRequests } from "../../src/db/schema/index.js";
+import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+import { act, customer, deliver, FILE_OWN, officer, OFFICER_ID, ONE, plainSubjects, verified } from "./support.js";
+
+/** An access or portability request is completed only once its report was delivered; its subject reads it for 30 days more. */
+
+let gw: TestGateway;
+let subjects: string[];
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 30, seed: 37 });
+  subjects = await plainSubjects(gw.database.db);
+});
+afterAll(async () => { await gw?.close(); });
+
+const DAY = 24 * 3600 * 1000;
+const PAGE = `query Page($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) { requestId pageInfo { hasNextPage endCursor } } }`;
+const EXPORT_PAGE = `query ExportPage($id: ID!) { portableExport(requestId: $id, first: 5000) }`;
+const eventsOf = async (id: string) => (await gw.post({ query: ONE, variables: { id } }, await officer(gw))).body.data.subjectRequest
+  .events.map((e: { fromState: string; toState: string; actorKind: string; actorId: string; note: string }) => [e.fromState, e.toState, e.actorKind, e.actorId, e.note]);
+const refusal = (body: { data?: unknown; errors?: { message: string; extensions?: unknown }[] }) =>
+  ({ data: body.data ?? null, errors: (body.errors ?? []).map((e) => ({ message: e.message, extensions: e.extensions })) });
+
+describe("no completion before delivery", () => {
+  it("refuses to complete an access request whose report was not read to its last page; the office's reading delivers it, recorded once", async () => {
+    const s = subjects[0]!;
+    const id = await verified(gw, s, "ACCESS");
+    const early = await act(gw, "complete", id);
+    expect(early.data).toBeNull();
+    expect(early.errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", reason: "REPORT_NOT_DELIVERED" });
+
+    // a first page with more to come is not a delivery
+    const first = await gw.post({ query: PAGE, variables: { id, first: 1 } }, await officer(gw));
+    expect(first.body.data.accessReport.pageInfo.hasNextPage).toBe(true);
+    expect((await act(gw, "complete", id)).errors[0].extensions.reason).toBe("REPORT_NOT_DELIVERED");
+    expect((await eventsOf(id)).map((e: string[]) => e[4])).not.toContain("REPORT_DELIVERED:office");
+
+    await deliver(gw, id);
+    await deliver(gw, id);
+    expect((await eventsOf(id)).filter((e: string[]) => e[4]!.startsWith("REPORT_DELIVERED"))).toEqual([
+      ["VERIFIED", "VERIFIED", "staff", OFFICER_ID, "REPORT_DELIVERED:office"],
+    ]);
+    const done = await act(gw, "complete", id);
+    expect(done.errors).toBeUndefined();
+    const request = done.data.completeSubjectRequest;
+    const until = new Date(new Date(request.closedAt).getTime() + 30 * DAY).toISOString();
+    expect((await eventsOf(id)).at(-1)).toEqual(["VERIFIED", "COMPLETED", "staff", OFFICER_ID, `REPORT_READABLE_UNTIL:${until}`]);
+    const one = await gw.post({ query: `query R($id: ID!) { subjectRequest(id: $id) { reportReadableUntil } }`, variables: { id } }, await officer(gw));
+    expect(one.body.data.subjectRequest.reportReadableUntil).toBe(until);
+    // the office has delivered: it reads no more
+    expect((await gw.post({ query: PAGE, variables: { id, first: 1 } }, await officer(gw))).body.errors[0].extensions).toMatchObject({ reason: "REQUEST_NOT_VERIFIED" });
+  });
+
+  it("the subject's own reading of the export to its end delivers a portability request; they read it 30 days after completion, then it is as unknown", async () => {
+    const s = subjects[1]!;
+    const mine = await customer(gw, s);
+    const filed = await gw.post({ query: FILE_OWN, variables: { k: "PORTABILITY" } }, mine);
+    const id = filed.body.data.fileSubjectRequest.id;
+    expect((await act(gw, "verify", id)).errors).toBeUndefined();
+    expect((await act(gw, "complete", id)).errors[0].extensions.reason).toBe("REPORT_NOT_DELIVERED");
+    const exported = await gw.post({ query: EXPORT_PAGE, variables: { id } }, mine);
+    expect(JSON.parse(exported.body.data.portableExport).page.hasNextPage).toBe(false);
+    expect((await eventsOf(id)).at(-1)).toEqual(["VERIFIED", "VERIFIED", "customer", s, "REPORT_DELIVERED:subject"]);
+    expect((await act(gw, "complete", id)).errors).toBeUndefined();
+
+    // completed: still the subject's to read, recorded as their read of the request
+    const after = await gw.post({ query: EXPORT_PAGE, variables: { id } }, mine);
+    expect(after.body.errors).toBeUndefined();
+    expect(JSON.parse(after.body.data.portableExport)).toMatchObject({ requestId: id, subjectId: s });
+    const records = await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.customerId, s));
+    expect(records.filter((r) => r.callerKind === "customer" && r.subjectRequestId === id)).toHaveLength(2);
+    expect((await eventsOf(id)).filter((e: string[]) => e[4]!.startsWith("REPORT_DELIVERED"))).toHaveLength(1);
+
+    // 29 days after completion: readable; 31: answered as an unknown id is
+    const closeAgo = (days: number) => gw.database.db.update(subjectRequests).set({ closedAt: new Date(Date.now() - days * DAY) }).where(eq(subjectRequests.id, id));
+    await closeAgo(29);
+    expect((await gw.post({ query: PAGE, variables: { id, first: 1 } }, mine)).body.errors).toBeUndefined();
+    await closeAgo(31);
+    const unknown = refusal((await gw.post({ query: PAGE, variables: { id: randomUUID(), first: 1 } }, mine)).body);
+    expect(refusal((await gw.post({ query: PAGE, variables: { id, first: 1 } }, mine)).body)).toEqual(unknown);
+    const unknownExport = refusal((await gw.post({ query: EXPORT_PAGE, variables: { id: randomUUID() } }, mine)).body);
+    expect(refusal((await gw.post({ query: EXPORT_PAGE, variables: { id } }, mine)).body)).toEqual(unknownExport);
+  });
+});
