@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Purpose } from "../../src/policy/purposes.js";
-import { act, customer, fileFor, ONE, officer, plainSubjects, staff } from "../dsr/support.js";
+import { act, customer, ONE, officer, plainSubjects, staff, verified } from "../dsr/support.js";
 import { LiftMyObjectionDocument, SetMyConsentDocument } from "../generated/graphql.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { enforcedAllowed, meView, shownAllowed } from "./support.js";
@@ -21,13 +21,11 @@ beforeAll(async () => {
 });
 afterAll(async () => { await gw?.close(); });
 
-/** Files, verifies and completes an objection as the privacy office; returns its id. */
+/** Files, checks the identity of, verifies and completes an objection as the privacy office; returns its id. */
 async function object(subject: string, purposes: readonly Purpose[]): Promise<string> {
-  const id = await fileFor(gw, subject, "OBJECTION", { purposes: purposes.map((p) => p.toUpperCase()) });
-  for (const step of ["verify", "complete"] as const) {
-    const body = await act(gw, step, id);
-    if (body.errors) throw new Error(`${step} failed: ${JSON.stringify(body.errors)}`);
-  }
+  const id = await verified(gw, subject, "OBJECTION", { purposes: purposes.map((p) => p.toUpperCase()) });
+  const body = await act(gw, "complete", id);
+  if (body.errors) throw new Error(`complete failed: ${JSON.stringify(body.errors)}`);
   return id;
 }
 
