@@ -146,7 +146,8 @@ export async function buildSubjectReport(
   if (!Number.isInteger(first) || first < 1 || first > MAX_REPORT_PAGE_ROWS) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_REPORT_PAGE_ROWS} rows.`);
   }
-  const after = pageRequest.after ? decodeReportCursor(pageRequest.after, REPORT_TABLES.map((t) => t.info.name)) : null;
+  const tag = (message: string) => enforcement.ids().tag(message);
+  const after = pageRequest.after ? decodeReportCursor(pageRequest.after, REPORT_TABLES.map((t) => t.info.name), tag, request.id) : null;
   const [subject] = await db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
   if (!subject) throw new GatewayError(ErrorCode.NOT_FOUND, "The subject of this request no longer exists.");
   const sections = await sectionsOf(db, subjectId);
@@ -184,7 +185,7 @@ export async function buildSubjectReport(
   return {
     requestId: request.id, subjectId, subjectStatus: subject.status, generatedAt: new Date(), policyVersion: POLICY_VERSION,
     sections, entries, recipients: await recipientsOf(db, subjectId),
-    page: { hasNextPage, endCursor: end ? encodeReportCursor(end) : (after ? pageRequest.after! : null) },
+    page: { hasNextPage, endCursor: end ? encodeReportCursor(end, tag, request.id) : (after ? pageRequest.after! : null) },
   };
 }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, timingSafeEqual, type Cipher, type Decipher } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual, type Cipher, type Decipher } from "node:crypto";
 import type { IdentifierScope } from "../policy/identifierScope.js";
 
 /**
@@ -21,6 +21,11 @@ export interface IdScope {
   cursor(internalId: string): string;
   /** The internal id of a cursor this scope issued; null for any other (another scope's, altered, made up). */
   cursorId(cursor: string): string | null;
+  /**
+   * A MAC of `message` under this scope's key (16 bytes, base64url), for opaque tokens other than
+   * page cursors that must come back as issued (the access report's cursors).
+   */
+  tag(message: string): string;
   /**
    * A secret of this scope that orders its pages (by `md5(orderSalt || id)`), so that two scopes
    * see the same subjects in unrelated orders and cannot line their ids up by position; null in
@@ -67,7 +72,8 @@ function uuidOf(block: Buffer): string {
 }
 
 /** Cursors of every scope: the id under the scope's cursor key, then a tag under a second key, base64url. */
-function cursors(secret: Uint8Array, label: string): Pick<IdScope, "cursor" | "cursorId"> {
+function cursors(secret: Uint8Array, label: string): Pick<IdScope, "cursor" | "cursorId" | "tag"> {
+  const macKey = Buffer.from(hkdfSync("sha256", secret, HKDF_SALT, `tag:${label}`, 32));
   const sealed = permutation(secret, "cursor", label);
   const tags = permutation(secret, "cursor-tag", label);
   // A permutation is a PRF, so on this one-block message its truncated output is a MAC.
@@ -84,6 +90,7 @@ function cursors(secret: Uint8Array, label: string): Pick<IdScope, "cursor" | "c
       const block = bytes.subarray(0, 16);
       return timingSafeEqual(tagOf(block), bytes.subarray(16)) ? uuidOf(sealed.decrypt(block)) : null;
     },
+    tag: (message) => createHmac("sha256", macKey).update(message, "utf8").digest().subarray(0, 16).toString("base64url"),
   };
 }
 

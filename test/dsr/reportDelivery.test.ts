@@ -53,6 +53,26 @@ describe("no completion before delivery", () => {
     expect((await gw.post({ query: PAGE, variables: { id, first: 1 } }, await officer(gw))).body.errors[0].extensions).toMatchObject({ reason: "REQUEST_NOT_VERIFIED" });
   });
 
+  it("a cursor the report did not issue for this request (made up at the last table, altered, another request's) is refused and delivers nothing", async () => {
+    const [a, b] = [subjects[2]!, subjects[3]!];
+    const id = await verified(gw, a, "ACCESS");
+    const other = await verified(gw, b, "ACCESS");
+    const mine = await customer(gw, a);
+    const issued = (await gw.post({ query: PAGE, variables: { id, first: 1 } }, mine)).body.data.accessReport.pageInfo.endCursor as string;
+    const foreign = (await gw.post({ query: PAGE, variables: { id: other, first: 1 } }, await officer(gw))).body.data.accessReport.pageInfo.endCursor as string;
+    const [encoded, mac] = issued.split(".");
+    const [, , rowId] = Buffer.from(encoded!, "base64url").toString("utf8").split(":");
+    const lastTable = Buffer.from(`r:visits:${rowId}`).toString("base64url");
+    for (const after of [lastTable, `${lastTable}.${mac}`, `${encoded}.${mac!.slice(1)}A`, foreign, `${Buffer.from(`r:visits:${randomUUID()}`).toString("base64url")}`]) {
+      const res = await gw.post({ query: PAGE, variables: { id, first: 5000, after } }, mine);
+      expect(res.body.data).toBeNull();
+      expect(res.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    }
+    expect((await eventsOf(id)).map((e: string[]) => e[4])).not.toContain("REPORT_DELIVERED:subject");
+    // the issued cursor walks on
+    expect((await gw.post({ query: PAGE, variables: { id, first: 1, after: issued } }, mine)).body.errors).toBeUndefined();
+  });
+
   it("the subject's own reading of the export to its end delivers a portability request; they read it 30 days after completion, then it is as unknown", async () => {
     const s = subjects[1]!;
     const mine = await customer(gw, s);
