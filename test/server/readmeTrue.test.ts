@@ -25,7 +25,7 @@ describe("the README stays true", () => {
     const [row] = await database.db.select().from(customers).where(eq(customers.id, id!));
     expect(row?.status).toBe("active");
     for (const key of summary.apiKeys) expect(readme).toContain(key.apiKey);
-    const sharedWith = [...readme.matchAll(/setPartnerSharing\(partnerId: \\"([0-9a-f-]{36})\\"/g)].map((m) => m[1]);
+    const sharedWith = [...readme.matchAll(/setPartnerSharing\(partnerId: \\?"([0-9a-f-]{36})\\?"/g)].map((m) => m[1]);
     expect(sharedWith.length).toBeGreaterThan(0);
     for (const partnerId of sharedWith) expect(summary.apiKeys.map((k) => k.partnerId)).toContain(partnerId);
   });
