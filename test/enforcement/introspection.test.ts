@@ -179,6 +179,19 @@ describe("each caller introspects only what it could ever read", () => {
     }
   });
 
+  it("introspection only, directly or through fragments, needs no purpose from a caller with several (one rule: isIntrospectionOnly)", async () => {
+    const headers = await headersFor("support_agent");
+    for (const query of [
+      `{ __schema { queryType { name } } }`,
+      `{ ...S } fragment S on Query { __schema { queryType { name } } }`,
+      `{ ... on Query { ...S } } fragment S on Query { __schema { queryType { name } } __typename }`,
+    ]) {
+      const res = await gw.post({ query }, headers);
+      expect(res.status, query).toBe(200);
+      expect(res.body.data.__schema).toEqual({ queryType: { name: "Query" } });
+    }
+  });
+
   it("introspection through a root fragment is still the caller's own schema", async () => {
     const res = await gw.post({ query: `{ ...I } fragment I on Query { __type(name: "Partner") { name } }` }, await headersFor("customer"));
     expect(res.body).toEqual({ data: { __type: null } });

@@ -5,6 +5,7 @@ import { GatewayError } from "../../errors/GatewayError.js";
 import { toFormattedError, toGraphQLError } from "../../errors/toGraphQLError.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { getDataMap } from "../dataMap.js";
+import { isIntrospectionOnly } from "../isIntrospectionOnly.js";
 import { rootFieldNames } from "../rootFieldNames.js";
 import { schemaForCaller } from "../schemaForCaller.js";
 
@@ -36,7 +37,7 @@ export function createIntrospectionPlugin(options: { schema: GraphQLSchema }): A
           if (schemaFields && roots.some((n) => !n.startsWith("__"))) {
             throw toGraphQLError(new GatewayError(ErrorCode.BAD_REQUEST, "Introspect (`__schema`, `__type`) in an operation of its own, without data fields."));
           }
-          introspects.set(operation, roots.every((n) => n.startsWith("__")));
+          introspects.set(operation, isIntrospectionOnly(operation, document));
         },
         async responseForOperation({ operation, document, request, contextValue: ctx }) {
           if (!operation || !introspects.get(operation)) return null;

@@ -1,21 +1,17 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getDirectiveValues, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import { getDirectiveValues, type GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
 import { purposeName } from "../../graphql/common/purposeName.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { fragmentsOf } from "../fragmentsOf.js";
+import { isIntrospectionOnly } from "../isIntrospectionOnly.js";
 import { operationReads } from "../operationReads.js";
 import { readsSubjectData } from "../readsSubjectData.js";
 import { operationVariables } from "./operationVariables.js";
 import { defaultPurpose, mayDeclare, purposesFor } from "../../policy/caller.js";
 import { isPurpose, type Purpose } from "../../policy/purposes.js";
-
-/** An operation that only introspects (`__schema`, `__type`, `__typename`) reads no data and needs no purpose. */
-export function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.every((s) => s.kind === "Field" && s.name.value.startsWith("__"));
-}
 
 /**
  * Resolves the request's purpose before execution: `@purpose(name: ...)` on the operation, or the
@@ -33,7 +29,7 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, contextValue: ctx, request }) {
-          if (!operation || isIntrospectionOnly(operation)) return; // purpose stays null: shield denies every field
+          if (!operation || isIntrospectionOnly(operation, document)) return; // purpose stays null: shield denies every field
           const variables = operationVariables(options.schema, document, operation, request);
           const declared = getDirectiveValues(directive, operation, variables)?.name as Purpose | undefined;
           const header = ctx.headerPurpose; // lower case: either spelling (`marketing`, `MARKETING`) is taken
