@@ -11,16 +11,6 @@ import { PERSONAL_COLUMNS } from "../enforcement/personalColumns.js";
 import { isCategory, type Category } from "../policy/categories.js";
 import { DEFAULT_MASK, type MaskKind } from "../policy/masks.js";
 
-/**
- * Categories of the deliberately unexposed columns, which have no `@personal` field to carry one.
- * (These belong next to the `unexposed` reasons in src/enforcement/personalColumns.ts.)
- */
-export const UNEXPOSED_COLUMN_CATEGORIES: Readonly<Record<string, Category>> = {
-  "credentials.password_hash": "user.authorization.credentials",
-  "purchases.invoice_ref": "user.behavior.purchase_history",
-  "purchases.tax_rate": "user.behavior.purchase_history",
-};
-
 export interface PersonalColumn {
   table: string;
   column: string;
@@ -54,7 +44,7 @@ export function dbColumn(table: string, column: string): PgColumn | undefined {
 
 /**
  * The personal columns, in PERSONAL_COLUMNS order. Throws when a column names a coordinate the
- * data map does not mark, an unexposed column has no category, or a column does not exist: an
+ * data map does not mark, an unexposed column's category is unknown, or a column does not exist: an
  * export or a purge must not run on a partial picture.
  */
 export function personalColumns(dataMap: DataMap): PersonalColumn[] {
@@ -69,8 +59,8 @@ export function personalColumns(dataMap: DataMap): PersonalColumn[] {
         if (!field) throw new Error(`personal column ${table}.${column}: ${exposure.coordinate} is not marked @personal`);
         out.push({ ...base, category: field.category, coordinate: field.coordinate, unexposed: null, keptOnErasure: exposure.keptOnErasure ?? null, mask: field.mask });
       } else {
-        const category = UNEXPOSED_COLUMN_CATEGORIES[`${table}.${column}`];
-        if (!isCategory(category)) throw new Error(`unexposed personal column ${table}.${column} has no category (src/datamap/columns.ts)`);
+        const { category } = exposure;
+        if (!isCategory(category)) throw new Error(`unexposed personal column ${table}.${column}: ${category} is no category`);
         out.push({ ...base, category, coordinate: null, unexposed: exposure.unexposed, keptOnErasure: null, mask: DEFAULT_MASK[category] });
       }
     }

@@ -6,7 +6,7 @@ import { buildDataMapModel } from "./model.js";
 import type { Recipient } from "./recipients.js";
 import { renderRecordOfProcessing } from "./record.js";
 
-export { personalColumns, UNEXPOSED_COLUMN_CATEGORIES, type PersonalColumn } from "./columns.js";
+export { personalColumns, type PersonalColumn } from "./columns.js";
 export { buildDataMapModel, type DataMapModel, type CategoryEntry } from "./model.js";
 export { loadRecipients, type Recipient } from "./recipients.js";
 export { renderRecordOfProcessing, RECIPIENTS_FROM_DATABASE, RECIPIENTS_WITHOUT_DATABASE } from "./record.js";

@@ -194,11 +194,10 @@ async function entryFor(enforcement: RequestEnforcement, subjectId: string, c: P
   const field = c.coordinate === null ? undefined : enforcement.dataMap.fields.get(c.coordinate);
   if (!field) {
     // Deliberately unexposed (a password hash, a bookkeeping reference): reported as held, never released.
-    const prefix = c.unexposed?.split(":")[0]?.trim() ?? "";
-    const category = isCategory(prefix) ? prefix : null;
+    const category = c.unexposed?.category ?? null;
     return {
       ...base, category, value: null, withheld: true, effect: "deny", reasonCode: "NOT_DISCLOSED",
-      purposes: purposesForCategory(category), retention: retentionOf(category), note: c.unexposed ?? "not exposed through the API",
+      purposes: purposesForCategory(category), retention: retentionOf(category), note: c.unexposed?.reason ?? "not exposed through the API",
     };
   }
   const common = { ...base, category: field.category, purposes: purposesForCategory(field.category), retention: retentionOf(field.category) };

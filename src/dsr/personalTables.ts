@@ -2,6 +2,7 @@ import { getTableColumns, getTableName, isTable } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import * as schema from "../db/schema/index.js";
 import { PERSONAL_COLUMNS } from "../enforcement/personalColumns.js";
+import type { Category } from "../policy/categories.js";
 
 /** A table of the schema by its SQL name, with its columns by SQL name (and Drizzle key). */
 export interface TableInfo {
@@ -36,12 +37,12 @@ export function tableInfo(name: string): TableInfo {
   return info;
 }
 
-/** One personal column: where it lives and how it surfaces (a coordinate, or why none). */
+/** One personal column: where it lives and how it surfaces (a coordinate, or why none and its category). */
 export interface PersonalColumn {
   table: string;
   column: string;
   coordinate: string | null;
-  unexposed: string | null;
+  unexposed: { reason: string; category: Category } | null;
 }
 
 /** Every personal column of PERSONAL_COLUMNS, in its order. */
@@ -49,6 +50,6 @@ export function personalColumns(): PersonalColumn[] {
   return Object.entries(PERSONAL_COLUMNS).flatMap(([table, cols]) => Object.entries(cols).map(([column, exposure]) => ({
     table, column,
     coordinate: "coordinate" in exposure ? exposure.coordinate : null,
-    unexposed: "unexposed" in exposure ? exposure.unexposed : null,
+    unexposed: "unexposed" in exposure ? { reason: exposure.unexposed, category: exposure.category } : null,
   })));
 }

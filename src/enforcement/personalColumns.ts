@@ -1,12 +1,15 @@
+import type { Category } from "../policy/categories.js";
+
 /**
  * Where each personal column of the database surfaces in GraphQL: its field coordinate, or why it
  * deliberately has none. test/schema/personalColumns.test.ts fails when a column that holds
  * personal data is in neither place, or names a coordinate the data map does not mark; erasure
  * and the access report sweep these columns. `keptOnErasure`: erasure leaves the column as it is,
  * for the reason given (the tombstone, an anonymised row's own facts), with nothing left to tie it
- * to a person.
+ * to a person. An unexposed column carries its category here, as a field carries its `@personal`
+ * mark: the one table the access report, the data map and the purge read.
  */
-export type ColumnExposure = { coordinate: string; keptOnErasure?: string } | { unexposed: string };
+export type ColumnExposure = { coordinate: string; keptOnErasure?: string } | { unexposed: string; category: Category };
 
 const TOMBSTONE = "the tombstone: the erased subject's row stays, so that no late write re-creates it";
 const ANONYMISED_ACCOUNT = "the anonymised account's own facts, kept for bookkeeping with no one to tie them to";
@@ -38,7 +41,7 @@ export const PERSONAL_COLUMNS: Record<string, Record<string, ColumnExposure>> = 
     location_recorded_at: { coordinate: "Profile.locationRecordedAt" },
   },
   credentials: {
-    password_hash: { unexposed: "user.authorization.credentials: never disclosed, no GraphQL field at all" },
+    password_hash: { unexposed: "never disclosed, no GraphQL field at all", category: "user.authorization.credentials" },
   },
   accounts: {
     account_number: { coordinate: "Account.accountNumber" },
@@ -66,8 +69,8 @@ export const PERSONAL_COLUMNS: Record<string, Record<string, ColumnExposure>> = 
     amount_cents: { coordinate: "Purchase.amountCents" },
     currency: { coordinate: "Purchase.currency" },
     purchased_at: { coordinate: "Purchase.purchasedAt" },
-    invoice_ref: { unexposed: "bookkeeping reference under legal hold; read by no purpose" },
-    tax_rate: { unexposed: "bookkeeping detail under legal hold; read by no purpose" },
+    invoice_ref: { unexposed: "bookkeeping reference under legal hold; read by no purpose", category: "user.behavior.purchase_history" },
+    tax_rate: { unexposed: "bookkeeping detail under legal hold; read by no purpose", category: "user.behavior.purchase_history" },
   },
   preferences: {
     email_newsletter: { coordinate: "Preferences.emailNewsletter" },
