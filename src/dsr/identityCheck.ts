@@ -6,12 +6,14 @@
  * case) and compared as SHA-256 digests with a constant-time comparison, every account compared
  * whatever the earlier ones gave. A check is recorded with the request as an event note of
  * outcomes only (`IDENTITY_CHECK:email=MATCH,phone=NO_MATCH`). At most MAX_IDENTITY_CHECKS per
- * request, so that the check cannot be used to guess a value one try at a time.
+ * request, and MAX_SUBJECT_IDENTITY_CHECKS per subject over IDENTITY_CHECK_WINDOW_DAYS across all
+ * their requests (rejected and refiled ones, or one open of each kind, included), so that the
+ * check cannot be used to guess a value one try at a time.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, count, eq, gt, like } from "drizzle-orm";
 import type { Database } from "../db/client.js";
-import { accounts, profiles } from "../db/schema/index.js";
+import { accounts, customers, profiles, subjectRequestEvents } from "../db/schema/index.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 
@@ -26,6 +28,23 @@ export type ClaimResults = Partial<Record<IdentityClaim, ClaimOutcome>>;
 
 /** Checks per request, passed or not. */
 export const MAX_IDENTITY_CHECKS = 5;
+/** Checks per subject within the window, over all their requests. */
+export const MAX_SUBJECT_IDENTITY_CHECKS = 10;
+export const IDENTITY_CHECK_WINDOW_DAYS = 30;
+
+/**
+ * How many identity checks the subject has had within the window before `now`, over all their
+ * requests. Locks the subject's row first, so that two checks at once on two of their requests
+ * are counted one after the other (call it in the checking transaction).
+ */
+export async function subjectChecksInWindow(tx: Database, customerId: string, now: Date): Promise<number> {
+  await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for("update");
+  const since = new Date(now.getTime() - IDENTITY_CHECK_WINDOW_DAYS * 86_400_000);
+  const [row] = await tx.select({ n: count() }).from(subjectRequestEvents).where(and(
+    eq(subjectRequestEvents.customerId, customerId), like(subjectRequestEvents.note, `${NOTE_PREFIX}%`), gt(subjectRequestEvents.at, since),
+  ));
+  return row?.n ?? 0;
+}
 
 /** The GraphQL coordinate each claim is compared with (for the disclosure record). */
 export const CLAIM_COORDINATES: Readonly<Record<IdentityClaim, string>> = {

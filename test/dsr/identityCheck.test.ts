@@ -92,6 +92,30 @@ describe("checking a requester's identity", () => {
     expect((await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.customerId, s)))).toHaveLength(5);
   });
 
+  it("allows ten checks per subject in 30 days over all their requests: rejecting and refiling, or one request of each kind, gets no more", async () => {
+    const s = subjects[20]!;
+    const guesses = async (id: string, n: number) => {
+      for (let i = 0; i < n; i++) expect((await check(id, { accountLastFour: `00${10 + i}` })).errors).toBeUndefined();
+    };
+    const first = await fileFor(gw, s, "ERASURE");
+    await guesses(first, 5);
+    expect((await act(gw, "reject", first)).errors).toBeUndefined();
+    const second = await fileFor(gw, s, "ERASURE");
+    await guesses(second, 3);
+    const third = await fileFor(gw, s, "ACCESS");
+    await guesses(third, 2);
+    for (const id of [second, third, await fileFor(gw, s, "RESTRICTION", { grounds: "ACCURACY_CONTESTED" })]) {
+      const refused = await check(id, { email: (await heldOf(s)).email });
+      expect(refused.data).toBeNull();
+      expect(refused.errors[0].extensions).toMatchObject({ code: "RATE_LIMITED", reason: "SUBJECT_IDENTITY_CHECK_LIMIT", max: 10, windowDays: 30 });
+    }
+    const [row] = await queryRows<{ n: number }>(gw.database.db, sql`select count(*)::int as n from ${subjectRequestEvents}
+      where ${subjectRequestEvents.customerId} = ${s} and ${subjectRequestEvents.note} like 'IDENTITY_CHECK:%'`);
+    expect(row?.n).toBe(10);
+    // another subject is not held back by this one's checks
+    expect((await check(await fileFor(gw, subjects[21]!, "ACCESS"), { email: "x@example.com" })).errors).toBeUndefined();
+  });
+
   it("is the privacy office's, under subject_request; bad claims are refused without echoing them", async () => {
     const s = subjects[3]!;
     const id = await fileFor(gw, s, "ACCESS");

@@ -7,8 +7,8 @@ import { correctedFields, objectedPurposes, validateDetail, type StoredDetail } 
 import { requestOutcomeOf } from "../../dsr/requestOutcome.js";
 import { executeRequest, reclaimAfterCompletion, type Execution } from "../../dsr/executeRequest.js";
 import {
-  CLAIM_COORDINATES, checkPassed, compareClaims, IDENTITY_CLAIMS, identityCheckNote, identityOnFile, isIdentityCheckNote, MAX_IDENTITY_CHECKS,
-  normaliseClaims, resultsOfNote,
+  CLAIM_COORDINATES, checkPassed, compareClaims, IDENTITY_CHECK_WINDOW_DAYS, IDENTITY_CLAIMS, identityCheckNote, identityOnFile, isIdentityCheckNote,
+  MAX_IDENTITY_CHECKS, MAX_SUBJECT_IDENTITY_CHECKS, normaliseClaims, resultsOfNote, subjectChecksInWindow,
 } from "../../dsr/identityCheck.js";
 import { deliveredNote, isDelivered, readableUntil, REPORT_READABLE_DAYS, type ReportReader } from "../../dsr/reportDelivery.js";
 import { appendEvent, eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
@@ -182,8 +182,13 @@ export class SubjectRequestResolver {
           reason: "IDENTITY_CHECK_LIMIT", max: MAX_IDENTITY_CHECKS,
         });
       }
-      const results = compareClaims(normalised, await identityOnFile(tx, row.customerId));
       const at = new Date();
+      if (await subjectChecksInWindow(tx, row.customerId, at) >= MAX_SUBJECT_IDENTITY_CHECKS) {
+        throw new GatewayError(ErrorCode.RATE_LIMITED, `The subject has had ${MAX_SUBJECT_IDENTITY_CHECKS} identity checks in ${IDENTITY_CHECK_WINDOW_DAYS} days over their requests; verify the requester another way, or reject the request.`, {
+          reason: "SUBJECT_IDENTITY_CHECK_LIMIT", max: MAX_SUBJECT_IDENTITY_CHECKS, windowDays: IDENTITY_CHECK_WINDOW_DAYS,
+        });
+      }
+      const results = compareClaims(normalised, await identityOnFile(tx, row.customerId));
       await appendEvent(tx, row, { from: "received", to: "received", actor, note: identityCheckNote(results), at });
       return { row, results, left: MAX_IDENTITY_CHECKS - done - 1, at };
     });
