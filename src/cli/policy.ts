@@ -1,4 +1,4 @@
 // Prints the privacy policy (matrix and roles) as Markdown: `tsx src/cli/policy.ts`.
-import { formatPolicyTable } from "../policy/index.js";
+import { DEFAULT_POLICY, formatPolicyTable } from "../policy/index.js";
 
-process.stdout.write(formatPolicyTable());
+process.stdout.write(formatPolicyTable(DEFAULT_POLICY));

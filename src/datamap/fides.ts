@@ -4,9 +4,8 @@
  * purpose to its Fides data use and the categories it may read.
  */
 import { assertNever } from "../policy/assertNever.js";
-import { PURPOSE_DEFINITIONS, PURPOSES, type ConsentBasis } from "../policy/purposes.js";
+import { PURPOSES, type ConsentBasis } from "../policy/purposes.js";
 import { describeRetention, summarizeRetention } from "../policy/retention.js";
-import { POLICY_VERSION } from "../policy/version.js";
 import type { DataMapModel } from "./model.js";
 
 export const FIDES_DATASET_KEY = "privacy_gateway_customer_db";
@@ -76,7 +75,7 @@ export function buildFidesExport(model: DataMapModel): FidesExport {
   const declarations = PURPOSES.flatMap((purpose): FidesPrivacyDeclaration[] => {
     const categories = model.categories.filter((c) => c.purposes.some((p) => p.purpose === purpose)).map((c) => c.category);
     if (categories.length === 0) return [];
-    const definition = PURPOSE_DEFINITIONS[purpose];
+    const definition = model.policy.purposes[purpose];
     const declaration: FidesPrivacyDeclaration = {
       name: purpose,
       data_use: definition.fidesDataUse,
@@ -104,7 +103,7 @@ export function buildFidesExport(model: DataMapModel): FidesExport {
   const system: FidesSystem = {
     fides_key: FIDES_SYSTEM_KEY,
     name: "Privacy gateway",
-    description: `GraphQL gateway in front of the customer database; every read declares a purpose (policy ${POLICY_VERSION}).`,
+    description: `GraphQL gateway in front of the customer database; every read declares a purpose (policy ${model.policy.version}).`,
     system_type: "Service",
     responsibility: ["Controller"],
     dataset_references: [FIDES_DATASET_KEY],

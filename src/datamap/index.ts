@@ -5,6 +5,7 @@ import { renderFidesExport } from "./fides.js";
 import { buildDataMapModel } from "./model.js";
 import type { Recipient } from "./recipients.js";
 import { renderRecordOfProcessing } from "./record.js";
+import type { Policy } from "../policy/policy.js";
 
 export { personalColumns, UNEXPOSED_COLUMN_CATEGORIES, type PersonalColumn } from "./columns.js";
 export { buildDataMapModel, type DataMapModel, type CategoryEntry } from "./model.js";
@@ -24,7 +25,7 @@ export interface DataMapDocs {
 }
 
 /** Both documents, from the data map and the partners (null: generated without a database). */
-export function generateDataMapDocs(dataMap: DataMap, recipients: readonly Recipient[] | null): DataMapDocs {
-  const model = buildDataMapModel(dataMap, recipients);
+export function generateDataMapDocs(dataMap: DataMap, recipients: readonly Recipient[] | null, policy: Policy): DataMapDocs {
+  const model = buildDataMapModel(dataMap, recipients, policy);
   return { record: renderRecordOfProcessing(model), fides: renderFidesExport(model) };
 }

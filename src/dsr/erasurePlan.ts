@@ -14,6 +14,7 @@
  */
 import type { PersonalColumn } from "../datamap/columns.js";
 import type { Category } from "../policy/categories.js";
+import type { Policy } from "../policy/policy.js";
 import { retentionFor } from "../policy/retention.js";
 
 export type TableErasure =
@@ -41,11 +42,11 @@ export function erasureOf(table: string): TableErasure {
 }
 
 /** Whether erasure keeps values of this category: its retention rule is under legal hold. */
-export function heldByLaw(category: Category): boolean {
-  return retentionFor(category)?.legalHold === true;
+export function heldByLaw(policy: Policy, category: Category): boolean {
+  return retentionFor(policy, category)?.legalHold === true;
 }
 
 /** Columns kept under legal hold, as `table.column`. */
-export function legalHoldColumns(columns: readonly PersonalColumn[]): string[] {
-  return columns.filter((c) => heldByLaw(c.category)).map((c) => `${c.table}.${c.column}`);
+export function legalHoldColumns(policy: Policy, columns: readonly PersonalColumn[]): string[] {
+  return columns.filter((c) => heldByLaw(policy, c.category)).map((c) => `${c.table}.${c.column}`);
 }

@@ -8,8 +8,7 @@ import type { DataMap } from "../enforcement/dataMap.js";
 import { PERSONAL_COLUMNS } from "../enforcement/personalColumns.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import { PURPOSE_DEFINITIONS } from "../policy/purposes.js";
-import { POLICY_VERSION } from "../policy/version.js";
+import type { Policy } from "../policy/policy.js";
 import type { Logger } from "../server/logger.js";
 import { correctionsOf, objectedPurposes, scrubDetail, type StoredDetail } from "./detail.js";
 import { ERASED_LINK_TABLES, erasureOf, heldByLaw } from "./erasurePlan.js";
@@ -35,7 +34,7 @@ const refuse = (message: string, reason: string) => new GatewayError(ErrorCode.B
  * every statement goes through `tx` (PGlite has one connection), and any failure rolls back the
  * execution together with the state change.
  */
-export async function executeRequest(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date }): Promise<Execution> {
+export async function executeRequest(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date; policy: Policy }): Promise<Execution> {
   const [subject] = await tx.select({ status: customers.status }).from(customers).where(eq(customers.id, row.customerId)).for("update");
   if (!subject) throw refuse("The subject of this request no longer exists.", "SUBJECT_MISSING");
   const kind = row.kind as SubjectRequestKind;
@@ -50,14 +49,14 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
     case "rectification":
       return { note: await rectify(tx, row, options), detail, reclaim: [] };
     case "objection":
-      return { note: await object(tx, row, options.now), detail, reclaim: [] };
+      return { note: await object(tx, row, options.now, options.policy), detail, reclaim: [] };
     case "restriction": {
       if (subject.status === "restricted") return { note: "ALREADY_RESTRICTED", detail, reclaim: [] };
       await tx.update(customers).set({ status: "restricted" }).where(eq(customers.id, row.customerId));
       return { note: "RESTRICTED", detail, reclaim: [] };
     }
     case "erasure": {
-      const erased = await eraseSubject(tx, row.customerId, options.now, options.dataMap);
+      const erased = await eraseSubject(tx, row.customerId, options.now, options.dataMap, options.policy);
       return { note: `ERASED_ROWS:${erased.rows}`, detail, reclaim: erased.tables };
     }
   }
@@ -108,11 +107,11 @@ async function rectify(tx: Database, row: SubjectRequestRow, options: { dataMap:
 }
 
 /** Records an opt-out (source `dsr`) for each purpose objected to; decide also reads the objection itself. */
-async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<string> {
-  const purposes = objectedPurposes(row.detail).filter((p) => PURPOSE_DEFINITIONS[p].consentBasis === "opt_out");
+async function object(tx: Database, row: SubjectRequestRow, now: Date, policy: Policy): Promise<string> {
+  const purposes = objectedPurposes(row.detail).filter((p) => policy.purposes[p].consentBasis === "opt_out");
   if (purposes.length > 0) {
     await tx.insert(consentEvents).values(purposes.map((purpose) => ({
-      customerId: row.customerId, purpose, partnerId: null, granted: false, source: "dsr", policyVersion: POLICY_VERSION, recordedAt: now,
+      customerId: row.customerId, purpose, partnerId: null, granted: false, source: "dsr", policyVersion: policy.version, recordedAt: now,
     })));
   }
   return `OBJECTED:${objectedPurposes(row.detail).join(",")}`;
@@ -126,7 +125,7 @@ async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<
  * re-creates the subject. Returns the number of rows touched and the tables whose old row
  * versions hold the removed values (those with rows touched, and the request details).
  */
-export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap): Promise<{ rows: number; tables: string[] }> {
+export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap, policy: Policy): Promise<{ rows: number; tables: string[] }> {
   let touched = 0;
   const tables: string[] = [];
   const record = (table: string, rows: number) => {
@@ -146,14 +145,14 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
     if (!info.customerId) throw new Error(`erasure: ${name} has no customer_id column`);
     const plan = erasureOf(name);
     if (plan.action === "delete") {
-      const held = columns.find((c) => heldByLaw(c.category));
+      const held = columns.find((c) => heldByLaw(policy, c.category));
       if (held) throw new Error(`erasure: ${name} is deleted, but ${name}.${held.column} is under legal hold`);
       record(name, (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length);
       continue;
     }
     const set: Record<string, null> = {};
     for (const { column, category } of columns) {
-      if (heldByLaw(category)) continue;
+      if (heldByLaw(policy, category)) continue;
       const c = info.columns.get(column);
       if (!c) throw new Error(`erasure: ${name}.${column} is not a column`);
       set[c.key] = null;

@@ -5,9 +5,13 @@ import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import type { Config } from "./config.js";
 import { createGateway, type Gateway } from "./createGateway.js";
 import type { Logger } from "./logger.js";
+import { openPolicy } from "./policyInForce.js";
 import { createMetrics } from "./metrics/createMetrics.js";
 
-/** The production assembly: the gateway schema with enforcement applied. The only one src/ offers. */
+/**
+ * The production assembly: the gateway schema with enforcement applied, deciding under the
+ * configured policy file (PolicyFileInvalid when it does not load). The only one src/ offers.
+ */
 export async function createEnforcedGateway(options: {
   config: Config; database: DatabaseHandle; logger: Logger;
   /** Tests and benchmarks only: graphql-shield's executor instead of the guards (see applyRuleTree.ts). */
@@ -17,5 +21,6 @@ export async function createEnforcedGateway(options: {
   const enforcement = createEnforcement(await buildGatewaySchema(), {
     logger: options.logger, executor: options.executor, onDisclosureLogFailure: () => metrics.disclosureLogFailures.inc(),
   });
-  return createGateway({ ...options, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, metrics });
+  const policy = await openPolicy(options.config.policyFile, enforcement.dataMap.categories);
+  return createGateway({ ...options, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, metrics, policy });
 }

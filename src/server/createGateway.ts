@@ -17,6 +17,7 @@ import { methodNotAllowed, writeGatewayError } from "./errorResponse.js";
 import type { Config } from "./config.js";
 import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
+import type { PolicyInForce } from "./policyInForce.js";
 import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
 import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";
 import {
@@ -40,10 +41,14 @@ export interface GatewayOptions {
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** This gateway's metrics (default: a fresh registry); pass one to count in plugins built earlier. */
   metrics?: Metrics;
+  /** The policy the gateway decides under; each request takes the one in force when it starts. */
+  policy: PolicyInForce;
 }
 
 export interface Gateway {
   server: Server;
+  /** The policy the gateway decides under (reload: SIGHUP in main.ts, or the `reloadPolicy` mutation). */
+  policy: PolicyInForce;
   /** Listens on config.host:config.port (0 = any free port); resolves with the URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets requests in flight finish, stops Apollo. Does not close the database. */
@@ -90,7 +95,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
-  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey, logger };
+  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey, logger, policy: options.policy.current };
   const rateLimiter = createPartnerRateLimiter({ db: database.unflushed, logger });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, requestId: string, observation: RequestObservation) => {
@@ -203,6 +208,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   return {
     server,
+    policy: options.policy,
     listen: () => new Promise((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.port, config.host, () => {

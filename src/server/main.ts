@@ -71,7 +71,7 @@ async function main() {
   database.lock?.setPort((gateway.server.address() as AddressInfo).port);
   logger.info({ url, database: database.driver }, `gateway listening on ${url}; mint a token with: npm run token -- --role support_agent`);
   const purgeSchedule = config.purgeIntervalMs === null ? null
-    : startPurgeSchedule({ db: database.db, columns: purgeColumns, intervalMs: config.purgeIntervalMs, logger });
+    : startPurgeSchedule({ db: database.db, columns: purgeColumns, intervalMs: config.purgeIntervalMs, logger, policy: gateway.policy.current });
 
   let stopping = false;
   stop = (signal: string) => {

@@ -2,7 +2,6 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { latestConsent, recordConsent } from "../../graphql/consent/consentQueries.js";
 import type { GatewayContext } from "../../graphql/context.js";
 import { customersById } from "../../graphql/customer/customerQueries.js";
-import { POLICY_VERSION } from "../../policy/version.js";
 
 /**
  * Global Privacy Control: a customer's request carrying `Sec-GPC: 1` records an opt-out of
@@ -20,7 +19,7 @@ export function createGpcPlugin(): ApolloServerPlugin<GatewayContext> {
           // Read directly: the request's subject-state loader must first see the new event.
           const [subject] = await customersById(ctx.db, [customerId]);
           if (!subject || subject.status === "erased") return;
-          await recordConsent(ctx.db, { customerId, purpose: "advertising", partnerId: null, granted: false, source: "gpc", policyVersion: POLICY_VERSION });
+          await recordConsent(ctx.db, { customerId, purpose: "advertising", partnerId: null, granted: false, source: "gpc", policyVersion: ctx.enforcement.policy.version });
         },
       };
     },

@@ -37,12 +37,13 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
             throw toGraphQLError(new GatewayError(ErrorCode.BAD_USER_INPUT, "The @purpose directive and the x-purpose header disagree."));
           }
           const purpose = declared ?? (header as Purpose | null) ?? defaultPurpose(ctx.caller);
-          const allowed = purposesFor(ctx.caller);
+          const { policy } = ctx.enforcement;
+          const allowed = purposesFor(policy, ctx.caller);
           if (purpose === null) {
             throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_REQUIRED,
               "Declare a purpose with @purpose(name: ...) on the operation or the x-purpose header.", { allowedPurposes: allowed }));
           }
-          if (!mayDeclare(ctx.caller, purpose)) {
+          if (!mayDeclare(policy, ctx.caller, purpose)) {
             throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED,
               `The purpose ${purpose} is not among those your role or grant allows.`, { allowedPurposes: allowed }));
           }

@@ -85,7 +85,7 @@ export class SubjectRequestResolver {
     @Arg("detail", () => SubjectRequestDetailInput, { nullable: true }) detail: SubjectRequestDetailInput | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<SubjectRequest> {
-    const stored = validateDetail(kind, detail);
+    const stored = validateDetail(ctx.enforcement.policy, kind, detail);
     const customerId = await requireActiveCustomer(ctx);
     return toSubjectRequest(await insertRequest(ctx.db, { customerId, kind, detail: stored, actor: actorOf(ctx) }));
   }
@@ -98,7 +98,7 @@ export class SubjectRequestResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<SubjectRequest> {
     requireOfficer(ctx, "files requests for a subject");
-    const stored = validateDetail(kind, detail);
+    const stored = validateDetail(ctx.enforcement.policy, kind, detail);
     if (!isUuid(subjectId)) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id.");
     const [subject] = await ctx.db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
     if (!subject) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id.");
@@ -119,7 +119,7 @@ export class SubjectRequestResolver {
   async completeSubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
     let executed: { row: SubjectRequestRow; execution: Execution } | undefined;
     const completed = await this.move(ctx, id, "complete", async (tx, row, now) => {
-      const execution = await executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now });
+      const execution = await executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now, policy: ctx.enforcement.policy });
       executed = { row, execution };
       return execution;
     });

@@ -1,0 +1,56 @@
+import { readFile } from "node:fs/promises";
+import { loadPolicy, type PolicyError } from "../policy/loadPolicy.js";
+import type { Policy } from "../policy/policy.js";
+
+/** A policy file that does not load: every error with its line and column. */
+export class PolicyFileInvalid extends Error {
+  constructor(readonly file: string, readonly errors: readonly PolicyError[]) {
+    super(`the policy file ${file} is invalid: ${errors.map((e) => `line ${e.line}, column ${e.column} (${e.path}): ${e.message}`).join("; ")}`);
+    this.name = "PolicyFileInvalid";
+  }
+}
+
+/** The outcome of a reload: the policy in force afterwards, and the errors when the file was refused. */
+export type PolicyReload = { readonly policy: Policy; readonly errors: readonly PolicyError[] };
+
+/**
+ * The policy a gateway decides under, read from its file. A request reads `current()` once, at
+ * its start, and keeps that policy to its end; `reload()` re-reads the file and installs it only
+ * when it loads (checked against the schema's `@personal` categories), else keeps the one in force.
+ */
+export interface PolicyInForce {
+  readonly file: string;
+  current(): Policy;
+  reload(): Promise<PolicyReload>;
+}
+
+async function read(file: string, schemaCategories: readonly string[]): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new PolicyFileInvalid(file, [{ line: 0, column: 0, path: "(file)", message: `cannot read the file (${code})` }]);
+  }
+  const loaded = loadPolicy(text, { schemaCategories });
+  if (!loaded.ok) throw new PolicyFileInvalid(file, loaded.errors);
+  return loaded.policy;
+}
+
+/** Loads `file`; throws PolicyFileInvalid (the gateway refuses to start) when it does not load. */
+export async function openPolicy(file: string, schemaCategories: readonly string[]): Promise<PolicyInForce> {
+  let policy = await read(file, schemaCategories);
+  return {
+    file,
+    current: () => policy,
+    async reload() {
+      try {
+        policy = await read(file, schemaCategories);
+        return { policy, errors: [] };
+      } catch (error) {
+        if (error instanceof PolicyFileInvalid) return { policy, errors: error.errors };
+        throw error;
+      }
+    },
+  };
+}
