@@ -82,5 +82,5 @@ function passThroughPlugin(schema: GraphQLSchema): ApolloServerPlugin<GatewayCon
 /** Gateway (B): `createGateway` over the bare schema, with the pass-through and no enforcement plugin. */
 export async function createUnguardedGateway(options: { config: Config; database: DatabaseHandle; logger: Logger }): Promise<Gateway> {
   const schema = await buildGatewaySchema();
-  return createGateway({ ...options, schema, dataMap: getDataMap(schema), plugins: [passThroughPlugin(schema)], policy: await openPolicy(options.config.policyFile, getDataMap(schema).categories) });
+  return createGateway({ ...options, schema, dataMap: getDataMap(schema), plugins: [passThroughPlugin(schema)], policy: await openPolicy({ file: options.config.policyFile, schemaCategories: getDataMap(schema).categories, logger: options.logger }) });
 }

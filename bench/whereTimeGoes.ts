@@ -150,7 +150,7 @@ try {
  */
 async function createUnrecordedGateway(logger: Logger): Promise<Gateway> {
   const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async () => {} });
-  return createGateway({ config, database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, policy: await openPolicy(config.policyFile, enforcement.dataMap.categories) });
+  return createGateway({ config, database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, policy: await openPolicy({ file: config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }) });
 }
 
 /** The workload's request (the same for both sides) after seeding what it reads. */

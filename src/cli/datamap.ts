@@ -16,7 +16,7 @@ import { DATAMAP_OUTPUTS, generateDataMapDocs, loadRecipients, type Recipient } 
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { policyFile } from "../server/config.js";
-import { openPolicy } from "../server/policyInForce.js";
+import { readPolicyFile } from "../server/policyInForce.js";
 import { cliDatabase, describeCliError, openCliDatabase } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/datamap.ts [--with-partners] [--check]";
@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     const { recipients, source } = args.includes("--with-partners")
       ? await recipientsFromDatabase()
       : { recipients: null, source: "see partner grants (no database read; --with-partners names them)" };
-    const docs = generateDataMapDocs(dataMap, recipients, (await openPolicy(policyFile(), dataMap.categories)).current());
+    const docs = generateDataMapDocs(dataMap, recipients, await readPolicyFile(policyFile(), dataMap.categories));
     const files = [[DATAMAP_OUTPUTS.record, docs.record], [DATAMAP_OUTPUTS.fides, docs.fides]] as const;
     if (args.includes("--check")) {
       const stale = files.filter(([path, text]) => !existsSync(path) || readFileSync(path, "utf8") !== text);

@@ -20,7 +20,7 @@ import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { formatPurgeReport } from "../retention/format.js";
 import { purge } from "../retention/purge.js";
 import { policyFile } from "../server/config.js";
-import { openPolicy } from "../server/policyInForce.js";
+import { readPolicyFile } from "../server/policyInForce.js";
 import { cliDatabase, describeCliError, openCliDatabase } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/purge.ts [--dry-run] [--now YYYY-MM-DD]";
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
   try {
     const dataMap = getDataMap(await buildGatewaySchema());
     const columns = personalColumns(dataMap);
-    const policy = (await openPolicy(policyFile(), dataMap.categories)).current();
+    const policy = await readPolicyFile(policyFile(), dataMap.categories);
     handle = await openCliDatabase("npm run purge");
     await handle.migrate();
     const report = await purge(handle.db, { now: flags.now, columns, dryRun: flags.dryRun, policy });

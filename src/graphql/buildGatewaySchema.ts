@@ -13,11 +13,12 @@ import { ExplainResolver } from "./explain/ExplainResolver.js";
 import { PartnerResolver } from "./partner/PartnerResolver.js";
 import { PaymentMethodResolver } from "./paymentMethod/PaymentMethodResolver.js";
 import { ProfileResolver } from "./profile/ProfileResolver.js";
+import { PolicyResolver } from "./policy/PolicyResolver.js";
 import { RetentionResolver } from "./retention/RetentionResolver.js";
 import { SubjectRequestResolver } from "./subjectRequest/SubjectRequestResolver.js";
 
 /** Resolver classes, one per domain; a new domain is added here. */
-export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver] as const;
+export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PaymentMethodResolver, ConsentResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver, PolicyResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -21,6 +21,6 @@ export async function createEnforcedGateway(options: {
   const enforcement = createEnforcement(await buildGatewaySchema(), {
     logger: options.logger, executor: options.executor, onDisclosureLogFailure: () => metrics.disclosureLogFailures.inc(),
   });
-  const policy = await openPolicy(options.config.policyFile, enforcement.dataMap.categories);
+  const policy = await openPolicy({ file: options.config.policyFile, schemaCategories: enforcement.dataMap.categories, logger: options.logger });
   return createGateway({ ...options, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, metrics, policy });
 }

@@ -62,6 +62,7 @@ export interface Gateway {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, database, logger } = options;
   const metrics = options.metrics ?? createMetrics();
+  metrics.servesPolicy(() => options.policy.current().version);
   const verifyJwt = await createJwtVerifier(config);
   const limits = createQueryLimits(config.queryLimits, options.schema);
   const apollo = new ApolloServer<ObservedContext>({
@@ -95,7 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
-  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey, logger, policy: options.policy.current };
+  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey, logger, policy: options.policy };
   const rateLimiter = createPartnerRateLimiter({ db: database.unflushed, logger });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, requestId: string, observation: RequestObservation) => {
@@ -132,7 +133,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: operation.search, body: operation.body };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => Object.assign(createContext({ requestId, caller, headers: req.headers }, { ...contextDependencies, db }), { observation }),
+      context: async () => {
+        const context = createContext({ requestId, caller, headers: req.headers }, { ...contextDependencies, db });
+        observation.policyVersion = context.enforcement.policy.version;
+        return Object.assign(context, { observation });
+      },
     });
     if (observation.databaseError !== null) {
       // Whatever Apollo made of it (internal errors, partial data), the answer is a plain 503.
@@ -185,7 +190,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (path === "/healthz") return json(res, 200, { status: "ok" });
       if (path === "/readyz") {
         const ready = await withTimeout(database.ping(), 2000).then(() => true, () => false);
-        return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable" });
+        return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable", policy: options.policy.current().version });
       }
       if (path === "/metrics" && config.metrics) return await serveMetrics(req, res, metrics, config.metricsToken);
       if (path !== "/graphql") throw new GatewayError(ErrorCode.ROUTE_NOT_FOUND, "Not found. The API is at /graphql.");

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { loadPolicy, type PolicyError } from "../policy/loadPolicy.js";
 import type { Policy } from "../policy/policy.js";
+import type { Logger } from "./logger.js";
 
 /** A policy file that does not load: every error with its line and column. */
 export class PolicyFileInvalid extends Error {
@@ -21,10 +22,12 @@ export type PolicyReload = { readonly policy: Policy; readonly errors: readonly 
 export interface PolicyInForce {
   readonly file: string;
   current(): Policy;
-  reload(): Promise<PolicyReload>;
+  /** `trigger` names what asked (`SIGHUP`, `api`) in the log line. */
+  reload(trigger: string): Promise<PolicyReload>;
 }
 
-async function read(file: string, schemaCategories: readonly string[]): Promise<Policy> {
+/** Reads and loads a policy file; throws PolicyFileInvalid, with the line of each error, when it does not load. */
+export async function readPolicyFile(file: string, schemaCategories: readonly string[]): Promise<Policy> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -37,19 +40,23 @@ async function read(file: string, schemaCategories: readonly string[]): Promise<
   return loaded.policy;
 }
 
-/** Loads `file`; throws PolicyFileInvalid (the gateway refuses to start) when it does not load. */
-export async function openPolicy(file: string, schemaCategories: readonly string[]): Promise<PolicyInForce> {
-  let policy = await read(file, schemaCategories);
+/** Loads `file` (PolicyFileInvalid: the gateway refuses to start) and keeps it in force until a reload installs another. */
+export async function openPolicy(options: { file: string; schemaCategories: readonly string[]; logger: Logger }): Promise<PolicyInForce> {
+  const { file, schemaCategories, logger } = options;
+  let policy = await readPolicyFile(file, schemaCategories);
   return {
     file,
     current: () => policy,
-    async reload() {
+    async reload(trigger) {
       try {
-        policy = await read(file, schemaCategories);
+        const previous = policy.version;
+        policy = await readPolicyFile(file, schemaCategories);
+        logger.info({ trigger, file, policy: policy.version, previous }, "policy reloaded");
         return { policy, errors: [] };
       } catch (error) {
-        if (error instanceof PolicyFileInvalid) return { policy, errors: error.errors };
-        throw error;
+        if (!(error instanceof PolicyFileInvalid)) throw error;
+        logger.error({ trigger, file, policy: policy.version, errors: error.errors }, "policy file refused; the policy in force stays");
+        return { policy, errors: error.errors };
       }
     },
   };

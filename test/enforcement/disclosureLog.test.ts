@@ -40,7 +40,7 @@ describe("the disclosure log", () => {
     const written: DisclosureRow[][] = [];
     const logger = createLogger({ level: "silent" });
     const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async (_db, rows) => void written.push(rows) });
-    const other = await createGateway({ config: gw.config, database: gw.database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, policy: await openPolicy(gw.config.policyFile, enforcement.dataMap.categories) });
+    const other = await createGateway({ config: gw.config, database: gw.database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, policy: await openPolicy({ file: gw.config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }) });
     const url = await other.listen();
     try {
       const requestId = randomUUID();

@@ -44,7 +44,7 @@ afterAll(async () => { await handle?.close(); });
 
 function record(customerId: string, recordedAt: Date): DisclosureRow {
   return {
-    requestId: randomUUID(), customerId, callerKind: "staff", callerId: "s-1", role: "support_agent", purpose: "customer_support",
+    requestId: randomUUID(), customerId, callerKind: "staff", callerId: "s-1", role: "support_agent", purpose: "customer_support", policyVersion: "2026-11-01",
     subjectRequestId: null, disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt,
   };
 }
