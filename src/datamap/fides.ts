@@ -1,7 +1,8 @@
 /**
- * The data map in the shape of Fides resources (fideslang): a `dataset` with one collection per
- * table and one field per personal column, and a `system` whose privacy declarations map each
- * purpose to its Fides data use and the categories it may read.
+ * The data map in the shape of Fides resources (fideslang), generated from the policy file and the
+ * schema: the policy's custom `data_category`s (beneath fideslang keys), a `dataset` with one
+ * collection per table and one field per personal column, and a `system` whose privacy
+ * declarations map each purpose to its Fides data use and the categories it may read.
  */
 import { assertNever } from "../policy/assertNever.js";
 import { PURPOSES, type ConsentBasis } from "../policy/purposes.js";
@@ -36,7 +37,9 @@ export interface FidesSystem {
   does_international_transfers?: boolean;
   legal_basis_for_transfers?: string[];
 }
-export interface FidesExport { dataset: FidesDataset[]; system: FidesSystem[] }
+/** A custom data category: one the policy adds beneath a fideslang key. */
+export interface FidesDataCategory { fides_key: string; parent_key: string; name: string; description: string }
+export interface FidesExport { data_category: FidesDataCategory[]; dataset: FidesDataset[]; system: FidesSystem[] }
 
 /** fideslang's legal bases (GDPR art. 6). */
 export function fidesLegalBasis(basis: ConsentBasis): string {
@@ -115,7 +118,10 @@ export function buildFidesExport(model: DataMapModel): FidesExport {
     system.legal_basis_for_transfers = bases;
   }
 
+  const custom = [...model.policy.categories].flatMap(([key, { description, parent }]): FidesDataCategory[] =>
+    parent === null ? [] : [{ fides_key: key, parent_key: parent, name: key, description }]);
   return {
+    data_category: custom,
     dataset: [{
       fides_key: FIDES_DATASET_KEY,
       name: "Customer database",

@@ -1,4 +1,4 @@
-export { type Policy, type PartnerKindRule, type MatrixRow } from "./policy.js";
+export { type Policy, type CategoryDefinition, type PartnerKindRule, type MatrixRow } from "./policy.js";
 export { type PolicyError, type PolicyLoad, type LoadPolicyOptions, POLICY_SCHEMA, loadPolicy } from "./loadPolicy.js";
 export { DEFAULT_POLICY, DEFAULT_POLICY_PATH } from "./defaultPolicy.js";
 export { assertNever } from "./assertNever.js";

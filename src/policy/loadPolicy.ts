@@ -24,6 +24,12 @@ export type LoadPolicyOptions = {
 /** The published JSON Schema of the policy file (editors validate against it too). */
 export const POLICY_SCHEMA: object = JSON.parse(readFileSync(new URL("../../policy/policy.schema.json", import.meta.url), "utf8"));
 
+/** fideslang's data category and data use keys (policy/fideslang.taxonomy.json): shipped as data, never fetched. */
+const FIDESLANG: { readonly data_categories: readonly string[]; readonly data_uses: readonly string[] } =
+  JSON.parse(readFileSync(new URL("../../policy/fideslang.taxonomy.json", import.meta.url), "utf8"));
+const FIDES_CATEGORIES: ReadonlySet<string> = new Set(FIDESLANG.data_categories);
+const FIDES_DATA_USES: ReadonlySet<string> = new Set(FIDESLANG.data_uses);
+
 const validateShape = new Ajv({ allErrors: true, verbose: true }).compile(POLICY_SCHEMA);
 
 type Path = readonly (string | number)[];
@@ -31,7 +37,7 @@ type Path = readonly (string | number)[];
 /** The file as written, once it has the schema's shape. */
 type PolicyFile = {
   version: string;
-  categories: Record<string, string>;
+  categories: Record<string, string | { description: string; parent: string }>;
   purposes: Record<string, { description: string; fides_data_use: string; consent_basis: ConsentBasis; survives_restriction: boolean; honours_objection: boolean }>;
   roles: Record<string, string[]>;
   partner_kinds: Record<string, { requires_opt_in: boolean }>;
@@ -106,7 +112,7 @@ function policyHash(text: string): string {
  * Parses and checks a policy file: YAML syntax, the JSON Schema, then the names across sections
  * (every purpose and role of the gateway defined and no other, roles declaring defined purposes,
  * matrix columns the purposes and rows complete, rows and retention on categories in use, every
- * category the schema marks covered). Pure: the text in, a Policy or every error with its line.
+ * category the schema marks covered, category and data use keys in fideslang's taxonomy). Pure: the text in, a Policy or every error with its line.
  */
 export function loadPolicy(text: string, options: LoadPolicyOptions = {}): PolicyLoad {
   const lines = new LineCounter();
@@ -194,6 +200,22 @@ function checkNames(file: PolicyFile, at: Locator, options: LoadPolicyOptions): 
     if (!categoryLineage(c).some((k) => k in file.retention)) errors.push(at.error(["categories", c], `category \`${c}\` has no retention (own or a parent's)`, true));
   }
 
+  for (const [key, value] of Object.entries(file.categories)) {
+    const parent = typeof value === "string" ? null : value.parent;
+    if (parent === null) {
+      if (!FIDES_CATEGORIES.has(key)) errors.push(at.error(["categories", key], `\`${key}\` is not a fideslang data category: a custom category names its \`parent\``, true));
+    } else if (!key.startsWith(`${parent}.`)) {
+      errors.push(at.error(["categories", key, "parent"], `\`${parent}\` is not a parent of \`${key}\``));
+    } else if (!FIDES_CATEGORIES.has(parent) && !(parent in file.categories)) {
+      errors.push(at.error(["categories", key, "parent"], `\`${parent}\` is neither a fideslang data category nor a category of this file`));
+    }
+  }
+  for (const [purpose, definition] of Object.entries(file.purposes)) {
+    if (!FIDES_DATA_USES.has(definition.fides_data_use)) {
+      errors.push(at.error(["purposes", purpose, "fides_data_use"], `\`${definition.fides_data_use}\` is not a fideslang data use`));
+    }
+  }
+
   for (const c of new Set(options.schemaCategories ?? [])) {
     if (!(c in file.categories)) errors.push(at.error(["categories"], `category \`${c}\` is marked on fields of the GraphQL schema (@personal) but not in the policy`));
   }
@@ -231,7 +253,9 @@ function toPolicy(file: PolicyFile, hash: string): Policy {
     version: `${file.version}+${hash.slice(0, 12)}`,
     fileVersion: file.version,
     hash,
-    categories: new Map(Object.entries(file.categories)),
+    categories: new Map(Object.entries(file.categories).map(([key, value]) => [key, Object.freeze(
+      typeof value === "string" ? { description: value, parent: null } : { description: value.description, parent: value.parent },
+    )])),
     purposes,
     roles,
     partnerKinds,

@@ -10,6 +10,9 @@ export type PartnerKindRule = {
   readonly requiresOptIn: boolean;
 };
 
+/** A data category in use: what it covers, and for a custom one (beyond fideslang's taxonomy) its parent. */
+export type CategoryDefinition = { readonly description: string; readonly parent: string | null };
+
 /** The most each purpose may get for one category. */
 export type MatrixRow = Readonly<Record<Purpose, Effect>>;
 
@@ -25,8 +28,8 @@ export type Policy = {
   readonly fileVersion: string;
   /** SHA-256 of the file's bytes, hex. */
   readonly hash: string;
-  /** The Fides category keys in use, with what each covers. */
-  readonly categories: ReadonlyMap<string, string>;
+  /** The Fides category keys in use. */
+  readonly categories: ReadonlyMap<string, CategoryDefinition>;
   readonly purposes: Readonly<Record<Purpose, PurposeDefinition>>;
   /** The purposes each role may declare. A partner's grant replaces this table. */
   readonly roles: Readonly<Record<Role, readonly Purpose[]>>;

@@ -57,6 +57,15 @@ describe("the Fides dataset", () => {
     for (const d of declarations) expect(d.data_categories).not.toContain("user.authorization.credentials");
   });
 
+  it("defines the policy's custom categories beneath their fideslang parents, and only those", () => {
+    const fides = buildFidesExport(buildDataMapModel(dataMap, null, DEFAULT_POLICY));
+    expect(fides.data_category.map((c) => [c.fides_key, c.parent_key])).toEqual([
+      ["user.contact.address.billing", "user.contact.address"],
+      ["user.contact.address.delivery", "user.contact.address"],
+      ["user.unique_id.account_number", "user.unique_id"],
+    ]);
+  });
+
   it("names third-party recipients per purpose when partners are known", () => {
     const fides = buildFidesExport(buildDataMapModel(dataMap, demoPartners, DEFAULT_POLICY));
     const ads = fides.system[0]!.privacy_declarations.find((d) => d.name === "advertising");

@@ -126,4 +126,16 @@ describe("loadPolicy", () => {
     expect(errors).toContainEqual(expect.objectContaining({ line, path: "retention.user.socia" }));
     expect(errors).toContainEqual(expect.objectContaining({ line: lineOf(/^  user\.social: Social/), path: "categories.user.social", message: "category `user.social` has no retention (own or a parent's)" }));
   });
+
+  it("a category key fideslang does not know, unless it names its parent; a data use fideslang does not know", () => {
+    const line = lineOf(/^  user\.social: Social/);
+    expect(errorsOf(withLine(line, "  user.socials: Social network handle."))).toContainEqual(
+      expect.objectContaining({ line, column: 3, path: "categories.user.socials", message: "`user.socials` is not a fideslang data category: a custom category names its `parent`" }));
+    expect(loadPolicy(withLine(line, "  user.social: { description: Social network handle., parent: user }")).ok).toBe(true);
+    expect(errorsOf(withLine(line, "  user.social: { description: Social network handle., parent: user.contact }"))).toEqual([
+      expect.objectContaining({ line, path: "categories.user.social.parent", message: "`user.contact` is not a parent of `user.social`" })]);
+    const use = lineOf(/fides_data_use: analytics\.reporting$/);
+    expect(errorsOf(withLine(use, "    fides_data_use: analytics.reportage"))).toEqual([
+      { line: use, column: 21, path: "purposes.analytics.fides_data_use", message: "`analytics.reportage` is not a fideslang data use" }]);
+  });
 });
