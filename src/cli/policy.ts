@@ -2,7 +2,7 @@
  * The privacy office's policy tools: `npm run policy -- [COMMAND]`
  *
  *   (none) | table [FILE]   the policy as Markdown tables (matrix, roles), as the gateway decides
- *   check FILE              validates FILE: YAML, schema, names, and the categories the GraphQL schema marks
+ *   check FILE              validates FILE: YAML, schema, names, fideslang keys, and every category the gateway holds
  *   test [POLICY] [CASES]   runs the cases (default: POLICY with `.yaml` -> `.test.yaml`)
  *   diff OLD NEW            every (role or partner kind, purpose, category) whose effect changes, widened first
  *
@@ -11,6 +11,7 @@
  * 1 invalid, a case failed, or unreadable; 2 bad arguments.
  */
 import { readFileSync } from "node:fs";
+import { personalCategories } from "../datamap/columns.js";
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { loadPolicy, type Policy, type PolicyError } from "../policy/index.js";
@@ -38,7 +39,7 @@ function read(file: string): string {
 
 /** Loads a policy file, checked against the categories the gateway's schema marks when `withSchema`. */
 async function load(file: string, withSchema: boolean): Promise<Policy> {
-  const schemaCategories = withSchema ? getDataMap(await buildGatewaySchema()).categories : undefined;
+  const schemaCategories = withSchema ? personalCategories(getDataMap(await buildGatewaySchema())) : undefined;
   const loaded = loadPolicy(read(file), { schemaCategories });
   if (!loaded.ok) {
     print(file, loaded.errors);

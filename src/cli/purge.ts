@@ -14,7 +14,7 @@
  */
 import type { DatabaseHandle } from "../db/client.js";
 import { EmbeddedDatabaseInUse } from "../db/embeddedDatabaseLock.js";
-import { personalColumns } from "../datamap/columns.js";
+import { personalCategories, personalColumns } from "../datamap/columns.js";
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { formatPurgeReport } from "../retention/format.js";
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
   try {
     const dataMap = getDataMap(await buildGatewaySchema());
     const columns = personalColumns(dataMap);
-    const policy = await readPolicyFile(policyFile(), dataMap.categories);
+    const policy = await readPolicyFile(policyFile(), personalCategories(dataMap));
     handle = await openCliDatabase("npm run purge");
     await handle.migrate();
     const report = await purge(handle.db, { now: flags.now, columns, dryRun: flags.dryRun, policy });

@@ -7,7 +7,7 @@ import type { Recipient } from "./recipients.js";
 import { renderRecordOfProcessing } from "./record.js";
 import type { Policy } from "../policy/policy.js";
 
-export { personalColumns, UNEXPOSED_COLUMN_CATEGORIES, type PersonalColumn } from "./columns.js";
+export { personalCategories, personalColumns, UNEXPOSED_COLUMN_CATEGORIES, type PersonalColumn } from "./columns.js";
 export { buildDataMapModel, type DataMapModel, type CategoryEntry } from "./model.js";
 export { loadRecipients, type Recipient } from "./recipients.js";
 export { renderRecordOfProcessing, RECIPIENTS_FROM_DATABASE, RECIPIENTS_WITHOUT_DATABASE } from "./record.js";

@@ -1,6 +1,8 @@
 export { type Policy, type CategoryDefinition, type PartnerKindRule, type MatrixRow } from "./policy.js";
 export { type PolicyError, type PolicyLoad, type LoadPolicyOptions, POLICY_SCHEMA, loadPolicy } from "./loadPolicy.js";
 export { DEFAULT_POLICY, DEFAULT_POLICY_PATH } from "./defaultPolicy.js";
+export { type PolicyCase, type CaseResult, type ParsedCases, parsePolicyCases, runPolicyCases } from "./policyCases.js";
+export { type EffectChange, type RuleChange, type PolicyDiff, diffPolicies, formatPolicyDiff } from "./policyDiff.js";
 export { assertNever } from "./assertNever.js";
 export { CATEGORIES, type Category, isCategory, categoryLineage, matchesPrefix } from "./categories.js";
 export {

@@ -17,7 +17,7 @@ export type PolicyError = { readonly line: number; readonly column: number; read
 export type PolicyLoad = { readonly ok: true; readonly policy: Policy } | { readonly ok: false; readonly errors: readonly PolicyError[] };
 
 export type LoadPolicyOptions = {
-  /** Categories the gateway's schema marks (`@personal`): each must be in the file. Omitted: not checked. */
+  /** Categories the gateway holds (its `@personal` marks and personal columns): each must be in the file. Omitted: not checked. */
   readonly schemaCategories?: readonly string[];
 };
 
@@ -112,7 +112,7 @@ function policyHash(text: string): string {
  * Parses and checks a policy file: YAML syntax, the JSON Schema, then the names across sections
  * (every purpose and role of the gateway defined and no other, roles declaring defined purposes,
  * matrix columns the purposes and rows complete, rows and retention on categories in use, every
- * category the schema marks covered, category and data use keys in fideslang's taxonomy). Pure: the text in, a Policy or every error with its line.
+ * category the gateway holds covered, category and data use keys in fideslang's taxonomy). Pure: the text in, a Policy or every error with its line.
  */
 export function loadPolicy(text: string, options: LoadPolicyOptions = {}): PolicyLoad {
   const lines = new LineCounter();
@@ -217,7 +217,7 @@ function checkNames(file: PolicyFile, at: Locator, options: LoadPolicyOptions): 
   }
 
   for (const c of new Set(options.schemaCategories ?? [])) {
-    if (!(c in file.categories)) errors.push(at.error(["categories"], `category \`${c}\` is marked on fields of the GraphQL schema (@personal) but not in the policy`));
+    if (!(c in file.categories)) errors.push(at.error(["categories"], `category \`${c}\` holds personal data in the gateway (a @personal field or a personal column) but is not in the policy`));
   }
   return errors;
 }

@@ -1,3 +1,4 @@
+import { personalCategories } from "../datamap/columns.js";
 import type { DatabaseHandle } from "../db/client.js";
 import type { RuleExecutor } from "../enforcement/applyRuleTree.js";
 import { createEnforcement } from "../enforcement/createEnforcement.js";
@@ -21,6 +22,6 @@ export async function createEnforcedGateway(options: {
   const enforcement = createEnforcement(await buildGatewaySchema(), {
     logger: options.logger, executor: options.executor, onDisclosureLogFailure: () => metrics.disclosureLogFailures.inc(),
   });
-  const policy = await openPolicy({ file: options.config.policyFile, schemaCategories: enforcement.dataMap.categories, logger: options.logger });
+  const policy = await openPolicy({ file: options.config.policyFile, schemaCategories: personalCategories(enforcement.dataMap), logger: options.logger });
   return createGateway({ ...options, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, metrics, policy });
 }

@@ -17,7 +17,7 @@ export type PolicyReload = { readonly policy: Policy; readonly errors: readonly 
 /**
  * The policy a gateway decides under, read from its file. A request reads `current()` once, at
  * its start, and keeps that policy to its end; `reload()` re-reads the file and installs it only
- * when it loads (checked against the schema's `@personal` categories), else keeps the one in force.
+ * when it loads (checked against the categories the gateway holds), else keeps the one in force.
  */
 export interface PolicyInForce {
   readonly file: string;

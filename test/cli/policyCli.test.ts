@@ -29,6 +29,9 @@ describe("npm run policy", () => {
     const line = TEXT.split("\n").findIndex((l) => l.startsWith("  billing: [payments]")) + 1;
     const bad = write("bad.policy.yaml", TEXT.replace("  billing: [payments]", "  billing: [payments, refunds]"));
     expect(policyCli("check", bad)).toMatchObject({ status: 1, stdout: "", stderr: `${bad}:${line}:23: roles.billing.1: role \`billing\` declares undefined purpose \`refunds\`\n` });
+    // The password hash has no field, only a personal column: its category must be in the policy all the same.
+    const lacking = write("lacking.policy.yaml", TEXT.replace(/^  user\.authorization\.credentials: .*\n/m, ""));
+    expect(policyCli("check", lacking)).toMatchObject({ status: 1, stderr: expect.stringContaining("categories: category `user.authorization.credentials` holds personal data in the gateway (a @personal field or a personal column) but is not in the policy") });
   });
 
   it("test: runs the cases beside the policy; a case the policy no longer meets fails with its line", () => {

@@ -13,9 +13,9 @@ import {
   type Grant,
   type Purpose,
   type SubjectState,
+  DEFAULT_POLICY,
 } from "../../src/policy/index.js";
 import { fixtureLetter, LETTER_EFFECT, loadFixtureMatrix, loadFixtureRoles } from "./fixtureTables.js";
-import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 const matrix = loadFixtureMatrix();
 const roles = loadFixtureRoles();

@@ -12,9 +12,9 @@ import {
   STAFF_ROLES,
   stateParts,
   type SubjectState,
+  DEFAULT_POLICY,
 } from "../../src/policy/index.js";
 import { prunedState } from "../helpers/prunedState.js";
-import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 const SEED = 20261101;
 const RUNS = 3000;

@@ -11,9 +11,9 @@ import {
   narrowest,
   PURPOSES,
   ROLES,
+  DEFAULT_POLICY,
 } from "../../src/policy/index.js";
 import { fixtureLetter, LETTER_EFFECT, loadFixtureMatrix, loadFixtureRoles, parseTable } from "./fixtureTables.js";
-import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 const fixture = loadFixtureMatrix();
 

@@ -12,9 +12,10 @@ import {
   
   ROLES,
   STAFF_ROLES,
+  DEFAULT_POLICY,
+  optOutPurposes,
 } from "../../src/policy/index.js";
 import { loadFixturePurposes, loadFixtureRoles } from "./fixtureTables.js";
-import { DEFAULT_POLICY, optOutPurposes } from "../../src/policy/index.js";
 
 // fideslang 2.x data use keys (data_files/data_uses.csv), for the export mapping.
 const FIDESLANG_DATA_USES = new Set([
