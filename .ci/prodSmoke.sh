@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The production build, as a deployment runs it: `npm run build`, then a temporary copy holding only
-# what ships (package.json, package-lock.json, dist/, drizzle/) installed with `npm ci --omit=dev`.
+# what ships (package.json, package-lock.json, dist/, drizzle/, policy/) installed with `npm ci --omit=dev`.
 # There, with NODE_ENV=production, fresh secrets and a temporary PGlite directory: the compiled CLIs
 # emit the schema (must equal schema/schema.graphql), seed and mint a token; `npm run start:prod`
 # serves on a free port, answers /readyz and one GraphQL query, and exits 0 on SIGTERM.
@@ -29,7 +29,7 @@ npm run --silent build
 echo "== production install in $work/app"
 app="$work/app"
 mkdir -p "$app/schema"
-cp -R package.json package-lock.json dist drizzle "$app/"
+cp -R package.json package-lock.json dist drizzle policy "$app/"
 (cd "$app" && npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=error)
 [ ! -e "$app/node_modules/tsx" ] || fail "tsx was installed without dev dependencies"
 
@@ -43,6 +43,10 @@ unset DATABASE_URL
 echo "== compiled type-graphql schema equals schema/schema.graphql"
 node dist/cli/emitSchema.js >/dev/null
 cmp -s schema/schema.graphql "$repo/schema/schema.graphql" || fail "the schema built from dist/ differs from schema/schema.graphql"
+
+echo "== the shipped policy file checks and passes its cases (compiled CLI)"
+node dist/cli/policy.js check policy/default.policy.yaml >/dev/null || fail "node dist/cli/policy.js check failed"
+node dist/cli/policy.js test >/dev/null || fail "node dist/cli/policy.js test failed"
 
 echo "== seed and token (compiled CLIs)"
 node dist/cli/seed.js --customers 20 >/dev/null || fail "node dist/cli/seed.js failed"

@@ -52,6 +52,7 @@ import { machineHeader } from "./machineHeader.js";
 import { startPostgres, type PostgresServer } from "./postgres.js";
 import { signBenchToken } from "./signBenchToken.js";
 import { fmt, fmtBytes, median } from "./stats.js";
+import { DEFAULT_POLICY } from "../src/policy/index.js";
 
 const SECONDS = env("LOAD_SECONDS", 30);
 const CONNECTIONS = env("LOAD_CONNECTIONS", 8);
@@ -200,7 +201,7 @@ async function main() {
 
     const officer = await signBenchToken(config, "privacy_officer", "load-privacy-office");
     // The gateway process runs with the same (development) pseudonym key: a partner's own ids for its subjects.
-    const partnerIds = (partnerId: string, purpose: Purpose) => createIdScope(config.pseudonymKey, partnerIdentifierScope(partnerId, purpose));
+    const partnerIds = (partnerId: string, purpose: Purpose) => createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, partnerId, purpose));
     const registered = await asPrivacyOffice(gateway.url, officer,
       "mutation Register($input: RegisterPersistedOperationInput!) @purpose(name: LEGAL_COMPLIANCE) { registerPersistedOperation(input: $input) { sha256Hash } }",
       { input: { partnerId: northwind.partnerId, document: LOOKUP("MARKETING") } });

@@ -11,6 +11,7 @@ import type { DataMap } from "../src/enforcement/dataMap.js";
 import type { Caller } from "../src/policy/caller.js";
 import { ceiling } from "../src/policy/ceiling.js";
 import type { Purpose } from "../src/policy/purposes.js";
+import { DEFAULT_POLICY } from "../src/policy/index.js";
 
 /** The relations of Customer the page reads. */
 /** The page bench:policy serves (and bench:where's `policy` workload): its database, reader and size. */
@@ -53,7 +54,7 @@ export function buildWorkload(schema: GraphQLSchema, dataMap: DataMap, caller: C
       }
       const mark = dataMap.fields.get(coordinate);
       if (mark) {
-        const best = ceiling(caller, purpose, mark.category);
+        const best = ceiling(DEFAULT_POLICY, caller, purpose, mark.category);
         if (best.effect === "deny") {
           excluded.set(coordinate, best.reason.code);
           continue;

@@ -63,6 +63,7 @@ import { pageWorkload } from "./workloads/page.js";
 import { profileWorkload } from "./workloads/profile.js";
 import { readWholeReport, REPORT_PAGE, reportWorkload } from "./workloads/report.js";
 import type { SideName, SideRequest, Workload } from "./workloads/Workload.js";
+import { DEFAULT_POLICY } from "../src/policy/index.js";
 
 const ROUNDS = envInt("BENCH_ROUNDS", 3);
 const DURATION = envInt("BENCH_DURATION", 10);
@@ -213,7 +214,7 @@ async function main() {
     const workloads: Workload[] = [
       profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) }),
       pageWorkload({ first: PAGE, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") }),
-      lookupWorkload({ ids: data.partnerSubjectIds, partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(data.partner.partnerId, "customer_support")), apiKey: data.partner.apiKey, partnerName: data.partner.partnerName }),
+      lookupWorkload({ ids: data.partnerSubjectIds, partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support")), apiKey: data.partner.apiKey, partnerName: data.partner.partnerName }),
       reportWorkload({ requestId: data.reportRequestId, after: whole.guarded.visitsAfter, visits: data.reportVisits, staffToken: officerToken }),
     ].filter((w) => WORKLOADS.includes(w.key));
     if (workloads.length === 0) throw new Error(`BENCH_WORKLOADS names none of profile, page, lookup, report`);

@@ -31,6 +31,7 @@ import { isPurpose, type Purpose } from "../src/policy/purposes.js";
 import type { Config } from "../src/server/config.js";
 import { createGateway, type Gateway } from "../src/server/createGateway.js";
 import type { Logger } from "../src/server/logger.js";
+import { openPolicy } from "../src/server/policyInForce.js";
 
 const ALLOW: Decision = { effect: "allow", reason: { code: "ALLOWED", message: "unguarded benchmark baseline" } };
 const NO_DISCLOSURES: ReadonlyMap<string, FieldOutcomes> = new Map();
@@ -81,5 +82,5 @@ function passThroughPlugin(schema: GraphQLSchema): ApolloServerPlugin<GatewayCon
 /** Gateway (B): `createGateway` over the bare schema, with the pass-through and no enforcement plugin. */
 export async function createUnguardedGateway(options: { config: Config; database: DatabaseHandle; logger: Logger }): Promise<Gateway> {
   const schema = await buildGatewaySchema();
-  return createGateway({ ...options, schema, dataMap: getDataMap(schema), plugins: [passThroughPlugin(schema)] });
+  return createGateway({ ...options, schema, dataMap: getDataMap(schema), plugins: [passThroughPlugin(schema)], policy: await openPolicy({ file: options.config.policyFile, schemaCategories: getDataMap(schema).categories, logger: options.logger }) });
 }

@@ -44,6 +44,8 @@ import { createUnguardedGateway } from "./unguarded.js";
 import { lookupWorkload } from "./workloads/lookup.js";
 import { pageWorkload } from "./workloads/page.js";
 import { profileWorkload } from "./workloads/profile.js";
+import { openPolicy } from "../src/server/policyInForce.js";
+import { DEFAULT_POLICY } from "../src/policy/index.js";
 
 const WORKLOADS = ["policy", "profile", "page", "lookup"] as const;
 const workload = process.env.BENCH_WORKLOAD ?? "policy";
@@ -148,7 +150,7 @@ try {
  */
 async function createUnrecordedGateway(logger: Logger): Promise<Gateway> {
   const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async () => {} });
-  return createGateway({ config, database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins });
+  return createGateway({ config, database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, policy: await openPolicy({ file: config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }) });
 }
 
 /** The workload's request (the same for both sides) after seeding what it reads. */
@@ -165,7 +167,7 @@ async function prepareRequest(): Promise<{ headers: Record<string, string>; body
     };
   }
   const data = await seedLarge(database, { customers: 10000, seed: 42, reportVisits: 10, lookups: 50 });
-  const w = workload === "lookup" ? lookupWorkload({ ids: data.partnerSubjectIds, partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(data.partner.partnerId, "customer_support")), apiKey: data.partner.apiKey, partnerName: data.partner.partnerName })
+  const w = workload === "lookup" ? lookupWorkload({ ids: data.partnerSubjectIds, partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support")), apiKey: data.partner.apiKey, partnerName: data.partner.partnerName })
     : workload === "page" ? pageWorkload({ first: 100, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") })
     : profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) });
   return w.gateway;

@@ -12,9 +12,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import type { DatabaseHandle } from "../db/client.js";
-import { DATAMAP_OUTPUTS, generateDataMapDocs, loadRecipients, type Recipient } from "../datamap/index.js";
+import { DATAMAP_OUTPUTS, generateDataMapDocs, loadRecipients, personalCategories, type Recipient } from "../datamap/index.js";
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
+import { policyFile } from "../server/config.js";
+import { readPolicyFile } from "../server/policyInForce.js";
 import { cliDatabase, describeCliError, openCliDatabase } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/datamap.ts [--with-partners] [--check]";
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
     const { recipients, source } = args.includes("--with-partners")
       ? await recipientsFromDatabase()
       : { recipients: null, source: "see partner grants (no database read; --with-partners names them)" };
-    const docs = generateDataMapDocs(dataMap, recipients);
+    const docs = generateDataMapDocs(dataMap, recipients, await readPolicyFile(policyFile(), personalCategories(dataMap)));
     const files = [[DATAMAP_OUTPUTS.record, docs.record], [DATAMAP_OUTPUTS.fides, docs.fides]] as const;
     if (args.includes("--check")) {
       const stale = files.filter(([path, text]) => !existsSync(path) || readFileSync(path, "utf8") !== text);

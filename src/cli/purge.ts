@@ -14,11 +14,13 @@
  */
 import type { DatabaseHandle } from "../db/client.js";
 import { EmbeddedDatabaseInUse } from "../db/embeddedDatabaseLock.js";
-import { personalColumns } from "../datamap/columns.js";
+import { personalCategories, personalColumns } from "../datamap/columns.js";
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { formatPurgeReport } from "../retention/format.js";
 import { purge } from "../retention/purge.js";
+import { policyFile } from "../server/config.js";
+import { readPolicyFile } from "../server/policyInForce.js";
 import { cliDatabase, describeCliError, openCliDatabase } from "./cliDatabase.js";
 
 const USAGE = "usage: tsx src/cli/purge.ts [--dry-run] [--now YYYY-MM-DD]";
@@ -66,10 +68,12 @@ async function main(): Promise<number> {
   const { target } = cliDatabase();
   let handle: DatabaseHandle | undefined;
   try {
-    const columns = personalColumns(getDataMap(await buildGatewaySchema()));
+    const dataMap = getDataMap(await buildGatewaySchema());
+    const columns = personalColumns(dataMap);
+    const policy = await readPolicyFile(policyFile(), personalCategories(dataMap));
     handle = await openCliDatabase("npm run purge");
     await handle.migrate();
-    const report = await purge(handle.db, { now: flags.now, columns, dryRun: flags.dryRun });
+    const report = await purge(handle.db, { now: flags.now, columns, dryRun: flags.dryRun, policy });
     process.stdout.write(`${target}\n${formatPurgeReport(report)}`);
     // Applied, but what it removed is still in the files: a failure for cron to notice.
     return report.storage?.failure ? 1 : 0;

@@ -67,3 +67,8 @@ export function personalColumns(dataMap: DataMap): PersonalColumn[] {
   }
   return out;
 }
+
+/** Every category of personal data the gateway holds (its `@personal` fields' and its personal columns'): the policy must cover each. */
+export function personalCategories(dataMap: DataMap): string[] {
+  return [...new Set([...dataMap.categories, ...personalColumns(dataMap).map((c) => c.category)])];
+}

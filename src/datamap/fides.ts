@@ -1,12 +1,12 @@
 /**
- * The data map in the shape of Fides resources (fideslang): a `dataset` with one collection per
- * table and one field per personal column, and a `system` whose privacy declarations map each
- * purpose to its Fides data use and the categories it may read.
+ * The data map in the shape of Fides resources (fideslang), generated from the policy file and the
+ * schema: the policy's custom `data_category`s (beneath fideslang keys), a `dataset` with one
+ * collection per table and one field per personal column, and a `system` whose privacy
+ * declarations map each purpose to its Fides data use and the categories it may read.
  */
 import { assertNever } from "../policy/assertNever.js";
-import { PURPOSE_DEFINITIONS, PURPOSES, type ConsentBasis } from "../policy/purposes.js";
+import { PURPOSES, type ConsentBasis } from "../policy/purposes.js";
 import { describeRetention, summarizeRetention } from "../policy/retention.js";
-import { POLICY_VERSION } from "../policy/version.js";
 import type { DataMapModel } from "./model.js";
 
 export const FIDES_DATASET_KEY = "privacy_gateway_customer_db";
@@ -37,7 +37,9 @@ export interface FidesSystem {
   does_international_transfers?: boolean;
   legal_basis_for_transfers?: string[];
 }
-export interface FidesExport { dataset: FidesDataset[]; system: FidesSystem[] }
+/** A custom data category: one the policy adds beneath a fideslang key. */
+export interface FidesDataCategory { fides_key: string; parent_key: string; name: string; description: string }
+export interface FidesExport { data_category: FidesDataCategory[]; dataset: FidesDataset[]; system: FidesSystem[] }
 
 /** fideslang's legal bases (GDPR art. 6). */
 export function fidesLegalBasis(basis: ConsentBasis): string {
@@ -76,7 +78,7 @@ export function buildFidesExport(model: DataMapModel): FidesExport {
   const declarations = PURPOSES.flatMap((purpose): FidesPrivacyDeclaration[] => {
     const categories = model.categories.filter((c) => c.purposes.some((p) => p.purpose === purpose)).map((c) => c.category);
     if (categories.length === 0) return [];
-    const definition = PURPOSE_DEFINITIONS[purpose];
+    const definition = model.policy.purposes[purpose];
     const declaration: FidesPrivacyDeclaration = {
       name: purpose,
       data_use: definition.fidesDataUse,
@@ -104,7 +106,7 @@ export function buildFidesExport(model: DataMapModel): FidesExport {
   const system: FidesSystem = {
     fides_key: FIDES_SYSTEM_KEY,
     name: "Privacy gateway",
-    description: `GraphQL gateway in front of the customer database; every read declares a purpose (policy ${POLICY_VERSION}).`,
+    description: `GraphQL gateway in front of the customer database; every read declares a purpose (policy ${model.policy.version}).`,
     system_type: "Service",
     responsibility: ["Controller"],
     dataset_references: [FIDES_DATASET_KEY],
@@ -116,7 +118,10 @@ export function buildFidesExport(model: DataMapModel): FidesExport {
     system.legal_basis_for_transfers = bases;
   }
 
+  const custom = [...model.policy.categories].flatMap(([key, { description, parent }]): FidesDataCategory[] =>
+    parent === null ? [] : [{ fides_key: key, parent_key: parent, name: key, description }]);
   return {
+    data_category: custom,
     dataset: [{
       fides_key: FIDES_DATASET_KEY,
       name: "Customer database",

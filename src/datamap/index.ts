@@ -5,8 +5,9 @@ import { renderFidesExport } from "./fides.js";
 import { buildDataMapModel } from "./model.js";
 import type { Recipient } from "./recipients.js";
 import { renderRecordOfProcessing } from "./record.js";
+import type { Policy } from "../policy/policy.js";
 
-export { personalColumns, type PersonalColumn } from "./columns.js";
+export { personalCategories, personalColumns, type PersonalColumn } from "./columns.js";
 export { buildDataMapModel, type DataMapModel, type CategoryEntry } from "./model.js";
 export { loadRecipients, type Recipient } from "./recipients.js";
 export { renderRecordOfProcessing, RECIPIENTS_FROM_DATABASE, RECIPIENTS_WITHOUT_DATABASE } from "./record.js";
@@ -24,7 +25,7 @@ export interface DataMapDocs {
 }
 
 /** Both documents, from the data map and the partners (null: generated without a database). */
-export function generateDataMapDocs(dataMap: DataMap, recipients: readonly Recipient[] | null): DataMapDocs {
-  const model = buildDataMapModel(dataMap, recipients);
+export function generateDataMapDocs(dataMap: DataMap, recipients: readonly Recipient[] | null, policy: Policy): DataMapDocs {
+  const model = buildDataMapModel(dataMap, recipients, policy);
   return { record: renderRecordOfProcessing(model), fides: renderFidesExport(model) };
 }

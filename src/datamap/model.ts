@@ -9,7 +9,8 @@ import { DEFAULT_MASK, type MaskKind } from "../policy/masks.js";
 import { matrixCell, type Effect } from "../policy/matrix.js";
 import { PURPOSES, type Purpose } from "../policy/purposes.js";
 import { retentionFor, type ResolvedRetention } from "../policy/retention.js";
-import { ROLES, ROLE_PURPOSES, type Role } from "../policy/roles.js";
+import type { Policy } from "../policy/policy.js";
+import { ROLES, type Role } from "../policy/roles.js";
 import { personalColumns, type PersonalColumn } from "./columns.js";
 import type { Recipient, RecipientGrant } from "./recipients.js";
 
@@ -43,6 +44,8 @@ export interface CategoryEntry {
 }
 
 export interface DataMapModel {
+  /** The policy the record and the Fides export are generated from. */
+  policy: Policy;
   categories: CategoryEntry[];
   columns: PersonalColumn[];
   recipients: Recipient[] | null;
@@ -54,17 +57,17 @@ const byCoordinate = (a: PersonalField, b: PersonalField) => a.coordinate.locale
  * Builds the model. Covers every category that a marked field or a personal column carries, in
  * taxonomy order. Throws when one has no retention rule: the record must never say "unknown".
  */
-export function buildDataMapModel(dataMap: DataMap, recipients: readonly Recipient[] | null): DataMapModel {
+export function buildDataMapModel(dataMap: DataMap, recipients: readonly Recipient[] | null, policy: Policy): DataMapModel {
   const columns = personalColumns(dataMap);
   const present = new Set<string>([...dataMap.categories, ...columns.map((c) => c.category)]);
   const categories = CATEGORIES.filter((c) => present.has(c)).map((category): CategoryEntry => {
-    const retention = retentionFor(category);
-    if (!retention) throw new Error(`data map: category ${category} has no retention rule (src/policy/retention.ts)`);
+    const retention = retentionFor(policy, category);
+    if (!retention) throw new Error(`data map: category ${category} has no retention rule in the policy`);
     const purposes: PurposeUse[] = [];
     for (const purpose of PURPOSES) {
-      const effect = matrixCell(purpose, category);
+      const effect = matrixCell(policy, purpose, category);
       if (effect === "deny") continue;
-      purposes.push({ purpose, effect, roles: ROLES.filter((r) => ROLE_PURPOSES[r].includes(purpose)) });
+      purposes.push({ purpose, effect, roles: ROLES.filter((r) => policy.roles[r].includes(purpose)) });
     }
     const allowed = new Set(purposes.map((p) => p.purpose));
     const categoryRecipients =
@@ -87,5 +90,5 @@ export function buildDataMapModel(dataMap: DataMap, recipients: readonly Recipie
       recipients: categoryRecipients,
     };
   });
-  return { categories, columns, recipients: recipients === null ? null : [...recipients] };
+  return { policy, categories, columns, recipients: recipients === null ? null : [...recipients] };
 }

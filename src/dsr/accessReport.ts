@@ -5,10 +5,9 @@ import { customers, disclosureLog } from "../db/schema/index.js";
 import type { RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import { isCategory } from "../policy/categories.js";
 import { matrixCell, type Effect } from "../policy/matrix.js";
+import type { Policy } from "../policy/policy.js";
 import { PURPOSES, type Purpose } from "../policy/purposes.js";
-import { POLICY_VERSION } from "../policy/version.js";
 import { personalColumns, tableInfo, type PersonalColumn, type TableInfo } from "./personalTables.js";
 import { decodeReportCursor, encodeReportCursor, type ReportCursor } from "./reportCursor.js";
 import { retentionOf } from "./retention.js";
@@ -84,9 +83,9 @@ export interface ReportPageRequest {
 }
 
 /** The purposes that may use a category at all, from the matrix. */
-export function purposesForCategory(category: string | null): Purpose[] {
-  if (category === null || !isCategory(category)) return [];
-  return PURPOSES.filter((p) => matrixCell(p, category) !== "deny");
+export function purposesForCategory(policy: Policy, category: string | null): Purpose[] {
+  if (category === null || !policy.categories.has(category)) return [];
+  return PURPOSES.filter((p) => matrixCell(policy, p, category) !== "deny");
 }
 
 /** A value as text for the GraphQL report: strings as they are, dates in ISO 8601, the rest JSON. */
@@ -183,7 +182,7 @@ export async function buildSubjectReport(
   }
 
   return {
-    requestId: request.id, subjectId, subjectStatus: subject.status, generatedAt: new Date(), policyVersion: POLICY_VERSION,
+    requestId: request.id, subjectId, subjectStatus: subject.status, generatedAt: new Date(), policyVersion: enforcement.policy.version,
     sections, entries, recipients: await recipientsOf(db, subjectId),
     page: { hasNextPage, endCursor: end ? encodeReportCursor(end, tag, request.id) : (after ? pageRequest.after! : null) },
   };
@@ -197,10 +196,10 @@ async function entryFor(enforcement: RequestEnforcement, subjectId: string, c: P
     const category = c.unexposed?.category ?? null;
     return {
       ...base, category, value: null, withheld: true, effect: "deny", reasonCode: "NOT_DISCLOSED",
-      purposes: purposesForCategory(category), retention: retentionOf(category), note: c.unexposed?.reason ?? "not exposed through the API",
+      purposes: purposesForCategory(enforcement.policy, category), retention: retentionOf(enforcement.policy, category), note: c.unexposed?.reason ?? "not exposed through the API",
     };
   }
-  const common = { ...base, category: field.category, purposes: purposesForCategory(field.category), retention: retentionOf(field.category) };
+  const common = { ...base, category: field.category, purposes: purposesForCategory(enforcement.policy, field.category), retention: retentionOf(enforcement.policy, field.category) };
   try {
     const value = await enforcement.apply(subjectId, field, stored);
     const decision = await enforcement.decideFor(subjectId, field);

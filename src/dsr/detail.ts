@@ -3,7 +3,8 @@ import { GatewayError } from "../errors/GatewayError.js";
 import type { ProfileInput } from "../graphql/profile/ProfileInput.js";
 import type { ProfileChanges } from "../graphql/profile/profileQueries.js";
 import { validateProfileInput } from "../graphql/profile/validateProfileInput.js";
-import { isPurpose, PURPOSE_DEFINITIONS, type Purpose } from "../policy/purposes.js";
+import type { Policy } from "../policy/policy.js";
+import { isPurpose, type Purpose } from "../policy/purposes.js";
 import type { RestrictionGround, SubjectRequestKind } from "./transitions.js";
 
 /** What a caller may give when filing, by kind. */
@@ -23,7 +24,7 @@ export type StoredDetail = Record<string, unknown>;
 const bad = (message: string) => new GatewayError(ErrorCode.BAD_USER_INPUT, message);
 
 /** Checks a filing's detail against its kind and returns what is stored. Never echoes a value. */
-export function validateDetail(kind: SubjectRequestKind, input: DetailInput | null | undefined): StoredDetail {
+export function validateDetail(policy: Policy, kind: SubjectRequestKind, input: DetailInput | null | undefined): StoredDetail {
   const given = input ?? {};
   const has = (key: keyof DetailInput) => given[key] !== undefined && given[key] !== null;
   const onlyAllowed = (allowed: (keyof DetailInput)[]) => {
@@ -35,7 +36,7 @@ export function validateDetail(kind: SubjectRequestKind, input: DetailInput | nu
       onlyAllowed(["purposes"]);
       const purposes = [...new Set(given.purposes ?? [])];
       if (purposes.length === 0) throw bad("An objection names at least one purpose.");
-      const refused = purposes.filter((p) => !isPurpose(p) || !PURPOSE_DEFINITIONS[p].honoursObjection);
+      const refused = purposes.filter((p) => !isPurpose(p) || !policy.purposes[p].honoursObjection);
       if (refused.length > 0) throw bad(`These purposes do not rest on consent or legitimate interest that an objection stops: ${refused.join(", ")}.`);
       return { purposes: purposes.sort() };
     }

@@ -14,6 +14,7 @@
  */
 import type { PersonalColumn } from "../datamap/columns.js";
 import type { Category } from "../policy/categories.js";
+import type { Policy } from "../policy/policy.js";
 import { retentionFor, summarizeRetention } from "../policy/retention.js";
 import type { ErasureHold } from "./requestOutcome.js";
 
@@ -42,20 +43,20 @@ export function erasureOf(table: string): TableErasure {
 }
 
 /** Whether erasure keeps values of this category: its retention rule is under legal hold. */
-export function heldByLaw(category: Category): boolean {
-  return retentionFor(category)?.legalHold === true;
+export function heldByLaw(policy: Policy, category: Category): boolean {
+  return retentionFor(policy, category)?.legalHold === true;
 }
 
 /** Columns kept under legal hold, as `table.column`. */
-export function legalHoldColumns(columns: readonly PersonalColumn[]): string[] {
-  return columns.filter((c) => heldByLaw(c.category)).map((c) => `${c.table}.${c.column}`);
+export function legalHoldColumns(policy: Policy, columns: readonly PersonalColumn[]): string[] {
+  return columns.filter((c) => heldByLaw(policy, c.category)).map((c) => `${c.table}.${c.column}`);
 }
 
 /** The legal holds that keep these columns through erasure: one per retention rule, in column order. */
-export function legalHoldsOf(columns: readonly PersonalColumn[]): ErasureHold[] {
+export function legalHoldsOf(policy: Policy, columns: readonly PersonalColumn[]): ErasureHold[] {
   const holds = new Map<string, ErasureHold>();
   for (const c of columns) {
-    const rule = retentionFor(c.category);
+    const rule = retentionFor(policy, c.category);
     if (rule?.legalHold && !holds.has(rule.key)) holds.set(rule.key, { rule: rule.key, retention: summarizeRetention(rule), reason: rule.rationale });
   }
   return [...holds.values()];

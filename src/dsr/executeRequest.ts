@@ -8,8 +8,7 @@ import type { DataMap } from "../enforcement/dataMap.js";
 import { PERSONAL_COLUMNS } from "../enforcement/personalColumns.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import { PURPOSE_DEFINITIONS } from "../policy/purposes.js";
-import { POLICY_VERSION } from "../policy/version.js";
+import type { Policy } from "../policy/policy.js";
 import type { Logger } from "../server/logger.js";
 import { correctionsOf, objectedPurposes, scrubDetail, type StoredDetail } from "./detail.js";
 import { ERASED_LINK_TABLES, erasureOf, heldByLaw, legalHoldsOf } from "./erasurePlan.js";
@@ -38,7 +37,7 @@ const refuse = (message: string, reason: string) => new GatewayError(ErrorCode.B
  * every statement goes through `tx` (PGlite has one connection), and any failure rolls back the
  * execution together with the state change.
  */
-export async function executeRequest(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date }): Promise<Execution> {
+export async function executeRequest(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date; policy: Policy }): Promise<Execution> {
   const [subject] = await tx.select({ status: customers.status }).from(customers).where(eq(customers.id, row.customerId)).for("update");
   if (!subject) throw refuse("The subject of this request no longer exists.", "SUBJECT_MISSING");
   const kind = row.kind as SubjectRequestKind;
@@ -56,7 +55,7 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
       return { note: corrected.note, detail: { ...detail, outcome: { tables: [], recipients } satisfies RequestOutcome }, reclaim: [] };
     }
     case "objection":
-      return { note: await object(tx, row, options.now), detail, reclaim: [] };
+      return { note: await object(tx, row, options.now, options.policy), detail, reclaim: [] };
     case "restriction": {
       if (subject.status === "restricted") return { note: "ALREADY_RESTRICTED", detail, reclaim: [] };
       await tx.update(customers).set({ status: "restricted" }).where(eq(customers.id, row.customerId));
@@ -65,7 +64,7 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
     case "erasure": {
       // Before erasing, though erasure keeps the log (coordinates and ids, not values).
       const recipients = await recipientsToNotify(tx, row.customerId);
-      const erased = await eraseSubject(tx, row.customerId, options.now, options.dataMap);
+      const erased = await eraseSubject(tx, row.customerId, options.now, options.dataMap, options.policy);
       const outcome: RequestOutcome = { tables: erased.outcome, recipients };
       return { note: `ERASED_ROWS:${erased.rows}`, detail: { ...detail, outcome }, reclaim: erased.tables };
     }
@@ -123,11 +122,11 @@ async function rectify(tx: Database, row: SubjectRequestRow, options: { dataMap:
 }
 
 /** Records an opt-out (source `dsr`) for each purpose objected to; decide also reads the objection itself. */
-async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<string> {
-  const purposes = objectedPurposes(row.detail).filter((p) => PURPOSE_DEFINITIONS[p].consentBasis === "opt_out");
+async function object(tx: Database, row: SubjectRequestRow, now: Date, policy: Policy): Promise<string> {
+  const purposes = objectedPurposes(row.detail).filter((p) => policy.purposes[p].consentBasis === "opt_out");
   if (purposes.length > 0) {
     await tx.insert(consentEvents).values(purposes.map((purpose) => ({
-      customerId: row.customerId, purpose, partnerId: null, granted: false, source: "dsr", policyVersion: POLICY_VERSION, recordedAt: now,
+      customerId: row.customerId, purpose, partnerId: null, granted: false, source: "dsr", policyVersion: policy.version, recordedAt: now,
     })));
   }
   return `OBJECTED:${objectedPurposes(row.detail).join(",")}`;
@@ -142,7 +141,7 @@ async function object(tx: Database, row: SubjectRequestRow, now: Date): Promise<
  * hold the removed values (those with rows changed, and the request details), and what it did to
  * each table (TableOutcome: every table it sweeps, in PERSONAL_COLUMNS order, rows counted once).
  */
-export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap): Promise<{ rows: number; tables: string[]; outcome: TableOutcome[] }> {
+export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap, policy: Policy): Promise<{ rows: number; tables: string[]; outcome: TableOutcome[] }> {
   let touched = 0;
   const tables: string[] = [];
   const outcome: TableOutcome[] = [];
@@ -170,7 +169,7 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
       continue;
     }
     const plan = erasureOf(name);
-    const held = columns.filter((c) => heldByLaw(c.category));
+    const held = columns.filter((c) => heldByLaw(policy, c.category));
     if (plan.action === "delete") {
       if (held[0]) throw new Error(`erasure: ${name} is deleted, but ${name}.${held[0].column} is under legal hold`);
       const erased = (await tx.delete(info.table).where(ofSubject).returning({ k: info.customerId })).length;
@@ -179,14 +178,14 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
     }
     const set: Record<string, null> = {};
     for (const { column, category } of columns) {
-      if (heldByLaw(category)) continue;
+      if (heldByLaw(policy, category)) continue;
       const c = info.columns.get(column);
       if (!c) throw new Error(`erasure: ${name}.${column} is not a column`);
       set[c.key] = null;
     }
     const changed = Object.keys(set).length === 0 ? 0 : (await tx.update(info.table).set(set as never).where(ofSubject).returning({ k: info.customerId })).length;
     if (held.length === 0) record(name, { anonymised: changed }, changed);
-    else record(name, { held: changed > 0 ? changed : await tx.$count(info.table, ofSubject), heldBy: legalHoldsOf(held) }, changed);
+    else record(name, { held: changed > 0 ? changed : await tx.$count(info.table, ofSubject), heldBy: legalHoldsOf(policy, held) }, changed);
   }
   for (const name of ERASED_LINK_TABLES) {
     const info = tableInfo(name);

@@ -7,6 +7,7 @@ import type { Caller } from "../policy/caller.js";
 import { decide, decider, type Decision } from "../policy/decide.js";
 import { identifierScope } from "../policy/identifierScope.js";
 import type { Effect } from "../policy/matrix.js";
+import type { Policy } from "../policy/policy.js";
 import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
 import { ALL_STATE_PARTS, stateParts, type StateParts } from "../policy/stateParts.js";
@@ -24,6 +25,8 @@ export interface RequestEnforcementOptions {
   db: Database;
   dataMap: DataMap;
   pseudonymKey: Uint8Array;
+  /** The policy in force when the request started: every decision of the request reads this one. */
+  policy: Policy;
 }
 
 export type RequestEnforcement = ReturnType<typeof createRequestEnforcement>;
@@ -50,7 +53,7 @@ const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLO
  * decide through here, so they cannot disagree.
  */
 export function createRequestEnforcement(options: RequestEnforcementOptions) {
-  const { caller, db, dataMap, pseudonymKey } = options;
+  const { caller, db, dataMap, pseudonymKey, policy } = options;
   const subjectIdField = dataMap.identifiers.get(`${SUBJECT_ROOT_TYPE}.id`);
   if (subjectIdField === undefined) throw new Error(`the data map has no ${SUBJECT_ROOT_TYPE}.id identifier`);
   // Resolved by the purpose plugin after the context is built. Held here, not on the context:
@@ -101,7 +104,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   const firstDecision = (entry: SubjectEntry, categorySlot: number, resolved: Purpose): Decision => {
     const category = dataMap.categories[categorySlot];
     if (category === undefined) throw new Error(`no category at slot ${categorySlot}`);
-    const decision = (decideForPurpose ??= decider(caller, resolved))(category, entry.state);
+    const decision = (decideForPurpose ??= decider(policy, caller, resolved))(category, entry.state);
     entry.decisions[categorySlot] = decision;
     return decision;
   };
@@ -160,6 +163,8 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   return {
     caller,
     dataMap,
+    /** The policy this request decides under (its version goes to the disclosure log and explanations). */
+    policy,
     decisionNow,
     /** Decisions this request applied to its answer, one per (subject, category) with a cell recorded, by effect (metrics). */
     decisionTally: (): Readonly<Record<Effect, number>> => tally,
@@ -175,7 +180,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       if (purpose === null) {
         throw new GatewayError(ErrorCode.PURPOSE_REQUIRED, "This operation reaches a data subject: declare a purpose with @purpose(name: ...) or the x-purpose header.");
       }
-      return (idScope ??= createIdScope(pseudonymKey, identifierScope(caller, purpose)));
+      return (idScope ??= createIdScope(pseudonymKey, identifierScope(policy, caller, purpose)));
     },
     /**
      * Set by the purpose plugin, instead of a purpose, for an operation that statically reads no
@@ -190,19 +195,19 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     setPurpose(resolved: Purpose) {
       if ((purpose !== null && purpose !== resolved) || withoutPurpose) throw new Error("the purpose of a request is set once");
       purpose = resolved;
-      parts = stateParts(caller, resolved);
+      parts = stateParts(policy, caller, resolved);
     },
 
     /**
      * SQL keeping, in a page and its count, only the subjects this caller may see at all for the
      * purpose (not opted out, objected, restricted, erased, out of scope). No purpose: nobody.
      */
-    visibleSubjects: (): SQL => purpose === null ? sql`false` : visibleSubjectsWhere(caller, purpose, dataMap.categories),
+    visibleSubjects: (): SQL => purpose === null ? sql`false` : visibleSubjectsWhere(policy, caller, purpose, dataMap.categories),
     decideFor,
 
     /** The decision for another purpose than the request's (explainAccess); not cached, not recorded. */
     async decideAs(customerId: string, category: string, asPurpose: Purpose): Promise<Decision> {
-      return decide(caller, asPurpose, category, await wholeStates.load(customerId));
+      return decide(policy, caller, asPurpose, category, await wholeStates.load(customerId));
     },
 
     /**
@@ -322,7 +327,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     /** isVisible for another purpose than the request's (explainAccess). */
     async isVisibleAs(customerId: string, asPurpose: Purpose): Promise<boolean> {
       const state = await wholeStates.load(customerId);
-      return dataMap.categories.some((c) => decide(caller, asPurpose, c, state).effect !== "deny");
+      return dataMap.categories.some((c) => decide(policy, caller, asPurpose, c, state).effect !== "deny");
     },
 
     /** What the request did with each subject's personal fields, subjects in the order first met. */

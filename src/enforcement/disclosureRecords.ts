@@ -57,6 +57,7 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
   const { callerKind, callerId, role } = callerIdentity(ctx.caller);
   const { requestId, enforcement } = ctx;
   const purpose = enforcement.purpose ?? "none";
+  const policyVersion = enforcement.policy.version;
   const recordedAt = new Date();
   const { coordinates } = enforcement.dataMap;
   const rows: DisclosureRow[] = [];
@@ -64,7 +65,7 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
   for (const [customerId, outcomes] of disclosures) {
     const lists = sharedLists(outcomes, coordinates);
     rows.push({
-      requestId, customerId, callerKind, callerId, role, purpose,
+      requestId, customerId, callerKind, callerId, role, purpose, policyVersion,
       subjectRequestId: enforcement.subjectRequestFor(customerId),
       disclosed: lists.disclosed, masked: lists.masked, pseudonymized: lists.pseudonymized, withheld: lists.withheld,
       recordedAt,
@@ -75,7 +76,7 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
 
 /** The columns an event fills (the id is generated). */
 const EVENT_COLUMNS = [
-  "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "subjectRequestId", "fieldSetId", "recordedAt",
+  "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "policyVersion", "subjectRequestId", "fieldSetId", "recordedAt",
 ] as const;
 
 type FieldSet = typeof disclosureFieldSets.$inferInsert;
@@ -125,7 +126,7 @@ export async function writeDisclosures(db: Database, rows: DisclosureRow[], stor
     sets.set(set.id, set);
     return {
       requestId: row.requestId, customerId: row.customerId, callerKind: row.callerKind, callerId: row.callerId, role: row.role,
-      purpose: row.purpose, subjectRequestId: row.subjectRequestId, fieldSetId: set.id, recordedAt: row.recordedAt,
+      purpose: row.purpose, policyVersion: row.policyVersion, subjectRequestId: row.subjectRequestId, fieldSetId: set.id, recordedAt: row.recordedAt,
     };
   });
   const known: FieldSet[] = [];

@@ -1,6 +1,7 @@
 import { purposeName } from "../graphql/common/purposeName.js";
 import type { Caller } from "../policy/caller.js";
 import { ceiling } from "../policy/ceiling.js";
+import type { Policy } from "../policy/policy.js";
 import type { Purpose } from "../policy/purposes.js";
 import type { ReasonCode } from "../policy/reasons.js";
 import type { OperationReads } from "./collectOperationReads.js";
@@ -18,18 +19,18 @@ export interface DeniedRead {
  * needs a ceiling better than deny; filtering by one needs `allow`, since matching on a masked or
  * pseudonymised value would still reveal the stored one.
  */
-export function findDeniedReads(reads: OperationReads, dataMap: DataMap, caller: Caller, purpose: Purpose): DeniedRead[] {
+export function findDeniedReads(reads: OperationReads, dataMap: DataMap, policy: Policy, caller: Caller, purpose: Purpose): DeniedRead[] {
   const denied: DeniedRead[] = [];
   for (const coordinate of [...reads.fields].sort()) {
     const field = dataMap.fields.get(coordinate);
     if (!field) continue;
-    const decision = ceiling(caller, purpose, field.category);
+    const decision = ceiling(policy, caller, purpose, field.category);
     if (decision.effect === "deny") denied.push({ coordinate, category: field.category, reason: decision.reason.code, message: decision.reason.message });
   }
   for (const coordinate of [...reads.inputs].sort()) {
     const field = dataMap.inputs.get(coordinate);
     if (!field) continue;
-    const decision = ceiling(caller, purpose, field.category);
+    const decision = ceiling(policy, caller, purpose, field.category);
     if (decision.effect === "deny") {
       denied.push({ coordinate, category: field.category, reason: decision.reason.code, message: decision.reason.message });
     } else if (decision.effect !== "allow") {

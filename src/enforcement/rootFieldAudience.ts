@@ -48,6 +48,7 @@ export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> 
   "Mutation.completeSubjectRequest": OFFICE,
   "Mutation.rejectSubjectRequest": OFFICE,
   "Mutation.runRetentionPurge": OFFICE,
+  "Mutation.reloadPolicy": OFFICE,
 };
 
 /** The caller's audience name, or null for an anonymous caller (who is in no audience). */

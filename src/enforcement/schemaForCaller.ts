@@ -7,6 +7,7 @@ import type { Caller } from "../policy/caller.js";
 import { purposesFor } from "../policy/caller.js";
 import { ceiling } from "../policy/ceiling.js";
 import type { Effect } from "../policy/matrix.js";
+import type { Policy } from "../policy/policy.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
 import { mayEverCall } from "./rootFieldAudience.js";
 
@@ -24,15 +25,15 @@ const caches = new WeakMap<GraphQLSchema, Map<string, GraphQLSchema>>();
  * personal filter field when it is `allow` (filtering by a masked value reveals the stored one);
  * a root field stays when it serves this caller (rootFieldAudience.ts). A field whose type has
  * nothing left goes too, then every type no longer reachable. Built once per role, or per
- * distinct partner grant, and cached.
+ * distinct partner grant, under each policy, and cached.
  */
-export function schemaForCaller(schema: GraphQLSchema, dataMap: DataMap, caller: KnownCaller): GraphQLSchema {
+export function schemaForCaller(schema: GraphQLSchema, dataMap: DataMap, policy: Policy, caller: KnownCaller): GraphQLSchema {
   let cache = caches.get(schema);
   if (!cache) caches.set(schema, (cache = new Map()));
-  const key = cacheKey(caller);
+  const key = `${policy.hash}:${cacheKey(caller)}`;
   let filtered = cache.get(key);
   if (!filtered) {
-    filtered = build(schema, dataMap, caller);
+    filtered = build(schema, dataMap, policy, caller);
     if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(key, filtered);
   }
@@ -54,9 +55,9 @@ function cacheKey(caller: KnownCaller): string {
   }
 }
 
-function build(schema: GraphQLSchema, dataMap: DataMap, caller: KnownCaller): GraphQLSchema {
-  const purposes = purposesFor(caller);
-  const best = (field: PersonalField): Effect[] => purposes.map((p) => ceiling(caller, p, field.category).effect);
+function build(schema: GraphQLSchema, dataMap: DataMap, policy: Policy, caller: KnownCaller): GraphQLSchema {
+  const purposes = purposesFor(policy, caller);
+  const best = (field: PersonalField): Effect[] => purposes.map((p) => ceiling(policy, caller, p, field.category).effect);
   const hidden = new Set<string>();
   const hiddenInputs = new Set<string>();
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {

@@ -4,7 +4,7 @@ import type { Database } from "../db/client.js";
 import type { StoredDetail } from "../dsr/detail.js";
 import { liftNotesJson, purposesInForce } from "../dsr/objectionLifts.js";
 import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
-import { isPurpose, PURPOSE_DEFINITIONS, type Purpose } from "../policy/purposes.js";
+import { isPurpose, type Purpose } from "../policy/purposes.js";
 import { ALL_STATE_PARTS, type StateParts } from "../policy/stateParts.js";
 import type { SubjectState } from "../policy/subjectState.js";
 
@@ -92,7 +92,7 @@ export function subjectStateOf(row: SubjectStateRow): SubjectState {
   for (const [purpose, partnerId, granted, recordedAt] of json.consents ?? []) {
     if (partnerId !== null) {
       if (granted && purpose === PARTNER_SHARING_PURPOSE) (partnerOptIns ??= new Set()).add(partnerId);
-    } else if (!granted && isPurpose(purpose) && PURPOSE_DEFINITIONS[purpose].consentBasis === "opt_out") {
+    } else if (!granted && isPurpose(purpose)) { // decide consults it only under an opt-out purpose
       (optOuts ??= new Map()).set(purpose, new Date(recordedAt));
     }
   }

@@ -4,7 +4,8 @@ import { liftNote } from "../dsr/objectionLifts.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { Caller } from "../policy/caller.js";
 import { ceiling, hasTransferBasis } from "../policy/ceiling.js";
-import { PURPOSE_DEFINITIONS, type Purpose } from "../policy/purposes.js";
+import type { Policy } from "../policy/policy.js";
+import type { Purpose } from "../policy/purposes.js";
 
 /** Customers whose latest consent event for (purpose, partner) has the given answer. */
 function latestConsentIs(purpose: string, partnerId: string | null, granted: boolean): SQL {
@@ -23,9 +24,9 @@ function latestConsentIs(purpose: string, partnerId: string | null, granted: boo
  * regions, transfers), so that pages and counts leave out whom a caller may not see, and do not
  * reveal them. test/enforcement/visibility.test.ts checks it agrees with decide() subject by subject.
  */
-export function visibleSubjectsWhere(caller: Caller, purpose: Purpose, categories: readonly string[]): SQL {
-  if (!categories.some((c) => ceiling(caller, purpose, c).effect !== "deny")) return sql`false`;
-  const definition = PURPOSE_DEFINITIONS[purpose];
+export function visibleSubjectsWhere(policy: Policy, caller: Caller, purpose: Purpose, categories: readonly string[]): SQL {
+  if (!categories.some((c) => ceiling(policy, caller, purpose, c).effect !== "deny")) return sql`false`;
+  const definition = policy.purposes[purpose];
   // The statuses that may be seen, as one comparison: a count runs it on every customer row.
   const statuses = customerStatus.enumValues.filter((s) => s !== "erased" && (definition.survivesRestriction || s !== "restricted"));
   const conditions: (SQL | undefined)[] = [statuses.length === 1 ? eq(customers.status, statuses[0]!) : inArray(customers.status, statuses)];
@@ -50,7 +51,7 @@ export function visibleSubjectsWhere(caller: Caller, purpose: Purpose, categorie
     case "partner": {
       const { grant, partnerId } = caller;
       const optedIn = latestConsentIs(PARTNER_SHARING_PURPOSE, partnerId, true);
-      if (grant.subjectScope === "consented" || caller.partnerKind === "third_party") conditions.push(optedIn);
+      if (grant.subjectScope === "consented" || policy.partnerKinds[caller.partnerKind].requiresOptIn) conditions.push(optedIn);
       if (grant.subjectScope === "linked") {
         conditions.push(inArray(customers.id, sql`(select customer_id from ${partnerLinks} where partner_id = ${partnerId})`));
       }

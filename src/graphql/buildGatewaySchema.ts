@@ -16,11 +16,12 @@ import { PartnerResolver } from "./partner/PartnerResolver.js";
 import { PaymentMethodResolver } from "./paymentMethod/PaymentMethodResolver.js";
 import { PreferencesResolver } from "./preferences/PreferencesResolver.js";
 import { ProfileResolver } from "./profile/ProfileResolver.js";
+import { PolicyResolver } from "./policy/PolicyResolver.js";
 import { RetentionResolver } from "./retention/RetentionResolver.js";
 import { SubjectRequestResolver } from "./subjectRequest/SubjectRequestResolver.js";
 
 /** Resolver classes, one per domain; a new domain is added here. */
-export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PreferencesResolver, PaymentMethodResolver, ConsentResolver, PartnerSharingResolver, ObjectionResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver] as const;
+export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PreferencesResolver, PaymentMethodResolver, ConsentResolver, PartnerSharingResolver, ObjectionResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver, PolicyResolver] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -2,6 +2,7 @@ import type { Database } from "../db/client.js";
 import type { RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
 import type { Caller } from "../policy/caller.js";
 import type { Logger } from "../server/logger.js";
+import type { PolicyInForce } from "../server/policyInForce.js";
 import type { Loaders } from "./loaders.js";
 
 /** What every resolver sees. Built per request by src/server/createContext.ts. */
@@ -18,4 +19,6 @@ export interface GatewayContext {
   enforcement: RequestEnforcement;
   /** The gateway's log, for work that must not fail the answer (ids and codes only, never a value). */
   logger: Logger;
+  /** The gateway's policy file, for `reloadPolicy`; this request decides under `enforcement.policy`, taken at its start. */
+  policyFile: PolicyInForce;
 }

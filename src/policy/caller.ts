@@ -1,6 +1,7 @@
 import { assertNever } from "./assertNever.js";
+import type { Policy } from "./policy.js";
 import { isPurpose, type Purpose } from "./purposes.js";
-import { ROLE_PURPOSES, type StaffRole } from "./roles.js";
+import type { StaffRole } from "./roles.js";
 
 /** What a partner's API key allows. It replaces a role and can only narrow the matrix. */
 export type Grant = {
@@ -18,7 +19,10 @@ export type Grant = {
   validUntil: Date;
 };
 
-export type PartnerKind = "affiliate" | "service_provider" | "third_party";
+/** Partner kinds; the policy file says what each kind's reads always need. */
+export const PARTNER_KINDS = ["affiliate", "service_provider", "third_party"] as const;
+
+export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
 export type Caller =
   | { kind: "anonymous" }
@@ -35,15 +39,15 @@ export type Caller =
       persistedOperationsOnly?: boolean;
     };
 
-/** The purposes this caller may declare (a partner's: its grant's, less unknown ones). */
-export function purposesFor(caller: Caller): readonly Purpose[] {
+/** The purposes this caller may declare under `policy` (a partner's: its grant's, less unknown ones). */
+export function purposesFor(policy: Policy, caller: Caller): readonly Purpose[] {
   switch (caller.kind) {
     case "anonymous":
       return [];
     case "customer":
-      return ROLE_PURPOSES.customer;
+      return policy.roles.customer;
     case "staff":
-      return ROLE_PURPOSES[caller.role] ?? [];
+      return policy.roles[caller.role] ?? [];
     case "partner":
       return [...new Set(caller.grant.purposes.filter(isPurpose))];
     default:
@@ -52,25 +56,25 @@ export function purposesFor(caller: Caller): readonly Purpose[] {
 }
 
 /**
- * The purpose assumed when none is declared: the caller's only one, when its role (ROLE_PURPOSES:
- * a customer on their own data, billing, fraud, legal) or its partner grant allows exactly one.
- * A caller with several declares which.
+ * The purpose assumed when none is declared: the caller's only one, when its role (the policy's
+ * roles: a customer on their own data, billing, fraud, legal) or its partner grant allows exactly
+ * one. A caller with several declares which.
  */
-export function defaultPurpose(caller: Caller): Purpose | null {
-  const own = purposesFor(caller);
+export function defaultPurpose(policy: Policy, caller: Caller): Purpose | null {
+  const own = purposesFor(policy, caller);
   return own.length === 1 ? own[0]! : null;
 }
 
 /** True when the caller may declare `purpose` (same answer as `purposesFor(caller).includes`). */
-export function mayDeclare(caller: Caller, purpose: string): purpose is Purpose {
+export function mayDeclare(policy: Policy, caller: Caller, purpose: string): purpose is Purpose {
   if (!isPurpose(purpose)) return false;
   switch (caller.kind) {
     case "anonymous":
       return false;
     case "customer":
-      return ROLE_PURPOSES.customer.includes(purpose);
+      return policy.roles.customer.includes(purpose);
     case "staff":
-      return (ROLE_PURPOSES[caller.role] ?? []).includes(purpose);
+      return (policy.roles[caller.role] ?? []).includes(purpose);
     case "partner":
       return caller.grant.purposes.includes(purpose);
     default:

@@ -1,6 +1,7 @@
 /**
- * Data categories: the Fides taxonomy keys the gateway knows, matched segment-wise by prefix
- * (a rule on `user.contact` covers `user.contact.email`).
+ * Data categories the gateway's code knows (each has a default mask): Fides taxonomy keys,
+ * matched segment-wise by prefix (a rule on `user.contact` covers `user.contact.email`). Which
+ * are in use, and how each is decided, is the policy file's.
  */
 export const CATEGORIES = [
   "user.name",

@@ -1,9 +1,10 @@
 import { assertNever } from "./assertNever.js";
 import type { Caller, Grant } from "./caller.js";
 import { mayDeclare } from "./caller.js";
-import { isCategory, matchesPrefix } from "./categories.js";
+import { matchesPrefix } from "./categories.js";
 import type { Decision } from "./decide.js";
 import { type Effect, matrixCell } from "./matrix.js";
+import type { Policy } from "./policy.js";
 import type { Purpose } from "./purposes.js";
 import { type Reason, reasons } from "./reasons.js";
 
@@ -31,13 +32,13 @@ export function hasTransferBasis(grant: Grant): boolean {
 }
 
 /**
- * The subject-independent rules, in decide's order: category known, caller identified, purpose
- * declarable, matrix cell, grant categories. Shared by `ceiling` and `decide`.
+ * The subject-independent rules, in decide's order: category in the policy, caller identified,
+ * purpose declarable, matrix cell, grant categories. Shared by `ceiling` and `decide`.
  */
-export function callerDecision(caller: Caller, purpose: Purpose, category: string): Decision {
-  if (!isCategory(category)) return deny(reasons.unknownCategory());
+export function callerDecision(policy: Policy, caller: Caller, purpose: Purpose, category: string): Decision {
+  if (!policy.categories.has(category)) return deny(reasons.unknownCategory());
   if (caller.kind === "anonymous") return deny(reasons.anonymous());
-  if (!mayDeclare(caller, purpose)) {
+  if (!mayDeclare(policy, caller, purpose)) {
     switch (caller.kind) {
       case "partner":
         return deny(reasons.grantPurpose(purpose, caller.grant.id));
@@ -49,7 +50,7 @@ export function callerDecision(caller: Caller, purpose: Purpose, category: strin
         return assertNever(caller, "caller kind");
     }
   }
-  const cell = matrixCell(purpose, category);
+  const cell = matrixCell(policy, purpose, category);
   if (cell === "deny") return deny(reasons.purposeExcludesCategory(purpose, category));
   if (caller.kind === "partner" && !caller.grant.categories.some((p) => matchesPrefix(category, p))) {
     return deny(reasons.grantCategory(category, caller.grant.id));
@@ -63,8 +64,8 @@ export function callerDecision(caller: Caller, purpose: Purpose, category: strin
  * denies a partner whose grant reaches no residency at all (no regions, or only regions it may
  * not receive from for want of a transfer basis).
  */
-export function ceiling(caller: Caller, purpose: Purpose, category: string): Decision {
-  const base = callerDecision(caller, purpose, category);
+export function ceiling(policy: Policy, caller: Caller, purpose: Purpose, category: string): Decision {
+  const base = callerDecision(policy, caller, purpose, category);
   if (base.effect === "deny" || caller.kind !== "partner") return base;
   const { grant, partnerRegion } = caller;
   if (grant.regions.length === 0) return deny(reasons.outOfRegion(grant.id, grant.regions));

@@ -2,7 +2,8 @@ import { assertNever } from "./assertNever.js";
 import type { Caller } from "./caller.js";
 import { callerDecision, hasTransferBasis } from "./ceiling.js";
 import type { Effect } from "./matrix.js";
-import { PURPOSE_DEFINITIONS, type Purpose } from "./purposes.js";
+import type { Policy } from "./policy.js";
+import type { Purpose } from "./purposes.js";
 import { type Reason, reasons } from "./reasons.js";
 import type { SubjectState } from "./subjectState.js";
 
@@ -13,8 +14,8 @@ function deny(reason: Reason): Decision {
 }
 
 /** The subject-dependent rules, in order; the first that applies denies. Null: none applies. */
-function subjectRefusal(caller: Caller, purpose: Purpose, subject: SubjectState): Reason | null {
-  const definition = PURPOSE_DEFINITIONS[purpose];
+function subjectRefusal(policy: Policy, caller: Caller, purpose: Purpose, subject: SubjectState): Reason | null {
+  const definition = policy.purposes[purpose];
 
   switch (subject.status) {
     case "erased":
@@ -53,16 +54,9 @@ function subjectRefusal(caller: Caller, purpose: Purpose, subject: SubjectState)
       default:
         return assertNever(grant.subjectScope, "subject scope");
     }
-    switch (caller.partnerKind) {
-      case "third_party":
-        // Sharing with a third party always needs the subject's opt-in, whatever the purpose.
-        if (!subject.partnerOptIns.has(partnerId)) return reasons.consentRequired(partnerId);
-        break;
-      case "affiliate":
-      case "service_provider":
-        break;
-      default:
-        return assertNever(caller.partnerKind, "partner kind");
+    // A kind that requires opt-in (third parties) needs it whatever the purpose and the grant.
+    if (policy.partnerKinds[caller.partnerKind].requiresOptIn && !subject.partnerOptIns.has(partnerId)) {
+      return reasons.consentRequired(partnerId);
     }
     if (!grant.regions.includes(subject.residency)) return reasons.outOfRegion(grant.id, grant.regions);
     if (caller.partnerRegion !== subject.residency && !hasTransferBasis(grant)) {
@@ -74,13 +68,14 @@ function subjectRefusal(caller: Caller, purpose: Purpose, subject: SubjectState)
 
 /**
  * Whether `caller`, reading for `purpose`, may see a value of `category` about `subject`, and
- * how. The matrix cell is the most; the caller's role or grant and then the subject's state can
- * only narrow it. Pure: no clock, no I/O (grant validity dates are checked at authentication).
+ * how, under `policy`. The matrix cell is the most; the caller's role or grant and then the
+ * subject's state can only narrow it. Pure: no clock, no I/O (grant validity dates are checked
+ * at authentication).
  */
-export function decide(caller: Caller, purpose: Purpose, category: string, subject: SubjectState): Decision {
-  const base = callerDecision(caller, purpose, category);
+export function decide(policy: Policy, caller: Caller, purpose: Purpose, category: string, subject: SubjectState): Decision {
+  const base = callerDecision(policy, caller, purpose, category);
   if (base.effect === "deny") return base;
-  const refusal = subjectRefusal(caller, purpose, subject);
+  const refusal = subjectRefusal(policy, caller, purpose, subject);
   return refusal === null ? base : deny(refusal);
 }
 
@@ -89,16 +84,16 @@ export function decide(caller: Caller, purpose: Purpose, category: string, subje
  * answers, with the caller's part taken once per category and the subject's once per subject, as
  * neither depends on the other (a page of 100 subjects and 10 categories: 110 evaluations, not 1,000).
  */
-export function decider(caller: Caller, purpose: Purpose): (category: string, subject: SubjectState) => Decision {
+export function decider(policy: Policy, caller: Caller, purpose: Purpose): (category: string, subject: SubjectState) => Decision {
   const bases = new Map<string, Decision>();
   const refusals = new WeakMap<SubjectState, Decision | null>();
   return (category, subject) => {
     let base = bases.get(category);
-    if (base === undefined) bases.set(category, (base = callerDecision(caller, purpose, category)));
+    if (base === undefined) bases.set(category, (base = callerDecision(policy, caller, purpose, category)));
     if (base.effect === "deny") return base;
     let refused = refusals.get(subject);
     if (refused === undefined) {
-      const refusal = subjectRefusal(caller, purpose, subject);
+      const refusal = subjectRefusal(policy, caller, purpose, subject);
       refusals.set(subject, (refused = refusal === null ? null : deny(refusal)));
     }
     return refused ?? base;

@@ -1,6 +1,6 @@
 import { assertNever } from "./assertNever.js";
 import type { Caller } from "./caller.js";
-import { DEFAULT_MATRIX } from "./matrix.js";
+import type { Policy } from "./policy.js";
 import { PURPOSES, type Purpose } from "./purposes.js";
 
 /**
@@ -17,16 +17,18 @@ export type IdentifierScope = { readonly kind: "internal" } | { readonly kind: "
  * matrix. An id answered beside pseudonyms would join them back to a clear answer, so under these
  * purposes the ids are pseudonyms too.
  */
-export const PSEUDONYMISING_PURPOSES: readonly Purpose[] = PURPOSES.filter((purpose) =>
-  Object.values(DEFAULT_MATRIX).some((row) => row?.[purpose] === "pseudonymize"));
+export function pseudonymisingPurposes(policy: Policy): Purpose[] {
+  return PURPOSES.filter((purpose) => pseudonymisesIdentifiers(policy, purpose));
+}
 
-export function pseudonymisesIdentifiers(purpose: Purpose): boolean {
-  return PSEUDONYMISING_PURPOSES.includes(purpose);
+export function pseudonymisesIdentifiers(policy: Policy, purpose: Purpose): boolean {
+  for (const row of policy.matrix.values()) if (row[purpose] === "pseudonymize") return true;
+  return false;
 }
 
 /** A partner's scope for a purpose: its own (pairwise), and per purpose when the purpose pseudonymises. */
-export function partnerIdentifierScope(partnerId: string, purpose: Purpose): IdentifierScope {
-  return { kind: "scoped", label: pseudonymisesIdentifiers(purpose) ? `partner:${partnerId}:purpose:${purpose}` : `partner:${partnerId}` };
+export function partnerIdentifierScope(policy: Policy, partnerId: string, purpose: Purpose): IdentifierScope {
+  return { kind: "scoped", label: pseudonymisesIdentifiers(policy, purpose) ? `partner:${partnerId}:purpose:${purpose}` : `partner:${partnerId}` };
 }
 
 const INTERNAL: IdentifierScope = Object.freeze({ kind: "internal" });
@@ -36,14 +38,14 @@ const INTERNAL: IdentifierScope = Object.freeze({ kind: "internal" });
  * partner id is a UUID and a purpose a fixed name. Deny by default: an anonymous caller (who
  * never reaches data) gets a scope of its own, never the internal ids.
  */
-export function identifierScope(caller: Caller, purpose: Purpose): IdentifierScope {
+export function identifierScope(policy: Policy, caller: Caller, purpose: Purpose): IdentifierScope {
   switch (caller.kind) {
     case "customer":
       return INTERNAL;
     case "staff":
-      return pseudonymisesIdentifiers(purpose) ? { kind: "scoped", label: `purpose:${purpose}` } : INTERNAL;
+      return pseudonymisesIdentifiers(policy, purpose) ? { kind: "scoped", label: `purpose:${purpose}` } : INTERNAL;
     case "partner":
-      return partnerIdentifierScope(caller.partnerId, purpose);
+      return partnerIdentifierScope(policy, caller.partnerId, purpose);
     case "anonymous":
       return { kind: "scoped", label: "anonymous" };
     default:

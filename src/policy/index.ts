@@ -1,4 +1,8 @@
-export { POLICY_VERSION } from "./version.js";
+export { type Policy, type CategoryDefinition, type PartnerKindRule, type MatrixRow } from "./policy.js";
+export { type PolicyError, type PolicyLoad, type LoadPolicyOptions, POLICY_SCHEMA, loadPolicy } from "./loadPolicy.js";
+export { DEFAULT_POLICY, DEFAULT_POLICY_PATH } from "./defaultPolicy.js";
+export { type PolicyCase, type CaseResult, type ParsedCases, parsePolicyCases, runPolicyCases } from "./policyCases.js";
+export { type EffectChange, type RuleChange, type PolicyDiff, diffPolicies, formatPolicyDiff } from "./policyDiff.js";
 export { assertNever } from "./assertNever.js";
 export { CATEGORIES, type Category, isCategory, categoryLineage, matchesPrefix } from "./categories.js";
 export {
@@ -6,26 +10,23 @@ export {
   type Purpose,
   type ConsentBasis,
   type PurposeDefinition,
-  PURPOSE_DEFINITIONS,
-  OPT_OUT_PURPOSES,
+  optOutPurposes,
   isPurpose,
 } from "./purposes.js";
-export { STAFF_ROLES, type StaffRole, ROLES, type Role, ROLE_PURPOSES, isStaffRole } from "./roles.js";
+export { STAFF_ROLES, type StaffRole, ROLES, type Role, isStaffRole } from "./roles.js";
 export {
   type Effect,
   EFFECT_ORDER,
   narrowest,
   isAtMost,
   type MatrixLetter,
-  type MatrixRow,
   effectOfLetter,
   letterOfEffect,
-  DEFAULT_MATRIX,
   matrixRowKey,
   matrixCell,
 } from "./matrix.js";
 export { REASON_CODES, ReasonCode, type Reason, reasons, formatDay } from "./reasons.js";
-export { type Grant, type PartnerKind, type Caller, purposesFor, defaultPurpose, mayDeclare } from "./caller.js";
+export { type Grant, PARTNER_KINDS, type PartnerKind, type Caller, purposesFor, defaultPurpose, mayDeclare } from "./caller.js";
 export { type SubjectState, activeSubject } from "./subjectState.js";
 export { type StateParts, ALL_STATE_PARTS, stateParts } from "./stateParts.js";
 export { ceiling, callerDecision, grantedReason, hasTransferBasis } from "./ceiling.js";
@@ -50,5 +51,5 @@ export {
   roundCoordinateText,
 } from "./masks.js";
 export { PSEUDONYM_PREFIX, pseudonymize } from "./pseudonymize.js";
-export { type IdentifierScope, PSEUDONYMISING_PURPOSES, pseudonymisesIdentifiers, identifierScope, partnerIdentifierScope } from "./identifierScope.js";
+export { type IdentifierScope, pseudonymisingPurposes, pseudonymisesIdentifiers, identifierScope, partnerIdentifierScope } from "./identifierScope.js";
 export { PURPOSE_ABBREVIATIONS, formatMatrixTable, formatRolesTable, formatPolicyTable } from "./policyTable.js";

@@ -1,8 +1,7 @@
-import { CATEGORIES } from "./categories.js";
 import { letterOfEffect, matrixCell, matrixRowKey } from "./matrix.js";
+import type { Policy } from "./policy.js";
 import { PURPOSES, type Purpose } from "./purposes.js";
-import { ROLES, ROLE_PURPOSES } from "./roles.js";
-import { POLICY_VERSION } from "./version.js";
+import { ROLES } from "./roles.js";
 
 /** Column abbreviations, as in DESIGN.md. */
 export const PURPOSE_ABBREVIATIONS: Readonly<Record<Purpose, string>> = {
@@ -31,40 +30,40 @@ const ROLE_SUBJECTS: Readonly<Record<(typeof ROLES)[number], string>> = {
   legal: "any",
 };
 
-/** The effective matrix, one row per known category (inherited rows marked), in Markdown. */
-export function formatMatrixTable(): string {
+/** The effective matrix, one row per category in use (inherited rows marked), in Markdown. */
+export function formatMatrixTable(policy: Policy): string {
   const header = `| category | ${PURPOSES.map((p) => PURPOSE_ABBREVIATIONS[p]).join(" | ")} |`;
   const rule = `|---|${PURPOSES.map(() => "---").join("|")}|`;
-  const rows = CATEGORIES.map((category) => {
-    const from = matrixRowKey(category);
+  const rows = [...policy.categories.keys()].map((category) => {
+    const from = matrixRowKey(policy, category);
     const note = from === category ? "" : from === null ? " (no row: denied)" : ` (from \`${from}\`)`;
-    const cells = PURPOSES.map((p) => letterOfEffect(matrixCell(p, category)));
+    const cells = PURPOSES.map((p) => letterOfEffect(matrixCell(policy, p, category)));
     return `| \`${category}\`${note} | ${cells.join(" | ")} |`;
   });
   return [header, rule, ...rows].join("\n");
 }
 
 /** The roles and the purposes each may declare, in Markdown. */
-export function formatRolesTable(): string {
-  const rows = ROLES.map((role) => `| \`${role}\` | ${ROLE_PURPOSES[role].join(", ")} | ${ROLE_SUBJECTS[role]} |`);
+export function formatRolesTable(policy: Policy): string {
+  const rows = ROLES.map((role) => `| \`${role}\` | ${policy.roles[role].join(", ")} | ${ROLE_SUBJECTS[role]} |`);
   return ["| role | purposes | subjects |", "|---|---|---|", ...rows].join("\n");
 }
 
 /** The whole policy as Markdown: legend, matrix, roles. */
-export function formatPolicyTable(): string {
+export function formatPolicyTable(policy: Policy): string {
   return [
-    `# Privacy policy ${POLICY_VERSION}`,
+    `# Privacy policy ${policy.version}`,
     "",
     "`A` as stored, `M` masked, `P` pseudonymised, `-` denied. The most each purpose may get;",
     "roles, grants and the subject's state can only narrow it.",
     "",
     "## Purpose x category",
     "",
-    formatMatrixTable(),
+    formatMatrixTable(policy),
     "",
     "## Roles",
     "",
-    formatRolesTable(),
+    formatRolesTable(policy),
     "",
   ].join("\n");
 }

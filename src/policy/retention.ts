@@ -1,13 +1,14 @@
 /**
- * Retention: how long each category of personal data is kept, and what happens to it then.
- * Pure data, no database: src/retention/purge.ts enforces it, src/datamap prints it in the record
- * of processing, and the access report quotes it. Keys are category prefixes matched like the
- * matrix: a specific key inherits its nearest ancestor's entry unless it has its own
+ * Retention: how long each category of personal data is kept, and what happens to it then, as
+ * the policy file states it. No database: src/retention/purge.ts enforces it, src/datamap prints
+ * it in the record of processing, and the access report quotes it. Keys are category prefixes
+ * matched like the matrix: a specific key inherits its nearest ancestor's entry unless it has its own
  * (`user.device.ip_address` has its own; `user.contact.email` inherits `user.contact`).
  */
 import { assertNever } from "./assertNever.js";
-import { CATEGORIES, categoryLineage, matchesPrefix } from "./categories.js";
+import { categoryLineage } from "./categories.js";
 import type { MaskKind } from "./masks.js";
+import type { Policy } from "./policy.js";
 
 /** A length of time; the parts add up (`{ years: 1, months: 1 }` is 13 months). */
 export type RetentionPeriod = { readonly years?: number; readonly months?: number; readonly days?: number };
@@ -45,80 +46,16 @@ export type RetentionRule = {
   readonly rationale: string;
 };
 
-const LIFE_OF_ACCOUNT: Pick<RetentionRule, "period" | "clock" | "action" | "legalHold"> = {
-  period: null,
-  clock: "account_life",
-  action: { kind: "keep" },
-  legalHold: false,
-};
-
-/** The retention schedule, by category prefix. */
-export const RETENTION: Readonly<Record<string, RetentionRule>> = {
-  "user.name": { ...LIFE_OF_ACCOUNT, rationale: "Profile data: needed to run the account." },
-  "user.contact": { ...LIFE_OF_ACCOUNT, rationale: "Profile and payment-method contact data: needed to run the account and deliver orders." },
-  "user.account": { ...LIFE_OF_ACCOUNT, rationale: "Sign-in name, the account's status, products and dates: needed to run the account." },
-  "user.authorization": { ...LIFE_OF_ACCOUNT, rationale: "Sign-in secret: needed to run the account." },
-  "user.unique_id": { ...LIFE_OF_ACCOUNT, rationale: "Account numbers: needed to run the account." },
-  "user.financial": { ...LIFE_OF_ACCOUNT, rationale: "Card tokens stay on file while the customer keeps the payment method and the account." },
-  "user.social": { ...LIFE_OF_ACCOUNT, rationale: "Linked social profile: shown on the account while it is linked." },
-  "user.demographic": { ...LIFE_OF_ACCOUNT, rationale: "Language preference: part of the profile (a visit's language goes with its visit)." },
-  "user.content": {
-    period: { years: 2 }, clock: "closure", action: { kind: "delete" }, legalHold: false,
-    rationale: "Messages may be needed for follow-ups and claims for two years after the case is closed.",
-  },
-  "user.location.imprecise": { ...LIFE_OF_ACCOUNT, rationale: "Region of residency: decides the transfer rules while the account lives." },
-  "user.location": {
-    period: { days: 90 }, clock: "collection", action: { kind: "nullify" }, legalHold: false,
-    rationale: "A precise location is useful only while it is recent.",
-  },
-  "user.device": {
-    period: { months: 13 }, clock: "collection", action: { kind: "delete" }, legalHold: false,
-    rationale: "Device data is kept with the visit it describes: a year-on-year comparison plus one month.",
-  },
-  "user.device.ip_address": {
-    period: { days: 90 }, clock: "collection", action: { kind: "anonymize", mask: "IP_TRUNCATE" }, legalHold: false,
-    rationale: "Full addresses are needed only for fraud and security investigations of recent traffic.",
-  },
-  "user.behavior.browsing_history": {
-    period: { months: 13 }, clock: "collection", action: { kind: "delete" }, legalHold: false,
-    rationale: "Clickstream: a year-on-year comparison plus one month.",
-  },
-  "user.behavior.purchase_history": {
-    period: { years: 10 }, clock: "collection", action: { kind: "delete" }, legalHold: true,
-    rationale: "Payment and purchase records are bookkeeping records that commercial and tax law require to be kept for ten years.",
-  },
-  "user.privacy_preferences": {
-    period: { years: 3 }, clock: "relationship_end", action: { kind: "delete" }, legalHold: true,
-    rationale: "Consents and choices are proof of consent: kept for the relationship and three years after it (limitation period).",
-  },
-};
-
-/**
- * How long the disclosure log keeps a record (who read which subject's fields, for what). The log
- * holds subjects' ids and callers' ids, so it is personal data too and needs its own end. It is
- * dropped a month at a time (its monthly partitions): a record goes once its whole month has
- * outlived the period, so it may stay up to a month longer.
- */
-export const DISCLOSURE_LOG_RETENTION: { readonly period: RetentionPeriod; readonly rationale: string } = {
-  period: { years: 3 },
-  rationale: "The accounting of disclosures answers a subject's access request about recipients and an authority's audit: kept three years (the limitation period, as for proof of consent).",
-};
-
 /** A category's retention: the governing key (the category itself or an ancestor) and its rule. */
 export type ResolvedRetention = RetentionRule & { readonly key: string };
 
-/** The retention of `category`: its own entry or its nearest ancestor's; null when none covers it. */
-export function retentionFor(category: string): ResolvedRetention | null {
+/** The retention of `category` under `policy`: its own entry or its nearest parent's; null when none covers it. */
+export function retentionFor(policy: Policy, category: string): ResolvedRetention | null {
   for (const key of categoryLineage(category)) {
-    const rule = RETENTION[key];
+    const rule = policy.retention.get(key);
     if (rule !== undefined) return { ...rule, key };
   }
   return null;
-}
-
-/** Retention keys that cover no known category (a typo would silently govern nothing). */
-export function unusedRetentionKeys(): string[] {
-  return Object.keys(RETENTION).filter((key) => !CATEGORIES.some((c) => matchesPrefix(c, key)));
 }
 
 // ---- periods ---------------------------------------------------------------------------------
@@ -207,9 +144,9 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** The schedule as Markdown, one row per entry. */
-export function formatRetentionTable(): string {
-  const rows = Object.entries(RETENTION).map(
+/** The schedule of `policy` as Markdown, one row per entry. */
+export function formatRetentionTable(policy: Policy): string {
+  const rows = [...policy.retention].map(
     ([key, rule]) => `| \`${key}\` | ${summarizeRetention(rule)} | ${describeRetention(rule)} ${rule.rationale} |`,
   );
   return ["| category | retention | description |", "|---|---|---|", ...rows].join("\n");

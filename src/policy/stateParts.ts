@@ -1,5 +1,6 @@
 import type { Caller } from "./caller.js";
-import { PURPOSE_DEFINITIONS, type Purpose } from "./purposes.js";
+import type { Policy } from "./policy.js";
+import type { Purpose } from "./purposes.js";
 
 /**
  * The parts of a subject's state that decide() can consult for one caller and purpose, besides
@@ -15,7 +16,7 @@ export type StateParts = {
   readonly objections: boolean;
   /** Whether a verified data-subject request is open: the purpose's basis is a verified request. */
   readonly verifiedRequest: boolean;
-  /** The subject's opt-ins to sharing with partners: a partner caller whose grant reaches consented subjects, or a third party. */
+  /** The subject's opt-ins to sharing with partners: a partner caller whose grant reaches consented subjects, or of a kind that requires opt-in. */
   readonly partnerOptIns: boolean;
   /** The partners the subject is linked to: a partner caller whose grant reaches linked subjects. */
   readonly partnerLinks: boolean;
@@ -24,13 +25,13 @@ export type StateParts = {
 /** Every part: what a decision for a purpose other than the request's (explainAccess) needs. */
 export const ALL_STATE_PARTS: StateParts = { optOuts: true, objections: true, verifiedRequest: true, partnerOptIns: true, partnerLinks: true };
 
-export function stateParts(caller: Caller, purpose: Purpose): StateParts {
-  const { consentBasis, honoursObjection } = PURPOSE_DEFINITIONS[purpose];
+export function stateParts(policy: Policy, caller: Caller, purpose: Purpose): StateParts {
+  const { consentBasis, honoursObjection } = policy.purposes[purpose];
   return {
     optOuts: consentBasis === "opt_out",
     objections: honoursObjection,
     verifiedRequest: consentBasis === "verified_request",
-    partnerOptIns: caller.kind === "partner" && (caller.grant.subjectScope === "consented" || caller.partnerKind === "third_party"),
+    partnerOptIns: caller.kind === "partner" && (caller.grant.subjectScope === "consented" || policy.partnerKinds[caller.partnerKind].requiresOptIn),
     partnerLinks: caller.kind === "partner" && caller.grant.subjectScope === "linked",
   };
 }

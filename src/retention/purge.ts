@@ -50,7 +50,7 @@ import {
   maskEmail, maskFirstCharLength, maskInitials, redact, roundCoordinateText, truncateIp, type MaskKind,
 } from "../policy/masks.js";
 import { retentionCutoff, retentionFor, summarizeRetention } from "../policy/retention.js";
-import { POLICY_VERSION } from "../policy/version.js";
+import type { Policy } from "../policy/policy.js";
 import { heldByRestriction } from "./heldByRestriction.js";
 import { DISCLOSURE_LOG_DEFAULT_PARTITION, purgeDisclosureLog, type DisclosureLogPurge } from "./purgeDisclosureLog.js";
 import { PURGE_TABLES } from "./tables.js";
@@ -61,7 +61,7 @@ export type PurgeActionKind = "delete_rows" | "null_columns" | "anonymize";
 export interface PurgeAction {
   table: string;
   category: Category;
-  /** The RETENTION key that governs the category. */
+  /** The policy's retention key that governs the category. */
   retentionKey: string;
   retention: string;
   action: PurgeActionKind;
@@ -104,6 +104,8 @@ export interface PurgeOptions {
   columns: readonly PersonalColumn[];
   /** Compute the report, write nothing (the transaction is rolled back). */
   dryRun?: boolean;
+  /** The policy whose retention schedule applies (its version goes to the report). */
+  policy: Policy;
   /** The schedule's slot: run nothing (PurgeNotRun `already_ran`) when a run is recorded in [start, end). */
   slot?: { start: Date; end: Date };
 }
@@ -187,7 +189,7 @@ function ageingColumn(table: string, category: Category): string {
 }
 
 /** The actions the schedule calls for on `now`'s day, row deletions first in each table. */
-export function planPurge(columns: readonly PersonalColumn[], now: Date): PlannedAction[] {
+export function planPurge(policy: Policy, columns: readonly PersonalColumn[], now: Date): PlannedAction[] {
   const plans: PlannedAction[] = [];
   const byTable = new Map<string, PersonalColumn[]>();
   for (const c of columns) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
@@ -199,7 +201,7 @@ export function planPurge(columns: readonly PersonalColumn[], now: Date): Planne
     const categories = [...new Set(tableColumns.map((c) => c.category))];
     const tablePlans: PlannedAction[] = [];
     for (const category of categories) {
-      const rule = retentionFor(category);
+      const rule = retentionFor(policy, category);
       if (!rule) throw new Error(`retention: category ${category} (${table}) has no retention rule`);
       if (rule.action.kind === "keep" || rule.clock === "account_life" || rule.period === null) continue;
       const cutoff = retentionCutoff(now, rule.period);
@@ -373,9 +375,9 @@ export async function purge(db: Database, options: PurgeOptions): Promise<PurgeR
 }
 
 async function purgeOnce(db: Database, options: PurgeOptions): Promise<PurgeReport> {
-  const { now, columns, dryRun = false, slot } = options;
+  const { now, columns, dryRun = false, slot, policy } = options;
   if (Number.isNaN(now.getTime())) throw new RangeError("purge: now is not a valid date");
-  const plans = planPurge(columns, now);
+  const plans = planPurge(policy, columns, now);
   let report: PurgeReport;
   try {
     report = await db.transaction(async (tx) => {
@@ -389,9 +391,9 @@ async function purgeOnce(db: Database, options: PurgeOptions): Promise<PurgeRepo
       const actions: PurgeAction[] = [];
       for (const plan of plans) actions.push(await apply(tx, plan));
       // Last: dropping a log partition locks the log until this transaction commits.
-      const disclosureLog = await purgeDisclosureLog(tx, now);
+      const disclosureLog = await purgeDisclosureLog(tx, now, policy);
       const report: PurgeReport = {
-        runId: null, ranAt: now.toISOString(), dryRun, policyVersion: POLICY_VERSION,
+        runId: null, ranAt: now.toISOString(), dryRun, policyVersion: policy.version,
         tables: summarizeTables(actions), actions, disclosureLog, storage: null,
       };
       if (dryRun) throw new DryRunRollback(report);

@@ -21,7 +21,8 @@ import type { Database } from "../db/client.js";
 import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
 import { countOf } from "../db/countOf.js";
 import { rowsOf } from "../db/rowsOf.js";
-import { DISCLOSURE_LOG_RETENTION, formatPeriod, retentionCutoff } from "../policy/retention.js";
+import type { Policy } from "../policy/policy.js";
+import { formatPeriod, retentionCutoff } from "../policy/retention.js";
 import { heldByRestriction } from "./heldByRestriction.js";
 
 /** What one purge did to the disclosure log. Counts and partition names only. */
@@ -72,10 +73,11 @@ async function duePartitions(db: Database, cutoff: Date): Promise<string[]> {
  * Applies the log's retention as of `now` inside the purge's transaction `tx`, in a savepoint (a
  * dry run rolls it back with the rest of the purge, so it reports exactly what a run would do).
  */
-export async function purgeDisclosureLog(tx: Database, now: Date): Promise<DisclosureLogPurge> {
-  const cutoff = retentionCutoff(now, DISCLOSURE_LOG_RETENTION.period);
+export async function purgeDisclosureLog(tx: Database, now: Date, policy: Policy): Promise<DisclosureLogPurge> {
+  const { period } = policy.disclosureLogRetention;
+  const cutoff = retentionCutoff(now, period);
   const at = sql`${cutoff.toISOString()}::timestamptz`;
-  const report = { retention: formatPeriod(DISCLOSURE_LOG_RETENTION.period), cutoff: cutoff.toISOString() };
+  const report = { retention: formatPeriod(period), cutoff: cutoff.toISOString() };
   try {
     return await tx.transaction(async (sp) => {
       await sp.execute(sql.raw(`set local lock_timeout = ${LOG_LOCK_TIMEOUT_MS}`));

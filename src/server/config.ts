@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { DEFAULT_POLICY_PATH } from "../policy/defaultPolicy.js";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./limits/QueryLimits.js";
 
 /** A configuration value that stops the server: one line, naming the variable. */
@@ -48,6 +49,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** The retention purge's slot (src/server/startPurgeSchedule.ts); null: no purge in the server. */
   purgeIntervalMs: number | null;
+  /** The policy file (POLICY_FILE; default the shipped policy/default.policy.yaml), re-read on SIGHUP or `reloadPolicy`. */
+  policyFile: string;
 }
 
 /**
@@ -104,7 +107,13 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: metricsToken(env),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     purgeIntervalMs: bool(env, "PURGE", true) ? integer(env, "PURGE_INTERVAL_MS", DAY_MS, 1_000, 7 * DAY_MS) : null,
+    policyFile: policyFile(env),
   };
+}
+
+/** The policy file the server and the maintenance commands (purge, datamap) decide under. */
+export function policyFile(env: Env = process.env): string {
+  return optional(env, "POLICY_FILE") ?? DEFAULT_POLICY_PATH;
 }
 
 function jwtVerification(env: Env, production: boolean): JwtVerification {

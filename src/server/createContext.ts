@@ -6,6 +6,7 @@ import type { DataMap } from "../enforcement/dataMap.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createLoaders } from "../graphql/loaders.js";
 import type { Caller } from "../policy/caller.js";
+import type { PolicyInForce } from "./policyInForce.js";
 import type { Logger } from "./logger.js";
 
 /**
@@ -26,13 +27,15 @@ export interface ContextDependencies {
   dataMap: DataMap;
   pseudonymKey: Uint8Array;
   logger: Logger;
+  /** The policy file; its policy in force is read once, when the request starts: a reload does not change a request in flight. */
+  policy: PolicyInForce;
 }
 
 /** A fresh context per request: loaders, decisions and the disclosure record are never shared. */
 export function createContext(args: { requestId: string; caller: Caller; headers: IncomingHttpHeaders }, deps: ContextDependencies): GatewayContext {
   const header = args.headers["x-purpose"];
   const enforcement = createRequestEnforcement({
-    caller: args.caller, db: deps.db, dataMap: deps.dataMap, pseudonymKey: deps.pseudonymKey,
+    caller: args.caller, db: deps.db, dataMap: deps.dataMap, pseudonymKey: deps.pseudonymKey, policy: deps.policy.current(),
   });
   return {
     requestId: args.requestId,
@@ -43,5 +46,6 @@ export function createContext(args: { requestId: string; caller: Caller; headers
     loaders: createLoaders(deps.db, enforcement),
     enforcement,
     logger: deps.logger,
+    policyFile: deps.policy,
   };
 }

@@ -18,6 +18,7 @@ import { methodNotAllowed, writeGatewayError } from "./errorResponse.js";
 import type { Config } from "./config.js";
 import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
+import type { PolicyInForce } from "./policyInForce.js";
 import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
 import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";
 import {
@@ -41,10 +42,14 @@ export interface GatewayOptions {
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** This gateway's metrics (default: a fresh registry); pass one to count in plugins built earlier. */
   metrics?: Metrics;
+  /** The policy the gateway decides under; each request takes the one in force when it starts. */
+  policy: PolicyInForce;
 }
 
 export interface Gateway {
   server: Server;
+  /** The policy the gateway decides under (reload: SIGHUP in main.ts, or the `reloadPolicy` mutation). */
+  policy: PolicyInForce;
   /** Listens on config.host:config.port (0 = any free port); resolves with the URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets requests in flight finish, stops Apollo. Does not close the database. */
@@ -58,6 +63,7 @@ export interface Gateway {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, database, logger } = options;
   const metrics = options.metrics ?? createMetrics();
+  metrics.servesPolicy(() => options.policy.current().version);
   const verifyJwt = await createJwtVerifier(config);
   const customerExists = createCustomerExists();
   const limits = createQueryLimits(config.queryLimits, options.schema);
@@ -92,7 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ],
   });
   await apollo.start();
-  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey, logger };
+  const contextDependencies = { dataMap: options.dataMap, pseudonymKey: config.pseudonymKey, logger, policy: options.policy };
   const rateLimiter = createPartnerRateLimiter({ db: database.unflushed, logger });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, requestId: string, observation: RequestObservation) => {
@@ -129,7 +135,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: operation.search, body: operation.body };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => Object.assign(createContext({ requestId, caller, headers: req.headers }, { ...contextDependencies, db }), { observation }),
+      context: async () => {
+        const context = createContext({ requestId, caller, headers: req.headers }, { ...contextDependencies, db });
+        observation.policyVersion = context.enforcement.policy.version;
+        return Object.assign(context, { observation });
+      },
     });
     if (observation.databaseError !== null) {
       // Whatever Apollo made of it (internal errors, partial data), the answer is a plain 503.
@@ -182,7 +192,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (path === "/healthz") return json(res, 200, { status: "ok" });
       if (path === "/readyz") {
         const ready = await withTimeout(database.ping(), 2000).then(() => true, () => false);
-        return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable" });
+        return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable", policy: options.policy.current().version });
       }
       if (path === "/metrics" && config.metrics) return await serveMetrics(req, res, metrics, config.metricsToken);
       if (path !== "/graphql") throw new GatewayError(ErrorCode.ROUTE_NOT_FOUND, "Not found. The API is at /graphql.");
@@ -205,6 +215,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   return {
     server,
+    policy: options.policy,
     listen: () => new Promise((resolve, reject) => {
       server.once("error", reject);
       server.listen(config.port, config.host, () => {

@@ -10,15 +10,17 @@ import { seed } from "../db/seed/seed.js";
 import { getDataMap } from "../enforcement/dataMap.js";
 import { buildGatewaySchema } from "../graphql/buildGatewaySchema.js";
 import { createEnforcedGateway } from "./createEnforcedGateway.js";
-import { describeError } from "./createGateway.js";
+import { describeError, type Gateway } from "./createGateway.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
+import { PolicyFileInvalid } from "./policyInForce.js";
 import { startPurgeSchedule } from "./startPurgeSchedule.js";
 
 /**
  * `npm start`: validate config, open and migrate the database (retrying while it is unreachable;
  * an embedded one owned by another process refuses at once), seed demo data if empty, serve, and
- * run the retention purge on its schedule. SIGTERM or SIGINT: stop accepting connections, let
+ * run the retention purge on its schedule. An invalid policy file (POLICY_FILE) stops it (exit 1,
+ * each error with its line); SIGHUP reloads the file. SIGTERM or SIGINT: stop accepting connections, let
  * requests in flight and a purge under way finish, close the database, exit 0; whatever is left
  * at SHUTDOWN_TIMEOUT_MS (a request, a close that hangs) is cut and the process exits 1.
  */
@@ -58,7 +60,20 @@ async function main() {
     const summary = await seed(database.db, {});
     logger.info({ rows: summary.rows }, `the embedded database was empty: seeded demo data (${summary.rows.customers} customers)`);
   }
-  const gateway = await createEnforcedGateway({ config, database, logger });
+  let gateway: Gateway;
+  try {
+    gateway = await createEnforcedGateway({ config, database, logger });
+  } catch (error) {
+    if (!(error instanceof PolicyFileInvalid)) throw error;
+    // Each error with its line and column: what to fix, never a secret (the file holds none).
+    logger.fatal({ file: error.file, errors: error.errors }, "the policy file is invalid; not starting");
+    await database.close();
+    process.exit(1);
+  }
+  // SIGHUP: re-read the policy file; a file that does not load is refused (logged) and the policy in force stays.
+  process.on("SIGHUP", () => {
+    gateway.policy.reload("SIGHUP").catch((error: unknown) => logger.error({ err: describeError(error) }, "policy reload failed; the policy in force stays"));
+  });
   // The disclosure log's coming months, checked daily; a failure is logged and retried the next day
   // (records still land in the default partition meanwhile).
   setInterval(() => {
@@ -71,7 +86,7 @@ async function main() {
   database.lock?.setPort((gateway.server.address() as AddressInfo).port);
   logger.info({ url, database: database.driver }, `gateway listening on ${url}; mint a token with: npm run token -- --role support_agent`);
   const purgeSchedule = config.purgeIntervalMs === null ? null
-    : startPurgeSchedule({ db: database.db, columns: purgeColumns, intervalMs: config.purgeIntervalMs, logger });
+    : startPurgeSchedule({ db: database.db, columns: purgeColumns, intervalMs: config.purgeIntervalMs, logger, policy: gateway.policy.current });
 
   let stopping = false;
   stop = (signal: string) => {

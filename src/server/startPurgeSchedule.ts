@@ -2,6 +2,7 @@ import type { Database } from "../db/client.js";
 import { databaseErrorCode } from "../db/isDatabaseUnavailable.js";
 import type { PersonalColumn } from "../datamap/columns.js";
 import { purge, PurgeNotRun } from "../retention/purge.js";
+import type { Policy } from "../policy/policy.js";
 import type { Logger } from "./logger.js";
 
 export interface PurgeSchedule {
@@ -25,6 +26,8 @@ const MAX_RETRY_MS = 60_000;
  */
 export function startPurgeSchedule(options: {
   db: Database; columns: readonly PersonalColumn[]; intervalMs: number; logger: Logger;
+  /** The policy in force, read at each run (a reload changes the next run's schedule). */
+  policy: () => Policy;
 }): PurgeSchedule {
   const { db, columns, intervalMs, logger } = options;
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +44,7 @@ export function startPurgeSchedule(options: {
     const start = new Date(now.getTime() - (now.getTime() % intervalMs));
     const slot = { start, end: new Date(start.getTime() + intervalMs) };
     try {
-      const report = await purge(db, { now, columns, slot });
+      const report = await purge(db, { now, columns, slot, policy: options.policy() });
       const sum = (key: "deleted" | "anonymised" | "held") => report.tables.reduce((n, t) => n + t[key], 0);
       const counts = {
         runId: report.runId, deleted: sum("deleted"), anonymised: sum("anonymised"), held: sum("held"),

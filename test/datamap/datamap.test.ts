@@ -8,8 +8,8 @@ import {
 import { getDataMap, type DataMap } from "../../src/enforcement/dataMap.js";
 import { PERSONAL_COLUMNS } from "../../src/enforcement/personalColumns.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
-import { PURPOSE_DEFINITIONS } from "../../src/policy/purposes.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 let dataMap: DataMap;
 let demoPartners: Recipient[];
@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 describe("the Fides dataset", () => {
   it("lists every personal column with its category", () => {
-    const fides = buildFidesExport(buildDataMapModel(dataMap, null));
+    const fides = buildFidesExport(buildDataMapModel(dataMap, null, DEFAULT_POLICY));
     expect(fides.dataset).toHaveLength(1);
     const listed = new Map(
       fides.dataset[0]!.collections.flatMap((c) => c.fields.map((f) => [`${c.name}.${f.name}`, f.data_categories] as const)),
@@ -44,10 +44,10 @@ describe("the Fides dataset", () => {
   });
 
   it("declares each purpose with its Fides data use and only the categories the matrix lets it read", () => {
-    const fides = buildFidesExport(buildDataMapModel(dataMap, null));
+    const fides = buildFidesExport(buildDataMapModel(dataMap, null, DEFAULT_POLICY));
     const declarations = fides.system[0]!.privacy_declarations;
     for (const d of declarations) {
-      expect(d.data_use).toBe(PURPOSE_DEFINITIONS[d.name as keyof typeof PURPOSE_DEFINITIONS].fidesDataUse);
+      expect(d.data_use).toBe(DEFAULT_POLICY.purposes[d.name as keyof typeof DEFAULT_POLICY.purposes].fidesDataUse);
       expect(d.dataset_references).toEqual([FIDES_DATASET_KEY]);
     }
     const ads = declarations.find((d) => d.name === "advertising");
@@ -57,8 +57,17 @@ describe("the Fides dataset", () => {
     for (const d of declarations) expect(d.data_categories).not.toContain("user.authorization.credentials");
   });
 
+  it("defines the policy's custom categories beneath their fideslang parents, and only those", () => {
+    const fides = buildFidesExport(buildDataMapModel(dataMap, null, DEFAULT_POLICY));
+    expect(fides.data_category.map((c) => [c.fides_key, c.parent_key])).toEqual([
+      ["user.contact.address.billing", "user.contact.address"],
+      ["user.contact.address.delivery", "user.contact.address"],
+      ["user.unique_id.account_number", "user.unique_id"],
+    ]);
+  });
+
   it("names third-party recipients per purpose when partners are known", () => {
-    const fides = buildFidesExport(buildDataMapModel(dataMap, demoPartners));
+    const fides = buildFidesExport(buildDataMapModel(dataMap, demoPartners, DEFAULT_POLICY));
     const ads = fides.system[0]!.privacy_declarations.find((d) => d.name === "advertising");
     expect(ads).toMatchObject({ data_shared_with_third_parties: true, third_parties: "Fabrikam Ad Network" });
     expect(ads?.shared_categories).toEqual(expect.arrayContaining(["user.device", "user.behavior.browsing_history"]));
@@ -68,7 +77,7 @@ describe("the Fides dataset", () => {
 
 describe("the record of processing", () => {
   it("has a section for every category of the data map, with fields, purposes, recipients, retention, transfers", () => {
-    const { record } = generateDataMapDocs(dataMap, null);
+    const { record } = generateDataMapDocs(dataMap, null, DEFAULT_POLICY);
     for (const category of dataMap.categories) {
       const start = record.indexOf(`### \`${category}\`\n`);
       expect(start, `${category} has no section`).toBeGreaterThan(0);
@@ -81,7 +90,7 @@ describe("the record of processing", () => {
   });
 
   it("lists partners, their purposes and transfer bases when generated with a database", () => {
-    const { record } = generateDataMapDocs(dataMap, demoPartners);
+    const { record } = generateDataMapDocs(dataMap, demoPartners, DEFAULT_POLICY);
     expect(record).toContain(RECIPIENTS_FROM_DATABASE);
     expect(record).toMatch(/Contoso Support Services \(service_provider, US\): `customer_support`/);
     expect(record).toContain("transfer basis `SCC-2021`");
@@ -96,7 +105,7 @@ describe("the committed docs", () => {
     const committedFides = readFileSync(DATAMAP_OUTPUTS.fides, "utf8");
     // Generated against the demo partners (a seeded database) or without a database: regenerate alike.
     const recipients = committedRecord.includes(RECIPIENTS_FROM_DATABASE) ? demoPartners : null;
-    const docs = generateDataMapDocs(dataMap, recipients);
+    const docs = generateDataMapDocs(dataMap, recipients, DEFAULT_POLICY);
     expect(committedRecord).toBe(docs.record);
     expect(committedFides).toBe(docs.fides);
   });

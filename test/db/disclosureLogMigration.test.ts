@@ -1,7 +1,7 @@
 /**
  * Migrations 0003 and 0004 move the disclosure log's coordinate lists into field sets: every
  * record written before them reads back through the `disclosure_log` view exactly as it was
- * (ids, times, lists), equal lists are stored once, and each record sits in its month's partition.
+ * (ids, times, lists; 0009 adds the version of the policy that decided it), equal lists are stored once, and each record sits in its month's partition.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,7 +52,8 @@ describe("the disclosure log's field sets (migrations 0003, 0004)", () => {
     }
     await migrate(db, { migrationsFolder: MIGRATIONS });
     const after = (await client.query<Record<string, unknown>>("select * from disclosure_log order by request_id")).rows;
-    expect(after).toEqual(before);
+    // Migration 0009 names the policy that decided each record: the code's, 2026-11-01, before it.
+    expect(after).toEqual(before.map((record) => ({ ...record, policy_version: "2026-11-01" })));
     const sets = await client.query<{ n: number }>("select count(*)::int as n from disclosure_field_sets");
     expect(sets.rows[0]!.n).toBe(LISTS.length);
     // Their month got its partition before they moved in (January 2026, UTC).

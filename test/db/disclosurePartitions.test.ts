@@ -28,7 +28,7 @@ const placement = async (requestId: string) => (await queryRows<{ partition: str
 
 function record(requestId: string, recordedAt: Date): DisclosureRow {
   return {
-    requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s-1", role: "support_agent", purpose: "customer_support",
+    requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s-1", role: "support_agent", purpose: "customer_support", policyVersion: "2026-11-01",
     subjectRequestId: null, disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt,
   };
 }

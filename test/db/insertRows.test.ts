@@ -31,7 +31,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await database.db.execute(sql`create table insert_rows_sample (id uuid primary key default gen_random_uuid(), request_id text not null,
     customer_id uuid not null, caller_kind text not null, caller_id text not null, role text not null, purpose text not null,
-    subject_request_id uuid, disclosed text[] not null, masked text[] not null, pseudonymized text[] not null,
+    subject_request_id uuid, policy_version text not null, disclosed text[] not null, masked text[] not null, pseudonymized text[] not null,
     withheld text[] not null, recorded_at timestamptz not null default now())`);
 });
 afterAll(async () => { await database?.close(); });
@@ -50,6 +50,7 @@ const rowArb = fc.record({
   callerId: hostile,
   role: hostile,
   purpose: hostile,
+  policyVersion: hostile,
   subjectRequestId: fc.option(fc.uuid({ version: 4 }), { nil: null }),
   disclosed: fc.array(hostile, { maxLength: 4 }),
   masked: fc.array(hostile, { maxLength: 4 }),
@@ -59,7 +60,7 @@ const rowArb = fc.record({
 });
 
 const COLUMNS = [
-  "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "subjectRequestId",
+  "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "subjectRequestId", "policyVersion",
   "disclosed", "masked", "pseudonymized", "withheld", "recordedAt",
 ] as const;
 
@@ -93,7 +94,7 @@ describe("insertRows", () => {
   // A column with one value for every row travels as a scalar; when every column does, one of
   // them must still carry the number of rows.
   it("writes every row when all rows are alike, nulls included, and a single row alone", async () => {
-    const alike = { customerId: randomUUID(), callerKind: "staff", callerId: "s", role: "r", purpose: "p", subjectRequestId: null,
+    const alike = { customerId: randomUUID(), callerKind: "staff", callerId: "s", role: "r", purpose: "p", subjectRequestId: null, policyVersion: "v",
       disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date() };
     await roundTrip(Array.from({ length: 7 }, () => ({ ...alike })));
     await roundTrip([{ ...alike }]);
@@ -105,7 +106,7 @@ describe("insertRows", () => {
     // rows), and unnested values (four customers); uuid, text, text[] and timestamptz columns.
     const requestId = randomUUID();
     const rows: SampleRow[] = ["a", "b", "a", "b"].map((role) => ({
-      requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s", role, purpose: "p",
+      requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s", role, purpose: "p", policyVersion: "v",
       subjectRequestId: null, disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date(),
     }));
     const plan = JSON.stringify(await queryRows(database.db, sql`explain (verbose, format json) ${insertRowsStatement(sample, rows, COLUMNS)}`));
@@ -120,7 +121,7 @@ describe("insertRows", () => {
   it("refuses a row that lacks a column it was told to write, and writes nothing", async () => {
     const requestId = randomUUID();
     const good: SampleRow = {
-      requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s", role: "r", purpose: "p",
+      requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s", role: "r", purpose: "p", policyVersion: "v",
       subjectRequestId: null, disclosed: [], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date(),
     };
     const { role: _dropped, ...bad } = good;

@@ -4,7 +4,7 @@ import type { Database } from "../../src/db/client.js";
 import {
   accounts, consentEvents, customers, partnerLinks, paymentMethods, preferences, profiles, purchases, submittedMessages, visits,
 } from "../../src/db/schema/index.js";
-import { POLICY_VERSION } from "../../src/policy/version.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /** How many rows of each list a subject gets (each defaults to 0). */
 export interface SubjectLists {
@@ -74,7 +74,7 @@ export async function insertSubjects(
   })));
   // Consents given and kept: the history grows, nobody is opted out by it.
   await insertMany(db, consentEvents, total(lists.consents), each(lists.consents, (customerId, i) => ({
-    customerId, purpose: "personalization", granted: true, source: "web", policyVersion: POLICY_VERSION, recordedAt: at(i),
+    customerId, purpose: "personalization", granted: true, source: "web", policyVersion: DEFAULT_POLICY.version, recordedAt: at(i),
   })));
   return ids;
 }

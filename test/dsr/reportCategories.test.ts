@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { personalColumns } from "../../src/datamap/columns.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 import { purchases } from "../../src/db/schema/index.js";
 import { retentionOf } from "../../src/dsr/retention.js";
 import { getDataMap } from "../../src/enforcement/dataMap.js";
@@ -39,7 +40,7 @@ describe("the access report's categories", () => {
       const key = `${e.table}.${e.column}`;
       seen.add(key);
       expect(map.has(key), key).toBe(true);
-      expect({ key, category: e.category, retention: e.retention }).toEqual({ key, category: map.get(key), retention: retentionOf(map.get(key)!) });
+      expect({ key, category: e.category, retention: e.retention }).toEqual({ key, category: map.get(key), retention: retentionOf(DEFAULT_POLICY, map.get(key)!) });
       expect(e.retention, key).not.toBe("not set");
     }
     expect(seen).toContain("purchases.invoice_ref");

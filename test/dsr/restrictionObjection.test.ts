@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consentEvents, customers } from "../../src/db/schema/index.js";
-import { POLICY_VERSION } from "../../src/policy/version.js";
 import { idScopeOf } from "../helpers/idScopes.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { act, checkIdentity, customer, FILE_OWN, fileFor, plainSubjects, staff } from "./support.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 let gw: TestGateway;
 let subjects: string[];
@@ -62,7 +62,7 @@ describe("objection", () => {
     const analyticsIds = idScopeOf(gw, { kind: "staff", staffId: "x", role: "marketing_analyst" }, "analytics");
     expect(analytics.body.data.customers.edges.map((e: { node: { id: string } }) => analyticsIds.internal(e.node.id))).toContain(s);
     const events = await gw.database.db.select().from(consentEvents).where(and(eq(consentEvents.customerId, s), eq(consentEvents.purpose, "marketing")));
-    expect(events.filter((e) => e.source === "dsr")).toEqual([expect.objectContaining({ granted: false, policyVersion: POLICY_VERSION, partnerId: null })]);
+    expect(events.filter((e) => e.source === "dsr")).toEqual([expect.objectContaining({ granted: false, policyVersion: DEFAULT_POLICY.version, partnerId: null })]);
     const latest = events.sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime())[0]!;
     expect(latest).toMatchObject({ granted: false, source: "dsr" });
   });

@@ -7,6 +7,7 @@ import { CLAIM_COORDINATES } from "../../src/dsr/identityCheck.js";
 import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { bearer, type TestGateway } from "../helpers/testGateway.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 export const OFFICER_ID = "po-test-1";
 
@@ -110,7 +111,7 @@ export async function plainSubjects(db: Database): Promise<string[]> {
 /** Columns the retention schedule holds by law through erasure, by table. */
 export async function legalHold(): Promise<Record<string, string[]>> {
   const held: Record<string, string[]> = {};
-  for (const c of legalHoldColumns(personalColumns(getDataMap(await buildGatewaySchema())))) {
+  for (const c of legalHoldColumns(DEFAULT_POLICY, personalColumns(getDataMap(await buildGatewaySchema())))) {
     const [table, column] = c.split(".") as [string, string];
     (held[table] ??= []).push(column);
   }

@@ -12,6 +12,7 @@ import {
   dueDate, SUBJECT_REQUEST_ACTIONS, SUBJECT_REQUEST_KINDS, SUBJECT_REQUEST_STATES, transition,
 } from "../../src/dsr/transitions.js";
 import { PERSONAL_COLUMNS } from "../../src/enforcement/personalColumns.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /** The lifecycle, written out independently of the module: from state -> action -> new state, or null (refused). */
 export const LIFECYCLE: Record<string, Record<string, string | null>> = {
@@ -54,7 +55,7 @@ describe("erasure plan, sources and retention cover every personal table", () =>
       expect(cols.some((c) => c.name === (table === "customers" ? "id" : "customer_id")), `${table} has its subject column`).toBe(true);
       if (plan.action !== "anonymise") continue;
       for (const { column, category, keptOnErasure } of personal.filter((c) => c.table === table)) {
-        if (heldByLaw(category) || keptOnErasure !== null) continue;
+        if (heldByLaw(DEFAULT_POLICY, category) || keptOnErasure !== null) continue;
         const c = cols.find((x) => x.name === column)!;
         expect(c.notNull, `${table}.${column} is anonymised but NOT NULL`).toBe(false);
       }
@@ -64,20 +65,20 @@ describe("erasure plan, sources and retention cover every personal table", () =>
   it("keeps through erasure exactly what the retention schedule holds by law, and deletes no table holding any of it", async () => {
     const personal = personalColumns(getDataMap(await buildGatewaySchema()));
     // Written out, not derived: a change to the schedule's legal holds must show up here.
-    expect(legalHoldColumns(personal).sort()).toEqual([
+    expect(legalHoldColumns(DEFAULT_POLICY, personal).sort()).toEqual([
       "consent_events.granted", "consent_events.partner_id", "consent_events.policy_version", "consent_events.purpose",
       "consent_events.recorded_at", "consent_events.source",
       "preferences.email_newsletter", "preferences.postal_mail", "preferences.preferred_channel", "preferences.sms_offers", "preferences.updated_at",
       "purchases.amount_cents", "purchases.currency", "purchases.invoice_ref", "purchases.product", "purchases.purchased_at", "purchases.tax_rate",
     ]);
-    for (const c of personal.filter((p) => heldByLaw(p.category))) {
+    for (const c of personal.filter((p) => heldByLaw(DEFAULT_POLICY, p.category))) {
       expect(ERASURE_PLAN[c.table]?.action, `${c.table} holds ${c.column} under legal hold`).toBe("anonymise");
-      expect(retentionFor(c.category)?.period, `${c.table}.${c.column}: a legal hold needs an end`).not.toBeNull();
+      expect(retentionFor(DEFAULT_POLICY, c.category)?.period, `${c.table}.${c.column}: a legal hold needs an end`).not.toBeNull();
     }
   });
 
   it("reports each category's retention from the policy", () => {
-    expect(retentionOf("user.behavior.browsing_history")).toMatch(/13 months/);
-    expect(retentionOf(null)).toBe("not set");
+    expect(retentionOf(DEFAULT_POLICY, "user.behavior.browsing_history")).toMatch(/13 months/);
+    expect(retentionOf(DEFAULT_POLICY, null)).toBe("not set");
   });
 });

@@ -16,12 +16,12 @@ import { mayDeclare, type Caller } from "../../src/policy/caller.js";
 import { decide } from "../../src/policy/decide.js";
 import { PURPOSES, type Purpose } from "../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../src/policy/roles.js";
-import { POLICY_VERSION } from "../../src/policy/version.js";
 import { idScopeOf } from "../helpers/idScopes.js";
 import { bearer, type TestGateway } from "../helpers/testGateway.js";
 import { readableSelection } from "./support/selections.js";
 import { walkResponse } from "./support/walk.js";
 import { authHeaders, expectedVisible, startCanaryWorld, purposeEnum, staffCaller, type PartnerCaller, type World } from "./support/world.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 let gw: TestGateway;
 let world: World;
@@ -133,7 +133,7 @@ describe("withdrawing a consent never widens what anyone sees", () => {
     // Undeclarable purposes are refused whole, declarable ones read something.
     for (const k of combos) {
       const snap = before.get(`${k.label}/${k.purpose}`)!;
-      if (mayDeclare(k.caller, k.purpose)) expect(snap.refused, `${k.label}/${k.purpose}`).toBeNull();
+      if (mayDeclare(DEFAULT_POLICY, k.caller, k.purpose)) expect(snap.refused, `${k.label}/${k.purpose}`).toBeNull();
       else expect(snap.refused, `${k.label}/${k.purpose}`).toBe("PURPOSE_NOT_ALLOWED");
     }
     const visibleBefore = new Map(combos.map((k) => [`${k.label}/${k.purpose}`, new Set(subjects.filter((id) => expectedVisible(world, k.caller, k.purpose, id)))]));
@@ -211,7 +211,7 @@ describe("partners that need an opt-in", () => {
       expect(subject, `an active ${region} subject without opt-outs`).toBeDefined();
       const id = subject!.id;
       if (!world.states.get(id)!.partnerOptIns.has(partner.partnerId)) {
-        await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: true, source: "web", policyVersion: POLICY_VERSION });
+        await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: true, source: "web", policyVersion: DEFAULT_POLICY.version });
         await world.refresh();
       }
       expect(expectedVisible(world, partner.caller, purpose, id), "opted in: visible").toBe(true);
@@ -223,7 +223,7 @@ describe("partners that need an opt-in", () => {
       await world.refresh();
       const state = world.states.get(id)!;
       expect(state.partnerOptIns.size + state.optOuts.size).toBe(0);
-      expect(decide(partner.caller, purpose, "user.device", state).effect, "decide: no opt-in, no sharing").toBe("deny");
+      expect(decide(DEFAULT_POLICY, partner.caller, purpose, "user.device", state).effect, "decide: no opt-in, no sharing").toBe("deny");
       expect(expectedVisible(world, partner.caller, purpose, id)).toBe(false);
       const none = await partnerSees(partner, purpose, id);
       expect(none).toEqual({ totalCount: optedIn.totalCount - 1, listed: false, found: false });
@@ -241,11 +241,11 @@ describe("partners that need an opt-in", () => {
     let id = visible[0]?.id;
     if (!id) {
       id = world.customers.find((c) => c.status === "active" && c.residency === "US" && world.states.get(c.id)!.optOuts.size === 0)!.id;
-      await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: true, source: "web", policyVersion: POLICY_VERSION });
+      await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: true, source: "web", policyVersion: DEFAULT_POLICY.version });
     }
     const before = await partnerSees(partner, "advertising", id);
     expect(before.found).toBe(true);
-    await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: false, source: "web", policyVersion: POLICY_VERSION });
+    await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: false, source: "web", policyVersion: DEFAULT_POLICY.version });
     const after = await partnerSees(partner, "advertising", id);
     expect(after).toEqual({ totalCount: before.totalCount - 1, listed: false, found: false });
   });

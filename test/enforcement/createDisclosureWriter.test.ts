@@ -31,7 +31,7 @@ const NONE: string[] = [];
 function recordsOf(requestId: string, count: number, poisoned = false, lists = [["Profile.email"]], variety = 0): DisclosureRow[] {
   return Array.from({ length: count }, (_, i) => ({
     requestId, customerId: poisoned && i === count - 1 ? "not-a-uuid" : randomUUID(), callerKind: "staff", callerId: "s-1",
-    role: "support_agent", purpose: "customer_support", subjectRequestId: null,
+    role: "support_agent", purpose: "customer_support", policyVersion: "2026-11-01", subjectRequestId: null,
     // Shared arrays, as disclosureRecords gives alike subjects (writeDisclosures describes them
     // once), paired differently by each variety: the same `disclosed` goes with several `masked`.
     disclosed: lists[(variety + i) % lists.length]!, masked: lists[(2 * variety + i + 1) % lists.length]!, pseudonymized: NONE, withheld: NONE,

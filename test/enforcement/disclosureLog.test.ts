@@ -8,6 +8,7 @@ import { createGateway } from "../../src/server/createGateway.js";
 import { createLogger } from "../../src/server/logger.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { subjectWithStatus } from "../helpers/subjects.js";
+import { openPolicy } from "../../src/server/policyInForce.js";
 
 let gw: TestGateway;
 beforeAll(async () => { gw = await startTestGateway({ customers: 40 }); });
@@ -39,7 +40,7 @@ describe("the disclosure log", () => {
     const written: DisclosureRow[][] = [];
     const logger = createLogger({ level: "silent" });
     const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async (_db, rows) => void written.push(rows) });
-    const other = await createGateway({ config: gw.config, database: gw.database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins });
+    const other = await createGateway({ config: gw.config, database: gw.database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, policy: await openPolicy({ file: gw.config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }) });
     const url = await other.listen();
     try {
       const requestId = randomUUID();

@@ -17,7 +17,7 @@ function contextOf(requestId: string, coordinates: readonly string[]): GatewayCo
   return {
     requestId,
     caller: { kind: "staff", staffId: "s-1", role: "support_agent" },
-    enforcement: { purpose: "customer_support", dataMap: { coordinates }, subjectRequestFor: () => null },
+    enforcement: { purpose: "customer_support", policy: { version: "2026-11-01" }, dataMap: { coordinates }, subjectRequestFor: () => null },
   } as unknown as GatewayContext;
 }
 

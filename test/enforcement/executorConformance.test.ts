@@ -19,6 +19,7 @@ import { idScopeOf } from "../helpers/idScopes.js";
 import type { TestGateway } from "../helpers/testGateway.js";
 import { opSpecArb, renderOperation } from "./support/operations.js";
 import { authHeaders, customerCaller, rawKey, staffCaller, startCanaryWorld, type World } from "./support/world.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 const SEED = 777;
 const RUNS = 300;
@@ -71,7 +72,7 @@ describe("the guards answer as graphql-shield does, rule tree for rule tree", ()
     let withErrors = 0;
     let withWithheld = 0;
     for (const [caller, pick, spec] of cases) {
-      const own = purposesFor(caller);
+      const own = purposesFor(DEFAULT_POLICY, caller);
       // Mostly a purpose the caller may declare; one time in five, any purpose.
       const purpose = (pick % 5 === 0 || own.length === 0 ? PURPOSES[pick % PURPOSES.length] : own[pick % own.length]) as Purpose;
       const op = renderOperation(spec, {

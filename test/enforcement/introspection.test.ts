@@ -12,6 +12,7 @@ import { ceiling } from "../../src/policy/ceiling.js";
 import { STAFF_ROLES, type StaffRole } from "../../src/policy/roles.js";
 import { admin, myGrantQuery } from "../partners/support.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /**
  * Introspection per caller over real HTTP: each caller sees only the fields it could ever read
@@ -83,7 +84,7 @@ const callerFor = (who: Audience | `partner:${string}`): Caller =>
 
 /** Some purpose the caller may declare gets more than deny (output) or `allow` (a filter). */
 const readable = (caller: Caller, category: string, filter: boolean) =>
-  purposesFor(caller).some((p) => { const e = ceiling(caller, p, category).effect; return filter ? e === "allow" : e !== "deny"; });
+  purposesFor(DEFAULT_POLICY, caller).some((p) => { const e = ceiling(DEFAULT_POLICY, caller, p, category).effect; return filter ? e === "allow" : e !== "deny"; });
 
 const everyone: Array<Audience | `partner:${string}`> = ["customer", ...STAFF_ROLES, "partner:newsletter", "partner:helpdesk"];
 
@@ -230,7 +231,7 @@ describe("the audience table", () => {
     let probed = 0;
     for (const who of ["customer", "support_agent", "legal", "partner:helpdesk"] as const) {
       const caller = callerFor(who);
-      const purpose = purposesFor(caller)[0]!.toUpperCase();
+      const purpose = purposesFor(DEFAULT_POLICY, caller)[0]!.toUpperCase();
       const headers = await headersFor(who);
       for (const [operation, type] of [["query", schema.getQueryType()!], ["mutation", schema.getMutationType()!]] as const) {
         for (const field of Object.values(type.getFields())) {

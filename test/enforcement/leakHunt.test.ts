@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
  * Leak hunt: thousands of generated operations (fast-check, fixed seed) over a canary-seeded
  * database, as every staff role, customers on themselves and on others, and every partner, each
  * with purposes it may and may not declare. Every response is checked cell by cell against
- * decide() over subject states read back from the database:
+ * decide(DEFAULT_POLICY) over subject states read back from the database:
  *
  * (a) a canary token appears only in the cell it was stored in, and only where the decision for
  *     that caller, purpose and subject discloses the value as stored (allow, or a mask that keeps
@@ -34,6 +34,7 @@ import { samePath, selectedCoordinates, walkResponse, type LeafVisit } from "./s
 import {
   authHeaders, canariesIn, customerCaller, expectedDecision, expectedVisible, startCanaryWorld, rawKey, staffCaller, type World,
 } from "./support/world.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 const SEED = 4242;
 const BATCH = 8;
@@ -83,7 +84,7 @@ const purposeChoiceArb: fc.Arbitrary<PurposeChoice> = fc.record({
 });
 
 function resolveCase(caller: Caller, choice: PurposeChoice, spec: OpSpec): Case {
-  const own = purposesFor(caller);
+  const own = purposesFor(DEFAULT_POLICY, caller);
   let purpose: Purpose | null;
   if (choice.kind === "none") purpose = null;
   else if (choice.kind === "own" && own.length > 0) purpose = own[choice.index % own.length] as Purpose;
@@ -117,17 +118,17 @@ type Expected =
 function expectation(c: Case, op: RenderedOperation): Expected {
   if (c.conflictWith) return { kind: "rejected", code: "BAD_USER_INPUT" };
   // Every generated operation reads subjects, so it needs a purpose: declared, or the caller's only one.
-  const purpose = c.purpose ?? defaultPurpose(c.caller);
+  const purpose = c.purpose ?? defaultPurpose(DEFAULT_POLICY, c.caller);
   if (purpose === null) return { kind: "rejected", code: "PURPOSE_REQUIRED" };
-  if (!mayDeclare(c.caller, purpose)) return { kind: "rejected", code: "PURPOSE_NOT_ALLOWED" };
+  if (!mayDeclare(DEFAULT_POLICY, c.caller, purpose)) return { kind: "rejected", code: "PURPOSE_NOT_ALLOWED" };
   // What executes: @skip/@include and arguments under the coerced variables, defaults included.
   const selected = selectedCoordinates(world.schema, parse(op.query), op.variables);
   const denied = [...selected].filter((coordinate) => {
     const field = world.dataMap.fields.get(coordinate);
-    if (field) return ceiling(c.caller, purpose, field.category).effect === "deny";
+    if (field) return ceiling(DEFAULT_POLICY, c.caller, purpose, field.category).effect === "deny";
     // Filtering by a personal field counts as reading it, and needs full access.
     const input = world.dataMap.inputs.get(coordinate);
-    return input !== undefined && ceiling(c.caller, purpose, input.category).effect !== "allow";
+    return input !== undefined && ceiling(DEFAULT_POLICY, c.caller, purpose, input.category).effect !== "allow";
   });
   if (op.emailFilter !== null && !selected.has("CustomerFilter.email")) throw new Error("the oracle lost the email filter");
   if (denied.length > 0) return { kind: "rejected", code: "FORBIDDEN", denied: denied.sort() };

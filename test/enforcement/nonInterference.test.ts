@@ -25,6 +25,7 @@ import { walkResponse } from "./support/walk.js";
 import {
   authHeaders, canariesIn, customerCaller, expectedVisible, startCanaryWorld, purposeEnum, rawKey, staffCaller, type World,
 } from "./support/world.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 let gw: TestGateway;
 let world: World;
@@ -194,18 +195,18 @@ const support = () => staffCaller("support_agent");
 
 describe("non-interference: flipping a protected stored value changes nothing the caller observes", () => {
   it("Profile.email, pseudonymised for marketing_analyst / advertising: only the pseudonym may change", async () => {
-    const subject = pick((id) => decide(marketing(), "advertising", "user.contact.email", state(id)).effect === "pseudonymize", "subject pseudonymised for advertising");
+    const subject = pick((id) => decide(DEFAULT_POLICY, marketing(), "advertising", "user.contact.email", state(id)).effect === "pseudonymize", "subject pseudonymised for advertising");
     await expectNonInterference(await profileSecret(marketing(), "advertising", subject, "email", "Profile.email", "profile { email }", EMAIL_FLIP, "pseudonymize"));
   });
 
   it("Profile.phone, denied to marketing_analyst / analytics (the operation is refused; nothing else moves)", async () => {
-    expect(ceiling(marketing(), "analytics", "user.contact.phone_number").effect).toBe("deny");
+    expect(ceiling(DEFAULT_POLICY, marketing(), "analytics", "user.contact.phone_number").effect).toBe("deny");
     const subject = pick((id) => expectedVisible(world, marketing(), "analytics", id), "subject visible for analytics");
     await expectNonInterference(await profileSecret(marketing(), "analytics", subject, "phone", "Profile.phone", "profile { phone }", "+44 20 7946 0999"));
   });
 
   it("Profile.email of a subject who opted out of marketing, for marketing_analyst / marketing", async () => {
-    const subject = pick((id) => decide(marketing(), "marketing", "user.contact.email", state(id)).reason.code === "OPTED_OUT", "subject opted out of marketing");
+    const subject = pick((id) => decide(DEFAULT_POLICY, marketing(), "marketing", "user.contact.email", state(id)).reason.code === "OPTED_OUT", "subject opted out of marketing");
     await expectNonInterference(await profileSecret(marketing(), "marketing", subject, "email", "Profile.email", "profile { email }", EMAIL_FLIP));
   });
 
@@ -221,12 +222,12 @@ describe("non-interference: flipping a protected stored value changes nothing th
   });
 
   it("PostalAddress.line1, masked for support_agent / customer_support: shown only as its mask", async () => {
-    const subject = pick((id) => decide(support(), "customer_support", "user.contact.address", state(id)).effect === "mask", "subject visible to support");
+    const subject = pick((id) => decide(DEFAULT_POLICY, support(), "customer_support", "user.contact.address", state(id)).effect === "mask", "subject visible to support");
     await expectNonInterference(await profileSecret(support(), "customer_support", subject, "addressLine1", "PostalAddress.line1", "profile { address { line1 city } }", "1 Flip Street cnryf1ip0003", "mask"));
   });
 
   it("Account.accountNumber, masked (last four) for support_agent / customer_support: the mask may change, the number never shows", async () => {
-    const subject = pick((id) => decide(support(), "customer_support", "user.unique_id.account_number", state(id)).effect === "mask"
+    const subject = pick((id) => decide(DEFAULT_POLICY, support(), "customer_support", "user.unique_id.account_number", state(id)).effect === "mask"
       && (world.raw.get(rawKey(id, "Account.accountNumber"))?.size ?? 0) > 0, "subject with an account visible to support");
     const db = gw.database.db;
     const rows = await db.select().from(accounts).where(eq(accounts.customerId, subject));
@@ -273,7 +274,7 @@ describe("non-interference: consent records a caller may not read", () => {
   });
 
   it("the date a subject opted out of marketing, for marketing_analyst / marketing (the subject is hidden from it)", async () => {
-    const subject = pick((id) => decide(marketing(), "marketing", "user.contact.email", state(id)).reason.code === "OPTED_OUT", "subject opted out of marketing");
+    const subject = pick((id) => decide(DEFAULT_POLICY, marketing(), "marketing", "user.contact.email", state(id)).reason.code === "OPTED_OUT", "subject opted out of marketing");
     await expectNonInterference(await optOutDateSecret(marketing(), "marketing", subject, "marketing", "Profile.email", "profile { email }"));
   });
 });
@@ -295,7 +296,7 @@ describe("non-interference: whether a hidden subject exists at all", () => {
 
   it("customer(id) answers a hidden subject exactly as an unknown id", async () => {
     const third = world.partners.find((p) => p.kind === "third_party")!.caller;
-    const optedOut = pick((id) => decide(marketing(), "marketing", "user.contact.email", state(id)).reason.code === "OPTED_OUT", "opted-out subject");
+    const optedOut = pick((id) => decide(DEFAULT_POLICY, marketing(), "marketing", "user.contact.email", state(id)).reason.code === "OPTED_OUT", "opted-out subject");
     for (const [caller, purpose, subject] of [
       [third, "advertising", hiddenFrom(third, "advertising", "subject hidden from the third party")],
       [marketing(), "marketing", optedOut],
@@ -308,7 +309,7 @@ describe("non-interference: whether a hidden subject exists at all", () => {
   it("explainAccess answers a hidden subject exactly as an unknown id (no existence, opt-out or residency oracle)", async () => {
     const third = world.partners.find((p) => p.kind === "third_party")!.caller;
     const affiliate = world.partners.find((p) => p.kind === "affiliate")!.caller;
-    const optedOut = pick((id) => decide(marketing(), "marketing", "user.contact.email", state(id)).reason.code === "OPTED_OUT", "opted-out subject");
+    const optedOut = pick((id) => decide(DEFAULT_POLICY, marketing(), "marketing", "user.contact.email", state(id)).reason.code === "OPTED_OUT", "opted-out subject");
     const differences: string[] = [];
     for (const [label, caller, purpose, subject] of [
       ["third-party partner, subject without opt-in", third, "advertising", hiddenFrom(third, "advertising", "subject hidden from the third party")],

@@ -19,6 +19,7 @@ import type { Purpose } from "../../src/policy/purposes.js";
 import { idScopeOf, partnerIdScope } from "../helpers/idScopes.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { admin, asPartner } from "../partners/support.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 let gw: TestGateway;
 let schema: Awaited<ReturnType<typeof buildGatewaySchema>>;
@@ -32,7 +33,7 @@ const ROWS = ["accounts", "paymentMethods", "purchases", "consents", "messages",
 /** The rows a purpose may ever read (each list carries its category): the others would refuse the whole page. */
 const readableFor = (purpose: string, rows: readonly string[]) => rows.filter((r) => {
   const field = getDataMap(schema).fields.get(`Customer.${r.replace(/\(.*$/, "")}`)!;
-  return matrixCell(purpose.toLowerCase() as Purpose, field.category) !== "deny";
+  return matrixCell(DEFAULT_POLICY, purpose.toLowerCase() as Purpose, field.category) !== "deny";
 });
 const page = (purpose: string, rows: readonly string[], first = 500) =>
   `query P @purpose(name: ${purpose}) { customers(first: ${first}) { pageInfo { endCursor } edges { cursor node { id ${readableFor(purpose, rows).map((r) => `${r} { id }`).join(" ")} } } } }`;

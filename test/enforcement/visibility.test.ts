@@ -12,6 +12,7 @@ import { decide } from "../../src/policy/decide.js";
 import { PURPOSES } from "../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../src/policy/roles.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 let database: DatabaseHandle;
 beforeAll(async () => {
@@ -25,7 +26,7 @@ afterAll(async () => { await database?.close(); });
  * (decide over the subject's state). The two must agree on every subject, or a page would show
  * someone a by-id read hides, or count someone it does not show.
  */
-describe("the SQL visibility filter agrees with decide()", () => {
+describe("the SQL visibility filter agrees with decide(DEFAULT_POLICY)", () => {
   it("for every caller, every purpose and every seeded subject", async () => {
     const categories = getDataMap(await buildGatewaySchema()).categories;
     const all = await database.db.select({ id: customers.id }).from(customers);
@@ -45,10 +46,10 @@ describe("the SQL visibility filter agrees with decide()", () => {
     let compared = 0;
     for (const caller of callers) {
       for (const purpose of PURPOSES) {
-        const rows = await database.db.select({ id: customers.id }).from(customers).where(visibleSubjectsWhere(caller, purpose, categories));
+        const rows = await database.db.select({ id: customers.id }).from(customers).where(visibleSubjectsWhere(DEFAULT_POLICY, caller, purpose, categories));
         const inSql = new Set(rows.map((r) => r.id));
         for (const { id } of all) {
-          const visible = categories.some((c) => decide(caller, purpose, c, states.get(id)!).effect !== "deny");
+          const visible = categories.some((c) => decide(DEFAULT_POLICY, caller, purpose, c, states.get(id)!).effect !== "deny");
           expect(inSql.has(id), `${JSON.stringify({ caller: caller.kind === "staff" ? caller.role : caller.kind, purpose, id })}`).toBe(visible);
           compared++;
         }

@@ -3,6 +3,7 @@ import type { Caller } from "../../src/policy/caller.js";
 import { identifierScope, partnerIdentifierScope } from "../../src/policy/identifierScope.js";
 import type { Purpose } from "../../src/policy/purposes.js";
 import type { TestGateway } from "./testGateway.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /**
  * The ids a caller sends and receives for a purpose, under the test gateway's key, to map what a
@@ -10,10 +11,10 @@ import type { TestGateway } from "./testGateway.js";
  * internal ones.
  */
 export function idScopeOf(gw: TestGateway, caller: Caller, purpose: Purpose | null): IdScope {
-  return createIdScope(gw.config.pseudonymKey, purpose === null ? { kind: "internal" } : identifierScope(caller, purpose));
+  return createIdScope(gw.config.pseudonymKey, purpose === null ? { kind: "internal" } : identifierScope(DEFAULT_POLICY, caller, purpose));
 }
 
 /** A partner's id scope for a purpose. */
 export function partnerIdScope(gw: TestGateway, partnerId: string, purpose: Purpose): IdScope {
-  return createIdScope(gw.config.pseudonymKey, partnerIdentifierScope(partnerId, purpose));
+  return createIdScope(gw.config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, partnerId, purpose));
 }

@@ -9,6 +9,7 @@ import { matrixCell } from "../../src/policy/matrix.js";
 import { PURPOSES, type Purpose } from "../../src/policy/purposes.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { admin, asPartner } from "./support.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /**
  * A partner reads nothing about a subject outside its grant's categories (DESIGN.md sections 2
@@ -30,7 +31,7 @@ afterAll(async () => { await gw?.close(); });
 
 /** What a grant (categories) may be asked for under a purpose: in its categories and not denied by the matrix. */
 const askable = (categories: readonly string[], purpose: Purpose) => (category: string) =>
-  categories.some((p) => matchesPrefix(category, p)) && matrixCell(purpose, category as never) !== "deny";
+  categories.some((p) => matchesPrefix(category, p)) && matrixCell(DEFAULT_POLICY, purpose, category as never) !== "deny";
 
 /** Every field of `type` and below that may be asked for; personal fields only when `mayAsk` their category. */
 function selectionOf(type: GraphQLObjectType, mayAsk: (category: string) => boolean): string {

@@ -8,11 +8,12 @@ import { isPurpose, type Purpose } from "../../src/policy/purposes.js";
 import { partnerIdScope } from "../helpers/idScopes.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { admin, asPartner, type GrantSpec } from "./support.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /**
  * A grant only narrows (DESIGN.md section 6), end to end over HTTP with keys issued through the
  * API: subject scope, regions and transfers, categories. What each partner sees is compared with
- * an independent SQL reading of the seed and with the policy's own decide().
+ * an independent SQL reading of the seed and with the policy's own decide(DEFAULT_POLICY).
  */
 
 let gw: TestGateway;
@@ -61,11 +62,11 @@ async function listed(partnerId: string, apiKey: string, purpose: string): Promi
   return new Set(edges.map((e) => idsOf(partnerId, purpose).internal(e.node.id)!));
 }
 
-/** What decide() says for `user.name` of every seeded subject: the gateway must list exactly those. */
+/** What decide(DEFAULT_POLICY) says for `user.name` of every seeded subject: the gateway must list exactly those. */
 async function expectedByDecide(caller: Caller, purpose: string): Promise<Set<string>> {
   if (!isPurpose(purpose)) throw new Error(purpose);
   const states = await loadSubjectStates(gw.database.db, all.map((c) => c.id));
-  return new Set(all.filter((c) => decide(caller, purpose, "user.name", states.get(c.id)!).effect !== "deny").map((c) => c.id));
+  return new Set(all.filter((c) => decide(DEFAULT_POLICY, caller, purpose, "user.name", states.get(c.id)!).effect !== "deny").map((c) => c.id));
 }
 
 function callerOf(p: { partnerId: string; grant: any; key: { keyId: string } }, kind: PartnerKind, region: string): Caller {

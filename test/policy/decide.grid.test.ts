@@ -1,5 +1,7 @@
 // Exhaustive grid: every caller x purpose x category x subject state, decide() against a small
 // reference implementation written here from DESIGN.md's rules and the fixture matrix.
+// decide() reads the shipped policy file (policy/default.policy.yaml): passing here proves that the
+// file decides as DESIGN.md's tables, over every combination.
 import { describe, expect, it } from "vitest";
 import {
   CATEGORIES,
@@ -11,6 +13,7 @@ import {
   type Grant,
   type Purpose,
   type SubjectState,
+  DEFAULT_POLICY,
 } from "../../src/policy/index.js";
 import { fixtureLetter, LETTER_EFFECT, loadFixtureMatrix, loadFixtureRoles } from "./fixtureTables.js";
 
@@ -197,12 +200,12 @@ describe("decide: exhaustive grid against the reference", () => {
       const mismatches: string[] = [];
       for (const purpose of PURPOSES) {
         // The request's form of decide: one per caller and purpose, over every category and subject.
-        const decideInRequest = decider(caller, purpose);
+        const decideInRequest = decider(DEFAULT_POLICY, caller, purpose);
         for (const category of GRID_CATEGORIES) {
-          const bound = ceiling(caller, purpose, category);
+          const bound = ceiling(DEFAULT_POLICY, caller, purpose, category);
           let best = -1;
           for (const s of SUBJECTS) {
-            const got = decide(caller, purpose, category, s);
+            const got = decide(DEFAULT_POLICY, caller, purpose, category, s);
             const want = reference(caller, purpose, category, s);
             const inRequest = decideInRequest(category, s);
             if (inRequest.effect !== got.effect || inRequest.reason.code !== got.reason.code || inRequest.reason.message !== got.reason.message) {
@@ -227,7 +230,7 @@ describe("decide: exhaustive grid against the reference", () => {
 
   it("reports an opt-out with its purpose and date", () => {
     const s = SUBJECTS.find((x) => x.status === "active" && x.optOuts.has("marketing") && x.optOuts.size === 1)!;
-    const d = decide({ kind: "staff", staffId: "s", role: "marketing_analyst" }, "marketing", "user.contact.email", s);
+    const d = decide(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "marketing_analyst" }, "marketing", "user.contact.email", s);
     expect(d).toEqual({ effect: "deny", reason: { code: "OPTED_OUT", message: "subject opted out of marketing on 2026-03-02" } });
   });
 });

@@ -12,6 +12,7 @@ import {
   STAFF_ROLES,
   stateParts,
   type SubjectState,
+  DEFAULT_POLICY,
 } from "../../src/policy/index.js";
 import { prunedState } from "../helpers/prunedState.js";
 
@@ -91,8 +92,8 @@ describe("decide: properties", () => {
   it("never exceeds the ceiling", () => {
     fc.assert(
       fc.property(scenario, ({ caller, purpose, category, subject }) => {
-        const bound = ceiling(caller, purpose, category);
-        const got = decide(caller, purpose, category, subject);
+        const bound = ceiling(DEFAULT_POLICY, caller, purpose, category);
+        const got = decide(DEFAULT_POLICY, caller, purpose, category, subject);
         expect(RANK[got.effect]).toBeLessThanOrEqual(RANK[bound.effect]);
         if (bound.effect === "deny") expect(got.effect).toBe("deny");
       }),
@@ -114,8 +115,8 @@ describe("decide: properties", () => {
   it("adding an opt-out, objection, restriction or erasure (or withdrawing consent) never widens", () => {
     fc.assert(
       fc.property(scenario, fc.array(change, { minLength: 1, maxLength: 3 }), ({ caller, purpose, category, subject }, changes) => {
-        const before = decide(caller, purpose, category, subject);
-        const after = decide(caller, purpose, category, changes.reduce((s, c) => c.apply(s), subject));
+        const before = decide(DEFAULT_POLICY, caller, purpose, category, subject);
+        const after = decide(DEFAULT_POLICY, caller, purpose, category, changes.reduce((s, c) => c.apply(s), subject));
         expect(RANK[after.effect], changes.map((c) => c.name).join(", ")).toBeLessThanOrEqual(RANK[before.effect]);
       }),
       opts,
@@ -125,7 +126,7 @@ describe("decide: properties", () => {
   it("decides the same without the state parts that stateParts leaves out (a request loads only those)", () => {
     fc.assert(
       fc.property(scenario, ({ caller, purpose, category, subject }) => {
-        expect(decide(caller, purpose, category, prunedState(subject, stateParts(caller, purpose)))).toEqual(decide(caller, purpose, category, subject));
+        expect(decide(DEFAULT_POLICY, caller, purpose, category, prunedState(subject, stateParts(DEFAULT_POLICY, caller, purpose)))).toEqual(decide(DEFAULT_POLICY, caller, purpose, category, subject));
       }),
       { ...opts, numRuns: 10_000 },
     );
@@ -135,7 +136,7 @@ describe("decide: properties", () => {
     fc.assert(
       fc.property(scenario, partner, ({ purpose, category, subject }, p) => {
         const caller: Caller = { ...p, partnerKind: "third_party" };
-        const d = decide(caller, purpose, category, { ...subject, partnerOptIns: new Set() });
+        const d = decide(DEFAULT_POLICY, caller, purpose, category, { ...subject, partnerOptIns: new Set() });
         expect(d.effect).toBe("deny");
       }),
       opts,
@@ -149,7 +150,7 @@ describe("decide: properties", () => {
     };
     fc.assert(
       fc.property(purpose, category, subjectWith(canary, fc.constantFrom(...REGIONS)), (p, c, s) => {
-        const d = decide(wide, p, c, { ...s, partnerOptIns: new Set(["p-2"]) });
+        const d = decide(DEFAULT_POLICY, wide, p, c, { ...s, partnerOptIns: new Set(["p-2"]) });
         expect(d.effect).toBe("deny");
       }),
       opts,
@@ -159,7 +160,7 @@ describe("decide: properties", () => {
   it("reason messages never contain a string from the subject", () => {
     fc.assert(
       fc.property(scenario, ({ caller, purpose, category, subject }) => {
-        for (const d of [decide(caller, purpose, category, subject), ceiling(caller, purpose, category)]) {
+        for (const d of [decide(DEFAULT_POLICY, caller, purpose, category, subject), ceiling(DEFAULT_POLICY, caller, purpose, category)]) {
           expect(d.reason.message).not.toContain(subject.customerId);
           if (subject.residency.startsWith("CANARY")) expect(d.reason.message).not.toContain(subject.residency);
           expect(d.reason.message.length).toBeGreaterThan(0);
@@ -174,7 +175,7 @@ describe("decide: properties", () => {
     fc.assert(
       fc.property(scenario, ({ caller, purpose, category, subject }) => {
         const frozen = Object.freeze({ ...subject });
-        expect(decide(caller, purpose, category, frozen)).toEqual(decide(caller, purpose, category, frozen));
+        expect(decide(DEFAULT_POLICY, caller, purpose, category, frozen)).toEqual(decide(DEFAULT_POLICY, caller, purpose, category, frozen));
       }),
       { ...opts, numRuns: 500 },
     );
@@ -184,8 +185,8 @@ describe("decide: properties", () => {
     fc.assert(
       fc.property(scenario, fc.string(), ({ caller, purpose, subject }, junk) => {
         fc.pre(!(CATEGORIES as readonly string[]).includes(junk));
-        expect(decide(caller, purpose, junk, subject).reason.code).toBe("UNKNOWN_CATEGORY");
-        expect(decide({ kind: "anonymous" }, purpose, CATEGORIES[0], subject).reason.code).toBe("ANONYMOUS");
+        expect(decide(DEFAULT_POLICY, caller, purpose, junk, subject).reason.code).toBe("UNKNOWN_CATEGORY");
+        expect(decide(DEFAULT_POLICY, { kind: "anonymous" }, purpose, CATEGORIES[0], subject).reason.code).toBe("ANONYMOUS");
       }),
       { ...opts, numRuns: 500 },
     );
@@ -193,7 +194,7 @@ describe("decide: properties", () => {
 
   it("denies an undeclarable purpose string without echoing it", () => {
     const junk = "ada@example.com";
-    const d = decide({ kind: "staff", staffId: "s", role: "legal" }, junk as Purpose, "user.name", {
+    const d = decide(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "legal" }, junk as Purpose, "user.name", {
       customerId: "c", status: "active", residency: "EU", optOuts: new Map(), objections: new Map(),
       partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: true,
     });
@@ -207,7 +208,7 @@ describe("decide: properties", () => {
       customerId: "c", status: "active", residency: "EU", optOuts: new Map([["analytics", new Date(Number.NaN)]]),
       objections: new Map(), partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: false,
     };
-    const d = decide({ kind: "staff", staffId: "s", role: "marketing_analyst" }, "analytics", "user.name", s);
+    const d = decide(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "marketing_analyst" }, "analytics", "user.name", s);
     expect(d.reason).toEqual({ code: "OPTED_OUT", message: "subject opted out of analytics on an unknown date" });
   });
 });

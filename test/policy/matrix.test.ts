@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   CATEGORIES,
-  DEFAULT_MATRIX,
   EFFECT_ORDER,
   type Effect,
   formatMatrixTable,
@@ -12,6 +11,7 @@ import {
   narrowest,
   PURPOSES,
   ROLES,
+  DEFAULT_POLICY,
 } from "../../src/policy/index.js";
 import { fixtureLetter, LETTER_EFFECT, loadFixtureMatrix, loadFixtureRoles, parseTable } from "./fixtureTables.js";
 
@@ -23,7 +23,7 @@ describe("default matrix against DESIGN.md", () => {
   });
 
   it("has a row of its own exactly for the categories DESIGN lists", () => {
-    expect(Object.keys(DEFAULT_MATRIX).sort()).toEqual([...fixture.rows.keys()].sort());
+    expect([...DEFAULT_POLICY.matrix.keys()].sort()).toEqual([...fixture.rows.keys()].sort());
   });
 
   it("matrixCell equals the fixture (own or nearest ancestor row) for every purpose x category", () => {
@@ -31,7 +31,7 @@ describe("default matrix against DESIGN.md", () => {
     for (const purpose of fixture.purposes)
       for (const category of CATEGORIES) {
         const want = LETTER_EFFECT[fixtureLetter(fixture, purpose, category)];
-        const got = matrixCell(purpose as (typeof PURPOSES)[number], category);
+        const got = matrixCell(DEFAULT_POLICY, purpose as (typeof PURPOSES)[number], category);
         if (got !== want) mismatches.push(`${purpose} x ${category}: ${got}, want ${want}`);
       }
     expect(mismatches).toEqual([]);
@@ -39,11 +39,11 @@ describe("default matrix against DESIGN.md", () => {
 
   it("inherits and denies as the brief says", () => {
     for (const p of PURPOSES) {
-      expect(matrixCell(p, "user.contact.address.delivery")).toBe(matrixCell(p, "user.contact.address"));
-      expect(matrixCell(p, "user.authorization.credentials")).toBe("deny");
+      expect(matrixCell(DEFAULT_POLICY, p, "user.contact.address.delivery")).toBe(matrixCell(DEFAULT_POLICY, p, "user.contact.address"));
+      expect(matrixCell(DEFAULT_POLICY, p, "user.authorization.credentials")).toBe("deny");
     }
-    expect(matrixCell("payments", "user.contact.address.billing")).toBe("allow");
-    expect(matrixCell("service_delivery", "user.contact.address.billing")).toBe("deny");
+    expect(matrixCell(DEFAULT_POLICY, "payments", "user.contact.address.billing")).toBe("allow");
+    expect(matrixCell(DEFAULT_POLICY, "service_delivery", "user.contact.address.billing")).toBe("deny");
   });
 });
 
@@ -74,7 +74,7 @@ describe("effect order", () => {
 
 describe("policy table", () => {
   it("prints the effective matrix, which parses back to the fixture for every category", () => {
-    const [header, ...rows] = parseTable(formatMatrixTable());
+    const [header, ...rows] = parseTable(formatMatrixTable(DEFAULT_POLICY));
     const abbr = header!.slice(1);
     expect(abbr).toEqual(fixture.abbreviations);
     expect(rows.map((r) => r[0]!.split(" ")[0]!.replace(/`/g, ""))).toEqual([...CATEGORIES]);
@@ -85,16 +85,16 @@ describe("policy table", () => {
   });
 
   it("prints the roles table as DESIGN has it", () => {
-    const [, ...rows] = parseTable(formatRolesTable());
+    const [, ...rows] = parseTable(formatRolesTable(DEFAULT_POLICY));
     const design = loadFixtureRoles();
     expect(rows.map((r) => r[0])).toEqual([...ROLES]);
     for (const [role, purposes] of rows) expect(purposes!.split(", ")).toEqual(design.get(role!));
   });
 
   it("formatPolicyTable carries the version and both tables", () => {
-    const text = formatPolicyTable();
+    const text = formatPolicyTable(DEFAULT_POLICY);
     expect(text).toContain("2026-11-01");
-    expect(text).toContain(formatMatrixTable());
-    expect(text).toContain(formatRolesTable());
+    expect(text).toContain(formatMatrixTable(DEFAULT_POLICY));
+    expect(text).toContain(formatRolesTable(DEFAULT_POLICY));
   });
 });

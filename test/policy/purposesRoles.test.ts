@@ -4,14 +4,16 @@ import {
   defaultPurpose,
   type Grant,
   mayDeclare,
-  OPT_OUT_PURPOSES,
-  PURPOSE_DEFINITIONS,
+  
+  
   PURPOSES,
   type Purpose,
   purposesFor,
-  ROLE_PURPOSES,
+  
   ROLES,
   STAFF_ROLES,
+  DEFAULT_POLICY,
+  optOutPurposes,
 } from "../../src/policy/index.js";
 import { loadFixturePurposes, loadFixtureRoles } from "./fixtureTables.js";
 
@@ -44,38 +46,38 @@ describe("purposes", () => {
 
   it("consent basis follows DESIGN's purpose table", () => {
     for (const [purpose, text] of design) {
-      const def = PURPOSE_DEFINITIONS[purpose as Purpose];
+      const def = DEFAULT_POLICY.purposes[purpose as Purpose];
       if (text.includes("opt-out")) expect(def.consentBasis, purpose).toBe("opt_out");
       if (text.includes("contract") || text === "none needed") expect(def.consentBasis, purpose).toBe("contract");
       if (text.includes("legitimate interest")) expect(def.consentBasis, purpose).toBe("legitimate_interest");
       if (text.includes("verified request")) expect(def.consentBasis, purpose).toBe("verified_request");
     }
     // research ("anonymised or pseudonymised only") is treated as opt-out too.
-    expect([...OPT_OUT_PURPOSES].sort()).toEqual(["advertising", "analytics", "marketing", "personalization", "research"]);
-    expect(PURPOSE_DEFINITIONS.legal_compliance.consentBasis).toBe("legal_obligation");
+    expect(optOutPurposes(DEFAULT_POLICY).sort()).toEqual(["advertising", "analytics", "marketing", "personalization", "research"]);
+    expect(DEFAULT_POLICY.purposes.legal_compliance.consentBasis).toBe("legal_obligation");
   });
 
   it("restriction and objection as DESIGN's decision section says", () => {
-    const survives = PURPOSES.filter((p) => PURPOSE_DEFINITIONS[p].survivesRestriction).sort();
+    const survives = PURPOSES.filter((p) => DEFAULT_POLICY.purposes[p].survivesRestriction).sort();
     expect(survives).toEqual(["fraud_prevention", "legal_compliance", "subject_request"]);
-    const honours = PURPOSES.filter((p) => PURPOSE_DEFINITIONS[p].honoursObjection).sort();
+    const honours = PURPOSES.filter((p) => DEFAULT_POLICY.purposes[p].honoursObjection).sort();
     expect(honours).toEqual(["advertising", "analytics", "marketing", "personalization", "research"]);
   });
 
   it("map to real fideslang data uses, including DESIGN's two examples", () => {
-    for (const p of PURPOSES) expect(FIDESLANG_DATA_USES.has(PURPOSE_DEFINITIONS[p].fidesDataUse), p).toBe(true);
-    expect(PURPOSE_DEFINITIONS.payments.fidesDataUse).toBe("essential.service.payment_processing");
-    expect(PURPOSE_DEFINITIONS.advertising.fidesDataUse).toBe("marketing.advertising.third_party.targeted");
+    for (const p of PURPOSES) expect(FIDESLANG_DATA_USES.has(DEFAULT_POLICY.purposes[p].fidesDataUse), p).toBe(true);
+    expect(DEFAULT_POLICY.purposes.payments.fidesDataUse).toBe("essential.service.payment_processing");
+    expect(DEFAULT_POLICY.purposes.advertising.fidesDataUse).toBe("marketing.advertising.third_party.targeted");
   });
 });
 
 describe("roles", () => {
   const design = loadFixtureRoles();
 
-  it("ROLE_PURPOSES equals DESIGN's roles table", () => {
+  it("DEFAULT_POLICY.roles equals DESIGN's roles table", () => {
     expect([...ROLES]).toEqual([...design.keys()]);
     expect([...STAFF_ROLES]).toEqual([...design.keys()].filter((r) => r !== "customer"));
-    for (const role of ROLES) expect([...ROLE_PURPOSES[role]], role).toEqual(design.get(role));
+    for (const role of ROLES) expect([...DEFAULT_POLICY.roles[role]], role).toEqual(design.get(role));
   });
 });
 
@@ -93,28 +95,28 @@ describe("caller", () => {
   const partner: Caller = { kind: "partner", partnerId: "p", partnerKind: "affiliate", partnerRegion: "EU", keyId: "k", grant };
 
   it("purposesFor: role's purposes, a grant's known purposes, nothing for anonymous", () => {
-    expect(purposesFor({ kind: "anonymous" })).toEqual([]);
-    expect(purposesFor({ kind: "customer", customerId: "c" })).toEqual(["account_management"]);
-    for (const role of STAFF_ROLES) expect(purposesFor({ kind: "staff", staffId: "s", role })).toEqual(design(role));
-    expect(purposesFor(partner)).toEqual(["analytics", "research"]);
+    expect(purposesFor(DEFAULT_POLICY, { kind: "anonymous" })).toEqual([]);
+    expect(purposesFor(DEFAULT_POLICY, { kind: "customer", customerId: "c" })).toEqual(["account_management"]);
+    for (const role of STAFF_ROLES) expect(purposesFor(DEFAULT_POLICY, { kind: "staff", staffId: "s", role })).toEqual(design(role));
+    expect(purposesFor(DEFAULT_POLICY, partner)).toEqual(["analytics", "research"]);
   });
 
   it("defaultPurpose: the only purpose of a role or grant that has exactly one", () => {
-    expect(defaultPurpose({ kind: "customer", customerId: "c" })).toBe("account_management");
-    expect(defaultPurpose({ kind: "anonymous" })).toBeNull();
+    expect(defaultPurpose(DEFAULT_POLICY, { kind: "customer", customerId: "c" })).toBe("account_management");
+    expect(defaultPurpose(DEFAULT_POLICY, { kind: "anonymous" })).toBeNull();
     for (const role of STAFF_ROLES) {
-      expect(defaultPurpose({ kind: "staff", staffId: "s", role }), role).toBe(ROLE_PURPOSES[role].length === 1 ? ROLE_PURPOSES[role][0] : null);
+      expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role }), role).toBe(DEFAULT_POLICY.roles[role].length === 1 ? DEFAULT_POLICY.roles[role][0] : null);
     }
-    expect(defaultPurpose({ kind: "staff", staffId: "s", role: "legal" })).toBe("legal_compliance");
-    expect(defaultPurpose({ kind: "staff", staffId: "s", role: "support_agent" })).toBeNull();
-    expect(defaultPurpose(partner)).toBeNull();
-    expect(defaultPurpose({ ...partner, grant: { ...partner.grant, purposes: ["marketing"] } })).toBe("marketing");
+    expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "legal" })).toBe("legal_compliance");
+    expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "support_agent" })).toBeNull();
+    expect(defaultPurpose(DEFAULT_POLICY, partner)).toBeNull();
+    expect(defaultPurpose(DEFAULT_POLICY, { ...partner, grant: { ...partner.grant, purposes: ["marketing"] } })).toBe("marketing");
   });
 
   it("mayDeclare", () => {
-    expect(mayDeclare(partner, "analytics")).toBe(true);
-    expect(mayDeclare(partner, "nope")).toBe(false);
-    expect(mayDeclare({ kind: "staff", staffId: "s", role: "billing" }, "marketing")).toBe(false);
+    expect(mayDeclare(DEFAULT_POLICY, partner, "analytics")).toBe(true);
+    expect(mayDeclare(DEFAULT_POLICY, partner, "nope")).toBe(false);
+    expect(mayDeclare(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "billing" }, "marketing")).toBe(false);
   });
 });
 

@@ -9,6 +9,7 @@ import { truncateIp } from "../../src/policy/masks.js";
 import { purge, type PurgeReport } from "../../src/retention/purge.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 async function count(db: Database, query: SQL): Promise<number> {
   const [row] = await queryRows<{ n: number | string }>(db, query);
@@ -79,9 +80,9 @@ describe("purge at the seed's clock + 14 months", () => {
     before.newerClosed = await count(db, sql`select count(*) as n from submitted_messages t where closed_at >= ${iso(MESSAGE_CUTOFF)}::timestamptz or closed_at is null`);
     before.legalHold = await legalHoldSnapshot();
 
-    dry = await purge(db, { now: NOW, columns, dryRun: true });
-    first = await purge(db, { now: NOW, columns });
-    second = await purge(db, { now: new Date(NOW.getTime() + 20 * 3_600_000), columns });
+    dry = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns, dryRun: true });
+    first = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns });
+    second = await purge(db, { policy: DEFAULT_POLICY, now: new Date(NOW.getTime() + 20 * 3_600_000), columns });
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { purge, PURGE_LOCK_KEY, PurgeNotRun } from "../../src/retention/purge.js
 import { queryRows } from "../helpers/queryRows.js";
 import { onServer } from "../helpers/testDatabase.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /**
  * `runRetentionPurge` through the API: the privacy office alone, under legal_compliance; a dry
@@ -83,7 +84,7 @@ describe("runRetentionPurge", () => {
   });
 
   it("two purges at once on one database: one runs, the other is refused as in progress (PGlite's one connection too)", async () => {
-    const options = { now: new Date(), columns: personalColumns(getDataMap(await buildGatewaySchema())), dryRun: true };
+    const options = { policy: DEFAULT_POLICY, now: new Date(), columns: personalColumns(getDataMap(await buildGatewaySchema())), dryRun: true };
     const outcomes = await Promise.allSettled([purge(gw.database.db, options), purge(gw.database.db, options)]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
     const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;

@@ -16,12 +16,13 @@ import { personalColumns, type PersonalColumn } from "../../src/datamap/columns.
 import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { writeDisclosures } from "../../src/enforcement/disclosureRecords.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
-import { DISCLOSURE_LOG_RETENTION, formatPeriod, retentionCutoff } from "../../src/policy/retention.js";
+import { formatPeriod, retentionCutoff } from "../../src/policy/retention.js";
 import { formatPurgeReport } from "../../src/retention/format.js";
 import { purge } from "../../src/retention/purge.js";
 import { purgeDisclosureLog } from "../../src/retention/purgeDisclosureLog.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase, onServer } from "../helpers/testDatabase.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 let handle: DatabaseHandle;
 let db: Database;
@@ -43,7 +44,7 @@ afterAll(async () => { await handle?.close(); });
 
 function record(customerId: string, recordedAt: Date): DisclosureRow {
   return {
-    requestId: randomUUID(), customerId, callerKind: "staff", callerId: "s-1", role: "support_agent", purpose: "customer_support",
+    requestId: randomUUID(), customerId, callerKind: "staff", callerId: "s-1", role: "support_agent", purpose: "customer_support", policyVersion: "2026-11-01",
     subjectRequestId: null, disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt,
   };
 }
@@ -68,7 +69,7 @@ describe("the disclosure log's retention", () => {
   const NOW = new Date("2025-03-20T09:00:00Z");
 
   it("drops the months wholly past the cutoff, purges the default partition, waits for a straddling month, holds a restricted subject's records", async () => {
-    expect(retentionCutoff(NOW, DISCLOSURE_LOG_RETENTION.period).toISOString()).toBe("2022-03-20T00:00:00.000Z");
+    expect(retentionCutoff(NOW, DEFAULT_POLICY.disclosureLogRetention.period).toISOString()).toBe("2022-03-20T00:00:00.000Z");
     await rolledBack(async (tx) => {
       await tx.execute(sql`select disclosure_events_ensure_partitions('2022-01-01'::date, 4)`);
       const at = (iso: string, who = active) => record(who, new Date(iso));
@@ -85,7 +86,7 @@ describe("the disclosure log's retention", () => {
       await writeDisclosures(tx, Object.values(rows));
       const setsBefore = await queryRows(tx, sql`select id from disclosure_field_sets order by id`);
 
-      const result = await purgeDisclosureLog(tx, NOW);
+      const result = await purgeDisclosureLog(tx, NOW, DEFAULT_POLICY);
 
       expect(result).toEqual({
         retention: "3 years", cutoff: "2022-03-20T00:00:00.000Z", deferred: false,
@@ -104,7 +105,7 @@ describe("the disclosure log's retention", () => {
       expect(await queryRows(tx, sql`select id from disclosure_field_sets order by id`)).toEqual(setsBefore);
 
       // A second run the same day finds nothing more to do.
-      expect(await purgeDisclosureLog(tx, NOW)).toMatchObject({ partitionsDropped: [], recordsDeleted: 0, held: 2 });
+      expect(await purgeDisclosureLog(tx, NOW, DEFAULT_POLICY)).toMatchObject({ partitionsDropped: [], recordsDeleted: 0, held: 2 });
     });
   });
 
@@ -122,7 +123,7 @@ describe("the disclosure log's retention", () => {
       fc.integer({ min: 0, max: 30 * 24 }), // `now`: hours after 2024-06-01
       async (entries, partitioned, hours) => {
         const now = new Date(Date.UTC(2024, 5, 1) + hours * 3_600_000);
-        const cutoff = retentionCutoff(now, DISCLOSURE_LOG_RETENTION.period);
+        const cutoff = retentionCutoff(now, DEFAULT_POLICY.disclosureLogRetention.period);
         await rolledBack(async (tx) => {
           for (const m of partitioned) await tx.execute(sql`select disclosure_events_ensure_partitions(${monthStart(2021 + Math.floor(m / 12), m % 12)}::date, 1)`);
           const rows = entries.map((e) => ({
@@ -131,7 +132,7 @@ describe("the disclosure log's retention", () => {
           }));
           await writeDisclosures(tx, rows.map((r) => r.row));
 
-          const result = await purgeDisclosureLog(tx, now);
+          const result = await purgeDisclosureLog(tx, now, DEFAULT_POLICY);
 
           const monthEnd = (m: number) => new Date(Date.UTC(2021 + Math.floor(m / 12), (m % 12) + 1, 1));
           const due = (r: (typeof rows)[number]) => r.row.recordedAt < cutoff && !r.restricted
@@ -153,7 +154,7 @@ describe("the disclosure log's retention", () => {
     const old = [record(active, new Date("2021-11-11T11:00:00Z")), record(active, new Date("2021-12-12T12:00:00Z")), record(active, new Date("2021-05-05T05:00:00Z"))];
     await writeDisclosures(db, old);
 
-    const dry = await purge(db, { now: NOW, columns, dryRun: true });
+    const dry = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns, dryRun: true });
     expect(dry.disclosureLog).toEqual({
       retention: "3 years", cutoff: "2022-03-20T00:00:00.000Z", deferred: false,
       partitionsDropped: ["disclosure_events_2021_11", "disclosure_events_2021_12"], recordsDeleted: 1, held: 0,
@@ -161,7 +162,7 @@ describe("the disclosure log's retention", () => {
     expect(await partitions(db)).toEqual(expect.arrayContaining(["disclosure_events_2021_11", "disclosure_events_2021_12"]));
     expect([...await requestIds(db)]).toEqual(expect.arrayContaining(old.map((r) => r.requestId)));
 
-    const run = await purge(db, { now: NOW, columns });
+    const run = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns });
     expect(run.disclosureLog).toEqual(dry.disclosureLog);
     expect(await partitions(db)).not.toEqual(expect.arrayContaining(["disclosure_events_2021_11"]));
     const left = await requestIds(db);
@@ -173,7 +174,7 @@ describe("the disclosure log's retention", () => {
 
   it("is stated where a subject reads their recipients: the access report's recipients field", async () => {
     const report = (await buildGatewaySchema()).getType("AccessReport") as GraphQLObjectType;
-    expect(report.getFields().recipients?.description).toContain(`it keeps a record ${formatPeriod(DISCLOSURE_LOG_RETENTION.period)}, then drops it a month at a time`);
+    expect(report.getFields().recipients?.description).toContain(`it keeps a record ${formatPeriod(DEFAULT_POLICY.disclosureLogRetention.period)}, then drops it a month at a time`);
   });
 
   it.skipIf(!onServer)("defers the log's part while another session holds the log, and commits the rest of the purge", async () => {
@@ -196,7 +197,7 @@ describe("the disclosure log's retention", () => {
     try {
       await holding;
       const runsBefore = (await queryRows(db, sql`select id from purge_runs`)).length;
-      const run = await purge(db, { now: NOW, columns });
+      const run = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns });
       expect(run.disclosureLog).toMatchObject({ deferred: true, partitionsDropped: [], recordsDeleted: 0 });
       expect(await partitions(db)).toContain("disclosure_events_2021_09");
       expect((await queryRows(db, sql`select id from purge_runs`)).length).toBe(runsBefore + 1);
@@ -204,7 +205,7 @@ describe("the disclosure log's retention", () => {
       release();
       await other.end();
     }
-    const later = await purge(db, { now: NOW, columns });
+    const later = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns });
     expect(later.disclosureLog).toMatchObject({ deferred: false, partitionsDropped: ["disclosure_events_2021_09"] });
     expect((await requestIds(db)).has(september.requestId)).toBe(false);
   }, 120_000);

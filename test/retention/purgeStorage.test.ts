@@ -19,6 +19,7 @@ import { purge, type PurgeReport } from "../../src/retention/purge.js";
 import { occurrences, placesLeft, storedIpTexts } from "../helpers/dataDirectory.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase, onServer } from "../helpers/testDatabase.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /** Four months after the seed's clock: every seeded visit is past the 90 days of its IP address, not all past the 13 months of the visit. */
 const NOW = new Date(Date.UTC(SEED_AS_OF.getUTCFullYear(), SEED_AS_OF.getUTCMonth() + 4, SEED_AS_OF.getUTCDate()));
@@ -54,7 +55,7 @@ describe.skipIf(onServer)("purge on PGlite: the full IP addresses leave the data
     before = occurrences(dir, needles, storedIpTexts);
 
     handle = await createDatabase({ dataDir: dir });
-    report = await purge(handle.db, { now: NOW, columns });
+    report = await purge(handle.db, { policy: DEFAULT_POLICY, now: NOW, columns });
     await handle.close();
   }, 120_000);
 
@@ -93,7 +94,7 @@ describe.runIf(onServer)("purge on a PostgreSQL server: the tables it changed ar
       const vacuumed = async () => new Set((await queryRows<{ relname: string }>(handle.db, sql`select relname from pg_stat_user_tables
         where last_vacuum is not null and last_analyze is not null`)).map((r) => r.relname));
       expect([...(await vacuumed())]).toEqual([]);
-      const report = await purge(handle.db, { now: NOW, columns });
+      const report = await purge(handle.db, { policy: DEFAULT_POLICY, now: NOW, columns });
       const changed = report.tables.filter((t) => t.deleted + t.anonymised > 0).map((t) => t.table).sort();
       expect(changed).toContain("visits");
       expect(report.storage).toMatchObject({ method: "vacuum", failure: null, tables: changed });

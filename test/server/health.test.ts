@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /** Health routes and request ids, over real HTTP (DESIGN.md section 3; createGateway.ts). */
 
@@ -40,11 +41,11 @@ describe("GET /healthz", () => {
 });
 
 describe("GET /readyz", () => {
-  it("answers 200 when the database answers, without credentials", async () => {
+  it("answers 200 when the database answers, without credentials, with the version of the policy it serves", async () => {
     const res = await fetch(at("/readyz"));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ status: "ready" });
+    expect(await res.json()).toEqual({ status: "ready", policy: DEFAULT_POLICY.version });
   });
 });
 

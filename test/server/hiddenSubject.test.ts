@@ -9,6 +9,7 @@ import {
 } from "../enforcement/support/world.js";
 import { parsePrometheus, type Samples } from "../helpers/prometheus.js";
 import type { TestGateway } from "../helpers/testGateway.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /**
  * No oracle: `customer(id:)`, a batch lookup by ids and `explainAccess` answer a subject the caller may not see (restricted, erased, opted
@@ -73,7 +74,7 @@ async function lookup(kind: Lookup, caller: Caller, purpose: Purpose, id: string
 /** Staff roles and partners with each purpose they may declare, and the seeded subjects each cannot see. */
 function hiddenCases(): { caller: Caller; purpose: Purpose; hidden: string[] }[] {
   const callers: Caller[] = [...STAFF_ROLES.map(staffCaller), ...world.partners.map((p) => p.caller)];
-  return callers.flatMap((caller) => purposesFor(caller).map((purpose) => ({
+  return callers.flatMap((caller) => purposesFor(DEFAULT_POLICY, caller).map((purpose) => ({
     caller, purpose, hidden: world.customers.filter((c) => !expectedVisible(world, caller, purpose, c.id)).map((c) => c.id),
   }))).filter((c) => c.hidden.length > 0);
 }

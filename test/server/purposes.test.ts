@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureLog } from "../../src/db/schema/index.js";
-import { ROLE_PURPOSES, STAFF_ROLES } from "../../src/policy/roles.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
+import { STAFF_ROLES } from "../../src/policy/roles.js";
 import { admin, asPartner } from "../partners/support.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 
@@ -29,7 +30,7 @@ afterAll(async () => { await gw?.close(); });
 
 describe("a caller with one purpose need not declare it", () => {
   it.each(STAFF_ROLES)("%s: its only purpose is assumed, or PURPOSE_REQUIRED listing its purposes in the enum's spelling", async (role) => {
-    const own = ROLE_PURPOSES[role];
+    const own = DEFAULT_POLICY.roles[role];
     const res = await gw.post({ query: PAGE }, await staff(role));
     if (own.length === 1) {
       expect(res.status, JSON.stringify(res.body.errors)).toBe(200);

@@ -12,6 +12,7 @@ import { createLogger } from "../../src/server/logger.js";
 import { startPurgeSchedule } from "../../src/server/startPurgeSchedule.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase, onServer } from "../helpers/testDatabase.js";
+import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 /**
  * The retention purge on the server's schedule: a run at start, then one per slot, recorded in
@@ -40,7 +41,7 @@ describe("the purge schedule", () => {
       await seed(handle.db, { customers: 5 });
       const lines: string[] = [];
       await nextSlot();
-      const schedule = startPurgeSchedule({ db: handle.db, columns, intervalMs: SLOT_MS, logger: sink(lines) });
+      const schedule = startPurgeSchedule({ policy: () => DEFAULT_POLICY, db: handle.db, columns, intervalMs: SLOT_MS, logger: sink(lines) });
       await sleep(2 * SLOT_MS + 200);
       await schedule.stop();
       // A slow first run (it deletes and reclaims) may overrun a slot: never two runs in one.
@@ -70,7 +71,7 @@ describe("the purge schedule", () => {
       await seed(replicas[0]!.db, { customers: 5 });
       const lines: string[][] = [[], []];
       await nextSlot();
-      const schedules = replicas.map((r, i) => startPurgeSchedule({ db: r.db, columns, intervalMs: SLOT_MS, logger: sink(lines[i]!) }));
+      const schedules = replicas.map((r, i) => startPurgeSchedule({ policy: () => DEFAULT_POLICY, db: r.db, columns, intervalMs: SLOT_MS, logger: sink(lines[i]!) }));
       await sleep(3 * SLOT_MS + 200);
       await Promise.all(schedules.map((s) => s.stop()));
       const runs = await runsPerSlot(replicas[0]!);

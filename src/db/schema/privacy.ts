@@ -77,6 +77,8 @@ export const disclosureParties = () => ({
   role: text("role").notNull(),
   purpose: text("purpose").notNull(),
   subjectRequestId: uuid("subject_request_id"),
+  /** The policy that decided the reads (`Policy.version`: the file's version and its content hash). */
+  policyVersion: text("policy_version").notNull(),
 });
 
 /**

@@ -15,7 +15,7 @@ export function createGpcPlugin(): ApolloServerPlugin<GatewayContext> {
         async didResolveOperation({ contextValue: ctx }) {
           if (!ctx.gpc || ctx.caller.kind !== "customer") return;
           // Read and written directly: the request's subject-state loader must first see the new event.
-          await recordGpcSignal(ctx.db, ctx.caller.customerId);
+          await recordGpcSignal(ctx.db, ctx.caller.customerId, ctx.enforcement.policy.version);
         },
       };
     },

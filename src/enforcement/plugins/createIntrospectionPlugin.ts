@@ -43,7 +43,7 @@ export function createIntrospectionPlugin(options: { schema: GraphQLSchema }): A
           if (!operation || !introspects.get(operation)) return null;
           if (ctx.caller.kind === "anonymous") return refusal(new GatewayError(ErrorCode.UNAUTHENTICATED, "Authentication required."));
           const result = await execute({
-            schema: schemaForCaller(options.schema, dataMap, ctx.caller), document, contextValue: ctx,
+            schema: schemaForCaller(options.schema, dataMap, ctx.enforcement.policy, ctx.caller), document, contextValue: ctx,
             operationName: request.operationName, variableValues: request.variables,
           });
           return {

@@ -39,8 +39,9 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
           if (declared && header && declared !== header) {
             throw toGraphQLError(new GatewayError(ErrorCode.BAD_USER_INPUT, "The @purpose directive and the x-purpose header disagree."));
           }
-          const purpose = declared ?? (header as Purpose | null) ?? defaultPurpose(ctx.caller);
-          const allowed = purposesFor(ctx.caller).map(purposeName);
+          const { policy } = ctx.enforcement;
+          const purpose = declared ?? (header as Purpose | null) ?? defaultPurpose(policy, ctx.caller);
+          const allowed = purposesFor(policy, ctx.caller).map(purposeName);
           if (purpose === null) {
             if (!readsSubjectData(options.schema, operationReads(options.schema, operation, fragmentsOf(document), variables))) {
               return ctx.enforcement.executeWithoutPurpose();
@@ -48,7 +49,7 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
             throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_REQUIRED,
               "Declare a purpose with @purpose(name: ...) on the operation or the x-purpose header.", { allowedPurposes: allowed }));
           }
-          if (!mayDeclare(ctx.caller, purpose)) {
+          if (!mayDeclare(policy, ctx.caller, purpose)) {
             throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED,
               `The purpose ${purposeName(purpose)} is not among those your role or grant allows.`, { allowedPurposes: allowed }));
           }

@@ -1,8 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
-import { POLICY_VERSION } from "../../policy/index.js";
-import { PURPOSE_DEFINITIONS, type Purpose } from "../../policy/purposes.js";
+import type { Purpose } from "../../policy/purposes.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 import { purposeName } from "../common/purposeName.js";
@@ -19,14 +18,14 @@ export class ConsentResolver {
     @Arg("granted", () => Boolean) granted: boolean,
     @Ctx() ctx: GatewayContext,
   ) {
-    if (PURPOSE_DEFINITIONS[purpose].consentBasis !== "opt_out") {
+    if (ctx.enforcement.policy.purposes[purpose].consentBasis !== "opt_out") {
       throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The purpose ${purposeName(purpose)} does not rest on consent; there is nothing to opt out of.`);
     }
     const customerId = await requireActiveCustomer(ctx);
     if (granted) await refuseUnderObjection(ctx.db, customerId, purpose);
     const latest = await latestConsent(ctx.db, customerId, purpose, null);
     const row = latest?.granted === granted ? latest : await recordConsent(ctx.db, {
-      customerId, purpose, partnerId: null, granted, source: "web", policyVersion: POLICY_VERSION,
+      customerId, purpose, partnerId: null, granted, source: "web", policyVersion: ctx.enforcement.policy.version,
     });
     ctx.loaders.consents.clear(customerId);
     return row;

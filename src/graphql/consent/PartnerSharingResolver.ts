@@ -3,7 +3,6 @@ import { PARTNER_SHARING_PURPOSE } from "../../db/schema/index.js";
 import { Personal } from "../../enforcement/personal.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
-import { POLICY_VERSION } from "../../policy/index.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import type { GatewayContext } from "../context.js";
 import { Customer } from "../customer/Customer.js";
@@ -39,7 +38,7 @@ export class PartnerSharingResolver {
     if (!(await partnerExists(ctx.db, partnerId))) throw new GatewayError(ErrorCode.NOT_FOUND, "There is no partner with this id.");
     const latest = await latestConsent(ctx.db, customerId, PARTNER_SHARING_PURPOSE, partnerId);
     if (latest?.granted !== granted) {
-      await recordConsent(ctx.db, { customerId, purpose: PARTNER_SHARING_PURPOSE, partnerId, granted, source: "web", policyVersion: POLICY_VERSION });
+      await recordConsent(ctx.db, { customerId, purpose: PARTNER_SHARING_PURPOSE, partnerId, granted, source: "web", policyVersion: ctx.enforcement.policy.version });
     }
     ctx.loaders.consents.clear(customerId);
     const sharing = await ctx.loaders.partnerSharing.clear(customerId).load(customerId);

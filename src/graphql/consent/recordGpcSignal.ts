@@ -1,7 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { consentEvents } from "../../db/schema/index.js";
-import { POLICY_VERSION } from "../../policy/version.js";
 import { customersById } from "../customer/customerQueries.js";
 import { latestConsent, recordConsent } from "./consentQueries.js";
 
@@ -26,7 +25,7 @@ const GPC_CONFLICT_SOURCE = "gpc_conflict";
  *   Recorded after an opt-out too, although it changes nothing: it marks the signal as seen, so
  *   that an opt-in made afterwards (in the same request or a later one) is one made after it.
  */
-export async function recordGpcSignal(db: Database, customerId: string): Promise<void> {
+export async function recordGpcSignal(db: Database, customerId: string, policyVersion: string): Promise<void> {
   const latest = await latestConsent(db, customerId, "advertising", null);
   if (latest?.source === GPC_SOURCE || latest?.source === GPC_CONFLICT_SOURCE) return;
   const [subject] = await customersById(db, [customerId]);
@@ -34,7 +33,7 @@ export async function recordGpcSignal(db: Database, customerId: string): Promise
   const optInStands = latest?.granted === true && (await signalRecordedBefore(db, customerId));
   await recordConsent(db, {
     customerId, purpose: "advertising", partnerId: null, granted: optInStands,
-    source: optInStands ? GPC_CONFLICT_SOURCE : GPC_SOURCE, policyVersion: POLICY_VERSION,
+    source: optInStands ? GPC_CONFLICT_SOURCE : GPC_SOURCE, policyVersion,
   });
 }
 

@@ -13,6 +13,7 @@ export class Disclosure {
   @Field(() => String, { nullable: true, description: "Staff id or partner/key id; only in the staff view of the log" }) callerId!: string | null;
   @Field(() => PurposeEnum, { nullable: true }) purpose!: Purpose | null;
   @Field(() => ID, { nullable: true }) subjectRequestId!: string | null;
+  @Field(() => String, { description: "The policy that decided the reads: the policy file's version and its content hash" }) policyVersion!: string;
   @Field(() => [String], { description: "Data categories disclosed in any form (as stored, masked or pseudonymised)" }) categories!: string[];
   @Field(() => [String]) disclosed!: string[];
   @Field(() => [String]) masked!: string[];

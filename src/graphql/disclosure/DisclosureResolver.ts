@@ -24,7 +24,7 @@ function toDisclosure(ctx: GatewayContext, { row, partnerName }: Awaited<ReturnT
   return {
     id: row.id, at: row.recordedAt, subjectId: row.customerId, callerKind: row.callerKind, role: row.role, partnerName,
     callerId: staffView ? row.callerId : null, purpose: isPurpose(row.purpose) ? row.purpose : null, subjectRequestId: row.subjectRequestId,
-    categories: [...new Set(shown.map(categoryOf).filter((c): c is string => Boolean(c)))].sort(),
+    policyVersion: row.policyVersion, categories: [...new Set(shown.map(categoryOf).filter((c): c is string => Boolean(c)))].sort(),
     disclosed: row.disclosed, masked: row.masked, pseudonymized: row.pseudonymized, withheld: row.withheld, requestId: row.requestId,
   };
 }

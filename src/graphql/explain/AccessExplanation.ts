@@ -13,4 +13,5 @@ export class AccessExplanation {
   @Field(() => String, { nullable: true, description: "The mask applied when effect is MASK" }) mask!: string | null;
   @Field(() => String, { description: "Machine-readable reason, e.g. OPTED_OUT" }) reasonCode!: string;
   @Field(() => String, { description: "One sentence, never a personal value" }) reason!: string;
+  @Field(() => String, { description: "The policy that decided: the policy file's version and its content hash" }) policyVersion!: string;
 }

@@ -42,16 +42,17 @@ export class ExplainResolver {
     if (!exists || subject === null) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
     // Explaining confirms that the subject is there, and its state: recorded as its id disclosed.
     ctx.enforcement.subjectIdentified(subject);
+    const { version: policyVersion } = ctx.enforcement.policy;
     if (!field) {
       const exception = UNCLASSIFIED_FIELDS[coordinate];
       return exception
-        ? { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: exception.kind.toUpperCase(), reason: `${coordinate} carries no category: ${exception.reason}.` }
-        : { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.` };
+        ? { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: exception.kind.toUpperCase(), reason: `${coordinate} carries no category: ${exception.reason}.`, policyVersion }
+        : { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.`, policyVersion };
     }
     const decision = await ctx.enforcement.decideAs(subject, field.category, purpose);
     return {
       coordinate, category: field.category, purpose, effect: decision.effect,
-      mask: decision.effect === "mask" ? field.mask : null, reasonCode: decision.reason.code, reason: decision.reason.message,
+      mask: decision.effect === "mask" ? field.mask : null, reasonCode: decision.reason.code, reason: decision.reason.message, policyVersion,
     };
   }
 }

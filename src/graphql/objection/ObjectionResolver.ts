@@ -28,7 +28,7 @@ export class ObjectionResolver {
   async liftObjection(@Arg("purpose", () => PurposeEnum) purpose: Purpose, @Ctx() ctx: GatewayContext) {
     const customerId = await requireActiveCustomer(ctx);
     const who = callerIdentity(ctx.caller);
-    const row = await liftObjection(ctx.db, customerId, purpose, { kind: who.callerKind, id: who.callerId });
+    const row = await liftObjection(ctx.db, customerId, purpose, { kind: who.callerKind, id: who.callerId }, ctx.enforcement.policy.version);
     if (row === null) throw new GatewayError(ErrorCode.NOT_FOUND, `You have no objection to ${purposeName(purpose)} in force.`);
     ctx.loaders.consents.clear(customerId);
     ctx.loaders.objections.clear(customerId);

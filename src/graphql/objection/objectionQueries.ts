@@ -5,7 +5,6 @@ import { customers, subjectRequests, type ConsentEventRow } from "../../db/schem
 import { liftNote, liftNotesJson, purposesInForce } from "../../dsr/objectionLifts.js";
 import { appendEvent, type Actor } from "../../dsr/requestStore.js";
 import type { Purpose } from "../../policy/purposes.js";
-import { POLICY_VERSION } from "../../policy/version.js";
 import { latestConsent, recordConsent } from "../consent/consentQueries.js";
 
 export interface ObjectionRow {
@@ -41,7 +40,7 @@ export async function objectionsByCustomer(db: Database, ids: readonly string[])
  * objection's completion locks it: the two cannot interleave. Returns the consent now current, or
  * null when no objection to the purpose was in force (nothing written).
  */
-export async function liftObjection(db: Database, customerId: string, purpose: Purpose, actor: Actor): Promise<ConsentEventRow | null> {
+export async function liftObjection(db: Database, customerId: string, purpose: Purpose, actor: Actor, policyVersion: string): Promise<ConsentEventRow | null> {
   return db.transaction(async (tx) => {
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for("update");
     const inForce = (await objectionsByCustomer(tx, [customerId])).filter((o) => o.purpose === purpose);
@@ -51,6 +50,6 @@ export async function liftObjection(db: Database, customerId: string, purpose: P
       await appendEvent(tx, { id: o.requestId, customerId }, { from: "completed", to: "completed", actor, note: liftNote(purpose), at });
     }
     const latest = await latestConsent(tx, customerId, purpose, null);
-    return latest?.granted ? latest : recordConsent(tx, { customerId, purpose, partnerId: null, granted: true, source: "web", policyVersion: POLICY_VERSION });
+    return latest?.granted ? latest : recordConsent(tx, { customerId, purpose, partnerId: null, granted: true, source: "web", policyVersion });
   });
 }

@@ -34,7 +34,7 @@ export class RetentionResolver {
       });
     }
     try {
-      return toPurgeRun(await purge(ctx.db, { now: new Date(), columns: personalColumns(ctx.enforcement.dataMap), dryRun }));
+      return toPurgeRun(await purge(ctx.db, { now: new Date(), columns: personalColumns(ctx.enforcement.dataMap), dryRun, policy: ctx.enforcement.policy }));
     } catch (error) {
       if (error instanceof PurgeNotRun) throw new GatewayError(ErrorCode.PURGE_IN_PROGRESS, "Another retention purge is running on this database; try again when it has finished.");
       throw error;

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { Effect } from "../../policy/matrix.js";
-import { DISCLOSURE_LOG_RETENTION, formatPeriod } from "../../policy/retention.js";
+import { DEFAULT_POLICY } from "../../policy/defaultPolicy.js";
+import { formatPeriod } from "../../policy/retention.js";
 import { CustomerStatus } from "../customer/Customer.js";
 import { PageInfo } from "../customer/CustomerConnection.js";
 import { AccessEffect } from "../explain/AccessExplanation.js";
@@ -51,7 +52,7 @@ export class AccessReport {
   sections!: AccessReportSection[];
   @Field(() => [AccessReportEntry], { description: "The values of this page's rows, in table then row order" }) entries!: AccessReportEntry[];
   @Field(() => [AccessReportRecipient], {
-    description: `Who received the subject's data, as far back as the disclosure log reaches: it keeps a record ${formatPeriod(DISCLOSURE_LOG_RETENTION.period)}, then drops it a month at a time`,
+    description: `Who received the subject's data, as far back as the disclosure log reaches: it keeps a record ${formatPeriod(DEFAULT_POLICY.disclosureLogRetention.period)}, then drops it a month at a time`,
   })
   recipients!: AccessReportRecipient[];
   @Field(() => PageInfo, { description: "Pass endCursor as `after` for the next page; hasNextPage false: the report is complete" })

@@ -134,7 +134,7 @@ export class SubjectRequestResolver {
     @Arg("detail", () => SubjectRequestDetailInput, { nullable: true }) detail: SubjectRequestDetailInput | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<SubjectRequest> {
-    const stored = validateDetail(kind, detail);
+    const stored = validateDetail(ctx.enforcement.policy, kind, detail);
     const customerId = await requireActiveCustomer(ctx);
     return file(ctx, { customerId, kind, detail: stored });
   }
@@ -147,7 +147,7 @@ export class SubjectRequestResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<SubjectRequest> {
     requireOfficer(ctx, "files requests for a subject");
-    const stored = validateDetail(kind, detail);
+    const stored = validateDetail(ctx.enforcement.policy, kind, detail);
     if (!isUuid(subjectId)) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id.");
     const [subject] = await ctx.db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
     if (!subject) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id.");
@@ -224,7 +224,7 @@ export class SubjectRequestResolver {
           reason: "REPORT_NOT_DELIVERED",
         });
       }
-      const execution = await executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now });
+      const execution = await executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now, policy: ctx.enforcement.policy });
       executed = { row, execution };
       return execution;
     });

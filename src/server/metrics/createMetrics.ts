@@ -23,6 +23,7 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  let policyVersion: (() => string) | null = null;
   const metrics = {
     registry,
     requests: new Counter({
@@ -47,6 +48,14 @@ export function createMetrics() {
       help: "Access decisions applied to answers, one per (request, subject, category) with a value disclosed, masked, pseudonymised or withheld, by declared purpose and effect (allow, mask, pseudonymize, deny). A subject answered as not found counts none, like an unknown id.",
       labelNames: ["purpose", "effect"] as const, registers,
     }),
+    policy: new Gauge({
+      name: "gateway_policy_info", help: "The policy this replica decides under: 1, labelled with its version (the policy file's version and content hash).",
+      labelNames: ["version"] as const, registers,
+      collect() {
+        this.reset();
+        if (policyVersion !== null) this.set({ version: policyVersion() }, 1);
+      },
+    }),
     disclosureLogFailures: new Counter({
       name: "gateway_disclosure_log_failures_total", help: "Disclosure-log writes that failed; each such response was withheld (fail closed).",
       registers,
@@ -58,6 +67,11 @@ export function createMetrics() {
       for (const code of codes) metrics.errors.inc({ code });
       metrics.duration.observe({ route: observation.route }, (performance.now() - observation.started) / 1000);
       if (observation.route === "/graphql") metrics.statements.observe(observation.statements);
+    },
+
+    /** Reports the version of the policy in force, read at each scrape. */
+    servesPolicy(version: () => string): void {
+      policyVersion = version;
     },
 
     /** Adds one request's decision tally (see createRequestEnforcement's decisionTally). */

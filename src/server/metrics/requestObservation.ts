@@ -28,6 +28,8 @@ export interface RequestObservation extends StatementTally {
   /** The operation's name from the parsed document (an identifier), if it has one. */
   operation: string | null;
   purpose: string | null;
+  /** The version of the policy the request decided under (taken when its context was built). */
+  policyVersion: string | null;
   /** The GraphQL response body. */
   result: { errors?: readonly GraphQLFormattedError[] } | null;
   /** Error codes of a request answered outside Apollo (authentication, body, routes). */
@@ -43,7 +45,7 @@ export interface ObservedContext extends GatewayContext {
 
 export function startObservation(requestId: string, route: Route): RequestObservation {
   return {
-    requestId, route, started: performance.now(), callerKind: null, operation: null, purpose: null,
+    requestId, route, started: performance.now(), callerKind: null, operation: null, purpose: null, policyVersion: null,
     result: null, codes: [], statements: 0, databaseError: null,
   };
 }
@@ -59,13 +61,13 @@ export function errorCodes(observation: RequestObservation): string[] {
 }
 
 /**
- * The one log line per request: request id, route, caller kind, purpose, operation name, status,
- * error codes, duration and SQL statements. Never the raw path, a header, a variable or a value.
+ * The one log line per request: request id, route, caller kind, purpose, the policy's version,
+ * operation name, status, error codes, duration and SQL statements. Never the raw path, a header, a variable or a value.
  */
 export function requestLogLine(observation: RequestObservation, method: string | undefined, status: number, codes: readonly string[]) {
   return {
     requestId: observation.requestId, method, route: observation.route, status, codes,
-    callerKind: observation.callerKind, purpose: observation.purpose, operation: observation.operation,
+    callerKind: observation.callerKind, purpose: observation.purpose, policy: observation.policyVersion, operation: observation.operation,
     ms: Math.round((performance.now() - observation.started) * 10) / 10, statements: observation.statements,
   };
 }

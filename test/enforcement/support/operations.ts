@@ -18,6 +18,7 @@ import type { Caller } from "../../../src/policy/caller.js";
 import { ceiling } from "../../../src/policy/ceiling.js";
 import type { Purpose } from "../../../src/policy/purposes.js";
 import { AUDIT_FIELDS } from "./auditFields.js";
+import { DEFAULT_POLICY } from "../../../src/policy/index.js";
 
 /** `via`: a literal, a variable the request sends, or a variable left to its default value. */
 export type Via = "literal" | "variable" | "default";
@@ -226,13 +227,13 @@ class Renderer {
   neverReadable(typeName: string, fieldName: string): boolean {
     const field = this.ctx.dataMap.fields.get(`${typeName}.${fieldName}`);
     if (!field || this.ctx.purpose === null) return false;
-    return ceiling(this.ctx.caller, this.ctx.purpose, field.category).effect === "deny";
+    return ceiling(DEFAULT_POLICY, this.ctx.caller, this.ctx.purpose, field.category).effect === "deny";
   }
 
   /** Filtering by a personal field needs full access to it. */
   mayFilterByEmail(): boolean {
     const input = this.ctx.dataMap.inputs.get("CustomerFilter.email");
-    return input !== undefined && this.ctx.purpose !== null && ceiling(this.ctx.caller, this.ctx.purpose, input.category).effect === "allow";
+    return input !== undefined && this.ctx.purpose !== null && ceiling(DEFAULT_POLICY, this.ctx.caller, this.ctx.purpose, input.category).effect === "allow";
   }
 
   selections(type: GraphQLObjectType, sels: readonly Sel[], forced: string[] = []): string {

@@ -4,6 +4,7 @@ import type { Caller } from "../../../src/policy/caller.js";
 import { ceiling } from "../../../src/policy/ceiling.js";
 import type { Purpose } from "../../../src/policy/purposes.js";
 import { AUDIT_FIELDS } from "./auditFields.js";
+import { DEFAULT_POLICY } from "../../../src/policy/index.js";
 
 /**
  * Every field of the customer graph this caller could ever read for this purpose (personal
@@ -16,7 +17,7 @@ export function readableSelection(schema: GraphQLSchema, dataMap: DataMap, calle
   for (const field of Object.values(type.getFields())) {
     if (AUDIT_FIELDS.has(`${type.name}.${field.name}`)) continue;
     const personal = dataMap.fields.get(`${type.name}.${field.name}`);
-    if (personal && ceiling(caller, purpose, personal.category).effect === "deny") continue; // a container too
+    if (personal && ceiling(DEFAULT_POLICY, caller, purpose, personal.category).effect === "deny") continue; // a container too
     const named = getNamedType(field.type);
     if (isObjectType(named)) {
       const inner = readableSelection(schema, dataMap, caller, purpose, named.name, visits);

@@ -2,7 +2,7 @@
  * The test oracle for the enforcement suites: what the database actually holds (every personal
  * cell and the canary token in it), each subject's state recomputed from the tables (independently
  * of src/enforcement/subjectStateQueries.ts), the callers (staff, customers, partners with API
- * keys minted for the test) and the decision each caller should get, by src/policy's decide().
+ * keys minted for the test) and the decision each caller should get, by src/policy's decide(DEFAULT_POLICY).
  */
 import { getTableColumns, getTableName, is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
@@ -16,10 +16,11 @@ import { PERSONAL_COLUMNS } from "../../../src/enforcement/personalColumns.js";
 import { buildGatewaySchema } from "../../../src/graphql/buildGatewaySchema.js";
 import type { Caller, Grant, PartnerKind } from "../../../src/policy/caller.js";
 import { decide, type Decision } from "../../../src/policy/decide.js";
-import { PURPOSE_DEFINITIONS, isPurpose, type Purpose } from "../../../src/policy/purposes.js";
+import { isPurpose, type Purpose } from "../../../src/policy/purposes.js";
 import type { StaffRole } from "../../../src/policy/roles.js";
 import type { SubjectState } from "../../../src/policy/subjectState.js";
 import { bearer, startTestGateway, type TestGateway } from "../../helpers/testGateway.js";
+import { DEFAULT_POLICY } from "../../../src/policy/index.js";
 
 /** Every canary token in a text (a fresh global regexp each time: CANARY_PATTERN is stateful). */
 export function canariesIn(text: string): string[] {
@@ -143,7 +144,7 @@ export async function readSubjectStates(db: Database): Promise<Map<string, Subje
     if (!state) continue;
     if (e.partnerId !== null) {
       if (e.granted && e.purpose === tables.PARTNER_SHARING_PURPOSE) (state.partnerOptIns as Set<string>).add(e.partnerId);
-    } else if (!e.granted && isPurpose(e.purpose) && PURPOSE_DEFINITIONS[e.purpose].consentBasis === "opt_out") {
+    } else if (!e.granted && isPurpose(e.purpose) && DEFAULT_POLICY.purposes[e.purpose].consentBasis === "opt_out") {
       (state.optOuts as Map<Purpose, Date>).set(e.purpose, e.recordedAt);
     }
   }
@@ -209,14 +210,14 @@ export const customerCaller = (customerId: string): Caller => ({ kind: "customer
 export function expectedDecision(world: World, caller: Caller, purpose: Purpose, field: PersonalField, subjectId: string): Decision {
   const state = world.states.get(subjectId);
   if (!state) return { effect: "deny", reason: { code: "ERASED", message: "unknown subject" } };
-  return decide(caller, purpose, field.category, state);
+  return decide(DEFAULT_POLICY, caller, purpose, field.category, state);
 }
 
 /** Whether a subject can be seen at all (listed, found by id, counted) by this caller for this purpose. */
 export function expectedVisible(world: World, caller: Caller, purpose: Purpose, subjectId: string): boolean {
   const state = world.states.get(subjectId);
   if (!state) return false;
-  return world.dataMap.categories.some((c) => decide(caller, purpose, c, state).effect !== "deny");
+  return world.dataMap.categories.some((c) => decide(DEFAULT_POLICY, caller, purpose, c, state).effect !== "deny");
 }
 
 /** HTTP headers that authenticate a caller. */
