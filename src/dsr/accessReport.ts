@@ -64,8 +64,11 @@ export interface SubjectReport {
   /** The values of this page's rows. */
   entries: ReportEntry[];
   recipients: Recipient[];
-  /** `endCursor` continues the report after this page's last row; no next page: the report is complete. */
-  page: { hasNextPage: boolean; endCursor: string | null };
+  /**
+   * `endCursor` continues the report after this page's last row; no next page: the report is
+   * complete. `delivered`: this is the last page and every page to it was served with values.
+   */
+  page: { hasNextPage: boolean; endCursor: string | null; delivered: boolean };
 }
 
 /**
@@ -80,6 +83,12 @@ export const MAX_REPORT_PAGE_ROWS = 5000;
 export interface ReportPageRequest {
   first?: number;
   after?: string | null;
+  /**
+   * Whether the page's values are asked for (default true). When not, no value passes the
+   * enforcement (nothing is disclosed or recorded: the entries say what is held and how it would
+   * be decided), and the walk no longer counts as a delivery.
+   */
+  withValues?: boolean;
 }
 
 /** The purposes that may use a category at all, from the matrix. */
@@ -145,8 +154,9 @@ export async function buildSubjectReport(
   if (!Number.isInteger(first) || first < 1 || first > MAX_REPORT_PAGE_ROWS) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_REPORT_PAGE_ROWS} rows.`);
   }
-  const tag = (message: string) => enforcement.ids().tag(message);
-  const after = pageRequest.after ? decodeReportCursor(pageRequest.after, REPORT_TABLES.map((t) => t.info.name), tag, request.id) : null;
+  const keys = enforcement.ids();
+  const after = pageRequest.after ? decodeReportCursor(pageRequest.after, REPORT_TABLES.map((t) => t.info.name), keys, request.id) : null;
+  const withValues = (pageRequest.withValues ?? true) && (after?.withValues ?? true);
   const [subject] = await db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
   if (!subject) throw new GatewayError(ErrorCode.NOT_FOUND, "The subject of this request no longer exists.");
   const sections = await sectionsOf(db, subjectId);
@@ -173,22 +183,22 @@ export async function buildSubjectReport(
         if (!key) throw new Error(`access report: ${info.name}.${c.column} is not a column`);
         const stored = row[key];
         if (stored === null || stored === undefined) continue;
-        entries.push(await entryFor(enforcement, subjectId, c, id, stored));
+        entries.push(await entryFor(enforcement, subjectId, c, id, stored, pageRequest.withValues ?? true));
       }
     }
     remaining -= taken.length;
-    if (taken.length > 0) end = { table: info.name, rowId: String(taken.at(-1)![rowId.key]) };
+    if (taken.length > 0) end = { table: info.name, rowId: String(taken.at(-1)![rowId.key]), withValues };
     if (rows.length > taken.length) { hasNextPage = true; break; }
   }
 
   return {
     requestId: request.id, subjectId, subjectStatus: subject.status, generatedAt: new Date(), policyVersion: enforcement.policy.version,
     sections, entries, recipients: await recipientsOf(db, subjectId),
-    page: { hasNextPage, endCursor: end ? encodeReportCursor(end, tag, request.id) : (after ? pageRequest.after! : null) },
+    page: { hasNextPage, endCursor: end ? encodeReportCursor(end, keys, request.id) : (after ? pageRequest.after! : null), delivered: !hasNextPage && withValues },
   };
 }
 
-async function entryFor(enforcement: RequestEnforcement, subjectId: string, c: PersonalColumn, rowId: string, stored: unknown): Promise<ReportEntry> {
+async function entryFor(enforcement: RequestEnforcement, subjectId: string, c: PersonalColumn, rowId: string, stored: unknown, withValue: boolean): Promise<ReportEntry> {
   const base = { coordinate: c.coordinate, table: c.table, column: c.column, rowId, source: sourceOf(c.table), note: null as string | null };
   const field = c.coordinate === null ? undefined : enforcement.dataMap.fields.get(c.coordinate);
   if (!field) {
@@ -200,6 +210,10 @@ async function entryFor(enforcement: RequestEnforcement, subjectId: string, c: P
     };
   }
   const common = { ...base, category: field.category, purposes: purposesForCategory(enforcement.policy, field.category), retention: retentionOf(enforcement.policy, field.category) };
+  if (!withValue) {
+    const decision = await enforcement.decideFor(subjectId, field);
+    return { ...common, value: null, withheld: decision.effect === "deny", effect: decision.effect, reasonCode: decision.reason.code };
+  }
   try {
     const value = await enforcement.apply(subjectId, field, stored);
     const decision = await enforcement.decideFor(subjectId, field);
@@ -260,7 +274,7 @@ export function portableDocument(report: SubjectReport): Record<string, unknown>
     generatedAt: report.generatedAt.toISOString(),
     policyVersion: report.policyVersion,
     sections: report.sections,
-    page: report.page,
+    page: { hasNextPage: report.page.hasNextPage, endCursor: report.page.endCursor },
     data: Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, Object.entries(rows).map(([rowId, fields]) => ({ rowId, ...fields }))])),
     entries: report.entries.map((e) => ({
       coordinate: e.coordinate, table: e.table, column: e.column, rowId: e.rowId, category: e.category,

@@ -1,6 +1,8 @@
 /**
  * Delivery of an access or portability report. A report is delivered when its last page (no next
- * page) has been served while the request is verified, to its subject or to the privacy office;
+ * page) has been served while the request is verified, to its subject or to the privacy office, at
+ * the end of a walk from the first page whose every page was read with its values (the report's
+ * cursors carry that, sealed: reportCursor.ts);
  * the request records it once per reader (a `REPORT_DELIVERED:<reader>` event, state unchanged),
  * and cannot be completed before. Once completed, the subject still reads the report for
  * REPORT_READABLE_DAYS after the completion (the office no longer: it has delivered); after

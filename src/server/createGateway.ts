@@ -20,6 +20,7 @@ import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
 import type { PolicyInForce } from "./policyInForce.js";
 import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
+import { createTextInputPlugin } from "./createTextInputPlugin.js";
 import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";
 import {
   errorCodes, observationOf, requestLogLine, routeOf, startObservation, type ObservedContext, type RequestObservation,
@@ -89,11 +90,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (isDatabaseUnavailable(original)) return;
       logger.error({ requestId: observationOf(original)?.requestId, code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
     }, options.schema),
-    // The cost limit first: a hostile operation is refused as such, before any other check.
+    // The cost limit first: a hostile operation is refused as such, before any other check; then
+    // text no database value can hold.
     // No cache hints: every answer is `no-store` (serve), so Apollo's cache-control plugin, which
     // wraps every field to collect hints, has nothing to do.
     plugins: [
-      limits.plugin, ...(options.plugins ?? []), createMetricsPlugin({ metrics }), ApolloServerPluginCacheControlDisabled(),
+      limits.plugin, createTextInputPlugin(), ...(options.plugins ?? []), createMetricsPlugin({ metrics }), ApolloServerPluginCacheControlDisabled(),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
   });

@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(async () => { await gw?.close(); });
 
 const DAY = 24 * 3600 * 1000;
-const PAGE = `query Page($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) { requestId pageInfo { hasNextPage endCursor } } }`;
+const PAGE = `query Page($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) { requestId entries { value } pageInfo { hasNextPage endCursor } } }`;
+const BARE_PAGE = `query Bare($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) { entries { coordinate } pageInfo { hasNextPage endCursor } } }`;
 const EXPORT_PAGE = `query ExportPage($id: ID!) { portableExport(requestId: $id, first: 5000) }`;
 const eventsOf = async (id: string) => (await gw.post({ query: ONE, variables: { id } }, await officer(gw))).body.data.subjectRequest
   .events.map((e: { fromState: string; toState: string; actorKind: string; actorId: string; note: string }) => [e.fromState, e.toState, e.actorKind, e.actorId, e.note]);
@@ -51,6 +52,32 @@ describe("no completion before delivery", () => {
     expect(one.body.data.subjectRequest.reportReadableUntil).toBe(until);
     // the office has delivered: it reads no more
     expect((await gw.post({ query: PAGE, variables: { id, first: 1 } }, await officer(gw))).body.errors[0].extensions).toMatchObject({ reason: "REQUEST_NOT_VERIFIED" });
+  });
+
+  it("a walk that reads no values, on any page, delivers nothing and records no disclosure of them; a walk with values does", async () => {
+    const s = subjects[4]!;
+    const id = await verified(gw, s, "ACCESS");
+    const mine = await customer(gw, s);
+    const recorded = async () => (await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.customerId, s)))
+      .filter((r) => r.subjectRequestId === id && r.callerKind === "customer").length;
+    const walk = async (queries: (i: number) => string) => {
+      let after: string | null = null;
+      for (let i = 0; ; i++) {
+        const res = await gw.post({ query: queries(i), variables: { id, first: 3, after } }, mine);
+        expect(res.body.errors).toBeUndefined();
+        const page = res.body.data.accessReport;
+        if (!page.pageInfo.hasNextPage) return i + 1;
+        after = page.pageInfo.endCursor;
+      }
+    };
+    expect(await walk(() => BARE_PAGE)).toBeGreaterThan(1);
+    expect(await recorded()).toBe(0);
+    expect(await walk((i) => (i === 0 ? BARE_PAGE : PAGE))).toBeGreaterThan(1);
+    expect((await eventsOf(id)).map((e: string[]) => e[4])).not.toContain("REPORT_DELIVERED:subject");
+    expect((await act(gw, "complete", id)).errors[0].extensions.reason).toBe("REPORT_NOT_DELIVERED");
+    const pages = await walk(() => PAGE);
+    expect((await eventsOf(id)).map((e: string[]) => e[4])).toContain("REPORT_DELIVERED:subject");
+    expect(await recorded()).toBeGreaterThanOrEqual(pages);
   });
 
   it("a cursor the report did not issue for this request (made up at the last table, altered, another request's) is refused and delivers nothing", async () => {

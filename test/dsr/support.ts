@@ -45,7 +45,7 @@ export async function deliver(gw: TestGateway, id: string, headers?: Record<stri
   const h = headers ?? (await officer(gw));
   let after: string | null = null;
   for (;;) {
-    const res = await gw.post({ query: `query Pages($id: ID!, $after: String) { accessReport(requestId: $id, first: 5000, after: $after) { pageInfo { hasNextPage endCursor } } }`, variables: { id, after } }, h);
+    const res = await gw.post({ query: `query Pages($id: ID!, $after: String) { accessReport(requestId: $id, first: 500, after: $after) { entries { value } pageInfo { hasNextPage endCursor } } }`, variables: { id, after } }, h);
     if (res.body.errors) throw new Error(`reading the report failed: ${JSON.stringify(res.body.errors)}`);
     const { hasNextPage, endCursor } = res.body.data.accessReport.pageInfo;
     if (!hasNextPage) return;

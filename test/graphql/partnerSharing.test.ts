@@ -116,9 +116,23 @@ describe("a customer's sharing with partners", () => {
   it("is read by the customer, the privacy office and legal only: it names the partners that received their data", async () => {
     const subject = candidates[0]!;
     const query = (purpose: string) => `query Q($id: ID!) @purpose(name: ${purpose}) { customer(id: $id) { partnerSharing { partnerName choice } } }`;
-    const support = await gw.post({ query: query("CUSTOMER_SUPPORT"), variables: { id: subject } }, bearer(await gw.token("support_agent")));
-    expect(support.body.data.customer.partnerSharing).toBeNull();
-    expect(support.body.errors[0].extensions.code).toBe("FORBIDDEN");
+    for (const [coordinate, selection] of [["Customer.partnerSharing", "partnerSharing { partnerName choice }"], ["Customer.disclosures", "disclosures { at }"]] as const) {
+      // refused as a whole before any SQL, listed as outside the caller's audience; hidden from its
+      // introspection; and explainAccess says deny
+      const before = gw.database.statements;
+      const support = await gw.post({ query: `query Q($id: ID!) @purpose(name: CUSTOMER_SUPPORT) { customer(id: $id) { ${selection} } }`, variables: { id: subject } },
+        bearer(await gw.token("support_agent")));
+      expect(support.body.data ?? null).toBeNull();
+      expect(support.body.errors[0].extensions).toMatchObject({ code: "FORBIDDEN", denied: [{ coordinate, reason: "NOT_IN_AUDIENCE" }] });
+      expect(gw.database.statements).toBe(before);
+      const fields = (await gw.post({ query: `{ __type(name: "Customer") { fields { name } } }` }, bearer(await gw.token("support_agent")))).body.data.__type.fields
+        .map((f: { name: string }) => f.name);
+      expect(fields).toContain("profile");
+      expect(fields).not.toContain(coordinate.split(".")[1]);
+      const explained = await gw.post({ query: `query E($id: ID!) @purpose(name: CUSTOMER_SUPPORT) { explainAccess(coordinate: "${coordinate}", subjectId: $id) { effect reasonCode } }`, variables: { id: subject } },
+        bearer(await gw.token("support_agent")));
+      expect(explained.body.data.explainAccess).toEqual({ effect: "DENY", reasonCode: "NOT_IN_AUDIENCE" });
+    }
     const legal = await gw.post({ query: query("LEGAL_COMPLIANCE"), variables: { id: subject } }, bearer(await gw.token("legal")));
     expect(legal.body.errors).toBeUndefined();
     expect(legal.body.data.customer.partnerSharing.length).toBeGreaterThan(0);

@@ -190,6 +190,17 @@ describe("variables", () => {
     await expectRefused(() => post({ query: Q, variables: { first: LEAK } }), { status: 400, code: "BAD_USER_INPUT", message: /\$first/ });
   });
 
+  it("text holding U+0000 (which no database text holds), in a variable or a literal: 400 BAD_USER_INPUT, not an internal error", async () => {
+    const filter = `query F($f: CustomerFilter) @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: $f) { totalCount } }`;
+    const legal = bearer(await gw.token("legal"));
+    for (const [body, headers] of [
+      [{ query: filter, variables: { f: { email: `\u0000${LEAK}` } } }, legal],
+      [{ query: `query @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { email: "\\u0000x" }) { totalCount } }` }, legal],
+    ] as const) {
+      await expectRefused(() => post(body, headers), { status: 400, code: "BAD_USER_INPUT", message: /U\+0000/ });
+    }
+  });
+
   it("`$first: Int!` missing: 400 BAD_USER_INPUT", async () => {
     await expectRefused(() => post({ query: Q, variables: {} }), { status: 400, code: "BAD_USER_INPUT", message: /\$first/ });
   });

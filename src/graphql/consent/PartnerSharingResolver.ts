@@ -19,7 +19,7 @@ export class PartnerSharingResolver {
     description: "Per partner: the customer's choice about sharing with it and whether it received their data (the customer, the privacy office and legal).",
   }) @Personal("user.privacy_preferences")
   partnerSharing(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
-    if (!readsAccountingOf(ctx, c.id)) {
+    if (!readsAccountingOf(ctx, "Customer.partnerSharing", c.id)) {
       throw new GatewayError(ErrorCode.FORBIDDEN, "Only the customer, the privacy office and legal read a customer's sharing with partners.");
     }
     return ctx.loaders.partnerSharing.load(c.id);

@@ -35,7 +35,7 @@ export class DisclosureResolver {
     description: "Who read this customer's data, for what, when (newest first): for the customer themself, the privacy office and legal.",
   })
   async disclosures(@Root() c: Customer, @Ctx() ctx: GatewayContext, @Arg("first", () => Int, { defaultValue: 50 }) first: number) {
-    if (!readsAccountingOf(ctx, c.id)) throw new GatewayError(ErrorCode.FORBIDDEN, "Only the customer, the privacy office and legal read the disclosures of a customer.");
+    if (!readsAccountingOf(ctx, "Customer.disclosures", c.id)) throw new GatewayError(ErrorCode.FORBIDDEN, "Only the customer, the privacy office and legal read the disclosures of a customer.");
     const rows = await findDisclosures(ctx.db, { subjectId: c.id }, limitOf(first));
     return rows.map((r) => toDisclosure(ctx, r, readsTheLog(ctx)));
   }

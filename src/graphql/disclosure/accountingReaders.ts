@@ -1,17 +1,18 @@
+import { mayEverCall } from "../../enforcement/rootFieldAudience.js";
+import { mayEverRead } from "../../enforcement/fieldAudience.js";
 import type { GatewayContext } from "../context.js";
 
-/** Staff roles that read the disclosure log: the privacy office and legal. */
-const LOG_READERS: ReadonlySet<string> = new Set(["privacy_officer", "legal"]);
-
-/** The caller reads the disclosure log as staff: the privacy office or legal. */
+/** The caller reads the disclosure log as staff: whom ROOT_FIELD_AUDIENCE lets call `disclosureLog`. */
 export function readsTheLog(ctx: GatewayContext): boolean {
-  return ctx.caller.kind === "staff" && LOG_READERS.has(ctx.caller.role);
+  return ctx.caller.kind === "staff" && mayEverCall(ctx.caller, "Query.disclosureLog");
 }
 
 /**
- * The caller may read what the disclosure log says about this subject (who received their data):
- * the subject themself, the privacy office and legal. Anyone else would learn of other recipients.
+ * The caller may read `coordinate`, an accounting field of this subject (who received their data):
+ * one of its audience (FIELD_AUDIENCE), and a customer only of themself. Anyone else would learn
+ * of other recipients.
  */
-export function readsAccountingOf(ctx: GatewayContext, customerId: string): boolean {
-  return (ctx.caller.kind === "customer" && ctx.caller.customerId === customerId) || readsTheLog(ctx);
+export function readsAccountingOf(ctx: GatewayContext, coordinate: string, customerId: string): boolean {
+  if (!mayEverRead(ctx.caller, coordinate)) return false;
+  return ctx.caller.kind !== "customer" || ctx.caller.customerId === customerId;
 }

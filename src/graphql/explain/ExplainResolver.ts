@@ -1,5 +1,6 @@
 import { isObjectType, type GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, ID, Info, Query, Resolver } from "type-graphql";
+import { FIELD_AUDIENCE, mayEverRead } from "../../enforcement/fieldAudience.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { UNCLASSIFIED_FIELDS } from "../../enforcement/unclassifiedFields.js";
@@ -43,6 +44,10 @@ export class ExplainResolver {
     // Explaining confirms that the subject is there, and its state: recorded as its id disclosed.
     ctx.enforcement.subjectIdentified(subject);
     const { version: policyVersion } = ctx.enforcement.policy;
+    if (!mayEverRead(ctx.caller, coordinate)) {
+      return { coordinate, category: field?.category ?? null, purpose, effect: "deny", mask: null, reasonCode: "NOT_IN_AUDIENCE",
+        reason: `${coordinate} is read only by ${FIELD_AUDIENCE[coordinate]!.join(", ")}.`, policyVersion };
+    }
     if (!field) {
       const exception = UNCLASSIFIED_FIELDS[coordinate];
       return exception

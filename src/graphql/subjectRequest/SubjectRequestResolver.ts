@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { eq } from "drizzle-orm";
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { customers, type SubjectRequestRow } from "../../db/schema/index.js";
 import { buildSubjectReport, MAX_REPORT_PAGE_ROWS, portableDocument, REPORT_PAGE_ROWS, valueAsText, type ReportPageRequest } from "../../dsr/accessReport.js";
 import { correctedFields, objectedPurposes, validateDetail, type StoredDetail } from "../../dsr/detail.js";
@@ -25,6 +26,7 @@ import { requireActiveCustomer } from "../common/requireCustomer.js";
 import type { GatewayContext } from "../context.js";
 import { CustomerStatus } from "../customer/Customer.js";
 import { isUuid } from "../customer/cursor.js";
+import { selectedFields } from "../common/selectedFields.js";
 import { AccessReport } from "./AccessReport.js";
 import { IdentityCheck, IdentityClaimsInput } from "./IdentityCheck.js";
 import { partnerNameLoader } from "./partnerNameLoader.js";
@@ -327,15 +329,17 @@ export class SubjectRequestResolver {
   }
 
   @Query(() => AccessReport, {
-    description: `Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about, who also reads it for ${REPORT_READABLE_DAYS} days after completion. Each value passes the same decision and disclosure record as any read. Serving the last page records the delivery (REPORT_DELIVERED event).`,
+    description: `Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about, who also reads it for ${REPORT_READABLE_DAYS} days after completion. Each value passes the same decision and disclosure record as any read. Serving the last page of a walk whose every page selected entries { value } records the delivery (REPORT_DELIVERED event); a page without values reads none (nothing disclosed or recorded) and the walk then delivers nothing.`,
   })
   async accessReport(
     @Arg("requestId", () => ID) requestId: string,
     @Ctx() ctx: GatewayContext,
     @Arg("first", () => Int, { defaultValue: REPORT_PAGE_ROWS, description: `Rows (not values) per page, 1 to ${MAX_REPORT_PAGE_ROWS}` }) first: number,
     @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page" }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AccessReport> {
-    const report = await this.report(ctx, requestId, { first, after });
+    const withValues = selectedFields(info, ["entries"]).has("value");
+    const report = await this.report(ctx, requestId, { first, after, withValues });
     return {
       ...report,
       pageInfo: report.page,
@@ -384,7 +388,7 @@ export class SubjectRequestResolver {
     }
     tagDisclosures(ctx, row.customerId, row.id);
     const report = await buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId }, page);
-    if (row.state === "verified" && !report.page.hasNextPage) await recordDelivery(ctx, row, customerId === null ? "office" : "subject");
+    if (row.state === "verified" && report.page.delivered) await recordDelivery(ctx, row, customerId === null ? "office" : "subject");
     return report;
   }
 }
