@@ -608,8 +608,8 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
     event(purpose, false, source, r.dateBetween(hist + HOUR, until - HOUR));
   }
   if (objectionClosed) {
-    event("marketing", false, "support", objectionClosed);
-    event("research", false, "support", objectionClosed);
+    event("marketing", false, "dsr", objectionClosed);
+    event("research", false, "dsr", objectionClosed);
   }
   const sharing = (role: PartnerRole, optIn: number, withdraw: number) => {
     if (!r.chance(optIn)) return;
