@@ -53,6 +53,7 @@ import { fmt, fmtBytes, mean } from "./stats.js";
 import { timeAlone, type AloneTimes } from "./timeAlone.js";
 import { trackInFlight } from "./trackInFlight.js";
 import { createUnguardedGateway } from "./unguarded.js";
+import { writeResults } from "./writeResults.js";
 const ROUNDS = env("BENCH_ROUNDS", 4);
 const DURATION = env("BENCH_DURATION", 5);
 const CONNECTIONS = env("BENCH_CONNECTIONS", 8);
@@ -365,7 +366,7 @@ generator together, other people's work alongside): read the ratios, not the abs
 expect them to move by tens of percent between runs (the guarded side suffers most, since its cost
 grows with the number of requests in flight).
 `;
-      writeFileSync(RESULTS_FILE, md);
+      writeResults(RESULTS_FILE, md);
       log(`\nwrote ${RESULTS_FILE}`);
     }
   } finally {

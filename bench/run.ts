@@ -33,7 +33,7 @@
  * per connection. Before each run the previous one's abandoned requests finish.
  */
 import "reflect-metadata";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,6 +64,7 @@ import { profileWorkload } from "./workloads/profile.js";
 import { readWholeReport, REPORT_PAGE, reportWorkload } from "./workloads/report.js";
 import type { SideName, SideRequest, Workload } from "./workloads/Workload.js";
 import { DEFAULT_POLICY } from "../src/policy/index.js";
+import { writeResults } from "./writeResults.js";
 
 const ROUNDS = envInt("BENCH_ROUNDS", 3);
 const DURATION = envInt("BENCH_DURATION", 10);
@@ -80,8 +81,6 @@ const WORKLOADS = (process.env.BENCH_WORKLOADS ?? "profile,page,lookup,report").
 const SEED = 42;
 const TARGETS = { unguardedThroughput: 0.85, unguardedP99: 1.2, postgraphileThroughput: 0.7 };
 const RESULTS_FILE = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
-/** Everything below this line in an existing RESULTS.md is kept: the hand-written history. */
-const NOTES_MARKER = "<!-- Notes below this line are written by hand and kept by `npm run bench`. -->";
 
 const SIDE_LABEL: Record<SideName, string> = {
   guarded: "guarded gateway",
@@ -284,8 +283,7 @@ async function main() {
     console.log("");
     console.log(report.console);
     if (process.env.BENCH_NO_WRITE !== "1") {
-      const notes = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, "utf8").split(NOTES_MARKER)[1] : undefined;
-      writeFileSync(RESULTS_FILE, `${report.markdown}\n${NOTES_MARKER}\n${notes ?? "\n"}`);
+      writeResults(RESULTS_FILE, report.markdown);
       log(`\nwrote ${RESULTS_FILE}`);
     }
   } finally {

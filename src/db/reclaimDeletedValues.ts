@@ -14,7 +14,7 @@
  *   writes while it is rewritten. Dead row versions and their index entries go, and their space is
  *   marked free: the old bytes stay in the pages until new rows reuse the space. ANALYZE replaces
  *   the planner's statistics, which sample column values. The WAL, its archive and base backups
- *   are the server operator's (README, "What erasure leaves behind").
+ *   are the server operator's (docs/data-subject-requests.md, "Erased is gone from the files, and what stays").
  *
  * VACUUM cannot run inside a transaction: call this after the commit, on the database, never on a
  * transaction. It does not throw: a failure comes back as its driver code (never a message, which

@@ -26,7 +26,7 @@ let subjectId: string;
 /** The partner's own (pairwise) id for that subject: what it sends and receives. */
 let theirId: string;
 
-/** What the hash covers, written here from the README: SHA-256 (hex) of graphql-js's print of the parsed text. */
+/** What the hash covers, written here from docs/partners.md: SHA-256 (hex) of graphql-js's print of the parsed text. */
 const hashOf = (text: string) => createHash("sha256").update(print(parse(text))).digest("hex");
 const apq = (sha256Hash: string) => ({ persistedQuery: { version: 1, sha256Hash } });
 
@@ -49,7 +49,7 @@ async function send(body: unknown, headers: Record<string, string>) {
 async function sendGet(params: Record<string, string>, headers: Record<string, string>) {
   const url = new URL(gw.url);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  // As the README shows it: the API key alone, no preflight header of Apollo's.
+  // As docs/partners.md has it: the API key alone, no preflight header of Apollo's.
   const res = await fetch(url, { headers });
   return { status: res.status, body: await res.json() as any };
 }

@@ -6,7 +6,7 @@ import { bearer, startTestGateway, type TestGateway } from "../helpers/testGatew
 
 /**
  * A frontend's normalised cache must not carry an answer decided for one purpose into a read for
- * another: that read would get no request, no decision and no disclosure record. The README's
+ * another: that read would get no request, no decision and no disclosure record. The documented
  * setups, one Apollo Client (one cache) per purpose or `fetchPolicy: "no-cache"`, are held to it
  * here; the first test shows what a single shared cache does.
  */
@@ -16,7 +16,7 @@ let token: string;
 
 const PAGE = gql`query Audience { customers(first: 3) { edges { node { id profile { fullName email } } } } }`;
 
-/** As the README shows it: one client, and so one cache, per purpose. */
+/** As docs/customers-and-clients.md shows it: one client, and so one cache, per purpose. */
 const clientFor = (purpose: string) => new ApolloClient({
   link: new HttpLink({ uri: gw.url, headers: { authorization: `Bearer ${token}`, "x-purpose": purpose } }),
   cache: new InMemoryCache(),
@@ -52,7 +52,7 @@ async function decidedFor(purpose: string) {
 }
 
 describe("frontend caches and purposes", () => {
-  it("a single shared cache serves an analytics read from the marketing answer: no request, no record (why the README says not to)", async () => {
+  it("a single shared cache serves an analytics read from the marketing answer: no request, no record (why the docs say not to)", async () => {
     const shared = new ApolloClient({ link: new HttpLink({ uri: gw.url, headers: bearer(token) }), cache: new InMemoryCache() });
     await shared.query({ query: PAGE, context: { headers: { "x-purpose": "marketing" } } });
     const analytics = await shared.query({ query: PAGE, context: { headers: { "x-purpose": "analytics" } } });

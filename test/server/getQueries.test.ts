@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 
 /**
- * Queries over GET (urql's default, the README's GET persisted operations) pass when the request
+ * Queries over GET (urql's default, GET persisted operations, docs/partners.md) pass when the request
  * carries its credentials in `authorization` or `x-api-key`: headers a browser cannot send
  * cross-site without a CORS preflight, so they stand in for Apollo's preflight headers. What a
  * browser can send without a preflight is still refused before anything executes, and a

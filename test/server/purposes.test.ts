@@ -13,7 +13,7 @@ import { bearer, startTestGateway, type TestGateway } from "../helpers/testGatew
  * spelling; messages and `allowedPurposes` spell purposes as the GraphQL enum does.
  */
 
-const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const PARTNERS_DOC = readFileSync(new URL("../../docs/partners.md", import.meta.url), "utf8");
 const PAGE = "{ customers(first: 2) { totalCount edges { node { id } } } }";
 
 let gw: TestGateway;
@@ -61,8 +61,8 @@ describe("a caller with one purpose need not declare it", () => {
 });
 
 describe("an operation that reads no personal data needs no purpose", () => {
-  it("`myGrant` as the README shows it, from a partner with two purposes: answered, nothing recorded", async () => {
-    const query = /partner asks `(\{ myGrant \{[^`]*\} \})`/.exec(README)?.[1];
+  it("`myGrant` as docs/partners.md shows it, from a partner with two purposes: answered, nothing recorded", async () => {
+    const query = /partner asks `(\{ myGrant \{[^`]*\} \})`/.exec(PARTNERS_DOC)?.[1];
     expect(query).toBeDefined();
     const partnerId = await po.createPartner({ kind: "AFFILIATE", region: "EU" });
     await po.createGrant(partnerId, { purposes: ["MARKETING", "PERSONALIZATION"], categories: ["user.name"], regions: ["EU"] });

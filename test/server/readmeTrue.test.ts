@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/client.js";
@@ -7,7 +9,16 @@ import { seed, type SeedSummary } from "../../src/db/seed/seed.js";
 import { serverNodeFlags } from "../../src/server/nodeFlags.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+/** The README and the pages it sends readers to: docs/*.md and bench/*.md. */
+const pages = ["README.md", ...["docs", "bench"].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith(".md")).map((f) => `${dir}/${f}`))];
+const textOf = (page: string) => readFileSync(join(ROOT, page), "utf8");
+/** Markdown without its fenced code blocks: a `#` line in a block is no heading, a `[x](y)` no link. */
+const prose = (markdown: string) => markdown.replace(/^```[\s\S]*?^```/gm, "");
+/** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
+const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replaceAll(" ", "-");
+const anchorsOf = (page: string) => new Set([...prose(textOf(page)).matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1]!)));
 const scripts = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> }).scripts;
 
 let database: DatabaseHandle;
@@ -30,10 +41,12 @@ describe("the README stays true", () => {
     for (const partnerId of sharedWith) expect(summary.apiKeys.map((k) => k.partnerId)).toContain(partnerId);
   });
 
-  it("gives the two commands, and every npm script it names exists", () => {
+  it("gives the two commands, and every npm script it or a docs page names exists", () => {
     expect(readme).toContain("npm ci && npm start");
     expect(readme).toContain("npm test ");
-    for (const [, name] of readme.matchAll(/npm run (?:-s )?([a-z:-]+)/g)) expect(scripts, `npm run ${name}`).toHaveProperty(name!);
+    for (const page of pages) {
+      for (const [, name] of textOf(page).matchAll(/npm run (?:-s )?([a-z:-]+)/g)) expect(scripts, `${page}: npm run ${name}`).toHaveProperty(name!);
+    }
     expect(readFileSync(new URL("../../.ci/run", import.meta.url), "utf8")).toContain("npm test");
   });
 
@@ -46,5 +59,20 @@ describe("the README stays true", () => {
     }
     expect(serverNodeFlags()).toContain("--max-semi-space-size=64");
     for (const flag of serverNodeFlags()) expect(readme).toContain(flag);
+  });
+
+  it("every relative link in the README and the docs points to a file that exists, and each #anchor to one of its headings", () => {
+    let links = 0;
+    for (const page of pages) {
+      for (const [, target] of prose(textOf(page)).matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue; // https:, mailto:
+        const [path, anchor] = target!.split("#") as [string, string | undefined];
+        const file = path === "" ? page : relative(ROOT, join(ROOT, dirname(page), path));
+        expect(existsSync(join(ROOT, file)), `${page}: ${target}`).toBe(true);
+        if (anchor !== undefined) expect([...anchorsOf(file)], `${page}: ${target}`).toContain(anchor);
+        links++;
+      }
+    }
+    expect(links).toBeGreaterThan(10);
   });
 });
