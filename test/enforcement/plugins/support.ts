@@ -25,9 +25,10 @@ const SDL = `
   type Query {
     me: Customer
     customer(id: ID!): Customer
-    customers(first: Int): [Customer!]!
+    customers(first: Int, filter: CustomerFilter): [Customer!]!
     myGrant: Grant
   }
+  input CustomerFilter { email: String @personal(category: "user.contact.email") }
   type Mutation { setConsent(granted: Boolean!): Boolean }
   type Grant { purposes: [String!]! }
   type Customer {
