@@ -78,9 +78,12 @@ export function contextFor(schema: GraphQLSchema, caller: Caller, options: { hea
   );
 }
 
-/** An Apollo server over the schema with only the given plugins; `run` executes one operation in a context. */
-export function serverWith<C extends GatewayContext>(schema: GraphQLSchema, plugins: ApolloServerPlugin<C>[]) {
-  const server = new ApolloServer<C>({ schema, plugins, rootValue: tinyRoot, includeStacktraceInErrorResponses: false });
+/**
+ * An Apollo server over the schema with only the given plugins (root resolvers: tinyRoot unless
+ * given); `run` executes one operation in a context.
+ */
+export function serverWith<C extends GatewayContext>(schema: GraphQLSchema, plugins: ApolloServerPlugin<C>[], rootValue: object = tinyRoot) {
+  const server = new ApolloServer<C>({ schema, plugins, rootValue, includeStacktraceInErrorResponses: false });
   return {
     server,
     async run(query: string, contextValue: C, variables?: Record<string, unknown>) {
