@@ -7,7 +7,7 @@ import { createDatabase } from "../../src/db/client.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** A migrated PGlite data directory (uncompressed tarball) for this run; "" on a server. */
+    /** A migrated PGlite data directory (uncompressed tarball) for this run. */
     migratedTemplate: string;
   }
 }
@@ -16,14 +16,10 @@ declare module "vitest" {
  * Vitest global setup: boots and migrates one PGlite database per test run and dumps it to a
  * per-run temporary directory, removed after the run. Each test file's createTestDatabase opens
  * a copy of it instead of running initdb and the migrations again (about 5 s each on a shared
- * 2-core machine, against under 1 s for a copy). Nothing to make when the suite runs on a server
- * (TEST_DATABASE_URL): each file gets a new server database there.
+ * 2-core machine, against under 1 s for a copy). Made on a server run too (TEST_DATABASE_URL),
+ * where files that compare the embedded database with the server open copies of it.
  */
 export default async function provideMigratedTemplate(project: TestProject): Promise<() => void> {
-  if (process.env.TEST_DATABASE_URL) {
-    project.provide("migratedTemplate", "");
-    return () => {};
-  }
   const dir = mkdtempSync(join(tmpdir(), "gw-test-template-"));
   const file = join(dir, "migrated.tar");
   const handle = await createDatabase({});

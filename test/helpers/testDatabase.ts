@@ -11,10 +11,7 @@ import { createDatabase, type DatabaseHandle } from "../../src/db/client.js";
  */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    // The template has every migration of this checkout: it was made from them for this run.
-    return createDatabase({ loadDataDir: await openAsBlob(inject("migratedTemplate")) });
-  }
+  if (!serverUrl) return createEmbeddedTestDatabase();
   const name = `gw_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -31,6 +28,14 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
       await admin.end();
     },
   };
+}
+
+/**
+ * A fresh, migrated in-memory PGlite, whichever database the suite runs on: a copy of the run's
+ * migrated template, which has every migration of this checkout (it was made from them for this run).
+ */
+export async function createEmbeddedTestDatabase(): Promise<DatabaseHandle> {
+  return createDatabase({ loadDataDir: await openAsBlob(inject("migratedTemplate")) });
 }
 
 /** Which database the suite runs on, for test names and skips. */
