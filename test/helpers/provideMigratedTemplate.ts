@@ -15,8 +15,8 @@ declare module "vitest" {
 /**
  * Vitest global setup: boots and migrates one PGlite database per test run and dumps it to a
  * per-run temporary directory, removed after the run. Each test file's createTestDatabase opens
- * a copy of it instead of running initdb and the migrations again (about 5 s each on a shared
- * 2-core machine, against under 1 s for a copy). Made on a server run too (TEST_DATABASE_URL),
+ * a copy of it instead of running initdb and the migrations again (about 3 s each on a shared
+ * 2-core machine, against 0.7 s for a copy). Made on a server run too (TEST_DATABASE_URL),
  * where files that compare the embedded database with the server open copies of it.
  */
 export default async function provideMigratedTemplate(project: TestProject): Promise<() => void> {
