@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["reflect-metadata"],
+    // One migrated PGlite per run, copied by each test file (test/helpers/provideMigratedTemplate.ts).
+    globalSetup: ["test/helpers/provideMigratedTemplate.ts"],
     testTimeout: 180_000,
     hookTimeout: 240_000,
     pool: "forks",

@@ -8,6 +8,7 @@ import {
 } from "../../src/db/apiKeys.js";
 import { createDatabase, type Database, type DatabaseHandle } from "../../src/db/client.js";
 import { queryRows } from "../helpers/queryRows.js";
+import { createEmbeddedTestDatabase } from "../helpers/testDatabase.js";
 import { CANARY_COLUMNS, CANARY_PATTERN, findCanaries } from "../../src/db/seed/canary.js";
 import { Rng } from "../../src/db/seed/random.js";
 import {
@@ -23,11 +24,7 @@ const TARGETS: Target[] = SERVER_URL ? ["pglite", "postgres"] : ["pglite"];
 
 /** A fresh, migrated, empty database; on a server, a throwaway database dropped on close. */
 async function freshDatabase(target: Target): Promise<DatabaseHandle> {
-  if (target === "pglite") {
-    const handle = await createDatabase({});
-    await handle.migrate();
-    return handle;
-  }
+  if (target === "pglite") return createEmbeddedTestDatabase();
   const name = `seed_test_${randomUUID().replace(/-/g, "")}`;
   const admin = postgres(SERVER_URL as string, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
+import { defaultPolicyInForce } from "../helpers/defaultPolicyInForce.js";
 import { execute, parse } from "graphql";
-import { DEFAULT_POLICY } from "../../src/policy/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { customers, profiles } from "../../src/db/schema/index.js";
@@ -35,7 +35,7 @@ describe.each(["guards", "shield"] as const)("an operation executing without a p
     const logger = createLogger({ level: "silent" });
     const { schema, dataMap } = createEnforcement(await buildGatewaySchema(), { logger, executor });
     const ctx = createContext({ requestId: crypto.randomUUID(), caller: { kind: "customer", customerId: subject.id }, headers: {} },
-      { db: database.db, dataMap, pseudonymKey: loadConfig({}).pseudonymKey, logger, policy: { file: "default", current: () => DEFAULT_POLICY, reload: async () => ({ policy: DEFAULT_POLICY, errors: [] }) } });
+      { db: database.db, dataMap, pseudonymKey: loadConfig({}).pseudonymKey, logger, policy: defaultPolicyInForce });
     ctx.enforcement.executeWithoutPurpose();
     const result = await execute({ schema, document: parse(query), contextValue: ctx });
     return { result, text: JSON.stringify(result), recorded: ctx.enforcement.disclosures().size };

@@ -1,19 +1,17 @@
 import { randomBytes } from "node:crypto";
+import { openAsBlob } from "node:fs";
 import postgres from "postgres";
+import { inject } from "vitest";
 import { createDatabase, type DatabaseHandle } from "../../src/db/client.js";
 
 /**
- * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
- * on the PostgreSQL server named by TEST_DATABASE_URL (CI runs the suite both ways). Closing it
- * drops the server database.
+ * A fresh, migrated database for one test file: in-memory PGlite by default, a copy of the run's
+ * migrated template (provideMigratedTemplate.ts); or a new database on the PostgreSQL server
+ * named by TEST_DATABASE_URL (CI runs the suite both ways). Closing it drops the server database.
  */
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const handle = await createDatabase({});
-    await handle.migrate();
-    return handle;
-  }
+  if (!serverUrl) return createEmbeddedTestDatabase();
   const name = `gw_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -30,6 +28,14 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
       await admin.end();
     },
   };
+}
+
+/**
+ * A fresh, migrated in-memory PGlite, whichever database the suite runs on: a copy of the run's
+ * migrated template, which has every migration of this checkout (it was made from them for this run).
+ */
+export async function createEmbeddedTestDatabase(): Promise<DatabaseHandle> {
+  return createDatabase({ loadDataDir: await openAsBlob(inject("migratedTemplate")) });
 }
 
 /** Which database the suite runs on, for test names and skips. */
