@@ -16,7 +16,9 @@ import { createIdScope, type IdScope } from "./createIdScope.js";
 import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
 import { SUBJECT_ROOT_TYPE } from "./unclassifiedFields.js";
 import { FieldOutcomes, type Outcome } from "./FieldOutcomes.js";
-import { loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateRow } from "./subjectStateQueries.js";
+import {
+  loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateColumns, type SubjectStateRow,
+} from "./subjectStateQueries.js";
 import { NoSafeForm, outcomeOfRelease, transformValue } from "./transformValue.js";
 import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
 
@@ -29,7 +31,120 @@ export interface RequestEnforcementOptions {
   policy: Policy;
 }
 
-export type RequestEnforcement = ReturnType<typeof createRequestEnforcement>;
+/**
+ * One request's enforcement: every decision about a subject's personal data in the request, and
+ * the record of what left. Shield rules, the value transform, the resolvers and explainAccess all
+ * decide through it, so they cannot disagree. Decisions under the request's purpose are taken
+ * once per (subject, category); a subject's state is loaded once (batched, or brought by its row).
+ */
+export interface RequestEnforcement {
+  readonly caller: Caller;
+  readonly dataMap: DataMap;
+  /** The policy this request decides under (its version goes to the disclosure log and explanations). */
+  readonly policy: Policy;
+  /** The declared purpose, or null before the purpose plugin has resolved it (or when the operation needs none). */
+  readonly purpose: Purpose | null;
+  /** The request may execute: its purpose is resolved, or its operation needs none. */
+  readonly mayExecute: boolean;
+
+  /** Set once, by the purpose plugin, before execution; a second, different purpose throws. */
+  setPurpose(resolved: Purpose): void;
+  /**
+   * Set by the purpose plugin, instead of a purpose, for an operation that statically reads no
+   * personal data and no subject (readsSubjectData.ts): it executes, and decides and records
+   * nothing; a personal value, an id or a subject it meets at run time all the same is refused.
+   */
+  executeWithoutPurpose(): void;
+  /**
+   * The ids this request sends and receives (createIdScope.ts). Without a purpose there are none:
+   * an operation that needs no purpose and still reaches a subject's id is refused (PURPOSE_REQUIRED).
+   */
+  ids(): IdScope;
+
+  /**
+   * The decision for a personal output field under the request's purpose if the subject's state
+   * is already loaded, else undefined (then use decideFor). No purpose: deny.
+   */
+  decisionNow(customerId: string, field: PersonalField): Decision | undefined;
+  /** The decision for a personal output field under the request's purpose, loading the subject's state if need be. */
+  decideFor(customerId: string, field: PersonalField): Promise<Decision>;
+  /** The decision for another purpose than the request's (explainAccess); not cached, not recorded. */
+  decideAs(customerId: string, category: string, asPurpose: Purpose): Promise<Decision>;
+  /**
+   * Decides a resolved value and applies the decision: as stored, masked, pseudonymised, or
+   * withheld (thrown). Synchronous when the subject's state is loaded (see preload), a promise
+   * otherwise. For the rule executor that cannot hand over its decision (graphql-shield).
+   */
+  apply(customerId: string, field: PersonalField, value: unknown): unknown;
+  /**
+   * Applies a decision taken for this subject and field to its resolved value, and records
+   * what left: as stored, masked, pseudonymised, or withheld (thrown). Null stays null and
+   * records nothing: nothing was disclosed.
+   */
+  disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown): unknown;
+  /** Records a withheld cell and returns the error it carries: code WITHHELD, the reason code and sentence, never the value. */
+  withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError;
+
+  /**
+   * A subject matched by a personal input (a filter on email, status, residency): decided as a
+   * read of the input's category (the subject's state must be loaded: see preload) and recorded
+   * under the input's coordinate, so that the subject's accounting shows the lookup. False when
+   * the decision does not let the match be disclosed as it stands (anything short of `allow`: a
+   * match reveals the stored value): leave the subject out.
+   */
+  lookedUp(customerId: string, field: PersonalField): boolean;
+  /**
+   * A held value compared with one the caller supplied (a requester's identity claim): not
+   * released, but a match tells the caller the value, so the comparison is recorded as a
+   * disclosure of the field. Not decided: the caller's own checks bound it (src/dsr/identityCheck.ts).
+   */
+  compared(customerId: string, field: PersonalField): void;
+  /**
+   * An identifier of the subject or of one of its rows left in this request's scope (a field, a
+   * cursor, a lookup by id that matched): recorded as disclosed in the internal scope, as
+   * pseudonymised in any other. Identifiers are not decided: a subject the caller may not see
+   * is never reached.
+   */
+  identified(customerId: string, field: RecordedField): void;
+  /**
+   * The subject itself identified without its id field: found by its id, a cursor standing for
+   * it, an explanation about it. Recorded as its id (`Customer.id`). True, for use in a filter.
+   */
+  subjectIdentified(customerId: string): true;
+
+  /**
+   * SQL keeping, in a page and its count, only the subjects this caller may see at all for the
+   * purpose (not opted out, objected, restricted, erased, out of scope). No purpose: nobody.
+   */
+  visibleSubjects(): SQL;
+  /**
+   * Columns that a select from `customers` (a page) adds so that each row brings its subject's
+   * state in the same statement (the parts this request's purpose consults); hand the rows to
+   * `preload`. Undefined: no state is needed.
+   */
+  readonly subjectStateColumns: SubjectStateColumns | undefined;
+  /**
+   * Makes the states of subjects about to be read (a page) ready, so that their fields decide
+   * synchronously: a row selected with `subjectStateColumns` brings its own, the others are loaded.
+   */
+  preload(rows: readonly ({ id: string } | SubjectStateRow)[]): Promise<void>;
+  /**
+   * Whether any personal field of the subject could be read for this purpose: a subject with
+   * none is left out of pages and answered as not found, like a subject that does not exist.
+   */
+  isVisible(customerId: string): Promise<boolean>;
+  /** isVisible for another purpose than the request's (explainAccess). */
+  isVisibleAs(customerId: string, asPurpose: Purpose): Promise<boolean>;
+
+  /** What the request did with each subject's personal fields, subjects in the order first met (the disclosure log's rows). */
+  disclosures(): ReadonlyMap<string, FieldOutcomes>;
+  /** Decisions this request applied to its answer, one per (subject, category) with a cell recorded, by effect (metrics). */
+  decisionTally(): Readonly<Record<Effect, number>>;
+  /** Ties this request's reads of a subject to a data-subject request, for the disclosure log. */
+  setSubjectRequest(customerId: string, requestId: string): void;
+  /** The data-subject request under which the subject is read in this request (setSubjectRequest), or null. */
+  subjectRequestFor(customerId: string): string | null;
+}
 
 /**
  * One subject in one request: its state, its decisions by category (for the request's purpose;
@@ -46,13 +161,11 @@ interface SubjectEntry {
 const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." } };
 
 /**
- * Per-request enforcement state: subject states (brought by the customer rows a request reads,
- * else batch-loaded in one statement; only the parts its purpose's decisions consult, see
- * src/policy/stateParts.ts), one decision per (subject, category) cached for the request, and
- * the disclosure record. Shield rules, the value transform and explainAccess all
- * decide through here, so they cannot disagree.
+ * A request's RequestEnforcement: subject states are brought by the customer rows a request reads,
+ * else batch-loaded in one statement, with only the parts its purpose's decisions consult (see
+ * src/policy/stateParts.ts).
  */
-export function createRequestEnforcement(options: RequestEnforcementOptions) {
+export function createRequestEnforcement(options: RequestEnforcementOptions): RequestEnforcement {
   const { caller, db, dataMap, pseudonymKey, policy } = options;
   const subjectIdField = dataMap.identifiers.get(`${SUBJECT_ROOT_TYPE}.id`);
   if (subjectIdField === undefined) throw new Error(`the data map has no ${SUBJECT_ROOT_TYPE}.id identifier`);
@@ -92,7 +205,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // answered as not found, exactly like an unknown id, and the metrics must not tell the two apart.
   const tally: Record<Effect, number> = { allow: 0, mask: 0, pseudonymize: 0, deny: 0 };
 
-  let decideForPurpose: ReturnType<typeof decider> | undefined; // once the purpose is set
+  let decideForPurpose: ((category: string, subject: SubjectState) => Decision) | undefined; // once the purpose is set
   /**
    * The subject's decision for a category (by its position in DataMap.categories) under the
    * request's purpose (set), taken once per request: an array read per cell, not a keyed lookup.
@@ -124,7 +237,6 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     return entry;
   };
 
-  /** The decision for a personal output field if the subject's state is already loaded (cached per subject and category), else undefined. */
   const decisionNow = (customerId: string, field: PersonalField): Decision | undefined => {
     if (purpose === null) return NO_PURPOSE;
     const entry = entryOf(customerId);
@@ -163,60 +275,34 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   return {
     caller,
     dataMap,
-    /** The policy this request decides under (its version goes to the disclosure log and explanations). */
     policy,
     decisionNow,
-    /** Decisions this request applied to its answer, one per (subject, category) with a cell recorded, by effect (metrics). */
     decisionTally: (): Readonly<Record<Effect, number>> => tally,
-    /** The declared purpose, or null before the purpose plugin has resolved it (or when the operation needs none). */
     get purpose(): Purpose | null { return purpose; },
-    /** The request may execute: its purpose is resolved, or its operation needs none. */
     get mayExecute(): boolean { return purpose !== null || withoutPurpose; },
-    /**
-     * The ids this request sends and receives (createIdScope.ts). Without a purpose there are none:
-     * an operation that needs no purpose and still reaches a subject's id is refused.
-     */
     ids(): IdScope {
       if (purpose === null) {
         throw new GatewayError(ErrorCode.PURPOSE_REQUIRED, "This operation reaches a data subject: declare a purpose with @purpose(name: ...) or the x-purpose header.");
       }
       return (idScope ??= createIdScope(pseudonymKey, identifierScope(policy, caller, purpose)));
     },
-    /**
-     * Set by the purpose plugin, instead of a purpose, for an operation that statically reads no
-     * personal data and no subject (readsSubjectData.ts): it executes, and decides and records
-     * nothing; a personal value, an id or a subject it meets at run time all the same is refused.
-     */
     executeWithoutPurpose() {
       if (purpose !== null) throw new Error("a request with a purpose executes under it");
       withoutPurpose = true;
     },
-    /** Set once, by the purpose plugin, before execution. */
     setPurpose(resolved: Purpose) {
       if ((purpose !== null && purpose !== resolved) || withoutPurpose) throw new Error("the purpose of a request is set once");
       purpose = resolved;
       parts = stateParts(policy, caller, resolved);
     },
 
-    /**
-     * SQL keeping, in a page and its count, only the subjects this caller may see at all for the
-     * purpose (not opted out, objected, restricted, erased, out of scope). No purpose: nobody.
-     */
     visibleSubjects: (): SQL => purpose === null ? sql`false` : visibleSubjectsWhere(policy, caller, purpose, dataMap.categories),
     decideFor,
 
-    /** The decision for another purpose than the request's (explainAccess); not cached, not recorded. */
     async decideAs(customerId: string, category: string, asPurpose: Purpose): Promise<Decision> {
       return decide(policy, caller, asPurpose, category, await wholeStates.load(customerId));
     },
 
-    /**
-     * A subject matched by a personal input (a filter on email, status, residency): decided as a
-     * read of the input's category (the subject's state must be loaded: see preload) and recorded
-     * under the input's coordinate, so that the subject's accounting shows the lookup. False when
-     * the decision does not let the match be disclosed as it stands (anything short of `allow`: a
-     * match reveals the stored value): leave the subject out.
-     */
     lookedUp(customerId: string, field: PersonalField): boolean {
       const decision = decisionNow(customerId, field);
       if (decision === undefined) throw new Error("lookedUp: the subject's state is not loaded");
@@ -225,45 +311,24 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       return allowed;
     },
 
-    /**
-     * A held value compared with one the caller supplied (a requester's identity claim): not
-     * released, but a match tells the caller the value, so the comparison is recorded as a
-     * disclosure of the field. Not decided: the caller's own checks bound it (src/dsr/identityCheck.ts).
-     */
     compared(customerId: string, field: PersonalField): void {
       disclosureOf(customerId, entryOf(customerId)).record(field, "disclosed");
     },
 
-    /**
-     * An identifier of the subject or of one of its rows left in this request's scope (a field, a
-     * cursor, a lookup by id that matched): recorded as disclosed in the internal scope, as
-     * pseudonymised in any other. Identifiers are not decided: a subject the caller may not see
-     * is never reached.
-     */
     identified(customerId: string, field: RecordedField): void {
       disclosureOf(customerId, entryOf(customerId)).record(field, this.ids().scoped ? "pseudonymized" : "disclosed");
     },
 
-    /**
-     * The subject itself identified without its id field: found by its id, a cursor standing for
-     * it, an explanation about it. Recorded as its id (`Customer.id`). True, for use in a filter.
-     */
     subjectIdentified(customerId: string): true {
       this.identified(customerId, subjectIdField);
       return true;
     },
 
-    /** The error a withheld cell carries: code WITHHELD, the reason code and sentence, never the value. */
     withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError {
       record(customerId, field, "withheld");
       return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
     },
 
-    /**
-     * Decides a resolved value and applies the decision: as stored, masked, pseudonymised, or
-     * withheld (thrown). Synchronous when the subject's state is loaded (see preload), a promise
-     * otherwise. For the rule executor that cannot hand over its decision (graphql-shield).
-     */
     apply(customerId: string, field: PersonalField, value: unknown): unknown {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       const entry = entryOf(customerId);
@@ -271,11 +336,6 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       return this.disclose(customerId, field, decisionOf(entry, field.categorySlot, purpose), value);
     },
 
-    /**
-     * Applies a decision taken for this subject and field to its resolved value, and records
-     * what left: as stored, masked, pseudonymised, or withheld (thrown). Null stays null and
-     * records nothing: nothing was disclosed.
-     */
     disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown): unknown {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
@@ -288,19 +348,10 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       return result;
     },
 
-    /**
-     * Columns that a select from `customers` (a page) adds so that each row brings its subject's
-     * state in the same statement (the parts this request's purpose consults); hand the rows to
-     * `preload`. Undefined: no state is needed.
-     */
-    get subjectStateColumns(): ReturnType<typeof subjectStateColumns> | undefined {
+    get subjectStateColumns(): SubjectStateColumns | undefined {
       return subjectStateColumns(parts);
     },
 
-    /**
-     * Makes the states of subjects about to be read (a page) ready, so that their fields decide
-     * synchronously: a row selected with `subjectStateColumns` brings its own, the others are loaded.
-     */
     async preload(rows: readonly ({ id: string } | SubjectStateRow)[]): Promise<void> {
       const missing: string[] = [];
       for (const row of rows) {
@@ -314,26 +365,19 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       if (missing.length > 0) await states.loadMany(missing);
     },
 
-    /**
-     * Whether any personal field of the subject could be read for this purpose: a subject with
-     * none is left out of pages and answered as not found, like a subject that does not exist.
-     */
     async isVisible(customerId: string): Promise<boolean> {
       const entry = subjects.get(customerId) ?? (await states.load(customerId), subjects.get(customerId)!);
       const resolved = purpose;
       return resolved !== null && dataMap.categories.some((_, slot) => decisionOf(entry, slot, resolved).effect !== "deny");
     },
 
-    /** isVisible for another purpose than the request's (explainAccess). */
     async isVisibleAs(customerId: string, asPurpose: Purpose): Promise<boolean> {
       const state = await wholeStates.load(customerId);
       return dataMap.categories.some((c) => decide(policy, caller, asPurpose, c, state).effect !== "deny");
     },
 
-    /** What the request did with each subject's personal fields, subjects in the order first met. */
     disclosures: (): ReadonlyMap<string, FieldOutcomes> => disclosures,
 
-    /** Ties this request's reads of a subject to a data-subject request, for the disclosure log. */
     setSubjectRequest(customerId: string, requestId: string) {
       subjectRequests.set(customerId, requestId);
     },

@@ -1,4 +1,4 @@
-import { getTableName, sql } from "drizzle-orm";
+import { getTableName, sql, type SQL } from "drizzle-orm";
 import { anyOf } from "../db/anyOf.js";
 import type { Database } from "../db/client.js";
 import type { StoredDetail } from "../dsr/detail.js";
@@ -52,8 +52,15 @@ function stateJson(parts: StateParts): string {
   return members.length === 0 ? `'{}'` : `json_build_object(${members.join(",\n    ")})::text`;
 }
 
-const columnsByParts = new Map<string, ReturnType<typeof columnsFor>>();
-const columnsFor = (parts: StateParts) => ({ status: customers.status, residency: customers.residency, state: sql<string>`${sql.raw(stateJson(parts))}` });
+/** The columns subjectStateColumns adds to a select from `customers`: they make a SubjectStateRow. A type, not an interface: a select's fields are a string-keyed record. */
+export type SubjectStateColumns = {
+  status: typeof customers.status;
+  residency: typeof customers.residency;
+  state: SQL<string>;
+};
+
+const columnsByParts = new Map<string, SubjectStateColumns>();
+const columnsFor = (parts: StateParts): SubjectStateColumns => ({ status: customers.status, residency: customers.residency, state: sql<string>`${sql.raw(stateJson(parts))}` });
 
 /**
  * The subject-state columns of a `customers` row, correlated on `customers.id`, with the parts of
@@ -61,7 +68,7 @@ const columnsFor = (parts: StateParts) => ({ status: customers.status, residency
  * (a page, a lookup) and the states arrive with the rows, in the same statement. PostgreSQL
  * answers each aggregate from an index on `customer_id`; a request that needs no part pays for none.
  */
-export function subjectStateColumns(parts: StateParts): ReturnType<typeof columnsFor> {
+export function subjectStateColumns(parts: StateParts): SubjectStateColumns {
   const key = `${+parts.optOuts}${+parts.objections}${+parts.verifiedRequest}${+parts.partnerOptIns}${+parts.partnerLinks}`;
   let columns = columnsByParts.get(key);
   if (columns === undefined) columnsByParts.set(key, (columns = columnsFor(parts)));

@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isDatabaseUnavailable } from "../db/isDatabaseUnavailable.js";
 import { ErrorCode, HTTP_STATUS } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import { toFormattedError } from "../errors/toGraphQLError.js";
+import { INTERNAL_ERROR_MESSAGE, toFormattedError } from "../errors/toGraphQLError.js";
+import { describeError } from "./describeError.js";
+import type { Logger } from "./logger.js";
+import type { RequestObservation } from "./metrics/requestObservation.js";
 
 const GRAPHQL_RESPONSE_JSON = "application/graphql-response+json; charset=utf-8";
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -20,6 +24,31 @@ export function writeGatewayError(req: IncomingMessage, res: ServerResponse, err
   // The rest of an oversized body was never read: the connection cannot carry another request.
   if (error.code === ErrorCode.PAYLOAD_TOO_LARGE) res.setHeader("connection", "close");
   res.end(JSON.stringify({ errors: [toFormattedError(error)] }));
+}
+
+const DATABASE_UNAVAILABLE = "The database is unavailable; nothing was changed. Try again shortly.";
+
+/**
+ * A request that ends before (or instead of) Apollo's answer, as its gateway error
+ * (writeGatewayError), its code noted in the observation. A database that cannot be reached is
+ * SERVICE_UNAVAILABLE (503), whatever the step that found out; anything else unexpected is
+ * INTERNAL_SERVER_ERROR, logged (describeError: never a value). Once the answer has begun, the
+ * connection is cut instead.
+ */
+export function sendError(req: IncomingMessage, res: ServerResponse, error: unknown, observation: RequestObservation, logger: Logger): void {
+  if (res.headersSent) return void res.destroy();
+  let answer: GatewayError;
+  if (isDatabaseUnavailable(error)) {
+    logger.error({ requestId: observation.requestId, err: describeError(error) }, "database unavailable; answered 503");
+    answer = new GatewayError(ErrorCode.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
+  } else if (error instanceof GatewayError) {
+    answer = error;
+  } else {
+    logger.error({ requestId: observation.requestId, err: describeError(error) }, "request failed before execution");
+    answer = new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_MESSAGE);
+  }
+  observation.codes.push(answer.code);
+  writeGatewayError(req, res, answer);
 }
 
 /** A 405 for a method this route does not serve; `Allow` names those it does (RFC 9110). */

@@ -4,7 +4,7 @@
  * keeps the error's name only.
  */
 import { describe, expect, it } from "vitest";
-import { describeError } from "../../src/server/createGateway.js";
+import { describeError } from "../../src/server/describeError.js";
 
 describe("describeError", () => {
   it("keeps no text of a JSON parse error", () => {

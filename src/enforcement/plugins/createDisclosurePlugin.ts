@@ -7,6 +7,15 @@ import { createDisclosureWriter, type DisclosureWrite } from "../createDisclosur
 import { disclosureRecords } from "../disclosureRecords.js";
 import { FieldOutcomes } from "../FieldOutcomes.js";
 
+export interface DisclosurePluginOptions {
+  /** Where a failed write is logged (request id, subject count, driver code; never a value). Required. */
+  logger: Logger;
+  /** How records are written. Default: createDisclosureWriter() (concurrent requests' records share one insert). */
+  write?: DisclosureWrite;
+  /** Called once per failed write, after the response was withheld (metrics count them). Default: none. */
+  onDisclosureLogFailure?: () => void;
+}
+
 /**
  * Records every disclosure before the response leaves: one row per (request, subject), coordinates
  * and effects only, committed before the answer goes (with other requests' records when several
@@ -14,13 +23,7 @@ import { FieldOutcomes } from "../FieldOutcomes.js";
  * DISCLOSURE_NOT_RECORDED error, HTTP 503 (fail closed). The response's
  * `extensions.privacy` tells the client which coordinates were masked, pseudonymised or withheld.
  */
-export function createDisclosurePlugin(options: {
-  logger: Logger;
-  /** How records are written. Default: createDisclosureWriter() (concurrent requests' records share one insert). */
-  write?: DisclosureWrite;
-  /** Called once per failed write, after the response was withheld (metrics count them). Default: none. */
-  onDisclosureLogFailure?: () => void;
-}): ApolloServerPlugin<GatewayContext> {
+export function createDisclosurePlugin(options: DisclosurePluginOptions): ApolloServerPlugin<GatewayContext> {
   const write = options.write ?? createDisclosureWriter();
   return {
     async requestDidStart() {

@@ -16,6 +16,11 @@ const refusal = (error: GatewayError): GraphQLResponse => ({
   body: { kind: "single", singleResult: { errors: [toFormattedError(error)] } },
 });
 
+export interface IntrospectionPluginOptions {
+  /** The bare gateway schema (no default): the one introspection is cut from per caller, and its data map. */
+  schema: GraphQLSchema;
+}
+
 /**
  * Introspection per caller: an operation whose root fields are only `__schema`, `__type` and
  * `__typename` is answered from schemaForCaller (the fields this caller could ever read), not
@@ -24,7 +29,7 @@ const refusal = (error: GatewayError): GraphQLResponse => ({
  * served at all is Apollo's `introspection` option (INTROSPECTION). Anonymous callers never get
  * here (401 before GraphQL); should one, it is refused rather than shown anything.
  */
-export function createIntrospectionPlugin(options: { schema: GraphQLSchema }): ApolloServerPlugin<GatewayContext> {
+export function createIntrospectionPlugin(options: IntrospectionPluginOptions): ApolloServerPlugin<GatewayContext> {
   const dataMap = getDataMap(options.schema);
   const introspects = new WeakMap<OperationDefinitionNode, boolean>();
   return {

@@ -13,6 +13,11 @@ import { operationVariables } from "./operationVariables.js";
 import { defaultPurpose, mayDeclare, purposesFor } from "../../policy/caller.js";
 import { isPurpose, type Purpose } from "../../policy/purposes.js";
 
+export interface PurposePluginOptions {
+  /** The bare gateway schema (no default): it declares `@purpose` and types the operation's variables. */
+  schema: GraphQLSchema;
+}
+
 /**
  * Resolves the request's purpose before execution: `@purpose(name: ...)` on the operation, or the
  * `x-purpose` header (they must agree when both are given), else the caller's default (its only
@@ -22,7 +27,7 @@ import { isPurpose, type Purpose } from "../../policy/purposes.js";
  * caller's role or grant: PURPOSE_NOT_ALLOWED; either way nothing executes. Messages and
  * `allowedPurposes` spell purposes as the GraphQL enum does.
  */
-export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloServerPlugin<GatewayContext> {
+export function createPurposePlugin(options: PurposePluginOptions): ApolloServerPlugin<GatewayContext> {
   const directive = options.schema.getDirective("purpose");
   if (!directive) throw new Error("the schema lacks the @purpose directive");
   return {

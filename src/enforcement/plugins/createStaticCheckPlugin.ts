@@ -11,6 +11,11 @@ import { findDeniedReads } from "../findDeniedReads.js";
 import { fragmentsOf } from "../fragmentsOf.js";
 import { operationReads } from "../operationReads.js";
 
+export interface StaticCheckPluginOptions {
+  /** The bare gateway schema (no default): the operation's reads and the data map are taken from it. */
+  schema: GraphQLSchema;
+}
+
 /**
  * Before execution, once per operation: every personal field the operation selects or filters
  * by is checked against the caller's ceiling for the declared purpose. One field this caller can
@@ -21,7 +26,7 @@ import { operationReads } from "../operationReads.js";
  * (operationReads), so a client's repeated operation is walked once; the check against the
  * caller and purpose runs on every request.
  */
-export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): ApolloServerPlugin<GatewayContext> {
+export function createStaticCheckPlugin(options: StaticCheckPluginOptions): ApolloServerPlugin<GatewayContext> {
   const dataMap = getDataMap(options.schema);
   return {
     async requestDidStart() {

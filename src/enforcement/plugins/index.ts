@@ -1,19 +1,20 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GraphQLSchema } from "graphql";
 import type { GatewayContext } from "../../graphql/context.js";
-import type { Logger } from "../../server/logger.js";
-import type { DisclosureWrite } from "../createDisclosureWriter.js";
-import { createDisclosurePlugin } from "./createDisclosurePlugin.js";
+import { createDisclosurePlugin, type DisclosurePluginOptions } from "./createDisclosurePlugin.js";
 import { createGpcPlugin } from "./createGpcPlugin.js";
-import { createIntrospectionPlugin } from "./createIntrospectionPlugin.js";
-import { createPurposePlugin } from "./createPurposePlugin.js";
-import { createStaticCheckPlugin } from "./createStaticCheckPlugin.js";
+import { createIntrospectionPlugin, type IntrospectionPluginOptions } from "./createIntrospectionPlugin.js";
+import { createPurposePlugin, type PurposePluginOptions } from "./createPurposePlugin.js";
+import { createStaticCheckPlugin, type StaticCheckPluginOptions } from "./createStaticCheckPlugin.js";
+
+/** Each enforcement plugin's options, one object: `schema` is the bare gateway schema for all of them. */
+export interface EnforcementPluginsOptions
+  extends IntrospectionPluginOptions, PurposePluginOptions, StaticCheckPluginOptions, DisclosurePluginOptions {}
 
 /**
  * The enforcement plugins, in the order they must run: the purpose is resolved before the static
  * check reads it, and the GPC opt-out is recorded before any subject state is loaded.
  */
-export function enforcementPlugins(options: { schema: GraphQLSchema; logger: Logger; write?: DisclosureWrite; onDisclosureLogFailure?: () => void }): ApolloServerPlugin<GatewayContext>[] {
+export function enforcementPlugins(options: EnforcementPluginsOptions): ApolloServerPlugin<GatewayContext>[] {
   return [
     // First: introspection is answered from the caller's own schema, and an operation mixing it
     // with data fields is refused (its refusal wins) before any purpose or data is considered.

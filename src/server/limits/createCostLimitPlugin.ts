@@ -13,12 +13,13 @@ const MAX_COSTS_PER_DOCUMENT = 100;
 /** graphql-query-complexity's refusal once `maxQueryNodes` selections have been evaluated. */
 const NODES_EXCEEDED = "Query exceeds the maximum allowed number of nodes.";
 
-export interface CostLimitOptions extends ListCostOptions {
+/** Besides `defaultListSize` (default 10, ListCostOptions), all required: the gateway passes its configured limits (createQueryLimits). */
+export interface CostLimitPluginOptions extends ListCostOptions {
   /** The bare or enforced schema: only its types are read. */
   schema: GraphQLSchema;
-  /** Highest cost accepted (listCostEstimator). */
+  /** Highest cost accepted (listCostEstimator). The gateway's: MAX_COST, default 250000 (QueryLimits.ts). */
   maxCost: number;
-  /** Most selections evaluated, through every fragment expansion. */
+  /** Most selections evaluated, through every fragment expansion. The gateway's: MAX_FIELDS, default 1000. */
   maxFields: number;
 }
 
@@ -30,7 +31,7 @@ export interface CostLimitOptions extends ListCostOptions {
  * nothing executes. Listed first among the plugins, so its refusal is the one the client sees
  * (Apollo runs `didResolveOperation` hooks together and answers the first to fail, in order).
  */
-export function createCostLimitPlugin(options: CostLimitOptions): ApolloServerPlugin {
+export function createCostLimitPlugin(options: CostLimitPluginOptions): ApolloServerPlugin {
   const estimators = [listCostEstimator(options)];
   // Costs by parsed document (Apollo keeps documents), then by operation name and the values of
   // the variables that can change the cost (costVariables): the walk through every fragment

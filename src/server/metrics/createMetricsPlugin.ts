@@ -15,6 +15,11 @@ import { noteError, type ObservedContext } from "./requestObservation.js";
 const operationLabel = (operation: OperationDefinitionNode, document: DocumentNode): string =>
   `${operation.operation} ${[...new Set(rootFieldNames(operation, document))].sort().join(",")}`;
 
+export interface MetricsPluginOptions {
+  /** The gateway's metrics (no default: the registry /metrics serves), where each request's decision tally is added. */
+  metrics: Metrics;
+}
+
 /**
  * Hands what only Apollo knows to the request's observation (requestObservation.ts): the errors
  * met (tagged with the request, so formatError logs the original with its request id; a database
@@ -22,7 +27,7 @@ const operationLabel = (operation: OperationDefinitionNode, document: DocumentNo
  * (operationLabel; none when the operation did not validate), the resolved purpose and the response body.
  * Adds the request's decision tally to the metrics once: nothing is counted per field here.
  */
-export function createMetricsPlugin(options: { metrics: Metrics }): ApolloServerPlugin<ObservedContext> {
+export function createMetricsPlugin(options: MetricsPluginOptions): ApolloServerPlugin<ObservedContext> {
   const { metrics } = options;
   return {
     async requestDidStart() {
