@@ -18,7 +18,7 @@ import { methodNotAllowed, writeGatewayError } from "./errorResponse.js";
 import type { Config } from "./config.js";
 import { createContext, requestIdFrom } from "./createContext.js";
 import type { Logger } from "./logger.js";
-import type { PolicyInForce } from "./policyInForce.js";
+import type { PolicyInForce } from "../policy/PolicyInForce.js";
 import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
 import { createTextInputPlugin } from "./createTextInputPlugin.js";
 import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { databaseErrorCode } from "../../db/isDatabaseUnavailable.js";
 import { ErrorCode, HTTP_STATUS } from "../../errors/ErrorCode.js";
-import type { GatewayContext } from "../../graphql/context.js";
-import type { Logger } from "../../server/logger.js";
+import type { EnforcementContext } from "../EnforcementContext.js";
+import type { Logger } from "../Logger.js";
 import { createDisclosureWriter, type DisclosureWrite } from "../createDisclosureWriter.js";
 import { disclosureRecords } from "../disclosureRecords.js";
 import { FieldOutcomes } from "../FieldOutcomes.js";
@@ -20,7 +20,7 @@ export function createDisclosurePlugin(options: {
   write?: DisclosureWrite;
   /** Called once per failed write, after the response was withheld (metrics count them). Default: none. */
   onDisclosureLogFailure?: () => void;
-}): ApolloServerPlugin<GatewayContext> {
+}): ApolloServerPlugin<EnforcementContext> {
   const write = options.write ?? createDisclosureWriter();
   return {
     async requestDidStart() {

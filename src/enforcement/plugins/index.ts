@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { GraphQLSchema } from "graphql";
-import type { GatewayContext } from "../../graphql/context.js";
-import type { Logger } from "../../server/logger.js";
+import type { EnforcementContext } from "../EnforcementContext.js";
+import type { Logger } from "../Logger.js";
 import type { DisclosureWrite } from "../createDisclosureWriter.js";
 import { createDisclosurePlugin } from "./createDisclosurePlugin.js";
 import { createGpcPlugin } from "./createGpcPlugin.js";
@@ -13,7 +13,7 @@ import { createStaticCheckPlugin } from "./createStaticCheckPlugin.js";
  * The enforcement plugins, in the order they must run: the purpose is resolved before the static
  * check reads it, and the GPC opt-out is recorded before any subject state is loaded.
  */
-export function enforcementPlugins(options: { schema: GraphQLSchema; logger: Logger; write?: DisclosureWrite; onDisclosureLogFailure?: () => void }): ApolloServerPlugin<GatewayContext>[] {
+export function enforcementPlugins(options: { schema: GraphQLSchema; logger: Logger; write?: DisclosureWrite; onDisclosureLogFailure?: () => void }): ApolloServerPlugin<EnforcementContext>[] {
   return [
     // First: introspection is answered from the caller's own schema, and an operation mixing it
     // with data fields is refused (its refusal wins) before any purpose or data is considered.
