@@ -15,7 +15,7 @@ import type { SubjectState } from "../policy/subjectState.js";
  * it: the latest consent event per (purpose, partner) as [purpose, partnerId, granted,
  * recordedAt], completed objections as [{ purposes }, closedAt, lift notes] (the purposes alone:
  * free text of a request's detail stays out of the rows; the notes of the events that lifted some
- * of them, src/dsr/objectionLifts.ts), whether a verified request is open, and the linked
+ * of them, src/db/subjectState/objectionLifts.ts), whether a verified request is open, and the linked
  * partners.
  */
 type StateJson = Partial<{
