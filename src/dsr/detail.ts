@@ -1,16 +1,14 @@
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import type { ProfileInput } from "../graphql/profile/ProfileInput.js";
-import type { ProfileChanges } from "../graphql/profile/profileQueries.js";
-import { validateProfileInput } from "../graphql/profile/validateProfileInput.js";
+import { validateProfileInput, type ProfileChanges, type ProfileCorrections } from "./validateProfileInput.js";
 import type { Policy } from "../policy/policy.js";
 import { isPurpose, type Purpose } from "../policy/purposes.js";
 import type { RestrictionGround, SubjectRequestKind } from "./transitions.js";
 
-/** What a caller may give when filing, by kind. */
+/** What a caller may give when filing, by kind (GraphQL's SubjectRequestDetailInput implements it). */
 export interface DetailInput {
   purposes?: readonly Purpose[] | null;
-  corrections?: ProfileInput | null;
+  corrections?: ProfileCorrections | null;
   grounds?: RestrictionGround | null;
 }
 
@@ -56,11 +54,6 @@ export function validateDetail(policy: Policy, kind: SubjectRequestKind, input: 
       onlyAllowed([]);
       return {};
   }
-}
-
-/** The purposes an objection names (as stored; those still in force: objectionLifts.ts). */
-export function objectedPurposes(detail: StoredDetail): Purpose[] {
-  return Array.isArray(detail.purposes) ? detail.purposes.filter(isPurpose) : [];
 }
 
 /** The profile fields a rectification corrects (names, never values). */

@@ -4,7 +4,7 @@ import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
 import { rule, shield, type IRule } from "graphql-shield";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import type { GatewayContext } from "../graphql/context.js";
+import type { EnforcementContext } from "./EnforcementContext.js";
 import type { Decision } from "../policy/decide.js";
 import { subjectOf, type FieldRule, type RuleTree, type Verdict } from "./createRuleTree.js";
 import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
@@ -56,7 +56,7 @@ function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
   });
 }
 
-type Resolver = GraphQLFieldResolver<unknown, GatewayContext>;
+type Resolver = GraphQLFieldResolver<unknown, EnforcementContext>;
 
 /**
  * graphql-js's default resolver with the field's name fixed, for a field without a resolver of
@@ -101,7 +101,7 @@ function inScope(resolve: Resolver, field: RecordedField): Resolver {
   };
 }
 
-function externalId(ctx: GatewayContext, parent: unknown, field: RecordedField, value: unknown): unknown {
+function externalId(ctx: EnforcementContext, parent: unknown, field: RecordedField, value: unknown): unknown {
   if (value === null || value === undefined) return value;
   if (typeof value !== "string") throw new Error("an identifier field resolved to something that is not an id");
   const external = ctx.enforcement.ids().external(value);
@@ -159,26 +159,26 @@ function personalGuard(decide: NonNullable<FieldRule["decide"]>, resolve: Resolv
 type Args = Parameters<Resolver>[1];
 type Info = Parameters<Resolver>[3];
 
-function disclose(resolve: Resolver, field: PersonalField, subject: string, parent: unknown, args: Args, ctx: GatewayContext, info: Info, decision: Decision | null): unknown {
+function disclose(resolve: Resolver, field: PersonalField, subject: string, parent: unknown, args: Args, ctx: EnforcementContext, info: Info, decision: Decision | null): unknown {
   if (decision === null) return notPermitted();
   if (decision.effect === "deny") return ctx.enforcement.withheld(subject, field, decision.reason);
   const value = resolve(parent, args, ctx, info);
   return isPromise(value) ? discloseWhenResolved(value, ctx, subject, field, decision) : ctx.enforcement.disclose(subject, field, decision, value);
 }
 
-function resolveWhenAllowed(verdict: Promise<Verdict>, resolve: Resolver, parent: unknown, args: Args, ctx: GatewayContext, info: Info) {
+function resolveWhenAllowed(verdict: Promise<Verdict>, resolve: Resolver, parent: unknown, args: Args, ctx: EnforcementContext, info: Info) {
   return verdict.then((v) => (v === true ? resolve(parent, args, ctx, info) : refusal(v)), notPermitted);
 }
 
-function discloseWhenDecided(decision: Promise<Decision>, resolve: Resolver, field: PersonalField, subject: string, parent: unknown, args: Args, ctx: GatewayContext, info: Info) {
+function discloseWhenDecided(decision: Promise<Decision>, resolve: Resolver, field: PersonalField, subject: string, parent: unknown, args: Args, ctx: EnforcementContext, info: Info) {
   return decision.then((d) => disclose(resolve, field, subject, parent, args, ctx, info, d), notPermitted);
 }
 
-function discloseWhenResolved(value: Promise<unknown>, ctx: GatewayContext, subject: string, field: PersonalField, decision: Decision) {
+function discloseWhenResolved(value: Promise<unknown>, ctx: EnforcementContext, subject: string, field: PersonalField, decision: Decision) {
   return value.then((v) => ctx.enforcement.disclose(subject, field, decision, v));
 }
 
-function applyWhenResolved(value: Promise<unknown>, ctx: GatewayContext, subject: string, field: PersonalField) {
+function applyWhenResolved(value: Promise<unknown>, ctx: EnforcementContext, subject: string, field: PersonalField) {
   return value.then((v) => ctx.enforcement.apply(subject, field, v));
 }
 
@@ -191,7 +191,7 @@ function refusal(verdict: Verdict): Error {
 function applyShield(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): GraphQLSchema {
   const shieldRules = new Map<FieldRule, IRule>();
   const toShield = (r: FieldRule) => shieldRules.get(r) ??
-    shieldRules.set(r, rule(r.name, { cache: r.perSubject ? "no_cache" : "contextual" })((parent, _args, ctx: GatewayContext) => r.check(parent, ctx))).get(r)!;
+    shieldRules.set(r, rule(r.name, { cache: r.perSubject ? "no_cache" : "contextual" })((parent, _args, ctx: EnforcementContext) => r.check(parent, ctx))).get(r)!;
   const ruleTree = Object.fromEntries(Object.entries(tree).map(([type, fields]) =>
     [type, Object.fromEntries(Object.entries(fields).map(([name, r]) => [name, toShield(r)]))]));
   const guards = shield(ruleTree, {

@@ -4,7 +4,7 @@ import {
   type GraphQLInputType, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode,
   type SelectionSetNode, type ValueNode,
 } from "graphql";
-import { isIncluded } from "../graphql/common/isIncluded.js";
+import { isIncluded } from "./isIncluded.js";
 
 export interface OperationReads {
   /** Output field coordinates the operation selects (`Profile.email`), through fragments and abstract types. */

@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from "graphql";
-import type { Logger } from "../server/logger.js";
+import type { Logger } from "./Logger.js";
 import { applyRuleTree, type RuleExecutor } from "./applyRuleTree.js";
 import type { DisclosureWrite } from "./createDisclosureWriter.js";
 import { createRuleTree } from "./createRuleTree.js";

@@ -1,7 +1,7 @@
 import { isObjectType, type GraphQLSchema } from "graphql";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import type { GatewayContext } from "../graphql/context.js";
+import type { EnforcementContext } from "./EnforcementContext.js";
 import type { Decision } from "../policy/decide.js";
 import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
 import { subjectFieldsOf } from "./subjectFieldsOf.js";
@@ -16,14 +16,14 @@ export interface FieldRule {
   readonly name: string;
   /** Reads the row (the data subject): never cached across rows. */
   readonly perSubject: boolean;
-  readonly check: (parent: unknown, ctx: GatewayContext) => Verdict | Promise<Verdict>;
+  readonly check: (parent: unknown, ctx: EnforcementContext) => Verdict | Promise<Verdict>;
   /**
    * A personal field's rule only: the decision its `check` is the verdict of, for the row's
    * subject (`subjectOf(parent, field)`; null: the request has no purpose to decide it for). The guards
    * apply this same decision to the value, so a cell is decided once and its subject read once;
    * graphql-shield, which only takes verdicts, calls `check`.
    */
-  readonly decide?: (subject: string, ctx: GatewayContext) => Decision | null | Promise<Decision>;
+  readonly decide?: (subject: string, ctx: EnforcementContext) => Decision | null | Promise<Decision>;
 }
 
 /** The rule tree generated from the schema and the data map: one rule map per object type. */
@@ -40,7 +40,7 @@ export function subjectOf(parent: unknown, field: RecordedField): string {
   return id;
 }
 
-const requestMayExecute = (ctx: GatewayContext) => ctx.caller.kind !== "anonymous" && ctx.enforcement.mayExecute;
+const requestMayExecute = (ctx: EnforcementContext) => ctx.caller.kind !== "anonymous" && ctx.enforcement.mayExecute;
 
 /**
  * The request may execute: a caller who authenticated and a purpose that was resolved (or an
@@ -54,12 +54,12 @@ const purposeResolved: FieldRule = { name: "purposeResolved", perSubject: false,
  * request's enforcement state). Synchronous once the subject's state is loaded (pages preload it).
  */
 function personalRule(field: PersonalField): FieldRule {
-  const decide = (subject: string, ctx: GatewayContext): Decision | null | Promise<Decision> => {
+  const decide = (subject: string, ctx: EnforcementContext): Decision | null | Promise<Decision> => {
     // A personal value is decided for a purpose: without one (an operation that needs none) it is refused.
     if (ctx.caller.kind === "anonymous" || ctx.enforcement.purpose === null) return null;
     return ctx.enforcement.decisionNow(subject, field) ?? ctx.enforcement.decideFor(subject, field);
   };
-  const verdictOf = (decision: Decision | null, subject: string, ctx: GatewayContext): Verdict =>
+  const verdictOf = (decision: Decision | null, subject: string, ctx: EnforcementContext): Verdict =>
     decision === null ? false : decision.effect === "deny" ? ctx.enforcement.withheld(subject, field, decision.reason) : true;
   return {
     name: `personal:${field.coordinate}`,

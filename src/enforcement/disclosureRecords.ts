@@ -5,7 +5,7 @@ import { anyOf } from "../db/anyOf.js";
 import { countOf } from "../db/countOf.js";
 import { insertRowsStatement } from "../db/insertRows.js";
 import { disclosureEvents, disclosureFieldSets, type DisclosureRow } from "../db/schema/index.js";
-import type { GatewayContext } from "../graphql/context.js";
+import type { EnforcementContext } from "./EnforcementContext.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { Caller } from "../policy/caller.js";
 import type { FieldOutcomes, OutcomeLists } from "./FieldOutcomes.js";
@@ -53,7 +53,7 @@ function sharedLists(outcomes: FieldOutcomes, coordinates: readonly string[]): O
  * One row per subject the request touched. Subjects whose outcomes are alike (most of a page)
  * share the same four list arrays, which lets writeDisclosures describe them once.
  */
-export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<string, FieldOutcomes>): DisclosureRow[] {
+export function disclosureRecords(ctx: EnforcementContext, disclosures: ReadonlyMap<string, FieldOutcomes>): DisclosureRow[] {
   const { callerKind, callerId, role } = callerIdentity(ctx.caller);
   const { requestId, enforcement } = ctx;
   const purpose = enforcement.purpose ?? "none";

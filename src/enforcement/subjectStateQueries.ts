@@ -1,9 +1,10 @@
 import { getTableName, sql, type SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { anyOf } from "../db/anyOf.js";
 import type { Database } from "../db/client.js";
-import type { StoredDetail } from "../dsr/detail.js";
-import { liftNotesJson, purposesInForce } from "../dsr/objectionLifts.js";
-import { consentEvents, customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
+import { customers, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests, type SubjectRequestRow } from "../db/schema/index.js";
+import { purposesInForce } from "../db/subjectState/objectionLifts.js";
+import { subjectStateSql } from "../db/subjectState/subjectStateSql.js";
 import { isPurpose, type Purpose } from "../policy/purposes.js";
 import { ALL_STATE_PARTS, type StateParts } from "../policy/stateParts.js";
 import type { SubjectState } from "../policy/subjectState.js";
@@ -14,12 +15,12 @@ import type { SubjectState } from "../policy/subjectState.js";
  * it: the latest consent event per (purpose, partner) as [purpose, partnerId, granted,
  * recordedAt], completed objections as [{ purposes }, closedAt, lift notes] (the purposes alone:
  * free text of a request's detail stays out of the rows; the notes of the events that lifted some
- * of them, src/dsr/objectionLifts.ts), whether a verified request is open, and the linked
+ * of them, src/db/subjectState/objectionLifts.ts), whether a verified request is open, and the linked
  * partners.
  */
 type StateJson = Partial<{
   consents: [string, string | null, boolean, string][];
-  objections: [StoredDetail, string | null, string[]][];
+  objections: [SubjectRequestRow["detail"], string | null, string[]][];
   verified: boolean;
   links: string[];
 }>;
@@ -28,16 +29,22 @@ type StateJson = Partial<{
 // would walk them again for every page and lookup. They hold no parameter. `customers.id` is
 // qualified by hand: in a select from one table Drizzle renders it as a bare "id", which inside
 // these subqueries would name the inner table's own id column.
+const dialect = new PgDialect();
+/** A part of the vocabulary (src/db/subjectState/subjectStateSql.ts) as constant text. */
+function text(part: SQL): string {
+  const { sql: rendered, params } = dialect.sqlToQuery(part);
+  if (params.length > 0) throw new TypeError("a subject-state column holds no parameter");
+  return rendered;
+}
 const subjectId = `"${getTableName(customers)}".id`;
+const { currentConsents, completedObjection, verifiedRequest, liftNotes } = subjectStateSql;
 const MEMBERS = {
   // `which`: the purpose-wide answers (opt-outs), the per-partner ones (opt-ins), or both.
   consents: (which: string) => `'consents', (select coalesce(json_agg(json_build_array(l.purpose, l.partner_id, l.granted, l.recorded_at)), '[]')
-      from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
-        from "${getTableName(consentEvents)}" ce where ce.customer_id = ${subjectId}${which}
-        order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l)`,
-  objections: `'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at, ${liftNotesJson("r")})), '[]')
-      from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.kind = 'objection' and r.state = 'completed')`,
-  verified: `'verified', exists (select 1 from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and r.state = 'verified')`,
+      from (${text(currentConsents(sql.raw(`ce.customer_id = ${subjectId}${which}`)))}) l)`,
+  objections: `'objections', (select coalesce(json_agg(json_build_array(json_build_object('purposes', r.detail -> 'purposes'), r.closed_at, ${text(liftNotes("r"))})), '[]')
+      from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and ${text(completedObjection("r"))})`,
+  verified: `'verified', exists (select 1 from "${getTableName(subjectRequests)}" r where r.customer_id = ${subjectId} and ${text(verifiedRequest("r"))})`,
   links: `'links', (select coalesce(json_agg(pl.partner_id), '[]') from "${getTableName(partnerLinks)}" pl where pl.customer_id = ${subjectId})`,
 };
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
-import { consentEvents, customers, customerStatus, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequestEvents, subjectRequests } from "../db/schema/index.js";
-import { liftNote } from "../dsr/objectionLifts.js";
+import { customers, customerStatus, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequests } from "../db/schema/index.js";
+import { subjectStateSql } from "../db/subjectState/subjectStateSql.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { Caller } from "../policy/caller.js";
 import { ceiling, hasTransferBasis } from "../policy/ceiling.js";
@@ -11,11 +11,8 @@ import type { Purpose } from "../policy/purposes.js";
 function latestConsentIs(purpose: string, partnerId: string | null, granted: boolean): SQL {
   const partner = partnerId === null ? sql`ce.partner_id is null` : sql`ce.partner_id = ${partnerId}`;
   return sql`${customers.id} in (
-    select customer_id from (
-      select distinct on (ce.customer_id) ce.customer_id, ce.granted from ${consentEvents} ce
-      where ce.purpose = ${purpose} and ${partner}
-      order by ce.customer_id, ce.recorded_at desc, ce.id desc
-    ) latest where latest.granted = ${granted})`;
+    select customer_id from (${subjectStateSql.currentConsents(sql`ce.purpose = ${purpose} and ${partner}`)}) latest
+    where latest.granted = ${granted})`;
 }
 
 /**
@@ -31,14 +28,11 @@ export function visibleSubjectsWhere(policy: Policy, caller: Caller, purpose: Pu
   const statuses = customerStatus.enumValues.filter((s) => s !== "erased" && (definition.survivesRestriction || s !== "restricted"));
   const conditions: (SQL | undefined)[] = [statuses.length === 1 ? eq(customers.status, statuses[0]!) : inArray(customers.status, statuses)];
   if (definition.consentBasis === "verified_request") {
-    conditions.push(inArray(customers.id, sql`(select customer_id from ${subjectRequests} where state = 'verified')`));
+    conditions.push(inArray(customers.id, sql`(select r.customer_id from ${subjectRequests} r where ${subjectStateSql.verifiedRequest("r")})`));
   }
   if (definition.consentBasis === "opt_out") conditions.push(sql`not ${latestConsentIs(purpose, null, false)}`);
   if (definition.honoursObjection) {
-    // An objection in force: completed, naming the purpose, not lifted for it (src/dsr/objectionLifts.ts).
-    conditions.push(notInArray(customers.id, sql`(select r.customer_id from ${subjectRequests} r
-      where r.kind = 'objection' and r.state = 'completed' and r.detail -> 'purposes' ? ${purpose}
-        and not exists (select 1 from ${subjectRequestEvents} e where e.request_id = r.id and e.note = ${liftNote(purpose)}))`));
+    conditions.push(notInArray(customers.id, sql`(select r.customer_id from ${subjectRequests} r where ${subjectStateSql.objectionInForce("r", purpose)})`));
   }
   switch (caller.kind) {
     case "anonymous":

@@ -2,12 +2,12 @@ import DataLoader from "dataloader";
 import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { ChildRows } from "../db/childRows.js";
 import type { Database } from "../db/client.js";
-import { consentsByCustomer } from "./consent/consentQueries.js";
+import { consentsByCustomer } from "../db/consent/consentQueries.js";
 import { partnerSharingByCustomer } from "./consent/partnerSharingQueries.js";
 import {
   CHILDREN_KEY, CUSTOMER_CHILDREN, customerChildrenFold, type ChildrenFold, type ChildSelection, type CustomerChild, type RowWithChildren,
 } from "./customer/customerChildren.js";
-import { customersById } from "./customer/customerQueries.js";
+import { customersById } from "../db/customer/customerQueries.js";
 import { objectionsByCustomer } from "./objection/objectionQueries.js";
 import { visitsByCustomer } from "./visit/visitQueries.js";
 

@@ -6,7 +6,7 @@ import type { DataMap } from "../enforcement/dataMap.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createLoaders } from "../graphql/loaders.js";
 import type { Caller } from "../policy/caller.js";
-import type { PolicyInForce } from "./policyInForce.js";
+import type { PolicyInForce } from "../policy/PolicyInForce.js";
 import type { Logger } from "./logger.js";
 
 /**

@@ -16,7 +16,7 @@ import { createTextInputPlugin } from "./createTextInputPlugin.js";
 import { describeError } from "./describeError.js";
 import { sendError } from "./errorResponse.js";
 import type { Logger } from "./logger.js";
-import type { PolicyInForce } from "./policyInForce.js";
+import type { PolicyInForce } from "../policy/PolicyInForce.js";
 import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
 import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";
 import {

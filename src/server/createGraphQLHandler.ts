@@ -14,7 +14,7 @@ import type { QueryLimitGuards } from "./limits/createQueryLimits.js";
 import type { Logger } from "./logger.js";
 import type { ObservedContext, RequestObservation } from "./metrics/requestObservation.js";
 import { admitPersistedOperation } from "./persistedOperations/admitPersistedOperation.js";
-import type { PolicyInForce } from "./policyInForce.js";
+import type { PolicyInForce } from "../policy/PolicyInForce.js";
 import { createPartnerRateLimiter, enforcePartnerRateLimit } from "./rateLimit/partnerRateLimit.js";
 import { readBody } from "./readBody.js";
 

@@ -7,7 +7,7 @@ import type { GraphQLHandler } from "./createGraphQLHandler.js";
 import type { Metrics } from "./metrics/createMetrics.js";
 import type { RequestObservation } from "./metrics/requestObservation.js";
 import { serveMetrics } from "./metrics/serveMetrics.js";
-import type { PolicyInForce } from "./policyInForce.js";
+import type { PolicyInForce } from "../policy/PolicyInForce.js";
 
 export interface RouterOptions {
   config: Pick<Config, "corsOrigins" | "metrics" | "metricsToken">;

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { loadPolicy, type PolicyError } from "../policy/loadPolicy.js";
 import type { Policy } from "../policy/policy.js";
+import type { PolicyInForce } from "../policy/PolicyInForce.js";
 import type { Logger } from "./logger.js";
 
 /** A policy file that does not load: every error with its line and column. */
@@ -9,21 +10,6 @@ export class PolicyFileInvalid extends Error {
     super(`the policy file ${file} is invalid: ${errors.map((e) => `line ${e.line}, column ${e.column} (${e.path}): ${e.message}`).join("; ")}`);
     this.name = "PolicyFileInvalid";
   }
-}
-
-/** The outcome of a reload: the policy in force afterwards, and the errors when the file was refused. */
-export type PolicyReload = { readonly policy: Policy; readonly errors: readonly PolicyError[] };
-
-/**
- * The policy a gateway decides under, read from its file. A request reads `current()` once, at
- * its start, and keeps that policy to its end; `reload()` re-reads the file and installs it only
- * when it loads (checked against the categories the gateway holds), else keeps the one in force.
- */
-export interface PolicyInForce {
-  readonly file: string;
-  current(): Policy;
-  /** `trigger` names what asked (`SIGHUP`, `api`) in the log line. */
-  reload(trigger: string): Promise<PolicyReload>;
 }
 
 /** Reads and loads a policy file; throws PolicyFileInvalid, with the line of each error, when it does not load. */

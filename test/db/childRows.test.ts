@@ -18,7 +18,7 @@ import {
   CHILDREN_KEY, CUSTOMER_CHILDREN, customerChildrenFold, type ChildSelection, type CustomerChild,
 } from "../../src/graphql/customer/customerChildren.js";
 import { createLoaders } from "../../src/graphql/loaders.js";
-import { customersById } from "../../src/graphql/customer/customerQueries.js";
+import { customersById } from "../../src/db/customer/customerQueries.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
 let database: DatabaseHandle;

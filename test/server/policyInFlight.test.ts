@@ -9,7 +9,7 @@ import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { DEFAULT_POLICY, DEFAULT_POLICY_PATH, loadPolicy, type Policy } from "../../src/policy/index.js";
 import { createContext } from "../../src/server/createContext.js";
 import { createLogger } from "../../src/server/logger.js";
-import type { PolicyInForce } from "../../src/server/policyInForce.js";
+import type { PolicyInForce } from "../../src/policy/PolicyInForce.js";
 
 describe("a request in flight during a reload", () => {
   it("keeps the policy it started with; the next request takes the new one", async () => {

@@ -60,7 +60,7 @@ export const rateLimitWindows = pgTable("rate_limit_windows", {
 /**
  * A partner's persisted operations, registered by the privacy office: the allowlist of a partner
  * held to it, and documents any partner may send by hash alone. `sha256` is the hex SHA-256 of
- * `document`, the normalised text (src/server/persistedOperations/normaliseOperation.ts).
+ * `document`, the normalised text (src/graphql/common/normaliseOperation.ts).
  * Revoked rows are kept for the record; registering the same document again reinstates it.
  */
 export const partnerPersistedOperations = pgTable("partner_persisted_operations", {

@@ -29,7 +29,7 @@ export const consentEvents = pgTable("consent_events", {
   purpose: text("purpose").notNull(),
   partnerId: uuid("partner_id"),
   granted: boolean("granted").notNull(),
-  /** Where the choice came from: `web`, `app`, `gpc` (Sec-GPC header), `gpc_conflict` (src/graphql/consent/recordGpcSignal.ts), `support`, `import`, `dsr`. */
+  /** Where the choice came from: `web`, `app`, `gpc` (Sec-GPC header), `gpc_conflict` (src/db/consent/recordGpcSignal.ts), `support`, `import`, `dsr`. */
   source: text("source").notNull(),
   policyVersion: text("policy_version").notNull(),
   recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { databaseErrorCode } from "../../db/isDatabaseUnavailable.js";
 import { ErrorCode, HTTP_STATUS } from "../../errors/ErrorCode.js";
-import type { GatewayContext } from "../../graphql/context.js";
-import type { Logger } from "../../server/logger.js";
+import type { EnforcementContext } from "../EnforcementContext.js";
+import type { Logger } from "../Logger.js";
 import { createDisclosureWriter, type DisclosureWrite } from "../createDisclosureWriter.js";
 import { disclosureRecords } from "../disclosureRecords.js";
 import { FieldOutcomes } from "../FieldOutcomes.js";
@@ -23,7 +23,7 @@ export interface DisclosurePluginOptions {
  * DISCLOSURE_NOT_RECORDED error, HTTP 503 (fail closed). The response's
  * `extensions.privacy` tells the client which coordinates were masked, pseudonymised or withheld.
  */
-export function createDisclosurePlugin(options: DisclosurePluginOptions): ApolloServerPlugin<GatewayContext> {
+export function createDisclosurePlugin(options: DisclosurePluginOptions): ApolloServerPlugin<EnforcementContext> {
   const write = options.write ?? createDisclosureWriter();
   return {
     async requestDidStart() {

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { recordGpcSignal } from "../../graphql/consent/recordGpcSignal.js";
-import type { GatewayContext } from "../../graphql/context.js";
+import { recordGpcSignal } from "../../db/consent/recordGpcSignal.js";
+import type { EnforcementContext } from "../EnforcementContext.js";
 
 /**
  * Global Privacy Control: a customer's request carrying `Sec-GPC: 1` is recorded as
@@ -8,7 +8,7 @@ import type { GatewayContext } from "../../graphql/context.js";
  * signal stands), before the operation runs: the operation's own decisions, and an opt-in it
  * makes, come after the signal.
  */
-export function createGpcPlugin(): ApolloServerPlugin<GatewayContext> {
+export function createGpcPlugin(): ApolloServerPlugin<EnforcementContext> {
   return {
     async requestDidStart() {
       return {

@@ -3,7 +3,7 @@ import { execute, type GraphQLSchema, type OperationDefinitionNode } from "graph
 import { ErrorCode, HTTP_STATUS } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toFormattedError, toGraphQLError } from "../../errors/toGraphQLError.js";
-import type { GatewayContext } from "../../graphql/context.js";
+import type { EnforcementContext } from "../EnforcementContext.js";
 import { getDataMap } from "../dataMap.js";
 import { isIntrospectionOnly } from "../isIntrospectionOnly.js";
 import { rootFieldNames } from "../rootFieldNames.js";
@@ -29,7 +29,7 @@ export interface IntrospectionPluginOptions {
  * served at all is Apollo's `introspection` option (INTROSPECTION). Anonymous callers never get
  * here (401 before GraphQL); should one, it is refused rather than shown anything.
  */
-export function createIntrospectionPlugin(options: IntrospectionPluginOptions): ApolloServerPlugin<GatewayContext> {
+export function createIntrospectionPlugin(options: IntrospectionPluginOptions): ApolloServerPlugin<EnforcementContext> {
   const dataMap = getDataMap(options.schema);
   const introspects = new WeakMap<OperationDefinitionNode, boolean>();
   return {

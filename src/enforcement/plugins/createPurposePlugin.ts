@@ -3,8 +3,8 @@ import { getDirectiveValues, type GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
-import { purposeName } from "../../graphql/common/purposeName.js";
-import type { GatewayContext } from "../../graphql/context.js";
+import { purposeName } from "../purposeName.js";
+import type { EnforcementContext } from "../EnforcementContext.js";
 import { fragmentsOf } from "../fragmentsOf.js";
 import { isIntrospectionOnly } from "../isIntrospectionOnly.js";
 import { operationReads } from "../operationReads.js";
@@ -27,7 +27,7 @@ export interface PurposePluginOptions {
  * caller's role or grant: PURPOSE_NOT_ALLOWED; either way nothing executes. Messages and
  * `allowedPurposes` spell purposes as the GraphQL enum does.
  */
-export function createPurposePlugin(options: PurposePluginOptions): ApolloServerPlugin<GatewayContext> {
+export function createPurposePlugin(options: PurposePluginOptions): ApolloServerPlugin<EnforcementContext> {
   const directive = options.schema.getDirective("purpose");
   if (!directive) throw new Error("the schema lacks the @purpose directive");
   return {

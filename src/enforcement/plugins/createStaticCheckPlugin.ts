@@ -3,8 +3,8 @@ import type { GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
-import { purposeName } from "../../graphql/common/purposeName.js";
-import type { GatewayContext } from "../../graphql/context.js";
+import { purposeName } from "../purposeName.js";
+import type { EnforcementContext } from "../EnforcementContext.js";
 import { operationVariables } from "./operationVariables.js";
 import { getDataMap } from "../dataMap.js";
 import { findDeniedReads } from "../findDeniedReads.js";
@@ -26,7 +26,7 @@ export interface StaticCheckPluginOptions {
  * (operationReads), so a client's repeated operation is walked once; the check against the
  * caller and purpose runs on every request.
  */
-export function createStaticCheckPlugin(options: StaticCheckPluginOptions): ApolloServerPlugin<GatewayContext> {
+export function createStaticCheckPlugin(options: StaticCheckPluginOptions): ApolloServerPlugin<EnforcementContext> {
   const dataMap = getDataMap(options.schema);
   return {
     async requestDidStart() {

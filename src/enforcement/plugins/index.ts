@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { GatewayContext } from "../../graphql/context.js";
+import type { EnforcementContext } from "../EnforcementContext.js";
 import { createDisclosurePlugin, type DisclosurePluginOptions } from "./createDisclosurePlugin.js";
 import { createGpcPlugin } from "./createGpcPlugin.js";
 import { createIntrospectionPlugin, type IntrospectionPluginOptions } from "./createIntrospectionPlugin.js";
@@ -14,7 +14,7 @@ export interface EnforcementPluginsOptions
  * The enforcement plugins, in the order they must run: the purpose is resolved before the static
  * check reads it, and the GPC opt-out is recorded before any subject state is loaded.
  */
-export function enforcementPlugins(options: EnforcementPluginsOptions): ApolloServerPlugin<GatewayContext>[] {
+export function enforcementPlugins(options: EnforcementPluginsOptions): ApolloServerPlugin<EnforcementContext>[] {
   return [
     // First: introspection is answered from the caller's own schema, and an operation mixing it
     // with data fields is refused (its refusal wins) before any purpose or data is considered.

@@ -1,7 +1,7 @@
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import type { GatewayContext } from "../context.js";
-import { customersById } from "../customer/customerQueries.js";
+import { customersById } from "../../db/customer/customerQueries.js";
 
 /**
  * The signed-in customer's id, for a mutation on their own data. Staff and partners change a

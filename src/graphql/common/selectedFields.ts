@@ -1,5 +1,5 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
-import { isIncluded } from "./isIncluded.js";
+import { isIncluded } from "../../enforcement/isIncluded.js";
 
 /**
  * The names of the fields selected under the resolving field, `path` (field names, not aliases)

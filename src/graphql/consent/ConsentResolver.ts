@@ -4,11 +4,11 @@ import { GatewayError } from "../../errors/GatewayError.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
-import { purposeName } from "../common/purposeName.js";
+import { purposeName } from "../../enforcement/purposeName.js";
 import { refuseUnderObjection } from "../objection/refuseUnderObjection.js";
 import type { GatewayContext } from "../context.js";
 import { Consent } from "./Consent.js";
-import { latestConsent, recordConsent } from "./consentQueries.js";
+import { latestConsent, recordConsent } from "../../db/consent/consentQueries.js";
 
 @Resolver(() => Consent)
 export class ConsentResolver {

@@ -7,7 +7,7 @@ import { requireActiveCustomer } from "../common/requireCustomer.js";
 import type { GatewayContext } from "../context.js";
 import { Customer } from "../customer/Customer.js";
 import { readsAccountingOf } from "../disclosure/accountingReaders.js";
-import { latestConsent, recordConsent } from "./consentQueries.js";
+import { latestConsent, recordConsent } from "../../db/consent/consentQueries.js";
 import { PartnerSharing } from "./PartnerSharing.js";
 import { partnerExists } from "./partnerSharingQueries.js";
 

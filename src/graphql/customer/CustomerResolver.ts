@@ -16,7 +16,7 @@ import { personalInputsOf } from "../../enforcement/personalInputsOf.js";
 import { Customer } from "./Customer.js";
 import { CustomerConnection, CustomerFilter } from "./CustomerConnection.js";
 import { customerChildrenFold, selectedChildren } from "./customerChildren.js";
-import { customerCount, customerIds, customerPage, type CustomerCriteria } from "./customerQueries.js";
+import { customerCount, customerIds, customerPage, type CustomerCriteria } from "../../db/customer/customerQueries.js";
 import { decodeCursor } from "./cursor.js";
 
 export const MAX_PAGE_SIZE = 500;

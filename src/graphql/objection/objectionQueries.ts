@@ -2,10 +2,11 @@ import { and, asc, eq, getTableName, sql } from "drizzle-orm";
 import { anyOf } from "../../db/anyOf.js";
 import type { Database } from "../../db/client.js";
 import { customers, subjectRequests, type ConsentEventRow } from "../../db/schema/index.js";
-import { liftNote, liftNotesJson, purposesInForce } from "../../dsr/objectionLifts.js";
+import { liftNote, purposesInForce } from "../../db/subjectState/objectionLifts.js";
+import { subjectStateSql } from "../../db/subjectState/subjectStateSql.js";
 import { appendEvent, type Actor } from "../../dsr/requestStore.js";
 import type { Purpose } from "../../policy/purposes.js";
-import { latestConsent, recordConsent } from "../consent/consentQueries.js";
+import { latestConsent, recordConsent } from "../../db/consent/consentQueries.js";
 
 export interface ObjectionRow {
   customerId: string;
@@ -14,7 +15,7 @@ export interface ObjectionRow {
   requestId: string;
 }
 
-const LIFT_NOTES = liftNotesJson(`"${getTableName(subjectRequests)}"`);
+const REQUEST = `"${getTableName(subjectRequests)}"`;
 
 /**
  * The objections in force of each customer, one row per (request, purpose): each purpose that a
@@ -24,9 +25,9 @@ const LIFT_NOTES = liftNotesJson(`"${getTableName(subjectRequests)}"`);
 export async function objectionsByCustomer(db: Database, ids: readonly string[]): Promise<ObjectionRow[]> {
   const rows = await db.select({
     id: subjectRequests.id, customerId: subjectRequests.customerId, detail: subjectRequests.detail, closedAt: subjectRequests.closedAt,
-    lifts: sql<string>`${sql.raw(LIFT_NOTES)}::text`,
+    lifts: sql<string>`${subjectStateSql.liftNotes(REQUEST)}::text`,
   }).from(subjectRequests)
-    .where(and(anyOf(subjectRequests.customerId, ids), eq(subjectRequests.kind, "objection"), eq(subjectRequests.state, "completed")))
+    .where(and(anyOf(subjectRequests.customerId, ids), subjectStateSql.completedObjection(REQUEST)))
     .orderBy(asc(subjectRequests.closedAt), asc(subjectRequests.id));
   return rows.flatMap((r) => purposesInForce(r.detail, JSON.parse(r.lifts) as unknown[])
     .map((purpose) => ({ customerId: r.customerId, purpose, since: r.closedAt ?? new Date(0), requestId: r.id })));

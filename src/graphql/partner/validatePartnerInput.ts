@@ -2,7 +2,7 @@ import { Kind, validate, type GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { messageWithoutInput } from "../../errors/messageWithoutInput.js";
-import { normaliseOperation, type NormalisedOperation } from "../../server/persistedOperations/normaliseOperation.js";
+import { normaliseOperation, type NormalisedOperation } from "../common/normaliseOperation.js";
 import { CATEGORIES, matchesPrefix } from "../../policy/categories.js";
 import { isPurpose, type Purpose } from "../../policy/purposes.js";
 import type { CreateGrantInput, CreatePartnerInput, RegisterPersistedOperationInput, SubjectScope } from "./PartnerTypes.js";

@@ -1,8 +1,9 @@
 import { Field, InputType } from "type-graphql";
+import type { AddressCorrection, ProfileCorrections } from "../../dsr/validateProfileInput.js";
 import { Personal } from "../../enforcement/personal.js";
 
 @InputType({ description: "A postal address; omitted parts are cleared." })
-export class AddressInput {
+export class AddressInput implements AddressCorrection {
   @Field(() => String) @Personal("user.contact.address") line1!: string;
   @Field(() => String, { nullable: true }) @Personal("user.contact.address") line2?: string | null;
   @Field(() => String) @Personal("user.contact.address") postalCode!: string;
@@ -11,7 +12,7 @@ export class AddressInput {
 }
 
 @InputType({ description: "Corrections to one's own profile. Omitted fields stay as they are; null clears." })
-export class ProfileInput {
+export class ProfileInput implements ProfileCorrections {
   @Field(() => String, { nullable: true }) @Personal("user.name") fullName?: string | null;
   @Field(() => String, { nullable: true }) @Personal("user.name") displayName?: string | null;
   @Field(() => String, { nullable: true }) @Personal("user.contact.email") email?: string | null;

@@ -8,7 +8,7 @@ import { addressFrom, PostalAddress, type AddressSource } from "./Address.js";
 import { Profile } from "./Profile.js";
 import { ProfileInput } from "./ProfileInput.js";
 import { PROFILE_ADDRESS, updateProfile } from "./profileQueries.js";
-import { validateProfileInput } from "./validateProfileInput.js";
+import { validateProfileInput } from "../../dsr/validateProfileInput.js";
 
 @Resolver(() => Profile)
 export class ProfileResolver {

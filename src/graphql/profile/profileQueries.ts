@@ -1,6 +1,7 @@
 import { eq, getTableColumns } from "drizzle-orm";
 import { childRows } from "../../db/childRows.js";
 import type { Database } from "../../db/client.js";
+import type { ProfileChanges } from "../../dsr/validateProfileInput.js";
 import { profiles, type ProfileRow } from "../../db/schema/index.js";
 import type { AddressColumns } from "./Address.js";
 
@@ -11,8 +12,6 @@ export const customerProfile = childRows(profiles, { columns: getTableColumns(pr
 export const PROFILE_ADDRESS = {
   line1: "addressLine1", line2: "addressLine2", postalCode: "postalCode", city: "city", country: "country",
 } as const satisfies AddressColumns<ProfileRow>;
-
-export type ProfileChanges = Partial<Omit<ProfileRow, "customerId" | "updatedAt">>;
 
 /** Applies a correction; returns the updated row, or null when the customer has no profile. */
 export async function updateProfile(db: Database, customerId: string, changes: ProfileChanges) {

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import type { DetailInput } from "../../dsr/detail.js";
 import {
   REJECTION_REASONS, RESTRICTION_GROUNDS, SUBJECT_REQUEST_KINDS, SUBJECT_REQUEST_STATES,
   type RejectionReason, type RestrictionGround, type SubjectRequestKind, type SubjectRequestState,
@@ -26,7 +27,7 @@ export const RestrictionGroundEnum = enumOf(RESTRICTION_GROUNDS);
 registerEnumType(RestrictionGroundEnum, { name: "RestrictionGround", description: "Grounds for restricting processing." });
 
 @InputType({ description: "What the request asks for, by kind: purposes for an objection, corrections for a rectification, grounds for a restriction; nothing for the others." })
-export class SubjectRequestDetailInput {
+export class SubjectRequestDetailInput implements DetailInput {
   @Field(() => [PurposeEnum], { nullable: true, description: "Objection: the purposes objected to (opt-out purposes)." })
   purposes?: Purpose[] | null;
 

@@ -4,7 +4,8 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { customers, type SubjectRequestRow } from "../../db/schema/index.js";
 import { buildSubjectReport, MAX_REPORT_PAGE_ROWS, portableDocument, REPORT_PAGE_ROWS, valueAsText, type ReportPageRequest } from "../../dsr/accessReport.js";
-import { correctedFields, objectedPurposes, validateDetail, type StoredDetail } from "../../dsr/detail.js";
+import { objectedPurposes } from "../../db/subjectState/objectionLifts.js";
+import { correctedFields, validateDetail, type StoredDetail } from "../../dsr/detail.js";
 import { requestOutcomeOf } from "../../dsr/requestOutcome.js";
 import { executeRequest, reclaimAfterCompletion, type Execution } from "../../dsr/executeRequest.js";
 import {
@@ -21,7 +22,7 @@ import { callerIdentity } from "../../enforcement/disclosureRecords.js";
 import type { RequestEnforcement } from "../../enforcement/createRequestEnforcement.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
-import { purposeName } from "../common/purposeName.js";
+import { purposeName } from "../../enforcement/purposeName.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import type { GatewayContext } from "../context.js";
 import { CustomerStatus } from "../customer/Customer.js";

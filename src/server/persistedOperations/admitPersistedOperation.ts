@@ -3,7 +3,7 @@ import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import type { Caller } from "../../policy/caller.js";
 import { findPersistedOperation } from "./findPersistedOperation.js";
-import { normaliseOperation, sha256Hex } from "./normaliseOperation.js";
+import { normaliseOperation, sha256Hex } from "../../graphql/common/normaliseOperation.js";
 
 /** The GraphQL parameters of an HTTP request: the parsed JSON body (POST) or the query string (GET, body undefined). */
 export interface OperationRequest {

@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "../../../src/db/client.js";
 import { consentEvents, customers } from "../../../src/db/schema/index.js";
 import { seed } from "../../../src/db/seed/seed.js";
 import { createGpcPlugin } from "../../../src/enforcement/plugins/createGpcPlugin.js";
-import { latestConsent } from "../../../src/graphql/consent/consentQueries.js";
+import { latestConsent } from "../../../src/db/consent/consentQueries.js";
 import type { GatewayContext } from "../../../src/graphql/context.js";
 import type { Caller } from "../../../src/policy/caller.js";
 import { createTestDatabase } from "../../helpers/testDatabase.js";

@@ -1,8 +1,8 @@
 import { and, asc, count, eq, getTableColumns, gt, sql, type SQL } from "drizzle-orm";
 import type { SelectedFields } from "drizzle-orm/pg-core";
-import { anyOf } from "../../db/anyOf.js";
-import type { Database } from "../../db/client.js";
-import { customers, profiles } from "../../db/schema/index.js";
+import { anyOf } from "../anyOf.js";
+import type { Database } from "../client.js";
+import { customers, profiles } from "../schema/index.js";
 
 /** A select of customer rows; `extra` columns (the subjects' states, from the enforcement) come with them. */
 function selectCustomers<E extends SelectedFields>(db: Database, extra: E | undefined) {

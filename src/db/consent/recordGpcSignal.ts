@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Database } from "../../db/client.js";
-import { consentEvents } from "../../db/schema/index.js";
+import type { Database } from "../client.js";
+import { consentEvents } from "../schema/index.js";
 import { customersById } from "../customer/customerQueries.js";
 import { latestConsent, recordConsent } from "./consentQueries.js";
 

@@ -1,7 +1,32 @@
-import { ErrorCode } from "../../errors/ErrorCode.js";
-import { GatewayError } from "../../errors/GatewayError.js";
-import type { ProfileInput } from "./ProfileInput.js";
-import type { ProfileChanges } from "./profileQueries.js";
+import { ErrorCode } from "../errors/ErrorCode.js";
+import { GatewayError } from "../errors/GatewayError.js";
+import type { ProfileRow } from "../db/schema/index.js";
+
+/** A postal address as given in corrections; omitted parts are cleared. */
+export interface AddressCorrection {
+  line1: string;
+  line2?: string | null;
+  postalCode: string;
+  city: string;
+  country: string;
+}
+
+/**
+ * Corrections to a profile as a caller gives them (`updateMyProfile`, a rectification's
+ * `corrections`): omitted fields stay as they are, null clears. GraphQL's ProfileInput implements it.
+ */
+export interface ProfileCorrections {
+  fullName?: string | null;
+  displayName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  address?: AddressCorrection | null;
+  username?: string | null;
+  language?: string | null;
+}
+
+/** The profile columns that validated corrections set. */
+export type ProfileChanges = Partial<Omit<ProfileRow, "customerId" | "updatedAt">>;
 
 const RULES: Record<string, { pattern: RegExp; hint: string }> = {
   fullName: { pattern: /^[^\p{Cc}]{1,200}$/u, hint: "1 to 200 characters, no control characters" },
@@ -21,7 +46,7 @@ const RULES: Record<string, { pattern: RegExp; hint: string }> = {
  * Checks every given field and turns the input into column changes. Invalid input fails as a
  * whole (nothing is written) with BAD_USER_INPUT naming the fields, never echoing their values.
  */
-export function validateProfileInput(input: ProfileInput): ProfileChanges {
+export function validateProfileInput(input: ProfileCorrections): ProfileChanges {
   const invalid: { field: string; expected: string }[] = [];
   const check = (field: string, value: string | null | undefined, rule = field, nullable = true) => {
     if (value === undefined || (value === null && nullable)) return;

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { anyOf } from "../../db/anyOf.js";
-import type { Database } from "../../db/client.js";
-import { consentEvents } from "../../db/schema/index.js";
+import { anyOf } from "../anyOf.js";
+import type { Database } from "../client.js";
+import { consentEvents } from "../schema/index.js";
 
 /**
  * The current consent per (purpose, partner) of each customer: its latest event. The history
