@@ -1,4 +1,4 @@
-import { purposeName } from "./purposeName.js";
+import { purposeName } from "../policy/purposeName.js";
 import type { Caller } from "../policy/caller.js";
 import { ceiling } from "../policy/ceiling.js";
 import type { Policy } from "../policy/policy.js";

@@ -1,3 +1,4 @@
+import { purposeName } from "./purposeName.js";
 import type { Purpose } from "./purposes.js";
 
 /** Machine-readable reason codes, stable across versions (clients and the audit log key on them). */
@@ -52,15 +53,15 @@ function list(items: readonly string[]): string {
 export const reasons = {
   allowed: (purpose: Purpose, category: string): Reason => ({
     code: "ALLOWED",
-    message: `${purpose} may read ${category} as stored.`,
+    message: `${purposeName(purpose)} may read ${category} as stored.`,
   }),
   masked: (purpose: Purpose, category: string): Reason => ({
     code: "MASKED",
-    message: `${purpose} may read ${category} only masked.`,
+    message: `${purposeName(purpose)} may read ${category} only masked.`,
   }),
   pseudonymized: (purpose: Purpose, category: string): Reason => ({
     code: "PSEUDONYMIZED",
-    message: `${purpose} may read ${category} only pseudonymised.`,
+    message: `${purposeName(purpose)} may read ${category} only pseudonymised.`,
   }),
   unknownCategory: (): Reason => ({
     code: "UNKNOWN_CATEGORY",
@@ -80,7 +81,7 @@ export const reasons = {
   }),
   purposeExcludesCategory: (purpose: Purpose, category: string): Reason => ({
     code: "PURPOSE_EXCLUDES_CATEGORY",
-    message: `Purpose ${purpose} never reads ${category}.`,
+    message: `Purpose ${purposeName(purpose)} never reads ${category}.`,
   }),
   grantCategory: (category: string, grantId: string): Reason => ({
     code: "GRANT_CATEGORY",
@@ -92,7 +93,7 @@ export const reasons = {
   }),
   restricted: (purpose: Purpose): Reason => ({
     code: "RESTRICTED",
-    message: `The subject's processing is restricted; ${purpose} does not survive restriction.`,
+    message: `The subject's processing is restricted; ${purposeName(purpose)} does not survive restriction.`,
   }),
   notOwnData: (): Reason => ({
     code: "NOT_OWN_DATA",
@@ -104,11 +105,11 @@ export const reasons = {
   }),
   optedOut: (purpose: Purpose, since: Date): Reason => ({
     code: "OPTED_OUT",
-    message: `subject opted out of ${purpose} on ${formatDay(since)}`,
+    message: `subject opted out of ${purposeName(purpose)} on ${formatDay(since)}`,
   }),
   objected: (purpose: Purpose, since: Date): Reason => ({
     code: "OBJECTED",
-    message: `subject objected to ${purpose} on ${formatDay(since)}`,
+    message: `subject objected to ${purposeName(purpose)} on ${formatDay(since)}`,
   }),
   consentRequired: (partnerId: string): Reason => ({
     code: "CONSENT_REQUIRED",
@@ -130,5 +131,5 @@ export const reasons = {
 
 /** A declared purpose that is not a known purpose is not echoed (it is caller input). */
 function safePurpose(purpose: string): string {
-  return /^[a-z_]{1,40}$/.test(purpose) ? purpose : "(unknown)";
+  return /^[a-z_]{1,40}$/.test(purpose) ? purpose.toUpperCase() : "(unknown)";
 }

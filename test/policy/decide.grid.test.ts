@@ -231,6 +231,6 @@ describe("decide: exhaustive grid against the reference", () => {
   it("reports an opt-out with its purpose and date", () => {
     const s = SUBJECTS.find((x) => x.status === "active" && x.optOuts.has("marketing") && x.optOuts.size === 1)!;
     const d = decide(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "marketing_analyst" }, "marketing", "user.contact.email", s);
-    expect(d).toEqual({ effect: "deny", reason: { code: "OPTED_OUT", message: "subject opted out of marketing on 2026-03-02" } });
+    expect(d).toEqual({ effect: "deny", reason: { code: "OPTED_OUT", message: "subject opted out of MARKETING on 2026-03-02" } });
   });
 });

@@ -209,6 +209,6 @@ describe("decide: properties", () => {
       objections: new Map(), partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: false,
     };
     const d = decide(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "marketing_analyst" }, "analytics", "user.name", s);
-    expect(d.reason).toEqual({ code: "OPTED_OUT", message: "subject opted out of analytics on an unknown date" });
+    expect(d.reason).toEqual({ code: "OPTED_OUT", message: "subject opted out of ANALYTICS on an unknown date" });
   });
 });

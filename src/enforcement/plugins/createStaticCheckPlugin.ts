@@ -3,7 +3,7 @@ import type { GraphQLSchema } from "graphql";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { toGraphQLError } from "../../errors/toGraphQLError.js";
-import { purposeName } from "../purposeName.js";
+import { purposeName } from "../../policy/purposeName.js";
 import type { EnforcementContext } from "../EnforcementContext.js";
 import { operationVariables } from "./operationVariables.js";
 import { getDataMap } from "../dataMap.js";

@@ -4,7 +4,7 @@ import { GatewayError } from "../../errors/GatewayError.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
-import { purposeName } from "../../enforcement/purposeName.js";
+import { purposeName } from "../../policy/purposeName.js";
 import { refuseUnderObjection } from "../objection/refuseUnderObjection.js";
 import type { GatewayContext } from "../context.js";
 import { Consent } from "./Consent.js";

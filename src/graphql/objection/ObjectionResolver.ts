@@ -4,7 +4,7 @@ import { Personal } from "../../enforcement/personal.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import type { Purpose } from "../../policy/purposes.js";
-import { purposeName } from "../../enforcement/purposeName.js";
+import { purposeName } from "../../policy/purposeName.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 import { Consent } from "../consent/Consent.js";

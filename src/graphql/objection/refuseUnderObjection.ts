@@ -2,7 +2,7 @@ import type { Database } from "../../db/client.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import type { Purpose } from "../../policy/purposes.js";
-import { purposeName } from "../../enforcement/purposeName.js";
+import { purposeName } from "../../policy/purposeName.js";
 import { objectionsByCustomer } from "./objectionQueries.js";
 
 /**

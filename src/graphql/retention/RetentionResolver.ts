@@ -3,7 +3,7 @@ import { personalColumns } from "../../datamap/columns.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { purge, PurgeNotRun, type PurgeReport } from "../../retention/purge.js";
-import { purposeName } from "../../enforcement/purposeName.js";
+import { purposeName } from "../../policy/purposeName.js";
 import type { GatewayContext } from "../context.js";
 import { PurgeRun } from "./PurgeRun.js";
 

@@ -22,7 +22,7 @@ import { callerIdentity } from "../../enforcement/disclosureRecords.js";
 import type { RequestEnforcement } from "../../enforcement/createRequestEnforcement.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
-import { purposeName } from "../../enforcement/purposeName.js";
+import { purposeName } from "../../policy/purposeName.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import type { GatewayContext } from "../context.js";
 import { CustomerStatus } from "../customer/Customer.js";

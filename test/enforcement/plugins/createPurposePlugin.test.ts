@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { DEFAULT_POLICY } from "../../../src/policy/index.js";
 import { describe, expect, it } from "vitest";
 import { createPurposePlugin } from "../../../src/enforcement/plugins/createPurposePlugin.js";
-import { purposeName } from "../../../src/enforcement/purposeName.js";
+import { purposeName } from "../../../src/policy/purposeName.js";
 import { purposesFor } from "../../../src/policy/caller.js";
 import { PURPOSES } from "../../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../../src/policy/roles.js";

@@ -5,7 +5,7 @@ import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { buildSchema, GraphQLEnumType, type GraphQLSchema } from "graphql";
 import type { Database } from "../../../src/db/client.js";
 import { getDataMap } from "../../../src/enforcement/dataMap.js";
-import { purposeName } from "../../../src/enforcement/purposeName.js";
+import { purposeName } from "../../../src/policy/purposeName.js";
 import type { GatewayContext } from "../../../src/graphql/context.js";
 import type { Caller } from "../../../src/policy/caller.js";
 import { PURPOSES } from "../../../src/policy/purposes.js";

@@ -1,4 +1,4 @@
-import type { Purpose } from "../policy/purposes.js";
+import type { Purpose } from "./purposes.js";
 
 /**
  * A purpose as the GraphQL enum `Purpose` spells it (`legal_compliance` -> `LEGAL_COMPLIANCE`,
