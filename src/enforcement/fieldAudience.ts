@@ -16,9 +16,20 @@ export const FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> = {
   "Customer.partnerSharing": ACCOUNTING,
 };
 
+/** Types reached only through such fields (or root fields of a narrower audience): every field of theirs has the audience. */
+export const TYPE_AUDIENCE: Readonly<Record<string, readonly Audience[]>> = {
+  Disclosure: ACCOUNTING,
+  PartnerSharing: ACCOUNTING,
+};
+
+/** The audience of the field at `coordinate` (its own, else its type's), or undefined: everyone. */
+export function audienceOfField(coordinate: string): readonly Audience[] | undefined {
+  return FIELD_AUDIENCE[coordinate] ?? TYPE_AUDIENCE[coordinate.slice(0, coordinate.indexOf("."))];
+}
+
 /** True unless the field at `coordinate` has an audience that leaves this caller out. */
 export function mayEverRead(caller: Caller, coordinate: string): boolean {
-  const audience = FIELD_AUDIENCE[coordinate];
+  const audience = audienceOfField(coordinate);
   if (audience === undefined) return true;
   const own = audienceOf(caller);
   return own !== null && audience.includes(own);

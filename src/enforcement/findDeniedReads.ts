@@ -6,7 +6,7 @@ import type { Purpose } from "../policy/purposes.js";
 import type { ReasonCode } from "../policy/reasons.js";
 import type { OperationReads } from "./collectOperationReads.js";
 import type { DataMap } from "./dataMap.js";
-import { FIELD_AUDIENCE, mayEverRead } from "./fieldAudience.js";
+import { audienceOfField, mayEverRead } from "./fieldAudience.js";
 
 export interface DeniedRead {
   coordinate: string;
@@ -28,7 +28,7 @@ export function findDeniedReads(reads: OperationReads, dataMap: DataMap, policy:
     const field = dataMap.fields.get(coordinate);
     if (!mayEverRead(caller, coordinate)) {
       denied.push({ coordinate, category: field?.category ?? null, reason: "NOT_IN_AUDIENCE",
-        message: `${coordinate} is read only by ${FIELD_AUDIENCE[coordinate]!.join(", ")}.` });
+        message: `${coordinate} is read only by ${audienceOfField(coordinate)!.join(", ")}.` });
       continue;
     }
     if (!field) continue;

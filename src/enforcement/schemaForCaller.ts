@@ -9,7 +9,7 @@ import { ceiling } from "../policy/ceiling.js";
 import type { Effect } from "../policy/matrix.js";
 import type { Policy } from "../policy/policy.js";
 import type { DataMap, PersonalField } from "./dataMap.js";
-import { FIELD_AUDIENCE, mayEverRead } from "./fieldAudience.js";
+import { mayEverRead } from "./fieldAudience.js";
 import { mayEverCall } from "./rootFieldAudience.js";
 
 /** A caller that authenticated: anonymous requests are refused before GraphQL (401). */
@@ -66,7 +66,10 @@ function build(schema: GraphQLSchema, dataMap: DataMap, policy: Policy, caller: 
       if (!mayEverCall(caller, `${root!.name}.${name}`)) hidden.add(`${root!.name}.${name}`);
     }
   }
-  for (const coordinate of Object.keys(FIELD_AUDIENCE)) if (!mayEverRead(caller, coordinate)) hidden.add(coordinate);
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const name of Object.keys(type.getFields())) if (!mayEverRead(caller, `${type.name}.${name}`)) hidden.add(`${type.name}.${name}`);
+  }
   for (const field of dataMap.fields.values()) if (!best(field).some((e) => e !== "deny")) hidden.add(field.coordinate);
   for (const field of dataMap.inputs.values()) if (!best(field).includes("allow")) hiddenInputs.add(field.coordinate);
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { PARTNER_KINDS, type PartnerKind } from "./caller.js";
 import { categoryLineage, matchesPrefix } from "./categories.js";
 import { isMaskKind, type MaskKind } from "./masks.js";
@@ -115,28 +115,66 @@ function policyHash(text: string): string {
  * category the gateway holds covered, category and data use keys in fideslang's taxonomy). Pure: the text in, a Policy or every error with its line.
  */
 export function loadPolicy(text: string, options: LoadPolicyOptions = {}): PolicyLoad {
+  // Bounded work whatever the file: a size cap, duplicate keys found in one pass (the YAML
+  // library's own check compares every pair of keys), aliases capped, and positions looked up for
+  // the first MAX_POLICY_ERRORS errors only. Loading runs on the event loop that serves requests.
+  if (Buffer.byteLength(text, "utf8") > MAX_POLICY_BYTES) {
+    return { ok: false, errors: [{ line: 1, column: 1, path: "(file)", message: `larger than ${MAX_POLICY_BYTES / 1024} KiB: not a policy file` }] };
+  }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => {
+      errors: doc.errors.slice(0, MAX_POLICY_ERRORS).map((e) => {
         const { line, col } = lines.linePos(e.pos[0]);
         return { line, column: col, path: "(syntax)", message: e.message.split("\n")[0] ?? "YAML syntax error" };
       }),
     };
   }
+  const duplicates = duplicateKeys(doc, lines);
+  if (duplicates.length > 0) return { ok: false, errors: duplicates };
   const at = new Locator(doc, lines);
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return { ok: false, errors: [{ line: 1, column: 1, path: "(syntax)", message: `more than ${MAX_ALIAS_COUNT} alias expansions: not a policy file` }] };
+  }
   if (!validateShape(data)) {
     // `if` only says that a `then`/`else` failed, which has its own error.
-    const errors = (validateShape.errors ?? []).filter((e) => e.keyword !== "if").map((e) => shapeError(at, e));
-    return { ok: false, errors: dedupe(errors) };
+    const found = (validateShape.errors ?? []).filter((e) => e.keyword !== "if");
+    return { ok: false, errors: dedupe(found.slice(0, MAX_POLICY_ERRORS).map((e) => shapeError(at, e))) };
   }
   const file = data as PolicyFile;
   const errors = checkNames(file, at, options);
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: errors.slice(0, MAX_POLICY_ERRORS) };
   return { ok: true, policy: toPolicy(file, policyHash(text)) };
+}
+
+/** The largest policy file read (the shipped one is about 11 KiB). */
+export const MAX_POLICY_BYTES = 128 * 1024;
+/** Errors reported for one file: the first ones, in file order for syntax and shape. */
+export const MAX_POLICY_ERRORS = 50;
+const MAX_ALIAS_COUNT = 100;
+
+/** Every key written twice in one map (a second `billing` role would otherwise replace the first), in one pass. */
+function duplicateKeys(doc: Document, lines: LineCounter): PolicyError[] {
+  const errors: PolicyError[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (!seen.has(key)) { seen.add(key); continue; }
+        if (errors.length >= MAX_POLICY_ERRORS) return visit.BREAK;
+        const { line, col } = lines.linePos((pair.key as { range?: [number, number, number] } | null)?.range?.[0] ?? 0);
+        errors.push({ line, column: col, path: "(syntax)", message: "Map keys must be unique" });
+      }
+      return undefined;
+    },
+  });
+  return errors;
 }
 
 function dedupe(errors: PolicyError[]): PolicyError[] {

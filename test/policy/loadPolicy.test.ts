@@ -55,6 +55,20 @@ describe("loadPolicy", () => {
     expect(errors[0]).toMatchObject({ path: "(syntax)", line: line + 1 });
   });
 
+  it("bounded work whatever the file: too large, thousands of unknown keys or duplicates, an alias bomb: refused, with at most 50 errors", () => {
+    const big = { errors: errorsOf(`${TEXT}\n${"# padding\n".repeat(14_000)}`) };
+    expect(big.errors).toEqual([{ line: 1, column: 1, path: "(file)", message: "larger than 128 KiB: not a policy file" }]);
+    const unknown = { errors: errorsOf(`${TEXT}\n${Array.from({ length: 9_000 }, (_, i) => `k${i}: v`).join("\n")}`) };
+    expect(unknown.errors.length).toBeGreaterThan(0);
+    expect(unknown.errors.length).toBeLessThanOrEqual(50);
+    const duplicated = { errors: errorsOf(`${TEXT}\n${Array.from({ length: 9_000 }, () => "roles: {}").join("\n")}`) };
+    expect(duplicated.errors).toHaveLength(50);
+    expect(duplicated.errors[0]).toMatchObject({ path: "(syntax)", message: "Map keys must be unique" });
+    const bomb = ["x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+      ...Array.from({ length: 8 }, (_, i) => `x${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(", ")}]`)].join("\n");
+    expect(errorsOf(`${TEXT}\n${bomb}`)).toEqual([{ line: 1, column: 1, path: "(syntax)", message: "more than 100 alias expansions: not a policy file" }]);
+  });
+
   it("a value the schema does not admit: the line and column of the value, the allowed ones", () => {
     const line = lineOf(/consent_basis: opt_out/);
     const errors = errorsOf(withLine(line, "    consent_basis: opt_in"));

@@ -1,6 +1,6 @@
 import { isObjectType, type GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, ID, Info, Query, Resolver } from "type-graphql";
-import { FIELD_AUDIENCE, mayEverRead } from "../../enforcement/fieldAudience.js";
+import { audienceOfField, mayEverRead } from "../../enforcement/fieldAudience.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { UNCLASSIFIED_FIELDS } from "../../enforcement/unclassifiedFields.js";
@@ -46,7 +46,7 @@ export class ExplainResolver {
     const { version: policyVersion } = ctx.enforcement.policy;
     if (!mayEverRead(ctx.caller, coordinate)) {
       return { coordinate, category: field?.category ?? null, purpose, effect: "deny", mask: null, reasonCode: "NOT_IN_AUDIENCE",
-        reason: `${coordinate} is read only by ${FIELD_AUDIENCE[coordinate]!.join(", ")}.`, policyVersion };
+        reason: `${coordinate} is read only by ${audienceOfField(coordinate)!.join(", ")}.`, policyVersion };
     }
     if (!field) {
       const exception = UNCLASSIFIED_FIELDS[coordinate];

@@ -1,4 +1,5 @@
 import { Ctx, Mutation, Resolver } from "type-graphql";
+import { purposeName } from "../../policy/purposeName.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import type { GatewayContext } from "../context.js";
@@ -14,7 +15,7 @@ export class PolicyResolver {
       throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office reloads the policy.");
     }
     if (ctx.enforcement.purpose !== "legal_compliance") {
-      throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, "The policy is reloaded under the purpose legal_compliance.", { allowedPurposes: ["legal_compliance"] });
+      throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, `The policy is reloaded under the purpose ${purposeName("legal_compliance")}.`, { allowedPurposes: [purposeName("legal_compliance")] });
     }
     const { policy, errors } = await ctx.policyFile.reload("api");
     return { reloaded: errors.length === 0, version: policy.version, errors: [...errors] };
