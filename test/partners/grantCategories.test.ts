@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { audienceOfField } from "../../src/enforcement/fieldAudience.js";
 import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDataMap, type DataMap } from "../../src/enforcement/dataMap.js";
@@ -40,7 +41,7 @@ function selectionOf(type: GraphQLObjectType, mayAsk: (category: string) => bool
     const coordinate = `${type.name}.${field.name}`;
     const personal = dataMap.fields.get(coordinate);
     if (personal && !mayAsk(personal.category)) continue;
-    if (UNCLASSIFIED_FIELDS[coordinate]?.kind === "accounting") continue; // refused to partners by its resolver
+    if (audienceOfField(coordinate) !== undefined) continue; // never a partner's: the accounting (FIELD_AUDIENCE)
     const named = getNamedType(field.type);
     if (isObjectType(named)) {
       const inner = selectionOf(named, mayAsk);
