@@ -17,7 +17,11 @@ import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
 import { SUBJECT_ROOT_TYPE } from "./unclassifiedFields.js";
 import { FieldOutcomes, type Outcome } from "./FieldOutcomes.js";
 import {
-  loadSubjectStates, subjectStateColumns, subjectStateOf, type SubjectStateColumns, type SubjectStateRow,
+  loadSubjectStates,
+  subjectStateColumns,
+  subjectStateOf,
+  type SubjectStateColumns,
+  type SubjectStateRow,
 } from "./subjectStateQueries.js";
 import { NoSafeForm, outcomeOfRelease, transformValue } from "./transformValue.js";
 import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
@@ -158,7 +162,10 @@ interface SubjectEntry {
   disclosure: FieldOutcomes | undefined;
 }
 
-const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." } };
+const NO_PURPOSE: Decision = {
+  effect: "deny",
+  reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." },
+};
 
 /**
  * A request's RequestEnforcement: subject states are brought by the customer rows a request reads,
@@ -180,20 +187,28 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
   const settle = (state: SubjectState) => {
     if (!subjects.has(state.customerId)) {
       const slots = dataMap.categories.length;
-      subjects.set(state.customerId, { state, decisions: new Array<Decision | undefined>(slots).fill(undefined), applied: new Uint8Array(slots), disclosure: undefined });
+      subjects.set(state.customerId, {
+        state,
+        decisions: new Array<Decision | undefined>(slots).fill(undefined),
+        applied: new Uint8Array(slots),
+        disclosure: undefined,
+      });
     }
   };
   // The parts of the state this request's decisions consult (all of them until the purpose is set).
   let parts: StateParts = ALL_STATE_PARTS;
   const stateLoader = (partsToLoad: () => StateParts, onLoaded?: (state: SubjectState) => void) =>
-    new DataLoader<string, SubjectState>(async (ids) => {
-      const loaded = await loadSubjectStates(db, ids, partsToLoad());
-      return ids.map((id) => {
-        const state = loaded.get(id)!;
-        onLoaded?.(state);
-        return state;
-      });
-    }, { maxBatchSize: 1000 });
+    new DataLoader<string, SubjectState>(
+      async (ids) => {
+        const loaded = await loadSubjectStates(db, ids, partsToLoad());
+        return ids.map((id) => {
+          const state = loaded.get(id)!;
+          onLoaded?.(state);
+          return state;
+        });
+      },
+      { maxBatchSize: 1000 },
+    );
   const states = stateLoader(() => parts, settle);
   // Whole states, for decisions under another purpose (explainAccess): never the request's own
   // states, which may lack the parts that purpose consults.
@@ -278,11 +293,18 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
     policy,
     decisionNow,
     decisionTally: (): Readonly<Record<Effect, number>> => tally,
-    get purpose(): Purpose | null { return purpose; },
-    get mayExecute(): boolean { return purpose !== null || withoutPurpose; },
+    get purpose(): Purpose | null {
+      return purpose;
+    },
+    get mayExecute(): boolean {
+      return purpose !== null || withoutPurpose;
+    },
     ids(): IdScope {
       if (purpose === null) {
-        throw new GatewayError(ErrorCode.PURPOSE_REQUIRED, "This operation reaches a data subject: declare a purpose with @purpose(name: ...) or the x-purpose header.");
+        throw new GatewayError(
+          ErrorCode.PURPOSE_REQUIRED,
+          "This operation reaches a data subject: declare a purpose with @purpose(name: ...) or the x-purpose header.",
+        );
       }
       return (idScope ??= createIdScope(pseudonymKey, identifierScope(policy, caller, purpose)));
     },
@@ -296,7 +318,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
       parts = stateParts(policy, caller, resolved);
     },
 
-    visibleSubjects: (): SQL => purpose === null ? sql`false` : visibleSubjectsWhere(policy, caller, purpose, dataMap.categories),
+    visibleSubjects: (): SQL => (purpose === null ? sql`false` : visibleSubjectsWhere(policy, caller, purpose, dataMap.categories)),
     decideFor,
 
     async decideAs(customerId: string, category: string, asPurpose: Purpose): Promise<Decision> {
@@ -341,8 +363,10 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
       if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
       // Once per cell on a page of thousands: a value allowed as stored allocates nothing.
-      const result = decision.effect === "allow" ? value
-        : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
+      const result =
+        decision.effect === "allow"
+          ? value
+          : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result instanceof NoSafeForm) throw this.withheld(customerId, field, result.reason);
       record(customerId, field, outcomeOfRelease(decision.effect, value, result));
       return result;

@@ -98,9 +98,11 @@ export function createRuleTree(schema: GraphQLSchema, dataMap: DataMap): RuleTre
     for (const name of Object.keys(type.getFields())) {
       const coordinate = `${type.name}.${name}`;
       const personal = dataMap.fields.get(coordinate);
-      fields[name] = personal ? personalRule(personal)
-        : aboutSubjects.has(coordinate) && UNCLASSIFIED_FIELDS[coordinate] === undefined ? unclassified
-        : purposeResolved;
+      fields[name] = personal
+        ? personalRule(personal)
+        : aboutSubjects.has(coordinate) && UNCLASSIFIED_FIELDS[coordinate] === undefined
+          ? unclassified
+          : purposeResolved;
     }
     tree[type.name] = fields;
   }

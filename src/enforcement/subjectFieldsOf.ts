@@ -15,7 +15,10 @@ export function subjectFieldsOf(schema: GraphQLSchema): string[] {
   const visit = (type: GraphQLNamedType): void => {
     if (seen.has(type.name)) return;
     seen.add(type.name);
-    if (isUnionType(type)) return type.getTypes().forEach(visit);
+    if (isUnionType(type)) {
+      for (const member of type.getTypes()) visit(member);
+      return;
+    }
     if (isInterfaceType(type)) schema.getPossibleTypes(type).forEach(visit);
     if (!isObjectType(type) && !isInterfaceType(type)) return;
     for (const field of Object.values(type.getFields())) {

@@ -26,13 +26,22 @@ export function visibleSubjectsWhere(policy: Policy, caller: Caller, purpose: Pu
   const definition = policy.purposes[purpose];
   // The statuses that may be seen, as one comparison: a count runs it on every customer row.
   const statuses = customerStatus.enumValues.filter((s) => s !== "erased" && (definition.survivesRestriction || s !== "restricted"));
-  const conditions: (SQL | undefined)[] = [statuses.length === 1 ? eq(customers.status, statuses[0]!) : inArray(customers.status, statuses)];
+  const conditions: (SQL | undefined)[] = [
+    statuses.length === 1 ? eq(customers.status, statuses[0]!) : inArray(customers.status, statuses),
+  ];
   if (definition.consentBasis === "verified_request") {
-    conditions.push(inArray(customers.id, sql`(select r.customer_id from ${subjectRequests} r where ${subjectStateSql.verifiedRequest("r")})`));
+    conditions.push(
+      inArray(customers.id, sql`(select r.customer_id from ${subjectRequests} r where ${subjectStateSql.verifiedRequest("r")})`),
+    );
   }
   if (definition.consentBasis === "opt_out") conditions.push(sql`not ${latestConsentIs(purpose, null, false)}`);
   if (definition.honoursObjection) {
-    conditions.push(notInArray(customers.id, sql`(select r.customer_id from ${subjectRequests} r where ${subjectStateSql.objectionInForce("r", purpose)})`));
+    conditions.push(
+      notInArray(
+        customers.id,
+        sql`(select r.customer_id from ${subjectRequests} r where ${subjectStateSql.objectionInForce("r", purpose)})`,
+      ),
+    );
   }
   switch (caller.kind) {
     case "anonymous":
@@ -58,4 +67,3 @@ export function visibleSubjectsWhere(policy: Policy, caller: Caller, purpose: Pu
   }
   return and(...conditions) ?? sql`true`;
 }
-

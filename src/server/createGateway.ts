@@ -20,7 +20,13 @@ import type { PolicyInForce } from "../policy/PolicyInForce.js";
 import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
 import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";
 import {
-  errorCodes, observationOf, requestLogLine, routeOf, startObservation, type ObservedContext, type RequestObservation,
+  errorCodes,
+  observationOf,
+  requestLogLine,
+  routeOf,
+  startObservation,
+  type ObservedContext,
+  type RequestObservation,
 } from "./metrics/requestObservation.js";
 import { createQueryLimits } from "./limits/createQueryLimits.js";
 
@@ -82,18 +88,38 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: createFormatError((original, formatted) => {
       // An unreachable database is logged once per request, as its 503 (sendError).
       if (isDatabaseUnavailable(original)) return;
-      logger.error({ requestId: observationOf(original)?.requestId, code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
+      logger.error(
+        {
+          requestId: observationOf(original)?.requestId,
+          code: formatted.extensions?.code,
+          path: formatted.path,
+          err: describeError(original),
+        },
+        "unexpected error",
+      );
     }, options.schema),
     // The cost limit first: a hostile operation is refused as such, before any other check; then
     // text no database value can hold.
     // No cache hints: every answer is `no-store` (serve), so Apollo's cache-control plugin, which
     // wraps every field to collect hints, has nothing to do.
     plugins: [
-      limits.plugin, createTextInputPlugin(), ...(options.plugins ?? []), createMetricsPlugin({ metrics }), ApolloServerPluginCacheControlDisabled(),
+      limits.plugin,
+      createTextInputPlugin(),
+      ...(options.plugins ?? []),
+      createMetricsPlugin({ metrics }),
+      ApolloServerPluginCacheControlDisabled(),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
   });
-  const graphql = await createGraphQLHandler({ config, database, logger, dataMap: options.dataMap, policy: options.policy, apollo, limits });
+  const graphql = await createGraphQLHandler({
+    config,
+    database,
+    logger,
+    dataMap: options.dataMap,
+    policy: options.policy,
+    apollo,
+    limits,
+  });
   await apollo.start();
   const route = createRouter({ config, database, metrics, policy: options.policy, graphql });
 
@@ -131,13 +157,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     server,
     policy: options.policy,
-    listen: () => new Promise((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, config.host, () => {
-        const { port } = server.address() as AddressInfo;
-        resolve(`http://${config.host}:${port}/graphql`);
-      });
-    }),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          resolve(`http://${config.host}:${port}/graphql`);
+        });
+      }),
     close: async () => {
       closing = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");

@@ -52,24 +52,28 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
     // Everything this request reads or writes goes through a view that counts its statements.
     const db = database.counting(observation);
     if (method !== "GET" && method !== "POST") throw methodNotAllowed(res, ["GET", "POST"]);
-    let body: unknown = undefined;
+    let body: unknown;
     if (method === "POST") {
       const type = req.headers["content-type"] ?? "";
       if (!/^application\/(graphql-response\+)?json\b/i.test(type)) {
         throw new GatewayError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "POST bodies must be `Content-Type: application/json`.");
       }
       const text = await readBody(req, config.maxBodyBytes);
-      try { body = JSON.parse(text); } catch {
+      try {
+        body = JSON.parse(text);
+      } catch {
         throw new GatewayError(ErrorCode.BAD_REQUEST, "The request body is not valid JSON.");
       }
     }
     const query = method === "POST" ? (body as { query?: unknown } | null)?.query : url.searchParams.get("query");
     if (typeof query === "string") limits.checkSource(query);
     const landingPage = method === "GET" && !url.searchParams.has("query") && /text\/html/.test(req.headers.accept ?? "");
-    const caller = landingPage ? { kind: "anonymous" as const } : await authenticate(
-      { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
-      { db, verifyJwt, customerExists },
-    );
+    const caller = landingPage
+      ? { kind: "anonymous" as const }
+      : await authenticate(
+          { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
+          { db, verifyJwt, customerExists },
+        );
     observation.callerKind = caller.kind;
     if (caller.kind === "partner") await enforcePartnerRateLimit(rateLimiter, caller, res);
     const operation = await admitPersistedOperation({ body, search: url.search }, { caller, db });

@@ -48,7 +48,10 @@ export function createRouter(options: RouterOptions): Router {
     }
     if (path === "/healthz") return json(res, 200, { status: "ok" });
     if (path === "/readyz") {
-      const ready = await withTimeout(database.ping(), 2000).then(() => true, () => false);
+      const ready = await withTimeout(database.ping(), 2000).then(
+        () => true,
+        () => false,
+      );
       return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable", policy: policy.current().version });
     }
     if (path === "/metrics" && config.metrics) return await serveMetrics(req, res, metrics, config.metricsToken);
@@ -67,6 +70,15 @@ function json(res: ServerResponse, status: number, body: unknown) {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("timeout")), ms);
-    promise.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }

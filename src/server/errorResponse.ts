@@ -35,7 +35,13 @@ const DATABASE_UNAVAILABLE = "The database is unavailable; nothing was changed. 
  * INTERNAL_SERVER_ERROR, logged (describeError: never a value). Once the answer has begun, the
  * connection is cut instead.
  */
-export function sendError(req: IncomingMessage, res: ServerResponse, error: unknown, observation: RequestObservation, logger: Logger): void {
+export function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  observation: RequestObservation,
+  logger: Logger,
+): void {
   if (res.headersSent) return void res.destroy();
   let answer: GatewayError;
   if (isDatabaseUnavailable(error)) {
@@ -83,8 +89,11 @@ export function responseMediaType(accept: string | undefined): string {
   const json = match("application/json");
   if (graphql === undefined) return JSON_TYPE;
   if (json === undefined) return GRAPHQL_RESPONSE_JSON;
-  const prefersGraphql = graphql.q !== json.q ? graphql.q > json.q
-    : graphql.specificity !== json.specificity ? graphql.specificity > json.specificity
-      : graphql.order < json.order;
+  const prefersGraphql =
+    graphql.q !== json.q
+      ? graphql.q > json.q
+      : graphql.specificity !== json.specificity
+        ? graphql.specificity > json.specificity
+        : graphql.order < json.order;
   return prefersGraphql ? GRAPHQL_RESPONSE_JSON : JSON_TYPE;
 }

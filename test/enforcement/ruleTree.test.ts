@@ -53,24 +53,29 @@ describe("the shield rule tree generated from the data map", () => {
     expect(withResolver, "declare `simpleResolvers: true` on these fields' object types").toEqual([]);
   });
 
-  it.each(["guards", "shield"] as const)("denies for real through the modules the server uses (%s): no context purpose, no personal value", async (executor) => {
-    const bare = await buildGatewaySchema();
-    const { schema } = createEnforcement(bare, { logger: createLogger({ level: "silent" }), executor });
-    const profile = { customerId: "00000000-0000-4000-8000-000000000001", email: "someone@example.com", updatedAt: new Date() };
-    const customer = { id: profile.customerId, status: "active", residency: "EU", createdAt: new Date() };
-    const contextValue = {
-      caller: { kind: "anonymous" },
-      enforcement: { purpose: null },
-      loaders: { customer: { load: async () => customer }, profile: { load: async () => profile } },
-    };
-    const result = await execute({
-      schema, document: parse(`{ customer(id: "${profile.customerId}") { id profile { email } } }`), contextValue,
-    });
-    expect(JSON.stringify(result)).not.toContain("someone@example.com");
-    // The fallback error, a domain error (formatError turns it into extensions.code FORBIDDEN).
-    expect((result.errors?.[0]?.originalError as { code?: string } | undefined)?.code).toBe("FORBIDDEN");
-    expect(result.data?.customer ?? null).toBeNull();
-  });
+  it.each(["guards", "shield"] as const)(
+    "denies for real through the modules the server uses (%s): no context purpose, no personal value",
+    async (executor) => {
+      const bare = await buildGatewaySchema();
+      const { schema } = createEnforcement(bare, { logger: createLogger({ level: "silent" }), executor });
+      const profile = { customerId: "00000000-0000-4000-8000-000000000001", email: "someone@example.com", updatedAt: new Date() };
+      const customer = { id: profile.customerId, status: "active", residency: "EU", createdAt: new Date() };
+      const contextValue = {
+        caller: { kind: "anonymous" },
+        enforcement: { purpose: null },
+        loaders: { customer: { load: async () => customer }, profile: { load: async () => profile } },
+      };
+      const result = await execute({
+        schema,
+        document: parse(`{ customer(id: "${profile.customerId}") { id profile { email } } }`),
+        contextValue,
+      });
+      expect(JSON.stringify(result)).not.toContain("someone@example.com");
+      // The fallback error, a domain error (formatError turns it into extensions.code FORBIDDEN).
+      expect((result.errors?.[0]?.originalError as { code?: string } | undefined)?.code).toBe("FORBIDDEN");
+      expect(result.data?.customer ?? null).toBeNull();
+    },
+  );
 });
 
 type graphqlTypes = import("graphql").GraphQLObjectType;

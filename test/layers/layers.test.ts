@@ -25,11 +25,16 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 };
 const FOLDERS = Object.keys(MAY_IMPORT);
 
-interface Violation { rule: { name: string }; from: string; to: string }
+interface Violation {
+  rule: { name: string };
+  from: string;
+  to: string;
+}
 
 // The command of `npm run lint:layers`, its config named by absolute path so that it runs in any tree.
-const [command, ...args] = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["lint:layers"]!
-  .split(" ").map((a) => (a === ".dependency-cruiser.cjs" ? CONFIG : a));
+const [command, ...args] = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts[
+  "lint:layers"
+]!.split(" ").map((a) => (a === ".dependency-cruiser.cjs" ? CONFIG : a));
 
 /**
  * Runs the layer check in `cwd` (a tree with src/ and a tsconfig.json): the exit status of the
@@ -68,11 +73,20 @@ describe("npm run lint:layers", () => {
     write("src/datamap/cycle.ts", `import { a } from "../dsr/cycle.js";\nexport const b = () => a;\n`);
 
     const { status, violations } = depcruise(dir);
-    const forbidden = FOLDERS.flatMap((from) => FOLDERS.filter((to) => !MAY_IMPORT[from]!.includes(to)).map((to) => `src/${from}/to_${to}.ts -> src/${to}/leaf.ts`));
+    const forbidden = FOLDERS.flatMap((from) =>
+      FOLDERS.filter((to) => !MAY_IMPORT[from]!.includes(to)).map((to) => `src/${from}/to_${to}.ts -> src/${to}/leaf.ts`),
+    );
     expect(forbidden.length).toBeGreaterThan(40);
-    expect(violations.filter((v) => v.rule.name !== "no-folder-cycles").map((v) => `${v.from} -> ${v.to}`).sort()).toEqual(forbidden.sort());
+    expect(
+      violations
+        .filter((v) => v.rule.name !== "no-folder-cycles")
+        .map((v) => `${v.from} -> ${v.to}`)
+        .sort(),
+    ).toEqual(forbidden.sort());
     // dependency-cruiser reports a cycle once, from one of its modules.
-    expect(violations.filter((v) => v.rule.name === "no-folder-cycles").map((v) => v.from)).toEqual([expect.stringMatching(/^src\/(dsr|datamap)\/cycle\.ts$/)]);
+    expect(violations.filter((v) => v.rule.name === "no-folder-cycles").map((v) => v.from)).toEqual([
+      expect.stringMatching(/^src\/(dsr|datamap)\/cycle\.ts$/),
+    ]);
     expect(status).not.toBe(0);
   });
 });

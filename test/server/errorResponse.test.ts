@@ -17,18 +17,36 @@ import { responseMediaType, sendError } from "../../src/server/errorResponse.js"
 import { createLogger } from "../../src/server/logger.js";
 import { startObservation } from "../../src/server/metrics/requestObservation.js";
 
-interface Written { status: number; headers: Map<string, string>; body: string | undefined; destroyed: boolean }
+interface Written {
+  status: number;
+  headers: Map<string, string>;
+  body: string | undefined;
+  destroyed: boolean;
+}
 
 /** Sends `error` as the gateway does, through a response that keeps what was written, and the log lines. */
 function send(error: unknown, accept: string | undefined, headersSent = false): { written: Written; codes: string[]; log: string[] } {
   const written: Written = { status: 200, headers: new Map(), body: undefined, destroyed: false };
   const res = {
     headersSent,
-    set statusCode(status: number) { written.status = status; },
-    get statusCode() { return written.status; },
-    setHeader(name: string, value: string) { written.headers.set(name.toLowerCase(), value); return res; },
-    end(body?: string) { written.body = body; return res; },
-    destroy() { written.destroyed = true; return res; },
+    set statusCode(status: number) {
+      written.status = status;
+    },
+    get statusCode() {
+      return written.status;
+    },
+    setHeader(name: string, value: string) {
+      written.headers.set(name.toLowerCase(), value);
+      return res;
+    },
+    end(body?: string) {
+      written.body = body;
+      return res;
+    },
+    destroy() {
+      written.destroyed = true;
+      return res;
+    },
   };
   const req = { headers: accept === undefined ? {} : { accept } };
   const log: string[] = [];
@@ -38,9 +56,18 @@ function send(error: unknown, accept: string | undefined, headersSent = false): 
   return { written, codes: observation.codes, log };
 }
 
-const accepts = fc.constantFrom(undefined, "*/*", "application/json", "application/graphql-response+json", "application/graphql-response+json,application/json;q=0.9", "text/html");
+const accepts = fc.constantFrom(
+  undefined,
+  "*/*",
+  "application/json",
+  "application/graphql-response+json",
+  "application/graphql-response+json,application/json;q=0.9",
+  "text/html",
+);
 /** A personal value an error may carry in its message (an email). */
-const personalValue = fc.tuple(fc.stringMatching(/^[a-z]{3,10}$/), fc.stringMatching(/^[a-z]{3,8}$/)).map(([user, host]) => `${user}.x@${host}.example`);
+const personalValue = fc
+  .tuple(fc.stringMatching(/^[a-z]{3,10}$/), fc.stringMatching(/^[a-z]{3,8}$/))
+  .map(([user, host]) => `${user}.x@${host}.example`);
 const unavailableCodes = fc.constantFrom("ECONNREFUSED", "ECONNRESET", "CONNECTION_CLOSED", "57P01", "53300", "08006");
 
 function errorBody(written: Written) {
@@ -49,16 +76,18 @@ function errorBody(written: Written) {
 
 describe("sendError", () => {
   it("answers a GatewayError with its code's status, one error in the negotiated media type, and the headers its status calls for", () => {
-    fc.assert(fc.property(fc.constantFrom(...Object.values(ErrorCode)), fc.string(), accepts, (code, message, accept) => {
-      const { written, codes, log } = send(new GatewayError(code, message), accept);
-      expect(written.status).toBe(HTTP_STATUS[code]);
-      expect(written.headers.get("content-type")).toBe(responseMediaType(accept));
-      expect(errorBody(written)).toEqual({ errors: [{ message, extensions: { code } }] });
-      expect(written.headers.get("www-authenticate")).toBe(HTTP_STATUS[code] === 401 ? 'Bearer realm="privacy-gateway"' : undefined);
-      expect(written.headers.get("connection")).toBe(code === ErrorCode.PAYLOAD_TOO_LARGE ? "close" : undefined);
-      expect(codes).toEqual([code]);
-      expect(log).toEqual([]);
-    }));
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.values(ErrorCode)), fc.string(), accepts, (code, message, accept) => {
+        const { written, codes, log } = send(new GatewayError(code, message), accept);
+        expect(written.status).toBe(HTTP_STATUS[code]);
+        expect(written.headers.get("content-type")).toBe(responseMediaType(accept));
+        expect(errorBody(written)).toEqual({ errors: [{ message, extensions: { code } }] });
+        expect(written.headers.get("www-authenticate")).toBe(HTTP_STATUS[code] === 401 ? 'Bearer realm="privacy-gateway"' : undefined);
+        expect(written.headers.get("connection")).toBe(code === ErrorCode.PAYLOAD_TOO_LARGE ? "close" : undefined);
+        expect(codes).toEqual([code]);
+        expect(log).toEqual([]);
+      }),
+    );
   });
 
   it("keeps a GatewayError's details in its extensions", () => {
@@ -68,26 +97,34 @@ describe("sendError", () => {
   });
 
   it("answers an unreachable database 503 SERVICE_UNAVAILABLE, logged once, neither answer nor log holding the statement's values", () => {
-    fc.assert(fc.property(personalValue, unavailableCodes, accepts, (value, code, accept) => {
-      const error = new Error(`Failed query: select * from customers where email = $1\nparams: ${value}`, { cause: Object.assign(new Error("down"), { code }) });
-      const { written, codes, log } = send(error, accept);
-      expect(written.status).toBe(503);
-      expect(errorBody(written).errors).toEqual([{ message: expect.any(String), extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }]);
-      expect(codes).toEqual([ErrorCode.SERVICE_UNAVAILABLE]);
-      expect(log).toHaveLength(1);
-      expect(written.body).not.toContain(value);
-      expect(log[0]).not.toContain(value);
-    }));
+    fc.assert(
+      fc.property(personalValue, unavailableCodes, accepts, (value, code, accept) => {
+        const error = new Error(`Failed query: select * from customers where email = $1\nparams: ${value}`, {
+          cause: Object.assign(new Error("down"), { code }),
+        });
+        const { written, codes, log } = send(error, accept);
+        expect(written.status).toBe(503);
+        expect(errorBody(written).errors).toEqual([{ message: expect.any(String), extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }]);
+        expect(codes).toEqual([ErrorCode.SERVICE_UNAVAILABLE]);
+        expect(log).toHaveLength(1);
+        expect(written.body).not.toContain(value);
+        expect(log[0]).not.toContain(value);
+      }),
+    );
   });
 
   it("answers anything else 500 INTERNAL_SERVER_ERROR with the generic message, never the error's own", () => {
-    fc.assert(fc.property(personalValue, accepts, (value, accept) => {
-      const { written, codes, log } = send(new TypeError(`cannot read ${value}`), accept);
-      expect(written.status).toBe(500);
-      expect(errorBody(written)).toEqual({ errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
-      expect(codes).toEqual([ErrorCode.INTERNAL_SERVER_ERROR]);
-      expect(log).toHaveLength(1);
-    }));
+    fc.assert(
+      fc.property(personalValue, accepts, (value, accept) => {
+        const { written, codes, log } = send(new TypeError(`cannot read ${value}`), accept);
+        expect(written.status).toBe(500);
+        expect(errorBody(written)).toEqual({
+          errors: [{ message: INTERNAL_ERROR_MESSAGE, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }],
+        });
+        expect(codes).toEqual([ErrorCode.INTERNAL_SERVER_ERROR]);
+        expect(log).toHaveLength(1);
+      }),
+    );
   });
 
   it("cuts the connection once the answer has begun, writing nothing more", () => {

@@ -51,12 +51,22 @@ export function createPurposePlugin(options: PurposePluginOptions): ApolloServer
             if (!readsSubjectData(options.schema, operationReads(options.schema, operation, fragmentsOf(document), variables))) {
               return ctx.enforcement.executeWithoutPurpose();
             }
-            throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_REQUIRED,
-              "Declare a purpose with @purpose(name: ...) on the operation or the x-purpose header.", { allowedPurposes: allowed }));
+            throw toGraphQLError(
+              new GatewayError(
+                ErrorCode.PURPOSE_REQUIRED,
+                "Declare a purpose with @purpose(name: ...) on the operation or the x-purpose header.",
+                { allowedPurposes: allowed },
+              ),
+            );
           }
           if (!mayDeclare(policy, ctx.caller, purpose)) {
-            throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED,
-              `The purpose ${purposeName(purpose)} is not among those your role or grant allows.`, { allowedPurposes: allowed }));
+            throw toGraphQLError(
+              new GatewayError(
+                ErrorCode.PURPOSE_NOT_ALLOWED,
+                `The purpose ${purposeName(purpose)} is not among those your role or grant allows.`,
+                { allowedPurposes: allowed },
+              ),
+            );
           }
           ctx.enforcement.setPurpose(purpose);
         },

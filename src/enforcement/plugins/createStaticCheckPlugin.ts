@@ -34,12 +34,21 @@ export function createStaticCheckPlugin(options: StaticCheckPluginOptions): Apol
         async didResolveOperation({ operation, document, contextValue: ctx, request }) {
           const purpose = ctx.enforcement.purpose;
           if (purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
-          const reads = operationReads(options.schema, operation, fragmentsOf(document), operationVariables(options.schema, document, operation, request));
+          const reads = operationReads(
+            options.schema,
+            operation,
+            fragmentsOf(document),
+            operationVariables(options.schema, document, operation, request),
+          );
           const denied = findDeniedReads(reads, dataMap, ctx.enforcement.policy, ctx.caller, purpose);
           if (denied.length > 0) {
-            throw toGraphQLError(new GatewayError(ErrorCode.FORBIDDEN,
-              `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purposeName(purpose)}.`,
-              { purpose: purposeName(purpose), denied }));
+            throw toGraphQLError(
+              new GatewayError(
+                ErrorCode.FORBIDDEN,
+                `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purposeName(purpose)}.`,
+                { purpose: purposeName(purpose), denied },
+              ),
+            );
           }
         },
       };

@@ -8,7 +8,10 @@ import { createStaticCheckPlugin, type StaticCheckPluginOptions } from "./create
 
 /** Each enforcement plugin's options, one object: `schema` is the bare gateway schema for all of them. */
 export interface EnforcementPluginsOptions
-  extends IntrospectionPluginOptions, PurposePluginOptions, StaticCheckPluginOptions, DisclosurePluginOptions {}
+  extends IntrospectionPluginOptions,
+    PurposePluginOptions,
+    StaticCheckPluginOptions,
+    DisclosurePluginOptions {}
 
 /**
  * The enforcement plugins, in the order they must run: the purpose is resolved before the static

@@ -23,7 +23,12 @@ const recordingRoot = {
   customer: ({ id }: { id: string }, ctx: GatewayContext) => {
     ctx.enforcement.subjectIdentified(id);
     const card = ctx.enforcement.dataMap.fields.get("Customer.card")!;
-    return { ...tinyRoot.customer({ id }), card: () => { throw ctx.enforcement.withheld(id, card, { code: "OPTED_OUT", message: "opted out" }); } };
+    return {
+      ...tinyRoot.customer({ id }),
+      card: () => {
+        throw ctx.enforcement.withheld(id, card, { code: "OPTED_OUT", message: "opted out" });
+      },
+    };
   },
 };
 
@@ -43,9 +48,17 @@ describe("createDisclosurePlugin", () => {
   it("hands the write one row per subject, coordinates only, and answers only once it is committed, saying what was withheld", async () => {
     let commit!: () => void;
     const written: DisclosureRow[][] = [];
-    const { run, ctx } = setUp((_db, rows) => { written.push(rows); return new Promise<void>((resolve) => { commit = resolve; }); });
+    const { run, ctx } = setUp((_db, rows) => {
+      written.push(rows);
+      return new Promise<void>((resolve) => {
+        commit = resolve;
+      });
+    });
     let answered = false;
-    const answer = run(READ, ctx()).then((r) => { answered = true; return r; });
+    const answer = run(READ, ctx()).then((r) => {
+      answered = true;
+      return r;
+    });
     await vi.waitFor(() => expect(written).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(answered).toBe(false);
@@ -69,7 +82,9 @@ describe("createDisclosurePlugin", () => {
   });
 
   it("fails closed when the write fails: no data, one DISCLOSURE_NOT_RECORDED (503), counted once, logged without values", async () => {
-    const { run, ctx, lines, onDisclosureLogFailure } = setUp(async () => { throw Object.assign(new Error("Ada Lovelace"), { code: "ECONNRESET" }); });
+    const { run, ctx, lines, onDisclosureLogFailure } = setUp(async () => {
+      throw Object.assign(new Error("Ada Lovelace"), { code: "ECONNRESET" });
+    });
     const { status, result } = await run(READ, ctx());
     expect(status).toBe(503);
     expect(result.data).toBeNull();
@@ -90,7 +105,10 @@ describe("createDisclosurePlugin", () => {
       const { result } = await run(READ, ctx);
       expect(result.extensions?.privacy).toBeDefined();
       const rows = await database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, ctx.requestId));
-      expect(rows.map((r) => [r.customerId, r.withheld]).sort()).toEqual([[SUBJECTS[0], ["Customer.card"]], [SUBJECTS[1], []]]);
+      expect(rows.map((r) => [r.customerId, r.withheld]).sort()).toEqual([
+        [SUBJECTS[0], ["Customer.card"]],
+        [SUBJECTS[1], []],
+      ]);
     } finally {
       await database.close();
     }

@@ -36,8 +36,11 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-const gpcEvents = (customerId: string) => database.db.select().from(consentEvents)
-  .where(and(eq(consentEvents.customerId, customerId), eq(consentEvents.purpose, "advertising")));
+const gpcEvents = (customerId: string) =>
+  database.db
+    .select()
+    .from(consentEvents)
+    .where(and(eq(consentEvents.customerId, customerId), eq(consentEvents.purpose, "advertising")));
 
 async function send(caller: Caller, headers: Record<string, string>, query = "{ me { id } }") {
   seenByOperation = undefined;
@@ -58,6 +61,8 @@ describe("createGpcPlugin", () => {
     expect(seenByOperation).toBeNull();
     await send(staffCaller("support_agent"), { "sec-gpc": "1" }, "{ customers { id } }");
     expect(await gpcEvents(subjects[1]!)).toEqual([]);
-    expect((await database.db.select().from(consentEvents).where(eq(consentEvents.source, "gpc"))).map((e) => e.customerId)).toEqual([subjects[0]]);
+    expect((await database.db.select().from(consentEvents).where(eq(consentEvents.source, "gpc"))).map((e) => e.customerId)).toEqual([
+      subjects[0],
+    ]);
   });
 });

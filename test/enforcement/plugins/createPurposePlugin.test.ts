@@ -12,7 +12,7 @@ import { contextFor, customerCaller, serverWith, staffCaller, tinySchema } from 
 
 const schema = tinySchema();
 const { run } = serverWith(schema, [createPurposePlugin({ schema })]);
-const READ = "{ customer(id: \"c-9\") { name } }";
+const READ = '{ customer(id: "c-9") { name } }';
 const codeOf = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;
 
 describe("createPurposePlugin", () => {
@@ -58,22 +58,28 @@ describe("createPurposePlugin", () => {
     const unknown = await run(READ, contextFor(schema, staffCaller("support_agent"), { headers: { "x-purpose": "ada@example.com" } }));
     expect(codeOf(unknown.result)).toBe("BAD_USER_INPUT");
     expect(JSON.stringify(unknown.result)).not.toContain("ada@example.com");
-    const disagree = await run(`query Q @purpose(name: CLAIMS) ${READ}`, contextFor(schema, staffCaller("support_agent"), { headers: { "x-purpose": "customer_support" } }));
+    const disagree = await run(
+      `query Q @purpose(name: CLAIMS) ${READ}`,
+      contextFor(schema, staffCaller("support_agent"), { headers: { "x-purpose": "customer_support" } }),
+    );
     expect(codeOf(disagree.result)).toBe("BAD_USER_INPUT");
   });
 
   it("admits exactly the purposes the caller's role allows (PURPOSE_NOT_ALLOWED otherwise, nothing executed)", async () => {
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...STAFF_ROLES), fc.constantFrom(...PURPOSES), async (role, purpose) => {
-      const ctx = contextFor(schema, staffCaller(role));
-      const { result } = await run(`query Q($p: Purpose!) @purpose(name: $p) ${READ}`, ctx, { p: purposeName(purpose) });
-      if (purposesFor(DEFAULT_POLICY, ctx.caller).includes(purpose)) {
-        expect(result.errors).toBeUndefined();
-        expect(ctx.enforcement.purpose).toBe(purpose);
-      } else {
-        expect(codeOf(result)).toBe("PURPOSE_NOT_ALLOWED");
-        expect(result.data).toBeUndefined();
-        expect(ctx.enforcement.purpose).toBeNull();
-      }
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...STAFF_ROLES), fc.constantFrom(...PURPOSES), async (role, purpose) => {
+        const ctx = contextFor(schema, staffCaller(role));
+        const { result } = await run(`query Q($p: Purpose!) @purpose(name: $p) ${READ}`, ctx, { p: purposeName(purpose) });
+        if (purposesFor(DEFAULT_POLICY, ctx.caller).includes(purpose)) {
+          expect(result.errors).toBeUndefined();
+          expect(ctx.enforcement.purpose).toBe(purpose);
+        } else {
+          expect(codeOf(result)).toBe("PURPOSE_NOT_ALLOWED");
+          expect(result.data).toBeUndefined();
+          expect(ctx.enforcement.purpose).toBeNull();
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -31,7 +31,10 @@ describe("createStaticCheckPlugin", () => {
     expect(error!.extensions?.code).toBe("FORBIDDEN");
     expect(error!.extensions?.purpose).toBe("ADVERTISING");
     const denied = error!.extensions?.denied as { coordinate: string; category: string; reason: string }[];
-    expect(denied.map((d) => [d.coordinate, d.category])).toEqual([["Customer.card", FIELDS.card], ["Customer.name", FIELDS.name]]);
+    expect(denied.map((d) => [d.coordinate, d.category])).toEqual([
+      ["Customer.card", FIELDS.card],
+      ["Customer.name", FIELDS.name],
+    ]);
     expect(denied.every((d) => typeof d.reason === "string")).toBe(true);
   });
 
@@ -44,7 +47,9 @@ describe("createStaticCheckPlugin", () => {
   it("refuses filtering by a field the purpose gets only pseudonymised or masked (FILTER_NEEDS_FULL_ACCESS)", async () => {
     const query = `{ customers(filter: { email: "x" }) { id } }`;
     const refused = await run(query, contextUnder("marketing_analyst", "analytics"));
-    expect(refused.result.errors?.[0]?.extensions?.denied).toEqual([expect.objectContaining({ coordinate: "CustomerFilter.email", reason: "FILTER_NEEDS_FULL_ACCESS" })]);
+    expect(refused.result.errors?.[0]?.extensions?.denied).toEqual([
+      expect.objectContaining({ coordinate: "CustomerFilter.email", reason: "FILTER_NEEDS_FULL_ACCESS" }),
+    ]);
     expect((await run(query, contextUnder("support_agent", "customer_support"))).result.errors).toBeUndefined();
   });
 
@@ -53,13 +58,21 @@ describe("createStaticCheckPlugin", () => {
   });
 
   it("refuses exactly when a selected field's ceiling for the caller and purpose is deny", async () => {
-    const roleAndPurpose = fc.constantFrom(...STAFF_ROLES.flatMap((role) => purposesFor(DEFAULT_POLICY, staffCaller(role)).map((p) => [role, p] as const)));
+    const roleAndPurpose = fc.constantFrom(
+      ...STAFF_ROLES.flatMap((role) => purposesFor(DEFAULT_POLICY, staffCaller(role)).map((p) => [role, p] as const)),
+    );
     const fields = fc.subarray(Object.keys(FIELDS) as (keyof typeof FIELDS)[], { minLength: 1 });
-    await fc.assert(fc.asyncProperty(roleAndPurpose, fields, async ([role, purpose], selected) => {
-      const { result } = await run(`{ customer(id: "1") { ${selected.join(" ")} } }`, contextUnder(role, purpose));
-      const expected = selected.filter((f) => ceiling(DEFAULT_POLICY, staffCaller(role), purpose, FIELDS[f]).effect === "deny").map((f) => `Customer.${f}`).sort();
-      const denied = ((result.errors?.[0]?.extensions?.denied ?? []) as { coordinate: string }[]).map((d) => d.coordinate);
-      expect(denied).toEqual(expected);
-    }), { numRuns: 80 });
+    await fc.assert(
+      fc.asyncProperty(roleAndPurpose, fields, async ([role, purpose], selected) => {
+        const { result } = await run(`{ customer(id: "1") { ${selected.join(" ")} } }`, contextUnder(role, purpose));
+        const expected = selected
+          .filter((f) => ceiling(DEFAULT_POLICY, staffCaller(role), purpose, FIELDS[f]).effect === "deny")
+          .map((f) => `Customer.${f}`)
+          .sort();
+        const denied = ((result.errors?.[0]?.extensions?.denied ?? []) as { coordinate: string }[]).map((d) => d.coordinate);
+        expect(denied).toEqual(expected);
+      }),
+      { numRuns: 80 },
+    );
   });
 });

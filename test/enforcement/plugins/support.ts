@@ -43,9 +43,13 @@ const SDL = `
 /** The tiny schema; `Purpose` values are the policy's purposes, as in the gateway's enum. */
 export function tinySchema(): GraphQLSchema {
   return mapSchema(buildSchema(SDL), {
-    [MapperKind.ENUM_TYPE]: (type) => type.name !== "Purpose" ? type : new GraphQLEnumType({
-      ...type.toConfig(), values: Object.fromEntries(PURPOSES.map((p) => [purposeName(p), { value: p }])),
-    }),
+    [MapperKind.ENUM_TYPE]: (type) =>
+      type.name !== "Purpose"
+        ? type
+        : new GraphQLEnumType({
+            ...type.toConfig(),
+            values: Object.fromEntries(PURPOSES.map((p) => [purposeName(p), { value: p }])),
+          }),
   });
 }
 
@@ -59,7 +63,14 @@ export const tinyRoot = {
 };
 
 /** A database no plugin test without one may touch: any use throws. */
-export const NO_DATABASE = new Proxy({}, { get: (_, key) => { throw new Error(`no database in this test (used: ${String(key)})`); } }) as Database;
+export const NO_DATABASE = new Proxy(
+  {},
+  {
+    get: (_, key) => {
+      throw new Error(`no database in this test (used: ${String(key)})`);
+    },
+  },
+) as Database;
 
 export const customerCaller = (customerId = "c-1"): Caller => ({ kind: "customer", customerId });
 export const staffCaller = (role: StaffRole): Caller => ({ kind: "staff", staffId: "s-1", role });
@@ -67,15 +78,30 @@ export const staffCaller = (role: StaffRole): Caller => ({ kind: "staff", staffI
 /** A logger whose lines the test reads. */
 export function capturingLogger(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   return { logger: createLogger({ level: "info", destination: sink }), lines };
 }
 
 /** The request context the gateway would build for this caller and these headers. */
-export function contextFor(schema: GraphQLSchema, caller: Caller, options: { headers?: Record<string, string>; db?: Database } = {}): GatewayContext {
+export function contextFor(
+  schema: GraphQLSchema,
+  caller: Caller,
+  options: { headers?: Record<string, string>; db?: Database } = {},
+): GatewayContext {
   return createContext(
     { requestId: "00000000-0000-4000-8000-000000000001", caller, headers: options.headers ?? {} },
-    { db: options.db ?? NO_DATABASE, dataMap: getDataMap(schema), pseudonymKey: new Uint8Array(32), logger: capturingLogger().logger, policy: defaultPolicyInForce },
+    {
+      db: options.db ?? NO_DATABASE,
+      dataMap: getDataMap(schema),
+      pseudonymKey: new Uint8Array(32),
+      logger: capturingLogger().logger,
+      policy: defaultPolicyInForce,
+    },
   );
 }
 
@@ -83,7 +109,11 @@ export function contextFor(schema: GraphQLSchema, caller: Caller, options: { hea
  * An Apollo server over the schema with only the given plugins (root resolvers: tinyRoot unless
  * given); `run` executes one operation in a context.
  */
-export function serverWith<C extends GatewayContext>(schema: GraphQLSchema, plugins: ApolloServerPlugin<C>[], rootValue: object = tinyRoot) {
+export function serverWith<C extends GatewayContext>(
+  schema: GraphQLSchema,
+  plugins: ApolloServerPlugin<C>[],
+  rootValue: object = tinyRoot,
+) {
   const server = new ApolloServer<C>({ schema, plugins, rootValue, includeStacktraceInErrorResponses: false });
   return {
     server,

@@ -15,16 +15,19 @@ const limitOf = (result: { errors?: readonly { extensions?: Record<string, unkno
 describe("createCostLimitPlugin", () => {
   it("prices `first: $n` at what $n is, per request on the same document: refused exactly above the limit, before execution", async () => {
     // A page costs (1 + its two fields) per customer, times `first`.
-    await fc.assert(fc.asyncProperty(fc.integer({ min: -5, max: 400 }), async (n) => {
-      const { result } = await run(PAGE, ctx(), { n });
-      const cost = 3 * Math.max(n, 1);
-      if (cost > MAX_COST) {
-        expect(limitOf(result)).toEqual({ code: "QUERY_LIMIT_EXCEEDED", limit: "cost", max: MAX_COST, found: cost });
-        expect(result.data).toBeUndefined();
-      } else {
-        expect(result.errors).toBeUndefined();
-      }
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -5, max: 400 }), async (n) => {
+        const { result } = await run(PAGE, ctx(), { n });
+        const cost = 3 * Math.max(n, 1);
+        if (cost > MAX_COST) {
+          expect(limitOf(result)).toEqual({ code: "QUERY_LIMIT_EXCEEDED", limit: "cost", max: MAX_COST, found: cost });
+          expect(result.data).toBeUndefined();
+        } else {
+          expect(result.errors).toBeUndefined();
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("prices a list without `first` at the default list size", async () => {
@@ -33,9 +36,11 @@ describe("createCostLimitPlugin", () => {
   });
 
   it("counts selections through every fragment expansion", async () => {
-    const query = "{ customer(id: \"1\") { ...F ...F ...F } } fragment F on Customer { id name email card }";
+    const query = '{ customer(id: "1") { ...F ...F ...F } } fragment F on Customer { id name email card }';
     expect(limitOf((await run(query, ctx())).result)).toMatchObject({ code: "QUERY_LIMIT_EXCEEDED", limit: "fields", max: 12 });
-    expect((await run("{ customer(id: \"1\") { ...F } } fragment F on Customer { id name email card }", ctx())).result.errors).toBeUndefined();
+    expect(
+      (await run('{ customer(id: "1") { ...F } } fragment F on Customer { id name email card }', ctx())).result.errors,
+    ).toBeUndefined();
   });
 
   it("answers an invalid variable as a bad input, not as a cost", async () => {

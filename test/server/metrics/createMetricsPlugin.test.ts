@@ -32,14 +32,17 @@ async function observe(query: string, caller: Caller = staffCaller("support_agen
 
 describe("createMetricsPlugin", () => {
   it("labels the operation by its type and distinct root fields, sorted, never by the name the client chose", async () => {
-    const { observation } = await observe("query ada_lovelace_example_com { me { id } c2: customer(id: \"1\") { id } customer(id: \"2\") { id } }", customerCaller());
+    const { observation } = await observe(
+      'query ada_lovelace_example_com { me { id } c2: customer(id: "1") { id } customer(id: "2") { id } }',
+      customerCaller(),
+    );
     expect(observation.operation).toBe("query customer,me");
     expect(JSON.stringify(observation)).not.toContain("ada_lovelace");
     expect((await observe("{ nosuchfield }")).observation.operation).toBeNull();
   });
 
   it("hands over the purpose and the response body, and adds the request's decision tally once, only under a purpose", async () => {
-    const { observation, result, ctx } = await observe("{ customer(id: \"1\") { name } }");
+    const { observation, result, ctx } = await observe('{ customer(id: "1") { name } }');
     expect(observation.purpose).toBe("claims");
     expect(observation.result).toEqual(result);
     expect(decisionsApplied.mock.calls).toEqual([["claims", ctx.enforcement.decisionTally()]]);
@@ -49,10 +52,10 @@ describe("createMetricsPlugin", () => {
   });
 
   it("tags each error met with the request, and keeps the first database-unreachable one (the answer becomes 503)", async () => {
-    const { observation } = await observe("{ a: customer(id: \"bug\") { id } b: customer(id: \"down\") { id } }");
+    const { observation } = await observe('{ a: customer(id: "bug") { id } b: customer(id: "down") { id } }');
     expect(observationOf(faulty)).toBe(observation);
     expect(observationOf(unreachable)).toBe(observation);
     expect(observation.databaseError).toBe(unreachable);
-    expect((await observe("{ customer(id: \"bug\") { id } }")).observation.databaseError).toBeNull();
+    expect((await observe('{ customer(id: "bug") { id } }')).observation.databaseError).toBeNull();
   });
 });
