@@ -61,6 +61,11 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   let purpose: Purpose | null = null;
   // Set instead of a purpose for an operation that reads nothing personal (executeWithoutPurpose).
   let withoutPurpose = false;
+  // Settled when the purpose plugin has finished (endPurposeResolution). Apollo runs the plugins'
+  // `didResolveOperation` hooks together, in no order to rely on: a check before execution awaits this.
+  let resolutionEnded = false;
+  let endResolution!: () => void;
+  const purposeResolved = new Promise<void>((resolve) => { endResolution = resolve; });
   // Subject states, loaded in batches; once a state has arrived, decisions about that subject
   // are made synchronously (no promise per field: on a page of thousands of values that matters).
   const subjects = new Map<string, SubjectEntry>();
@@ -189,11 +194,23 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
      */
     executeWithoutPurpose() {
       if (purpose !== null) throw new Error("a request with a purpose executes under it");
+      if (resolutionEnded) throw new Error("the purpose of a request is resolved once");
       withoutPurpose = true;
+    },
+    /**
+     * Settles once the purpose plugin has finished with the request: resolved a purpose, found that
+     * the operation needs none, or refused it (`mayExecute` false). Before execution, `purpose` and
+     * `mayExecute` are read only after it (the static check); never settles without the purpose plugin.
+     */
+    purposeResolved,
+    /** Called by the purpose plugin once it has finished, whatever the outcome: the purpose is fixed from then on. */
+    endPurposeResolution() {
+      resolutionEnded = true;
+      endResolution();
     },
     /** Set once, by the purpose plugin, before execution. */
     setPurpose(resolved: Purpose) {
-      if ((purpose !== null && purpose !== resolved) || withoutPurpose) throw new Error("the purpose of a request is set once");
+      if ((purpose !== null && purpose !== resolved) || withoutPurpose || resolutionEnded) throw new Error("the purpose of a request is set once");
       purpose = resolved;
       parts = stateParts(policy, caller, resolved);
     },

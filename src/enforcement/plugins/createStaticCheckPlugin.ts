@@ -17,6 +17,9 @@ import { operationReads } from "../operationReads.js";
  * never read rejects the whole operation with one FORBIDDEN error listing each denied coordinate,
  * its category and the reason; no resolver runs and no SQL is issued.
  *
+ * It reads the purpose only once the purpose plugin has resolved it (`enforcement.purposeResolved`),
+ * so the two may be registered in any order.
+ *
  * An operation's reads are kept with its parsed document when no variable decided them
  * (operationReads), so a client's repeated operation is walked once; the check against the
  * caller and purpose runs on every request.
@@ -27,8 +30,10 @@ export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): Apo
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, contextValue: ctx, request }) {
+          if (!operation) return;
+          await ctx.enforcement.purposeResolved;
           const purpose = ctx.enforcement.purpose;
-          if (purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
+          if (purpose === null) return; // refused by the purpose plugin, introspection only, or needs none
           const reads = operationReads(options.schema, operation, fragmentsOf(document), operationVariables(options.schema, document, operation, request));
           const denied = findDeniedReads(reads, dataMap, ctx.enforcement.policy, ctx.caller, purpose);
           if (denied.length > 0) {
