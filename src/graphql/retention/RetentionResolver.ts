@@ -25,9 +25,6 @@ export class RetentionResolver {
     @Arg("dryRun", () => Boolean, { defaultValue: false }) dryRun: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<PurgeRun> {
-    if (ctx.caller.kind !== "staff" || ctx.caller.role !== "privacy_officer") {
-      throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office runs the retention purge.");
-    }
     if (ctx.enforcement.purpose !== "legal_compliance") {
       throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, `The retention purge runs under the purpose ${purposeName("legal_compliance")}.`, {
         allowedPurposes: [purposeName("legal_compliance")],
