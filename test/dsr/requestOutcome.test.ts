@@ -179,7 +179,9 @@ describe("an erasure says what it did", () => {
   });
 
   it("generated: random partners read random subjects; erasing one names exactly the partners that read it", async () => {
-    const pool = unread.filter((s) => s !== full[0] && s !== full[1]);
+    // Not the subjects the tests above read (the first one's `other` was read by a partner).
+    const firstOther = unread.find((s) => s !== full[0]);
+    const pool = unread.filter((s) => s !== full[0] && s !== full[1] && s !== firstOther);
     let next = 0;
     await fc.assert(fc.asyncProperty(
       fc.array(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), { minLength: partners.length, maxLength: partners.length }),
