@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDataMap, type DataMap } from "../../src/enforcement/dataMap.js";
+import { FIELD_AUDIENCE } from "../../src/enforcement/fieldAudience.js";
 import { UNCLASSIFIED_FIELDS } from "../../src/enforcement/unclassifiedFields.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { CATEGORIES, matchesPrefix } from "../../src/policy/categories.js";
@@ -40,7 +41,7 @@ function selectionOf(type: GraphQLObjectType, mayAsk: (category: string) => bool
     const coordinate = `${type.name}.${field.name}`;
     const personal = dataMap.fields.get(coordinate);
     if (personal && !mayAsk(personal.category)) continue;
-    if (UNCLASSIFIED_FIELDS[coordinate]?.kind === "accounting") continue; // refused to partners by its resolver
+    if (FIELD_AUDIENCE[coordinate]?.includes("partner") === false) continue; // refused to partners before execution
     const named = getNamedType(field.type);
     if (isObjectType(named)) {
       const inner = selectionOf(named, mayAsk);
