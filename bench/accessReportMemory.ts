@@ -66,7 +66,11 @@ async function measure(url: string, requestId: string, visits: number): Promise<
   const quiet = createLogger({ level: "warn", destination: new Writable({ write: (_c, _e, done) => done() }) });
   const gateway = await createEnforcedGateway({ config, database, logger: quiet });
   const endpoint = await gateway.listen();
-  const headers = { "content-type": "application/json", authorization: `Bearer ${await signBenchToken(config, "privacy_officer", OFFICER)}`, "x-purpose": "subject_request" };
+  const headers = {
+    "content-type": "application/json",
+    authorization: `Bearer ${await signBenchToken(config, "privacy_officer", OFFICER)}`,
+    "x-purpose": "subject_request",
+  };
   global.gc?.();
   const base = process.memoryUsage();
   let peakRss = base.rss;
@@ -82,8 +86,17 @@ async function measure(url: string, requestId: string, visits: number): Promise<
   let values = 0;
   const rows = new Set<string>();
   for (;;) {
-    const res = await fetch(endpoint, { method: "POST", headers, body: JSON.stringify({ query: REPORT, variables: { id: requestId, first: PAGE, after } }) });
-    const body = await res.json() as { data?: { accessReport: { entries: { table: string; rowId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }; errors?: unknown[] };
+    const res = await fetch(endpoint, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ query: REPORT, variables: { id: requestId, first: PAGE, after } }),
+    });
+    const body = (await res.json()) as {
+      data?: {
+        accessReport: { entries: { table: string; rowId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      };
+      errors?: unknown[];
+    };
     if (!body.data || body.errors) throw new Error(`report page failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
     const page = body.data.accessReport;
     pages++;
@@ -110,11 +123,17 @@ async function measure(url: string, requestId: string, visits: number): Promise<
 function inChild(url: string, requestId: string, visits: number, heapCap?: number): Promise<Measured> {
   const flags = ["--import", "tsx", "--expose-gc", ...(heapCap ? [`--max-old-space-size=${heapCap}`] : [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, SELF, "--measure", url, requestId, String(visits)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...flags, SELF, "--measure", url, requestId, String(visits)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
-    child.stdout.on("data", (chunk) => { out += String(chunk); });
+    child.stdout.on("data", (chunk) => {
+      out += String(chunk);
+    });
     child.on("error", reject);
-    child.on("exit", (code) => code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`measuring child exited ${code}`)));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`measuring child exited ${code}`)),
+    );
   });
 }
 
@@ -129,19 +148,31 @@ async function main() {
     const quiet = createLogger({ level: "warn", destination: new Writable({ write: (_c, _e, done) => done() }) });
     const gateway = await createEnforcedGateway({ config, database, logger: quiet });
     const endpoint = await gateway.listen();
-    const headers = { "content-type": "application/json", authorization: `Bearer ${await signBenchToken(config, "privacy_officer", OFFICER)}`, "x-purpose": "subject_request" };
+    const headers = {
+      "content-type": "application/json",
+      authorization: `Bearer ${await signBenchToken(config, "privacy_officer", OFFICER)}`,
+      "x-purpose": "subject_request",
+    };
     const call = async (query: string, variables: Record<string, unknown>) => {
-      const body = await (await fetch(endpoint, { method: "POST", headers, body: JSON.stringify({ query, variables }) })).json() as { data?: Record<string, { id: string }>; errors?: unknown[] };
+      const body = (await (await fetch(endpoint, { method: "POST", headers, body: JSON.stringify({ query, variables }) })).json()) as {
+        data?: Record<string, { id: string }>;
+        errors?: unknown[];
+      };
       if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 300));
       return body.data;
     };
     const requests: { visits: number; requestId: string }[] = [];
     for (const visits of SIZES) {
       log(`seeding a subject with ${visits} visits`);
-      const subject = await insertSubject(database.db, { lists: { visits, purchases: 50, messages: 10, paymentMethods: 3, accounts: 2, consents: 5 } });
+      const subject = await insertSubject(database.db, {
+        lists: { visits, purchases: 50, messages: 10, paymentMethods: 3, accounts: 2, consents: 5 },
+      });
       const filed = await call("mutation($s: ID!) { fileSubjectRequestFor(subjectId: $s, kind: ACCESS) { id } }", { s: subject });
       const [held] = await database.db.select({ email: profiles.email }).from(profiles).where(eq(profiles.customerId, subject));
-      await call("mutation($id: ID!, $email: String) { checkSubjectRequestIdentity(id: $id, claims: { email: $email }) { requestId } }", { id: filed.fileSubjectRequestFor!.id, email: held?.email ?? null });
+      await call("mutation($id: ID!, $email: String) { checkSubjectRequestIdentity(id: $id, claims: { email: $email }) { requestId } }", {
+        id: filed.fileSubjectRequestFor!.id,
+        email: held?.email ?? null,
+      });
       await call("mutation($id: ID!) { verifySubjectRequest(id: $id) { id } }", { id: filed.fileSubjectRequestFor!.id });
       requests.push({ visits, requestId: filed.fileSubjectRequestFor!.id });
     }
@@ -152,38 +183,47 @@ async function main() {
     for (const r of requests) {
       log(`walking the report of ${r.visits} visits in a fresh process, then again with the heap capped at ${HEAP_CAP} MiB`);
       const free = await inChild(pg.url, r.requestId, r.visits);
-      const capped = await inChild(pg.url, r.requestId, r.visits, HEAP_CAP).catch((error: unknown) => { log(String(error)); return null; });
+      const capped = await inChild(pg.url, r.requestId, r.visits, HEAP_CAP).catch((error: unknown) => {
+        log(String(error));
+        return null;
+      });
       results.push({ ...free, capped });
     }
     const table = [
       `| visits | rows in report | values | pages | seconds | RSS at start | peak RSS | heap at start | peak heap | heap after (GC) | heap capped at ${HEAP_CAP} MiB: peak heap, peak RSS |`,
       "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-      ...results.map((m) => `| ${m.visits.toLocaleString("en")} | ${(m.visits + 72).toLocaleString("en")} | ${m.values.toLocaleString("en")} | ${m.pages} | ${fmt(m.seconds)} | ${fmtBytes(m.baseRss)} | ${fmtBytes(m.peakRss)} | ${fmtBytes(m.baseHeap)} | ${fmtBytes(m.peakHeap)} | ${fmtBytes(m.afterHeap)} | ${m.capped ? `completes: ${fmtBytes(m.capped.peakHeap)}, ${fmtBytes(m.capped.peakRss)}` : "**failed**"} |`),
+      ...results.map(
+        (m) =>
+          `| ${m.visits.toLocaleString("en")} | ${(m.visits + 72).toLocaleString("en")} | ${m.values.toLocaleString("en")} | ${m.pages} | ${fmt(m.seconds)} | ${fmtBytes(m.baseRss)} | ${fmtBytes(m.peakRss)} | ${fmtBytes(m.baseHeap)} | ${fmtBytes(m.peakHeap)} | ${fmtBytes(m.afterHeap)} | ${m.capped ? `completes: ${fmtBytes(m.capped.peakHeap)}, ${fmtBytes(m.capped.peakRss)}` : "**failed**"} |`,
+      ),
     ].join("\n");
     console.log(table);
     if (process.env.BENCH_NO_WRITE !== "1") {
-      writeResults(RESULTS_FILE, [
-        "# Subject access report: memory by subject size (`npm run bench:report-memory`)",
-        "",
-        machineHeader(pg.version),
-        "",
-        `The whole report of one subject, walked over HTTP page by page (\`accessReport(first: ${PAGE}, after)\`) by a privacy officer`,
-        "under `subject_request`, through the real gateway (decisions, masks, disclosure log), each size in a fresh process.",
-        "Besides its visits, each subject holds 50 purchases, 10 messages, 5 consent events, 3 cards, 2 accounts, a profile and",
-        "preferences (72 rows). Peaks are sampled every 5 ms (RSS and V8 heap used) in the process serving the report;",
-        "\"heap after\" is read after the walk and a full collection (`--expose-gc`). The last column walks the same report",
-        `again in a process whose old space is capped at ${HEAP_CAP} MiB (\`--max-old-space-size\`): a report held whole could not finish.`,
-        "",
-        table,
-        "",
-        "How to read it: the subject's size shows in the number of pages and in the time, not in memory. A page holds",
-        `${PAGE} rows (about ${PAGE * 8} values) through GraphQL execution, the field guards and the disclosure record; the peak is`,
-        "that page plus the garbage V8 lets accumulate before collecting, which levels off once a walk is a few pages long",
-        "(the 1,000-visit subject ends after a few pages, before the heap has grown to its working size); under a cap, V8",
-        "collects sooner and the walk of 100,000 visits fits in the same heap as that of 1,000. Nothing is",
-        "retained between pages: the heap after the walk is back at its starting level.",
-        "",
-      ].join("\n"));
+      writeResults(
+        RESULTS_FILE,
+        [
+          "# Subject access report: memory by subject size (`npm run bench:report-memory`)",
+          "",
+          machineHeader(pg.version),
+          "",
+          `The whole report of one subject, walked over HTTP page by page (\`accessReport(first: ${PAGE}, after)\`) by a privacy officer`,
+          "under `subject_request`, through the real gateway (decisions, masks, disclosure log), each size in a fresh process.",
+          "Besides its visits, each subject holds 50 purchases, 10 messages, 5 consent events, 3 cards, 2 accounts, a profile and",
+          "preferences (72 rows). Peaks are sampled every 5 ms (RSS and V8 heap used) in the process serving the report;",
+          '"heap after" is read after the walk and a full collection (`--expose-gc`). The last column walks the same report',
+          `again in a process whose old space is capped at ${HEAP_CAP} MiB (\`--max-old-space-size\`): a report held whole could not finish.`,
+          "",
+          table,
+          "",
+          "How to read it: the subject's size shows in the number of pages and in the time, not in memory. A page holds",
+          `${PAGE} rows (about ${PAGE * 8} values) through GraphQL execution, the field guards and the disclosure record; the peak is`,
+          "that page plus the garbage V8 lets accumulate before collecting, which levels off once a walk is a few pages long",
+          "(the 1,000-visit subject ends after a few pages, before the heap has grown to its working size); under a cap, V8",
+          "collects sooner and the walk of 100,000 visits fits in the same heap as that of 1,000. Nothing is",
+          "retained between pages: the heap after the walk is back at its starting level.",
+          "",
+        ].join("\n"),
+      );
       log(`wrote ${RESULTS_FILE}`);
     }
   } finally {
@@ -193,7 +233,19 @@ async function main() {
 
 if (process.argv[2] === "--measure") {
   const [url, requestId, visits] = process.argv.slice(3);
-  measure(url!, requestId!, Number(visits)).then((m) => { console.log(JSON.stringify(m)); process.exit(0); }, (e) => { console.error(e); process.exit(1); });
+  measure(url!, requestId!, Number(visits)).then(
+    (m) => {
+      console.log(JSON.stringify(m));
+      process.exit(0);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 } else {
-  main().catch((e) => { console.error(e); process.exit(1); });
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -48,25 +48,41 @@ const cursors = internal.map((id) => scope.cursor(id));
 const rows: Array<[string, number]> = [
   ["permutation: internal -> external", nsPerId(() => internal.map((id) => scope.external(id)), PAGE)],
   ["permutation: external -> internal", nsPerId(() => external.map((id) => scope.internal(id)), PAGE)],
-  ["permutation: cursor, both ways", nsPerId(() => cursors.map((c) => scope.cursorId(c)), PAGE) + nsPerId(() => internal.map((id) => scope.cursor(id)), PAGE)],
+  [
+    "permutation: cursor, both ways",
+    nsPerId(() => cursors.map((c) => scope.cursorId(c)), PAGE) + nsPerId(() => internal.map((id) => scope.cursor(id)), PAGE),
+  ],
   // A scope not built yet (a fresh secret object misses the cache): key derivation and cipher setup, once per scope and process.
-  ["permutation: a scope's first use (per scope, not per id)", nsPerId(() => createIdScope(new Uint8Array(SECRET), { kind: "scoped", label: "p" }), 1)],
+  [
+    "permutation: a scope's first use (per scope, not per id)",
+    nsPerId(() => createIdScope(new Uint8Array(SECRET), { kind: "scoped", label: "p" }), 1),
+  ],
 ];
 
 const pg = new PGlite();
 await pg.exec(`create table id_map (scope text not null, internal uuid not null, external uuid not null default gen_random_uuid(),
   primary key (scope, internal), unique (scope, external))`);
 const label = "partner:bench";
-const mapOut = () => pg.query(
-  `with wanted as (select unnest($2::uuid[]) as internal),
+const mapOut = () =>
+  pg.query(
+    `with wanted as (select unnest($2::uuid[]) as internal),
    added as (insert into id_map (scope, internal) select $1, internal from wanted on conflict do nothing returning internal, external)
    select internal, external from added union all select m.internal, m.external from id_map m join wanted w using (internal) where m.scope = $1`,
-  [label, internal]);
+    [label, internal],
+  );
 await mapOut();
-const tableExternal = (await pg.query<{ external: string }>("select external from id_map where scope = $1", [label])).rows.map((r) => r.external);
+const tableExternal = (await pg.query<{ external: string }>("select external from id_map where scope = $1", [label])).rows.map(
+  (r) => r.external,
+);
 rows.push(
   ["mapping table: internal -> external (page, upsert + read)", await nsPerIdAsync(mapOut, PAGE)],
-  ["mapping table: external -> internal (page, one select)", await nsPerIdAsync(() => pg.query("select internal from id_map where scope = $1 and external = any($2::uuid[])", [label, tableExternal]), PAGE)],
+  [
+    "mapping table: external -> internal (page, one select)",
+    await nsPerIdAsync(
+      () => pg.query("select internal from id_map where scope = $1 and external = any($2::uuid[])", [label, tableExternal]),
+      PAGE,
+    ),
+  ],
 );
 await pg.close();
 

@@ -78,18 +78,31 @@ const percentile = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
-const counts = (map: Map<string | number, number>) => [...map].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ");
+const counts = (map: Map<string | number, number>) =>
+  [...map]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
 
 /** Posts one operation as the privacy office (setup only). */
 async function asPrivacyOffice(url: string, token: string, query: string, variables: Record<string, unknown>) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  const body = await res.json() as { data?: Record<string, any>; errors?: unknown[] };
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
   if (res.status !== 200 || body.errors) throw new Error(`setup operation failed: HTTP ${res.status} ${JSON.stringify(body.errors)}`);
   return body.data!;
 }
 
 /** What the report reads of the autocannon runs, summed over the replicas. */
-interface LoadResult { duration: number; requestsPerSecond: number; errors: number; timeouts: number }
+interface LoadResult {
+  duration: number;
+  requestsPerSecond: number;
+  errors: number;
+  timeouts: number;
+}
 
 /**
  * One autocannon run per replica, at once, LOAD_CONNECTIONS spread over them. A single request
@@ -115,15 +128,27 @@ async function runLoad(urls: string[], kinds: TrafficKind[], tally: Tally, secon
       tally.answer(kind, id, status, body, performance.now() - sentAt);
     },
   });
-  const results = await Promise.all(urls.map((url, i) => {
-    const target = new URL(url);
-    const connections = Math.floor(CONNECTIONS / urls.length) + (i < CONNECTIONS % urls.length ? 1 : 0);
-    return new Promise<autocannon.Result>((resolve, reject) => {
-      autocannon({ url: target.origin, connections: Math.max(1, connections), duration: seconds, timeout: 30, requests: [request(target.pathname)] }, (error, result) => {
-        if (error) reject(error); else resolve(result);
+  const results = await Promise.all(
+    urls.map((url, i) => {
+      const target = new URL(url);
+      const connections = Math.floor(CONNECTIONS / urls.length) + (i < CONNECTIONS % urls.length ? 1 : 0);
+      return new Promise<autocannon.Result>((resolve, reject) => {
+        autocannon(
+          {
+            url: target.origin,
+            connections: Math.max(1, connections),
+            duration: seconds,
+            timeout: 30,
+            requests: [request(target.pathname)],
+          },
+          (error, result) => {
+            if (error) reject(error);
+            else resolve(result);
+          },
+        );
       });
-    });
-  }));
+    }),
+  );
   return {
     duration: Math.max(...results.map((r) => r.duration)),
     requestsPerSecond: results.reduce((n, r) => n + r.requests.average, 0),
@@ -144,7 +169,13 @@ function sampleMemory(gateway: GatewayProcess) {
       await new Promise((r) => setTimeout(r, SAMPLE_SECONDS * 1000));
     }
   })();
-  return { samples, stop: async () => { stopped = true; await loop; } };
+  return {
+    samples,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
 }
 
 /** Median of the first and last thirds of the samples, and whether the last stays within the tolerance. */
@@ -177,56 +208,108 @@ async function main() {
     const fabrikam = byKind("third_party");
     const db = database.db;
     // Subjects each partner may see (linked, or opted in, and residing in a region of its grant), a few it may not.
-    const regionsOf = async (partnerId: string) => (await db.select({ regions: partnerGrants.regions }).from(partnerGrants).where(eq(partnerGrants.partnerId, partnerId)))[0]!.regions;
-    const linked = (await db.select({ id: partnerLinks.customerId }).from(partnerLinks)
-      .innerJoin(customers, eq(customers.id, partnerLinks.customerId))
-      .where(and(eq(partnerLinks.partnerId, contoso.partnerId), inArray(customers.residency, await regionsOf(contoso.partnerId))))).map((r) => r.id);
-    const unlinked = (await db.select({ id: customers.id }).from(customers).where(notInArray(customers.id, linked)).limit(Math.ceil(linked.length / 4))).map((r) => r.id);
-    const consented = [...new Set((await db.select({ id: consentEvents.customerId }).from(consentEvents)
-      .innerJoin(customers, eq(customers.id, consentEvents.customerId))
-      .where(and(eq(consentEvents.partnerId, northwind.partnerId), inArray(customers.residency, await regionsOf(northwind.partnerId))))).map((r) => r.id))];
+    const regionsOf = async (partnerId: string) =>
+      (await db.select({ regions: partnerGrants.regions }).from(partnerGrants).where(eq(partnerGrants.partnerId, partnerId)))[0]!.regions;
+    const linked = (
+      await db
+        .select({ id: partnerLinks.customerId })
+        .from(partnerLinks)
+        .innerJoin(customers, eq(customers.id, partnerLinks.customerId))
+        .where(and(eq(partnerLinks.partnerId, contoso.partnerId), inArray(customers.residency, await regionsOf(contoso.partnerId))))
+    ).map((r) => r.id);
+    const unlinked = (
+      await db
+        .select({ id: customers.id })
+        .from(customers)
+        .where(notInArray(customers.id, linked))
+        .limit(Math.ceil(linked.length / 4))
+    ).map((r) => r.id);
+    const consented = [
+      ...new Set(
+        (
+          await db
+            .select({ id: consentEvents.customerId })
+            .from(consentEvents)
+            .innerJoin(customers, eq(customers.id, consentEvents.customerId))
+            .where(
+              and(eq(consentEvents.partnerId, northwind.partnerId), inArray(customers.residency, await regionsOf(northwind.partnerId))),
+            )
+        ).map((r) => r.id),
+      ),
+    ];
     const people = await db.select({ id: customers.id }).from(customers).orderBy(customers.id).limit(CUSTOMER_TOKENS);
 
     const config = loadConfig({ DATABASE_URL: pg.url });
     for (const [i, logFile] of logFiles.entries()) {
       const gateway = await startGatewayProcess({
         env: { DATABASE_URL: pg.url, LOG_LEVEL: "info", INTROSPECTION: "false", LANDING_PAGE: "false" },
-        port: PORT + i, logFile,
+        port: PORT + i,
+        logFile,
       });
       gateways.push(gateway);
-      log(`gateway ${i + 1} of ${REPLICAS} (pid ${gateway.pid}) ready at ${gateway.url} after ${fmt((performance.now() - started) / 1000)} s`);
+      log(
+        `gateway ${i + 1} of ${REPLICAS} (pid ${gateway.pid}) ready at ${gateway.url} after ${fmt((performance.now() - started) / 1000)} s`,
+      );
     }
     const urls = gateways.map((g) => g.url);
     const gateway = gateways[0]!;
 
     const officer = await signBenchToken(config, "privacy_officer", "load-privacy-office");
     // The gateway process runs with the same (development) pseudonym key: a partner's own ids for its subjects.
-    const partnerIds = (partnerId: string, purpose: Purpose) => createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, partnerId, purpose));
-    const registered = await asPrivacyOffice(gateway.url, officer,
+    const partnerIds = (partnerId: string, purpose: Purpose) =>
+      createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, partnerId, purpose));
+    const registered = await asPrivacyOffice(
+      gateway.url,
+      officer,
       "mutation Register($input: RegisterPersistedOperationInput!) @purpose(name: LEGAL_COMPLIANCE) { registerPersistedOperation(input: $input) { sha256Hash } }",
-      { input: { partnerId: northwind.partnerId, document: LOOKUP("MARKETING") } });
-    await asPrivacyOffice(gateway.url, officer,
-      "mutation Hold($id: ID!) @purpose(name: LEGAL_COMPLIANCE) { setPersistedOperationsOnly(partnerId: $id, enabled: true) { id } }", { id: northwind.partnerId });
+      { input: { partnerId: northwind.partnerId, document: LOOKUP("MARKETING") } },
+    );
+    await asPrivacyOffice(
+      gateway.url,
+      officer,
+      "mutation Hold($id: ID!) @purpose(name: LEGAL_COMPLIANCE) { setPersistedOperationsOnly(partnerId: $id, enabled: true) { id } }",
+      { id: northwind.partnerId },
+    );
 
     const kinds = trafficKinds({
       customers: await Promise.all(people.map(async (p) => ({ id: p.id, token: await signBenchToken(config, "customer", p.id) }))),
       supportToken: await signBenchToken(config, "support_agent", "load-support"),
       marketingToken: await signBenchToken(config, "marketing_analyst", "load-marketing"),
       legalToken: await signBenchToken(config, "legal", "load-legal"),
-      lookupPartner: { apiKey: contoso.apiKey, purpose: "customer_support", subjectIds: [...linked, ...unlinked], ids: partnerIds(contoso.partnerId, "customer_support") },
+      lookupPartner: {
+        apiKey: contoso.apiKey,
+        purpose: "customer_support",
+        subjectIds: [...linked, ...unlinked],
+        ids: partnerIds(contoso.partnerId, "customer_support"),
+      },
       allowlistedPartner: {
-        apiKey: northwind.apiKey, purpose: "marketing", sha256Hash: registered.registerPersistedOperation.sha256Hash, subjectIds: consented,
+        apiKey: northwind.apiKey,
+        purpose: "marketing",
+        sha256Hash: registered.registerPersistedOperation.sha256Hash,
+        subjectIds: consented,
         ids: partnerIds(northwind.partnerId, "marketing"),
       },
     });
-    const rateLimit = await checkSharedRateLimit({ db, urls, partnerId: fabrikam.partnerId, apiKey: fabrikam.apiKey, limit: RATE_LIMIT_CHECK });
-    log(`rate limit: ${rateLimit.ok ? "shared" : "NOT shared"} (${RATE_LIMIT_CHECK} per minute, ${rateLimit.sent} sent in turn to ${REPLICAS} replica(s))`);
+    const rateLimit = await checkSharedRateLimit({
+      db,
+      urls,
+      partnerId: fabrikam.partnerId,
+      apiKey: fabrikam.apiKey,
+      limit: RATE_LIMIT_CHECK,
+    });
+    log(
+      `rate limit: ${rateLimit.ok ? "shared" : "NOT shared"} (${RATE_LIMIT_CHECK} per minute, ${rateLimit.sent} sent in turn to ${REPLICAS} replica(s))`,
+    );
     const warmup = createTally(kinds, PREFIX.warmup);
     const tally = createTally(kinds, PREFIX.run);
 
     log(`warm-up: ${WARMUP} s (not measured; its disclosure records are checked too)`);
     await runLoad(urls, kinds, warmup, WARMUP);
-    log(`load: ${SECONDS} s, ${CONNECTIONS} connections over ${REPLICAS} replica(s), ${kinds.length} kinds of request; load average ${loadavg().map((l) => fmt(l, 2)).join(" ")}`);
+    log(
+      `load: ${SECONDS} s, ${CONNECTIONS} connections over ${REPLICAS} replica(s), ${kinds.length} kinds of request; load average ${loadavg()
+        .map((l) => fmt(l, 2))
+        .join(" ")}`,
+    );
     const memory = gateways.map(sampleMemory);
     const result = await runLoad(urls, kinds, tally, SECONDS);
     await Promise.all(memory.map((m) => m.stop()));
@@ -244,7 +327,13 @@ async function main() {
     let logged5xx = 0;
     for (const line of logFiles.flatMap((file) => readFileSync(file, "utf8").split("\n"))) {
       if (!line.startsWith("{")) continue;
-      const entry = JSON.parse(line) as { level?: number; status?: number; msg?: string; code?: string; err?: { name?: string; message?: string } };
+      const entry = JSON.parse(line) as {
+        level?: number;
+        status?: number;
+        msg?: string;
+        code?: string;
+        err?: { name?: string; message?: string };
+      };
       const level = entry.level === undefined ? "?" : entry.level >= 50 ? "error" : entry.level >= 40 ? "warn" : "info";
       levels.set(level, (levels.get(level) ?? 0) + 1);
       if (level === "error") {
@@ -257,40 +346,78 @@ async function main() {
     const answered = perKind.reduce((n, k) => n + k.answered, 0);
     const fiveXX = perKind.reduce((n, k) => n + [...k.statuses].filter(([s]) => s >= 500).reduce((m, [, c]) => m + c, 0), 0);
     const hostile = perKind.filter((k) => k.kind.hostile);
-    const hostileNot4xx = hostile.reduce((n, k) => n + [...k.statuses].filter(([s]) => s < 400 || s >= 500).reduce((m, [, c]) => m + c, 0), 0);
+    const hostileNot4xx = hostile.reduce(
+      (n, k) => n + [...k.statuses].filter(([s]) => s < 400 || s >= 500).reduce((m, [, c]) => m + c, 0),
+      0,
+    );
     const allLatencies = perKind.flatMap((k) => k.latencies);
 
     // ---- report -------------------------------------------------------------------------------
     const out: string[] = [];
-    out.push("## npm run load", "", machineHeader(pg.version, [`${CUSTOMERS} customers`, `${REPLICAS} replica(s)`, `${CONNECTIONS} connections`, `${SECONDS} s after ${WARMUP} s of warm-up`, `1-minute load average at the end ${fmt(loadAverage, 2)}`]), "");
-    out.push(`requests: ${answered} answered in ${result.duration} s = ${fmt(answered / result.duration)} requests/s (autocannon: ${fmt(result.requestsPerSecond)}/s average); ` +
-      `connection errors ${result.errors}, timeouts ${result.timeouts}; unanswered at the end ${disclosures.unanswered.requests}`);
-    out.push(`latency ms (all kinds): p50 ${fmt(percentile(allLatencies, 50))}, p90 ${fmt(percentile(allLatencies, 90))}, p99 ${fmt(percentile(allLatencies, 99))}, max ${fmt(Math.max(...allLatencies))}`);
+    out.push(
+      "## npm run load",
+      "",
+      machineHeader(pg.version, [
+        `${CUSTOMERS} customers`,
+        `${REPLICAS} replica(s)`,
+        `${CONNECTIONS} connections`,
+        `${SECONDS} s after ${WARMUP} s of warm-up`,
+        `1-minute load average at the end ${fmt(loadAverage, 2)}`,
+      ]),
+      "",
+    );
+    out.push(
+      `requests: ${answered} answered in ${result.duration} s = ${fmt(answered / result.duration)} requests/s (autocannon: ${fmt(result.requestsPerSecond)}/s average); ` +
+        `connection errors ${result.errors}, timeouts ${result.timeouts}; unanswered at the end ${disclosures.unanswered.requests}`,
+    );
+    out.push(
+      `latency ms (all kinds): p50 ${fmt(percentile(allLatencies, 50))}, p90 ${fmt(percentile(allLatencies, 90))}, p99 ${fmt(percentile(allLatencies, 99))}, max ${fmt(Math.max(...allLatencies))}`,
+    );
     out.push("", "| kind | answered | p50 ms | p99 ms | statuses | error codes (answers carrying each) |", "|---|---|---|---|---|---|");
     for (const k of perKind) {
-      out.push(`| ${k.kind.name} | ${k.answered} | ${fmt(percentile(k.latencies, 50))} | ${fmt(percentile(k.latencies, 99))} | ${counts(k.statuses)} | ${counts(k.codes) || "-"} |`);
+      out.push(
+        `| ${k.kind.name} | ${k.answered} | ${fmt(percentile(k.latencies, 50))} | ${fmt(percentile(k.latencies, 99))} | ${counts(k.statuses)} | ${counts(k.codes) || "-"} |`,
+      );
     }
-    out.push("", `disclosure log: ${disclosures.expectedRecords} (request, subject) pairs read, ${disclosures.foundRecords} records found; ` +
-      `lost ${disclosures.lost}, unexpected ${disclosures.unexpected}, duplicated ${disclosures.duplicated}, stray ${disclosures.stray}; ` +
-      `requests cut at the end ${disclosures.unanswered.requests} left ${disclosures.unanswered.records} records (${disclosures.unanswered.duplicated} duplicated)`);
+    out.push(
+      "",
+      `disclosure log: ${disclosures.expectedRecords} (request, subject) pairs read, ${disclosures.foundRecords} records found; ` +
+        `lost ${disclosures.lost}, unexpected ${disclosures.unexpected}, duplicated ${disclosures.duplicated}, stray ${disclosures.stray}; ` +
+        `requests cut at the end ${disclosures.unanswered.requests} left ${disclosures.unanswered.records} records (${disclosures.unanswered.duplicated} duplicated)`,
+    );
     for (const [i, m] of memory.entries()) {
       const [heap, rss] = [heaps[i]!, rsses[i]!];
-      out.push(`gateway ${i + 1} memory (${m.samples.length} samples after GC, every ${SAMPLE_SECONDS} s): heap ${fmtBytes(heap.first)} -> ${fmtBytes(heap.last)} (${fmt(heap.growth * 100)} %), ` +
-        `RSS ${fmtBytes(rss.first)} -> ${fmtBytes(rss.last)} (${fmt(rss.growth * 100)} %), first third vs last third, medians`);
+      out.push(
+        `gateway ${i + 1} memory (${m.samples.length} samples after GC, every ${SAMPLE_SECONDS} s): heap ${fmtBytes(heap.first)} -> ${fmtBytes(heap.last)} (${fmt(heap.growth * 100)} %), ` +
+          `RSS ${fmtBytes(rss.first)} -> ${fmtBytes(rss.last)} (${fmt(rss.growth * 100)} %), first third vs last third, medians`,
+      );
     }
-    out.push(`rate limit (${rateLimit.limit} per minute, ${rateLimit.sent} requests, in turn to each replica): ` +
-      rateLimit.perReplica.map((r, i) => `gateway ${i + 1} allowed ${r.allowed}, refused ${r.refused}`).join("; ") +
-      `; remaining counted down across replicas: ${rateLimit.remainingInOrder ? "yes" : "no"}`);
-    out.push(`warm-up: ${warmup.kinds().reduce((n, k) => n + k.answered, 0)} answers; disclosure log lost ${warmupDisclosures.lost}, unexpected ${warmupDisclosures.unexpected}, duplicated ${warmupDisclosures.duplicated}, stray ${warmupDisclosures.stray}`);
-    out.push(`gateway log: ${counts(levels)}; 5xx logged ${logged5xx}; after SIGTERM: ${exitCodes.map((code, i) => `gateway ${i + 1} ${code === null ? "did not exit within 20 s (killed)" : `exit code ${code}`}`).join(", ")}`);
+    out.push(
+      `rate limit (${rateLimit.limit} per minute, ${rateLimit.sent} requests, in turn to each replica): ` +
+        rateLimit.perReplica.map((r, i) => `gateway ${i + 1} allowed ${r.allowed}, refused ${r.refused}`).join("; ") +
+        `; remaining counted down across replicas: ${rateLimit.remainingInOrder ? "yes" : "no"}`,
+    );
+    out.push(
+      `warm-up: ${warmup.kinds().reduce((n, k) => n + k.answered, 0)} answers; disclosure log lost ${warmupDisclosures.lost}, unexpected ${warmupDisclosures.unexpected}, duplicated ${warmupDisclosures.duplicated}, stray ${warmupDisclosures.stray}`,
+    );
+    out.push(
+      `gateway log: ${counts(levels)}; 5xx logged ${logged5xx}; after SIGTERM: ${exitCodes.map((code, i) => `gateway ${i + 1} ${code === null ? "did not exit within 20 s (killed)" : `exit code ${code}`}`).join(", ")}`,
+    );
     if (errorLines.size > 0) out.push(`gateway errors logged: ${counts(errorLines)}`);
     const targets: [string, boolean][] = [
       ["no 5xx", fiveXX === 0 && logged5xx === 0],
       ["every hostile request refused 4xx", hostileNot4xx === 0],
-      ["one disclosure record per (request, subject), none lost, none extra", [disclosures, warmupDisclosures].every((d) =>
-        d.lost === 0 && d.unexpected === 0 && d.duplicated === 0 && d.stray === 0 && d.unanswered.duplicated === 0)],
+      [
+        "one disclosure record per (request, subject), none lost, none extra",
+        [disclosures, warmupDisclosures].every(
+          (d) => d.lost === 0 && d.unexpected === 0 && d.duplicated === 0 && d.stray === 0 && d.unanswered.duplicated === 0,
+        ),
+      ],
       ["the partner rate limit is one count for every replica", rateLimit.ok],
-      [`memory flat (last third within ${MEMORY_TOLERANCE * 100} % of the first)`, heaps.every((h) => h.flat) && rsses.every((r) => r.flat)],
+      [
+        `memory flat (last third within ${MEMORY_TOLERANCE * 100} % of the first)`,
+        heaps.every((h) => h.flat) && rsses.every((r) => r.flat),
+      ],
       ["every answer parsed, none twice", tally.unreadable() === 0 && tally.answeredTwice() === 0],
       ["every gateway exits 0 on SIGTERM", exitCodes.every((code) => code === 0)],
     ];

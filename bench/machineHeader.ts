@@ -2,7 +2,10 @@ import { cpus, platform, release } from "node:os";
 
 /** The V8 and Node.js flags this process runs with (`npm start`'s, through package.json), as the header shows them. */
 const nodeFlags = () => {
-  const flags = [...process.execArgv.filter((a) => a.startsWith("--") && !a.startsWith("--import") && !a.startsWith("--require")), ...(process.env.NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean)];
+  const flags = [
+    ...process.execArgv.filter((a) => a.startsWith("--") && !a.startsWith("--import") && !a.startsWith("--require")),
+    ...(process.env.NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean),
+  ];
   return flags.length > 0 ? ` (${flags.join(" ")})` : " (no flags)";
 };
 

@@ -32,11 +32,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import {
-  getNamedType, isListType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLSchema, type GraphQLType,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type GraphQLType,
 } from "graphql";
 import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { seed } from "../src/db/seed/seed.js";
-import { getDataMap, type DataMap } from "../src/enforcement/dataMap.js";
+import { getDataMap } from "../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../src/graphql/buildGatewaySchema.js";
 import type { Purpose } from "../src/policy/purposes.js";
 import { loadConfig, type Config } from "../src/server/config.js";
@@ -198,14 +204,19 @@ async function main() {
     const edgesB = b.body.data?.customers?.edges ?? [];
     const otherErrors = (a.body.errors ?? []).filter((e) => e.extensions?.code !== "WITHHELD");
     if (a.status !== 200 || edgesA.length !== PAGE || otherErrors.length > 0) {
-      throw new Error(`guarded answer unusable: HTTP ${a.status}, ${edgesA.length} customers, errors: ${JSON.stringify(otherErrors.slice(0, 3))}`);
+      throw new Error(
+        `guarded answer unusable: HTTP ${a.status}, ${edgesA.length} customers, errors: ${JSON.stringify(otherErrors.slice(0, 3))}`,
+      );
     }
     if (b.status !== 200 || edgesB.length !== PAGE || (b.body.errors ?? []).length > 0) {
-      throw new Error(`unguarded answer unusable: HTTP ${b.status}, ${edgesB.length} customers, errors: ${JSON.stringify((b.body.errors ?? []).slice(0, 3))}`);
+      throw new Error(
+        `unguarded answer unusable: HTTP ${b.status}, ${edgesB.length} customers, errors: ${JSON.stringify((b.body.errors ?? []).slice(0, 3))}`,
+      );
     }
     if (b.body.extensions?.privacy) throw new Error("the unguarded gateway applied enforcement (extensions.privacy present)");
     const idsOf = (edges: { node: { id?: unknown } }[]) => edges.map((e) => String(e.node.id)).join();
-    if (idsOf(edgesA) !== idsOf(edgesB)) throw new Error("the two sides serve different customers: the workload must page over customers both see");
+    if (idsOf(edgesA) !== idsOf(edgesB))
+      throw new Error("the two sides serve different customers: the workload must page over customers both see");
     const privacy = a.body.extensions?.privacy;
     if (!privacy) throw new Error("the guarded answer has no extensions.privacy");
     const withheldErrors = (a.body.errors ?? []).length;
@@ -224,13 +235,21 @@ async function main() {
     const sameShape = onlyA.length === 0 && onlyB.length === 0;
 
     log("");
-    log(`workload: ${PAGE} customers, ${workload.personal.length} personal coordinates selected (visits(first: ${VISITS})), purpose ${PURPOSE}, role ${ROLE}`);
+    log(
+      `workload: ${PAGE} customers, ${workload.personal.length} personal coordinates selected (visits(first: ${VISITS})), purpose ${PURPOSE}, role ${ROLE}`,
+    );
     log(`  left out (static check would reject the operation): ${workload.excluded.map((e) => e.coordinate).join(", ") || "none"}`);
-    log(`guarded answer: HTTP ${a.status}, ${fmtBytes(a.bytes)}, masked coordinates ${privacy.masked.length}/${workload.personal.length} = ${fmt(100 * maskedShare)} %` +
-      ` (${maskedCells}/${personalCells} personal cells), withheld cells ${withheldErrors} ${JSON.stringify(withheldReasons)}, other errors 0`);
+    log(
+      `guarded answer: HTTP ${a.status}, ${fmtBytes(a.bytes)}, masked coordinates ${privacy.masked.length}/${workload.personal.length} = ${fmt(100 * maskedShare)} %` +
+        ` (${maskedCells}/${personalCells} personal cells), withheld cells ${withheldErrors} ${JSON.stringify(withheldReasons)}, other errors 0`,
+    );
     log(`  masked: ${privacy.masked.join(", ")}`);
-    log(`  values that differ from the unguarded answer (same subject): ${changed.differ}/${changed.compared} personal cells of ${changed.subjects} common subjects`);
-    log(`unguarded answer: HTTP ${b.status}, ${fmtBytes(b.bytes)}, ${personalCellsB} personal cells, no errors, no extensions.privacy; same shape as guarded: ${sameShape ? "yes" : `no (only A: ${onlyA.slice(0, 5).join(", ")}; only B: ${onlyB.slice(0, 5).join(", ")})`}`);
+    log(
+      `  values that differ from the unguarded answer (same subject): ${changed.differ}/${changed.compared} personal cells of ${changed.subjects} common subjects`,
+    );
+    log(
+      `unguarded answer: HTTP ${b.status}, ${fmtBytes(b.bytes)}, ${personalCellsB} personal cells, no errors, no extensions.privacy; same shape as guarded: ${sameShape ? "yes" : `no (only A: ${onlyA.slice(0, 5).join(", ")}; only B: ${onlyB.slice(0, 5).join(", ")})`}`,
+    );
     log(`SQL statements per request: guarded ${statementsA}, unguarded ${statementsB}`);
 
     // ---- one request at a time: the latency of a request alone, no queueing -------------------
@@ -238,14 +257,18 @@ async function main() {
     // the sides alternating. Measured twice: before the load, only to size the warm-up (the
     // first requests also pay the JIT for the code the sides share, the side asked first the
     // most); and after the warm-up, the figures of record.
-    const targets = [{ name: "guarded", url: urlA }, { name: "unguarded", url: urlB }]
-      .map((t) => ({ ...t, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body }));
+    const targets = [
+      { name: "guarded", url: urlA },
+      { name: "unguarded", url: urlB },
+    ].map((t) => ({ ...t, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body }));
     const oneAtATime = async () => {
       const [A, B] = (await timeAlone(targets, SEQUENTIAL)) as [AloneTimes, AloneTimes];
       return { A, B };
     };
     const first = await oneAtATime();
-    log(`first requests, one at a time (median of ${SEQUENTIAL}): guarded ${fmt(first.A.wallMs)} ms wall, unguarded ${fmt(first.B.wallMs)} ms wall`);
+    log(
+      `first requests, one at a time (median of ${SEQUENTIAL}): guarded ${fmt(first.A.wallMs)} ms wall, unguarded ${fmt(first.B.wallMs)} ms wall`,
+    );
     // Warm-up long enough for each connection to see about two answers (CPU can exceed wall time:
     // the garbage collector works on helper threads).
     const slowest = Math.max(first.A.wallMs, first.B.wallMs, first.A.cpuMs, first.B.cpuMs) / 1000;
@@ -273,21 +296,27 @@ async function main() {
       log(`  ${side.name}: ${result.requests.total} responses in ${warmup} s`);
     }
     const alone = await oneAtATime();
-    log(`one request at a time, warm (median of ${SEQUENTIAL}): guarded ${fmt(alone.A.wallMs)} ms wall, ${fmt(alone.A.cpuMs)} ms CPU;` +
-      ` unguarded ${fmt(alone.B.wallMs)} ms wall, ${fmt(alone.B.cpuMs)} ms CPU`);
+    log(
+      `one request at a time, warm (median of ${SEQUENTIAL}): guarded ${fmt(alone.A.wallMs)} ms wall, ${fmt(alone.A.cpuMs)} ms CPU;` +
+        ` unguarded ${fmt(alone.B.wallMs)} ms wall, ${fmt(alone.B.cpuMs)} ms CPU`,
+    );
     const slowRate = Math.min(...warmRates);
-    const duration = slowRate <= 0 ? MAX_DURATION
-      : Math.min(MAX_DURATION, Math.max(DURATION, Math.ceil(PER_CONNECTION * CONNECTIONS / slowRate)));
+    const duration =
+      slowRate <= 0 ? MAX_DURATION : Math.min(MAX_DURATION, Math.max(DURATION, Math.ceil((PER_CONNECTION * CONNECTIONS) / slowRate)));
     if (duration > DURATION) {
-      log(`runs last ${duration} s, not ${DURATION} s: the slower side answered ${fmt(slowRate, 2)} requests/s in the warm-up, so a request waits` +
-        ` about ${fmt(CONNECTIONS / Math.max(slowRate, 1e-9), 1)} s behind the other connections' and a ${DURATION} s run would complete next to nothing`);
+      log(
+        `runs last ${duration} s, not ${DURATION} s: the slower side answered ${fmt(slowRate, 2)} requests/s in the warm-up, so a request waits` +
+          ` about ${fmt(CONNECTIONS / Math.max(slowRate, 1e-9), 1)} s behind the other connections' and a ${DURATION} s run would complete next to nothing`,
+      );
     }
     log(`${ROUNDS} rounds of ${duration} s per gateway, A and B interleaved`);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
         const result = check(side.name, await run(side, duration));
         side.runs.push(result);
-        log(`round ${round}/${ROUNDS} ${side.name.padEnd(13)} ${fmt(result.requests.average).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  (${result.requests.total} responses)`);
+        log(
+          `round ${round}/${ROUNDS} ${side.name.padEnd(13)} ${fmt(result.requests.average).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  (${result.requests.total} responses)`,
+        );
       }
     }
 
@@ -296,7 +325,8 @@ async function main() {
     const rps = (s: Side) => mean(s.runs.map((r) => r.requests.average));
     const p50 = (s: Side) => mean(s.runs.map((r) => r.latency.p50));
     const p99 = (s: Side) => mean(s.runs.map((r) => r.latency.p99));
-    const range = (s: Side) => `${fmt(Math.min(...s.runs.map((r) => r.requests.average)))}–${fmt(Math.max(...s.runs.map((r) => r.requests.average)))}`;
+    const range = (s: Side) =>
+      `${fmt(Math.min(...s.runs.map((r) => r.requests.average)))}–${fmt(Math.max(...s.runs.map((r) => r.requests.average)))}`;
     const total = (s: Side) => s.runs.reduce((n, r) => n + r.requests.total, 0);
     const throughputRatio = rps(A) / rps(B);
     const p99Ratio = p99(A) / p99(B);
@@ -309,13 +339,16 @@ async function main() {
       ["one request at a time: CPU, ms (median)", fmt(alone.A.cpuMs), fmt(alone.B.cpuMs), fmt(alone.A.cpuMs / alone.B.cpuMs, 2)],
       ["SQL statements per request", String(A.statements), String(B.statements), ""],
       ["response size", fmtBytes(A.bytes), fmtBytes(B.bytes), ""],
-      ["requests measured (non-2xx, errors)", `${total(A)} (${sum(A, "non2xx")}, ${sum(A, "errors")})`, `${total(B)} (${sum(B, "non2xx")}, ${sum(B, "errors")})`, ""],
+      [
+        "requests measured (non-2xx, errors)",
+        `${total(A)} (${sum(A, "non2xx")}, ${sum(A, "errors")})`,
+        `${total(B)} (${sum(B, "non2xx")}, ${sum(B, "errors")})`,
+        "",
+      ],
     ];
-    const table = [
-      "| | guarded (A) | unguarded (B) | A / B |",
-      "|---|---:|---:|---:|",
-      ...rows.map((r) => `| ${r.join(" | ")} |`),
-    ].join("\n");
+    const table = ["| | guarded (A) | unguarded (B) | A / B |", "|---|---:|---:|---:|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join(
+      "\n",
+    );
     const verdict = `Guarded throughput is ${fmt(throughputRatio, 2)} x unguarded (target >= ${TARGET}): ${throughputRatio >= TARGET ? "met" : "NOT met"}; p99 is ${fmt(p99Ratio, 2)} x.`;
     console.log("");
     console.log(table);
@@ -337,11 +370,15 @@ ${machineHeader(pg.version)}
   The unguarded answer has the same shape${sameShape ? "" : " (NOT quite: see the console output)"}, no errors and no \`extensions.privacy\`
   (${personalCellsB} personal cells). Both sides serve the same ${PAGE} customers, the first active ones by id (\`filter: { status: ACTIVE }\`; the run stops if they differ).
 - load: autocannon ${CONNECTIONS} connections, in a separate process, warm-up ${warmup} s per gateway,
-  then ${ROUNDS} rounds of ${duration} s per gateway, A and B interleaved (order alternating by round).${duration > DURATION ? `
+  then ${ROUNDS} rounds of ${duration} s per gateway, A and B interleaved (order alternating by round).${
+    duration > DURATION
+      ? `
   Runs were lengthened from ${DURATION} s to allow about ${PER_CONNECTION} answers per connection on the slower side at its warm-up rate
   (${fmt(slowRate, 2)} requests/s, so a request waits about ${fmt(CONNECTIONS / Math.max(slowRate, 1e-9), 1)} s at ${CONNECTIONS} connections):
   a ${DURATION} s run would complete next to nothing, and autocannon drops the requests in flight when a run ends.
-  Before each run the previous one's abandoned requests were left to finish.` : ""}
+  Before each run the previous one's abandoned requests were left to finish.`
+      : ""
+  }
   p50 and p99 are means of the per-round percentiles. "One request at a time": ${SEQUENTIAL} requests per gateway,
   alternating, after the warm-up; CPU is this process's user+system time (the gateway, plus \`fetch\` reading the answer).
 
@@ -398,7 +435,8 @@ function countBy(xs: string[]): Record<string, number> {
 /** Personal leaf values of the same subject that differ between two answers (masked, withheld, pseudonymised). */
 function differingCells(schema: GraphQLSchema, a: unknown, b: unknown): { subjects: number; compared: number; differ: number } {
   const dataMap = getDataMap(schema);
-  const nodes = (data: unknown) => new Map(((data as Answer["body"]["data"])?.customers?.edges ?? []).map((e) => [e.node.id as string, e.node]));
+  const nodes = (data: unknown) =>
+    new Map(((data as Answer["body"]["data"])?.customers?.edges ?? []).map((e) => [e.node.id as string, e.node]));
   const inA = nodes(a);
   const inB = nodes(b);
   const customer = schema.getType("Customer") as GraphQLObjectType;

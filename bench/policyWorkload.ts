@@ -24,7 +24,16 @@ export const POLICY_PAGE = {
   caller: { kind: "staff", staffId: "bench-support-agent", role: "support_agent" },
 } as const satisfies { purpose: Purpose; caller: Caller } & Record<string, unknown>;
 
-export const CUSTOMER_RELATIONS = ["profile", "preferences", "accounts", "paymentMethods", "purchases", "consents", "messages", "visits"] as const;
+export const CUSTOMER_RELATIONS = [
+  "profile",
+  "preferences",
+  "accounts",
+  "paymentMethods",
+  "purchases",
+  "consents",
+  "messages",
+  "visits",
+] as const;
 
 export interface Workload {
   query: string;
@@ -85,4 +94,3 @@ export function buildWorkload(schema: GraphQLSchema, dataMap: DataMap, caller: C
     excluded: [...excluded].sort().map(([coordinate, reason]) => ({ coordinate, reason })),
   };
 }
-

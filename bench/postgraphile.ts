@@ -28,7 +28,8 @@ export interface PostGraphileServer {
 const require = createRequire(import.meta.url);
 
 /** Packages of PostGraphile's tree whose `graphql` and `graphile-build` must be PostGraphile's own. */
-const POSTGRAPHILE_TREE = /[\\/]node_modules[\\/](postgraphile|postgraphile-core|graphile-build|graphile-build-pg|graphile-utils|graphql-parse-resolve-info|@graphile[\\/][^\\/]+)[\\/]/;
+const POSTGRAPHILE_TREE =
+  /[\\/]node_modules[\\/](postgraphile|postgraphile-core|graphile-build|graphile-build-pg|graphile-utils|graphql-parse-resolve-info|@graphile[\\/][^\\/]+)[\\/]/;
 const SHARED = /^(graphql|graphile-build)(\/.*)?$/;
 
 type ResolveFilename = (request: string, parent: { filename?: string | null } | undefined, ...rest: unknown[]) => string;
@@ -36,7 +37,11 @@ type ResolveFilename = (request: string, parent: { filename?: string | null } | 
 /** Loads PostGraphile with one graphql 15 for its whole tree (see the header). */
 function loadPostGraphile(): typeof Postgraphile {
   const packageDir = dirname(require.resolve("postgraphile/package.json"));
-  const anchor = { filename: join(packageDir, "build", "index.js"), id: "postgraphile", paths: (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(join(packageDir, "build")) };
+  const anchor = {
+    filename: join(packageDir, "build", "index.js"),
+    id: "postgraphile",
+    paths: (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(join(packageDir, "build")),
+  };
   const patched = Module as unknown as { _resolveFilename: ResolveFilename };
   const original = patched._resolveFilename;
   patched._resolveFilename = function (request, parent, ...rest) {
@@ -54,7 +59,8 @@ export async function startPostGraphile(options: { databaseUrl: string; poolSize
   const version = (own("./package.json") as { version: string }).version;
   const graphqlVersion = (own("graphql/package.json") as { version: string }).version;
   const graphqlPath = own.resolve("graphql");
-  if (graphqlPath === require.resolve("graphql")) throw new Error("PostGraphile would share the gateway's graphql; it needs its own graphql 15");
+  if (graphqlPath === require.resolve("graphql"))
+    throw new Error("PostGraphile would share the gateway's graphql; it needs its own graphql 15");
 
   const postgraphile = loadPostGraphile();
   const middleware = postgraphile({ connectionString: options.databaseUrl, max: options.poolSize }, "public", {
@@ -70,7 +76,9 @@ export async function startPostGraphile(options: { databaseUrl: string; poolSize
     extendedErrors: [],
   });
   await middleware.getGraphQLSchema(); // introspect before the first measured request
-  const copies = Object.keys(require.cache).filter((k) => /[\\/]node_modules[\\/]graphql[\\/]index\.js$/.test(k) && k !== graphqlPath && k !== require.resolve("graphql"));
+  const copies = Object.keys(require.cache).filter(
+    (k) => /[\\/]node_modules[\\/]graphql[\\/]index\.js$/.test(k) && k !== graphqlPath && k !== require.resolve("graphql"),
+  );
   if (copies.length > 0) throw new Error(`PostGraphile loaded another graphql besides its own: ${copies.join(", ")}`);
   const server = createServer(middleware);
   const port = await listenOnLoopback(server);
@@ -80,7 +88,10 @@ export async function startPostGraphile(options: { databaseUrl: string; poolSize
     version,
     graphqlVersion,
     close: async () => {
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
       await middleware.release();
     },
   };

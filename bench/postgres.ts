@@ -63,7 +63,10 @@ function ensureInstalled(log: (line: string) => void): string {
   if (!isRoot()) throw new Error(`no PostgreSQL server under ${POSTGRES_ROOT} and not root: install Debian's postgresql package`);
   log("PostgreSQL server not found: installing Debian's postgresql package with apt-get");
   execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-  execFileSync("apt-get", ["install", "-y", "-qq", "postgresql"], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  execFileSync("apt-get", ["install", "-y", "-qq", "postgresql"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
   bin = findBin();
   if (!bin) throw new Error("apt-get installed postgresql but no initdb was found");
   return bin;
@@ -91,7 +94,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new Error(`bad PostgreSQL port ${port}`);
   const bin = ensureInstalled(log);
   ensurePostgresUser();
-  const version = execFileSync(join(bin, "postgres"), ["--version"], { encoding: "utf8" }).trim().match(/\(PostgreSQL\) (\S+)/)?.[1] ?? "?";
+  const version =
+    execFileSync(join(bin, "postgres"), ["--version"], { encoding: "utf8" })
+      .trim()
+      .match(/\(PostgreSQL\) (\S+)/)?.[1] ?? "?";
 
   const dataDir = mkdtempSync("/tmp/pgdata.");
   if (isRoot()) {
@@ -110,7 +116,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
     if (started) {
-      try { runAsPostgres(pgCtl, ["-D", dataDir, "stop", "-m", "fast"]); } catch (error) {
+      try {
+        runAsPostgres(pgCtl, ["-D", dataDir, "stop", "-m", "fast"]);
+      } catch (error) {
         log(`pg_ctl stop failed: ${(error as Error).message.split("\n")[0]}`);
       }
     }
@@ -147,7 +155,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     port,
     version,
     stop: async () => stopSync(),
-    pause: async () => { runAsPostgres(pgCtl, ["-D", dataDir, "stop", "-m", "fast"]); },
-    resume: async () => { start(); },
+    pause: async () => {
+      runAsPostgres(pgCtl, ["-D", dataDir, "stop", "-m", "fast"]);
+    },
+    resume: async () => {
+      start();
+    },
   };
 }

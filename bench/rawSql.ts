@@ -62,7 +62,10 @@ export async function startRawSqlServer(options: { databaseUrl: string; poolSize
       if (route === "profile") rows = await client.unsafe(SQL.profile, [String(input.id)]);
       else if (route === "page") rows = await client.unsafe(SQL.page, [Number(input.first)]);
       else if (route === "lookup") rows = await client.unsafe(SQL.lookup, [input.ids ?? []]);
-      else { res.statusCode = 404; return void res.end(); }
+      else {
+        res.statusCode = 404;
+        return void res.end();
+      }
       res.setHeader("content-type", "application/json; charset=utf-8");
       res.end(rows[0]?.body ?? '{"data":null}');
     } catch (error) {
@@ -75,7 +78,10 @@ export async function startRawSqlServer(options: { databaseUrl: string; poolSize
     server,
     url: `http://127.0.0.1:${port}`,
     close: async () => {
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
       await client.end({ timeout: 5 });
     },
   };

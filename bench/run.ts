@@ -77,7 +77,10 @@ const LOOKUPS = envInt("BENCH_LOOKUPS", 50);
 const REPORT_VISITS = envInt("BENCH_REPORT_VISITS", 5_000);
 const PG_PORT = envInt("BENCH_PG_PORT", 55560);
 const PG_SETTINGS = JSON.parse(process.env.BENCH_PG_SETTINGS ?? "{}") as Record<string, string>;
-const WORKLOADS = (process.env.BENCH_WORKLOADS ?? "profile,page,lookup,report").split(",").map((w) => w.trim()).filter(Boolean);
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? "profile,page,lookup,report")
+  .split(",")
+  .map((w) => w.trim())
+  .filter(Boolean);
 const SEED = 42;
 const TARGETS = { unguardedThroughput: 0.85, unguardedP99: 1.2, postgraphileThroughput: 0.7 };
 const RESULTS_FILE = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
@@ -91,7 +94,10 @@ const SIDE_LABEL: Record<SideName, string> = {
 
 const log = (line: string) => console.error(line);
 
-interface Server { url: string; inFlight: InFlight }
+interface Server {
+  url: string;
+  inFlight: InFlight;
+}
 
 interface Measured {
   side: SideName;
@@ -115,13 +121,25 @@ interface Measured {
   runs: AutocannonResult[];
 }
 
-interface Answer { status: number; bytes: number; body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { privacy?: { masked?: string[] } } } }
+interface Answer {
+  status: number;
+  bytes: number;
+  body: {
+    data?: unknown;
+    errors?: { message: string; extensions?: { code?: string } }[];
+    extensions?: { privacy?: { masked?: string[] } };
+  };
+}
 
 async function post(url: string, request: SideRequest): Promise<Answer> {
   const res = await fetch(url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) });
   const text = await res.text();
   let body: Answer["body"];
-  try { body = JSON.parse(text) as Answer["body"]; } catch { throw new Error(`${url}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`); }
+  try {
+    body = JSON.parse(text) as Answer["body"];
+  } catch {
+    throw new Error(`${url}: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+  }
   return { status: res.status, bytes: Buffer.byteLength(text), body };
 }
 
@@ -135,9 +153,14 @@ async function probe(workload: Workload, side: SideName, url: string, request: S
     throw new Error(`${workload.key} on ${side}: HTTP ${answer.status}, errors: ${JSON.stringify(other.slice(0, 3))}`);
   }
   let items: number;
-  try { items = request.items(answer.body.data); } catch (error) { throw new Error(`${workload.key} on ${side}: ${(error as Error).message}`); }
+  try {
+    items = request.items(answer.body.data);
+  } catch (error) {
+    throw new Error(`${workload.key} on ${side}: ${(error as Error).message}`);
+  }
   if (items === 0) throw new Error(`${workload.key} on ${side}: the answer holds no rows`);
-  if (side === "unguarded" && answer.body.extensions?.privacy) throw new Error("the unguarded gateway applied enforcement (extensions.privacy present)");
+  if (side === "unguarded" && answer.body.extensions?.privacy)
+    throw new Error("the unguarded gateway applied enforcement (extensions.privacy present)");
   return { bytes: answer.bytes, items, withheld, masked: answer.body.extensions?.privacy?.masked ?? [] };
 }
 
@@ -146,7 +169,9 @@ async function probe(workload: Workload, side: SideName, url: string, request: S
  * the median wall time, which sizes the warm-up (the figures of record come from timeAlone after the warm-up).
  */
 async function statementsAlone(counter: StatementCounter, url: string, request: SideRequest, sequential: Workload["sequential"]) {
-  const send = async () => { await (await fetch(url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) })).arrayBuffer(); };
+  const send = async () => {
+    await (await fetch(url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) })).arrayBuffer();
+  };
   for (let i = 0; i < sequential.uncounted; i++) await send(); // connections opened, types fetched
   await counter.reset();
   const wall: number[] = [];
@@ -177,12 +202,18 @@ async function main() {
     pg = await startPostgres({ port: PG_PORT, log, settings: { shared_preload_libraries: "pg_stat_statements", ...PG_SETTINGS } });
     // One operation looks up LOOKUPS customers by alias: the alias limit must let it through.
     const config = loadConfig({
-      PORT: "0", HOST: "127.0.0.1", DATABASE_URL: pg.url, LOG_LEVEL: "silent", MAX_ALIASES: String(Math.max(LOOKUPS, 30)),
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: pg.url,
+      LOG_LEVEL: "silent",
+      MAX_ALIASES: String(Math.max(LOOKUPS, 30)),
     });
     database = await createDatabase({ url: pg.url, poolSize: config.databasePoolSize });
     await database.migrate();
     const data: BenchData = await seedLarge(database, { customers: CUSTOMERS, seed: SEED, reportVisits: REPORT_VISITS, lookups: LOOKUPS });
-    log(`seeded ${data.customers} customers (seed ${data.seedValue}) and a subject with ${data.reportVisits} visits in ${fmt(data.seconds)} s`);
+    log(
+      `seeded ${data.customers} customers (seed ${data.seedValue}) and a subject with ${data.reportVisits} visits in ${fmt(data.seconds)} s`,
+    );
     counter = await createStatementCounter(pg.url);
 
     // BENCH_LOG_LEVEL (silent): the gateways' log, to see why a request failed.
@@ -203,18 +234,39 @@ async function main() {
     const rawSql: RawSqlServer = await startRawSqlServer({ databaseUrl: pg.url, poolSize: config.databasePoolSize });
     closers.push(() => rawSql.close());
     servers.rawSql = { url: rawSql.url, inFlight: trackInFlight(rawSql.server) };
-    log(`PostGraphile ${postgraphile.version} on graphql ${postgraphile.graphqlVersion} (its own copy); servers: ${Object.entries(servers).map(([k, s]) => `${k} ${s.url}`).join(", ")}`);
+    log(
+      `PostGraphile ${postgraphile.version} on graphql ${postgraphile.graphqlVersion} (its own copy); servers: ${Object.entries(servers)
+        .map(([k, s]) => `${k} ${s.url}`)
+        .join(", ")}`,
+    );
 
     const officerToken = await signBenchToken(config, "privacy_officer", "bench-privacy-officer");
     // The whole report, page by page, one request at a time, on each gateway; and where its visits begin.
-    const whole = { guarded: await readWholeReport(servers.guarded.url, officerToken, data.reportRequestId),
-      unguarded: await readWholeReport(servers.unguarded.url, officerToken, data.reportRequestId) };
-    log(`whole access report (${whole.guarded.pages} pages): guarded ${fmt(whole.guarded.ms / 1000, 2)} s, unguarded ${fmt(whole.unguarded.ms / 1000, 2)} s, one request at a time`);
+    const whole = {
+      guarded: await readWholeReport(servers.guarded.url, officerToken, data.reportRequestId),
+      unguarded: await readWholeReport(servers.unguarded.url, officerToken, data.reportRequestId),
+    };
+    log(
+      `whole access report (${whole.guarded.pages} pages): guarded ${fmt(whole.guarded.ms / 1000, 2)} s, unguarded ${fmt(whole.unguarded.ms / 1000, 2)} s, one request at a time`,
+    );
     const workloads: Workload[] = [
-      profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) }),
+      profileWorkload({
+        customerId: data.profileCustomerId,
+        customerToken: await signBenchToken(config, "customer", data.profileCustomerId),
+      }),
       pageWorkload({ first: PAGE, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") }),
-      lookupWorkload({ ids: data.partnerSubjectIds, partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support")), apiKey: data.partner.apiKey, partnerName: data.partner.partnerName }),
-      reportWorkload({ requestId: data.reportRequestId, after: whole.guarded.visitsAfter, visits: data.reportVisits, staffToken: officerToken }),
+      lookupWorkload({
+        ids: data.partnerSubjectIds,
+        partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support")),
+        apiKey: data.partner.apiKey,
+        partnerName: data.partner.partnerName,
+      }),
+      reportWorkload({
+        requestId: data.reportRequestId,
+        after: whole.guarded.visitsAfter,
+        visits: data.reportVisits,
+        staffToken: officerToken,
+      }),
     ].filter((w) => WORKLOADS.includes(w.key));
     if (workloads.length === 0) throw new Error(`BENCH_WORKLOADS names none of profile, page, lookup, report`);
 
@@ -225,21 +277,27 @@ async function main() {
       log("");
       log(`== ${workload.title} (${connections} connections)`);
       const measured: Measured[] = [];
-      const requests: [SideName, SideRequest][] = [["guarded", workload.gateway], ["unguarded", workload.gateway]];
+      const requests: [SideName, SideRequest][] = [
+        ["guarded", workload.gateway],
+        ["unguarded", workload.gateway],
+      ];
       if (workload.postgraphile) requests.push(["postgraphile", workload.postgraphile]);
       if (workload.rawSql) requests.push(["rawSql", workload.rawSql]);
       for (const [side, request] of requests) {
-        const url = servers[side].url + (side === "rawSql" ? request.path ?? "" : "");
+        const url = servers[side].url + (side === "rawSql" ? (request.path ?? "") : "");
         const answer = await probe(workload, side, url, request);
         const before = database.statements;
         const { statements, byStatement, coldMs } = await statementsAlone(counter, url, request, workload.sequential);
         const sent = workload.sequential.uncounted + workload.sequential.counted;
-        const drizzle = side === "guarded" || side === "unguarded" ? ` (Drizzle's counter: ${fmt((database.statements - before) / sent)})` : "";
+        const drizzle =
+          side === "guarded" || side === "unguarded" ? ` (Drizzle's counter: ${fmt((database.statements - before) / sent)})` : "";
         const bodyFile = join(scratch, `${workload.key}-${side}.json`);
         writeFileSync(bodyFile, JSON.stringify(request.body));
         measured.push({ side, request, bodyFile, url, ...answer, statements, byStatement, coldMs, aloneMs: NaN, cpuMs: NaN, runs: [] });
-        log(`  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, first requests ${fmt(coldMs)} ms, ${fmt(statements)} statements/request${drizzle}` +
-          `${side === "guarded" ? `, ${answer.masked.length} coordinates masked, ${answer.withheld} cells withheld` : ""}`);
+        log(
+          `  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, first requests ${fmt(coldMs)} ms, ${fmt(statements)} statements/request${drizzle}` +
+            `${side === "guarded" ? `, ${answer.masked.length} coordinates masked, ${answer.withheld} cells withheld` : ""}`,
+        );
       }
 
       for (const line of extraStatements(measured)) log(`  guarded adds ${line}`);
@@ -258,22 +316,32 @@ async function main() {
       const warmRates: number[] = [];
       for (const m of measured) warmRates.push((await run(m, warmup)).requests.total / warmup);
       const slowRate = Math.min(...warmRates);
-      const needed = slowRate > 0 ? workload.perConnection * connections / slowRate : workload.perConnection * connections * slowestAlone;
+      const needed = slowRate > 0 ? (workload.perConnection * connections) / slowRate : workload.perConnection * connections * slowestAlone;
       const duration = Math.min(MAX_DURATION, Math.max(DURATION, Math.ceil(needed)));
-      log(`  warm-up ${warmup} s each: ${measured.map((m, i) => `${m.side} ${fmt(warmRates[i] ?? 0)}/s`).join(", ")}; ${ROUNDS} rounds of ${duration} s`);
+      log(
+        `  warm-up ${warmup} s each: ${measured.map((m, i) => `${m.side} ${fmt(warmRates[i] ?? 0)}/s`).join(", ")}; ${ROUNDS} rounds of ${duration} s`,
+      );
       durations.set(workload, { warmup, duration });
       // "Alone" once every side is warm: before its warm-up a side's first requests also pay the
       // JIT for code the sides share, and the side asked first pays most of it.
-      const times = await timeAlone(measured.map((m) => ({ name: m.side, url: m.url, headers: m.request.headers, body: JSON.stringify(m.request.body) })), ALONE_WARM);
+      const times = await timeAlone(
+        measured.map((m) => ({ name: m.side, url: m.url, headers: m.request.headers, body: JSON.stringify(m.request.body) })),
+        ALONE_WARM,
+      );
       for (const [k, m] of measured.entries()) ({ wallMs: m.aloneMs, cpuMs: m.cpuMs } = times[k]!);
-      log(`  alone, warm (median of ${ALONE_WARM}, sides alternating): ${measured.map((m) => `${m.side} ${fmt(m.aloneMs)} ms (CPU ${fmt(m.cpuMs)} ms)`).join(", ")}`);
+      log(
+        `  alone, warm (median of ${ALONE_WARM}, sides alternating): ${measured.map((m) => `${m.side} ${fmt(m.aloneMs)} ms (CPU ${fmt(m.cpuMs)} ms)`).join(", ")}`,
+      );
       for (let round = 0; round < ROUNDS; round++) {
         const order = [...measured.slice(round % measured.length), ...measured.slice(0, round % measured.length)];
         for (const m of order) {
           const result = await run(m, duration);
-          if (result.requests.total === 0) throw new Error(`${workload.key} on ${m.side}: no response completed in ${duration} s; raise BENCH_MAX_DURATION`);
+          if (result.requests.total === 0)
+            throw new Error(`${workload.key} on ${m.side}: no response completed in ${duration} s; raise BENCH_MAX_DURATION`);
           m.runs.push(result);
-          log(`  round ${round + 1}/${ROUNDS} ${m.side.padEnd(12)} ${fmtRate(rateOf(result)).padStart(8)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`);
+          log(
+            `  round ${round + 1}/${ROUNDS} ${m.side.padEnd(12)} ${fmtRate(rateOf(result)).padStart(8)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`,
+          );
         }
       }
       results.set(workload, measured);
@@ -324,30 +392,46 @@ const range = (m: Measured) => `${fmtRate(Math.min(...m.runs.map(rateOf)))}–${
 const errorsOf = (m: Measured) => m.runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
 
 function render(
-  results: Map<Workload, Measured[]>, durations: Map<Workload, { warmup: number; duration: number }>,
-  whole: Record<"guarded" | "unguarded", { pages: number; ms: number }>, data: BenchData, pgVersion: string, postgraphile: PostGraphileServer, elapsedMs: number) {
+  results: Map<Workload, Measured[]>,
+  durations: Map<Workload, { warmup: number; duration: number }>,
+  whole: Record<"guarded" | "unguarded", { pages: number; ms: number }>,
+  data: BenchData,
+  pgVersion: string,
+  postgraphile: PostGraphileServer,
+  elapsedMs: number,
+) {
   const sideRows: string[] = [];
   const ratioRows: string[] = [];
   for (const [workload, measured] of results) {
     const bySide = new Map(measured.map((m) => [m.side, m]));
     for (const m of measured) {
-      sideRows.push(`| ${workload.key} | ${SIDE_LABEL[m.side]} | ${fmtRate(rps(m))} | ${range(m)} | ${fmt(p50(m))} | ${fmt(p99(m))} | ${fmt(m.aloneMs)} | ${fmt(m.cpuMs)} | ${fmt(m.statements)} | ${fmtBytes(m.bytes)} | ${m.items} | ${errorsOf(m)} |`);
+      sideRows.push(
+        `| ${workload.key} | ${SIDE_LABEL[m.side]} | ${fmtRate(rps(m))} | ${range(m)} | ${fmt(p50(m))} | ${fmt(p99(m))} | ${fmt(m.aloneMs)} | ${fmt(m.cpuMs)} | ${fmt(m.statements)} | ${fmtBytes(m.bytes)} | ${m.items} | ${errorsOf(m)} |`,
+      );
     }
     const guarded = bySide.get("guarded")!;
     const unguarded = bySide.get("unguarded")!;
     const throughput = rps(guarded) / rps(unguarded);
     const tail = p99(guarded) / p99(unguarded);
     const met = throughput >= TARGETS.unguardedThroughput && tail <= TARGETS.unguardedP99;
-    ratioRows.push(`| ${workload.key} | guarded / unguarded | ${fmt(throughput, 2)} | ${fmt(tail, 2)} | >= ${TARGETS.unguardedThroughput}, p99 <= ${TARGETS.unguardedP99} x | ${met ? "met" : "**not met**"} |`);
+    ratioRows.push(
+      `| ${workload.key} | guarded / unguarded | ${fmt(throughput, 2)} | ${fmt(tail, 2)} | >= ${TARGETS.unguardedThroughput}, p99 <= ${TARGETS.unguardedP99} x | ${met ? "met" : "**not met**"} |`,
+    );
     const peer = bySide.get("postgraphile");
     if (peer) {
       const r = rps(guarded) / rps(peer);
-      ratioRows.push(`| ${workload.key} | guarded / PostGraphile | ${fmt(r, 2)} | ${fmt(p99(guarded) / p99(peer), 2)} | >= ${TARGETS.postgraphileThroughput} | ${r >= TARGETS.postgraphileThroughput ? "met" : "**not met**"} |`);
+      ratioRows.push(
+        `| ${workload.key} | guarded / PostGraphile | ${fmt(r, 2)} | ${fmt(p99(guarded) / p99(peer), 2)} | >= ${TARGETS.postgraphileThroughput} | ${r >= TARGETS.postgraphileThroughput ? "met" : "**not met**"} |`,
+      );
     }
     const floor = bySide.get("rawSql");
     if (floor) {
-      ratioRows.push(`| ${workload.key} | guarded / raw SQL | ${fmt(rps(guarded) / rps(floor), 2)} | ${fmt(p99(guarded) / p99(floor), 2)} | (the floor) | |`);
-      ratioRows.push(`| ${workload.key} | unguarded / raw SQL | ${fmt(rps(unguarded) / rps(floor), 2)} | ${fmt(p99(unguarded) / p99(floor), 2)} | (the floor) | |`);
+      ratioRows.push(
+        `| ${workload.key} | guarded / raw SQL | ${fmt(rps(guarded) / rps(floor), 2)} | ${fmt(p99(guarded) / p99(floor), 2)} | (the floor) | |`,
+      );
+      ratioRows.push(
+        `| ${workload.key} | unguarded / raw SQL | ${fmt(rps(unguarded) / rps(floor), 2)} | ${fmt(p99(unguarded) / p99(floor), 2)} | (the floor) | |`,
+      );
     }
   }
   const sideTable = [
@@ -367,18 +451,29 @@ function render(
     const guarded = measured.find((m) => m.side === "guarded")!;
     const d = durations.get(w)!;
     const extra = extraStatements(measured);
-    return `- **${w.key}**: ${w.description}. Guarded answer: ${guarded.masked.length} coordinates masked` +
+    return (
+      `- **${w.key}**: ${w.description}. Guarded answer: ${guarded.masked.length} coordinates masked` +
       `${guarded.masked.length ? ` (${guarded.masked.map((c) => `\`${c}\``).join(", ")})` : ""}, ${guarded.withheld} cells withheld. ` +
       `autocannon ${w.connections} connection${w.connections > 1 ? "s" : ""}, warm-up ${d.warmup} s, runs of ${d.duration} s.` +
-      (extra.length ? `\n  <details><summary>statements per request the guarded side issues and the unguarded does not (by text)</summary>\n\n${extra.map((e) => `  - \`${e.replace(/`/g, "'")}\``).join("\n")}\n  </details>` : "");
+      (extra.length
+        ? `\n  <details><summary>statements per request the guarded side issues and the unguarded does not (by text)</summary>\n\n${extra.map((e) => `  - \`${e.replace(/`/g, "'")}\``).join("\n")}\n  </details>`
+        : "")
+    );
   });
-  const operations = [...results].map(([w]) => `<details><summary>${w.key}: the operations</summary>\n\n\`\`\`graphql\n${(w.gateway.body as { query: string }).query}\n\`\`\`\n` +
-    (w.postgraphile ? `\nPostGraphile:\n\n\`\`\`graphql\n${(w.postgraphile.body as { query: string }).query}\n\`\`\`\n` : "") + "\n</details>").join("\n\n");
+  const operations = [...results]
+    .map(
+      ([w]) =>
+        `<details><summary>${w.key}: the operations</summary>\n\n\`\`\`graphql\n${(w.gateway.body as { query: string }).query}\n\`\`\`\n` +
+        (w.postgraphile ? `\nPostGraphile:\n\n\`\`\`graphql\n${(w.postgraphile.body as { query: string }).query}\n\`\`\`\n` : "") +
+        "\n</details>",
+    )
+    .join("\n\n");
 
   const markdown = `# Benchmarks (\`npm run bench\`)
 
 ${machineHeader(pgVersion, [
-  `PostGraphile ${postgraphile.version} (on its own graphql ${postgraphile.graphqlVersion})`, `autocannon ${autocannonVersion()}`,
+  `PostGraphile ${postgraphile.version} (on its own graphql ${postgraphile.graphqlVersion})`,
+  `autocannon ${autocannonVersion()}`,
   ...(Object.keys(PG_SETTINGS).length > 0 ? [`**PostgreSQL settings changed for this run: ${JSON.stringify(PG_SETTINGS)}**`] : []),
 ])}
 - database: ${data.customers.toLocaleString("en-US")} customers, seed ${data.seedValue} (\`src/db/seed\`), plus one verified access request's

@@ -21,9 +21,22 @@ export interface LoadTarget {
 let running: ChildProcess | null = null;
 process.on("exit", () => running?.kill("SIGKILL"));
 
-export function runAutocannon(target: LoadTarget, options: { connections: number; seconds: number; timeoutSeconds?: number }): Promise<AutocannonResult> {
+export function runAutocannon(
+  target: LoadTarget,
+  options: { connections: number; seconds: number; timeoutSeconds?: number },
+): Promise<AutocannonResult> {
   return new Promise((resolve, reject) => {
-    const args = [AUTOCANNON, "-c", String(options.connections), "-d", String(options.seconds), "-m", target.method, "-t", String(options.timeoutSeconds ?? 60)];
+    const args = [
+      AUTOCANNON,
+      "-c",
+      String(options.connections),
+      "-d",
+      String(options.seconds),
+      "-m",
+      target.method,
+      "-t",
+      String(options.timeoutSeconds ?? 60),
+    ];
     for (const [name, value] of Object.entries(target.headers)) args.push("-H", `${name}=${value}`);
     if (target.bodyFile) args.push("-i", target.bodyFile);
     args.push("-j", "-n", target.url);
@@ -31,13 +44,21 @@ export function runAutocannon(target: LoadTarget, options: { connections: number
     running = child;
     let out = "";
     let err = "";
-    child.stdout.on("data", (c: Buffer) => { out += c; });
-    child.stderr.on("data", (c: Buffer) => { err += c; });
+    child.stdout.on("data", (c: Buffer) => {
+      out += c;
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      err += c;
+    });
     child.on("error", reject);
     child.on("close", (code) => {
       running = null;
       if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err.trim()}`));
-      try { resolve(JSON.parse(out) as AutocannonResult); } catch { reject(new Error(`autocannon printed no JSON: ${out.slice(0, 200)} ${err.trim()}`)); }
+      try {
+        resolve(JSON.parse(out) as AutocannonResult);
+      } catch {
+        reject(new Error(`autocannon printed no JSON: ${out.slice(0, 200)} ${err.trim()}`));
+      }
     });
   });
 }

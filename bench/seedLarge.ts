@@ -42,29 +42,38 @@ export async function seedLarge(
 
   const rows = <T>(result: unknown) => (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 
-  const [profile] = rows<{ id: string }>(await db.execute(sql`
+  const [profile] = rows<{ id: string }>(
+    await db.execute(sql`
     select c.id from customers c
     where c.status = 'active'
       and exists (select 1 from preferences p where p.customer_id = c.id)
       and (select count(*) from accounts a where a.customer_id = c.id) >= 2
-    order by c.id limit 1`));
+    order by c.id limit 1`),
+  );
   if (!profile) throw new Error("no active customer with preferences and two accounts");
 
-  const linked = rows<{ id: string }>(await db.execute(sql`
+  const linked = rows<{ id: string }>(
+    await db.execute(sql`
     select c.id from customers c
     join partner_links l on l.customer_id = c.id and l.partner_id = ${partner.partnerId}
     join partner_grants g on g.partner_id = l.partner_id
     where c.status = 'active' and c.residency = any(g.regions)
-    order by c.id limit ${options.lookups}`));
-  if (linked.length < options.lookups) throw new Error(`only ${linked.length} subjects are visible to ${partner.partnerName}; need ${options.lookups}`);
+    order by c.id limit ${options.lookups}`),
+  );
+  if (linked.length < options.lookups)
+    throw new Error(`only ${linked.length} subjects are visible to ${partner.partnerName}; need ${options.lookups}`);
   await db.execute(sql`update partner_grants set requests_per_minute = ${UNREACHABLE_RATE_LIMIT} where partner_id = ${partner.partnerId}`);
 
-  const [report] = rows<{ id: string; customer_id: string }>(await db.execute(sql`
+  const [report] = rows<{ id: string; customer_id: string }>(
+    await db.execute(sql`
     select r.id, r.customer_id from subject_requests r join customers c on c.id = r.customer_id
     where r.kind = 'access' and r.state = 'verified' and c.status = 'active'
-    order by r.id limit 1`));
+    order by r.id limit 1`),
+  );
   if (!report) throw new Error("the seed has no verified access request of an active customer");
-  const [{ n: held } = { n: 0 }] = rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from visits where customer_id = ${report.customer_id}`));
+  const [{ n: held } = { n: 0 }] = rows<{ n: number }>(
+    await db.execute(sql`select count(*)::int as n from visits where customer_id = ${report.customer_id}`),
+  );
   if (held === 0) throw new Error("the access-report subject has no visits to copy");
   if (held < options.reportVisits) {
     await db.execute(sql`
@@ -79,8 +88,14 @@ export async function seedLarge(
   await db.execute(sql`vacuum analyze`);
 
   return {
-    customers: summary.customers, seedValue: summary.seed, seconds: (Date.now() - started) / 1000,
-    profileCustomerId: profile.id, partner, partnerSubjectIds: linked.map((r) => r.id),
-    reportRequestId: report.id, reportSubjectId: report.customer_id, reportVisits: Math.max(held, options.reportVisits),
+    customers: summary.customers,
+    seedValue: summary.seed,
+    seconds: (Date.now() - started) / 1000,
+    profileCustomerId: profile.id,
+    partner,
+    partnerSubjectIds: linked.map((r) => r.id),
+    reportRequestId: report.id,
+    reportSubjectId: report.customer_id,
+    reportVisits: Math.max(held, options.reportVisits),
   };
 }

@@ -20,7 +20,9 @@ export async function createStatementCounter(databaseUrl: string): Promise<State
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   await sql`create extension if not exists pg_stat_statements`;
   return {
-    reset: async () => { await sql`select pg_stat_statements_reset()`; },
+    reset: async () => {
+      await sql`select pg_stat_statements_reset()`;
+    },
     count: async () => {
       const [row] = await sql<{ n: string | null }[]>`
         select sum(calls)::text as n from pg_stat_statements where query not ilike '%pg_stat_statements%'`;

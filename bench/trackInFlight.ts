@@ -14,12 +14,17 @@ export function trackInFlight(server: Server) {
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     let done = false;
     res.end = ((...args: unknown[]) => {
-      if (!done) { done = true; active--; }
+      if (!done) {
+        done = true;
+        active--;
+      }
       return end(...args);
     }) as ServerResponse["end"];
   });
   return {
-    get active() { return active; },
+    get active() {
+      return active;
+    },
     /** Resolves once no request is in progress (polling), or rejects after `ms`. */
     async idle(ms = 180_000): Promise<void> {
       const until = Date.now() + ms;

@@ -45,8 +45,12 @@ const NO_DISCLOSURES: ReadonlyMap<string, FieldOutcomes> = new Map();
 export function passThroughEnforcement(base: RequestEnforcement, purpose: Purpose | null): RequestEnforcement {
   return {
     ...base,
-    get purpose() { return purpose; },
-    setPurpose(resolved: Purpose) { purpose = resolved; },
+    get purpose() {
+      return purpose;
+    },
+    setPurpose(resolved: Purpose) {
+      purpose = resolved;
+    },
     visibleSubjects: () => sql`true`,
     decideFor: async () => ALLOW,
     decideAs: async () => ALLOW,
@@ -69,7 +73,8 @@ function passThroughPlugin(schema: GraphQLSchema): ApolloServerPlugin<GatewayCon
         async didResolveOperation({ operation, contextValue, request }) {
           const declared = operation ? getDirectiveValues(directive, operation, request.variables ?? {})?.name : undefined;
           const header = contextValue.headerPurpose;
-          const purpose = typeof declared === "string" && isPurpose(declared) ? declared : header !== null && isPurpose(header) ? header : null;
+          const purpose =
+            typeof declared === "string" && isPurpose(declared) ? declared : header !== null && isPurpose(header) ? header : null;
           contextValue.enforcement = passThroughEnforcement(contextValue.enforcement, purpose);
           // Loaders without the enforcement's hook: customer rows bring no subject state.
           contextValue.loaders = createLoaders(contextValue.db);
@@ -82,5 +87,11 @@ function passThroughPlugin(schema: GraphQLSchema): ApolloServerPlugin<GatewayCon
 /** Gateway (B): `createGateway` over the bare schema, with the pass-through and no enforcement plugin. */
 export async function createUnguardedGateway(options: { config: Config; database: DatabaseHandle; logger: Logger }): Promise<Gateway> {
   const schema = await buildGatewaySchema();
-  return createGateway({ ...options, schema, dataMap: getDataMap(schema), plugins: [passThroughPlugin(schema)], policy: await openPolicy({ file: options.config.policyFile, schemaCategories: getDataMap(schema).categories, logger: options.logger }) });
+  return createGateway({
+    ...options,
+    schema,
+    dataMap: getDataMap(schema),
+    plugins: [passThroughPlugin(schema)],
+    policy: await openPolicy({ file: options.config.policyFile, schemaCategories: getDataMap(schema).categories, logger: options.logger }),
+  });
 }

@@ -82,13 +82,17 @@ try {
   await admin`create extension if not exists pg_stat_statements`;
   /** CPU of PostgreSQL's client backends so far, ms (a backend that ended meanwhile is not counted). */
   const postgresCpu = async () => {
-    const pids = (await admin`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`).map((r) => r.pid as number);
+    const pids = (await admin`select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`).map(
+      (r) => r.pid as number,
+    );
     let ticks = 0;
     for (const pid of pids) {
       try {
         const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
         ticks += Number(fields[11]) + Number(fields[12]);
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
     return ticks * 10;
   };
@@ -108,7 +112,11 @@ try {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       let left = perBlock;
-      await Promise.all(Array.from({ length: inFlight }, async () => { while (left-- > 0) await send(urls[side]); }));
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (left-- > 0) await send(urls[side]);
+        }),
+      );
       totals[side].wall += performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       totals[side].cpu += (cpu.user + cpu.system) / 1000;
@@ -116,7 +124,9 @@ try {
       for (const r of await admin`select query, calls, rows, total_exec_time from pg_stat_statements where query not ilike '%pg_stat%'`) {
         const key = String(r.query).replace(/\s+/g, " ").slice(0, 110);
         const s = statements[side].get(key) ?? { calls: 0, rows: 0, ms: 0 };
-        s.calls += Number(r.calls); s.rows += Number(r.rows); s.ms += Number(r.total_exec_time);
+        s.calls += Number(r.calls);
+        s.rows += Number(r.rows);
+        s.ms += Number(r.total_exec_time);
         statements[side].set(key, s);
       }
     }
@@ -125,17 +135,23 @@ try {
   console.log(`${workload}: ${blocks} rounds of ${perBlock} requests per side, ${inFlight} in flight; per request:`);
   for (const side of SIDES) {
     const t = totals[side];
-    console.log(`\n${LABELS[side]}: wall ${(t.wall / n).toFixed(2)} ms, this process's CPU ${(t.cpu / n).toFixed(2)} ms, PostgreSQL's CPU ${(t.pg / n).toFixed(2)} ms`);
+    console.log(
+      `\n${LABELS[side]}: wall ${(t.wall / n).toFixed(2)} ms, this process's CPU ${(t.cpu / n).toFixed(2)} ms, PostgreSQL's CPU ${(t.pg / n).toFixed(2)} ms`,
+    );
     console.log("  calls    rows  mean ms  ms/request  statement");
     for (const [query, s] of [...statements[side]].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
-      console.log(`  ${String(s.calls).padStart(5)} ${String(s.rows).padStart(7)} ${(s.ms / s.calls).toFixed(3).padStart(8)} ${(s.ms / n).toFixed(3).padStart(11)}  ${query}`);
+      console.log(
+        `  ${String(s.calls).padStart(5)} ${String(s.rows).padStart(7)} ${(s.ms / s.calls).toFixed(3).padStart(8)} ${(s.ms / n).toFixed(3).padStart(11)}  ${query}`,
+      );
     }
   }
   const u = totals.unguarded;
   console.log();
   for (const side of SIDES.filter((s) => s !== "unguarded")) {
     const g = totals[side];
-    console.log(`${LABELS[side]} / unguarded: throughput ${(u.wall / g.wall).toFixed(2)}, CPU (this process + PostgreSQL) ${((g.cpu + g.pg) / (u.cpu + u.pg)).toFixed(2)} x`);
+    console.log(
+      `${LABELS[side]} / unguarded: throughput ${(u.wall / g.wall).toFixed(2)}, CPU (this process + PostgreSQL) ${((g.cpu + g.pg) / (u.cpu + u.pg)).toFixed(2)} x`,
+    );
   }
   for (const s of Object.values(sides)) await s.close();
 } finally {
@@ -150,7 +166,15 @@ try {
  */
 async function createUnrecordedGateway(logger: Logger): Promise<Gateway> {
   const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async () => {} });
-  return createGateway({ config, database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, policy: await openPolicy({ file: config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }) });
+  return createGateway({
+    config,
+    database,
+    logger,
+    schema: enforcement.schema,
+    dataMap: enforcement.dataMap,
+    plugins: enforcement.plugins,
+    policy: await openPolicy({ file: config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }),
+  });
 }
 
 /** The workload's request (the same for both sides) after seeding what it reads. */
@@ -167,8 +191,22 @@ async function prepareRequest(): Promise<{ headers: Record<string, string>; body
     };
   }
   const data = await seedLarge(database, { customers: 10000, seed: 42, reportVisits: 10, lookups: 50 });
-  const w = workload === "lookup" ? lookupWorkload({ ids: data.partnerSubjectIds, partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support")), apiKey: data.partner.apiKey, partnerName: data.partner.partnerName })
-    : workload === "page" ? pageWorkload({ first: 100, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") })
-    : profileWorkload({ customerId: data.profileCustomerId, customerToken: await signBenchToken(config, "customer", data.profileCustomerId) });
+  const w =
+    workload === "lookup"
+      ? lookupWorkload({
+          ids: data.partnerSubjectIds,
+          partnerIds: createIdScope(
+            config.pseudonymKey,
+            partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support"),
+          ),
+          apiKey: data.partner.apiKey,
+          partnerName: data.partner.partnerName,
+        })
+      : workload === "page"
+        ? pageWorkload({ first: 100, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") })
+        : profileWorkload({
+            customerId: data.profileCustomerId,
+            customerToken: await signBenchToken(config, "customer", data.profileCustomerId),
+          });
   return w.gateway;
 }

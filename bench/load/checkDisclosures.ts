@@ -27,8 +27,10 @@ export interface DisclosureCheck {
  * request, none twice.
  */
 export async function checkDisclosures(db: Database, tally: Tally, prefix: string): Promise<DisclosureCheck> {
-  const rows = await db.select({ requestId: disclosureLog.requestId, customerId: disclosureLog.customerId, n: sql<number>`count(*)::int` })
-    .from(disclosureLog).where(like(disclosureLog.requestId, `${prefix}%`))
+  const rows = await db
+    .select({ requestId: disclosureLog.requestId, customerId: disclosureLog.customerId, n: sql<number>`count(*)::int` })
+    .from(disclosureLog)
+    .where(like(disclosureLog.requestId, `${prefix}%`))
     .groupBy(disclosureLog.requestId, disclosureLog.customerId);
   const found = new Map<string, Map<string, number>>();
   for (const row of rows) {
@@ -37,7 +39,15 @@ export async function checkDisclosures(db: Database, tally: Tally, prefix: strin
     found.set(row.requestId, subjects);
   }
   const unansweredIds = new Set(tally.unanswered());
-  const check: DisclosureCheck = { expectedRecords: 0, foundRecords: 0, lost: 0, unexpected: 0, duplicated: 0, stray: 0, unanswered: { requests: unansweredIds.size, records: 0, duplicated: 0 } };
+  const check: DisclosureCheck = {
+    expectedRecords: 0,
+    foundRecords: 0,
+    lost: 0,
+    unexpected: 0,
+    duplicated: 0,
+    stray: 0,
+    unanswered: { requests: unansweredIds.size, records: 0, duplicated: 0 },
+  };
   for (const [requestId, subjects] of tally.expected()) {
     const records = found.get(requestId) ?? new Map<string, number>();
     const want = new Set(subjects);

@@ -23,11 +23,19 @@ const QUERY = JSON.stringify({ query: "query Grant @purpose(name: ADVERTISING) {
  * Starts after a window boundary when fewer than 10 s of the current window are left.
  */
 export async function checkSharedRateLimit(options: {
-  db: Database; urls: string[]; partnerId: string; apiKey: string; limit: number;
+  db: Database;
+  urls: string[];
+  partnerId: string;
+  apiKey: string;
+  limit: number;
 }): Promise<SharedRateLimitCheck> {
   const { db, urls, limit } = options;
   await db.update(partnerGrants).set({ requestsPerMinute: limit }).where(eq(partnerGrants.partnerId, options.partnerId));
-  const [left] = rowsOf<{ seconds: number }>(await db.execute(sql`select ceil(extract(epoch from (date_trunc('minute', now()) + interval '1 minute' - clock_timestamp())))::int as seconds`));
+  const [left] = rowsOf<{ seconds: number }>(
+    await db.execute(
+      sql`select ceil(extract(epoch from (date_trunc('minute', now()) + interval '1 minute' - clock_timestamp())))::int as seconds`,
+    ),
+  );
   const seconds = Number(left?.seconds ?? 60);
   if (seconds < 10) await new Promise((r) => setTimeout(r, (seconds + 1) * 1000));
 
@@ -37,8 +45,12 @@ export async function checkSharedRateLimit(options: {
   const sent = 2 * limit;
   for (let i = 0; i < sent; i++) {
     const replica = i % urls.length;
-    const res = await fetch(urls[replica]!, { method: "POST", headers: { "content-type": "application/json", "x-api-key": options.apiKey }, body: QUERY });
-    const body = await res.json() as { errors?: { extensions?: { code?: string } }[] };
+    const res = await fetch(urls[replica]!, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": options.apiKey },
+      body: QUERY,
+    });
+    const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
     if (res.status === 200 && !body.errors) {
       perReplica[replica]!.allowed++;
       remaining.push(Number(res.headers.get("x-ratelimit-remaining")));

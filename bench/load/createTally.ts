@@ -19,7 +19,12 @@ export interface KindTally {
  * error codes, latency and the subjects whose personal data it read.
  */
 export function createTally(kinds: TrafficKind[], prefix: string) {
-  const byKind = new Map(kinds.map((kind) => [kind.name, { kind, sent: 0, answered: 0, statuses: new Map(), codes: new Map(), latencies: [], hostileAccepted: 0 } as KindTally]));
+  const byKind = new Map(
+    kinds.map((kind) => [
+      kind.name,
+      { kind, sent: 0, answered: 0, statuses: new Map(), codes: new Map(), latencies: [], hostileAccepted: 0 } as KindTally,
+    ]),
+  );
   /** request id -> subjects expected in the disclosure log (answered 2xx only). */
   const expected = new Map<string, string[]>();
   const sent = new Set<string>();
@@ -45,7 +50,11 @@ export function createTally(kinds: TrafficKind[], prefix: string) {
       bump(t.statuses, status);
       t.latencies.push(ms);
       let parsed: Answer | null = null;
-      try { parsed = JSON.parse(body) as Answer; } catch { unreadable++; }
+      try {
+        parsed = JSON.parse(body) as Answer;
+      } catch {
+        unreadable++;
+      }
       for (const code of new Set((parsed?.errors ?? []).map((e) => e.extensions?.code ?? "(none)"))) bump(t.codes, code);
       if (status >= 200 && status < 300) {
         if (kind.hostile) t.hostileAccepted++;

@@ -48,12 +48,16 @@ const one = (node: { id?: string } | null | undefined) => (node?.id ? [node.id] 
 const internal = (ids: IdScope, subjects: string[]) => subjects.map((id) => ids.internal(id) ?? id);
 const edges = (connection: { edges?: { node: { id: string } }[] } | null | undefined) => (connection?.edges ?? []).map((e) => e.node.id);
 
-export const MY_PROFILE = "query MyProfile { me { id status profile { fullName email phone address { city country } } accounts { accountNumber product } preferences { emailNewsletter } consents { purpose granted source } } }";
+export const MY_PROFILE =
+  "query MyProfile { me { id status profile { fullName email phone address { city country } } accounts { accountNumber product } preferences { emailNewsletter } consents { purpose granted source } } }";
 export const LOOKUP = (purpose: string) =>
   `query Lookup($id: ID!) @purpose(name: ${purpose}) { customer(id: $id) { id profile { fullName email } } }`;
-const SUPPORT_PAGE = "query SupportCustomerPage($first: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $first) { totalCount edges { node { id status profile { fullName email phone address { city country } } accounts { accountNumber } paymentMethods { brand lastFour } } } } }";
-const AUDIENCE = "query Audience @purpose(name: MARKETING) { customers(first: 50) { totalCount edges { node { id profile { fullName email } } } } }";
-const DISCLOSURE_REPORT = "query Report @purpose(name: LEGAL_COMPLIANCE) { disclosureLog(first: 50, filter: { purpose: MARKETING }) { at subjectId role partnerName purpose categories } }";
+const SUPPORT_PAGE =
+  "query SupportCustomerPage($first: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $first) { totalCount edges { node { id status profile { fullName email phone address { city country } } accounts { accountNumber } paymentMethods { brand lastFour } } } } }";
+const AUDIENCE =
+  "query Audience @purpose(name: MARKETING) { customers(first: 50) { totalCount edges { node { id profile { fullName email } } } } }";
+const DISCLOSURE_REPORT =
+  "query Report @purpose(name: LEGAL_COMPLIANCE) { disclosureLog(first: 50, filter: { purpose: MARKETING }) { at subjectId role partnerName purpose categories } }";
 /** Introspection nested past any sane depth (and introspection is off, as in production). */
 const TOO_DEEP = `query Deep @purpose(name: CUSTOMER_SUPPORT) { __schema { types { fields { type ${"{ ofType ".repeat(12)}{ name }${" }".repeat(12)} } } } }`;
 const ALIAS_FLOOD = `query Flood { me { ${Array.from({ length: 400 }, (_, i) => `a${i}: id`).join(" ")} } }`;
@@ -66,29 +70,100 @@ export function trafficKinds(world: TrafficWorld): TrafficKind[] {
   const pageSizes = cycle([10, 20, 20, 30]);
   const lookup = LOOKUP(world.lookupPartner.purpose.toUpperCase());
   const partnerHeaders = (apiKey: string) => ({ ...JSON_TYPE, "x-api-key": apiKey });
-  const fixed = (headers: Record<string, string>, body: unknown) => () => ({ headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const fixed = (headers: Record<string, string>, body: unknown) => () => ({
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   return [
-    { name: "customer me", hostile: false, weight: 6, subjects: (a) => one(a.data?.me),
-      next: () => { const c = customer(); return { headers: bearer(c.token), body: JSON.stringify({ query: MY_PROFILE }) }; } },
-    { name: "partner lookup", hostile: false, weight: 3, subjects: (a) => internal(world.lookupPartner.ids, one(a.data?.customer)),
-      next: () => ({ headers: partnerHeaders(world.lookupPartner.apiKey), body: JSON.stringify({ query: lookup, variables: { id: world.lookupPartner.ids.external(looked()) } }) }) },
-    { name: "partner persisted lookup", hostile: false, weight: 2, subjects: (a) => internal(world.allowlistedPartner.ids, one(a.data?.customer)),
+    {
+      name: "customer me",
+      hostile: false,
+      weight: 6,
+      subjects: (a) => one(a.data?.me),
+      next: () => {
+        const c = customer();
+        return { headers: bearer(c.token), body: JSON.stringify({ query: MY_PROFILE }) };
+      },
+    },
+    {
+      name: "partner lookup",
+      hostile: false,
+      weight: 3,
+      subjects: (a) => internal(world.lookupPartner.ids, one(a.data?.customer)),
+      next: () => ({
+        headers: partnerHeaders(world.lookupPartner.apiKey),
+        body: JSON.stringify({ query: lookup, variables: { id: world.lookupPartner.ids.external(looked()) } }),
+      }),
+    },
+    {
+      name: "partner persisted lookup",
+      hostile: false,
+      weight: 2,
+      subjects: (a) => internal(world.allowlistedPartner.ids, one(a.data?.customer)),
       next: () => ({
         headers: partnerHeaders(world.allowlistedPartner.apiKey),
-        body: JSON.stringify({ variables: { id: world.allowlistedPartner.ids.external(allowlisted()) }, extensions: { persistedQuery: { version: 1, sha256Hash: world.allowlistedPartner.sha256Hash } } }),
-      }) },
-    { name: "support page", hostile: false, weight: 2, subjects: (a) => edges(a.data?.customers),
-      next: () => ({ headers: bearer(world.supportToken), body: JSON.stringify({ query: SUPPORT_PAGE, variables: { first: pageSizes() } }) }) },
-    { name: "marketing audience", hostile: false, weight: 1, subjects: (a) => edges(a.data?.customers), next: fixed(bearer(world.marketingToken), { query: AUDIENCE }) },
-    { name: "legal disclosure report", hostile: false, weight: 1, subjects: none, next: fixed(bearer(world.legalToken), { query: DISCLOSURE_REPORT }) },
+        body: JSON.stringify({
+          variables: { id: world.allowlistedPartner.ids.external(allowlisted()) },
+          extensions: { persistedQuery: { version: 1, sha256Hash: world.allowlistedPartner.sha256Hash } },
+        }),
+      }),
+    },
+    {
+      name: "support page",
+      hostile: false,
+      weight: 2,
+      subjects: (a) => edges(a.data?.customers),
+      next: () => ({
+        headers: bearer(world.supportToken),
+        body: JSON.stringify({ query: SUPPORT_PAGE, variables: { first: pageSizes() } }),
+      }),
+    },
+    {
+      name: "marketing audience",
+      hostile: false,
+      weight: 1,
+      subjects: (a) => edges(a.data?.customers),
+      next: fixed(bearer(world.marketingToken), { query: AUDIENCE }),
+    },
+    {
+      name: "legal disclosure report",
+      hostile: false,
+      weight: 1,
+      subjects: none,
+      next: fixed(bearer(world.legalToken), { query: DISCLOSURE_REPORT }),
+    },
     { name: "hostile: too deep", hostile: true, weight: 1, subjects: none, next: fixed(bearer(world.supportToken), { query: TOO_DEEP }) },
-    { name: "hostile: alias flood", hostile: true, weight: 1, subjects: none,
-      next: () => ({ headers: bearer(customer().token), body: JSON.stringify({ query: ALIAS_FLOOD }) }) },
-    { name: "hostile: unknown field", hostile: true, weight: 1, subjects: none,
-      next: () => ({ headers: bearer(customer().token), body: JSON.stringify({ query: UNKNOWN_FIELD }) }) },
-    { name: "hostile: bad JSON", hostile: true, weight: 1, subjects: none, next: fixed(bearer(world.supportToken), '{"query": "{ me { id } ",') },
-    { name: "hostile: unlisted operation", hostile: true, weight: 1, subjects: none,
-      next: fixed(partnerHeaders(world.allowlistedPartner.apiKey), { query: LOOKUP(world.allowlistedPartner.purpose.toUpperCase()).replace("email", "phone"), variables: { id: world.allowlistedPartner.subjectIds[0] } }) },
+    {
+      name: "hostile: alias flood",
+      hostile: true,
+      weight: 1,
+      subjects: none,
+      next: () => ({ headers: bearer(customer().token), body: JSON.stringify({ query: ALIAS_FLOOD }) }),
+    },
+    {
+      name: "hostile: unknown field",
+      hostile: true,
+      weight: 1,
+      subjects: none,
+      next: () => ({ headers: bearer(customer().token), body: JSON.stringify({ query: UNKNOWN_FIELD }) }),
+    },
+    {
+      name: "hostile: bad JSON",
+      hostile: true,
+      weight: 1,
+      subjects: none,
+      next: fixed(bearer(world.supportToken), '{"query": "{ me { id } ",'),
+    },
+    {
+      name: "hostile: unlisted operation",
+      hostile: true,
+      weight: 1,
+      subjects: none,
+      next: fixed(partnerHeaders(world.allowlistedPartner.apiKey), {
+        query: LOOKUP(world.allowlistedPartner.purpose.toUpperCase()).replace("email", "phone"),
+        variables: { id: world.allowlistedPartner.subjectIds[0] },
+      }),
+    },
   ];
 }
 

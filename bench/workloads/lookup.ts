@@ -18,7 +18,8 @@ fragment Looked on Customer { id profile { fullName email phone address { line1 
   return {
     key: "lookup",
     title: `lookup: ${options.ids.length} customers by id, partner`,
-    description: `a partner (${options.partnerName}, API key; grant: \`customer_support\` on \`user.name\` and \`user.contact\`, linked subjects) ` +
+    description:
+      `a partner (${options.partnerName}, API key; grant: \`customer_support\` on \`user.name\` and \`user.contact\`, linked subjects) ` +
       `looks up ${options.ids.length} customers by id with names, email, phone and address: street and postal code masked; rate limiter and grant checks on every request`,
     connections: 4,
     perConnection: 8,

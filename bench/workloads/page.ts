@@ -31,14 +31,17 @@ export function pageWorkload(options: { first: number; staffToken: string }): Wo
   /** Customers on the page, plus their accounts and cards. */
   const rows = (nodes: unknown[], accounts: (n: unknown) => unknown[], cards: (n: unknown) => unknown[]) =>
     nodes.length + nodes.reduce<number>((sum, n) => sum + accounts(n).length + cards(n).length, 0);
-  const gatewayItems = (data: unknown) => rows(
-    list(data, "customers", "edges").map((e) => (e as { node: unknown }).node),
-    (n) => list(n, "accounts"), (n) => list(n, "paymentMethods"),
-  );
+  const gatewayItems = (data: unknown) =>
+    rows(
+      list(data, "customers", "edges").map((e) => (e as { node: unknown }).node),
+      (n) => list(n, "accounts"),
+      (n) => list(n, "paymentMethods"),
+    );
   return {
     key: "page",
     title: `page: ${options.first} customers with accounts and cards`,
-    description: `a support agent (JWT) reads a page of ${options.first} customers with profile, accounts and payment cards for \`customer_support\`: ` +
+    description:
+      `a support agent (JWT) reads a page of ${options.first} customers with profile, accounts and payment cards for \`customer_support\`: ` +
       "street, postal code, account numbers, card expiry masked; every side pages over active customers (the guarded side would leave out erased and restricted ones anyway), so all serve the same 100",
     connections: 4,
     perConnection: 8,
@@ -51,10 +54,12 @@ export function pageWorkload(options: { first: number; staffToken: string }): Wo
     postgraphile: {
       headers: json,
       body: { query: postgraphileQuery, variables: { first: options.first } },
-      items: (data) => rows(
-        list(data, "allCustomers", "nodes"),
-        (n) => list(n, "accountsByCustomerId", "nodes"), (n) => list(n, "paymentMethodsByCustomerId", "nodes"),
-      ),
+      items: (data) =>
+        rows(
+          list(data, "allCustomers", "nodes"),
+          (n) => list(n, "accountsByCustomerId", "nodes"),
+          (n) => list(n, "paymentMethodsByCustomerId", "nodes"),
+        ),
     },
     rawSql: { path: "/page", headers: json, body: { first: options.first }, items: gatewayItems },
   };

@@ -23,7 +23,8 @@ export function profileWorkload(options: { customerId: string; customerToken: st
   return {
     key: "profile",
     title: "profile: `me` with accounts and preferences",
-    description: "a customer (JWT) reads their own profile, accounts and preferences; purpose `account_management` by default, every value as stored",
+    description:
+      "a customer (JWT) reads their own profile, accounts and preferences; purpose `account_management` by default, every value as stored",
     connections: 8,
     perConnection: 8,
     sequential: { uncounted: 2, counted: 3 },

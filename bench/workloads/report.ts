@@ -14,25 +14,34 @@ const QUERY = `query AccessReport($requestId: ID!, $first: Int!, $after: String)
   }
 }`;
 
-interface ReportPage { entries: { table: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
+interface ReportPage {
+  entries: { table: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
 
 /**
  * Reads the whole report page by page, one request at a time (as a client would), and returns the
  * `after` cursor of the first page made of visits only, the number of pages and the wall time.
  */
-export async function readWholeReport(url: string, staffToken: string, requestId: string): Promise<{ visitsAfter: string | null; pages: number; ms: number }> {
+export async function readWholeReport(
+  url: string,
+  staffToken: string,
+  requestId: string,
+): Promise<{ visitsAfter: string | null; pages: number; ms: number }> {
   let after: string | null = null;
   let visitsAfter: string | null | undefined;
   let pages = 0;
   const started = performance.now();
   for (;;) {
     const res = await fetch(url, {
-      method: "POST", headers: { ...json, authorization: `Bearer ${staffToken}` },
+      method: "POST",
+      headers: { ...json, authorization: `Bearer ${staffToken}` },
       body: JSON.stringify({ query: QUERY, variables: { requestId, first: REPORT_PAGE, after } }),
     });
-    const body = await res.json() as { data?: { accessReport?: ReportPage }; errors?: unknown[] };
+    const body = (await res.json()) as { data?: { accessReport?: ReportPage }; errors?: unknown[] };
     const page = body.data?.accessReport;
-    if (res.status !== 200 || !page) throw new Error(`access report page ${pages + 1}: HTTP ${res.status} ${JSON.stringify(body.errors ?? []).slice(0, 300)}`);
+    if (res.status !== 200 || !page)
+      throw new Error(`access report page ${pages + 1}: HTTP ${res.status} ${JSON.stringify(body.errors ?? []).slice(0, 300)}`);
     pages++;
     if (visitsAfter === undefined && page.entries.length > 0 && page.entries.every((e) => e.table === "visits")) visitsAfter = after;
     if (!page.pageInfo.hasNextPage) break;
@@ -47,7 +56,8 @@ export function reportWorkload(options: { requestId: string; after: string | nul
   return {
     key: "report",
     title: `report: subject access report, ${options.visits.toLocaleString("en-US")} visits, a page of ${REPORT_PAGE} visit rows`,
-    description: `the privacy office (JWT, purpose \`subject_request\`) reads the access report of a verified request whose subject has ${options.visits.toLocaleString("en-US")} visits, ` +
+    description:
+      `the privacy office (JWT, purpose \`subject_request\`) reads the access report of a verified request whose subject has ${options.visits.toLocaleString("en-US")} visits, ` +
       `one page of ${REPORT_PAGE} rows from the visits section (the report is paged; a page of ${REPORT_PAGE} keeps this selection within the default MAX_COST): ` +
       "every personal value of those rows, each through the decision and the disclosure record",
     connections: 2,

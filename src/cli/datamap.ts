@@ -50,7 +50,10 @@ async function main(): Promise<number> {
       ? await recipientsFromDatabase()
       : { recipients: null, source: "see partner grants (no database read; --with-partners names them)" };
     const docs = generateDataMapDocs(dataMap, recipients, await readPolicyFile(policyFile(), personalCategories(dataMap)));
-    const files = [[DATAMAP_OUTPUTS.record, docs.record], [DATAMAP_OUTPUTS.fides, docs.fides]] as const;
+    const files = [
+      [DATAMAP_OUTPUTS.record, docs.record],
+      [DATAMAP_OUTPUTS.fides, docs.fides],
+    ] as const;
     if (args.includes("--check")) {
       const stale = files.filter(([path, text]) => !existsSync(path) || readFileSync(path, "utf8") !== text);
       for (const [path] of stale) process.stderr.write(`datamap: ${relative(process.cwd(), path)} is stale (run npm run datamap)\n`);

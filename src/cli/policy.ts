@@ -75,9 +75,13 @@ async function main(args: readonly string[]): Promise<number> {
       const results = runPolicyCases(policy, parsed.cases);
       const failed = results.filter((r) => !r.passed);
       for (const r of failed) {
-        process.stderr.write(`${casesFile}:${r.line}: ${r.name}: expected ${r.expect.effect} ${r.expect.reason}, got ${r.got.effect} ${r.got.reason}\n`);
+        process.stderr.write(
+          `${casesFile}:${r.line}: ${r.name}: expected ${r.expect.effect} ${r.expect.reason}, got ${r.got.effect} ${r.got.reason}\n`,
+        );
       }
-      process.stdout.write(`${results.length} cases, ${results.length - failed.length} passed, ${failed.length} failed (policy ${policy.version})\n`);
+      process.stdout.write(
+        `${results.length} cases, ${results.length - failed.length} passed, ${failed.length} failed (policy ${policy.version})\n`,
+      );
       return failed.length === 0 ? 0 : 1;
     }
     case "diff": {

@@ -25,7 +25,11 @@ import { cliDatabase, describeCliError, openCliDatabase } from "./cliDatabase.js
 
 const USAGE = "usage: tsx src/cli/purge.ts [--dry-run] [--now YYYY-MM-DD]";
 
-interface Flags { dryRun: boolean; now: Date; help: boolean }
+interface Flags {
+  dryRun: boolean;
+  now: Date;
+  help: boolean;
+}
 
 function parseFlags(argv: readonly string[]): Flags | string {
   const flags: Flags = { dryRun: false, now: new Date(), help: false };
@@ -46,7 +50,9 @@ function parseFlags(argv: readonly string[]): Flags | string {
 
 /** How to run the same purge through the server that owns the database. */
 function throughTheApi(port: number, dryRun: boolean): string {
-  const body = JSON.stringify({ query: `mutation { runRetentionPurge(dryRun: ${dryRun}) { id ranAt dryRun tables { table deleted anonymised held } } }` });
+  const body = JSON.stringify({
+    query: `mutation { runRetentionPurge(dryRun: ${dryRun}) { id ranAt dryRun tables { table deleted anonymised held } } }`,
+  });
   return [
     "purge: that server purges on its own schedule (PURGE_INTERVAL_MS); to run it now, as the privacy office:",
     `  curl -s http://127.0.0.1:${port}/graphql -H 'content-type: application/json' -H 'x-purpose: legal_compliance' \\`,
@@ -79,7 +85,8 @@ async function main(): Promise<number> {
     return report.storage?.failure ? 1 : 0;
   } catch (error) {
     process.stderr.write(`purge: ${describeCliError(error)}\n`);
-    if (error instanceof EmbeddedDatabaseInUse && error.owner?.port != null) process.stderr.write(throughTheApi(error.owner.port, flags.dryRun));
+    if (error instanceof EmbeddedDatabaseInUse && error.owner?.port != null)
+      process.stderr.write(throughTheApi(error.owner.port, flags.dryRun));
     return 1;
   } finally {
     await handle?.close();

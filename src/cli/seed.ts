@@ -27,8 +27,12 @@ const NUMERIC = { "--customers": 1_000_000, "--seed": 2 ** 32 - 1, "--visits": 1
 /** The flags, or the one-line complaint about them. */
 function parseFlags(argv: readonly string[]): Flags | string {
   const flags: Flags = {
-    customers: SEED_DEFAULTS.customers, seed: SEED_DEFAULTS.seed, visitsPerCustomer: undefined,
-    canaries: false, reset: false, help: false,
+    customers: SEED_DEFAULTS.customers,
+    seed: SEED_DEFAULTS.seed,
+    visitsPerCustomer: undefined,
+    canaries: false,
+    reset: false,
+    help: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -82,7 +86,10 @@ async function main(): Promise<number> {
 
     const started = performance.now();
     const summary = await seed(handle.db, {
-      customers: flags.customers, seed: flags.seed, canaries: flags.canaries, visitsPerCustomer: flags.visitsPerCustomer,
+      customers: flags.customers,
+      seed: flags.seed,
+      canaries: flags.canaries,
+      visitsPerCustomer: flags.visitsPerCustomer,
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
 

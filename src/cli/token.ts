@@ -31,19 +31,24 @@ try {
 }
 const role = args.role;
 if (!role || !(ROLES as readonly string[]).includes(role)) fail(`--role must be one of ${ROLES.join(", ")}`);
-if (role === "customer" && !args.customer) fail("--role customer needs --customer <customer id> (the server logs a demo customer id at start)");
+if (role === "customer" && !args.customer)
+  fail("--role customer needs --customer <customer id> (the server logs a demo customer id at start)");
 if (role !== "customer" && args.customer) fail("--customer goes with --role customer only");
 // The gateway refuses a customer token whose subject is not a customer id, so none is minted.
 const customerId = args.customer?.toLowerCase();
-if (customerId !== undefined && !isUuid(customerId)) fail("--customer must be a customer id, a UUID (the server logs a demo customer id at start)");
+if (customerId !== undefined && !isUuid(customerId))
+  fail("--customer must be a customer id, a UUID (the server logs a demo customer id at start)");
 if (!/^\d+[smhd]$/.test(args.ttl!)) fail("--ttl must look like 30m, 8h or 7d");
 
 let config;
-try { config = loadConfig(); } catch (error) {
+try {
+  config = loadConfig();
+} catch (error) {
   if (error instanceof ConfigError) fail(`configuration error: ${error.message}`);
   throw error;
 }
-if (config.jwt.kind !== "secret") fail("tokens can only be minted with an HS256 secret (JWT_SECRET); this configuration verifies with a public key");
+if (config.jwt.kind !== "secret")
+  fail("tokens can only be minted with an HS256 secret (JWT_SECRET); this configuration verifies with a public key");
 
 const token = await new SignJWT({ role })
   .setProtectedHeader({ alg: "HS256", typ: "JWT" })

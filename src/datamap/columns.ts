@@ -57,7 +57,14 @@ export function personalColumns(dataMap: DataMap): PersonalColumn[] {
       if ("coordinate" in exposure) {
         const field = dataMap.fields.get(exposure.coordinate);
         if (!field) throw new Error(`personal column ${table}.${column}: ${exposure.coordinate} is not marked @personal`);
-        out.push({ ...base, category: field.category, coordinate: field.coordinate, unexposed: null, keptOnErasure: exposure.keptOnErasure ?? null, mask: field.mask });
+        out.push({
+          ...base,
+          category: field.category,
+          coordinate: field.coordinate,
+          unexposed: null,
+          keptOnErasure: exposure.keptOnErasure ?? null,
+          mask: field.mask,
+        });
       } else {
         const { category } = exposure;
         if (!isCategory(category)) throw new Error(`unexposed personal column ${table}.${column}: ${category} is no category`);

@@ -12,9 +12,22 @@ import type { DataMapModel } from "./model.js";
 export const FIDES_DATASET_KEY = "privacy_gateway_customer_db";
 export const FIDES_SYSTEM_KEY = "privacy_gateway";
 
-export interface FidesField { name: string; data_categories: string[]; description: string }
-export interface FidesCollection { name: string; description: string; fields: FidesField[] }
-export interface FidesDataset { fides_key: string; name: string; description: string; collections: FidesCollection[] }
+export interface FidesField {
+  name: string;
+  data_categories: string[];
+  description: string;
+}
+export interface FidesCollection {
+  name: string;
+  description: string;
+  fields: FidesField[];
+}
+export interface FidesDataset {
+  fides_key: string;
+  name: string;
+  description: string;
+  collections: FidesCollection[];
+}
 export interface FidesPrivacyDeclaration {
   name: string;
   data_use: string;
@@ -38,8 +51,17 @@ export interface FidesSystem {
   legal_basis_for_transfers?: string[];
 }
 /** A custom data category: one the policy adds beneath a fideslang key. */
-export interface FidesDataCategory { fides_key: string; parent_key: string; name: string; description: string }
-export interface FidesExport { data_category: FidesDataCategory[]; dataset: FidesDataset[]; system: FidesSystem[] }
+export interface FidesDataCategory {
+  fides_key: string;
+  parent_key: string;
+  name: string;
+  description: string;
+}
+export interface FidesExport {
+  data_category: FidesDataCategory[];
+  dataset: FidesDataset[];
+  system: FidesSystem[];
+}
 
 /** fideslang's legal bases (GDPR art. 6). */
 export function fidesLegalBasis(basis: ConsentBasis): string {
@@ -60,19 +82,23 @@ export function fidesLegalBasis(basis: ConsentBasis): string {
 export function buildFidesExport(model: DataMapModel): FidesExport {
   const retentionOf = new Map(model.categories.map((c) => [c.category, c.retention]));
   const tables = [...new Set(model.columns.map((c) => c.table))];
-  const collections = tables.map((table): FidesCollection => ({
-    name: table,
-    description: `Table ${table}: personal columns only.`,
-    fields: model.columns.filter((c) => c.table === table).map((c) => {
-      const retention = retentionOf.get(c.category);
-      const where = c.coordinate ? `GraphQL ${c.coordinate}, mask ${c.mask}` : `not exposed (${c.unexposed ?? ""})`;
-      return {
-        name: c.column,
-        data_categories: [c.category],
-        description: `${where}. Retention: ${retention ? `${summarizeRetention(retention)}. ${describeRetention(retention)}` : "none"}`,
-      };
+  const collections = tables.map(
+    (table): FidesCollection => ({
+      name: table,
+      description: `Table ${table}: personal columns only.`,
+      fields: model.columns
+        .filter((c) => c.table === table)
+        .map((c) => {
+          const retention = retentionOf.get(c.category);
+          const where = c.coordinate ? `GraphQL ${c.coordinate}, mask ${c.mask}` : `not exposed (${c.unexposed ?? ""})`;
+          return {
+            name: c.column,
+            data_categories: [c.category],
+            description: `${where}. Retention: ${retention ? `${summarizeRetention(retention)}. ${describeRetention(retention)}` : "none"}`,
+          };
+        }),
     }),
-  }));
+  );
 
   const recipients = model.recipients;
   const declarations = PURPOSES.flatMap((purpose): FidesPrivacyDeclaration[] => {
@@ -92,7 +118,9 @@ export function buildFidesExport(model: DataMapModel): FidesExport {
     if (recipients !== null) {
       const shared = model.categories.flatMap((c) =>
         // Service providers process on our behalf (processors); affiliates and third parties receive as recipients.
-        (c.recipients ?? []).filter((r) => r.recipient.kind !== "service_provider" && r.purposes.includes(purpose)).map((r) => ({ category: c.category, name: r.recipient.name })),
+        (c.recipients ?? [])
+          .filter((r) => r.recipient.kind !== "service_provider" && r.purposes.includes(purpose))
+          .map((r) => ({ category: c.category, name: r.recipient.name })),
       );
       if (shared.length > 0) {
         declaration.data_shared_with_third_parties = true;
@@ -113,21 +141,29 @@ export function buildFidesExport(model: DataMapModel): FidesExport {
     privacy_declarations: declarations,
   };
   if (recipients !== null) {
-    const bases = [...new Set(recipients.flatMap((r) => r.grants.map((g) => g.transferBasis).filter((b): b is string => b !== null)))].sort();
-    system.does_international_transfers = recipients.some((r) => r.grants.some((g) => g.transferBasis !== null && g.regions.some((x) => x !== r.region)));
+    const bases = [
+      ...new Set(recipients.flatMap((r) => r.grants.map((g) => g.transferBasis).filter((b): b is string => b !== null))),
+    ].sort();
+    system.does_international_transfers = recipients.some((r) =>
+      r.grants.some((g) => g.transferBasis !== null && g.regions.some((x) => x !== r.region)),
+    );
     system.legal_basis_for_transfers = bases;
   }
 
   const custom = [...model.policy.categories].flatMap(([key, { description, parent }]): FidesDataCategory[] =>
-    parent === null ? [] : [{ fides_key: key, parent_key: parent, name: key, description }]);
+    parent === null ? [] : [{ fides_key: key, parent_key: parent, name: key, description }],
+  );
   return {
     data_category: custom,
-    dataset: [{
-      fides_key: FIDES_DATASET_KEY,
-      name: "Customer database",
-      description: "Personal columns of the gateway's database, each with its Fides data category. Generated by `npm run datamap`; do not edit by hand.",
-      collections,
-    }],
+    dataset: [
+      {
+        fides_key: FIDES_DATASET_KEY,
+        name: "Customer database",
+        description:
+          "Personal columns of the gateway's database, each with its Fides data category. Generated by `npm run datamap`; do not edit by hand.",
+        collections,
+      },
+    ],
     system: [system],
   };
 }

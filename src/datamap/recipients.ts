@@ -29,11 +29,18 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export async function loadRecipients(db: Database): Promise<Recipient[]> {
   const rows = await db
     .select({
-      partnerId: partners.id, name: partners.name, kind: partners.kind, region: partners.region, contractRef: partners.contractRef,
+      partnerId: partners.id,
+      name: partners.name,
+      kind: partners.kind,
+      region: partners.region,
+      contractRef: partners.contractRef,
     })
     .from(partners)
     .orderBy(asc(partners.name), asc(partners.id));
-  const grants = await db.select().from(partnerGrants).where(isNull(partnerGrants.revokedAt))
+  const grants = await db
+    .select()
+    .from(partnerGrants)
+    .where(isNull(partnerGrants.revokedAt))
     .orderBy(asc(partnerGrants.validFrom), asc(partnerGrants.id));
   return rows.map((p) => ({
     name: p.name,
@@ -43,9 +50,13 @@ export async function loadRecipients(db: Database): Promise<Recipient[]> {
     grants: grants
       .filter((g) => g.partnerId === p.partnerId)
       .map((g) => ({
-        purposes: [...g.purposes], categories: [...g.categories], subjectScope: g.subjectScope, regions: [...g.regions],
+        purposes: [...g.purposes],
+        categories: [...g.categories],
+        subjectScope: g.subjectScope,
+        regions: [...g.regions],
         transferBasis: g.transferBasis && g.transferBasis.trim() !== "" ? g.transferBasis : null,
-        validFrom: day(g.validFrom), validUntil: day(g.validUntil),
+        validFrom: day(g.validFrom),
+        validUntil: day(g.validUntil),
       })),
   }));
 }

@@ -86,7 +86,10 @@ function categorySection(entry: CategoryEntry, policy: Policy): string {
     out.push(`| (not exposed: ${cell(c.unexposed ?? "")}) | ${code(`${c.table}.${c.column}`)} | never disclosed |`);
   }
   if (entry.inputs.length > 0) {
-    out.push("", `Also accepted as input (filtering or writing counts as reading): ${entry.inputs.map((f) => code(f.coordinate)).join(", ")}.`);
+    out.push(
+      "",
+      `Also accepted as input (filtering or writing counts as reading): ${entry.inputs.map((f) => code(f.coordinate)).join(", ")}.`,
+    );
   }
   out.push("");
 
@@ -124,11 +127,16 @@ function categorySection(entry: CategoryEntry, policy: Policy): string {
   out.push("**Retention**", "");
   const from = entry.retention.key === entry.category ? "" : ` (rule of ${code(entry.retention.key)})`;
   const summary = summarizeRetention(entry.retention);
-  out.push(`${summary.charAt(0).toUpperCase()}${summary.slice(1)}${from}. ${describeRetention(entry.retention)} ${entry.retention.rationale}`, "");
+  out.push(
+    `${summary.charAt(0).toUpperCase()}${summary.slice(1)}${from}. ${describeRetention(entry.retention)} ${entry.retention.rationale}`,
+    "",
+  );
 
   out.push("**Transfers**", "");
   if (entry.recipients === null) {
-    out.push("A partner receives a subject's data only for subjects resident in its grant's regions; outside the subject's residency only when the grant names a transfer basis. See partner grants.");
+    out.push(
+      "A partner receives a subject's data only for subjects resident in its grant's regions; outside the subject's residency only when the grant names a transfer basis. See partner grants.",
+    );
   } else if (entry.recipients.length === 0) {
     out.push("None: no partner receives this category.");
   } else {
@@ -186,24 +194,41 @@ export function renderRecordOfProcessing(model: DataMapModel): string {
     `|---|---|---|${PURPOSES.map(() => "---").join("|")}|---|`,
   );
   for (const e of model.categories) {
-    out.push(`| ${code(e.category)} | ${e.fields.length} | ${e.columns.length} | ${PURPOSES.map((p) => letter(e, p)).join(" | ")} | ${summarizeRetention(e.retention)} |`);
+    out.push(
+      `| ${code(e.category)} | ${e.fields.length} | ${e.columns.length} | ${PURPOSES.map((p) => letter(e, p)).join(" | ")} | ${summarizeRetention(e.retention)} |`,
+    );
   }
   out.push("", "## Categories", "");
   for (const e of model.categories) out.push(categorySection(e, model.policy));
 
   out.push("## Purposes", "");
-  out.push("| purpose | description | Fides data use | legal basis | survives restriction | honours objection |", "|---|---|---|---|---|---|");
+  out.push(
+    "| purpose | description | Fides data use | legal basis | survives restriction | honours objection |",
+    "|---|---|---|---|---|---|",
+  );
   for (const p of PURPOSES) {
     const d = model.policy.purposes[p];
-    out.push(`| ${code(p)} | ${d.description} | ${code(d.fidesDataUse)} | ${basisPhrase(d.consentBasis)} | ${d.survivesRestriction ? "yes" : "no"} | ${d.honoursObjection ? "yes" : "no"} |`);
+    out.push(
+      `| ${code(p)} | ${d.description} | ${code(d.fidesDataUse)} | ${basisPhrase(d.consentBasis)} | ${d.survivesRestriction ? "yes" : "no"} | ${d.honoursObjection ? "yes" : "no"} |`,
+    );
   }
   const optInKinds = PARTNER_KINDS.filter((k) => model.policy.partnerKinds[k].requiresOptIn);
   if (optInKinds.length > 0) {
-    out.push("", `Sharing with a partner of kind ${optInKinds.map(code).join(" or ")} always needs the subject's opt-in for that partner, whatever the purpose.`);
+    out.push(
+      "",
+      `Sharing with a partner of kind ${optInKinds.map(code).join(" or ")} always needs the subject's opt-in for that partner, whatever the purpose.`,
+    );
   }
   out.push("");
 
-  out.push("## Roles", "", formatRolesTable(model.policy), "", "A partner's grant replaces the role: its purposes, categories, subjects and regions can only narrow the matrix.", "");
+  out.push(
+    "## Roles",
+    "",
+    formatRolesTable(model.policy),
+    "",
+    "A partner's grant replaces the role: its purposes, categories, subjects and regions can only narrow the matrix.",
+    "",
+  );
   out.push("## Recipients", "", recipientsSection(model.recipients));
   out.push(
     "## Transfers",

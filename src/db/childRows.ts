@@ -50,7 +50,18 @@ export interface Fold<Row> {
 // the driver's value: a timestamp's JSON spelling differs from its text (Drizzle turns the
 // drivers' date parsing off, so they hand over the text), and a float's JSON cannot say NaN or
 // Infinity (it gives a string, where the drivers give the number).
-const AS_JSON = new Set(["PgText", "PgVarchar", "PgChar", "PgUUID", "PgEnumColumn", "PgBoolean", "PgInteger", "PgSmallInt", "PgJson", "PgJsonb"]);
+const AS_JSON = new Set([
+  "PgText",
+  "PgVarchar",
+  "PgChar",
+  "PgUUID",
+  "PgEnumColumn",
+  "PgBoolean",
+  "PgInteger",
+  "PgSmallInt",
+  "PgJson",
+  "PgJsonb",
+]);
 
 function valueSql(column: PgColumn): string {
   const ref = `t."${column.name}"`;
@@ -98,7 +109,9 @@ export function childRows<F extends Record<string, PgColumn>, One extends boolea
     keys,
     byCustomer: (db, customerIds) => {
       const query = db.select(columns).from(table).where(anyOf(customerId, customerIds));
-      return (orderBy.length > 0 ? query.orderBy(...orderBy.map((o) => (o.descending ? desc(o.column) : asc(o.column)))) : query) as Promise<Row[]>;
+      return (
+        orderBy.length > 0 ? query.orderBy(...orderBy.map((o) => (o.descending ? desc(o.column) : asc(o.column)))) : query
+      ) as Promise<Row[]>;
     },
     fold: (wanted) => makeFold(wanted === undefined ? keys : keys.filter((key) => key === customerIdKey || wanted.includes(key))),
   };

@@ -94,7 +94,12 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   let statements = 0;
   // Counts statements only: query text and parameters (which hold personal values) are dropped.
   const logger: Logger = { logQuery: () => void statements++ };
-  const countingIn = (tally: StatementTally): Logger => ({ logQuery: () => { statements++; tally.statements++; } });
+  const countingIn = (tally: StatementTally): Logger => ({
+    logQuery: () => {
+      statements++;
+      tally.statements++;
+    },
+  });
 
   if ("url" in options) {
     const client = postgres(options.url, {
@@ -115,12 +120,19 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       db: db as unknown as Database,
       driver: "postgres",
       lock: null,
-      get statements() { return statements; },
-      counting: (tally) => new PgDatabase(dialect, new PostgresJsSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
+      get statements() {
+        return statements;
+      },
+      counting: (tally) =>
+        new PgDatabase(dialect, new PostgresJsSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
       unflushed: drizzlePostgres(unflushedClient, { schema, logger }) as unknown as Database,
       migrate: () => migratePostgres(db, { migrationsFolder: MIGRATIONS }),
-      ping: async () => { await client`select 1`; },
-      close: async () => { await Promise.all([client.end({ timeout: 5 }), unflushedClient.end({ timeout: 5 })]); },
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), unflushedClient.end({ timeout: 5 })]);
+      },
     };
   }
 
@@ -141,11 +153,16 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     db: db as unknown as Database,
     driver: "pglite",
     lock,
-    get statements() { return statements; },
-    counting: (tally) => new PgDatabase(dialect, new PgliteSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
+    get statements() {
+      return statements;
+    },
+    counting: (tally) =>
+      new PgDatabase(dialect, new PgliteSession(client, dialect, relational, { logger: countingIn(tally) }), relational) as Database,
     unflushed: db as unknown as Database,
     migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS }),
-    ping: async () => { await client.query("select 1"); },
+    ping: async () => {
+      await client.query("select 1");
+    },
     close: async () => {
       try {
         await client.close();

@@ -45,10 +45,16 @@ export interface EmbeddedDatabaseLock {
 export class EmbeddedDatabaseInUse extends Error {
   override readonly name = "EmbeddedDatabaseInUse";
   readonly code = "DATABASE_IN_USE";
-  constructor(readonly dataDir: string, readonly owner: LockOwner | null, readonly lockPath: string) {
-    super(owner === null
-      ? `the embedded database at ${dataDir} is locked by ${lockPath}, which cannot be read; if no process uses the directory, delete that file`
-      : `the embedded database at ${dataDir} is in use by ${describeOwner(owner)}: one process owns an embedded database; ${adviceFor(owner, lockPath)}`);
+  constructor(
+    readonly dataDir: string,
+    readonly owner: LockOwner | null,
+    readonly lockPath: string,
+  ) {
+    super(
+      owner === null
+        ? `the embedded database at ${dataDir} is locked by ${lockPath}, which cannot be read; if no process uses the directory, delete that file`
+        : `the embedded database at ${dataDir} is in use by ${describeOwner(owner)}: one process owns an embedded database; ${adviceFor(owner, lockPath)}`,
+    );
   }
 }
 
@@ -90,7 +96,13 @@ function isRunning(owner: LockOwner): boolean {
 function readOwner(path: string): LockOwner | null {
   try {
     const owner = JSON.parse(readFileSync(path, "utf8")) as Partial<LockOwner>;
-    if (!Number.isInteger(owner.pid) || typeof owner.hostname !== "string" || typeof owner.command !== "string" || typeof owner.startedAt !== "string") return null;
+    if (
+      !Number.isInteger(owner.pid) ||
+      typeof owner.hostname !== "string" ||
+      typeof owner.command !== "string" ||
+      typeof owner.startedAt !== "string"
+    )
+      return null;
     return { port: null, processStart: null, ...owner } as LockOwner;
   } catch {
     return null;
@@ -113,8 +125,12 @@ const MAX_ATTEMPTS = 5;
 export function acquireEmbeddedDatabaseLock(dataDir: string, command = basename(process.argv[1] ?? "node")): EmbeddedDatabaseLock {
   const path = join(dataDir, LOCK_FILE);
   let owner: LockOwner = {
-    pid: process.pid, hostname: hostname(), command, port: null,
-    startedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(), processStart: processStart(process.pid),
+    pid: process.pid,
+    hostname: hostname(),
+    command,
+    port: null,
+    startedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
+    processStart: processStart(process.pid),
   };
   let tookOverFrom: LockOwner | null = null;
   for (let attempt = 1; ; attempt++) {
@@ -145,7 +161,11 @@ export function acquireEmbeddedDatabaseLock(dataDir: string, command = basename(
       unlinkSync(moved);
       tookOverFrom = held;
     } else {
-      try { linkSync(moved, path); } catch { /* a newer lock is in place: judged on the next attempt */ }
+      try {
+        linkSync(moved, path);
+      } catch {
+        /* a newer lock is in place: judged on the next attempt */
+      }
       unlinkSync(moved);
     }
   }
@@ -157,7 +177,11 @@ export function acquireEmbeddedDatabaseLock(dataDir: string, command = basename(
     process.removeListener("exit", release);
     // Only this process's own lock: never one another process took over after it.
     if (readOwner(path)?.pid === process.pid) {
-      try { unlinkSync(path); } catch { /* already gone: nothing to release */ }
+      try {
+        unlinkSync(path);
+      } catch {
+        /* already gone: nothing to release */
+      }
     }
   };
   process.on("exit", release);

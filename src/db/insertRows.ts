@@ -15,12 +15,21 @@ import type { Database } from "./client.js";
  * Every column of the table must be given in every row (undefined is a programming error), so a
  * column default applies only where the caller leaves the column out of `columns`.
  */
-export async function insertRows<T extends PgTable>(db: Database, table: T, rows: ReadonlyArray<T["$inferInsert"]>, columns?: ReadonlyArray<keyof T["$inferInsert"] & string>): Promise<void> {
+export async function insertRows<T extends PgTable>(
+  db: Database,
+  table: T,
+  rows: ReadonlyArray<T["$inferInsert"]>,
+  columns?: ReadonlyArray<keyof T["$inferInsert"] & string>,
+): Promise<void> {
   if (rows.length > 0) await db.execute(insertRowsStatement(table, rows, columns));
 }
 
 /** insertRows' statement, to compose (`on conflict`, a `with` clause); `rows` must not be empty. */
-export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyArray<T["$inferInsert"]>, columns?: ReadonlyArray<keyof T["$inferInsert"] & string>): SQL {
+export function insertRowsStatement<T extends PgTable>(
+  table: T,
+  rows: ReadonlyArray<T["$inferInsert"]>,
+  columns?: ReadonlyArray<keyof T["$inferInsert"] & string>,
+): SQL {
   if (rows.length === 0) throw new Error(`insertRows: no rows for ${getTableName(table)}`);
   const { name: tableName, columns: allEntries } = tableOf(table);
   const entries = columns === undefined ? allEntries : allEntries.filter(([key]) => columns.includes(key as never));
@@ -74,15 +83,16 @@ export function insertRowsStatement<T extends PgTable>(table: T, rows: ReadonlyA
   const names = entries.map(([, column]) => `"${column.name}"`).join(", ");
   const chunks: (StringChunk | string)[] = [];
   let text = `insert into ${tableName} (${names}) select ${selected.join(", ")} from `;
-  const params = (list: Part[]) => list.forEach(([literal, cast], i) => {
-    const before = i > 0 ? `${text}, ` : text;
-    if (literal === null) {
-      text = `${before}null${cast}`;
-    } else {
-      chunks.push(new StringChunk(before), literal);
-      text = cast;
-    }
-  });
+  const params = (list: Part[]) =>
+    list.forEach(([literal, cast], i) => {
+      const before = i > 0 ? `${text}, ` : text;
+      if (literal === null) {
+        text = `${before}null${cast}`;
+      } else {
+        chunks.push(new StringChunk(before), literal);
+        text = cast;
+      }
+    });
   if (unnested.length > 0) {
     text += "unnest(";
     params(unnested);

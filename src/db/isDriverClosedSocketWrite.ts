@@ -8,7 +8,9 @@
  * message and the driver's frame; any other uncaught exception still ends the process.
  */
 export function isDriverClosedSocketWrite(error: unknown): boolean {
-  return error instanceof TypeError
-    && error.message === "Cannot read properties of null (reading 'write')"
-    && /\bnextWrite\b[^\n]*[\\/]postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? "");
+  return (
+    error instanceof TypeError &&
+    error.message === "Cannot read properties of null (reading 'write')" &&
+    /\bnextWrite\b[^\n]*[\\/]postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? "")
+  );
 }

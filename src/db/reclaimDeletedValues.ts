@@ -43,7 +43,10 @@ export async function reclaimDeletedValues(db: Database, tables: Iterable<string
   try {
     method = driverOf(db) === "pglite" ? "vacuum_full" : "vacuum";
     if (names.length > 0) {
-      const list = sql.join(names.map((name) => sql.identifier(name)), sql`, `);
+      const list = sql.join(
+        names.map((name) => sql.identifier(name)),
+        sql`, `,
+      );
       if (method === "vacuum_full") {
         await db.execute(sql`vacuum full ${list}`);
         // PGlite is one session: the setting holds for this process's later checkpoints too.

@@ -124,7 +124,11 @@ const REPORT_TABLES: readonly { info: TableInfo; columns: PersonalColumn[] }[] =
 /** Row counts of the subject per report table, in one statement. */
 async function sectionsOf(db: Database, subjectId: string): Promise<ReportSection[]> {
   const [a, b, ...rest] = REPORT_TABLES.map(({ info }) =>
-    db.select({ table: sql<string>`${info.name}::text`.as("table"), rows: count().as("rows") }).from(info.table).where(eq(info.customerId!, subjectId)));
+    db
+      .select({ table: sql<string>`${info.name}::text`.as("table"), rows: count().as("rows") })
+      .from(info.table)
+      .where(eq(info.customerId!, subjectId)),
+  );
   const counted = new Map((await unionAll(a!, b!, ...rest)).map((r) => [r.table, Number(r.rows)]));
   return REPORT_TABLES.map(({ info }) => ({ table: info.name, source: sourceOf(info.name), rows: counted.get(info.name) ?? 0 }));
 }
@@ -155,7 +159,14 @@ export async function buildSubjectReport(
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_REPORT_PAGE_ROWS} rows.`);
   }
   const keys = enforcement.ids();
-  const after = pageRequest.after ? decodeReportCursor(pageRequest.after, REPORT_TABLES.map((t) => t.info.name), keys, request.id) : null;
+  const after = pageRequest.after
+    ? decodeReportCursor(
+        pageRequest.after,
+        REPORT_TABLES.map((t) => t.info.name),
+        keys,
+        request.id,
+      )
+    : null;
   const withValues = (pageRequest.withValues ?? true) && (after?.withValues ?? true);
   const [subject] = await db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
   if (!subject) throw new GatewayError(ErrorCode.NOT_FOUND, "The subject of this request no longer exists.");
@@ -169,12 +180,18 @@ export async function buildSubjectReport(
   for (let i = start; i < REPORT_TABLES.length; i++) {
     const { info, columns } = REPORT_TABLES[i]!;
     if (sections[i]!.rows === 0) continue;
-    if (remaining === 0) { hasNextPage = true; break; }
+    if (remaining === 0) {
+      hasNextPage = true;
+      break;
+    }
     const from = i === start && after ? after.rowId : null;
     const rowId = info.rowId!;
-    const rows = (await db.select().from(info.table)
+    const rows = (await db
+      .select()
+      .from(info.table)
       .where(and(eq(info.customerId!, subjectId), from ? gt(rowId.column, from) : undefined))
-      .orderBy(asc(rowId.column)).limit(remaining + 1)) as Record<string, unknown>[];
+      .orderBy(asc(rowId.column))
+      .limit(remaining + 1)) as Record<string, unknown>[];
     const taken = rows.slice(0, remaining);
     for (const row of taken) {
       const id = String(row[rowId.key]);
@@ -188,28 +205,67 @@ export async function buildSubjectReport(
     }
     remaining -= taken.length;
     if (taken.length > 0) end = { table: info.name, rowId: String(taken.at(-1)![rowId.key]), withValues };
-    if (rows.length > taken.length) { hasNextPage = true; break; }
+    if (rows.length > taken.length) {
+      hasNextPage = true;
+      break;
+    }
   }
 
   return {
-    requestId: request.id, subjectId, subjectStatus: subject.status, generatedAt: new Date(), policyVersion: enforcement.policy.version,
-    sections, entries, recipients: await recipientsOf(db, subjectId),
-    page: { hasNextPage, endCursor: end ? encodeReportCursor(end, keys, request.id) : (after ? pageRequest.after! : null), delivered: !hasNextPage && withValues },
+    requestId: request.id,
+    subjectId,
+    subjectStatus: subject.status,
+    generatedAt: new Date(),
+    policyVersion: enforcement.policy.version,
+    sections,
+    entries,
+    recipients: await recipientsOf(db, subjectId),
+    page: {
+      hasNextPage,
+      endCursor: end ? encodeReportCursor(end, keys, request.id) : after ? pageRequest.after! : null,
+      delivered: !hasNextPage && withValues,
+    },
   };
 }
 
-async function entryFor(enforcement: RequestEnforcement, subjectId: string, c: PersonalColumn, rowId: string, stored: unknown, withValue: boolean): Promise<ReportEntry> {
-  const base = { coordinate: c.coordinate, table: c.table, column: c.column, rowId, source: sourceOf(c.table), note: null as string | null };
+async function entryFor(
+  enforcement: RequestEnforcement,
+  subjectId: string,
+  c: PersonalColumn,
+  rowId: string,
+  stored: unknown,
+  withValue: boolean,
+): Promise<ReportEntry> {
+  const base = {
+    coordinate: c.coordinate,
+    table: c.table,
+    column: c.column,
+    rowId,
+    source: sourceOf(c.table),
+    note: null as string | null,
+  };
   const field = c.coordinate === null ? undefined : enforcement.dataMap.fields.get(c.coordinate);
   if (!field) {
     // Deliberately unexposed (a password hash, a bookkeeping reference): reported as held, never released.
     const category = c.unexposed?.category ?? null;
     return {
-      ...base, category, value: null, withheld: true, effect: "deny", reasonCode: "NOT_DISCLOSED",
-      purposes: purposesForCategory(enforcement.policy, category), retention: retentionOf(enforcement.policy, category), note: c.unexposed?.reason ?? "not exposed through the API",
+      ...base,
+      category,
+      value: null,
+      withheld: true,
+      effect: "deny",
+      reasonCode: "NOT_DISCLOSED",
+      purposes: purposesForCategory(enforcement.policy, category),
+      retention: retentionOf(enforcement.policy, category),
+      note: c.unexposed?.reason ?? "not exposed through the API",
     };
   }
-  const common = { ...base, category: field.category, purposes: purposesForCategory(enforcement.policy, field.category), retention: retentionOf(enforcement.policy, field.category) };
+  const common = {
+    ...base,
+    category: field.category,
+    purposes: purposesForCategory(enforcement.policy, field.category),
+    retention: retentionOf(enforcement.policy, field.category),
+  };
   if (!withValue) {
     const decision = await enforcement.decideFor(subjectId, field);
     return { ...common, value: null, withheld: decision.effect === "deny", effect: decision.effect, reasonCode: decision.reason.code };
@@ -227,10 +283,16 @@ async function entryFor(enforcement: RequestEnforcement, subjectId: string, c: P
 
 /** Recipients from the disclosure log: distinct caller kind, role and partner; the subject's own reads left out. */
 export async function recipientsOf(db: Database, subjectId: string): Promise<Recipient[]> {
-  const rows = await db.select({
-    callerKind: disclosureLog.callerKind, callerId: disclosureLog.callerId, role: disclosureLog.role,
-    purpose: disclosureLog.purpose, last: max(disclosureLog.recordedAt),
-  }).from(disclosureLog).where(and(eq(disclosureLog.customerId, subjectId)))
+  const rows = await db
+    .select({
+      callerKind: disclosureLog.callerKind,
+      callerId: disclosureLog.callerId,
+      role: disclosureLog.role,
+      purpose: disclosureLog.purpose,
+      last: max(disclosureLog.recordedAt),
+    })
+    .from(disclosureLog)
+    .where(and(eq(disclosureLog.customerId, subjectId)))
     .groupBy(disclosureLog.callerKind, disclosureLog.callerId, disclosureLog.role, disclosureLog.purpose);
   const recipients = new Map<string, Recipient>();
   for (const r of rows) {
@@ -248,7 +310,10 @@ export async function recipientsOf(db: Database, subjectId: string): Promise<Rec
   }
   return [...recipients.values()]
     .map((r) => ({ ...r, purposes: r.purposes.sort() }))
-    .sort((a, b) => a.callerKind.localeCompare(b.callerKind) || a.role.localeCompare(b.role) || (a.partnerId ?? "").localeCompare(b.partnerId ?? ""));
+    .sort(
+      (a, b) =>
+        a.callerKind.localeCompare(b.callerKind) || a.role.localeCompare(b.role) || (a.partnerId ?? "").localeCompare(b.partnerId ?? ""),
+    );
 }
 
 /** The same content as one machine-readable JSON document (portability), page by page like the report. */
@@ -275,10 +340,20 @@ export function portableDocument(report: SubjectReport): Record<string, unknown>
     policyVersion: report.policyVersion,
     sections: report.sections,
     page: { hasNextPage: report.page.hasNextPage, endCursor: report.page.endCursor },
-    data: Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, Object.entries(rows).map(([rowId, fields]) => ({ rowId, ...fields }))])),
+    data: Object.fromEntries(
+      Object.entries(tables).map(([table, rows]) => [table, Object.entries(rows).map(([rowId, fields]) => ({ rowId, ...fields }))]),
+    ),
     entries: report.entries.map((e) => ({
-      coordinate: e.coordinate, table: e.table, column: e.column, rowId: e.rowId, category: e.category,
-      value: e.withheld ? null : valueAsJson(e.value), withheld: e.withheld, effect: e.effect, reasonCode: e.reasonCode, source: e.source,
+      coordinate: e.coordinate,
+      table: e.table,
+      column: e.column,
+      rowId: e.rowId,
+      category: e.category,
+      value: e.withheld ? null : valueAsJson(e.value),
+      withheld: e.withheld,
+      effect: e.effect,
+      reasonCode: e.reasonCode,
+      source: e.source,
     })),
     withheld,
     categories,

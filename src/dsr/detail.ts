@@ -37,14 +37,17 @@ export function validateDetail(policy: Policy, kind: SubjectRequestKind, input: 
       const purposes = [...new Set(given.purposes ?? [])];
       if (purposes.length === 0) throw bad("An objection names at least one purpose.");
       const refused = purposes.filter((p) => !isPurpose(p) || !policy.purposes[p].honoursObjection);
-      if (refused.length > 0) throw bad(`These purposes do not rest on consent or legitimate interest that an objection stops: ${refused.join(", ")}.`);
+      if (refused.length > 0)
+        throw bad(`These purposes do not rest on consent or legitimate interest that an objection stops: ${refused.join(", ")}.`);
       return { purposes: purposes.sort() };
     }
     case "rectification": {
       onlyAllowed(["corrections"]);
       if (!given.corrections) throw bad("A rectification gives the corrected values in `corrections`.");
       const changes = validateProfileInput(given.corrections);
-      const fields = Object.keys(given.corrections).filter((k) => (given.corrections as Record<string, unknown>)[k] !== undefined).sort();
+      const fields = Object.keys(given.corrections)
+        .filter((k) => (given.corrections as Record<string, unknown>)[k] !== undefined)
+        .sort();
       return { fields, corrections: changes };
     }
     case "restriction":

@@ -18,19 +18,23 @@ import type { Policy } from "../policy/policy.js";
 import { retentionFor, summarizeRetention } from "../policy/retention.js";
 import type { ErasureHold } from "./requestOutcome.js";
 
-export type TableErasure =
-  | { action: "delete" }
-  | { action: "anonymise"; why: string };
+export type TableErasure = { action: "delete" } | { action: "anonymise"; why: string };
 
 export const ERASURE_PLAN: Readonly<Record<string, TableErasure>> = {
-  customers: { action: "anonymise", why: "the tombstone: every personal column of it is kept (see keptOnErasure), its status set to erased" },
+  customers: {
+    action: "anonymise",
+    why: "the tombstone: every personal column of it is kept (see keptOnErasure), its status set to erased",
+  },
   profiles: { action: "anonymise", why: "the profile row stays empty: the tombstone's shape, as the seed writes erased subjects" },
   credentials: { action: "delete" },
   accounts: { action: "anonymise", why: "an account's product and status are not personal" },
   payment_methods: { action: "delete" },
   purchases: { action: "anonymise", why: "bookkeeping records, under legal hold for ten years from the purchase" },
   preferences: { action: "anonymise", why: "the subject's choices, proof of consent under legal hold for three years after erasure" },
-  consent_events: { action: "anonymise", why: "the history of consents and withdrawals, proof of consent under legal hold for three years after erasure" },
+  consent_events: {
+    action: "anonymise",
+    why: "the history of consents and withdrawals, proof of consent under legal hold for three years after erasure",
+  },
   submitted_messages: { action: "delete" },
   visits: { action: "delete" },
 };
@@ -57,7 +61,8 @@ export function legalHoldsOf(policy: Policy, columns: readonly PersonalColumn[])
   const holds = new Map<string, ErasureHold>();
   for (const c of columns) {
     const rule = retentionFor(policy, c.category);
-    if (rule?.legalHold && !holds.has(rule.key)) holds.set(rule.key, { rule: rule.key, retention: summarizeRetention(rule), reason: rule.rationale });
+    if (rule?.legalHold && !holds.has(rule.key))
+      holds.set(rule.key, { rule: rule.key, retention: summarizeRetention(rule), reason: rule.rationale });
   }
   return [...holds.values()];
 }

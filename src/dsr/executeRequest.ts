@@ -37,7 +37,11 @@ const refuse = (message: string, reason: string) => new GatewayError(ErrorCode.B
  * every statement goes through `tx` (PGlite has one connection), and any failure rolls back the
  * execution together with the state change.
  */
-export async function executeRequest(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date; policy: Policy }): Promise<Execution> {
+export async function executeRequest(
+  tx: Database,
+  row: SubjectRequestRow,
+  options: { dataMap: DataMap; now: Date; policy: Policy },
+): Promise<Execution> {
   const [subject] = await tx.select({ status: customers.status }).from(customers).where(eq(customers.id, row.customerId)).for("update");
   if (!subject) throw refuse("The subject of this request no longer exists.", "SUBJECT_MISSING");
   const kind = row.kind as SubjectRequestKind;
@@ -80,12 +84,21 @@ export async function executeRequest(tx: Database, row: SubjectRequestRow, optio
  * rewrites them whole, and reclaims what this one left. Never throws: the answer reports the
  * completion, which stands.
  */
-export async function reclaimAfterCompletion(db: Database, row: SubjectRequestRow, execution: Execution, context: { actor: Actor; logger: Logger; requestId: string }): Promise<void> {
+export async function reclaimAfterCompletion(
+  db: Database,
+  row: SubjectRequestRow,
+  execution: Execution,
+  context: { actor: Actor; logger: Logger; requestId: string },
+): Promise<void> {
   if (execution.reclaim.length === 0) return;
   const reclaim = await reclaimDeletedValues(db, execution.reclaim);
   const where = { requestId: context.requestId, subjectRequestId: row.id, tables: reclaim.tables, method: reclaim.method, ms: reclaim.ms };
   if (reclaim.failure === null) context.logger.info(where, "reclaimed erased values from the database's files");
-  else context.logger.error({ ...where, code: reclaim.failure }, "reclaiming erased values from the database's files failed; the request stays completed");
+  else
+    context.logger.error(
+      { ...where, code: reclaim.failure },
+      "reclaiming erased values from the database's files failed; the request stays completed",
+    );
   const note = reclaim.failure === null ? `STORAGE_RECLAIMED:${reclaim.method}` : `STORAGE_RECLAIM_FAILED:${reclaim.failure}`;
   try {
     await appendEvent(db, row, { from: "completed", to: "completed", actor: context.actor, note, at: new Date() });
@@ -98,7 +111,11 @@ export async function reclaimAfterCompletion(db: Database, row: SubjectRequestRo
  * Applies the corrections filed with the request; the note names the categories changed, and the
  * coordinates of the corrected fields are those whose recipients are told (GDPR art. 19).
  */
-async function rectify(tx: Database, row: SubjectRequestRow, options: { dataMap: DataMap; now: Date }): Promise<{ note: string; coordinates: string[] }> {
+async function rectify(
+  tx: Database,
+  row: SubjectRequestRow,
+  options: { dataMap: DataMap; now: Date },
+): Promise<{ note: string; coordinates: string[] }> {
   const corrections = correctionsOf(row.detail);
   if (!corrections || Object.keys(corrections).length === 0) throw refuse("This rectification holds no corrections.", "NO_CORRECTIONS");
   const info = tableInfo("profiles");
@@ -109,14 +126,19 @@ async function rectify(tx: Database, row: SubjectRequestRow, options: { dataMap:
   for (const [key, value] of Object.entries(corrections)) {
     const column = keyToColumn.get(key);
     const exposure = column ? PERSONAL_COLUMNS.profiles?.[column] : undefined;
-    if (!exposure || (value !== null && typeof value !== "string")) throw refuse("This rectification holds a correction that is not a profile field.", "BAD_CORRECTION");
+    if (!exposure || (value !== null && typeof value !== "string"))
+      throw refuse("This rectification holds a correction that is not a profile field.", "BAD_CORRECTION");
     set[key] = value;
     if (!("coordinate" in exposure)) continue;
     coordinates.push(exposure.coordinate);
     const category = options.dataMap.fields.get(exposure.coordinate)?.category;
     if (category) categories.add(category);
   }
-  const updated = await tx.update(profiles).set({ ...set, updatedAt: options.now }).where(eq(profiles.customerId, row.customerId)).returning({ id: profiles.customerId });
+  const updated = await tx
+    .update(profiles)
+    .set({ ...set, updatedAt: options.now })
+    .where(eq(profiles.customerId, row.customerId))
+    .returning({ id: profiles.customerId });
   if (updated.length === 0) await tx.insert(profiles).values({ ...set, customerId: row.customerId, updatedAt: options.now });
   return { note: `CORRECTED:${[...categories].sort().join(",")}`, coordinates: coordinates.sort() };
 }
@@ -125,9 +147,17 @@ async function rectify(tx: Database, row: SubjectRequestRow, options: { dataMap:
 async function object(tx: Database, row: SubjectRequestRow, now: Date, policy: Policy): Promise<string> {
   const purposes = objectedPurposes(row.detail).filter((p) => policy.purposes[p].consentBasis === "opt_out");
   if (purposes.length > 0) {
-    await tx.insert(consentEvents).values(purposes.map((purpose) => ({
-      customerId: row.customerId, purpose, partnerId: null, granted: false, source: "dsr", policyVersion: policy.version, recordedAt: now,
-    })));
+    await tx.insert(consentEvents).values(
+      purposes.map((purpose) => ({
+        customerId: row.customerId,
+        purpose,
+        partnerId: null,
+        granted: false,
+        source: "dsr",
+        policyVersion: policy.version,
+        recordedAt: now,
+      })),
+    );
   }
   return `OBJECTED:${objectedPurposes(row.detail).join(",")}`;
 }
@@ -141,7 +171,13 @@ async function object(tx: Database, row: SubjectRequestRow, now: Date, policy: P
  * hold the removed values (those with rows changed, and the request details), and what it did to
  * each table (TableOutcome: every table it sweeps, in PERSONAL_COLUMNS order, rows counted once).
  */
-export async function eraseSubject(tx: Database, customerId: string, now: Date, dataMap: DataMap, policy: Policy): Promise<{ rows: number; tables: string[]; outcome: TableOutcome[] }> {
+export async function eraseSubject(
+  tx: Database,
+  customerId: string,
+  now: Date,
+  dataMap: DataMap,
+  policy: Policy,
+): Promise<{ rows: number; tables: string[]; outcome: TableOutcome[] }> {
   let touched = 0;
   const tables: string[] = [];
   const outcome: TableOutcome[] = [];
@@ -183,9 +219,19 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
       if (!c) throw new Error(`erasure: ${name}.${column} is not a column`);
       set[c.key] = null;
     }
-    const changed = Object.keys(set).length === 0 ? 0 : (await tx.update(info.table).set(set as never).where(ofSubject).returning({ k: info.customerId })).length;
+    const changed =
+      Object.keys(set).length === 0
+        ? 0
+        : (
+            await tx
+              .update(info.table)
+              .set(set as never)
+              .where(ofSubject)
+              .returning({ k: info.customerId })
+          ).length;
     if (held.length === 0) record(name, { anonymised: changed }, changed);
-    else record(name, { held: changed > 0 ? changed : await tx.$count(info.table, ofSubject), heldBy: legalHoldsOf(policy, held) }, changed);
+    else
+      record(name, { held: changed > 0 ? changed : await tx.$count(info.table, ofSubject), heldBy: legalHoldsOf(policy, held) }, changed);
   }
   for (const name of ERASED_LINK_TABLES) {
     const info = tableInfo(name);
@@ -193,8 +239,11 @@ export async function eraseSubject(tx: Database, customerId: string, now: Date, 
     const erased = (await tx.delete(info.table).where(eq(info.customerId, customerId)).returning({ k: info.customerId })).length;
     record(name, { erased }, erased);
   }
-  const scrubbed = await tx.update(subjectRequests).set({ detail: sql`${subjectRequests.detail} - 'corrections'` })
-    .where(and(eq(subjectRequests.customerId, customerId), sql`${subjectRequests.detail} ? 'corrections'`)).returning({ id: subjectRequests.id });
+  const scrubbed = await tx
+    .update(subjectRequests)
+    .set({ detail: sql`${subjectRequests.detail} - 'corrections'` })
+    .where(and(eq(subjectRequests.customerId, customerId), sql`${subjectRequests.detail} ? 'corrections'`))
+    .returning({ id: subjectRequests.id });
   // always reclaimed: earlier completions and rejections left their corrections in old row versions
   record("subject_requests", { anonymised: scrubbed.length }, 0);
   tables.push("subject_requests");

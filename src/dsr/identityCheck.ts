@@ -40,9 +40,16 @@ export const IDENTITY_CHECK_WINDOW_DAYS = 30;
 export async function subjectChecksInWindow(tx: Database, customerId: string, now: Date): Promise<number> {
   await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for("update");
   const since = new Date(now.getTime() - IDENTITY_CHECK_WINDOW_DAYS * 86_400_000);
-  const [row] = await tx.select({ n: count() }).from(subjectRequestEvents).where(and(
-    eq(subjectRequestEvents.customerId, customerId), like(subjectRequestEvents.note, `${NOTE_PREFIX}%`), gt(subjectRequestEvents.at, since),
-  ));
+  const [row] = await tx
+    .select({ n: count() })
+    .from(subjectRequestEvents)
+    .where(
+      and(
+        eq(subjectRequestEvents.customerId, customerId),
+        like(subjectRequestEvents.note, `${NOTE_PREFIX}%`),
+        gt(subjectRequestEvents.at, since),
+      ),
+    );
   return row?.n ?? 0;
 }
 
@@ -61,7 +68,11 @@ const NORMALISE: Readonly<Record<IdentityClaim, (value: string) => string>> = {
   name: (v) => v.normalize("NFKC").toLowerCase().replace(/\s+/gu, " ").trim(),
   email: (v) => v.normalize("NFKC").trim().toLowerCase(),
   phone: (v) => v.replace(/\D/gu, ""),
-  accountLastFour: (v) => v.normalize("NFKC").replace(/[^\p{L}\p{N}]/gu, "").toLowerCase(),
+  accountLastFour: (v) =>
+    v
+      .normalize("NFKC")
+      .replace(/[^\p{L}\p{N}]/gu, "")
+      .toLowerCase(),
 };
 
 /** What is held about the subject for each claim: one value, or several (every account's last four). */
@@ -69,16 +80,24 @@ export type IdentityOnFile = Record<IdentityClaim, string[]>;
 
 /** The subject's held values for the claims, normalised (accounts: their last four); empty: none on file. */
 export async function identityOnFile(db: Database, customerId: string): Promise<IdentityOnFile> {
-  const [profile] = await db.select({ name: profiles.fullName, email: profiles.email, phone: profiles.phone })
-    .from(profiles).where(eq(profiles.customerId, customerId));
+  const [profile] = await db
+    .select({ name: profiles.fullName, email: profiles.email, phone: profiles.phone })
+    .from(profiles)
+    .where(eq(profiles.customerId, customerId));
   const numbers = await db.select({ number: accounts.accountNumber }).from(accounts).where(eq(accounts.customerId, customerId));
   const held = (claim: IdentityClaim, values: (string | null | undefined)[]) =>
-    values.filter((v): v is string => typeof v === "string").map(NORMALISE[claim]).filter((v) => v.length > 0);
+    values
+      .filter((v): v is string => typeof v === "string")
+      .map(NORMALISE[claim])
+      .filter((v) => v.length > 0);
   return {
     name: held("name", [profile?.name]),
     email: held("email", [profile?.email]),
     phone: held("phone", [profile?.phone]),
-    accountLastFour: held("accountLastFour", numbers.map((n) => n.number)).map((v) => v.slice(-4)),
+    accountLastFour: held(
+      "accountLastFour",
+      numbers.map((n) => n.number),
+    ).map((v) => v.slice(-4)),
   };
 }
 
@@ -90,13 +109,18 @@ export function normaliseClaims(claims: IdentityClaims): Partial<Record<Identity
     if (value === null || value === undefined) continue;
     const normalised = value.length > MAX_CLAIM_LENGTH ? "" : NORMALISE[claim](value);
     if (normalised.length === 0 || (claim === "accountLastFour" && normalised.length !== 4)) {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, claim === "accountLastFour"
-        ? "`claims.accountLastFour` must be the last four characters of an account number."
-        : `\`claims.${claim}\` is empty once normalised, or longer than ${MAX_CLAIM_LENGTH} characters.`, { reason: "BAD_CLAIM", claim });
+      throw new GatewayError(
+        ErrorCode.BAD_USER_INPUT,
+        claim === "accountLastFour"
+          ? "`claims.accountLastFour` must be the last four characters of an account number."
+          : `\`claims.${claim}\` is empty once normalised, or longer than ${MAX_CLAIM_LENGTH} characters.`,
+        { reason: "BAD_CLAIM", claim },
+      );
     }
     out[claim] = normalised;
   }
-  if (Object.keys(out).length === 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "Give at least one claim to check.", { reason: "NO_CLAIMS" });
+  if (Object.keys(out).length === 0)
+    throw new GatewayError(ErrorCode.BAD_USER_INPUT, "Give at least one claim to check.", { reason: "NO_CLAIMS" });
   return out;
 }
 
@@ -125,12 +149,17 @@ const NOTE_PREFIX = "IDENTITY_CHECK:";
 
 /** The event note of a check: outcomes by claim, never a value. */
 export function identityCheckNote(results: ClaimResults): string {
-  return NOTE_PREFIX + IDENTITY_CLAIMS.filter((c) => results[c] !== undefined).map((c) => `${c}=${results[c]!.toUpperCase()}`).join(",");
+  return (
+    NOTE_PREFIX +
+    IDENTITY_CLAIMS.filter((c) => results[c] !== undefined)
+      .map((c) => `${c}=${results[c]!.toUpperCase()}`)
+      .join(",")
+  );
 }
 
 /** Whether an event note is an identity check's. */
 export function isIdentityCheckNote(note: string | null): boolean {
-  return note !== null && note.startsWith(NOTE_PREFIX);
+  return note?.startsWith(NOTE_PREFIX);
 }
 
 /**

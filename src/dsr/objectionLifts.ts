@@ -18,7 +18,9 @@ export function liftNote(purpose: Purpose): string {
 
 /** The purposes a completed objection still stops: those it names, less those its events lifted. */
 export function purposesInForce(detail: StoredDetail, notes: readonly unknown[]): Purpose[] {
-  const lifted = new Set(notes.filter((n): n is string => typeof n === "string" && n.startsWith(OBJECTION_LIFTED)).map((n) => n.slice(OBJECTION_LIFTED.length)));
+  const lifted = new Set(
+    notes.filter((n): n is string => typeof n === "string" && n.startsWith(OBJECTION_LIFTED)).map((n) => n.slice(OBJECTION_LIFTED.length)),
+  );
   return objectedPurposes(detail).filter((p) => !lifted.has(p));
 }
 

@@ -19,16 +19,23 @@ function describe(table: PgTable): TableInfo {
   const columns = new Map<string, { key: string; column: PgColumn }>();
   for (const [key, column] of Object.entries(getTableColumns(table))) columns.set(column.name, { key, column: column as PgColumn });
   return {
-    name: getTableName(table), table, columns,
+    name: getTableName(table),
+    table,
+    columns,
     // A subject's own row (customers) is the subject: its id is the subject column.
-    customerId: columns.get("customer_id")?.column ?? (getTableName(table) === "customers" ? columns.get("id")?.column ?? null : null),
+    customerId: columns.get("customer_id")?.column ?? (getTableName(table) === "customers" ? (columns.get("id")?.column ?? null) : null),
     rowId: columns.get("id") ?? columns.get("customer_id") ?? null,
   };
 }
 
 /** Every table of the schema, by SQL name. */
 export const TABLES: ReadonlyMap<string, TableInfo> = new Map(
-  (Object.values(schema) as unknown[]).filter((v) => isTable(v)).map((t) => { const info = describe(t as PgTable); return [info.name, info] as const; }),
+  (Object.values(schema) as unknown[])
+    .filter((v) => isTable(v))
+    .map((t) => {
+      const info = describe(t as PgTable);
+      return [info.name, info] as const;
+    }),
 );
 
 export function tableInfo(name: string): TableInfo {
@@ -47,9 +54,12 @@ export interface PersonalColumn {
 
 /** Every personal column of PERSONAL_COLUMNS, in its order. */
 export function personalColumns(): PersonalColumn[] {
-  return Object.entries(PERSONAL_COLUMNS).flatMap(([table, cols]) => Object.entries(cols).map(([column, exposure]) => ({
-    table, column,
-    coordinate: "coordinate" in exposure ? exposure.coordinate : null,
-    unexposed: "unexposed" in exposure ? { reason: exposure.unexposed, category: exposure.category } : null,
-  })));
+  return Object.entries(PERSONAL_COLUMNS).flatMap(([table, cols]) =>
+    Object.entries(cols).map(([column, exposure]) => ({
+      table,
+      column,
+      coordinate: "coordinate" in exposure ? exposure.coordinate : null,
+      unexposed: "unexposed" in exposure ? { reason: exposure.unexposed, category: exposure.category } : null,
+    })),
+  );
 }

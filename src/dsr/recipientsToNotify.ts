@@ -24,15 +24,24 @@ export interface RecipientToNotify {
  * fields). Staff and the subject are not recipients: they are the controller and the subject.
  * One statement on the log's subject index; call it inside the completing transaction.
  */
-export async function recipientsToNotify(db: Pick<Database, "execute">, subjectId: string, only: readonly string[] | null = null): Promise<RecipientToNotify[]> {
+export async function recipientsToNotify(
+  db: Pick<Database, "execute">,
+  subjectId: string,
+  only: readonly string[] | null = null,
+): Promise<RecipientToNotify[]> {
   const filter = only === null ? sql`` : sql` and c.coordinate = any(${arrayLiteral(only)}::text[])`;
-  const rows = rowsOf<{ partner_id: string; disclosures: number | string; last: string | Date; coordinates: string[] }>(await db.execute(sql`
+  const rows = rowsOf<{ partner_id: string; disclosures: number | string; last: string | Date; coordinates: string[] }>(
+    await db.execute(sql`
     select split_part(l.caller_id, '/', 1) as partner_id, count(distinct l.id) as disclosures, max(l.recorded_at) as last,
       array_agg(distinct c.coordinate order by c.coordinate) as coordinates
     from disclosure_log l cross join lateral unnest(l.disclosed || l.masked || l.pseudonymized) as c(coordinate)
     where l.customer_id = ${subjectId} and l.caller_kind = 'partner'${filter}
-    group by 1 order by 1`));
+    group by 1 order by 1`),
+  );
   return rows.map((r) => ({
-    partnerId: r.partner_id, disclosures: Number(r.disclosures), lastDisclosedAt: new Date(r.last).toISOString(), coordinates: [...r.coordinates],
+    partnerId: r.partner_id,
+    disclosures: Number(r.disclosures),
+    lastDisclosedAt: new Date(r.last).toISOString(),
+    coordinates: [...r.coordinates],
   }));
 }

@@ -25,7 +25,7 @@ export function deliveredNote(reader: ReportReader): string {
 
 /** Whether the events record a delivery (to `reader`, or to anyone). */
 export function isDelivered(events: readonly Pick<SubjectRequestEventRow, "note">[], reader?: ReportReader): boolean {
-  return events.some((e) => reader === undefined ? e.note?.startsWith(NOTE_PREFIX) : e.note === deliveredNote(reader));
+  return events.some((e) => (reader === undefined ? e.note?.startsWith(NOTE_PREFIX) : e.note === deliveredNote(reader)));
 }
 
 /** Until when the subject reads the report of a request completed at `closedAt`. */

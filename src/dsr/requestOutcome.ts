@@ -37,5 +37,6 @@ export interface RequestOutcome {
 export function requestOutcomeOf(detail: Record<string, unknown>): RequestOutcome | null {
   const o = detail.outcome as Partial<RequestOutcome> | undefined;
   return o !== null && typeof o === "object" && Array.isArray(o.tables) && Array.isArray(o.recipients)
-    ? { tables: o.tables, recipients: o.recipients } : null;
+    ? { tables: o.tables, recipients: o.recipients }
+    : null;
 }

@@ -25,21 +25,41 @@ export type Filing = { filed: SubjectRequestRow } | { openRequestId: string };
  * unique index decides (`on conflict do nothing`): of two filed at once, one is filed and the
  * other finds it.
  */
-export async function insertRequest(db: Database, input: { customerId: string; kind: SubjectRequestKind; detail: StoredDetail; actor: Actor; now?: Date }): Promise<Filing> {
+export async function insertRequest(
+  db: Database,
+  input: { customerId: string; kind: SubjectRequestKind; detail: StoredDetail; actor: Actor; now?: Date },
+): Promise<Filing> {
   const receivedAt = input.now ?? new Date();
   const filed = await db.transaction(async (tx) => {
-    const [row] = await tx.insert(subjectRequests).values({
-      customerId: input.customerId, kind: input.kind, state: "received", detail: input.detail, receivedAt, dueAt: dueDate(receivedAt),
-    }).onConflictDoNothing({ target: [subjectRequests.customerId, subjectRequests.kind], where: OPEN }).returning();
+    const [row] = await tx
+      .insert(subjectRequests)
+      .values({
+        customerId: input.customerId,
+        kind: input.kind,
+        state: "received",
+        detail: input.detail,
+        receivedAt,
+        dueAt: dueDate(receivedAt),
+      })
+      .onConflictDoNothing({ target: [subjectRequests.customerId, subjectRequests.kind], where: OPEN })
+      .returning();
     if (!row) return null;
     await tx.insert(subjectRequestEvents).values({
-      requestId: row.id, customerId: input.customerId, fromState: null, toState: "received",
-      actorKind: input.actor.kind, actorId: input.actor.id, note: "FILED", at: receivedAt,
+      requestId: row.id,
+      customerId: input.customerId,
+      fromState: null,
+      toState: "received",
+      actorKind: input.actor.kind,
+      actorId: input.actor.id,
+      note: "FILED",
+      at: receivedAt,
     });
     return row;
   });
   if (filed) return { filed };
-  const [open] = await db.select({ id: subjectRequests.id }).from(subjectRequests)
+  const [open] = await db
+    .select({ id: subjectRequests.id })
+    .from(subjectRequests)
     .where(and(eq(subjectRequests.customerId, input.customerId), eq(subjectRequests.kind, input.kind), OPEN));
   // Closed between the two statements: filing again finds the way free (or the next open one).
   return open ? { openRequestId: open.id } : insertRequest(db, input);
@@ -64,13 +84,20 @@ export function findRequests(db: Database, filter: RequestFilter, limit: number)
     filter.state ? eq(subjectRequests.state, filter.state) : undefined,
     filter.kind ? eq(subjectRequests.kind, filter.kind) : undefined,
   ];
-  return db.select().from(subjectRequests).where(and(...conditions))
-    .orderBy(desc(subjectRequests.receivedAt), desc(subjectRequests.id)).limit(limit);
+  return db
+    .select()
+    .from(subjectRequests)
+    .where(and(...conditions))
+    .orderBy(desc(subjectRequests.receivedAt), desc(subjectRequests.id))
+    .limit(limit);
 }
 
 /** Events of each request, oldest first. */
 export function eventsOf(db: Database, requestIds: readonly string[]) {
-  return db.select().from(subjectRequestEvents).where(anyOf(subjectRequestEvents.requestId, requestIds))
+  return db
+    .select()
+    .from(subjectRequestEvents)
+    .where(anyOf(subjectRequestEvents.requestId, requestIds))
     .orderBy(asc(subjectRequestEvents.at), asc(subjectRequestEvents.id));
 }
 
@@ -79,27 +106,52 @@ export function eventsOf(db: Database, requestIds: readonly string[]) {
  * after `requestById(tx, id, { forUpdate: true })`. The state guard in the WHERE clause makes a
  * concurrent move fail rather than apply twice.
  */
-export async function moveRequest(tx: Database, row: SubjectRequestRow, move: {
-  to: SubjectRequestState; actor: Actor; note: string; detail?: StoredDetail; now?: Date;
-}): Promise<SubjectRequestRow> {
+export async function moveRequest(
+  tx: Database,
+  row: SubjectRequestRow,
+  move: {
+    to: SubjectRequestState;
+    actor: Actor;
+    note: string;
+    detail?: StoredDetail;
+    now?: Date;
+  },
+): Promise<SubjectRequestRow> {
   const now = move.now ?? new Date();
   const set: Partial<typeof subjectRequests.$inferInsert> = { state: move.to };
   if (move.to === "verified") set.verifiedAt = now;
   if (move.to === "completed" || move.to === "rejected") set.closedAt = now;
   if (move.detail) set.detail = move.detail;
-  const [updated] = await tx.update(subjectRequests).set(set)
-    .where(and(eq(subjectRequests.id, row.id), eq(subjectRequests.state, row.state))).returning();
+  const [updated] = await tx
+    .update(subjectRequests)
+    .set(set)
+    .where(and(eq(subjectRequests.id, row.id), eq(subjectRequests.state, row.state)))
+    .returning();
   if (!updated) throw new Error("subject request changed state concurrently");
   await appendEvent(tx, row, { from: row.state as SubjectRequestState, to: move.to, actor: move.actor, note: move.note, at: now });
   return updated;
 }
 
 /** Writes one event of a request: a move, or a later step that leaves the state as it is (`from` = `to`). */
-export async function appendEvent(db: Database, row: Pick<SubjectRequestRow, "id" | "customerId">, event: {
-  from: SubjectRequestState; to: SubjectRequestState; actor: Actor; note: string; at: Date;
-}): Promise<void> {
+export async function appendEvent(
+  db: Database,
+  row: Pick<SubjectRequestRow, "id" | "customerId">,
+  event: {
+    from: SubjectRequestState;
+    to: SubjectRequestState;
+    actor: Actor;
+    note: string;
+    at: Date;
+  },
+): Promise<void> {
   await db.insert(subjectRequestEvents).values({
-    requestId: row.id, customerId: row.customerId, fromState: event.from, toState: event.to,
-    actorKind: event.actor.kind, actorId: event.actor.id, note: event.note, at: event.at,
+    requestId: row.id,
+    customerId: row.customerId,
+    fromState: event.from,
+    toState: event.to,
+    actorKind: event.actor.kind,
+    actorId: event.actor.id,
+    note: event.note,
+    at: event.at,
   });
 }

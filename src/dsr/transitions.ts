@@ -44,7 +44,10 @@ export function transition(kind: SubjectRequestKind, state: SubjectRequestState,
   if (move.from.includes(state)) return { ok: true, from: state, to: move.to };
   const expected = move.from.join(" or ");
   return {
-    ok: false, from: state, action, code: "INVALID_TRANSITION",
+    ok: false,
+    from: state,
+    action,
+    code: "INVALID_TRANSITION",
     message: `A ${state} ${kind} request cannot be ${pastTense(action)}; only a ${expected} one can.`,
   };
 }

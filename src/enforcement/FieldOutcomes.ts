@@ -8,8 +8,7 @@ export type Outcome = (typeof OUTCOMES)[number];
  * and a keyed load whose key varies goes megamorphic (a stub-cache lookup per cell); interned
  * strings compare by identity.
  */
-const bitOf = (outcome: Outcome): number =>
-  outcome === "disclosed" ? 1 : outcome === "masked" ? 2 : outcome === "pseudonymized" ? 4 : 8;
+const bitOf = (outcome: Outcome): number => (outcome === "disclosed" ? 1 : outcome === "masked" ? 2 : outcome === "pseudonymized" ? 4 : 8);
 
 /** Coordinates by outcome, each list sorted: what a disclosure record holds. */
 export type OutcomeLists = Record<Outcome, string[]>;

@@ -1,4 +1,4 @@
-import { type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from "graphql";
+import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema } from "graphql";
 import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
 import { rule, shield, type IRule } from "graphql-shield";
@@ -47,10 +47,13 @@ function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
       if (kept !== undefined && fieldRule === kept && !personal && !roots.some((t) => t.name === typeName)) {
         return identifier ? { ...config, resolve } : config;
       }
-      const guarded = !fieldRule ? notPermitted
-        : personal && fieldRule.decide ? personalGuard(fieldRule.decide, resolve, personal)
-        : personal ? guard(fieldRule, withValueTransform(resolve, personal)) // a rule that does not decide: decide again
-        : guard(fieldRule, resolve);
+      const guarded = !fieldRule
+        ? notPermitted
+        : personal && fieldRule.decide
+          ? personalGuard(fieldRule.decide, resolve, personal)
+          : personal
+            ? guard(fieldRule, withValueTransform(resolve, personal)) // a rule that does not decide: decide again
+            : guard(fieldRule, resolve);
       return { ...config, resolve: guarded };
     },
   });
@@ -84,10 +87,14 @@ const rootTypes = (schema: GraphQLSchema): GraphQLObjectType[] =>
  * other rule is guarded.
  */
 function ruleOfEveryRootField(roots: GraphQLObjectType[], tree: RuleTree): FieldRule | undefined {
-  const rules = new Set(roots.flatMap((type) => Object.keys(type.getFields()).map((name) => {
-    const rule = tree[type.name]?.[name];
-    return rule?.includes ?? rule;
-  })));
+  const rules = new Set(
+    roots.flatMap((type) =>
+      Object.keys(type.getFields()).map((name) => {
+        const rule = tree[type.name]?.[name];
+        return rule?.includes ?? rule;
+      }),
+    ),
+  );
   const [only] = rules;
   return rules.size === 1 && only !== undefined && !only.perSubject ? only : undefined;
 }
@@ -163,18 +170,38 @@ function personalGuard(decide: NonNullable<FieldRule["decide"]>, resolve: Resolv
 type Args = Parameters<Resolver>[1];
 type Info = Parameters<Resolver>[3];
 
-function disclose(resolve: Resolver, field: PersonalField, subject: string, parent: unknown, args: Args, ctx: GatewayContext, info: Info, decision: Decision | null): unknown {
+function disclose(
+  resolve: Resolver,
+  field: PersonalField,
+  subject: string,
+  parent: unknown,
+  args: Args,
+  ctx: GatewayContext,
+  info: Info,
+  decision: Decision | null,
+): unknown {
   if (decision === null) return notPermitted();
   if (decision.effect === "deny") return ctx.enforcement.withheld(subject, field, decision.reason);
   const value = resolve(parent, args, ctx, info);
-  return isPromise(value) ? discloseWhenResolved(value, ctx, subject, field, decision) : ctx.enforcement.disclose(subject, field, decision, value);
+  return isPromise(value)
+    ? discloseWhenResolved(value, ctx, subject, field, decision)
+    : ctx.enforcement.disclose(subject, field, decision, value);
 }
 
 function resolveWhenAllowed(verdict: Promise<Verdict>, resolve: Resolver, parent: unknown, args: Args, ctx: GatewayContext, info: Info) {
   return verdict.then((v) => (v === true ? resolve(parent, args, ctx, info) : refusal(v)), notPermitted);
 }
 
-function discloseWhenDecided(decision: Promise<Decision>, resolve: Resolver, field: PersonalField, subject: string, parent: unknown, args: Args, ctx: GatewayContext, info: Info) {
+function discloseWhenDecided(
+  decision: Promise<Decision>,
+  resolve: Resolver,
+  field: PersonalField,
+  subject: string,
+  parent: unknown,
+  args: Args,
+  ctx: GatewayContext,
+  info: Info,
+) {
   return decision.then((d) => disclose(resolve, field, subject, parent, args, ctx, info, d), notPermitted);
 }
 
@@ -194,10 +221,20 @@ function refusal(verdict: Verdict): Error {
 /** The same tree through graphql-shield 7 (fallback deny, allowExternalErrors) and graphql-middleware. */
 function applyShield(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): GraphQLSchema {
   const shieldRules = new Map<FieldRule, IRule>();
-  const toShield = (r: FieldRule) => shieldRules.get(r) ??
-    shieldRules.set(r, rule(r.name, { cache: r.perSubject ? "no_cache" : "contextual" })((parent, _args, ctx: GatewayContext) => r.check(parent, ctx))).get(r)!;
-  const ruleTree = Object.fromEntries(Object.entries(tree).map(([type, fields]) =>
-    [type, Object.fromEntries(Object.entries(fields).map(([name, r]) => [name, toShield(r)]))]));
+  const toShield = (r: FieldRule) =>
+    shieldRules.get(r) ??
+    shieldRules
+      .set(
+        r,
+        rule(r.name, { cache: r.perSubject ? "no_cache" : "contextual" })((parent, _args, ctx: GatewayContext) => r.check(parent, ctx)),
+      )
+      .get(r)!;
+  const ruleTree = Object.fromEntries(
+    Object.entries(tree).map(([type, fields]) => [
+      type,
+      Object.fromEntries(Object.entries(fields).map(([name, r]) => [name, toShield(r)])),
+    ]),
+  );
   const guards = shield(ruleTree, {
     fallbackRule: rule("denyUnlisted", { cache: "strict" })(() => false),
     allowExternalErrors: true,

@@ -1,6 +1,14 @@
 import {
-  coerceInputValue, isInputType, isNonNullType, TypeInfo, typeFromAST, ValidationContext, valueFromAST,
-  type DocumentNode, type GraphQLSchema, type OperationDefinitionNode,
+  coerceInputValue,
+  isInputType,
+  isNonNullType,
+  TypeInfo,
+  typeFromAST,
+  ValidationContext,
+  valueFromAST,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from "graphql";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
@@ -20,7 +28,12 @@ import { invalidVariableMessage } from "../errors/messageWithoutInput.js";
  * (graphql-js's VariablesInAllowedPositionRule); given null, execution would refuse it there as a
  * field error. It is refused here instead, as bad input naming the variable and the type expected.
  */
-export function coerceOperationVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, raw: Record<string, unknown> | undefined): Record<string, unknown> {
+export function coerceOperationVariables(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  raw: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const inputs = raw ?? {};
   const coerced: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -36,7 +49,9 @@ export function coerceOperationVariables(schema: GraphQLSchema, document: Docume
       problems.push(`Variable "$${name}" of non-null type "${type}" must not be null.`);
     } else {
       let first: string | undefined;
-      coerced[name] = coerceInputValue(inputs[name], type, (path) => { first ??= invalidVariableMessage(name, type, path); });
+      coerced[name] = coerceInputValue(inputs[name], type, (path) => {
+        first ??= invalidVariableMessage(name, type, path);
+      });
       if (first !== undefined) problems.push(first);
     }
   }

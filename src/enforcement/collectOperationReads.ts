@@ -1,8 +1,22 @@
 import {
-  Kind, getArgumentValues, getDirectiveValues, getNamedType, isAbstractType, isInputObjectType,
-  isListType, isNonNullType, isObjectType, type FragmentDefinitionNode, type GraphQLField,
-  type GraphQLInputType, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode,
-  type SelectionSetNode, type ValueNode,
+  Kind,
+  getArgumentValues,
+  type getDirectiveValues,
+  getNamedType,
+  isAbstractType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
 } from "graphql";
 import { isIncluded } from "../graphql/common/isIncluded.js";
 
@@ -30,8 +44,12 @@ export function collectOperationReads(
   variables: Record<string, unknown>,
 ): OperationReads {
   const reads: OperationReads = { fields: new Set(), inputs: new Set(), dependOnVariables: false };
-  const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription"
-    ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === "mutation"
+      ? schema.getMutationType()
+      : operation.operation === "subscription"
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return reads;
   const seen = new Set<string>();
 
@@ -121,10 +139,14 @@ export function collectOperationReads(
 
 function containsVariable(value: ValueNode): boolean {
   switch (value.kind) {
-    case Kind.VARIABLE: return true;
-    case Kind.LIST: return value.values.some(containsVariable);
-    case Kind.OBJECT: return value.fields.some((f) => containsVariable(f.value));
-    default: return false;
+    case Kind.VARIABLE:
+      return true;
+    case Kind.LIST:
+      return value.values.some(containsVariable);
+    case Kind.OBJECT:
+      return value.fields.some((f) => containsVariable(f.value));
+    default:
+      return false;
   }
 }
 

@@ -51,9 +51,12 @@ export function createDisclosureWriter(options: { insert?: DisclosureWrite; maxR
     const [first] = batch as [Pending, ...Pending[]];
     if (batch.length === 1) return settle(first, insert(first.db, first.rows));
     try {
-      await insert(first.db, batch.flatMap((p) => p.rows));
+      await insert(
+        first.db,
+        batch.flatMap((p) => p.rows),
+      );
     } catch {
-      return void await Promise.all(batch.map((p) => settle(p, insert(p.db, p.rows))));
+      return void (await Promise.all(batch.map((p) => settle(p, insert(p.db, p.rows)))));
     }
     for (const p of batch) p.resolve();
   };
@@ -71,8 +74,9 @@ export function createDisclosureWriter(options: { insert?: DisclosureWrite; maxR
     writing = false;
   };
 
-  return (db, rows) => new Promise<void>((resolve, reject) => {
-    queue.push({ db, rows, resolve, reject });
-    if (!writing) void drain();
-  });
+  return (db, rows) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ db, rows, resolve, reject });
+      if (!writing) void drain();
+    });
 }

@@ -13,8 +13,20 @@ import { enforcementPlugins } from "./plugins/index.js";
  * disclosures. `executor` (default `guards`) is documented in applyRuleTree.ts; `write` (default
  * createDisclosureWriter()) in createDisclosurePlugin.ts.
  */
-export function createEnforcement(bare: GraphQLSchema, options: { logger: Logger; executor?: RuleExecutor; write?: DisclosureWrite; onDisclosureLogFailure?: () => void }) {
+export function createEnforcement(
+  bare: GraphQLSchema,
+  options: { logger: Logger; executor?: RuleExecutor; write?: DisclosureWrite; onDisclosureLogFailure?: () => void },
+) {
   const dataMap = getDataMap(bare);
   const schema = applyRuleTree(bare, createRuleTree(bare, dataMap), dataMap, options.executor);
-  return { schema, dataMap, plugins: enforcementPlugins({ schema: bare, logger: options.logger, write: options.write, onDisclosureLogFailure: options.onDisclosureLogFailure }) };
+  return {
+    schema,
+    dataMap,
+    plugins: enforcementPlugins({
+      schema: bare,
+      logger: options.logger,
+      write: options.write,
+      onDisclosureLogFailure: options.onDisclosureLogFailure,
+    }),
+  };
 }

@@ -56,8 +56,12 @@ class Permutation {
     this.forward = createCipheriv("aes-256-ecb", key, null).setAutoPadding(false);
     this.backward = createDecipheriv("aes-256-ecb", key, null).setAutoPadding(false);
   }
-  encrypt(block: Buffer): Buffer { return this.forward.update(block); }
-  decrypt(block: Buffer): Buffer { return this.backward.update(block); }
+  encrypt(block: Buffer): Buffer {
+    return this.forward.update(block);
+  }
+  decrypt(block: Buffer): Buffer {
+    return this.backward.update(block);
+  }
 }
 
 /** A key for one use in one scope: HKDF-SHA256 from the server's secret, the info naming both. */

@@ -43,7 +43,10 @@ interface SubjectEntry {
   disclosure: FieldOutcomes | undefined;
 }
 
-const NO_PURPOSE: Decision = { effect: "deny", reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." } };
+const NO_PURPOSE: Decision = {
+  effect: "deny",
+  reason: { code: "PURPOSE_NOT_ALLOWED", message: "No purpose was resolved for this request." },
+};
 
 /**
  * Per-request enforcement state: subject states (brought by the customer rows a request reads,
@@ -65,27 +68,37 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
   // `didResolveOperation` hooks together, in no order to rely on: a check before execution awaits this.
   let resolutionEnded = false;
   let endResolution!: () => void;
-  const purposeResolved = new Promise<void>((resolve) => { endResolution = resolve; });
+  const purposeResolved = new Promise<void>((resolve) => {
+    endResolution = resolve;
+  });
   // Subject states, loaded in batches; once a state has arrived, decisions about that subject
   // are made synchronously (no promise per field: on a page of thousands of values that matters).
   const subjects = new Map<string, SubjectEntry>();
   const settle = (state: SubjectState) => {
     if (!subjects.has(state.customerId)) {
       const slots = dataMap.categories.length;
-      subjects.set(state.customerId, { state, decisions: new Array<Decision | undefined>(slots).fill(undefined), applied: new Uint8Array(slots), disclosure: undefined });
+      subjects.set(state.customerId, {
+        state,
+        decisions: new Array<Decision | undefined>(slots).fill(undefined),
+        applied: new Uint8Array(slots),
+        disclosure: undefined,
+      });
     }
   };
   // The parts of the state this request's decisions consult (all of them until the purpose is set).
   let parts: StateParts = ALL_STATE_PARTS;
   const stateLoader = (partsToLoad: () => StateParts, onLoaded?: (state: SubjectState) => void) =>
-    new DataLoader<string, SubjectState>(async (ids) => {
-      const loaded = await loadSubjectStates(db, ids, partsToLoad());
-      return ids.map((id) => {
-        const state = loaded.get(id)!;
-        onLoaded?.(state);
-        return state;
-      });
-    }, { maxBatchSize: 1000 });
+    new DataLoader<string, SubjectState>(
+      async (ids) => {
+        const loaded = await loadSubjectStates(db, ids, partsToLoad());
+        return ids.map((id) => {
+          const state = loaded.get(id)!;
+          onLoaded?.(state);
+          return state;
+        });
+      },
+      { maxBatchSize: 1000 },
+    );
   const states = stateLoader(() => parts, settle);
   // Whole states, for decisions under another purpose (explainAccess): never the request's own
   // states, which may lack the parts that purpose consults.
@@ -174,16 +187,23 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     /** Decisions this request applied to its answer, one per (subject, category) with a cell recorded, by effect (metrics). */
     decisionTally: (): Readonly<Record<Effect, number>> => tally,
     /** The declared purpose, or null before the purpose plugin has resolved it (or when the operation needs none). */
-    get purpose(): Purpose | null { return purpose; },
+    get purpose(): Purpose | null {
+      return purpose;
+    },
     /** The request may execute: its purpose is resolved, or its operation needs none. */
-    get mayExecute(): boolean { return purpose !== null || withoutPurpose; },
+    get mayExecute(): boolean {
+      return purpose !== null || withoutPurpose;
+    },
     /**
      * The ids this request sends and receives (createIdScope.ts). Without a purpose there are none:
      * an operation that needs no purpose and still reaches a subject's id is refused.
      */
     ids(): IdScope {
       if (purpose === null) {
-        throw new GatewayError(ErrorCode.PURPOSE_REQUIRED, "This operation reaches a data subject: declare a purpose with @purpose(name: ...) or the x-purpose header.");
+        throw new GatewayError(
+          ErrorCode.PURPOSE_REQUIRED,
+          "This operation reaches a data subject: declare a purpose with @purpose(name: ...) or the x-purpose header.",
+        );
       }
       return (idScope ??= createIdScope(pseudonymKey, identifierScope(policy, caller, purpose)));
     },
@@ -210,7 +230,8 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
     },
     /** Set once, by the purpose plugin, before execution. */
     setPurpose(resolved: Purpose) {
-      if ((purpose !== null && purpose !== resolved) || withoutPurpose || resolutionEnded) throw new Error("the purpose of a request is set once");
+      if ((purpose !== null && purpose !== resolved) || withoutPurpose || resolutionEnded)
+        throw new Error("the purpose of a request is set once");
       purpose = resolved;
       parts = stateParts(policy, caller, resolved);
     },
@@ -219,7 +240,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
      * SQL keeping, in a page and its count, only the subjects this caller may see at all for the
      * purpose (not opted out, objected, restricted, erased, out of scope). No purpose: nobody.
      */
-    visibleSubjects: (): SQL => purpose === null ? sql`false` : visibleSubjectsWhere(policy, caller, purpose, dataMap.categories),
+    visibleSubjects: (): SQL => (purpose === null ? sql`false` : visibleSubjectsWhere(policy, caller, purpose, dataMap.categories)),
     decideFor,
 
     /** The decision for another purpose than the request's (explainAccess); not cached, not recorded. */
@@ -298,8 +319,10 @@ export function createRequestEnforcement(options: RequestEnforcementOptions) {
       if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
       // Once per cell on a page of thousands: a value allowed as stored allocates nothing.
-      const result = decision.effect === "allow" ? value
-        : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
+      const result =
+        decision.effect === "allow"
+          ? value
+          : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result instanceof NoSafeForm) throw this.withheld(customerId, field, result.reason);
       record(customerId, field, outcomeOfRelease(decision.effect, value, result));
       return result;

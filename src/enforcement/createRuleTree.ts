@@ -65,8 +65,10 @@ function rootFieldRule(coordinate: string): FieldRule {
     name: `audience:${coordinate}`,
     perSubject: false,
     includes: purposeResolved,
-    check: (_parent, ctx) => requestMayExecute(ctx)
-      && (mayEverCall(ctx.caller, coordinate) || new GatewayError(ErrorCode.FORBIDDEN, `Not permitted: ${coordinate} does not serve your role or grant.`)),
+    check: (_parent, ctx) =>
+      requestMayExecute(ctx) &&
+      (mayEverCall(ctx.caller, coordinate) ||
+        new GatewayError(ErrorCode.FORBIDDEN, `Not permitted: ${coordinate} does not serve your role or grant.`)),
   };
 }
 
@@ -120,10 +122,13 @@ export function createRuleTree(schema: GraphQLSchema, dataMap: DataMap): RuleTre
     for (const name of Object.keys(type.getFields())) {
       const coordinate = `${type.name}.${name}`;
       const personal = dataMap.fields.get(coordinate);
-      fields[name] = roots.has(type) ? rootFieldRule(coordinate)
-        : personal ? personalRule(personal)
-        : aboutSubjects.has(coordinate) && UNCLASSIFIED_FIELDS[coordinate] === undefined ? unclassified
-        : purposeResolved;
+      fields[name] = roots.has(type)
+        ? rootFieldRule(coordinate)
+        : personal
+          ? personalRule(personal)
+          : aboutSubjects.has(coordinate) && UNCLASSIFIED_FIELDS[coordinate] === undefined
+            ? unclassified
+            : purposeResolved;
     }
     tree[type.name] = fields;
   }

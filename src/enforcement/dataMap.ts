@@ -1,7 +1,15 @@
 import { getDirective } from "@graphql-tools/utils";
 import {
-  getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLInputField,
-  type GraphQLOutputType, type GraphQLSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLInputField,
+  type GraphQLOutputType,
+  type GraphQLSchema,
 } from "graphql";
 import { isCategory, type Category } from "../policy/categories.js";
 import { DEFAULT_MASK, isMaskKind, type MaskKind } from "../policy/masks.js";
@@ -87,21 +95,33 @@ function buildDataMap(schema: GraphQLSchema): DataMap {
   const identifiers = [...IDENTIFIER_FIELDS].flatMap((coordinate): RecordedField[] => {
     const [typeName = "", fieldName = ""] = coordinate.split(".");
     const type = schema.getType(typeName);
-    return isObjectType(type) && type.getFields()[fieldName] ? [{ coordinate, typeName, fieldName, onSubjectRow: typeName === SUBJECT_ROOT_TYPE, slot: -1 }] : [];
+    return isObjectType(type) && type.getFields()[fieldName]
+      ? [{ coordinate, typeName, fieldName, onSubjectRow: typeName === SUBJECT_ROOT_TYPE, slot: -1 }]
+      : [];
   });
   const categories = [...new Set([...outputs, ...inputs].map((f) => f.category))].sort();
   const coordinates = [...outputs, ...inputs, ...identifiers].map((f) => f.coordinate).sort();
   const slots = new Map(coordinates.map((coordinate, slot) => [coordinate, slot]));
-  const placed = <F extends RecordedField>(found: F[]) => new Map(found.map((f) => [f.coordinate, { ...f, slot: slots.get(f.coordinate)! }]));
-  const personal = (found: PersonalField[]) => new Map([...placed(found)].map(([c, f]) => [c, { ...f, categorySlot: categories.indexOf(f.category) }]));
+  const placed = <F extends RecordedField>(found: F[]) =>
+    new Map(found.map((f) => [f.coordinate, { ...f, slot: slots.get(f.coordinate)! }]));
+  const personal = (found: PersonalField[]) =>
+    new Map([...placed(found)].map(([c, f]) => [c, { ...f, categorySlot: categories.indexOf(f.category) }]));
   return { fields: personal(outputs), inputs: personal(inputs), identifiers: placed(identifiers), categories, coordinates };
 }
 
-function personalEntries(schema: GraphQLSchema, typeName: string, fields: (GraphQLField<unknown, unknown> | GraphQLInputField)[]): PersonalField[] {
+function personalEntries(
+  schema: GraphQLSchema,
+  typeName: string,
+  fields: (GraphQLField<unknown, unknown> | GraphQLInputField)[],
+): PersonalField[] {
   return fields.flatMap((field) => personalEntry(schema, typeName, field) ?? []);
 }
 
-function personalEntry(schema: GraphQLSchema, typeName: string, field: GraphQLField<unknown, unknown> | GraphQLInputField): PersonalField | null {
+function personalEntry(
+  schema: GraphQLSchema,
+  typeName: string,
+  field: GraphQLField<unknown, unknown> | GraphQLInputField,
+): PersonalField | null {
   const [mark] = getDirective(schema, field, "personal") ?? [];
   if (!mark) return null;
   const coordinate = `${typeName}.${field.name}`;
@@ -110,8 +130,15 @@ function personalEntry(schema: GraphQLSchema, typeName: string, field: GraphQLFi
   const mask = (mark.mask as unknown) ?? DEFAULT_MASK[category];
   if (!isMaskKind(mask)) throw new Error(`@personal on ${coordinate}: unknown mask ${String(mask)}`);
   return {
-    coordinate, typeName, fieldName: field.name, category, mask, valueKind: valueKind(field.type as GraphQLOutputType),
-    onSubjectRow: typeName === SUBJECT_ROOT_TYPE, slot: -1, categorySlot: -1,
+    coordinate,
+    typeName,
+    fieldName: field.name,
+    category,
+    mask,
+    valueKind: valueKind(field.type as GraphQLOutputType),
+    onSubjectRow: typeName === SUBJECT_ROOT_TYPE,
+    slot: -1,
+    categorySlot: -1,
   };
 }
 

@@ -65,9 +65,18 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
   for (const [customerId, outcomes] of disclosures) {
     const lists = sharedLists(outcomes, coordinates);
     rows.push({
-      requestId, customerId, callerKind, callerId, role, purpose, policyVersion,
+      requestId,
+      customerId,
+      callerKind,
+      callerId,
+      role,
+      purpose,
+      policyVersion,
       subjectRequestId: enforcement.subjectRequestFor(customerId),
-      disclosed: lists.disclosed, masked: lists.masked, pseudonymized: lists.pseudonymized, withheld: lists.withheld,
+      disclosed: lists.disclosed,
+      masked: lists.masked,
+      pseudonymized: lists.pseudonymized,
+      withheld: lists.withheld,
       recordedAt,
     });
   }
@@ -76,7 +85,16 @@ export function disclosureRecords(ctx: GatewayContext, disclosures: ReadonlyMap<
 
 /** The columns an event fills (the id is generated). */
 const EVENT_COLUMNS = [
-  "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "policyVersion", "subjectRequestId", "fieldSetId", "recordedAt",
+  "requestId",
+  "customerId",
+  "callerKind",
+  "callerId",
+  "role",
+  "purpose",
+  "policyVersion",
+  "subjectRequestId",
+  "fieldSetId",
+  "recordedAt",
 ] as const;
 
 type FieldSet = typeof disclosureFieldSets.$inferInsert;
@@ -92,7 +110,9 @@ function fieldSetOf(row: DisclosureRow): FieldSet {
   const { disclosed, masked, pseudonymized, withheld } = row;
   let set = setByArrays.get(disclosed);
   if (set?.masked !== masked || set.pseudonymized !== pseudonymized || set.withheld !== withheld) {
-    const id = createHash("sha256").update(JSON.stringify([disclosed, masked, pseudonymized, withheld])).digest("base64url");
+    const id = createHash("sha256")
+      .update(JSON.stringify([disclosed, masked, pseudonymized, withheld]))
+      .digest("base64url");
     set = { id, disclosed, masked, pseudonymized, withheld };
     setByArrays.set(disclosed, set);
   }
@@ -125,8 +145,16 @@ export async function writeDisclosures(db: Database, rows: DisclosureRow[], stor
     const set = fieldSetOf(row);
     sets.set(set.id, set);
     return {
-      requestId: row.requestId, customerId: row.customerId, callerKind: row.callerKind, callerId: row.callerId, role: row.role,
-      purpose: row.purpose, policyVersion: row.policyVersion, subjectRequestId: row.subjectRequestId, fieldSetId: set.id, recordedAt: row.recordedAt,
+      requestId: row.requestId,
+      customerId: row.customerId,
+      callerKind: row.callerKind,
+      callerId: row.callerId,
+      role: row.role,
+      purpose: row.purpose,
+      policyVersion: row.policyVersion,
+      subjectRequestId: row.subjectRequestId,
+      fieldSetId: set.id,
+      recordedAt: row.recordedAt,
     };
   });
   const known: FieldSet[] = [];
@@ -134,11 +162,18 @@ export async function writeDisclosures(db: Database, rows: DisclosureRow[], stor
   for (const set of sets.values()) (stored.has(set.id) ? known : sent).push(set);
   const insertEvents = sql`events as (${insertRowsStatement(disclosureEvents, events, EVENT_COLUMNS)})`;
   const ctes = sent.length === 0 ? insertEvents : sql`field_sets as (${insertSets(sent)}), ${insertEvents}`;
-  const found = await countOf(db, sql`with ${ctes}
-    select count(*)::int as n from ${disclosureFieldSets} where ${anyOf(disclosureFieldSets.id, known.map((set) => set.id))}`);
+  const found = await countOf(
+    db,
+    sql`with ${ctes}
+    select count(*)::int as n from ${disclosureFieldSets} where ${anyOf(
+      disclosureFieldSets.id,
+      known.map((set) => set.id),
+    )}`,
+  );
   if (found < known.length) await db.execute(insertSets(known)); // gone under a running gateway
   if (stored.size + sent.length > MAX_STORED_SETS) stored.clear();
   for (const set of sent) stored.add(set.id);
 }
 
-const insertSets = (sets: FieldSet[]) => sql`${insertRowsStatement(disclosureFieldSets, sets)} on conflict (${sql.identifier("id")}) do nothing`;
+const insertSets = (sets: FieldSet[]) =>
+  sql`${insertRowsStatement(disclosureFieldSets, sets)} on conflict (${sql.identifier("id")}) do nothing`;

@@ -10,11 +10,16 @@ import { mayEverCall, ROOT_FIELD_AUDIENCE } from "./rootFieldAudience.js";
  * serves no one.
  */
 export function findDeniedCalls(schema: GraphQLSchema, reads: OperationReads, caller: Caller): DeniedRead[] {
-  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => (t ? [t.name] : [])));
-  return [...reads.fields].sort()
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => (t ? [t.name] : [])),
+  );
+  return [...reads.fields]
+    .sort()
     .filter((coordinate) => roots.has(coordinate.slice(0, coordinate.indexOf("."))) && !mayEverCall(caller, coordinate))
     .map((coordinate) => ({
-      coordinate, category: null, reason: "NOT_IN_AUDIENCE" as const,
+      coordinate,
+      category: null,
+      reason: "NOT_IN_AUDIENCE" as const,
       message: `${coordinate} is called only by ${ROOT_FIELD_AUDIENCE[coordinate]?.join(", ") || "no one"}.`,
     }));
 }

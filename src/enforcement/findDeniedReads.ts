@@ -27,13 +27,18 @@ export function findDeniedReads(reads: OperationReads, dataMap: DataMap, policy:
   for (const coordinate of [...reads.fields].sort()) {
     const field = dataMap.fields.get(coordinate);
     if (!mayEverRead(caller, coordinate)) {
-      denied.push({ coordinate, category: field?.category ?? null, reason: "NOT_IN_AUDIENCE",
-        message: `${coordinate} is read only by ${FIELD_AUDIENCE[coordinate]!.join(", ")}.` });
+      denied.push({
+        coordinate,
+        category: field?.category ?? null,
+        reason: "NOT_IN_AUDIENCE",
+        message: `${coordinate} is read only by ${FIELD_AUDIENCE[coordinate]!.join(", ")}.`,
+      });
       continue;
     }
     if (!field) continue;
     const decision = ceiling(policy, caller, purpose, field.category);
-    if (decision.effect === "deny") denied.push({ coordinate, category: field.category, reason: decision.reason.code, message: decision.reason.message });
+    if (decision.effect === "deny")
+      denied.push({ coordinate, category: field.category, reason: decision.reason.code, message: decision.reason.message });
   }
   for (const coordinate of [...reads.inputs].sort()) {
     const field = dataMap.inputs.get(coordinate);
@@ -42,8 +47,12 @@ export function findDeniedReads(reads: OperationReads, dataMap: DataMap, policy:
     if (decision.effect === "deny") {
       denied.push({ coordinate, category: field.category, reason: decision.reason.code, message: decision.reason.message });
     } else if (decision.effect !== "allow") {
-      denied.push({ coordinate, category: field.category, reason: "FILTER_NEEDS_FULL_ACCESS",
-        message: `Filtering by ${field.category} needs full access; ${purposeName(purpose)} gets it only ${decision.effect === "mask" ? "masked" : "pseudonymised"}.` });
+      denied.push({
+        coordinate,
+        category: field.category,
+        reason: "FILTER_NEEDS_FULL_ACCESS",
+        message: `Filtering by ${field.category} needs full access; ${purposeName(purpose)} gets it only ${decision.effect === "mask" ? "masked" : "pseudonymised"}.`,
+      });
     }
   }
   return denied;

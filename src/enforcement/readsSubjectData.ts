@@ -1,6 +1,4 @@
-import {
-  getNamedType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType, type GraphQLSchema,
-} from "graphql";
+import { getNamedType, isInterfaceType, isObjectType, isUnionType, type GraphQLNamedType, type GraphQLSchema } from "graphql";
 import type { OperationReads } from "./collectOperationReads.js";
 import { getDataMap } from "./dataMap.js";
 import { subjectFieldsOf } from "./subjectFieldsOf.js";
@@ -42,7 +40,8 @@ function subjectFieldCoordinates(schema: GraphQLSchema): ReadonlySet<string> {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) && !isInterfaceType(type)) continue;
       for (const field of Object.values(type.getFields())) {
-        if (types.has(getNamedType(field.type).name) || field.args.some((a) => SUBJECT_ID_NAMES.has(a.name))) found.add(`${type.name}.${field.name}`);
+        if (types.has(getNamedType(field.type).name) || field.args.some((a) => SUBJECT_ID_NAMES.has(a.name)))
+          found.add(`${type.name}.${field.name}`);
       }
     }
     coordinates = found;
@@ -57,17 +56,23 @@ function subjectFieldCoordinates(schema: GraphQLSchema): ReadonlySet<string> {
  * from which they can be reached (a page, an edge).
  */
 function subjectTypes(schema: GraphQLSchema): Set<string> {
-  const composite = Object.values(schema.getTypeMap()).filter((t) => !t.name.startsWith("__") && (isObjectType(t) || isInterfaceType(t) || isUnionType(t)));
+  const composite = Object.values(schema.getTypeMap()).filter(
+    (t) => !t.name.startsWith("__") && (isObjectType(t) || isInterfaceType(t) || isUnionType(t)),
+  );
   const below = (type: GraphQLNamedType): GraphQLNamedType[] => {
     if (isUnionType(type)) return [...type.getTypes()];
     if (isObjectType(type) || isInterfaceType(type)) {
-      return [...Object.values(type.getFields()).map((f) => getNamedType(f.type)), ...(isInterfaceType(type) ? schema.getPossibleTypes(type) : [])];
+      return [
+        ...Object.values(type.getFields()).map((f) => getNamedType(f.type)),
+        ...(isInterfaceType(type) ? schema.getPossibleTypes(type) : []),
+      ];
     }
     return [];
   };
   const root = schema.getType(SUBJECT_ROOT_TYPE);
   if (!root) throw new Error(`the schema has no subject type ${SUBJECT_ROOT_TYPE}`);
-  const namesSubject = (type: GraphQLNamedType) => (isObjectType(type) || isInterfaceType(type)) && Object.keys(type.getFields()).some((name) => SUBJECT_ID_NAMES.has(name));
+  const namesSubject = (type: GraphQLNamedType) =>
+    (isObjectType(type) || isInterfaceType(type)) && Object.keys(type.getFields()).some((name) => SUBJECT_ID_NAMES.has(name));
   // Down from the subject and from what names one.
   const types = new Set<string>();
   const pending: GraphQLNamedType[] = [root, ...composite.filter(namesSubject)];
@@ -77,8 +82,10 @@ function subjectTypes(schema: GraphQLSchema): Set<string> {
     pending.push(...below(type));
   }
   // Up to it: a type any of whose fields, members or implementations is already in, until none is added.
-  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => (t ? [t.name] : [])));
-  for (let added = true; added;) {
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => (t ? [t.name] : [])),
+  );
+  for (let added = true; added; ) {
     added = false;
     for (const type of composite) {
       if (types.has(type.name) || roots.has(type.name) || !below(type).some((t) => types.has(t.name))) continue;

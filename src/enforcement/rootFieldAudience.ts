@@ -55,10 +55,14 @@ export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> 
 /** The caller's audience name, or null for an anonymous caller (who is in no audience). */
 export function audienceOf(caller: Caller): Audience | null {
   switch (caller.kind) {
-    case "anonymous": return null;
-    case "customer": return "customer";
-    case "partner": return "partner";
-    case "staff": return caller.role;
+    case "anonymous":
+      return null;
+    case "customer":
+      return "customer";
+    case "partner":
+      return "partner";
+    case "staff":
+      return caller.role;
   }
 }
 

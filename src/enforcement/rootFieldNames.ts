@@ -18,13 +18,14 @@ export function rootFieldNames(operation: OperationDefinitionNode, document: Doc
 function walk(operation: OperationDefinitionNode, document: DocumentNode): string[] {
   const fragments = fragmentsOf(document);
   const seen = new Set<string>();
-  const namesIn = (selectionSet: SelectionSetNode): string[] => selectionSet.selections.flatMap((s) => {
-    if (s.kind === "Field") return [s.name.value];
-    if (s.kind === "InlineFragment") return namesIn(s.selectionSet);
-    const fragment = fragments[s.name.value];
-    if (!fragment || seen.has(s.name.value)) return [];
-    seen.add(s.name.value);
-    return namesIn(fragment.selectionSet);
-  });
+  const namesIn = (selectionSet: SelectionSetNode): string[] =>
+    selectionSet.selections.flatMap((s) => {
+      if (s.kind === "Field") return [s.name.value];
+      if (s.kind === "InlineFragment") return namesIn(s.selectionSet);
+      const fragment = fragments[s.name.value];
+      if (!fragment || seen.has(s.name.value)) return [];
+      seen.add(s.name.value);
+      return namesIn(fragment.selectionSet);
+    });
   return namesIn(operation.selectionSet);
 }

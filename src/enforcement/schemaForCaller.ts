@@ -1,6 +1,11 @@
 import { MapperKind, mapSchema, pruneSchema } from "@graphql-tools/utils";
 import {
-  getNamedType, isInputObjectType, isObjectType, validateSchema, type GraphQLInputObjectType, type GraphQLObjectType,
+  getNamedType,
+  isInputObjectType,
+  isObjectType,
+  validateSchema,
+  type GraphQLInputObjectType,
+  type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
 import type { Caller } from "../policy/caller.js";
@@ -50,8 +55,14 @@ function cacheKey(caller: KnownCaller): string {
       return `staff:${caller.role}`;
     case "partner": {
       const { grant } = caller;
-      return `partner:${JSON.stringify([caller.partnerKind, caller.partnerRegion, [...grant.purposes].sort(),
-        [...grant.categories].sort(), [...grant.regions].sort(), grant.transferBasis])}`;
+      return `partner:${JSON.stringify([
+        caller.partnerKind,
+        caller.partnerRegion,
+        [...grant.purposes].sort(),
+        [...grant.categories].sort(),
+        [...grant.regions].sort(),
+        grant.transferBasis,
+      ])}`;
     }
   }
 }
@@ -75,7 +86,7 @@ function build(schema: GraphQLSchema, dataMap: DataMap, policy: Policy, caller: 
   const inputs = Object.values(schema.getTypeMap()).filter((t): t is GraphQLInputObjectType => isInputObjectType(t));
   const emptyObject = (t: GraphQLObjectType) => Object.keys(t.getFields()).every((f) => hidden.has(`${t.name}.${f}`));
   const emptyInput = (t: GraphQLInputObjectType) => Object.keys(t.getFields()).every((f) => hiddenInputs.has(`${t.name}.${f}`));
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     const empty = new Set<string>([...objects.filter(emptyObject), ...inputs.filter(emptyInput)].map((t) => t.name));
     for (const type of objects) {

@@ -31,7 +31,9 @@ type StateJson = Partial<{
 const subjectId = `"${getTableName(customers)}".id`;
 const MEMBERS = {
   // `which`: the purpose-wide answers (opt-outs), the per-partner ones (opt-ins), or both.
-  consents: (which: string) => `'consents', (select coalesce(json_agg(json_build_array(l.purpose, l.partner_id, l.granted, l.recorded_at)), '[]')
+  consents: (
+    which: string,
+  ) => `'consents', (select coalesce(json_agg(json_build_array(l.purpose, l.partner_id, l.granted, l.recorded_at)), '[]')
       from (select distinct on (ce.purpose, ce.partner_id) ce.purpose, ce.partner_id, ce.granted, ce.recorded_at
         from "${getTableName(consentEvents)}" ce where ce.customer_id = ${subjectId}${which}
         order by ce.purpose, ce.partner_id, ce.recorded_at desc, ce.id desc) l)`,
@@ -42,7 +44,8 @@ const MEMBERS = {
 };
 
 function stateJson(parts: StateParts): string {
-  const consents = parts.optOuts && parts.partnerOptIns ? "" : parts.optOuts ? " and ce.partner_id is null" : " and ce.partner_id is not null";
+  const consents =
+    parts.optOuts && parts.partnerOptIns ? "" : parts.optOuts ? " and ce.partner_id is null" : " and ce.partner_id is not null";
   const members = [
     ...(parts.optOuts || parts.partnerOptIns ? [MEMBERS.consents(consents)] : []),
     ...(parts.objections ? [MEMBERS.objections] : []),
@@ -53,7 +56,11 @@ function stateJson(parts: StateParts): string {
 }
 
 const columnsByParts = new Map<string, ReturnType<typeof columnsFor>>();
-const columnsFor = (parts: StateParts) => ({ status: customers.status, residency: customers.residency, state: sql<string>`${sql.raw(stateJson(parts))}` });
+const columnsFor = (parts: StateParts) => ({
+  status: customers.status,
+  residency: customers.residency,
+  state: sql<string>`${sql.raw(stateJson(parts))}`,
+});
 
 /**
  * The subject-state columns of a `customers` row, correlated on `customers.id`, with the parts of
@@ -79,9 +86,15 @@ export interface SubjectStateRow {
 // A subject without choices (most of a page) shares these. A state is read, never written; were
 // one written anyway, a shared collection would carry one subject's choice to every other, so
 // these refuse writes instead.
-const refuseWrite = (): never => { throw new TypeError("a subject state's shared empty collection is read-only"); };
-const NO_DATES: ReadonlyMap<Purpose, Date> = Object.freeze(Object.assign(new Map<Purpose, Date>(), { set: refuseWrite, delete: refuseWrite, clear: refuseWrite }));
-const NO_IDS: ReadonlySet<string> = Object.freeze(Object.assign(new Set<string>(), { add: refuseWrite, delete: refuseWrite, clear: refuseWrite }));
+const refuseWrite = (): never => {
+  throw new TypeError("a subject state's shared empty collection is read-only");
+};
+const NO_DATES: ReadonlyMap<Purpose, Date> = Object.freeze(
+  Object.assign(new Map<Purpose, Date>(), { set: refuseWrite, delete: refuseWrite, clear: refuseWrite }),
+);
+const NO_IDS: ReadonlySet<string> = Object.freeze(
+  Object.assign(new Set<string>(), { add: refuseWrite, delete: refuseWrite, clear: refuseWrite }),
+);
 
 /** The state decide() needs, from a row selected with `subjectStateColumns`. */
 export function subjectStateOf(row: SubjectStateRow): SubjectState {
@@ -92,7 +105,8 @@ export function subjectStateOf(row: SubjectStateRow): SubjectState {
   for (const [purpose, partnerId, granted, recordedAt] of json.consents ?? []) {
     if (partnerId !== null) {
       if (granted && purpose === PARTNER_SHARING_PURPOSE) (partnerOptIns ??= new Set()).add(partnerId);
-    } else if (!granted && isPurpose(purpose)) { // decide consults it only under an opt-out purpose
+    } else if (!granted && isPurpose(purpose)) {
+      // decide consults it only under an opt-out purpose
       (optOuts ??= new Map()).set(purpose, new Date(recordedAt));
     }
   }
@@ -100,22 +114,41 @@ export function subjectStateOf(row: SubjectStateRow): SubjectState {
     for (const p of purposesInForce(detail, lifts)) (objections ??= new Map()).set(p, closedAt === null ? new Date(0) : new Date(closedAt));
   }
   return {
-    customerId: row.id, status: row.status, residency: row.residency, optOuts: optOuts ?? NO_DATES, objections: objections ?? NO_DATES,
-    partnerOptIns: partnerOptIns ?? NO_IDS, linkedPartners: json.links?.length ? new Set(json.links) : NO_IDS, verifiedRequest: json.verified ?? false,
+    customerId: row.id,
+    status: row.status,
+    residency: row.residency,
+    optOuts: optOuts ?? NO_DATES,
+    objections: objections ?? NO_DATES,
+    partnerOptIns: partnerOptIns ?? NO_IDS,
+    linkedPartners: json.links?.length ? new Set(json.links) : NO_IDS,
+    verifiedRequest: json.verified ?? false,
   };
 }
 
 /** The state of a subject with no customer row: erased, so nothing of it is disclosed. */
 function missingSubject(customerId: string): SubjectState {
   return {
-    customerId, status: "erased", residency: "", optOuts: NO_DATES, objections: NO_DATES,
-    partnerOptIns: NO_IDS, linkedPartners: NO_IDS, verifiedRequest: false,
+    customerId,
+    status: "erased",
+    residency: "",
+    optOuts: NO_DATES,
+    objections: NO_DATES,
+    partnerOptIns: NO_IDS,
+    linkedPartners: NO_IDS,
+    verifiedRequest: false,
   };
 }
 
 /** The state decide() needs for each subject (the parts asked for), in one statement whatever the number of subjects. */
-export async function loadSubjectStates(db: Database, ids: readonly string[], parts: StateParts = ALL_STATE_PARTS): Promise<Map<string, SubjectState>> {
-  const rows = await db.select({ id: customers.id, ...subjectStateColumns(parts) }).from(customers).where(anyOf(customers.id, ids));
+export async function loadSubjectStates(
+  db: Database,
+  ids: readonly string[],
+  parts: StateParts = ALL_STATE_PARTS,
+): Promise<Map<string, SubjectState>> {
+  const rows = await db
+    .select({ id: customers.id, ...subjectStateColumns(parts) })
+    .from(customers)
+    .where(anyOf(customers.id, ids));
   const states = new Map<string, SubjectState>();
   for (const row of rows) states.set(row.id, subjectStateOf(row));
   for (const id of ids) if (!states.has(id)) states.set(id, missingSubject(id));

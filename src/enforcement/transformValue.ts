@@ -39,7 +39,10 @@ export function outcomeOf(effect: Exclude<Effect, "deny">): Outcome {
 }
 
 const noSafeForm = (field: PersonalField, effect: string) =>
-  new NoSafeForm({ code: "NO_SAFE_FORM", message: `${field.coordinate} has no ${effect === "mask" ? "masked" : "pseudonymous"} form; withheld instead.` });
+  new NoSafeForm({
+    code: "NO_SAFE_FORM",
+    message: `${field.coordinate} has no ${effect === "mask" ? "masked" : "pseudonymous"} form; withheld instead.`,
+  });
 
 /**
  * A non-null value masked or pseudonymised as decided, or NoSafeForm. Fails closed: a mask or
@@ -81,8 +84,7 @@ export function transformValue(
  */
 function pseudonymized(field: PersonalField, value: unknown, options: { pseudonymKey: Uint8Array; purpose: Purpose }): unknown {
   const one = (v: unknown) => pseudonymize(options.pseudonymKey, options.purpose, field.category, v);
-  const result = field.valueKind === "string" ? one(value)
-    : field.valueKind === "list" && Array.isArray(value) ? value.map(one) : null;
+  const result = field.valueKind === "string" ? one(value) : field.valueKind === "list" && Array.isArray(value) ? value.map(one) : null;
   return result === null || (Array.isArray(result) && result.some((r) => r === null)) ? null : result;
 }
 

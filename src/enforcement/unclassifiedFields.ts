@@ -36,7 +36,10 @@ export const UNCLASSIFIED_FIELDS: Readonly<Record<string, Unclassified>> = {
   "SubmittedMessage.id": identifier("a submitted message"),
   "Visit.id": identifier("a visit"),
   "Objection.requestId": identifier("the objection's subject request"),
-  "Customer.profile": { kind: "container", reason: "one per subject, never null (an empty profile stands in for a missing row); each field inside is classified" },
+  "Customer.profile": {
+    kind: "container",
+    reason: "one per subject, never null (an empty profile stands in for a missing row); each field inside is classified",
+  },
   "Customer.disclosures": {
     kind: "accounting",
     reason: "the accounting of disclosures: only the subject, the privacy office and legal read it (DisclosureResolver)",
@@ -45,7 +48,9 @@ export const UNCLASSIFIED_FIELDS: Readonly<Record<string, Unclassified>> = {
 
 /** The coordinates of kind `identifier`: their values leave in the request's id scope. */
 export const IDENTIFIER_FIELDS: ReadonlySet<string> = new Set(
-  Object.entries(UNCLASSIFIED_FIELDS).filter(([, u]) => u.kind === "identifier").map(([coordinate]) => coordinate),
+  Object.entries(UNCLASSIFIED_FIELDS)
+    .filter(([, u]) => u.kind === "identifier")
+    .map(([coordinate]) => coordinate),
 );
 
 /** The type every subject's data hangs from: what is reachable from it describes a subject. */

@@ -1,5 +1,13 @@
 import { and, eq, inArray, notInArray, sql, type SQL } from "drizzle-orm";
-import { consentEvents, customers, customerStatus, PARTNER_SHARING_PURPOSE, partnerLinks, subjectRequestEvents, subjectRequests } from "../db/schema/index.js";
+import {
+  consentEvents,
+  customers,
+  customerStatus,
+  PARTNER_SHARING_PURPOSE,
+  partnerLinks,
+  subjectRequestEvents,
+  subjectRequests,
+} from "../db/schema/index.js";
 import { liftNote } from "../dsr/objectionLifts.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { Caller } from "../policy/caller.js";
@@ -29,16 +37,23 @@ export function visibleSubjectsWhere(policy: Policy, caller: Caller, purpose: Pu
   const definition = policy.purposes[purpose];
   // The statuses that may be seen, as one comparison: a count runs it on every customer row.
   const statuses = customerStatus.enumValues.filter((s) => s !== "erased" && (definition.survivesRestriction || s !== "restricted"));
-  const conditions: (SQL | undefined)[] = [statuses.length === 1 ? eq(customers.status, statuses[0]!) : inArray(customers.status, statuses)];
+  const conditions: (SQL | undefined)[] = [
+    statuses.length === 1 ? eq(customers.status, statuses[0]!) : inArray(customers.status, statuses),
+  ];
   if (definition.consentBasis === "verified_request") {
     conditions.push(inArray(customers.id, sql`(select customer_id from ${subjectRequests} where state = 'verified')`));
   }
   if (definition.consentBasis === "opt_out") conditions.push(sql`not ${latestConsentIs(purpose, null, false)}`);
   if (definition.honoursObjection) {
     // An objection in force: completed, naming the purpose, not lifted for it (src/dsr/objectionLifts.ts).
-    conditions.push(notInArray(customers.id, sql`(select r.customer_id from ${subjectRequests} r
+    conditions.push(
+      notInArray(
+        customers.id,
+        sql`(select r.customer_id from ${subjectRequests} r
       where r.kind = 'objection' and r.state = 'completed' and r.detail -> 'purposes' ? ${purpose}
-        and not exists (select 1 from ${subjectRequestEvents} e where e.request_id = r.id and e.note = ${liftNote(purpose)}))`));
+        and not exists (select 1 from ${subjectRequestEvents} e where e.request_id = r.id and e.note = ${liftNote(purpose)}))`,
+      ),
+    );
   }
   switch (caller.kind) {
     case "anonymous":
@@ -64,4 +79,3 @@ export function visibleSubjectsWhere(policy: Policy, caller: Caller, purpose: Pu
   }
   return and(...conditions) ?? sql`true`;
 }
-

@@ -1,4 +1,4 @@
-import { ErrorCode } from "./ErrorCode.js";
+import type { ErrorCode } from "./ErrorCode.js";
 
 /**
  * A domain error: a stable code, a message safe to show a client (never a personal value), and

@@ -1,6 +1,18 @@
 import {
-  getNullableType, isInputObjectType, isListType, Kind, parse, print, TypeInfo, visit, visitWithTypeInfo,
-  type ASTNode, type GraphQLError, type GraphQLInputType, type GraphQLSchema, type Source,
+  getNullableType,
+  isInputObjectType,
+  isListType,
+  Kind,
+  parse,
+  print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type ASTNode,
+  type GraphQLError,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type Source,
 } from "graphql";
 
 /**
@@ -37,7 +49,8 @@ export function messageWithoutInput(error: Error, schema?: GraphQLSchema): strin
   if (node?.kind === Kind.VARIABLE_DEFINITION && /^Variable "\$\w+" got invalid value /.test(message)) {
     return `Variable "$${node.variable.name.value}" got an invalid value; expected a value of type "${print(node.type)}".`;
   }
-  if (node !== undefined && (VALUE_KINDS.has(node.kind) || node.kind === Kind.OBJECT_FIELD) && !NAMES_ONLY.test(message)) return literalMessage(node, schema);
+  if (node !== undefined && (VALUE_KINDS.has(node.kind) || node.kind === Kind.OBJECT_FIELD) && !NAMES_ONLY.test(message))
+    return literalMessage(node, schema);
   const scrubbed = scrubEchoedValues(message);
   return schema ? callerNamesCut(scrubbed, schema) : scrubbed;
 }
@@ -84,7 +97,9 @@ function callerNamesCut(message: string, schema: GraphQLSchema): string {
     const steps = /^[_A-Za-z]\w*((?:\.[_A-Za-z]\w*|\[\d+\])+)$/.exec(text)?.[1];
     return steps !== undefined && [...steps.matchAll(/\.(\w+)/g)].every(([, field]) => names.has(field!));
   };
-  return message.replace(/"([^"]*)"/g, (quoted, text: string) => (text.startsWith("$") || known(text) || variablePath(text) ? quoted : "\"…\""));
+  return message.replace(/"([^"]*)"/g, (quoted, text: string) =>
+    text.startsWith("$") || known(text) || variablePath(text) ? quoted : '"…"',
+  );
 }
 
 /**
@@ -112,7 +127,14 @@ function tokenKindsOnly(description: string): string {
 }
 
 const VALUE_KINDS: ReadonlySet<string> = new Set([
-  Kind.INT, Kind.FLOAT, Kind.STRING, Kind.BOOLEAN, Kind.NULL, Kind.ENUM, Kind.LIST, Kind.OBJECT,
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
 ]);
 
 /** graphql-js's one message about a literal that quotes schema names only. */
@@ -124,7 +146,8 @@ function literalMessage(node: ASTNode, schema: GraphQLSchema | undefined): strin
   if (position === undefined) return "An input value is not valid here; see `locations`.";
   const at = position.path.length > 1 ? ` at "${position.path[0]}${pathText(position.path.slice(1))}"` : "";
   // An input field's name in a literal is the caller's text too: named by its place only.
-  if (node.kind === Kind.OBJECT_FIELD) return `Invalid value for ${position.target}${at}; "${position.type}" defines no input field of that name.`;
+  if (node.kind === Kind.OBJECT_FIELD)
+    return `Invalid value for ${position.target}${at}; "${position.type}" defines no input field of that name.`;
   return `Invalid value for ${position.target}${at}; expected a value of type "${position.type}".`;
 }
 
@@ -158,37 +181,49 @@ function literalPositions(source: Source, schema: GraphQLSchema): Map<number, Li
   let target = "";
   const path: (string | number)[] = [];
   const found = positions;
-  visit(document, visitWithTypeInfo(typeInfo, {
-    VariableDefinition: {
-      enter(node) { target = `the default of variable "$${node.variable.name.value}"`; path.push(`$${node.variable.name.value}`); },
-      leave() { path.pop(); },
-    },
-    Argument: {
-      enter(node) {
-        const directive = typeInfo.getDirective();
-        target = `argument "${node.name.value}" of "${directive ? `@${directive.name}` : typeInfo.getFieldDef()?.name ?? "?"}"`;
-        path.push(node.name.value);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      VariableDefinition: {
+        enter(node) {
+          target = `the default of variable "$${node.variable.name.value}"`;
+          path.push(`$${node.variable.name.value}`);
+        },
+        leave() {
+          path.pop();
+        },
       },
-      leave() { path.pop(); },
-    },
-    ObjectField: {
-      enter(node) {
-        const parent = typeInfo.getParentInputType();
-        found.set(node.loc!.start, { target, path: [...path], type: parent ? String(parent) : "?" });
-        path.push(node.name.value);
+      Argument: {
+        enter(node) {
+          const directive = typeInfo.getDirective();
+          target = `argument "${node.name.value}" of "${directive ? `@${directive.name}` : (typeInfo.getFieldDef()?.name ?? "?")}"`;
+          path.push(node.name.value);
+        },
+        leave() {
+          path.pop();
+        },
       },
-      leave() { path.pop(); },
-    },
-    enter(node, key) {
-      if (!VALUE_KINDS.has(node.kind) || path.length === 0) return;
-      if (typeof key === "number") path.push(key); // an item of a list literal
-      const type = typeInfo.getInputType();
-      found.set(node.loc!.start, { target, path: [...path], type: type ? String(type) : "?" });
-    },
-    leave(node, key) {
-      if (VALUE_KINDS.has(node.kind) && typeof key === "number" && path.length > 0) path.pop();
-    },
-  }));
+      ObjectField: {
+        enter(node) {
+          const parent = typeInfo.getParentInputType();
+          found.set(node.loc!.start, { target, path: [...path], type: parent ? String(parent) : "?" });
+          path.push(node.name.value);
+        },
+        leave() {
+          path.pop();
+        },
+      },
+      enter(node, key) {
+        if (!VALUE_KINDS.has(node.kind) || path.length === 0) return;
+        if (typeof key === "number") path.push(key); // an item of a list literal
+        const type = typeInfo.getInputType();
+        found.set(node.loc!.start, { target, path: [...path], type: type ? String(type) : "?" });
+      },
+      leave(node, key) {
+        if (VALUE_KINDS.has(node.kind) && typeof key === "number" && path.length > 0) path.pop();
+      },
+    }),
+  );
   return positions;
 }
 

@@ -43,7 +43,8 @@ export function createFormatError(log: ErrorLogger, schema: GraphQLSchema) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const unwrapped = unwrapResolverError(error);
     // A validation rule's refusal reaches here wrapped in Apollo's ValidationError (code replaced).
-    const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof GatewayError ? unwrapped.originalError : unwrapped;
+    const original =
+      unwrapped instanceof GraphQLError && unwrapped.originalError instanceof GatewayError ? unwrapped.originalError : unwrapped;
     if (original instanceof GatewayError) {
       const { message, extensions } = toFormattedError(original);
       return { message, locations: formatted.locations, path: formatted.path, extensions };
@@ -66,6 +67,7 @@ export function createFormatError(log: ErrorLogger, schema: GraphQLSchema) {
 
 /** A GraphQLError raised deliberately by this gateway with one of its own codes. */
 function isOwnCode(code: string, original: unknown): boolean {
-  return original instanceof GraphQLError && (Object.values(ErrorCode) as string[]).includes(code) &&
-    code !== ErrorCode.INTERNAL_SERVER_ERROR;
+  return (
+    original instanceof GraphQLError && (Object.values(ErrorCode) as string[]).includes(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR
+  );
 }

@@ -1,7 +1,5 @@
 import "reflect-metadata";
-import {
-  DirectiveLocation, GraphQLDirective, GraphQLEnumType, GraphQLNonNull, GraphQLSchema, specifiedDirectives,
-} from "graphql";
+import { DirectiveLocation, GraphQLDirective, GraphQLEnumType, GraphQLNonNull, GraphQLSchema, specifiedDirectives } from "graphql";
 import { buildSchema } from "type-graphql";
 import { MaskKindEnum, personalDirective } from "../enforcement/personal.js";
 import "./common/PurposeEnum.js";
@@ -21,7 +19,22 @@ import { RetentionResolver } from "./retention/RetentionResolver.js";
 import { SubjectRequestResolver } from "./subjectRequest/SubjectRequestResolver.js";
 
 /** Resolver classes, one per domain; a new domain is added here. */
-export const RESOLVERS = [CustomerResolver, CustomerConnectionResolver, ProfileResolver, PreferencesResolver, PaymentMethodResolver, ConsentResolver, PartnerSharingResolver, ObjectionResolver, ExplainResolver, DisclosureResolver, PartnerResolver, SubjectRequestResolver, RetentionResolver, PolicyResolver] as const;
+export const RESOLVERS = [
+  CustomerResolver,
+  CustomerConnectionResolver,
+  ProfileResolver,
+  PreferencesResolver,
+  PaymentMethodResolver,
+  ConsentResolver,
+  PartnerSharingResolver,
+  ObjectionResolver,
+  ExplainResolver,
+  DisclosureResolver,
+  PartnerResolver,
+  SubjectRequestResolver,
+  RetentionResolver,
+  PolicyResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

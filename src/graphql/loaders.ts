@@ -5,7 +5,13 @@ import type { Database } from "../db/client.js";
 import { consentsByCustomer } from "./consent/consentQueries.js";
 import { partnerSharingByCustomer } from "./consent/partnerSharingQueries.js";
 import {
-  CHILDREN_KEY, CUSTOMER_CHILDREN, customerChildrenFold, type ChildrenFold, type ChildSelection, type CustomerChild, type RowWithChildren,
+  CHILDREN_KEY,
+  CUSTOMER_CHILDREN,
+  customerChildrenFold,
+  type ChildrenFold,
+  type ChildSelection,
+  type CustomerChild,
+  type RowWithChildren,
 } from "./customer/customerChildren.js";
 import { customersById } from "./customer/customerQueries.js";
 import { objectionsByCustomer } from "./objection/objectionQueries.js";
@@ -18,24 +24,33 @@ type Fetch<T> = (db: Database, customerIds: readonly string[]) => Promise<T[]>;
 
 /** One row per customer (or null), in key order. */
 function oneEach<T extends { customerId: string }>(db: Database, fetch: Fetch<T>) {
-  return new DataLoader<string, T | null>(async (ids) => {
-    const byId = new Map((await fetch(db, ids)).map((row) => [row.customerId, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }, { maxBatchSize: MAX_BATCH });
+  return new DataLoader<string, T | null>(
+    async (ids) => {
+      const byId = new Map((await fetch(db, ids)).map((row) => [row.customerId, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
 }
 
 /** All rows of each customer, in key order; the fetch decides the order within a customer. */
 function manyEach<T extends { customerId: string }>(db: Database, fetch: Fetch<T>) {
-  return new DataLoader<string, T[]>(async (ids) => {
-    const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
-    for (const row of await fetch(db, ids)) groups.get(row.customerId)?.push(row);
-    return ids.map((id) => groups.get(id) ?? []);
-  }, { maxBatchSize: MAX_BATCH });
+  return new DataLoader<string, T[]>(
+    async (ids) => {
+      const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
+      for (const row of await fetch(db, ids)) groups.get(row.customerId)?.push(row);
+      return ids.map((id) => groups.get(id) ?? []);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
 }
 
 /** A child's loader, by its kind: one row (or null) per customer for a `one` child, else all its rows. */
 function childLoader<Row extends { customerId: string }, One extends boolean>(db: Database, child: ChildRows<Row, One>) {
-  return (child.one ? oneEach(db, child.byCustomer) : manyEach(db, child.byCustomer)) as DataLoader<string, One extends true ? Row | null : Row[]>;
+  return (child.one ? oneEach(db, child.byCustomer) : manyEach(db, child.byCustomer)) as DataLoader<
+    string,
+    One extends true ? Row | null : Row[]
+  >;
 }
 
 /**
@@ -58,15 +73,18 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
   // Children the resolvers asked the next batch of customers by id to bring along, with their columns.
   const wanted = new Map<CustomerChild, readonly string[] | undefined>();
   const loaders = {
-    customer: new DataLoader(async (ids: readonly string[]) => {
-      const fold = customerChildrenFold(new Map(wanted));
-      wanted.clear();
-      const rows = await customersById(db, ids, { ...states?.subjectStateColumns, ...fold?.column });
-      loaders.primeChildren(rows, fold);
-      if (states?.subjectStateColumns) await states.preload(rows);
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }, { maxBatchSize: MAX_BATCH }),
+    customer: new DataLoader(
+      async (ids: readonly string[]) => {
+        const fold = customerChildrenFold(new Map(wanted));
+        wanted.clear();
+        const rows = await customersById(db, ids, { ...states?.subjectStateColumns, ...fold?.column });
+        loaders.primeChildren(rows, fold);
+        if (states?.subjectStateColumns) await states.preload(rows);
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { maxBatchSize: MAX_BATCH },
+    ),
     profile: childLoader(db, CUSTOMER_CHILDREN.profile),
     preferences: childLoader(db, CUSTOMER_CHILDREN.preferences),
     accounts: childLoader(db, CUSTOMER_CHILDREN.accounts),
@@ -94,7 +112,8 @@ export function createLoaders(db: Database, states?: SubjectStateSink) {
         const before = wanted.get(child);
         if (!wanted.has(child)) wanted.set(child, columns);
         // One operation asks alike everywhere (the same array); else the union, undefined being every column.
-        else if (before !== columns) wanted.set(child, before === undefined || columns === undefined ? undefined : [...new Set([...before, ...columns])].sort());
+        else if (before !== columns)
+          wanted.set(child, before === undefined || columns === undefined ? undefined : [...new Set([...before, ...columns])].sort());
       }
     },
     /**

@@ -10,7 +10,9 @@ function loadDefault(): Policy {
   const loaded = loadPolicy(readFileSync(DEFAULT_POLICY_PATH, "utf8"));
   if (!loaded.ok) {
     const first = loaded.errors[0];
-    throw new Error(`the shipped policy ${DEFAULT_POLICY_PATH} is invalid: line ${first?.line}, column ${first?.column}: ${first?.message}`);
+    throw new Error(
+      `the shipped policy ${DEFAULT_POLICY_PATH} is invalid: line ${first?.line}, column ${first?.column}: ${first?.message}`,
+    );
   }
   return loaded.policy;
 }

@@ -28,7 +28,10 @@ export function pseudonymisesIdentifiers(policy: Policy, purpose: Purpose): bool
 
 /** A partner's scope for a purpose: its own (pairwise), and per purpose when the purpose pseudonymises. */
 export function partnerIdentifierScope(policy: Policy, partnerId: string, purpose: Purpose): IdentifierScope {
-  return { kind: "scoped", label: pseudonymisesIdentifiers(policy, purpose) ? `partner:${partnerId}:purpose:${purpose}` : `partner:${partnerId}` };
+  return {
+    kind: "scoped",
+    label: pseudonymisesIdentifiers(policy, purpose) ? `partner:${partnerId}:purpose:${purpose}` : `partner:${partnerId}`,
+  };
 }
 
 const INTERNAL: IdentifierScope = Object.freeze({ kind: "internal" });

@@ -1,4 +1,4 @@
-export { type Policy, type CategoryDefinition, type PartnerKindRule, type MatrixRow } from "./policy.js";
+export type { Policy, CategoryDefinition, PartnerKindRule, MatrixRow } from "./policy.js";
 export { type PolicyError, type PolicyLoad, type LoadPolicyOptions, POLICY_SCHEMA, loadPolicy } from "./loadPolicy.js";
 export { DEFAULT_POLICY, DEFAULT_POLICY_PATH } from "./defaultPolicy.js";
 export { type PolicyCase, type CaseResult, type ParsedCases, parsePolicyCases, runPolicyCases } from "./policyCases.js";
@@ -51,5 +51,11 @@ export {
   roundCoordinateText,
 } from "./masks.js";
 export { PSEUDONYM_PREFIX, pseudonymize } from "./pseudonymize.js";
-export { type IdentifierScope, pseudonymisingPurposes, pseudonymisesIdentifiers, identifierScope, partnerIdentifierScope } from "./identifierScope.js";
+export {
+  type IdentifierScope,
+  pseudonymisingPurposes,
+  pseudonymisesIdentifiers,
+  identifierScope,
+  partnerIdentifierScope,
+} from "./identifierScope.js";
 export { PURPOSE_ABBREVIATIONS, formatMatrixTable, formatRolesTable, formatPolicyTable } from "./policyTable.js";

@@ -25,8 +25,9 @@ export type LoadPolicyOptions = {
 export const POLICY_SCHEMA: object = JSON.parse(readFileSync(new URL("../../policy/policy.schema.json", import.meta.url), "utf8"));
 
 /** fideslang's data category and data use keys (policy/fideslang.taxonomy.json): shipped as data, never fetched. */
-const FIDESLANG: { readonly data_categories: readonly string[]; readonly data_uses: readonly string[] } =
-  JSON.parse(readFileSync(new URL("../../policy/fideslang.taxonomy.json", import.meta.url), "utf8"));
+const FIDESLANG: { readonly data_categories: readonly string[]; readonly data_uses: readonly string[] } = JSON.parse(
+  readFileSync(new URL("../../policy/fideslang.taxonomy.json", import.meta.url), "utf8"),
+);
 const FIDES_CATEGORIES: ReadonlySet<string> = new Set(FIDESLANG.data_categories);
 const FIDES_DATA_USES: ReadonlySet<string> = new Set(FIDESLANG.data_uses);
 
@@ -38,17 +39,33 @@ type Path = readonly (string | number)[];
 type PolicyFile = {
   version: string;
   categories: Record<string, string | { description: string; parent: string }>;
-  purposes: Record<string, { description: string; fides_data_use: string; consent_basis: ConsentBasis; survives_restriction: boolean; honours_objection: boolean }>;
+  purposes: Record<
+    string,
+    { description: string; fides_data_use: string; consent_basis: ConsentBasis; survives_restriction: boolean; honours_objection: boolean }
+  >;
   roles: Record<string, string[]>;
   partner_kinds: Record<string, { requires_opt_in: boolean }>;
   matrix: { columns: string[]; rows: Record<string, string> };
-  retention: Record<string, { period?: RetentionPeriod; clock: RetentionClock; action: "delete" | "nullify" | "keep" | "anonymize"; mask?: string; legal_hold?: boolean; rationale: string }>;
+  retention: Record<
+    string,
+    {
+      period?: RetentionPeriod;
+      clock: RetentionClock;
+      action: "delete" | "nullify" | "keep" | "anonymize";
+      mask?: string;
+      legal_hold?: boolean;
+      rationale: string;
+    }
+  >;
   disclosure_log_retention: { period: RetentionPeriod; rationale: string };
 };
 
 /** Positions of the nodes of one parsed file. */
 class Locator {
-  constructor(private readonly doc: Document, private readonly lines: LineCounter) {}
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
 
   /** The error at `path`: at the node's key when `atKey` (a name that is wrong), else at its value. */
   error(path: Path, message: string, atKey = false): PolicyError {
@@ -64,7 +81,7 @@ class Locator {
       const last = path[n - 1];
       if (isMap(parent)) {
         const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === last);
-        const node = pair && (atKey || n < path.length ? pair.key : pair.value ?? pair.key);
+        const node = pair && (atKey || n < path.length ? pair.key : (pair.value ?? pair.key));
         const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
         if (range) return range[0];
       } else {
@@ -77,7 +94,12 @@ class Locator {
 }
 
 function pathOf(instancePath: string): string[] {
-  return instancePath === "" ? [] : instancePath.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return instancePath === ""
+    ? []
+    : instancePath
+        .slice(1)
+        .split("/")
+        .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 /** A schema error as a sentence: the names it quotes come from the schema, never from the file's values. */
@@ -86,9 +108,17 @@ function shapeError(at: Locator, e: ErrorObject): PolicyError {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case "additionalProperties":
-      return at.error([...path, String(p.additionalProperty)], `unknown key (allowed here: ${Object.keys((e.parentSchema as { properties?: object })?.properties ?? {}).join(", ")})`, true);
+      return at.error(
+        [...path, String(p.additionalProperty)],
+        `unknown key (allowed here: ${Object.keys((e.parentSchema as { properties?: object })?.properties ?? {}).join(", ")})`,
+        true,
+      );
     case "propertyNames":
-      return at.error([...path, String(p.propertyName)], "badly formed name: lower-case words joined by `_`, dotted for a category key", true);
+      return at.error(
+        [...path, String(p.propertyName)],
+        "badly formed name: lower-case words joined by `_`, dotted for a category key",
+        true,
+      );
     case "required":
       return at.error(path, `missing \`${String(p.missingProperty)}\``, true);
     case "enum":
@@ -164,7 +194,13 @@ function checkNames(file: PolicyFile, at: Locator, options: LoadPolicyOptions): 
       if (!known.has(name)) errors.push(at.error([section, name], `unknown ${what}: the gateway's are ${[...known].join(", ")}`, true));
     }
     for (const name of known) {
-      if (!written.includes(name)) errors.push(at.error([section], `${what} \`${name}\` is not defined (the gateway offers it: define it, with no purposes or rights if it must get nothing)`));
+      if (!written.includes(name))
+        errors.push(
+          at.error(
+            [section],
+            `${what} \`${name}\` is not defined (the gateway offers it: define it, with no purposes or rights if it must get nothing)`,
+          ),
+        );
     }
   };
   closedSet("purposes", [...purposes], KNOWN_PURPOSES, "purpose");
@@ -188,7 +224,9 @@ function checkNames(file: PolicyFile, at: Locator, options: LoadPolicyOptions): 
     if (!covers(key)) errors.push(at.error(["matrix", "rows", key], `\`${key}\` is not a category in use nor a parent of one`, true));
     const letters = row.trim().split(/\s+/);
     if (letters.length !== columns.length) {
-      errors.push(at.error(["matrix", "rows", key], `row has ${letters.length} letters for ${columns.length} columns: every row must be complete`));
+      errors.push(
+        at.error(["matrix", "rows", key], `row has ${letters.length} letters for ${columns.length} columns: every row must be complete`),
+      );
     }
   }
 
@@ -197,17 +235,23 @@ function checkNames(file: PolicyFile, at: Locator, options: LoadPolicyOptions): 
     if (rule.mask !== undefined && !isMaskKind(rule.mask)) errors.push(at.error(["retention", key, "mask"], "unknown mask"));
   }
   for (const c of categories) {
-    if (!categoryLineage(c).some((k) => k in file.retention)) errors.push(at.error(["categories", c], `category \`${c}\` has no retention (own or a parent's)`, true));
+    if (!categoryLineage(c).some((k) => k in file.retention))
+      errors.push(at.error(["categories", c], `category \`${c}\` has no retention (own or a parent's)`, true));
   }
 
   for (const [key, value] of Object.entries(file.categories)) {
     const parent = typeof value === "string" ? null : value.parent;
     if (parent === null) {
-      if (!FIDES_CATEGORIES.has(key)) errors.push(at.error(["categories", key], `\`${key}\` is not a fideslang data category: a custom category names its \`parent\``, true));
+      if (!FIDES_CATEGORIES.has(key))
+        errors.push(
+          at.error(["categories", key], `\`${key}\` is not a fideslang data category: a custom category names its \`parent\``, true),
+        );
     } else if (!key.startsWith(`${parent}.`)) {
       errors.push(at.error(["categories", key, "parent"], `\`${parent}\` is not a parent of \`${key}\``));
     } else if (!FIDES_CATEGORIES.has(parent) && !(parent in file.categories)) {
-      errors.push(at.error(["categories", key, "parent"], `\`${parent}\` is neither a fideslang data category nor a category of this file`));
+      errors.push(
+        at.error(["categories", key, "parent"], `\`${parent}\` is neither a fideslang data category nor a category of this file`),
+      );
     }
   }
   for (const [purpose, definition] of Object.entries(file.purposes)) {
@@ -217,7 +261,13 @@ function checkNames(file: PolicyFile, at: Locator, options: LoadPolicyOptions): 
   }
 
   for (const c of new Set(options.schemaCategories ?? [])) {
-    if (!(c in file.categories)) errors.push(at.error(["categories"], `category \`${c}\` holds personal data in the gateway (a @personal field or a personal column) but is not in the policy`));
+    if (!(c in file.categories))
+      errors.push(
+        at.error(
+          ["categories"],
+          `category \`${c}\` holds personal data in the gateway (a @personal field or a personal column) but is not in the policy`,
+        ),
+      );
   }
   return errors;
 }
@@ -229,38 +279,64 @@ function toAction(rule: PolicyFile["retention"][string]): RetentionAction {
 }
 
 function toPolicy(file: PolicyFile, hash: string): Policy {
-  const byPurpose = <T>(f: (p: Purpose) => T) => Object.freeze(Object.fromEntries(PURPOSES.map((p) => [p, f(p)]))) as Readonly<Record<Purpose, T>>;
+  const byPurpose = <T>(f: (p: Purpose) => T) =>
+    Object.freeze(Object.fromEntries(PURPOSES.map((p) => [p, f(p)]))) as Readonly<Record<Purpose, T>>;
   const purposes = byPurpose<PurposeDefinition>((p) => {
     const d = file.purposes[p]!;
     return Object.freeze({
-      fidesDataUse: d.fides_data_use, consentBasis: d.consent_basis, survivesRestriction: d.survives_restriction,
-      honoursObjection: d.honours_objection, description: d.description,
+      fidesDataUse: d.fides_data_use,
+      consentBasis: d.consent_basis,
+      survivesRestriction: d.survives_restriction,
+      honoursObjection: d.honours_objection,
+      description: d.description,
     });
   });
-  const roles = Object.freeze(Object.fromEntries(ROLES.map((r) => [r, Object.freeze([...file.roles[r]!] as Purpose[])]))) as Readonly<Record<Role, readonly Purpose[]>>;
-  const partnerKinds = Object.freeze(Object.fromEntries(PARTNER_KINDS.map((k) => [k, Object.freeze({ requiresOptIn: file.partner_kinds[k]!.requires_opt_in })]))) as Readonly<Record<PartnerKind, PartnerKindRule>>;
+  const roles = Object.freeze(Object.fromEntries(ROLES.map((r) => [r, Object.freeze([...file.roles[r]!] as Purpose[])]))) as Readonly<
+    Record<Role, readonly Purpose[]>
+  >;
+  const partnerKinds = Object.freeze(
+    Object.fromEntries(PARTNER_KINDS.map((k) => [k, Object.freeze({ requiresOptIn: file.partner_kinds[k]!.requires_opt_in })])),
+  ) as Readonly<Record<PartnerKind, PartnerKindRule>>;
   const { columns } = file.matrix;
-  const matrix = new Map<string, MatrixRow>(Object.entries(file.matrix.rows).map(([key, row]) => {
-    const letters = row.trim().split(/\s+/) as MatrixLetter[];
-    const effects = new Map<string, Effect>(columns.map((p, i) => [p, effectOfLetter(letters[i]!)]));
-    return [key, byPurpose((p) => effects.get(p)!)];
-  }));
-  const retention = new Map<string, RetentionRule>(Object.entries(file.retention).map(([key, r]) => [key, Object.freeze({
-    period: r.period === undefined ? null : Object.freeze({ ...r.period }),
-    clock: r.clock, action: Object.freeze(toAction(r)), legalHold: r.legal_hold === true, rationale: r.rationale,
-  })]));
+  const matrix = new Map<string, MatrixRow>(
+    Object.entries(file.matrix.rows).map(([key, row]) => {
+      const letters = row.trim().split(/\s+/) as MatrixLetter[];
+      const effects = new Map<string, Effect>(columns.map((p, i) => [p, effectOfLetter(letters[i]!)]));
+      return [key, byPurpose((p) => effects.get(p)!)];
+    }),
+  );
+  const retention = new Map<string, RetentionRule>(
+    Object.entries(file.retention).map(([key, r]) => [
+      key,
+      Object.freeze({
+        period: r.period === undefined ? null : Object.freeze({ ...r.period }),
+        clock: r.clock,
+        action: Object.freeze(toAction(r)),
+        legalHold: r.legal_hold === true,
+        rationale: r.rationale,
+      }),
+    ]),
+  );
   return Object.freeze({
     version: `${file.version}+${hash.slice(0, 12)}`,
     fileVersion: file.version,
     hash,
-    categories: new Map(Object.entries(file.categories).map(([key, value]) => [key, Object.freeze(
-      typeof value === "string" ? { description: value, parent: null } : { description: value.description, parent: value.parent },
-    )])),
+    categories: new Map(
+      Object.entries(file.categories).map(([key, value]) => [
+        key,
+        Object.freeze(
+          typeof value === "string" ? { description: value, parent: null } : { description: value.description, parent: value.parent },
+        ),
+      ]),
+    ),
     purposes,
     roles,
     partnerKinds,
     matrix,
     retention,
-    disclosureLogRetention: Object.freeze({ period: Object.freeze({ ...file.disclosure_log_retention.period }), rationale: file.disclosure_log_retention.rationale }),
+    disclosureLogRetention: Object.freeze({
+      period: Object.freeze({ ...file.disclosure_log_retention.period }),
+      rationale: file.disclosure_log_retention.rationale,
+    }),
   });
 }

@@ -33,7 +33,9 @@ export type PolicyCase = {
 
 export type CaseResult = PolicyCase & { readonly got: { readonly effect: Effect; readonly reason: ReasonCode }; readonly passed: boolean };
 
-export type ParsedCases = { readonly ok: true; readonly cases: readonly PolicyCase[] } | { readonly ok: false; readonly errors: readonly PolicyError[] };
+export type ParsedCases =
+  | { readonly ok: true; readonly cases: readonly PolicyCase[] }
+  | { readonly ok: false; readonly errors: readonly PolicyError[] };
 
 const SUBJECT = "case-subject";
 const PARTNER = "case-partner";
@@ -75,14 +77,20 @@ export function parsePolicyCases(text: string): ParsedCases {
     if (!isPurpose(purpose)) return void bad("`purpose` is not a purpose of the gateway");
     if (typeof raw.category !== "string") return void bad("`category` is missing");
     const expected = raw.expect as Raw | undefined;
-    if (!expected || !EFFECTS.includes(String(expected.effect))) return void bad("`expect.effect` must be allow, mask, pseudonymize or deny");
+    if (!expected || !EFFECTS.includes(String(expected.effect)))
+      return void bad("`expect.effect` must be allow, mask, pseudonymize or deny");
     if (!(REASON_CODES as readonly string[]).includes(String(expected.reason))) return void bad("`expect.reason` is not a reason code");
     const caller = callerOf(raw.caller, purpose, raw.category);
     if (typeof caller === "string") return void bad(caller);
     const subject = subjectOf((raw.subject ?? {}) as Raw);
     if (typeof subject === "string") return void bad(subject);
     cases.push({
-      name, line: lines.linePos(node.range?.[0] ?? 0).line, caller, purpose, category: raw.category, subject,
+      name,
+      line: lines.linePos(node.range?.[0] ?? 0).line,
+      caller,
+      purpose,
+      category: raw.category,
+      subject,
       expect: { effect: expected.effect as Effect, reason: expected.reason as ReasonCode },
     });
   });
@@ -108,10 +116,20 @@ function callerOf(raw: unknown, purpose: Purpose, category: string): Caller | st
     const regions = p.regions === undefined ? ["EU"] : strings(p.regions);
     if (!purposes || !categories || !regions) return "`caller.purposes`, `categories` and `regions` are lists of names";
     return {
-      kind: "partner", partnerId: PARTNER, partnerKind: p.partner as PartnerKind, partnerRegion: typeof p.region === "string" ? p.region : "EU", keyId: "case-key",
+      kind: "partner",
+      partnerId: PARTNER,
+      partnerKind: p.partner as PartnerKind,
+      partnerRegion: typeof p.region === "string" ? p.region : "EU",
+      keyId: "case-key",
       grant: {
-        id: "case-grant", purposes: purposes.filter(isPurpose), categories, subjectScope: scope, regions,
-        transferBasis: typeof p.transfer_basis === "string" ? p.transfer_basis : null, validFrom: SINCE, validUntil: new Date("2100-01-01T00:00:00Z"),
+        id: "case-grant",
+        purposes: purposes.filter(isPurpose),
+        categories,
+        subjectScope: scope,
+        regions,
+        transferBasis: typeof p.transfer_basis === "string" ? p.transfer_basis : null,
+        validFrom: SINCE,
+        validUntil: new Date("2100-01-01T00:00:00Z"),
       },
     };
   }
@@ -123,7 +141,8 @@ function subjectOf(raw: Raw): SubjectState | string {
   if (!STATUSES.includes(String(status))) return "`subject.status` must be active, restricted or erased";
   const optedOut = raw.opted_out === undefined ? [] : strings(raw.opted_out);
   const objected = raw.objected === undefined ? [] : strings(raw.objected);
-  if (!optedOut || !objected || ![...optedOut, ...objected].every(isPurpose)) return "`subject.opted_out` and `objected` are lists of purposes";
+  if (!optedOut || !objected || ![...optedOut, ...objected].every(isPurpose))
+    return "`subject.opted_out` and `objected` are lists of purposes";
   return {
     customerId: SUBJECT,
     status: status as SubjectState["status"],

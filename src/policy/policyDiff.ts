@@ -54,15 +54,31 @@ export function diffPolicies(before: Policy, after: Policy): PolicyDiff {
   for (const p of PURPOSES) {
     const [x, y] = [before.purposes[p], after.purposes[p]];
     if (x.consentBasis !== y.consentBasis) {
-      rules.push({ what: `purpose ${p}: consent basis`, from: x.consentBasis, to: y.consentBasis, widened: CONSENT_STRENGTH[y.consentBasis] < CONSENT_STRENGTH[x.consentBasis] });
+      rules.push({
+        what: `purpose ${p}: consent basis`,
+        from: x.consentBasis,
+        to: y.consentBasis,
+        widened: CONSENT_STRENGTH[y.consentBasis] < CONSENT_STRENGTH[x.consentBasis],
+      });
     }
     if (x.survivesRestriction !== y.survivesRestriction) {
-      rules.push({ what: `purpose ${p}: survives restriction`, from: String(x.survivesRestriction), to: String(y.survivesRestriction), widened: y.survivesRestriction });
+      rules.push({
+        what: `purpose ${p}: survives restriction`,
+        from: String(x.survivesRestriction),
+        to: String(y.survivesRestriction),
+        widened: y.survivesRestriction,
+      });
     }
     if (x.honoursObjection !== y.honoursObjection) {
-      rules.push({ what: `purpose ${p}: honours objection`, from: String(x.honoursObjection), to: String(y.honoursObjection), widened: !y.honoursObjection });
+      rules.push({
+        what: `purpose ${p}: honours objection`,
+        from: String(x.honoursObjection),
+        to: String(y.honoursObjection),
+        widened: !y.honoursObjection,
+      });
     }
-    if (x.fidesDataUse !== y.fidesDataUse) rules.push({ what: `purpose ${p}: Fides data use`, from: x.fidesDataUse, to: y.fidesDataUse, widened: null });
+    if (x.fidesDataUse !== y.fidesDataUse)
+      rules.push({ what: `purpose ${p}: Fides data use`, from: x.fidesDataUse, to: y.fidesDataUse, widened: null });
   }
   for (const k of PARTNER_KINDS) {
     const [x, y] = [before.partnerKinds[k].requiresOptIn, after.partnerKinds[k].requiresOptIn];
@@ -85,8 +101,10 @@ export function formatPolicyDiff(diff: PolicyDiff): string {
   const effect = (c: EffectChange) => `${mark(c.widened)}  ${c.who}  ${c.purpose}  ${c.category}: ${c.from} -> ${c.to}`;
   const rule = (r: RuleChange) => `${mark(r.widened)}  ${r.what}: ${r.from} -> ${r.to}`;
   const lines = [
-    ...diff.effects.filter((c) => c.widened).map(effect), ...diff.rules.filter((r) => r.widened === true).map(rule),
-    ...diff.effects.filter((c) => !c.widened).map(effect), ...diff.rules.filter((r) => r.widened !== true).map(rule),
+    ...diff.effects.filter((c) => c.widened).map(effect),
+    ...diff.rules.filter((r) => r.widened === true).map(rule),
+    ...diff.effects.filter((c) => !c.widened).map(effect),
+    ...diff.rules.filter((r) => r.widened !== true).map(rule),
   ];
   return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }

@@ -11,12 +11,7 @@ export const PSEUDONYM_PREFIX = "ps_";
  * decimal string); anything else returns null (withheld). Throws only for an empty key, which is
  * a configuration error, never for odd values.
  */
-export function pseudonymize(
-  key: string | Uint8Array,
-  purpose: string,
-  category: string,
-  value: unknown,
-): string | null {
+export function pseudonymize(key: string | Uint8Array, purpose: string, category: string, value: unknown): string | null {
   if (key.length === 0) throw new RangeError("pseudonymize: the key must not be empty");
   let text: string;
   if (typeof value === "string") text = value;

@@ -22,12 +22,7 @@ export const PURPOSES = [
 
 export type Purpose = (typeof PURPOSES)[number];
 
-export type ConsentBasis =
-  | "contract"
-  | "opt_out"
-  | "legitimate_interest"
-  | "legal_obligation"
-  | "verified_request";
+export type ConsentBasis = "contract" | "opt_out" | "legitimate_interest" | "legal_obligation" | "verified_request";
 
 export type PurposeDefinition = {
   /** fideslang data use key, for the Fides export. */

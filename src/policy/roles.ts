@@ -1,12 +1,5 @@
 /** Staff roles carried in a staff JWT. */
-export const STAFF_ROLES = [
-  "support_agent",
-  "billing",
-  "fraud_analyst",
-  "marketing_analyst",
-  "privacy_officer",
-  "legal",
-] as const;
+export const STAFF_ROLES = ["support_agent", "billing", "fraud_analyst", "marketing_analyst", "privacy_officer", "legal"] as const;
 
 export type StaffRole = (typeof STAFF_ROLES)[number];
 

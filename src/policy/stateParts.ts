@@ -23,7 +23,13 @@ export type StateParts = {
 };
 
 /** Every part: what a decision for a purpose other than the request's (explainAccess) needs. */
-export const ALL_STATE_PARTS: StateParts = { optOuts: true, objections: true, verifiedRequest: true, partnerOptIns: true, partnerLinks: true };
+export const ALL_STATE_PARTS: StateParts = {
+  optOuts: true,
+  objections: true,
+  verifiedRequest: true,
+  partnerOptIns: true,
+  partnerLinks: true,
+};
 
 export function stateParts(policy: Policy, caller: Caller, purpose: Purpose): StateParts {
   const { consentBasis, honoursObjection } = policy.purposes[purpose];
@@ -31,7 +37,8 @@ export function stateParts(policy: Policy, caller: Caller, purpose: Purpose): St
     optOuts: consentBasis === "opt_out",
     objections: honoursObjection,
     verifiedRequest: consentBasis === "verified_request",
-    partnerOptIns: caller.kind === "partner" && (caller.grant.subjectScope === "consented" || policy.partnerKinds[caller.partnerKind].requiresOptIn),
+    partnerOptIns:
+      caller.kind === "partner" && (caller.grant.subjectScope === "consented" || policy.partnerKinds[caller.partnerKind].requiresOptIn),
     partnerLinks: caller.kind === "partner" && caller.grant.subjectScope === "linked",
   };
 }

@@ -46,9 +46,7 @@ import { purgeRuns } from "../db/schema/index.js";
 import { dbColumn, type PersonalColumn } from "../datamap/columns.js";
 import { assertNever } from "../policy/assertNever.js";
 import { categoryLineage, matchesPrefix, type Category } from "../policy/categories.js";
-import {
-  maskEmail, maskFirstCharLength, maskInitials, redact, roundCoordinateText, truncateIp, type MaskKind,
-} from "../policy/masks.js";
+import { maskEmail, maskFirstCharLength, maskInitials, redact, roundCoordinateText, truncateIp, type MaskKind } from "../policy/masks.js";
 import { retentionCutoff, retentionFor, summarizeRetention } from "../policy/retention.js";
 import type { Policy } from "../policy/policy.js";
 import { heldByRestriction } from "./heldByRestriction.js";
@@ -117,7 +115,9 @@ export const PURGE_LOCK_KEY = 0x7075726765_72756en;
 export class PurgeNotRun extends Error {
   override readonly name = "PurgeNotRun";
   constructor(readonly reason: "in_progress" | "already_ran") {
-    super(reason === "in_progress" ? "another retention purge is running on this database" : "the retention purge already ran in this slot");
+    super(
+      reason === "in_progress" ? "another retention purge is running on this database" : "the retention purge already ran in this slot",
+    );
   }
 }
 
@@ -241,8 +241,16 @@ export function planPurge(policy: Policy, columns: readonly PersonalColumn[], no
         if (required) throw new Error(`retention: ${table}.${required.column} is NOT NULL and cannot be nulled for ${category}`);
       }
       tablePlans.push({
-        table, key: config.key, category, retentionKey: rule.key, retention: summarizeRetention(rule), action,
-        columns: own, mask: rule.action.kind === "anonymize" ? rule.action.mask : null, cutoff, due,
+        table,
+        key: config.key,
+        category,
+        retentionKey: rule.key,
+        retention: summarizeRetention(rule),
+        action,
+        columns: own,
+        mask: rule.action.kind === "anonymize" ? rule.action.mask : null,
+        cutoff,
+        due,
       });
     }
     tablePlans.sort((a, b) => Number(b.action === "delete_rows") - Number(a.action === "delete_rows"));
@@ -254,7 +262,10 @@ export function planPurge(policy: Policy, columns: readonly PersonalColumn[], no
 const HELD = heldByRestriction("t");
 
 function anyNotNull(columns: readonly PersonalColumn[]): SQL {
-  return sql.join(columns.map((c) => sql`${col(c.column)} is not null`), sql` or `);
+  return sql.join(
+    columns.map((c) => sql`${col(c.column)} is not null`),
+    sql` or `,
+  );
 }
 
 async function apply(db: Executor, plan: PlannedAction): Promise<PurgeAction> {
@@ -265,15 +276,24 @@ async function apply(db: Executor, plan: PlannedAction): Promise<PurgeAction> {
   let anonymised = 0;
   switch (plan.action) {
     case "delete_rows":
-      deleted = await countOf(db, sql`
+      deleted = await countOf(
+        db,
+        sql`
         with d as (delete from ${table} t where ${plan.due} and not ${HELD} returning 1)
-        select count(*)::int as n from d`);
+        select count(*)::int as n from d`,
+      );
       break;
     case "null_columns": {
-      const sets = sql.join(plan.columns.map((c) => sql`${id(c.column)} = null`), sql`, `);
-      anonymised = await countOf(db, sql`
+      const sets = sql.join(
+        plan.columns.map((c) => sql`${id(c.column)} = null`),
+        sql`, `,
+      );
+      anonymised = await countOf(
+        db,
+        sql`
         with u as (update ${table} t set ${sets} where ${plan.due} and ${pending} and not ${HELD} returning 1)
-        select count(*)::int as n from u`);
+        select count(*)::int as n from u`,
+      );
       break;
     }
     case "anonymize":
@@ -283,9 +303,16 @@ async function apply(db: Executor, plan: PlannedAction): Promise<PurgeAction> {
       return assertNever(plan.action, "purge action");
   }
   return {
-    table: plan.table, category: plan.category, retentionKey: plan.retentionKey, retention: plan.retention,
-    action: plan.action, columns: plan.columns.map((c) => c.column), cutoff: plan.cutoff.toISOString(),
-    deleted, anonymised, held,
+    table: plan.table,
+    category: plan.category,
+    retentionKey: plan.retentionKey,
+    retention: plan.retention,
+    action: plan.action,
+    columns: plan.columns.map((c) => c.column),
+    cutoff: plan.cutoff.toISOString(),
+    deleted,
+    anonymised,
+    held,
   };
 }
 
@@ -294,14 +321,19 @@ async function anonymize(db: Executor, plan: PlannedAction, pending: SQL): Promi
   const mask = anonymizer(plan.mask as MaskKind);
   const table = id(plan.table);
   const key = id(plan.key);
-  const selected = sql.join(plan.columns.map((c, i) => sql`${col(c.column)}::text as ${id(`c${i}`)}`), sql`, `);
+  const selected = sql.join(
+    plan.columns.map((c, i) => sql`${col(c.column)}::text as ${id(`c${i}`)}`),
+    sql`, `,
+  );
   let after = "00000000-0000-0000-0000-000000000000";
   let changed = 0;
   for (;;) {
-    const page = rowsOf<Record<string, string | null>>(await db.execute(sql`
+    const page = rowsOf<Record<string, string | null>>(
+      await db.execute(sql`
       select t.${key}::text as k, ${selected} from ${table} t
       where ${plan.due} and ${pending} and not ${HELD} and t.${key} > ${after}::uuid
-      order by t.${key} limit ${PAGE}`));
+      order by t.${key} limit ${PAGE}`),
+    );
     if (page.length === 0) break;
     after = page[page.length - 1]?.k as string;
     const keys: string[] = [];
@@ -384,8 +416,14 @@ async function purgeOnce(db: Database, options: PurgeOptions): Promise<PurgeRepo
       if (!(await countOf(tx, sql`select pg_try_advisory_xact_lock(${sql.raw(String(PURGE_LOCK_KEY))})::int as n`))) {
         throw new PurgeNotRun("in_progress");
       }
-      if (slot && (await countOf(tx, sql`select count(*)::int as n from ${purgeRuns}
-        where ${purgeRuns.ranAt} >= ${slot.start.toISOString()}::timestamptz and ${purgeRuns.ranAt} < ${slot.end.toISOString()}::timestamptz`))) {
+      if (
+        slot &&
+        (await countOf(
+          tx,
+          sql`select count(*)::int as n from ${purgeRuns}
+        where ${purgeRuns.ranAt} >= ${slot.start.toISOString()}::timestamptz and ${purgeRuns.ranAt} < ${slot.end.toISOString()}::timestamptz`,
+        ))
+      ) {
         throw new PurgeNotRun("already_ran");
       }
       const actions: PurgeAction[] = [];
@@ -393,12 +431,20 @@ async function purgeOnce(db: Database, options: PurgeOptions): Promise<PurgeRepo
       // Last: dropping a log partition locks the log until this transaction commits.
       const disclosureLog = await purgeDisclosureLog(tx, now, policy);
       const report: PurgeReport = {
-        runId: null, ranAt: now.toISOString(), dryRun, policyVersion: policy.version,
-        tables: summarizeTables(actions), actions, disclosureLog, storage: null,
+        runId: null,
+        ranAt: now.toISOString(),
+        dryRun,
+        policyVersion: policy.version,
+        tables: summarizeTables(actions),
+        actions,
+        disclosureLog,
+        storage: null,
       };
       if (dryRun) throw new DryRunRollback(report);
       const { runId: _none, ...stored } = report;
-      const [row] = await tx.insert(purgeRuns).values({ ranAt: now, report: stored as unknown as Record<string, unknown> })
+      const [row] = await tx
+        .insert(purgeRuns)
+        .values({ ranAt: now, report: stored as unknown as Record<string, unknown> })
         .returning({ id: purgeRuns.id });
       return { ...report, runId: row?.id ?? null };
     });
@@ -411,6 +457,9 @@ async function purgeOnce(db: Database, options: PurgeOptions): Promise<PurgeRepo
   if (changed.length === 0 || report.runId === null) return report;
   // After the commit: VACUUM cannot run inside a transaction.
   const storage = await reclaimDeletedValues(db, changed);
-  await db.update(purgeRuns).set({ report: sql`${purgeRuns.report} || ${JSON.stringify({ storage })}::jsonb` }).where(eq(purgeRuns.id, report.runId));
+  await db
+    .update(purgeRuns)
+    .set({ report: sql`${purgeRuns.report} || ${JSON.stringify({ storage })}::jsonb` })
+    .where(eq(purgeRuns.id, report.runId));
   return { ...report, storage };
 }

@@ -58,7 +58,8 @@ const HELD = heldByRestriction("e");
 
 /** Partitions of `disclosure_events` whose upper bound is at or before the cutoff, oldest first. */
 async function duePartitions(db: Database, cutoff: Date): Promise<string[]> {
-  return rowsOf<{ name: string }>(await db.execute(sql`
+  return rowsOf<{ name: string }>(
+    await db.execute(sql`
     select name from (
       select c.relname as name,
         (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz as upper_bound
@@ -66,7 +67,8 @@ async function duePartitions(db: Database, cutoff: Date): Promise<string[]> {
       where i.inhparent = 'disclosure_events'::regclass
     ) p
     where upper_bound <= ${cutoff.toISOString()}::timestamptz
-    order by upper_bound`)).map((r) => r.name);
+    order by upper_bound`),
+  ).map((r) => r.name);
 }
 
 /**
@@ -93,10 +95,16 @@ export async function purgeDisclosureLog(tx: Database, now: Date, policy: Policy
         await sp.execute(sql`insert into disclosure_events select * from disclosure_log_held`);
         await sp.execute(sql`drop table disclosure_log_held`);
       }
-      const recordsDeleted = await countOf(sp, sql`
+      const recordsDeleted = await countOf(
+        sp,
+        sql`
         with d as (delete from ${sql.identifier(DISCLOSURE_LOG_DEFAULT_PARTITION)} e where e.recorded_at < ${at} and not ${HELD} returning 1)
-        select count(*)::int as n from d`);
-      const held = await countOf(sp, sql`select count(*)::int as n from ${sql.identifier(DISCLOSURE_LOG_DEFAULT_PARTITION)} e where e.recorded_at < ${at} and ${HELD}`);
+        select count(*)::int as n from d`,
+      );
+      const held = await countOf(
+        sp,
+        sql`select count(*)::int as n from ${sql.identifier(DISCLOSURE_LOG_DEFAULT_PARTITION)} e where e.recorded_at < ${at} and ${HELD}`,
+      );
       return { ...report, partitionsDropped, recordsDeleted, held, deferred: false };
     });
   } catch (error) {

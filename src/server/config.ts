@@ -5,7 +5,10 @@ import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "./limits/QueryLimits.js"
 /** A configuration value that stops the server: one line, naming the variable. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`${variable}: ${problem}`);
   }
 }
@@ -75,8 +78,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (seedDemoData && databaseUrl !== null) {
     throw new ConfigError("SEED_DEMO_DATA", "demo data is only seeded into the embedded database; unset DATABASE_URL or SEED_DEMO_DATA");
   }
-  const { key: pseudonymKey, isDefault: pseudonymKeyIsDevelopmentDefault } =
-    secret(env, "PSEUDONYM_KEY", DEVELOPMENT_PSEUDONYM_KEY, production);
+  const { key: pseudonymKey, isDefault: pseudonymKeyIsDevelopmentDefault } = secret(
+    env,
+    "PSEUDONYM_KEY",
+    DEVELOPMENT_PSEUDONYM_KEY,
+    production,
+  );
   return {
     production,
     host: optional(env, "HOST") ?? "127.0.0.1",
@@ -132,12 +139,14 @@ function jwtVerification(env: Env, production: boolean): JwtVerification {
   const jwksFile = optional(env, "JWT_JWKS_FILE");
   if (jwksFile !== null) {
     let jwks: unknown;
-    try { jwks = JSON.parse(readable(jwksFile, "JWT_JWKS_FILE")); } catch (e) {
+    try {
+      jwks = JSON.parse(readable(jwksFile, "JWT_JWKS_FILE"));
+    } catch (e) {
       if (e instanceof ConfigError) throw e;
       throw new ConfigError("JWT_JWKS_FILE", "is not valid JSON");
     }
     if (!jwks || typeof jwks !== "object" || !Array.isArray((jwks as { keys?: unknown }).keys)) {
-      throw new ConfigError("JWT_JWKS_FILE", "must hold a JSON Web Key Set ({\"keys\": [...]})");
+      throw new ConfigError("JWT_JWKS_FILE", 'must hold a JSON Web Key Set ({"keys": [...]})');
     }
     return { kind: "jwks", jwks: jwks as { keys: unknown[] } };
   }
@@ -184,9 +193,13 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 function origins(env: Env, name: string): string[] {
   const raw = optional(env, name);
   if (raw === null) return [];
-  const list = raw.split(",").map((o) => o.trim()).filter(Boolean);
+  const list = raw
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of list) {
-    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new ConfigError(name, `"${origin}" is not an origin such as https://app.example.com`);
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin))
+      throw new ConfigError(name, `"${origin}" is not an origin such as https://app.example.com`);
   }
   return list;
 }

@@ -32,10 +32,17 @@ export interface ContextDependencies {
 }
 
 /** A fresh context per request: loaders, decisions and the disclosure record are never shared. */
-export function createContext(args: { requestId: string; caller: Caller; headers: IncomingHttpHeaders }, deps: ContextDependencies): GatewayContext {
+export function createContext(
+  args: { requestId: string; caller: Caller; headers: IncomingHttpHeaders },
+  deps: ContextDependencies,
+): GatewayContext {
   const header = args.headers["x-purpose"];
   const enforcement = createRequestEnforcement({
-    caller: args.caller, db: deps.db, dataMap: deps.dataMap, pseudonymKey: deps.pseudonymKey, policy: deps.policy.current(),
+    caller: args.caller,
+    db: deps.db,
+    dataMap: deps.dataMap,
+    pseudonymKey: deps.pseudonymKey,
+    policy: deps.policy.current(),
   });
   return {
     requestId: args.requestId,

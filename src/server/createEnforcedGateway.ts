@@ -14,14 +14,29 @@ import { createMetrics } from "./metrics/createMetrics.js";
  * configured policy file (PolicyFileInvalid when it does not load). The only one src/ offers.
  */
 export async function createEnforcedGateway(options: {
-  config: Config; database: DatabaseHandle; logger: Logger;
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
   /** Tests and benchmarks only: graphql-shield's executor instead of the guards (see applyRuleTree.ts). */
   executor?: RuleExecutor;
 }): Promise<Gateway> {
   const metrics = createMetrics();
   const enforcement = createEnforcement(await buildGatewaySchema(), {
-    logger: options.logger, executor: options.executor, onDisclosureLogFailure: () => metrics.disclosureLogFailures.inc(),
+    logger: options.logger,
+    executor: options.executor,
+    onDisclosureLogFailure: () => metrics.disclosureLogFailures.inc(),
   });
-  const policy = await openPolicy({ file: options.config.policyFile, schemaCategories: personalCategories(enforcement.dataMap), logger: options.logger });
-  return createGateway({ ...options, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, metrics, policy });
+  const policy = await openPolicy({
+    file: options.config.policyFile,
+    schemaCategories: personalCategories(enforcement.dataMap),
+    logger: options.logger,
+  });
+  return createGateway({
+    ...options,
+    schema: enforcement.schema,
+    dataMap: enforcement.dataMap,
+    plugins: enforcement.plugins,
+    metrics,
+    policy,
+  });
 }

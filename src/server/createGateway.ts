@@ -23,7 +23,13 @@ import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
 import { createTextInputPlugin } from "./createTextInputPlugin.js";
 import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";
 import {
-  errorCodes, observationOf, requestLogLine, routeOf, startObservation, type ObservedContext, type RequestObservation,
+  errorCodes,
+  observationOf,
+  requestLogLine,
+  routeOf,
+  startObservation,
+  type ObservedContext,
+  type RequestObservation,
 } from "./metrics/requestObservation.js";
 import { serveMetrics } from "./metrics/serveMetrics.js";
 import { admitPersistedOperation } from "./persistedOperations/admitPersistedOperation.js";
@@ -88,14 +94,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: createFormatError((original, formatted) => {
       // An unreachable database is logged once per request, as its 503 (sendError).
       if (isDatabaseUnavailable(original)) return;
-      logger.error({ requestId: observationOf(original)?.requestId, code: formatted.extensions?.code, path: formatted.path, err: describeError(original) }, "unexpected error");
+      logger.error(
+        {
+          requestId: observationOf(original)?.requestId,
+          code: formatted.extensions?.code,
+          path: formatted.path,
+          err: describeError(original),
+        },
+        "unexpected error",
+      );
     }, options.schema),
     // The cost limit first: a hostile operation is refused as such, before any other check; then
     // text no database value can hold.
     // No cache hints: every answer is `no-store` (serve), so Apollo's cache-control plugin, which
     // wraps every field to collect hints, has nothing to do.
     plugins: [
-      limits.plugin, createTextInputPlugin(), ...(options.plugins ?? []), createMetricsPlugin({ metrics }), ApolloServerPluginCacheControlDisabled(),
+      limits.plugin,
+      createTextInputPlugin(),
+      ...(options.plugins ?? []),
+      createMetricsPlugin({ metrics }),
+      ApolloServerPluginCacheControlDisabled(),
       ...(config.landingPage ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
   });
@@ -109,24 +127,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Everything this request reads or writes goes through a view that counts its statements.
     const db = database.counting(observation);
     if (method !== "GET" && method !== "POST") throw methodNotAllowed(res, ["GET", "POST"]);
-    let body: unknown = undefined;
+    let body: unknown;
     if (method === "POST") {
       const type = req.headers["content-type"] ?? "";
       if (!/^application\/(graphql-response\+)?json\b/i.test(type)) {
         throw new GatewayError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "POST bodies must be `Content-Type: application/json`.");
       }
       const text = await readBody(req, config.maxBodyBytes);
-      try { body = JSON.parse(text); } catch {
+      try {
+        body = JSON.parse(text);
+      } catch {
         throw new GatewayError(ErrorCode.BAD_REQUEST, "The request body is not valid JSON.");
       }
     }
     const query = method === "POST" ? (body as { query?: unknown } | null)?.query : url.searchParams.get("query");
     if (typeof query === "string") limits.checkSource(query);
     const landingPage = method === "GET" && !url.searchParams.has("query") && /text\/html/.test(req.headers.accept ?? "");
-    const caller = landingPage ? { kind: "anonymous" as const } : await authenticate(
-      { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
-      { db, verifyJwt, customerExists },
-    );
+    const caller = landingPage
+      ? { kind: "anonymous" as const }
+      : await authenticate(
+          { authorization: header(req, "authorization"), apiKey: header(req, "x-api-key") },
+          { db, verifyJwt, customerExists },
+        );
     observation.callerKind = caller.kind;
     if (caller.kind === "partner") await enforcePartnerRateLimit(rateLimiter, caller, res);
     const operation = await admitPersistedOperation({ body, search: url.search }, { caller, db });
@@ -193,7 +215,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
       if (path === "/healthz") return json(res, 200, { status: "ok" });
       if (path === "/readyz") {
-        const ready = await withTimeout(database.ping(), 2000).then(() => true, () => false);
+        const ready = await withTimeout(database.ping(), 2000).then(
+          () => true,
+          () => false,
+        );
         return json(res, ready ? 200 : 503, { status: ready ? "ready" : "database unavailable", policy: options.policy.current().version });
       }
       if (path === "/metrics" && config.metrics) return await serveMetrics(req, res, metrics, config.metricsToken);
@@ -218,13 +243,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     server,
     policy: options.policy,
-    listen: () => new Promise((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(config.port, config.host, () => {
-        const { port } = server.address() as AddressInfo;
-        resolve(`http://${config.host}:${port}/graphql`);
-      });
-    }),
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          resolve(`http://${config.host}:${port}/graphql`);
+        });
+      }),
     close: async () => {
       closing = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
@@ -302,6 +328,15 @@ export function describeError(error: unknown): { name: string; message: string; 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("timeout")), ms);
-    promise.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }

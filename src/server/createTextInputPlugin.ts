@@ -16,7 +16,11 @@ function holdsNul(value: unknown): boolean {
 
 function literalHoldsNul(document: DocumentNode): boolean {
   let found = false;
-  visit(document, { [Kind.STRING]: (node) => { if (node.value.includes(NUL)) found = true; } });
+  visit(document, {
+    [Kind.STRING]: (node) => {
+      if (node.value.includes(NUL)) found = true;
+    },
+  });
   return found;
 }
 

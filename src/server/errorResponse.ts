@@ -54,8 +54,11 @@ export function responseMediaType(accept: string | undefined): string {
   const json = match("application/json");
   if (graphql === undefined) return JSON_TYPE;
   if (json === undefined) return GRAPHQL_RESPONSE_JSON;
-  const prefersGraphql = graphql.q !== json.q ? graphql.q > json.q
-    : graphql.specificity !== json.specificity ? graphql.specificity > json.specificity
-      : graphql.order < json.order;
+  const prefersGraphql =
+    graphql.q !== json.q
+      ? graphql.q > json.q
+      : graphql.specificity !== json.specificity
+        ? graphql.specificity > json.specificity
+        : graphql.order < json.order;
   return prefersGraphql ? GRAPHQL_RESPONSE_JSON : JSON_TYPE;
 }

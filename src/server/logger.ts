@@ -8,9 +8,12 @@ export type { Logger };
  * messageWithoutInput (graphql-js messages may echo client input).
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
-  return pino({
-    level: options.level ?? process.env.LOG_LEVEL ?? "info",
-    base: { service: "privacy-gateway" },
-    redact: { paths: ["req.headers.authorization", 'req.headers["x-api-key"]', "variables"], remove: true },
-  }, options.destination);
+  return pino(
+    {
+      level: options.level ?? process.env.LOG_LEVEL ?? "info",
+      base: { service: "privacy-gateway" },
+      redact: { paths: ["req.headers.authorization", 'req.headers["x-api-key"]', "variables"], remove: true },
+    },
+    options.destination,
+  );
 }

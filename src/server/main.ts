@@ -48,7 +48,10 @@ async function main() {
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("uncaughtException", (error) => {
     if (isDriverClosedSocketWrite(error)) {
-      logger.warn({ code: "DRIVER_CLOSED_SOCKET_WRITE" }, "database driver wrote to a closed connection (postgres.js #1154); the connection is replaced, the gateway goes on");
+      logger.warn(
+        { code: "DRIVER_CLOSED_SOCKET_WRITE" },
+        "database driver wrote to a closed connection (postgres.js #1154); the connection is replaced, the gateway goes on",
+      );
       return;
     }
     logger.fatal({ err: describeError(error) }, "uncaught exception; exiting");
@@ -72,21 +75,32 @@ async function main() {
   }
   // SIGHUP: re-read the policy file; a file that does not load is refused (logged) and the policy in force stays.
   process.on("SIGHUP", () => {
-    gateway.policy.reload("SIGHUP").catch((error: unknown) => logger.error({ err: describeError(error) }, "policy reload failed; the policy in force stays"));
+    gateway.policy
+      .reload("SIGHUP")
+      .catch((error: unknown) => logger.error({ err: describeError(error) }, "policy reload failed; the policy in force stays"));
   });
   // The disclosure log's coming months, checked daily; a failure is logged and retried the next day
   // (records still land in the default partition meanwhile).
   setInterval(() => {
     ensureDisclosurePartitions(database.db).catch((error: unknown) =>
-      logger.error({ code: databaseErrorCode(error) }, "creating the disclosure log's monthly partitions failed; retrying tomorrow"));
+      logger.error({ code: databaseErrorCode(error) }, "creating the disclosure log's monthly partitions failed; retrying tomorrow"),
+    );
   }, DAY_MS).unref();
   const purgeColumns = personalColumns(getDataMap(await buildGatewaySchema()));
   const url = await gateway.listen();
   // Whoever the embedded database refuses is told where the API is.
   database.lock?.setPort((gateway.server.address() as AddressInfo).port);
   logger.info({ url, database: database.driver }, `gateway listening on ${url}; mint a token with: npm run token -- --role support_agent`);
-  const purgeSchedule = config.purgeIntervalMs === null ? null
-    : startPurgeSchedule({ db: database.db, columns: purgeColumns, intervalMs: config.purgeIntervalMs, logger, policy: gateway.policy.current });
+  const purgeSchedule =
+    config.purgeIntervalMs === null
+      ? null
+      : startPurgeSchedule({
+          db: database.db,
+          columns: purgeColumns,
+          intervalMs: config.purgeIntervalMs,
+          logger,
+          policy: gateway.policy.current,
+        });
 
   let stopping = false;
   stop = (signal: string) => {
@@ -101,9 +115,12 @@ async function main() {
     // The watchdog: nothing (a request, a purge, a database whose close hangs) holds the process
     // past the timeout. Not unref'd: a close that hangs on a promise alone must still end in exit 1.
     setTimeout(() => {
-      logger.error({ timeoutMs, waitingFor }, waitingFor === "requests"
-        ? `requests in flight did not finish within ${timeoutMs} ms; cutting their connections and exiting`
-        : `closing the database did not finish within ${timeoutMs} ms; exiting without it`);
+      logger.error(
+        { timeoutMs, waitingFor },
+        waitingFor === "requests"
+          ? `requests in flight did not finish within ${timeoutMs} ms; cutting their connections and exiting`
+          : `closing the database did not finish within ${timeoutMs} ms; exiting without it`,
+      );
       process.exit(1);
     }, timeoutMs);
     void (async () => {
@@ -131,17 +148,34 @@ function databaseTarget(config: Config): string {
 /** What a driver error code means for someone starting the server. */
 function startupProblem(code: string | undefined): string {
   switch (code) {
-    case "ECONNREFUSED": return "connection refused: is the server running and listening there?";
-    case "ENOTFOUND": case "EAI_AGAIN": return "host name not found";
-    case "ETIMEDOUT": case "CONNECT_TIMEOUT": case "EHOSTUNREACH": case "ENETUNREACH": return "no answer from the host (timed out or unreachable)";
-    case "CONNECTION_CLOSED": case "CONNECTION_DESTROYED": case "ECONNRESET": return "the connection was closed by the server";
-    case "57P03": return "the server is starting up";
-    case "53300": return "the server has no connection slots left";
-    case "28P01": return "password authentication failed (check DATABASE_URL's user and password)";
-    case "28000": return "the server rejected the connection (pg_hba.conf or user)";
-    case "3D000": return "the database does not exist";
-    case undefined: return "opening or migrating the database failed";
-    default: return `opening or migrating the database failed (${code})`;
+    case "ECONNREFUSED":
+      return "connection refused: is the server running and listening there?";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host name not found";
+    case "ETIMEDOUT":
+    case "CONNECT_TIMEOUT":
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "no answer from the host (timed out or unreachable)";
+    case "CONNECTION_CLOSED":
+    case "CONNECTION_DESTROYED":
+    case "ECONNRESET":
+      return "the connection was closed by the server";
+    case "57P03":
+      return "the server is starting up";
+    case "53300":
+      return "the server has no connection slots left";
+    case "28P01":
+      return "password authentication failed (check DATABASE_URL's user and password)";
+    case "28000":
+      return "the server rejected the connection (pg_hba.conf or user)";
+    case "3D000":
+      return "the database does not exist";
+    case undefined:
+      return "opening or migrating the database failed";
+    default:
+      return `opening or migrating the database failed (${code})`;
   }
 }
 
@@ -168,7 +202,11 @@ async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHan
       await ensureDisclosurePartitions(database.db);
       if (attempt > 1) logger.info({ attempt }, `${target}: connected and migrated`);
       const previous = database.lock?.tookOverFrom;
-      if (previous) logger.warn({ pid: previous.pid, port: previous.port }, `${target}: took over the lock of ${describeOwner(previous)}, which no longer runs`);
+      if (previous)
+        logger.warn(
+          { pid: previous.pid, port: previous.port },
+          `${target}: took over the lock of ${describeOwner(previous)}, which no longer runs`,
+        );
       return database;
     } catch (error) {
       if (error instanceof EmbeddedDatabaseInUse) {
@@ -180,11 +218,17 @@ async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHan
       const code = databaseErrorCode(error);
       if (!config.databaseUrl) {
         const kind = error instanceof Error ? error.name : typeof error;
-        logger.fatal({ code, error: kind }, `not starting: ${target}: ${startupProblem(code)} (${kind}); waiting would not help. ` +
-          "If the directory was opened by two processes or copied while in use, restore it from a backup or move it aside (a new one is created and seeded).");
+        logger.fatal(
+          { code, error: kind },
+          `not starting: ${target}: ${startupProblem(code)} (${kind}); waiting would not help. ` +
+            "If the directory was opened by two processes or copied while in use, restore it from a backup or move it aside (a new one is created and seeded).",
+        );
         process.exit(1);
       }
-      logger.error({ attempt, code, retryInMs: delay }, `database not ready: ${target}: ${startupProblem(code)}; attempt ${attempt}, retrying in ${delay} ms`);
+      logger.error(
+        { attempt, code, retryInMs: delay },
+        `database not ready: ${target}: ${startupProblem(code)}; attempt ${attempt}, retrying in ${delay} ms`,
+      );
       await new Promise((r) => setTimeout(r, delay));
     }
   }

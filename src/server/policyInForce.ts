@@ -5,8 +5,13 @@ import type { Logger } from "./logger.js";
 
 /** A policy file that does not load: every error with its line and column. */
 export class PolicyFileInvalid extends Error {
-  constructor(readonly file: string, readonly errors: readonly PolicyError[]) {
-    super(`the policy file ${file} is invalid: ${errors.map((e) => `line ${e.line}, column ${e.column} (${e.path}): ${e.message}`).join("; ")}`);
+  constructor(
+    readonly file: string,
+    readonly errors: readonly PolicyError[],
+  ) {
+    super(
+      `the policy file ${file} is invalid: ${errors.map((e) => `line ${e.line}, column ${e.column} (${e.path}): ${e.message}`).join("; ")}`,
+    );
     this.name = "PolicyFileInvalid";
   }
 }

@@ -25,7 +25,10 @@ const MAX_RETRY_MS = 60_000;
  * slot tries again.
  */
 export function startPurgeSchedule(options: {
-  db: Database; columns: readonly PersonalColumn[]; intervalMs: number; logger: Logger;
+  db: Database;
+  columns: readonly PersonalColumn[];
+  intervalMs: number;
+  logger: Logger;
   /** The policy in force, read at each run (a reload changes the next run's schedule). */
   policy: () => Policy;
 }): PurgeSchedule {
@@ -35,7 +38,10 @@ export function startPurgeSchedule(options: {
   let stopped = false;
 
   const schedule = (delayMs: number) => {
-    if (!stopped) timer = setTimeout(() => { running = tick(); }, delayMs).unref();
+    if (!stopped)
+      timer = setTimeout(() => {
+        running = tick();
+      }, delayMs).unref();
   };
   const untilNextSlot = () => intervalMs - (Date.now() % intervalMs);
 
@@ -47,11 +53,18 @@ export function startPurgeSchedule(options: {
       const report = await purge(db, { now, columns, slot, policy: options.policy() });
       const sum = (key: "deleted" | "anonymised" | "held") => report.tables.reduce((n, t) => n + t[key], 0);
       const counts = {
-        runId: report.runId, deleted: sum("deleted"), anonymised: sum("anonymised"), held: sum("held"),
-        partitionsDropped: report.disclosureLog.partitionsDropped.length, disclosureLogDeferred: report.disclosureLog.deferred,
+        runId: report.runId,
+        deleted: sum("deleted"),
+        anonymised: sum("anonymised"),
+        held: sum("held"),
+        partitionsDropped: report.disclosureLog.partitionsDropped.length,
+        disclosureLogDeferred: report.disclosureLog.deferred,
       };
       if (report.storage?.failure) {
-        logger.error({ ...counts, code: report.storage.failure }, "retention purge applied, but reclaiming the changed tables' storage failed; the next run that changes them reclaims them");
+        logger.error(
+          { ...counts, code: report.storage.failure },
+          "retention purge applied, but reclaiming the changed tables' storage failed; the next run that changes them reclaims them",
+        );
       } else {
         logger.info(counts, "retention purge ran");
       }

@@ -19,7 +19,9 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 200, seed: 13 });
   subjects = await plainSubjects(gw.database.db);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 const GPC = { "sec-gpc": "1" };
 const request = async (s: string, gpc: boolean) => {
@@ -27,14 +29,21 @@ const request = async (s: string, gpc: boolean) => {
   expect(res.body.errors).toBeUndefined();
 };
 const choose = async (s: string, granted: boolean, gpc: boolean) => {
-  const res = await gw.post({ query: print(SetMyConsentDocument), variables: { purpose: "ADVERTISING", granted } }, { ...(await customer(gw, s)), ...(gpc ? GPC : {}) });
+  const res = await gw.post(
+    { query: print(SetMyConsentDocument), variables: { purpose: "ADVERTISING", granted } },
+    { ...(await customer(gw, s)), ...(gpc ? GPC : {}) },
+  );
   expect(res.body.errors).toBeUndefined();
   return res.body.data.setConsent;
 };
 /** The advertising choice `me` shows (no header: reading must not itself send a signal). */
 const shown = async (s: string) => (await meView(gw, s)).consents.get("advertising");
-const history = async (s: string) => (await gw.database.db.select({ granted: consentEvents.granted, source: consentEvents.source }).from(consentEvents)
-  .where(and(eq(consentEvents.customerId, s), eq(consentEvents.purpose, "advertising"))).orderBy(asc(consentEvents.recordedAt), asc(consentEvents.id)));
+const history = async (s: string) =>
+  await gw.database.db
+    .select({ granted: consentEvents.granted, source: consentEvents.source })
+    .from(consentEvents)
+    .where(and(eq(consentEvents.customerId, s), eq(consentEvents.purpose, "advertising")))
+    .orderBy(asc(consentEvents.recordedAt), asc(consentEvents.id));
 
 describe("Global Privacy Control", () => {
   it("an explicit opt-in after the signal holds across further signals; an opt-out later, then the signal, then an opt-in again", async () => {
@@ -50,7 +59,9 @@ describe("Global Privacy Control", () => {
     expect(await shown(s)).toEqual({ granted: true, source: "gpc_conflict" });
     expect(await enforcedAllowed(gw, s, "advertising")).toBe(true);
     expect((await history(s)).slice(before)).toEqual([
-      { granted: false, source: "gpc" }, { granted: true, source: "web" }, { granted: true, source: "gpc_conflict" },
+      { granted: false, source: "gpc" },
+      { granted: true, source: "web" },
+      { granted: true, source: "gpc_conflict" },
     ]);
 
     await choose(s, false, true);
@@ -82,28 +93,32 @@ describe("Global Privacy Control", () => {
   it("the effective advertising choice equals the reference model over sequences of requests and explicit choices", async () => {
     type Step = { kind: "request" | "optIn" | "optOut"; gpc: boolean };
     const step = fc.record({ kind: fc.constantFrom("request" as const, "optIn" as const, "optOut" as const), gpc: fc.boolean() });
-    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 7 }), async (steps: Step[]) => {
-      const s = subjects.shift();
-      if (s === undefined) throw new Error("out of plain subjects: seed more customers");
-      // The reference: the choice, whether a signal was ever seen, and whether the opt-in came after one.
-      let choice: "none" | "in" | "out" = (await shown(s))?.granted === true ? "in" : "none";
-      let seen = false;
-      let inAfterSignal = false;
-      for (const { kind, gpc } of steps) {
-        if (gpc) { // the signal is recorded before the operation runs
-          if (!(choice === "in" && inAfterSignal)) choice = "out";
-          seen = true;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 7 }), async (steps: Step[]) => {
+        const s = subjects.shift();
+        if (s === undefined) throw new Error("out of plain subjects: seed more customers");
+        // The reference: the choice, whether a signal was ever seen, and whether the opt-in came after one.
+        let choice: "none" | "in" | "out" = (await shown(s))?.granted === true ? "in" : "none";
+        let seen = false;
+        let inAfterSignal = false;
+        for (const { kind, gpc } of steps) {
+          if (gpc) {
+            // the signal is recorded before the operation runs
+            if (!(choice === "in" && inAfterSignal)) choice = "out";
+            seen = true;
+          }
+          if (kind === "request") await request(s, gpc);
+          else {
+            await choose(s, kind === "optIn", gpc);
+            choice = kind === "optIn" ? "in" : "out";
+            inAfterSignal = kind === "optIn" && seen;
+          }
+          const allowed = choice !== "out";
+          expect((await shown(s))?.granted ?? true).toBe(allowed);
+          expect(await enforcedAllowed(gw, s, "advertising")).toBe(allowed);
         }
-        if (kind === "request") await request(s, gpc);
-        else {
-          await choose(s, kind === "optIn", gpc);
-          choice = kind === "optIn" ? "in" : "out";
-          inAfterSignal = kind === "optIn" && seen;
-        }
-        const allowed = choice !== "out";
-        expect((await shown(s))?.granted ?? true).toBe(allowed);
-        expect(await enforcedAllowed(gw, s, "advertising")).toBe(allowed);
-      }
-    }), { numRuns: 25 });
+      }),
+      { numRuns: 25 },
+    );
   });
 });

@@ -19,7 +19,9 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 200, seed: 11 });
   subjects = await plainSubjects(gw.database.db);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 /** Files, checks the identity of, verifies and completes an objection as the privacy office; returns its id. */
 async function object(subject: string, purposes: readonly Purpose[]): Promise<string> {
@@ -30,15 +32,24 @@ async function object(subject: string, purposes: readonly Purpose[]): Promise<st
 }
 
 const setConsent = async (subject: string, purpose: Purpose, granted: boolean) =>
-  (await gw.post({ query: print(SetMyConsentDocument), variables: { purpose: purpose.toUpperCase(), granted } }, await customer(gw, subject))).body;
+  (
+    await gw.post(
+      { query: print(SetMyConsentDocument), variables: { purpose: purpose.toUpperCase(), granted } },
+      await customer(gw, subject),
+    )
+  ).body;
 const lift = async (subject: string, purpose: Purpose) =>
-  (await gw.post({ query: print(LiftMyObjectionDocument), variables: { purpose: purpose.toUpperCase() } }, await customer(gw, subject))).body;
+  (await gw.post({ query: print(LiftMyObjectionDocument), variables: { purpose: purpose.toUpperCase() } }, await customer(gw, subject)))
+    .body;
 
 describe("a customer's objections", () => {
   it("are listed on me, refuse an opt-in, and once lifted restore the purpose on the next request", async () => {
     const s = subjects.shift()!;
     const requestId = await object(s, ["marketing", "research"]);
-    const res = await gw.post({ query: `{ me { objections { purpose since requestId } consents { purpose granted source } } }` }, await customer(gw, s));
+    const res = await gw.post(
+      { query: `{ me { objections { purpose since requestId } consents { purpose granted source } } }` },
+      await customer(gw, s),
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.me.objections).toEqual([
       { purpose: "marketing", since: expect.any(String), requestId },
@@ -58,7 +69,10 @@ describe("a customer's objections", () => {
     expect(lifted.errors).toBeUndefined();
     expect(lifted.data.liftObjection).toEqual({ purpose: "marketing", granted: true, source: "web" });
     expect(await enforcedAllowed(gw, s, "marketing")).toBe(true);
-    const page = await gw.post({ query: `{ customers(first: 500) { edges { node { id } } } }` }, await staff(gw, "marketing_analyst", "marketing"));
+    const page = await gw.post(
+      { query: `{ customers(first: 500) { edges { node { id } } } }` },
+      await staff(gw, "marketing_analyst", "marketing"),
+    );
     expect(page.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(s);
     expect(await enforcedAllowed(gw, s, "research")).toBe(false);
     const after = await meView(gw, s);
@@ -67,7 +81,12 @@ describe("a customer's objections", () => {
 
     // recorded on the request, by the customer; the request stays completed
     const events = (await gw.post({ query: ONE, variables: { id: requestId } }, await officer(gw))).body.data.subjectRequest.events;
-    expect(events.at(-1)).toMatchObject({ fromState: "COMPLETED", toState: "COMPLETED", actorKind: "customer", note: "OBJECTION_LIFTED:marketing" });
+    expect(events.at(-1)).toMatchObject({
+      fromState: "COMPLETED",
+      toState: "COMPLETED",
+      actorKind: "customer",
+      note: "OBJECTION_LIFTED:marketing",
+    });
 
     expect((await lift(s, "marketing")).errors[0].extensions.code).toBe("NOT_FOUND");
     expect((await lift(s, "analytics")).errors[0].extensions.code).toBe("NOT_FOUND");
@@ -91,44 +110,51 @@ describe("a customer's objections", () => {
       fc.record({ kind: fc.constant("setConsent" as const), purpose, granted: fc.boolean() }),
       fc.record({ kind: fc.constant("lift" as const), purpose }),
     );
-    await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 2, maxLength: 6 }), async (actions) => {
-      const s = subjects.shift();
-      if (s === undefined) throw new Error("out of plain subjects: seed more customers");
-      // The reference: objections in force and the latest choice, per purpose.
-      const objected = new Set<Purpose>();
-      const withdrawn = new Set<Purpose>();
-      for (const a of actions) {
-        if (a.kind === "object") {
-          await object(s, a.purposes);
-          for (const p of a.purposes) { objected.add(p); withdrawn.add(p); }
-        } else if (a.kind === "setConsent") {
-          const body = await setConsent(s, a.purpose, a.granted);
-          if (a.granted && objected.has(a.purpose)) {
-            expect(body.errors?.[0]?.extensions?.code).toBe("OBJECTION_IN_FORCE");
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 2, maxLength: 6 }), async (actions) => {
+        const s = subjects.shift();
+        if (s === undefined) throw new Error("out of plain subjects: seed more customers");
+        // The reference: objections in force and the latest choice, per purpose.
+        const objected = new Set<Purpose>();
+        const withdrawn = new Set<Purpose>();
+        for (const a of actions) {
+          if (a.kind === "object") {
+            await object(s, a.purposes);
+            for (const p of a.purposes) {
+              objected.add(p);
+              withdrawn.add(p);
+            }
+          } else if (a.kind === "setConsent") {
+            const body = await setConsent(s, a.purpose, a.granted);
+            if (a.granted && objected.has(a.purpose)) {
+              expect(body.errors?.[0]?.extensions?.code).toBe("OBJECTION_IN_FORCE");
+            } else {
+              expect(body.errors).toBeUndefined();
+              if (a.granted) withdrawn.delete(a.purpose);
+              else withdrawn.add(a.purpose);
+            }
           } else {
-            expect(body.errors).toBeUndefined();
-            if (a.granted) withdrawn.delete(a.purpose); else withdrawn.add(a.purpose);
+            const body = await lift(s, a.purpose);
+            if (objected.has(a.purpose)) {
+              expect(body.errors).toBeUndefined();
+              objected.delete(a.purpose);
+              withdrawn.delete(a.purpose);
+            } else {
+              expect(body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+            }
           }
-        } else {
-          const body = await lift(s, a.purpose);
-          if (objected.has(a.purpose)) {
-            expect(body.errors).toBeUndefined();
-            objected.delete(a.purpose);
-            withdrawn.delete(a.purpose);
-          } else {
-            expect(body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+          const view = await meView(gw, s);
+          for (const p of PURPOSES) {
+            const allowed = !objected.has(p) && !withdrawn.has(p);
+            expect(view.objected.has(p)).toBe(objected.has(p));
+            // consent and objection never disagree: an objection in force shows as withdrawn
+            if (view.objected.has(p)) expect(view.consents.get(p)?.granted).toBe(false);
+            expect(shownAllowed(view, p)).toBe(allowed);
+            expect(await enforcedAllowed(gw, s, p)).toBe(allowed);
           }
         }
-        const view = await meView(gw, s);
-        for (const p of PURPOSES) {
-          const allowed = !objected.has(p) && !withdrawn.has(p);
-          expect(view.objected.has(p)).toBe(objected.has(p));
-          // consent and objection never disagree: an objection in force shows as withdrawn
-          if (view.objected.has(p)) expect(view.consents.get(p)?.granted).toBe(false);
-          expect(shownAllowed(view, p)).toBe(allowed);
-          expect(await enforcedAllowed(gw, s, p)).toBe(allowed);
-        }
-      }
-    }), { numRuns: 20 });
+      }),
+      { numRuns: 20 },
+    );
   });
 });

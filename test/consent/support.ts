@@ -34,10 +34,13 @@ export const shownAllowed = (view: MeView, purpose: Purpose): boolean =>
  */
 export async function enforcedAllowed(gw: TestGateway, subject: string, purpose: Purpose): Promise<boolean> {
   const ids = idScopeOf(gw, { kind: "staff", staffId: "marketing_analyst-1", role: "marketing_analyst" }, purpose);
-  const res = await gw.post({
-    query: `query($id: ID!) { one: customer(id: $id) { id } page: customers(first: 1, filter: { ids: [$id] }) { edges { node { id } } } }`,
-    variables: { id: ids.external(subject) },
-  }, await staff(gw, "marketing_analyst", purpose));
+  const res = await gw.post(
+    {
+      query: `query($id: ID!) { one: customer(id: $id) { id } page: customers(first: 1, filter: { ids: [$id] }) { edges { node { id } } } }`,
+      variables: { id: ids.external(subject) },
+    },
+    await staff(gw, "marketing_analyst", purpose),
+  );
   const byId = res.body.data?.one ? true : res.body.errors?.[0]?.extensions?.code === "NOT_FOUND" ? false : undefined;
   if (byId === undefined || !res.body.data?.page) throw new Error(`unexpected answer: ${JSON.stringify(res.body)}`);
   expect(res.body.data.page.edges.length === 1).toBe(byId);

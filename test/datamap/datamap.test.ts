@@ -2,8 +2,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seed } from "../../src/db/seed/seed.js";
 import {
-  DATAMAP_OUTPUTS, FIDES_DATASET_KEY, RECIPIENTS_FROM_DATABASE, RECIPIENTS_WITHOUT_DATABASE, buildDataMapModel, buildFidesExport,
-  generateDataMapDocs, loadRecipients, personalColumns, type Recipient,
+  DATAMAP_OUTPUTS,
+  FIDES_DATASET_KEY,
+  RECIPIENTS_FROM_DATABASE,
+  RECIPIENTS_WITHOUT_DATABASE,
+  buildDataMapModel,
+  buildFidesExport,
+  generateDataMapDocs,
+  loadRecipients,
+  personalColumns,
+  type Recipient,
 } from "../../src/datamap/index.js";
 import { getDataMap, type DataMap } from "../../src/enforcement/dataMap.js";
 import { PERSONAL_COLUMNS } from "../../src/enforcement/personalColumns.js";
@@ -82,7 +90,8 @@ describe("the record of processing", () => {
       const start = record.indexOf(`### \`${category}\`\n`);
       expect(start, `${category} has no section`).toBeGreaterThan(0);
       const section = record.slice(start, record.indexOf("\n### ", start + 1));
-      for (const heading of ["**Fields**", "**Purposes**", "**Recipients**", "**Retention**", "**Transfers**"]) expect(section).toContain(heading);
+      for (const heading of ["**Fields**", "**Purposes**", "**Recipients**", "**Retention**", "**Transfers**"])
+        expect(section).toContain(heading);
     }
     for (const field of dataMap.fields.values()) expect(record).toContain(`\`${field.coordinate}\``);
     expect(record).toContain(RECIPIENTS_WITHOUT_DATABASE);

@@ -16,10 +16,12 @@ import { createTestDatabase } from "../helpers/testDatabase.js";
 
 const sample = pgTable("any_of_sample", { id: uuid("id").primaryKey(), label: text("label").notNull() });
 
-const hostile = fc.oneof(
-  fc.string({ unit: "grapheme", maxLength: 10 }),
-  fc.constantFrom("", "NULL", "null", "\"", "\\", "{", "}", ",", "{a,b}", " padded ", "a\nb", "a b", "Profile.email"),
-).filter((s) => !s.includes("\u0000")); // PostgreSQL text cannot hold NUL
+const hostile = fc
+  .oneof(
+    fc.string({ unit: "grapheme", maxLength: 10 }),
+    fc.constantFrom("", "NULL", "null", '"', "\\", "{", "}", ",", "{a,b}", " padded ", "a\nb", "a b", "Profile.email"),
+  )
+  .filter((s) => !s.includes("\u0000")); // PostgreSQL text cannot hold NUL
 
 let database: DatabaseHandle;
 const stored: { id: string; label: string }[] = [];
@@ -30,7 +32,9 @@ beforeAll(async () => {
   for (const label of labels) stored.push({ id: randomUUID(), label });
   await database.db.insert(sample).values(stored);
 });
-afterAll(async () => { await database?.close(); });
+afterAll(async () => {
+  await database?.close();
+});
 
 /** Some stored values, some values nobody holds, in any order, repeated or not. */
 const listOf = <T>(known: () => T[], unknown: fc.Arbitrary<T>) =>
@@ -38,17 +42,39 @@ const listOf = <T>(known: () => T[], unknown: fc.Arbitrary<T>) =>
 
 describe("anyOf", () => {
   it("matches exactly the rows whose uuid column is in the list", async () => {
-    await fc.assert(fc.asyncProperty(listOf(() => stored.map((r) => r.id), fc.uuid({ version: 4 })), async (ids) => {
-      const rows = await database.db.select({ id: sample.id }).from(sample).where(anyOf(sample.id, ids));
-      expect(rows.map((r) => r.id).sort()).toEqual(stored.filter((r) => ids.includes(r.id)).map((r) => r.id).sort());
-    }), { seed: 20261205, numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        listOf(() => stored.map((r) => r.id), fc.uuid({ version: 4 })),
+        async (ids) => {
+          const rows = await database.db.select({ id: sample.id }).from(sample).where(anyOf(sample.id, ids));
+          expect(rows.map((r) => r.id).sort()).toEqual(
+            stored
+              .filter((r) => ids.includes(r.id))
+              .map((r) => r.id)
+              .sort(),
+          );
+        },
+      ),
+      { seed: 20261205, numRuns: 40 },
+    );
   });
 
   it("matches exactly the rows whose text column is in the list, for hostile text", async () => {
-    await fc.assert(fc.asyncProperty(listOf(() => stored.map((r) => r.label), hostile), async (labels) => {
-      const rows = await database.db.select({ id: sample.id }).from(sample).where(anyOf(sample.label, labels));
-      expect(rows.map((r) => r.id).sort()).toEqual(stored.filter((r) => labels.includes(r.label)).map((r) => r.id).sort());
-    }), { seed: 20261206, numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        listOf(() => stored.map((r) => r.label), hostile),
+        async (labels) => {
+          const rows = await database.db.select({ id: sample.id }).from(sample).where(anyOf(sample.label, labels));
+          expect(rows.map((r) => r.id).sort()).toEqual(
+            stored
+              .filter((r) => labels.includes(r.label))
+              .map((r) => r.id)
+              .sort(),
+          );
+        },
+      ),
+      { seed: 20261206, numRuns: 40 },
+    );
   });
 
   it("matches nothing for an empty list", async () => {
@@ -56,8 +82,17 @@ describe("anyOf", () => {
   });
 
   it("writes the same statement text, with one parameter, whatever the list's length", () => {
-    const query = (n: number) => database.db.select().from(customers)
-      .where(anyOf(customers.id, Array.from({ length: n }, () => randomUUID()))).toSQL();
+    const query = (n: number) =>
+      database.db
+        .select()
+        .from(customers)
+        .where(
+          anyOf(
+            customers.id,
+            Array.from({ length: n }, () => randomUUID()),
+          ),
+        )
+        .toSQL();
     const texts = new Set([0, 1, 2, 50, 1000].map((n) => query(n).sql));
     expect(texts.size).toBe(1);
     expect(query(50).params).toHaveLength(1);
@@ -67,7 +102,15 @@ describe("anyOf", () => {
   // Read from text on every row instead (a cast from text is not folded into a constant), the
   // list cost a sequential scan a hundred milliseconds for a page of payment methods.
   it("hands PostgreSQL the list as a constant of the column's array type, not text to convert per row", async () => {
-    const query = database.db.select().from(sample).where(anyOf(sample.id, stored.slice(0, 3).map((r) => r.id)));
+    const query = database.db
+      .select()
+      .from(sample)
+      .where(
+        anyOf(
+          sample.id,
+          stored.slice(0, 3).map((r) => r.id),
+        ),
+      );
     const plan = JSON.stringify(await queryRows(database.db, sql`explain (format json) ${query}`));
     expect(plan).toMatch(/ANY \('\{[^']*\}'::uuid\[\]\)/);
     expect(plan).not.toMatch(/::text\)::uuid\[\]/);

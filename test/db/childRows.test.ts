@@ -15,7 +15,11 @@ import { insertRows } from "../../src/db/insertRows.js";
 import { customers, profiles } from "../../src/db/schema/index.js";
 import { seed } from "../../src/db/seed/index.js";
 import {
-  CHILDREN_KEY, CUSTOMER_CHILDREN, customerChildrenFold, type ChildSelection, type CustomerChild,
+  CHILDREN_KEY,
+  CUSTOMER_CHILDREN,
+  customerChildrenFold,
+  type ChildSelection,
+  type CustomerChild,
 } from "../../src/graphql/customer/customerChildren.js";
 import { createLoaders } from "../../src/graphql/loaders.js";
 import { customersById } from "../../src/graphql/customer/customerQueries.js";
@@ -26,7 +30,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await seed(database.db, { customers: 40, visitsPerCustomer: 2 });
 });
-afterAll(async () => { await database?.close(); });
+afterAll(async () => {
+  await database?.close();
+});
 
 const ALL = Object.keys(CUSTOMER_CHILDREN) as CustomerChild[];
 /** Every column of the children named. */
@@ -100,28 +106,43 @@ describe("a customer's children folded into the customers' statement", () => {
   it("read with some columns only, are the loaders' rows on those columns and the customer's id", async () => {
     const ids = (await database.db.select({ id: customers.id }).from(customers)).map((r) => r.id);
     const alone = new Map<CustomerChild, Record<string, unknown>[]>();
-    for (const name of ALL) alone.set(name, await CUSTOMER_CHILDREN[name].byCustomer(database.db, ids) as Record<string, unknown>[]);
-    const subsets = fc.record(Object.fromEntries(ALL.map((name) => [name, fc.subarray([...CUSTOMER_CHILDREN[name].keys])])) as Record<CustomerChild, fc.Arbitrary<string[]>>);
-    await fc.assert(fc.asyncProperty(subsets, async (chosen) => {
-      const fold = customerChildrenFold(new Map(ALL.map((name) => [name, chosen[name]])))!;
-      const rows = await customersById(database.db, ids, fold.column);
-      for (const row of rows) {
-        const children = fold.childrenOf(row);
-        for (const name of ALL) {
-          const keys = new Set([...chosen[name], "customerId"]);
-          const own = alone.get(name)!.filter((r) => r.customerId === row.id)
-            .map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => keys.has(key))));
-          expect(children[name], `${name} of ${row.id} on ${[...keys].join()}`).toStrictEqual(own);
+    for (const name of ALL) alone.set(name, (await CUSTOMER_CHILDREN[name].byCustomer(database.db, ids)) as Record<string, unknown>[]);
+    const subsets = fc.record(
+      Object.fromEntries(ALL.map((name) => [name, fc.subarray([...CUSTOMER_CHILDREN[name].keys])])) as Record<
+        CustomerChild,
+        fc.Arbitrary<string[]>
+      >,
+    );
+    await fc.assert(
+      fc.asyncProperty(subsets, async (chosen) => {
+        const fold = customerChildrenFold(new Map(ALL.map((name) => [name, chosen[name]])))!;
+        const rows = await customersById(database.db, ids, fold.column);
+        for (const row of rows) {
+          const children = fold.childrenOf(row);
+          for (const name of ALL) {
+            const keys = new Set([...chosen[name], "customerId"]);
+            const own = alone
+              .get(name)!
+              .filter((r) => r.customerId === row.id)
+              .map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => keys.has(key))));
+            expect(children[name], `${name} of ${row.id} on ${[...keys].join()}`).toStrictEqual(own);
+          }
         }
-      }
-    }), { seed: 20261205, numRuns: 25 });
+      }),
+      { seed: 20261205, numRuns: 25 },
+    );
   });
 
   it("read, for children asked with different columns before one batch, the union of the columns", async () => {
     const loaders = createLoaders(database.db);
     const [first] = await database.db.select({ id: customers.id }).from(customers).limit(1);
     loaders.wantChildren(new Map([["profile", ["email"]]]));
-    loaders.wantChildren(new Map([["profile", ["fullName"]], ["accounts", undefined]]));
+    loaders.wantChildren(
+      new Map([
+        ["profile", ["fullName"]],
+        ["accounts", undefined],
+      ]),
+    );
     await loaders.customer.load(first!.id);
     const profile = (await loaders.profile.load(first!.id)) as Record<string, unknown> | null;
     const [whole] = (await CUSTOMER_CHILDREN.profile.byCustomer(database.db, [first!.id])) as Record<string, unknown>[];
@@ -130,27 +151,45 @@ describe("a customer's children folded into the customers' statement", () => {
   });
 
   it("decode generated profiles exactly as the driver does", async () => {
-    const text = fc.option(fc.string({ unit: "binary", maxLength: 12 }).map((s) => s.replace(/\u0000/g, "")), { nil: null });
+    const text = fc.option(
+      fc.string({ unit: "binary", maxLength: 12 }).map((s) => s.replace(/\u0000/g, "")),
+      { nil: null },
+    );
     const float = fc.option(fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 1e308, 5e-324)), { nil: null });
     const time = fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-01-01T00:00:00Z"), noInvalidDate: true });
     const profile = fc.record({
-      fullName: text, email: text, addressLine1: text, city: text,
+      fullName: text,
+      email: text,
+      addressLine1: text,
+      city: text,
       // Elements are never NULL: postgres.js reads a NULL element as the string "NULL" (PGlite and
       // the JSON read null), and the column's type (string[]) has no null elements to begin with.
-      socialLikes: fc.option(fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("NULL", "a,b", "{x}", '"q"')), { maxLength: 4 }), { nil: null }),
-      locationLatitude: float, locationLongitude: float,
-      locationRecordedAt: fc.option(time, { nil: null }), updatedAt: time,
+      socialLikes: fc.option(
+        fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom("NULL", "a,b", "{x}", '"q"')), { maxLength: 4 }),
+        { nil: null },
+      ),
+      locationLatitude: float,
+      locationLongitude: float,
+      locationRecordedAt: fc.option(time, { nil: null }),
+      updatedAt: time,
     });
-    await fc.assert(fc.asyncProperty(fc.array(fc.option(profile, { nil: null }), { minLength: 1, maxLength: 4 }), async (drawn) => {
-      const ids = drawn.map(() => randomUUID());
-      await insertRows(database.db, customers, ids.map((id) => ({ id, status: "active" as const, residency: "EU", createdAt: new Date(), erasedAt: null })));
-      for (const [i, p] of drawn.entries()) if (p) await database.db.insert(profiles).values({ customerId: ids[i]!, ...p, });
-      const both = await bothWays(ids);
-      expectSame(ids, both);
-      for (const [i, p] of drawn.entries()) {
-        const [stored] = await database.db.select().from(profiles).where(eq(profiles.customerId, ids[i]!));
-        expect(stored === undefined).toBe(p === null); // the property compared something real
-      }
-    }), { seed: 20261205, numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.option(profile, { nil: null }), { minLength: 1, maxLength: 4 }), async (drawn) => {
+        const ids = drawn.map(() => randomUUID());
+        await insertRows(
+          database.db,
+          customers,
+          ids.map((id) => ({ id, status: "active" as const, residency: "EU", createdAt: new Date(), erasedAt: null })),
+        );
+        for (const [i, p] of drawn.entries()) if (p) await database.db.insert(profiles).values({ customerId: ids[i]!, ...p });
+        const both = await bothWays(ids);
+        expectSame(ids, both);
+        for (const [i, p] of drawn.entries()) {
+          const [stored] = await database.db.select().from(profiles).where(eq(profiles.customerId, ids[i]!));
+          expect(stored === undefined).toBe(p === null); // the property compared something real
+        }
+      }),
+      { seed: 20261205, numRuns: 60 },
+    );
   });
 });

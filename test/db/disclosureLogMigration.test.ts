@@ -31,7 +31,7 @@ function migrationsUpTo(tag: string): string {
 const LISTS = [
   [["Profile.email", "Profile.fullName"], ["Account.accountNumber"], [], []],
   [["Profile.email"], [], ["Visit.ipAddress"], ["Profile.phone"]],
-  [[], [], [], ["a \"quoted\", {braced} \\ coordinate", "NULL"]],
+  [[], [], [], ['a "quoted", {braced} \\ coordinate', "NULL"]],
 ] as const;
 
 describe("the disclosure log's field sets (migrations 0003, 0004)", () => {
@@ -46,8 +46,16 @@ describe("the disclosure log's field sets (migrations 0003, 0004)", () => {
         `insert into disclosure_log (request_id, customer_id, caller_kind, caller_id, role, purpose, subject_request_id,
            disclosed, masked, pseudonymized, withheld, recorded_at)
          values ($1, gen_random_uuid(), 'staff', 's-1', 'support_agent', 'customer_support', $2, $3, $4, $5, $6, $7) returning *`,
-        [`r-${i}`, i % 2 === 0 ? null : "00000000-0000-4000-8000-00000000000" + i, disclosed, masked, pseudonymized, withheld,
-          new Date(Date.UTC(2026, 0, 1 + i))]);
+        [
+          `r-${i}`,
+          i % 2 === 0 ? null : `00000000-0000-4000-8000-00000000000${i}`,
+          disclosed,
+          masked,
+          pseudonymized,
+          withheld,
+          new Date(Date.UTC(2026, 0, 1 + i)),
+        ],
+      );
       before.push(rows[0]!);
     }
     await migrate(db, { migrationsFolder: MIGRATIONS });
@@ -57,7 +65,9 @@ describe("the disclosure log's field sets (migrations 0003, 0004)", () => {
     const sets = await client.query<{ n: number }>("select count(*)::int as n from disclosure_field_sets");
     expect(sets.rows[0]!.n).toBe(LISTS.length);
     // Their month got its partition before they moved in (January 2026, UTC).
-    const placed = await client.query<{ partition: string }>("select distinct tableoid::regclass::text as partition from disclosure_events");
+    const placed = await client.query<{ partition: string }>(
+      "select distinct tableoid::regclass::text as partition from disclosure_events",
+    );
     expect(placed.rows).toEqual([{ partition: "disclosure_events_2026_01" }]);
     await client.close();
   });

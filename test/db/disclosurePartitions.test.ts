@@ -15,21 +15,48 @@ import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
 let database: DatabaseHandle;
-beforeAll(async () => { database = await createTestDatabase(); });
-afterAll(async () => { await database?.close(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
 
-const partitions = async () => (await queryRows<{ name: string }>(database.db, sql`
+const partitions = async () =>
+  (
+    await queryRows<{ name: string }>(
+      database.db,
+      sql`
   select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-  where i.inhparent = 'disclosure_events'::regclass order by 1`)).map((r) => r.name);
+  where i.inhparent = 'disclosure_events'::regclass order by 1`,
+    )
+  ).map((r) => r.name);
 
 /** Where each record of a request was stored, by partition. */
-const placement = async (requestId: string) => (await queryRows<{ partition: string }>(database.db, sql`
-  select tableoid::regclass::text as partition from disclosure_events where request_id = ${requestId} order by recorded_at`)).map((r) => r.partition);
+const placement = async (requestId: string) =>
+  (
+    await queryRows<{ partition: string }>(
+      database.db,
+      sql`
+  select tableoid::regclass::text as partition from disclosure_events where request_id = ${requestId} order by recorded_at`,
+    )
+  ).map((r) => r.partition);
 
 function record(requestId: string, recordedAt: Date): DisclosureRow {
   return {
-    requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s-1", role: "support_agent", purpose: "customer_support", policyVersion: "2026-11-01",
-    subjectRequestId: null, disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt,
+    requestId,
+    customerId: randomUUID(),
+    callerKind: "staff",
+    callerId: "s-1",
+    role: "support_agent",
+    purpose: "customer_support",
+    policyVersion: "2026-11-01",
+    subjectRequestId: null,
+    disclosed: ["Profile.email"],
+    masked: [],
+    pseudonymized: [],
+    withheld: [],
+    recordedAt,
   };
 }
 
@@ -39,8 +66,17 @@ describe("the disclosure log's monthly partitions", () => {
     await Promise.all([ensureDisclosurePartitions(database.db, now), ensureDisclosurePartitions(database.db, now)]);
     await ensureDisclosurePartitions(database.db, now);
     const names = await partitions();
-    expect(names).toEqual(expect.arrayContaining(["disclosure_events_default", "disclosure_events_2031_11", "disclosure_events_2031_12", "disclosure_events_2032_01"]));
-    expect(names.filter((n) => n.startsWith("disclosure_events_2031") || n.startsWith("disclosure_events_2032"))).toHaveLength(PARTITION_MONTHS_AHEAD + 1);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "disclosure_events_default",
+        "disclosure_events_2031_11",
+        "disclosure_events_2031_12",
+        "disclosure_events_2032_01",
+      ]),
+    );
+    expect(names.filter((n) => n.startsWith("disclosure_events_2031") || n.startsWith("disclosure_events_2032"))).toHaveLength(
+      PARTITION_MONTHS_AHEAD + 1,
+    );
   });
 
   it("stores a record in its UTC month's partition, else in the default one, and reads both back", async () => {

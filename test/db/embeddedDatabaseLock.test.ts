@@ -20,9 +20,19 @@ const freshDir = () => {
   return dir;
 };
 const lockOf = (dir: string) => JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8")) as LockOwner;
-const writeLock = (dir: string, owner: Partial<LockOwner>) => writeFileSync(join(dir, LOCK_FILE), JSON.stringify({
-  pid: process.pid, hostname: hostname(), command: "gateway server", port: 4000, startedAt: "2026-01-01T00:00:00.000Z", processStart: null, ...owner,
-}));
+const writeLock = (dir: string, owner: Partial<LockOwner>) =>
+  writeFileSync(
+    join(dir, LOCK_FILE),
+    JSON.stringify({
+      pid: process.pid,
+      hostname: hostname(),
+      command: "gateway server",
+      port: 4000,
+      startedAt: "2026-01-01T00:00:00.000Z",
+      processStart: null,
+      ...owner,
+    }),
+  );
 /** A pid that ran and has exited (reaped): no process holds it now. */
 const deadPid = () => spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
 
@@ -32,10 +42,17 @@ describe("the embedded database's lock", () => {
     const first = await createDatabase({ dataDir: dir, owner: "gateway server" });
     handles.push(first);
     first.lock!.setPort(4123);
-    const refusal = await createDatabase({ dataDir: dir, owner: "npm run purge" }).then(() => null, (e: unknown) => e);
+    const refusal = await createDatabase({ dataDir: dir, owner: "npm run purge" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(refusal).toBeInstanceOf(EmbeddedDatabaseInUse);
     expect(refusal).toMatchObject({ code: "DATABASE_IN_USE", owner: { pid: process.pid, port: 4123, command: "gateway server" } });
-    expect((refusal as Error).message).toMatch(new RegExp(`in use by gateway server \\(pid ${process.pid}, port 4123, since .*\\).*use that server's API on port 4123 instead, or stop it first`));
+    expect((refusal as Error).message).toMatch(
+      new RegExp(
+        `in use by gateway server \\(pid ${process.pid}, port 4123, since .*\\).*use that server's API on port 4123 instead, or stop it first`,
+      ),
+    );
     // The first open still works, and the lock goes with its close.
     await first.ping();
     await handles.pop()!.close();
@@ -71,21 +88,34 @@ describe("the embedded database's lock", () => {
   it("refuses, failing closed, a lock from another host or one it cannot read", () => {
     const dir = freshDir();
     writeLock(dir, { pid: Number(deadPid()), hostname: "elsewhere.invalid" });
-    expect(() => acquireEmbeddedDatabaseLock(dir)).toThrow(/in use by gateway server \(pid \d+, port 4000, since .*, on host elsewhere\.invalid\).*delete .*gateway\.lock/);
+    expect(() => acquireEmbeddedDatabaseLock(dir)).toThrow(
+      /in use by gateway server \(pid \d+, port 4000, since .*, on host elsewhere\.invalid\).*delete .*gateway\.lock/,
+    );
     writeFileSync(join(dir, LOCK_FILE), "");
     expect(() => acquireEmbeddedDatabaseLock(dir)).toThrow(/locked by .*gateway\.lock, which cannot be read/);
   });
 
   it("is released when its process ends with an uncaught error", async () => {
     const dir = freshDir();
-    const child = spawn(process.execPath, ["--import", "tsx", "-e", `
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "-e",
+        `
       const { acquireEmbeddedDatabaseLock } = await import(${JSON.stringify(new URL("../../src/db/embeddedDatabaseLock.ts", import.meta.url).href)});
       acquireEmbeddedDatabaseLock(${JSON.stringify(dir)}, "crashing command");
       console.log("locked");
       setTimeout(() => { throw new Error("boom"); }, 50);
-    `], { stdio: ["ignore", "pipe", "pipe"] });
+    `,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
-    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(out).toContain("locked");
     expect(code).not.toBe(0);

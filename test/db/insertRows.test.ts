@@ -34,15 +34,38 @@ beforeAll(async () => {
     subject_request_id uuid, policy_version text not null, disclosed text[] not null, masked text[] not null, pseudonymized text[] not null,
     withheld text[] not null, recorded_at timestamptz not null default now())`);
 });
-afterAll(async () => { await database?.close(); });
+afterAll(async () => {
+  await database?.close();
+});
 
-const hostile = fc.oneof(
-  fc.string({ unit: "grapheme", maxLength: 12 }),
-  // Text that may go bare (unquoted) into an array literal.
-  fc.stringMatching(/^[A-Za-z0-9_.:-]{1,12}$/),
-  fc.constantFrom("", "NULL", "null", "\"", "\\", "{", "}", ",", "{a,b}", "\"\\\"", " padded ", "a\nb",
-    "Profile.email", "NuLl", "NULLs", "null.x", "a b", "a.b\\", "Profile.email,x"),
-).filter((s) => !s.includes("\u0000")); // PostgreSQL text cannot hold NUL
+const hostile = fc
+  .oneof(
+    fc.string({ unit: "grapheme", maxLength: 12 }),
+    // Text that may go bare (unquoted) into an array literal.
+    fc.stringMatching(/^[A-Za-z0-9_.:-]{1,12}$/),
+    fc.constantFrom(
+      "",
+      "NULL",
+      "null",
+      '"',
+      "\\",
+      "{",
+      "}",
+      ",",
+      "{a,b}",
+      '"\\"',
+      " padded ",
+      "a\nb",
+      "Profile.email",
+      "NuLl",
+      "NULLs",
+      "null.x",
+      "a b",
+      "a.b\\",
+      "Profile.email,x",
+    ),
+  )
+  .filter((s) => !s.includes("\u0000")); // PostgreSQL text cannot hold NUL
 
 const rowArb = fc.record({
   customerId: fc.uuid({ version: 4 }),
@@ -60,8 +83,19 @@ const rowArb = fc.record({
 });
 
 const COLUMNS = [
-  "requestId", "customerId", "callerKind", "callerId", "role", "purpose", "subjectRequestId", "policyVersion",
-  "disclosed", "masked", "pseudonymized", "withheld", "recordedAt",
+  "requestId",
+  "customerId",
+  "callerKind",
+  "callerId",
+  "role",
+  "purpose",
+  "subjectRequestId",
+  "policyVersion",
+  "disclosed",
+  "masked",
+  "pseudonymized",
+  "withheld",
+  "recordedAt",
 ] as const;
 
 /** Writes the rows under a fresh request id and expects to read back exactly them. */
@@ -69,9 +103,7 @@ async function roundTrip(generated: Omit<SampleRow, "requestId">[]) {
   const requestId = randomUUID();
   const rows: SampleRow[] = generated.map((r) => ({ ...r, requestId }));
   await insertRows(database.db, sample, rows, COLUMNS);
-  const back = await database.db.select().from(sample)
-    .where(eq(sample.requestId, requestId))
-    .orderBy(asc(sample.recordedAt));
+  const back = await database.db.select().from(sample).where(eq(sample.requestId, requestId)).orderBy(asc(sample.recordedAt));
   expect(back).toHaveLength(rows.length);
   const key = (r: SampleRow) => JSON.stringify(COLUMNS.map((c) => r[c]));
   expect(back.map(key).sort()).toEqual(rows.map(key).sort());
@@ -85,7 +117,8 @@ describe("insertRows", () => {
   // Columns whose values repeat travel as distinct values plus indexes: rows drawn from a small
   // pool, so that every column repeats (nulls and hostile text included) or does not, in any mix.
   it("reads back exactly what it wrote when values repeat across rows", async () => {
-    const repeating = fc.array(rowArb, { minLength: 1, maxLength: 3 })
+    const repeating = fc
+      .array(rowArb, { minLength: 1, maxLength: 3 })
       .chain((pool) => fc.array(fc.tuple(fc.constantFrom(...pool), fc.constantFrom(...pool)), { minLength: 2, maxLength: 30 }))
       .map((pairs) => pairs.map(([a, b]) => ({ ...a, disclosed: b.disclosed, purpose: b.purpose, subjectRequestId: b.subjectRequestId })));
     await fc.assert(fc.asyncProperty(repeating, roundTrip), { seed: 20261126, numRuns: 60 });
@@ -94,8 +127,20 @@ describe("insertRows", () => {
   // A column with one value for every row travels as a scalar; when every column does, one of
   // them must still carry the number of rows.
   it("writes every row when all rows are alike, nulls included, and a single row alone", async () => {
-    const alike = { customerId: randomUUID(), callerKind: "staff", callerId: "s", role: "r", purpose: "p", subjectRequestId: null, policyVersion: "v",
-      disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date() };
+    const alike = {
+      customerId: randomUUID(),
+      callerKind: "staff",
+      callerId: "s",
+      role: "r",
+      purpose: "p",
+      subjectRequestId: null,
+      policyVersion: "v",
+      disclosed: ["Profile.email"],
+      masked: [],
+      pseudonymized: [],
+      withheld: [],
+      recordedAt: new Date(),
+    };
     await roundTrip(Array.from({ length: 7 }, () => ({ ...alike })));
     await roundTrip([{ ...alike }]);
     await roundTrip([{ ...alike }, { ...alike, subjectRequestId: randomUUID() }]);
@@ -106,10 +151,23 @@ describe("insertRows", () => {
     // rows), and unnested values (four customers); uuid, text, text[] and timestamptz columns.
     const requestId = randomUUID();
     const rows: SampleRow[] = ["a", "b", "a", "b"].map((role) => ({
-      requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s", role, purpose: "p", policyVersion: "v",
-      subjectRequestId: null, disclosed: ["Profile.email"], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date(),
+      requestId,
+      customerId: randomUUID(),
+      callerKind: "staff",
+      callerId: "s",
+      role,
+      purpose: "p",
+      policyVersion: "v",
+      subjectRequestId: null,
+      disclosed: ["Profile.email"],
+      masked: [],
+      pseudonymized: [],
+      withheld: [],
+      recordedAt: new Date(),
     }));
-    const plan = JSON.stringify(await queryRows(database.db, sql`explain (verbose, format json) ${insertRowsStatement(sample, rows, COLUMNS)}`));
+    const plan = JSON.stringify(
+      await queryRows(database.db, sql`explain (verbose, format json) ${insertRowsStatement(sample, rows, COLUMNS)}`),
+    );
     expect(plan).toMatch(/'\{[^']*\}'::uuid\[\]/); // the customers: a uuid[] constant
     // Cast from text, a value is a stable function call per row (a page of 300 records took about
     // 8 times as long as one of 100, measured: bench/RESULTS.md).
@@ -121,8 +179,19 @@ describe("insertRows", () => {
   it("refuses a row that lacks a column it was told to write, and writes nothing", async () => {
     const requestId = randomUUID();
     const good: SampleRow = {
-      requestId, customerId: randomUUID(), callerKind: "staff", callerId: "s", role: "r", purpose: "p", policyVersion: "v",
-      subjectRequestId: null, disclosed: [], masked: [], pseudonymized: [], withheld: [], recordedAt: new Date(),
+      requestId,
+      customerId: randomUUID(),
+      callerKind: "staff",
+      callerId: "s",
+      role: "r",
+      purpose: "p",
+      policyVersion: "v",
+      subjectRequestId: null,
+      disclosed: [],
+      masked: [],
+      pseudonymized: [],
+      withheld: [],
+      recordedAt: new Date(),
     };
     const { role: _dropped, ...bad } = good;
     await expect(insertRows(database.db, sample, [good, bad as SampleRow], COLUMNS)).rejects.toThrow(/role missing/);

@@ -16,7 +16,9 @@ function typeError(message: string, frames: string[]): TypeError {
 
 describe("isDriverClosedSocketWrite", () => {
   it("recognises the driver's write to a closed socket", () => {
-    expect(isDriverClosedSocketWrite(typeError(MESSAGE, [DRIVER_FRAME, "    at process.processImmediate (node:internal/timers:483:21)"]))).toBe(true);
+    expect(
+      isDriverClosedSocketWrite(typeError(MESSAGE, [DRIVER_FRAME, "    at process.processImmediate (node:internal/timers:483:21)"])),
+    ).toBe(true);
   });
 
   it.each([

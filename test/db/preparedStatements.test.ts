@@ -10,7 +10,10 @@ import { queryRows } from "../helpers/queryRows.js";
 import { onServer } from "../helpers/testDatabase.js";
 
 let handle: DatabaseHandle | undefined;
-afterEach(async () => { await handle?.close(); handle = undefined; });
+afterEach(async () => {
+  await handle?.close();
+  handle = undefined;
+});
 
 /** Runs one statement with a parameter three times on a single connection; how many are prepared there. */
 async function preparedAfterUse(preparedStatements?: boolean): Promise<number> {
@@ -19,8 +22,10 @@ async function preparedAfterUse(preparedStatements?: boolean): Promise<number> {
     const rows = await queryRows<{ n: number }>(handle.db, sql`select ${i}::int + 1 as n`);
     expect(rows[0]!.n).toBe(i + 1);
   }
-  const [row] = await queryRows<{ count: number }>(handle.db,
-    sql`select count(*)::int as count from pg_prepared_statements where statement like ${"select $1::int + 1 as n%"}`);
+  const [row] = await queryRows<{ count: number }>(
+    handle.db,
+    sql`select count(*)::int as count from pg_prepared_statements where statement like ${"select $1::int + 1 as n%"}`,
+  );
   return row!.count;
 }
 

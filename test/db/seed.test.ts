@@ -1,18 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
+import { getTableColumns, getTableName, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  generateApiKey, hashApiKeySecret, parseApiKey, verifyApiKeySecret,
-} from "../../src/db/apiKeys.js";
+import { generateApiKey, hashApiKeySecret, parseApiKey, verifyApiKeySecret } from "../../src/db/apiKeys.js";
 import { createDatabase, type Database, type DatabaseHandle } from "../../src/db/client.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { CANARY_COLUMNS, CANARY_PATTERN, findCanaries } from "../../src/db/seed/canary.js";
 import { Rng } from "../../src/db/seed/random.js";
-import {
-  BATCH_SIZE, rowCounts, seed, SEED_AS_OF, SEED_TABLES, type SeedSummary, truncateAll,
-} from "../../src/db/seed/seed.js";
+import { BATCH_SIZE, rowCounts, seed, SEED_AS_OF, SEED_TABLES, type SeedSummary, truncateAll } from "../../src/db/seed/seed.js";
 
 // ---- test databases: in-memory PGlite, plus a PostgreSQL server when TEST_DATABASE_URL is set --
 // (to move to a shared test helper)
@@ -40,7 +36,9 @@ async function freshDatabase(target: Target): Promise<DatabaseHandle> {
     db: inner.db,
     driver: inner.driver,
     lock: inner.lock,
-    get statements() { return inner.statements; },
+    get statements() {
+      return inner.statements;
+    },
     counting: (tally) => inner.counting(tally),
     unflushed: inner.unflushed,
     migrate: () => inner.migrate(),
@@ -53,7 +51,6 @@ async function freshDatabase(target: Target): Promise<DatabaseHandle> {
     },
   };
 }
-
 
 /** Every table as a sorted list of JSON rows: a stable, order-independent dump. */
 async function dump(db: Database): Promise<Record<string, string[]>> {
@@ -84,7 +81,8 @@ const TEXT_COLUMNS = new Set(
   SEED_TABLES.flatMap((table) =>
     Object.values(getTableColumns(table))
       .filter((column) => /^(text|jsonb)(\[\])?$/.test(column.getSQLType()))
-      .map((column) => `${getTableName(table)}.${column.name}`)),
+      .map((column) => `${getTableName(table)}.${column.name}`),
+  ),
 );
 
 /** Text columns holding a Luhn-valid 13-19 digit run: `table.column: value`. */
@@ -111,7 +109,10 @@ function luhn(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return sum % 10 === 0;
@@ -150,7 +151,12 @@ describe("Rng", () => {
       const n = r.int(-3, 3);
       expect(n).toBeGreaterThanOrEqual(-3);
       expect(n).toBeLessThanOrEqual(3);
-      expect(r.weighted([["never", 0], ["always", 1]])).toBe("always");
+      expect(
+        r.weighted([
+          ["never", 0],
+          ["always", 1],
+        ]),
+      ).toBe("always");
     }
     const d = r.dateBetween(new Date("2026-01-01"), new Date("2026-01-02"));
     expect(d.getTime() % 1000).toBe(0);
@@ -243,11 +249,21 @@ describe.each(TARGETS)("seed on %s", (target) => {
   });
 
   it("has three partners with one grant and one working API key each", async () => {
-    const partners = await queryRows<{ id: string; kind: string; region: string }>(a.db, sql`select id, kind, region from partners order by kind`);
-    expect(partners.map((p) => [p.kind, p.region])).toEqual([["affiliate", "EU"], ["service_provider", "US"], ["third_party", "US"]]);
-    const grants = await queryRows<Record<string, unknown>>(a.db, sql`
+    const partners = await queryRows<{ id: string; kind: string; region: string }>(
+      a.db,
+      sql`select id, kind, region from partners order by kind`,
+    );
+    expect(partners.map((p) => [p.kind, p.region])).toEqual([
+      ["affiliate", "EU"],
+      ["service_provider", "US"],
+      ["third_party", "US"],
+    ]);
+    const grants = await queryRows<Record<string, unknown>>(
+      a.db,
+      sql`
       select p.kind, g.purposes, g.categories, g.subject_scope, g.transfer_basis, g.valid_from, g.valid_until
-      from partner_grants g join partners p on p.id = g.partner_id order by p.kind`);
+      from partner_grants g join partners p on p.id = g.partner_id order by p.kind`,
+    );
     expect(grants.map((g) => [g.kind, g.purposes, g.categories, g.subject_scope, g.transfer_basis])).toEqual([
       ["affiliate", ["marketing"], ["user.name", "user.contact.email"], "consented", null],
       ["service_provider", ["customer_support"], ["user.name", "user.contact"], "linked", "SCC-2021"],
@@ -257,7 +273,10 @@ describe.each(TARGETS)("seed on %s", (target) => {
       expect(new Date(g.valid_from as string).toISOString()).toBe("2026-01-01T00:00:00.000Z");
       expect(new Date(g.valid_until as string).toISOString().slice(0, 10)).toBe("2027-12-31");
     }
-    const keys = await queryRows<{ id: string; partner_id: string; secret_hash: string }>(a.db, sql`select id, partner_id, secret_hash from partner_keys`);
+    const keys = await queryRows<{ id: string; partner_id: string; secret_hash: string }>(
+      a.db,
+      sql`select id, partner_id, secret_hash from partner_keys`,
+    );
     expect(keys).toHaveLength(3);
     for (const demo of summary.apiKeys) {
       const parsed = parseApiKey(demo.apiKey);
@@ -276,20 +295,32 @@ describe.each(TARGETS)("seed on %s", (target) => {
   });
 
   it("spreads the customers over every state, in the fixed proportions", async () => {
-    const status = await queryRows<{ status: string; n: number }>(a.db, sql`select status, count(*)::int as n from customers group by status`);
+    const status = await queryRows<{ status: string; n: number }>(
+      a.db,
+      sql`select status, count(*)::int as n from customers group by status`,
+    );
     expect(Object.fromEntries(status.map((s) => [s.status, s.n]))).toEqual({ active: 285, restricted: 9, erased: 6 });
 
-    const residency = await queryRows<{ residency: string; n: number }>(a.db, sql`select residency, count(*)::int as n from customers group by residency order by n desc`);
+    const residency = await queryRows<{ residency: string; n: number }>(
+      a.db,
+      sql`select residency, count(*)::int as n from customers group by residency order by n desc`,
+    );
     expect(residency.map((r) => r.residency).sort()).toEqual(["BR", "CA", "CH", "EU", "UK", "US"]);
     expect(residency[0]?.residency).toBe("EU");
 
     // The latest consent event per (customer, purpose, partner) is the current state.
-    const latest = await queryRows<{ purpose: string; partner_id: string | null; granted: boolean; source: string; customer_id: string }>(a.db, sql`
+    const latest = await queryRows<{ purpose: string; partner_id: string | null; granted: boolean; source: string; customer_id: string }>(
+      a.db,
+      sql`
       select distinct on (customer_id, purpose, partner_id) customer_id, purpose, partner_id, granted, source
-      from consent_events order by customer_id, purpose, partner_id, recorded_at desc`);
+      from consent_events order by customer_id, purpose, partner_id, recorded_at desc`,
+    );
     const out = (purpose: string) => latest.filter((e) => e.purpose === purpose && !e.granted);
-    const objectors = await queryRows<{ customer_id: string; detail: unknown; state: string }>(a.db, sql`
-      select customer_id, detail, state from subject_requests where kind = 'objection'`);
+    const objectors = await queryRows<{ customer_id: string; detail: unknown; state: string }>(
+      a.db,
+      sql`
+      select customer_id, detail, state from subject_requests where kind = 'objection'`,
+    );
     expect(objectors).toHaveLength(12);
     for (const o of objectors) {
       expect(o.state).toBe("completed");
@@ -298,7 +329,11 @@ describe.each(TARGETS)("seed on %s", (target) => {
     const objectorIds = new Set(objectors.map((o) => o.customer_id));
     expect(out("marketing").filter((e) => !objectorIds.has(e.customer_id))).toHaveLength(30);
     expect(out("marketing").filter((e) => objectorIds.has(e.customer_id))).toHaveLength(12);
-    expect(out("research").map((e) => e.customer_id).sort()).toEqual([...objectorIds].sort());
+    expect(
+      out("research")
+        .map((e) => e.customer_id)
+        .sort(),
+    ).toEqual([...objectorIds].sort());
     expect(out("advertising")).toHaveLength(30);
     expect(out("advertising").filter((e) => e.source === "gpc")).toHaveLength(10);
     expect(out("analytics")).toHaveLength(24);
@@ -311,26 +346,38 @@ describe.each(TARGETS)("seed on %s", (target) => {
       expect(sharing.filter((e) => e.granted).length).toBeGreaterThan(10);
       expect(sharing.filter((e) => !e.granted).length).toBeGreaterThan(0);
     }
-    const links = await queryRows<{ kind: string; n: number }>(a.db, sql`
-      select p.kind, count(*)::int as n from partner_links l join partners p on p.id = l.partner_id group by p.kind`);
+    const links = await queryRows<{ kind: string; n: number }>(
+      a.db,
+      sql`
+      select p.kind, count(*)::int as n from partner_links l join partners p on p.id = l.partner_id group by p.kind`,
+    );
     expect(links.map((l) => l.kind).sort()).toEqual(["affiliate", "service_provider"]);
 
-    const requests = await queryRows<{ kind: string; state: string; n: number }>(a.db, sql`
-      select kind, state, count(*)::int as n from subject_requests group by kind, state`);
+    const requests = await queryRows<{ kind: string; state: string; n: number }>(
+      a.db,
+      sql`
+      select kind, state, count(*)::int as n from subject_requests group by kind, state`,
+    );
     const requestCount = (kind: string, state: string) => requests.find((r) => r.kind === kind && r.state === state)?.n ?? 0;
     expect(requestCount("restriction", "completed")).toBe(9);
     expect(requestCount("erasure", "completed")).toBe(6);
     expect(requestCount("access", "received")).toBeGreaterThanOrEqual(3);
     expect(requestCount("access", "verified")).toBeGreaterThanOrEqual(3);
 
-    const restricted = await queryRows<{ n: number }>(a.db, sql`
+    const restricted = await queryRows<{ n: number }>(
+      a.db,
+      sql`
       select count(*)::int as n from customers c where c.status = 'restricted' and exists (
-        select 1 from subject_requests r where r.customer_id = c.id and r.kind = 'restriction' and r.state = 'completed')`);
+        select 1 from subject_requests r where r.customer_id = c.id and r.kind = 'restriction' and r.state = 'completed')`,
+    );
     expect(restricted[0]?.n).toBe(9);
   });
 
   it("leaves erased customers as tombstones, with what erasure keeps under legal hold", async () => {
-    const erased = await queryRows<{ id: string; erased_at: unknown }>(a.db, sql`select id, erased_at from customers where status = 'erased'`);
+    const erased = await queryRows<{ id: string; erased_at: unknown }>(
+      a.db,
+      sql`select id, erased_at from customers where status = 'erased'`,
+    );
     expect(erased.length).toBeGreaterThan(0);
     const erasedAt = new Map(erased.map((e) => [e.id, new Date(e.erased_at as string)]));
     for (const e of erased) expect(e.erased_at).not.toBeNull();
@@ -340,7 +387,10 @@ describe.each(TARGETS)("seed on %s", (target) => {
       if (at === undefined) continue;
       if (table === "profiles") {
         const { customer_id, updated_at, ...personal } = row;
-        expect(Object.values(personal).every((v) => v === null), `profile of ${customer_id}`).toBe(true);
+        expect(
+          Object.values(personal).every((v) => v === null),
+          `profile of ${customer_id}`,
+        ).toBe(true);
       } else if (table === "accounts") {
         expect(row.account_number).toBeNull();
       } else if (table === "purchases") {
@@ -371,8 +421,17 @@ describe.each(TARGETS)("seed on %s", (target) => {
       filled.set(table, set);
     }
     expect([...columns.keys()].sort()).toEqual([
-      "accounts", "consent_events", "credentials", "partner_links", "payment_methods", "preferences", "profiles",
-      "purchases", "subject_requests", "submitted_messages", "visits",
+      "accounts",
+      "consent_events",
+      "credentials",
+      "partner_links",
+      "payment_methods",
+      "preferences",
+      "profiles",
+      "purchases",
+      "subject_requests",
+      "submitted_messages",
+      "visits",
     ]);
     for (const [table, names] of columns) {
       const empty = names.filter((n) => !filled.get(table)?.has(n));
@@ -387,7 +446,9 @@ describe.each(TARGETS)("seed on %s", (target) => {
     for (const { table, row } of rows) {
       if (table === "profiles" && row.email) expect(row.email).toMatch(/@example\.(com|org|net)$/);
       if (table === "profiles" && row.phone) {
-        expect(row.phone).toMatch(/^(\+44 (7700 900|20 7946 0|1632 960)\d{3}|\+1 \d{3} 555 01\d{2}|\+49 (30 23125|69 90009|40 66969|221 4710|89 99998) \d{3})$/);
+        expect(row.phone).toMatch(
+          /^(\+44 (7700 900|20 7946 0|1632 960)\d{3}|\+1 \d{3} 555 01\d{2}|\+49 (30 23125|69 90009|40 66969|221 4710|89 99998) \d{3})$/,
+        );
       }
       if (table === "visits") {
         expect(row.ip_address).toMatch(/^(192\.0\.2\.|198\.51\.100\.|203\.0\.113\.)\d{1,3}$|^2001:db8:/);
@@ -425,7 +486,9 @@ describe.each(TARGETS)("seed on %s", (target) => {
     const started = performance.now();
     const many = await seed(scratch.db, { customers: 1, visitsPerCustomer: 5000 });
     const bigStatements = scratch.statements - b0;
-    console.info(`[seed:${target}] 1 customer with 5,000 visits in ${((performance.now() - started) / 1000).toFixed(2)} s, ${bigStatements} statements`);
+    console.info(
+      `[seed:${target}] 1 customer with 5,000 visits in ${((performance.now() - started) / 1000).toFixed(2)} s, ${bigStatements} statements`,
+    );
 
     expect(none.rows.visits).toBe(0);
     expect(many.rows.visits).toBe(5000);
@@ -433,8 +496,11 @@ describe.each(TARGETS)("seed on %s", (target) => {
     expect(bigStatements - smallStatements).toBe(Math.ceil(5000 / BATCH_SIZE));
     expect(many.statements - none.statements).toBe(Math.ceil(5000 / BATCH_SIZE));
     expect(bigStatements).toBeLessThan(30);
-    const perCustomer = await queryRows<{ n: number; status: string }>(scratch.db, sql`
-      select count(*)::int as n, min(c.status::text) as status from visits v join customers c on c.id = v.customer_id group by v.customer_id`);
+    const perCustomer = await queryRows<{ n: number; status: string }>(
+      scratch.db,
+      sql`
+      select count(*)::int as n, min(c.status::text) as status from visits v join customers c on c.id = v.customer_id group by v.customer_id`,
+    );
     expect(perCustomer).toEqual([{ n: 5000, status: "active" }]);
     expect(await withoutVisits(scratch.db)).toEqual(small);
   });
@@ -465,8 +531,14 @@ describe.each(TARGETS)("seed on %s", (target) => {
         }
       }
       const documented = Object.entries(CANARY_COLUMNS).flatMap(([table, cols]) =>
-        Object.entries(cols).filter(([, kind]) => kind === "token").map(([column]) => `${table}.${column}`));
-      expect(documented.filter((name) => !seen.has(name)), "token columns without any value").toEqual([]);
+        Object.entries(cols)
+          .filter(([, kind]) => kind === "token")
+          .map(([column]) => `${table}.${column}`),
+      );
+      expect(
+        documented.filter((name) => !seen.has(name)),
+        "token columns without any value",
+      ).toEqual([]);
     });
 
     it("never issues a token twice, so every personal text value is unique", () => {
@@ -480,7 +552,10 @@ describe.each(TARGETS)("seed on %s", (target) => {
       for (const [table, cols] of Object.entries(CANARY_COLUMNS)) {
         for (const [column, kind] of Object.entries(cols)) {
           if (kind !== "unique") continue;
-          const values = rows.filter((r) => r.table === table).map((r) => r.row[column]).filter((v) => v !== null);
+          const values = rows
+            .filter((r) => r.table === table)
+            .map((r) => r.row[column])
+            .filter((v) => v !== null);
           expect(values.length, `${table}.${column}`).toBeGreaterThan(0);
           expect(new Set(values).size, `${table}.${column} values repeat`).toBe(values.length);
         }

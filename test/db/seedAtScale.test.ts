@@ -24,7 +24,10 @@ describe("seeding at scale", () => {
     let skipped = 0;
     for (let k = 0; k < 700_000; k++) {
       const number = fallbackPhoneNumber(k);
-      if (number === null) { skipped++; continue; }
+      if (number === null) {
+        skipped++;
+        continue;
+      }
       if (!/^\+1 \d{3} 555 \d{4}$/.test(number) || number.endsWith("555 1212")) malformed.push(number);
       seen.add(number);
     }

@@ -11,11 +11,20 @@ import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase, onServer } from "../helpers/testDatabase.js";
 
 let handle: DatabaseHandle;
-beforeAll(async () => { handle = await createTestDatabase(); });
-afterAll(async () => { await handle?.close(); });
+beforeAll(async () => {
+  handle = await createTestDatabase();
+});
+afterAll(async () => {
+  await handle?.close();
+});
 
-const session = async (db: DatabaseHandle["db"]) => (await queryRows<{ commit: string; name: string }>(db,
-  sql`select current_setting('synchronous_commit') as commit, current_setting('application_name') as name`))[0]!;
+const session = async (db: DatabaseHandle["db"]) =>
+  (
+    await queryRows<{ commit: string; name: string }>(
+      db,
+      sql`select current_setting('synchronous_commit') as commit, current_setting('application_name') as name`,
+    )
+  )[0]!;
 
 describe.skipIf(!onServer)("unflushed on a PostgreSQL server", () => {
   it("commits without waiting for the flush, on connections of its own; the main pool waits", async () => {
@@ -25,8 +34,13 @@ describe.skipIf(!onServer)("unflushed on a PostgreSQL server", () => {
   });
 
   it("writes what the main pool reads (the same database)", async () => {
-    await handle.unflushed.insert(rateLimitWindows).values({ key: "partner_key:unflushed001", windowStart: sql`date_trunc('minute', now())`, count: 7 });
-    const rows = await handle.db.select({ count: rateLimitWindows.count }).from(rateLimitWindows).where(sql`${rateLimitWindows.key} = 'partner_key:unflushed001'`);
+    await handle.unflushed
+      .insert(rateLimitWindows)
+      .values({ key: "partner_key:unflushed001", windowStart: sql`date_trunc('minute', now())`, count: 7 });
+    const rows = await handle.db
+      .select({ count: rateLimitWindows.count })
+      .from(rateLimitWindows)
+      .where(sql`${rateLimitWindows.key} = 'partner_key:unflushed001'`);
     expect(rows).toEqual([{ count: 7 }]);
   });
 });

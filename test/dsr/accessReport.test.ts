@@ -17,7 +17,9 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 40, seed: 7 });
   subjects = await plainSubjects(gw.database.db);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 /** The subject's disclosure records, less those of the identity checks before verification. */
 const logRows = async (db: Database, subject: string) =>
@@ -29,14 +31,19 @@ const logRows = async (db: Database, subject: string) =>
  */
 async function expectedEntries(db: Database, subject: string): Promise<Map<string, unknown>> {
   const dataMap = getDataMap(await buildGatewaySchema());
-  const byName = new Map<string, never>((Object.values(tables) as unknown[]).filter((t) => isTable(t)).map((t) => [getTableName(t as never), t as never]));
+  const byName = new Map<string, never>(
+    (Object.values(tables) as unknown[]).filter((t) => isTable(t)).map((t) => [getTableName(t as never), t as never]),
+  );
   const expected = new Map<string, unknown>();
   for (const [table, columns] of Object.entries(PERSONAL_COLUMNS)) {
     const t = byName.get(table)!;
     const cols = getTableColumns(t) as Record<string, { name: string }>;
     const keyOf = (name: string) => Object.entries(cols).find(([, c]) => c.name === name)![0];
     const subjectColumn = table === "customers" ? "id" : "customer_id"; // a subject's own row is the subject
-    const rows = (await db.select().from(t).where(eq(cols[keyOf(subjectColumn)] as never, subject))) as Record<string, unknown>[];
+    const rows = (await db
+      .select()
+      .from(t)
+      .where(eq(cols[keyOf(subjectColumn)] as never, subject))) as Record<string, unknown>[];
     const idKey = "id" in cols ? "id" : keyOf("customer_id");
     for (const row of rows) {
       for (const [column, exposure] of Object.entries(columns)) {
@@ -55,8 +62,13 @@ async function richSubject(db: Database): Promise<string> {
   let best = subjects[0]!;
   let most = -1;
   for (const s of subjects.slice(0, 15)) {
-    const n = (await db.select().from(visits).where(eq(visits.customerId, s))).length + 10 * (await db.select().from(paymentMethods).where(eq(paymentMethods.customerId, s))).length;
-    if (n > most) { most = n; best = s; }
+    const n =
+      (await db.select().from(visits).where(eq(visits.customerId, s))).length +
+      10 * (await db.select().from(paymentMethods).where(eq(paymentMethods.customerId, s))).length;
+    if (n > most) {
+      most = n;
+      best = s;
+    }
   }
   return best;
 }
@@ -72,11 +84,17 @@ describe("nothing is released before verification", () => {
     const exported = await gw.post({ query: EXPORT, variables: { id } }, await officer(gw));
     expect(exported.body.errors[0].extensions.code).toBe("FORBIDDEN");
     // only the privacy office, only under subject_request
-    expect((await gw.post({ query: REPORT, variables: { id } }, await officer(gw, "legal_compliance"))).body.errors[0].extensions.code).toBe("PURPOSE_NOT_ALLOWED");
-    expect((await gw.post({ query: REPORT, variables: { id } }, await staff(gw, "legal", "legal_compliance"))).body.errors[0].extensions.code).toBe("FORBIDDEN");
+    expect(
+      (await gw.post({ query: REPORT, variables: { id } }, await officer(gw, "legal_compliance"))).body.errors[0].extensions.code,
+    ).toBe("PURPOSE_NOT_ALLOWED");
+    expect(
+      (await gw.post({ query: REPORT, variables: { id } }, await staff(gw, "legal", "legal_compliance"))).body.errors[0].extensions.code,
+    ).toBe("FORBIDDEN");
     // a verified request of another kind has no report
     const erasure = await verified(gw, s, "ERASURE");
-    expect((await gw.post({ query: REPORT, variables: { id: erasure } }, await officer(gw))).body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    expect((await gw.post({ query: REPORT, variables: { id: erasure } }, await officer(gw))).body.errors[0].extensions.code).toBe(
+      "BAD_USER_INPUT",
+    );
     expect((await logRows(gw.database.db, s)).length).toBe(before);
   });
 });
@@ -86,8 +104,10 @@ describe("the access report of a verified request", () => {
     const db = gw.database.db;
     const s = await richSubject(db);
     // a support read first: it must show up among the recipients
-    const support = await gw.post({ query: `query($id: ID!) { customer(id: $id) { profile { fullName } } }`, variables: { id: s } },
-      await staff(gw, "support_agent", "customer_support"));
+    const support = await gw.post(
+      { query: `query($id: ID!) { customer(id: $id) { profile { fullName } } }`, variables: { id: s } },
+      await staff(gw, "support_agent", "customer_support"),
+    );
     expect(support.body.data.customer.profile.fullName).toBeTruthy();
 
     const id = await verified(gw, s, "ACCESS");
@@ -97,14 +117,34 @@ describe("the access report of a verified request", () => {
     expect(res.body.errors).toBeUndefined();
     const report = res.body.data.accessReport;
     expect(report).toMatchObject({ requestId: id, subjectId: s, subjectStatus: "ACTIVE" });
-    type Entry = { coordinate: string | null; category: string | null; table: string; column: string; rowId: string; value: string | null; withheld: boolean; effect: string; reasonCode: string; purposes: string[]; retention: string; source: string };
+    type Entry = {
+      coordinate: string | null;
+      category: string | null;
+      table: string;
+      column: string;
+      rowId: string;
+      value: string | null;
+      withheld: boolean;
+      effect: string;
+      reasonCode: string;
+      purposes: string[];
+      retention: string;
+      source: string;
+    };
     const entries = report.entries as Entry[];
     const got = new Map(entries.filter((e) => e.coordinate !== null).map((e) => [`${e.coordinate}@${e.rowId}`, e]));
     expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
 
     const [profile] = await db.select().from(profiles).where(eq(profiles.customerId, s));
     const entry = (coordinate: string) => entries.find((e) => e.coordinate === coordinate)!;
-    expect(entry("Profile.email")).toMatchObject({ value: profile!.email, withheld: false, effect: "ALLOW", category: "user.contact.email", table: "profiles", source: "provided by the subject" });
+    expect(entry("Profile.email")).toMatchObject({
+      value: profile!.email,
+      withheld: false,
+      effect: "ALLOW",
+      category: "user.contact.email",
+      table: "profiles",
+      source: "provided by the subject",
+    });
     expect(entry("Profile.email").purposes).toContain("subject_request");
     expect(entry("Profile.email").purposes).not.toContain("research");
     expect(typeof entry("Profile.email").retention).toBe("string");
@@ -122,9 +162,12 @@ describe("the access report of a verified request", () => {
     const likes = entries.find((e) => e.coordinate === "Profile.socialLikes");
     if (likes) expect(JSON.parse(likes.value!)).toEqual(profile!.socialLikes);
     // columns never exposed are reported as held, not released
-    for (const e of entries.filter((x) => x.coordinate === null)) expect(e).toMatchObject({ withheld: true, value: null, reasonCode: "NOT_DISCLOSED" });
+    for (const e of entries.filter((x) => x.coordinate === null))
+      expect(e).toMatchObject({ withheld: true, value: null, reasonCode: "NOT_DISCLOSED" });
 
-    expect(report.recipients).toContainEqual(expect.objectContaining({ callerKind: "staff", role: "support_agent", partnerId: null, purposes: ["customer_support"] }));
+    expect(report.recipients).toContainEqual(
+      expect.objectContaining({ callerKind: "staff", role: "support_agent", partnerId: null, purposes: ["customer_support"] }),
+    );
 
     // the reads are in the disclosure log, under subject_request, coordinates only
     const rows = (await logRows(db, s)).filter((r) => r.purpose === "subject_request");
@@ -152,7 +195,9 @@ describe("the access report of a verified request", () => {
     const doc = JSON.parse(res.body.data.portableExport);
     expect(doc).toMatchObject({ format: "privacy-gateway/subject-export@1", requestId: id, subjectId: s, subjectStatus: "active" });
     const expected = await expectedEntries(db, s);
-    const got = (doc.entries as { coordinate: string | null; rowId: string }[]).filter((e) => e.coordinate !== null).map((e) => `${e.coordinate}@${e.rowId}`);
+    const got = (doc.entries as { coordinate: string | null; rowId: string }[])
+      .filter((e) => e.coordinate !== null)
+      .map((e) => `${e.coordinate}@${e.rowId}`);
     expect(got.sort()).toEqual([...expected.keys()].sort());
     const [profile] = await db.select().from(profiles).where(eq(profiles.customerId, s));
     expect(doc.data.profiles[0]["Profile.email"]).toBe(profile!.email);
@@ -183,7 +228,11 @@ describe("a report too large for one response", () => {
       const report = res.body.data.accessReport;
       expect(report.sections).toContainEqual({ table: "visits", source: "collected automatically", rows: 1200 });
       expect(new Set(report.entries.map((e: { table: string; rowId: string }) => `${e.table}/${e.rowId}`)).size).toBeLessThanOrEqual(500);
-      seen.push(...report.entries.filter((e: { coordinate: string | null }) => e.coordinate !== null).map((e: { coordinate: string; rowId: string }) => `${e.coordinate}@${e.rowId}`));
+      seen.push(
+        ...report.entries
+          .filter((e: { coordinate: string | null }) => e.coordinate !== null)
+          .map((e: { coordinate: string; rowId: string }) => `${e.coordinate}@${e.rowId}`),
+      );
       pages++;
       if (!report.pageInfo.hasNextPage) break;
       after = report.pageInfo.endCursor;
@@ -204,7 +253,11 @@ describe("a report too large for one response", () => {
     const before = (await logRows(gw.database.db, s)).length;
     // a small selection, so that the query cost limit (which also bounds `first`) lets each reach the resolver
     const SMALL = `query Small($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) { pageInfo { hasNextPage } } }`;
-    for (const variables of [{ id, first: 10, after: "bm90LWEtY3Vyc29y" }, { id, first: 0 }, { id, first: MAX_REPORT_PAGE_ROWS + 1 }]) {
+    for (const variables of [
+      { id, first: 10, after: "bm90LWEtY3Vyc29y" },
+      { id, first: 0 },
+      { id, first: MAX_REPORT_PAGE_ROWS + 1 },
+    ]) {
       const res = await gw.post({ query: SMALL, variables }, await officer(gw));
       expect(res.body.data).toBeNull();
       expect(res.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
@@ -216,7 +269,10 @@ describe("a report too large for one response", () => {
     const s = await insertSubject(gw.database.db, { lists: { visits: 40 } });
     const id = await verified(gw, s, "PORTABILITY");
     const page = async (after: string | null) => {
-      const res = await gw.post({ query: `query($id: ID!, $after: String) { portableExport(requestId: $id, first: 25, after: $after) }`, variables: { id, after } }, await officer(gw));
+      const res = await gw.post(
+        { query: `query($id: ID!, $after: String) { portableExport(requestId: $id, first: 25, after: $after) }`, variables: { id, after } },
+        await officer(gw),
+      );
       expect(res.body.errors).toBeUndefined();
       return JSON.parse(res.body.data.portableExport);
     };

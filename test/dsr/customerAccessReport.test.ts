@@ -15,7 +15,9 @@ beforeAll(async () => {
   subjects = await plainSubjects(gw.database.db);
   expect(subjects.length).toBeGreaterThan(10);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 const PAGED = `query Paged($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) {
   requestId subjectId sections { table rows } entries { coordinate table column rowId value withheld effect reasonCode }
@@ -24,7 +26,16 @@ const EXPORT_PAGED = `query Export($id: ID!, $first: Int!, $after: String) { por
 const SMALL = `query Small($id: ID!) { accessReport(requestId: $id, first: 1) { requestId subjectId } }`;
 const SMALL_EXPORT = `query SmallExport($id: ID!) { portableExport(requestId: $id, first: 1) }`;
 
-type Entry = { coordinate: string | null; table: string; column: string; rowId: string; value: string | null; withheld: boolean; effect: string; reasonCode: string };
+type Entry = {
+  coordinate: string | null;
+  table: string;
+  column: string;
+  rowId: string;
+  value: string | null;
+  withheld: boolean;
+  effect: string;
+  reasonCode: string;
+};
 
 /** Files a request as the customer; returns its id. */
 async function fileOwn(subject: string, kind: string, detail?: Record<string, unknown>): Promise<string> {
@@ -49,14 +60,17 @@ async function wholeReport(id: string, headers: Record<string, string>, first: n
     const report = res.body.data.accessReport;
     entries.push(...report.entries);
     pages++;
-    if (!report.pageInfo.hasNextPage) return { entries, pages, subjectId: report.subjectId as string, requestId: report.requestId as string };
+    if (!report.pageInfo.hasNextPage)
+      return { entries, pages, subjectId: report.subjectId as string, requestId: report.requestId as string };
     after = report.pageInfo.endCursor;
   }
 }
 
 /** What a refusal shows: the status and the errors, message and extensions (nothing else may tell two refusals apart). */
 const refusal = (res: { status: number; body: { data?: unknown; errors?: { message: string; extensions?: unknown }[] } }) => ({
-  status: res.status, data: res.body.data ?? null, errors: (res.body.errors ?? []).map((e) => ({ message: e.message, extensions: e.extensions })),
+  status: res.status,
+  data: res.body.data ?? null,
+  errors: (res.body.errors ?? []).map((e) => ({ message: e.message, extensions: e.extensions })),
 });
 
 const logOf = (subject: string) => gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.customerId, subject));
@@ -119,7 +133,8 @@ describe("a customer's own access request", () => {
     // one disclosure record per page read by the customer, tagged with the request, under the customer's purpose
     const records = (await logOf(s)).filter((r) => r.callerKind === "customer");
     expect(records).toHaveLength(got.pages + 1);
-    for (const r of records) expect(r).toMatchObject({ callerId: s, role: "customer", purpose: "account_management", subjectRequestId: id });
+    for (const r of records)
+      expect(r).toMatchObject({ callerId: s, role: "customer", purpose: "account_management", subjectRequestId: id });
     expect(records.some((r) => r.disclosed.includes("Profile.email"))).toBe(true);
   });
 
@@ -197,31 +212,38 @@ describe("generated: a customer never receives anyone else's report", () => {
     const everyone = [...readers, subjects[7]!, subjects[9]!];
     const headers = new Map<string, Record<string, string>>();
     for (const s of everyone) headers.set(s, await customer(gw, s));
-    const unknownOf = async (query: string, h: Record<string, string>) => refusal(await gw.post({ query, variables: { id: randomUUID() } }, h));
+    const unknownOf = async (query: string, h: Record<string, string>) =>
+      refusal(await gw.post({ query, variables: { id: randomUUID() } }, h));
 
     let released = 0;
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom(...everyone), fc.constantFrom(...held), fc.boolean(), fc.boolean(),
-      async (anyone, request, byOwner, asExport) => {
-        const reader = byOwner ? request.owner : anyone;
-        const h = headers.get(reader)!;
-        const query = asExport ? SMALL_EXPORT : SMALL;
-        const res = await gw.post({ query, variables: { id: request.id } }, h);
-        const own = request.owner === reader;
-        // completed less than 30 days ago: still the subject's to read (test/dsr/reportDelivery.test.ts)
-        if (own && (request.state === "verified" || request.state === "completed") && request.kind !== "ERASURE") {
-          expect(res.body.errors).toBeUndefined();
-          const subjectId = asExport ? JSON.parse(res.body.data.portableExport).subjectId : res.body.data.accessReport.subjectId;
-          expect(subjectId).toBe(reader);
-          released++;
-        } else if (own && request.kind === "ERASURE") {
-          expect(res.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
-        } else {
-          expect(refusal(res)).toEqual(await unknownOf(query, h));
-        }
-        expect(res.body.data?.accessReport?.subjectId ?? reader).toBe(reader);
-      },
-    ), { numRuns: 80 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...everyone),
+        fc.constantFrom(...held),
+        fc.boolean(),
+        fc.boolean(),
+        async (anyone, request, byOwner, asExport) => {
+          const reader = byOwner ? request.owner : anyone;
+          const h = headers.get(reader)!;
+          const query = asExport ? SMALL_EXPORT : SMALL;
+          const res = await gw.post({ query, variables: { id: request.id } }, h);
+          const own = request.owner === reader;
+          // completed less than 30 days ago: still the subject's to read (test/dsr/reportDelivery.test.ts)
+          if (own && (request.state === "verified" || request.state === "completed") && request.kind !== "ERASURE") {
+            expect(res.body.errors).toBeUndefined();
+            const subjectId = asExport ? JSON.parse(res.body.data.portableExport).subjectId : res.body.data.accessReport.subjectId;
+            expect(subjectId).toBe(reader);
+            released++;
+          } else if (own && request.kind === "ERASURE") {
+            expect(res.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+          } else {
+            expect(refusal(res)).toEqual(await unknownOf(query, h));
+          }
+          expect(res.body.data?.accessReport?.subjectId ?? reader).toBe(reader);
+        },
+      ),
+      { numRuns: 80 },
+    );
     expect(released).toBeGreaterThan(0);
 
     // no customer's read of anyone else was recorded

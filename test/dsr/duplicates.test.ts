@@ -13,13 +13,20 @@ beforeAll(async () => {
   subjects = await plainSubjects(gw.database.db);
   expect(subjects.length).toBeGreaterThan(12);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
-const fileOwn = async (subject: string, kind: string) => (await gw.post({ query: FILE_OWN, variables: { k: kind } }, await customer(gw, subject))).body;
-const fileFor = async (subject: string, kind: string) => (await gw.post({ query: FILE_FOR, variables: { s: subject, k: kind } }, await officer(gw))).body;
+const fileOwn = async (subject: string, kind: string) =>
+  (await gw.post({ query: FILE_OWN, variables: { k: kind } }, await customer(gw, subject))).body;
+const fileFor = async (subject: string, kind: string) =>
+  (await gw.post({ query: FILE_FOR, variables: { s: subject, k: kind } }, await officer(gw))).body;
 const idOf = (body: any): string => (body.data.fileSubjectRequest ?? body.data.fileSubjectRequestFor).id;
-const openOf = (subject: string, kind: string) => gw.database.db.select({ id: subjectRequests.id, state: subjectRequests.state }).from(subjectRequests)
-  .where(and(eq(subjectRequests.customerId, subject), eq(subjectRequests.kind, kind.toLowerCase() as "access")));
+const openOf = (subject: string, kind: string) =>
+  gw.database.db
+    .select({ id: subjectRequests.id, state: subjectRequests.state })
+    .from(subjectRequests)
+    .where(and(eq(subjectRequests.customerId, subject), eq(subjectRequests.kind, kind.toLowerCase() as "access")));
 
 function expectDuplicate(body: any, openId: string) {
   expect(body.data).toBeNull();
@@ -53,11 +60,7 @@ describe("a second open request of the same kind for the same subject", () => {
   it("of two filed at once, exactly one is filed and the other names it", async () => {
     for (const [i, s] of subjects.slice(2, 12).entries()) {
       const kind = i % 2 ? "ERASURE" : "PORTABILITY";
-      const bodies = await Promise.all([
-        i % 3 ? fileOwn(s, kind) : fileFor(s, kind),
-        fileFor(s, kind),
-        fileOwn(s, kind),
-      ]);
+      const bodies = await Promise.all([i % 3 ? fileOwn(s, kind) : fileFor(s, kind), fileFor(s, kind), fileOwn(s, kind)]);
       const filed = bodies.filter((b) => !b.errors);
       expect(filed, JSON.stringify(bodies)).toHaveLength(1);
       const rows = await openOf(s, kind);

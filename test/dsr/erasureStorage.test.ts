@@ -41,20 +41,30 @@ const TOAST_TOKEN = "cnryt0a5";
 /** The subject's canary tokens in every table with a customer_id, except columns held by law through erasure. */
 async function canariesOf(db: Database, subject: string): Promise<Set<string>> {
   const held = await legalHold();
-  const tables = await queryRows<{ table_name: string }>(db, sql`select table_name from information_schema.columns
-    where table_schema = 'public' and column_name = 'customer_id' order by table_name`);
+  const tables = await queryRows<{ table_name: string }>(
+    db,
+    sql`select table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'customer_id' order by table_name`,
+  );
   const tokens = new Set<string>();
   for (const { table_name: table } of tables) {
     const excluded = held[table] ?? [];
-    const rows = await queryRows<{ r: unknown }>(db, sql`select to_jsonb(t) - ${`{${excluded.join(",")}}`}::text[] as r
-      from ${sql.identifier(table)} t where customer_id = ${subject}`);
+    const rows = await queryRows<{ r: unknown }>(
+      db,
+      sql`select to_jsonb(t) - ${`{${excluded.join(",")}}`}::text[] as r
+      from ${sql.identifier(table)} t where customer_id = ${subject}`,
+    );
     for (const { r } of rows) for (const token of findCanaries(typeof r === "string" ? r : JSON.stringify(r))) tokens.add(token);
   }
   return tokens;
 }
 
 /** Erases `subject` over HTTP as the privacy office (filed, identity checked with its email, verified, completed); returns the request id. */
-async function eraseOverHttp(post: (query: string, variables: Record<string, unknown>) => Promise<any>, subject: string, email: string): Promise<string> {
+async function eraseOverHttp(
+  post: (query: string, variables: Record<string, unknown>) => Promise<any>,
+  subject: string,
+  email: string,
+): Promise<string> {
   const filed = await post(FILE_FOR, { s: subject, k: "ERASURE", d: null });
   expect(filed.errors).toBeUndefined();
   const id = filed.data.fileSubjectRequestFor.id as string;
@@ -82,18 +92,24 @@ describe.skipIf(onServer)("erasure on PGlite: the subject's values leave the dat
     await seed(handle.db, { customers: 40, seed: 9, canaries: true });
     // a subject with an email, a street and messages; plus one message long enough for TOAST
     // (random text: compression cannot fold it back into the row)
-    const [chosen] = await queryRows<{ id: string; email: string }>(handle.db, sql`select p.customer_id as id, p.email from profiles p
+    const [chosen] = await queryRows<{ id: string; email: string }>(
+      handle.db,
+      sql`select p.customer_id as id, p.email from profiles p
       where p.customer_id = any(${`{${(await plainSubjects(handle.db)).join(",")}}`}::uuid[])
         and p.email is not null and p.address_line1 is not null
         and exists (select 1 from submitted_messages m where m.customer_id = p.customer_id)
-      order by p.customer_id limit 1`);
+      order by p.customer_id limit 1`,
+    );
     subject = chosen!.id;
     email = chosen!.email;
     const body = `${randomBytes(3000).toString("base64")} ${TOAST_TOKEN} ${randomBytes(3000).toString("base64")}`;
     await handle.db.execute(sql`insert into submitted_messages (customer_id, subject, body, status, submitted_at)
       values (${subject}, 'Long message', ${body}, 'open', now())`);
-    const [toast] = await queryRows<{ path: string }>(handle.db, sql`select pg_relation_filepath(reltoastrelid) as path
-      from pg_class where relname = 'submitted_messages'`);
+    const [toast] = await queryRows<{ path: string }>(
+      handle.db,
+      sql`select pg_relation_filepath(reltoastrelid) as path
+      from pg_class where relname = 'submitted_messages'`,
+    );
     toastFile = toast!.path;
     tokens = await canariesOf(handle.db, subject);
     await handle.close();
@@ -137,21 +153,36 @@ describe.skipIf(onServer)("erasure on PGlite: the subject's values leave the dat
 
 describe.runIf(onServer)("erasure on a PostgreSQL server: the erasure's tables are vacuumed after the commit", () => {
   let gw: TestGateway;
-  beforeAll(async () => { gw = await startTestGateway({ customers: 20, seed: 9 }); });
-  afterAll(async () => { await gw?.close(); });
+  beforeAll(async () => {
+    gw = await startTestGateway({ customers: 20, seed: 9 });
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
 
   it("runs VACUUM (ANALYZE) on every table it touched, and records it on the request", async () => {
     const db = gw.database.db;
     const [subject] = await plainSubjects(db);
-    const vacuumed = async () => new Map((await queryRows<{ relname: string; vacuumed: boolean; analysed: boolean }>(db, sql`
-      select relname, last_vacuum is not null as vacuumed, last_analyze is not null as analysed from pg_stat_user_tables`))
-      .map((r) => [r.relname, r.vacuumed && r.analysed]));
+    const vacuumed = async () =>
+      new Map(
+        (
+          await queryRows<{ relname: string; vacuumed: boolean; analysed: boolean }>(
+            db,
+            sql`
+      select relname, last_vacuum is not null as vacuumed, last_analyze is not null as analysed from pg_stat_user_tables`,
+          )
+        ).map((r) => [r.relname, r.vacuumed && r.analysed]),
+      );
     const touched = ["profiles", "visits", "subject_requests"];
     const beforeErasure = await vacuumed();
     expect(touched.filter((t) => beforeErasure.get(t))).toEqual([]);
     const headers = await officer(gw);
     const [profile] = await queryRows<{ email: string }>(db, sql`select email from profiles where customer_id = ${subject!}`);
-    const id = await eraseOverHttp(async (query, variables) => (await gw.post({ query, variables }, headers)).body, subject!, profile!.email);
+    const id = await eraseOverHttp(
+      async (query, variables) => (await gw.post({ query, variables }, headers)).body,
+      subject!,
+      profile!.email,
+    );
     const afterErasure = await vacuumed();
     expect(touched.filter((t) => !afterErasure.get(t))).toEqual([]);
     expect(afterErasure.get("customers")).toBe(false);
@@ -172,18 +203,34 @@ describe("a reclaim that fails", () => {
       const verified = await moveRequest(handle.db, filing.filed, { to: "verified", actor, note: "IDENTITY_VERIFIED" });
       const completed = await moveRequest(handle.db, verified, { to: "completed", actor, note: "ERASED_ROWS:0" });
       const lines: string[] = [];
-      const logger = createLogger({ level: "info", destination: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });
+      const logger = createLogger({
+        level: "info",
+        destination: new Writable({
+          write(chunk, _enc, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        }),
+      });
       // a table that does not exist: VACUUM fails before touching any
       const execution = { note: "ERASED_ROWS:0", detail: {}, reclaim: ["profiles", "no_such_table"] };
       await reclaimAfterCompletion(handle.db, completed, execution, { actor, logger, requestId: "req-files-1" });
       const events = await eventsOf(handle.db, [completed.id]);
       expect(events.map((e) => [e.fromState, e.toState, e.note])).toEqual([
-        [null, "received", "FILED"], ["received", "verified", "IDENTITY_VERIFIED"], ["verified", "completed", "ERASED_ROWS:0"],
+        [null, "received", "FILED"],
+        ["received", "verified", "IDENTITY_VERIFIED"],
+        ["verified", "completed", "ERASED_ROWS:0"],
         ["completed", "completed", "STORAGE_RECLAIM_FAILED:42P01"],
       ]);
       expect((await requestById(handle.db, completed.id))?.state).toBe("completed");
       const [logged] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(logged).toMatchObject({ level: 50, requestId: "req-files-1", subjectRequestId: completed.id, tables: ["no_such_table", "profiles"], code: "42P01" });
+      expect(logged).toMatchObject({
+        level: 50,
+        requestId: "req-files-1",
+        subjectRequestId: completed.id,
+        tables: ["no_such_table", "profiles"],
+        code: "42P01",
+      });
       expect(lines.join("")).not.toMatch(/does not exist|cnry/);
     } finally {
       await handle.close();

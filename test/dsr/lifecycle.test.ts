@@ -3,7 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { profiles, subjectRequestEvents, subjectRequests } from "../../src/db/schema/index.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import {
-  act, checkIdentity, customer, deliver, FILE_FOR, FILE_OWN, fileFor, officer, OFFICER_ID, ONE, plainSubjects, REQUEST_FIELDS, staff, type Action,
+  act,
+  checkIdentity,
+  customer,
+  deliver,
+  FILE_FOR,
+  FILE_OWN,
+  fileFor,
+  officer,
+  OFFICER_ID,
+  ONE,
+  plainSubjects,
+  REQUEST_FIELDS,
+  staff,
+  type Action,
 } from "./support.js";
 import { LIFECYCLE } from "./transitions.test.js";
 
@@ -14,7 +27,9 @@ beforeAll(async () => {
   subjects = await plainSubjects(gw.database.db);
   expect(subjects.length).toBeGreaterThan(28);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 const KINDS = ["ACCESS", "PORTABILITY", "RECTIFICATION", "ERASURE", "RESTRICTION", "OBJECTION"] as const;
 const DETAIL: Record<string, Record<string, unknown> | undefined> = {
@@ -27,7 +42,8 @@ const STATES = ["received", "verified", "completed", "rejected"] as const;
 const ACTIONS: Action[] = ["verify", "reject", "complete"];
 
 const stateOf = async (id: string) => (await gw.database.db.select().from(subjectRequests).where(eq(subjectRequests.id, id)))[0]!.state;
-const eventCount = async (id: string) => (await gw.database.db.select().from(subjectRequestEvents).where(eq(subjectRequestEvents.requestId, id))).length;
+const eventCount = async (id: string) =>
+  (await gw.database.db.select().from(subjectRequestEvents).where(eq(subjectRequestEvents.requestId, id))).length;
 
 describe("every kind x every transition, over HTTP, as the privacy officer", () => {
   it.each(KINDS.map((kind, i) => ({ kind, i })))("$kind", async ({ kind, i }) => {
@@ -35,7 +51,9 @@ describe("every kind x every transition, over HTTP, as the privacy officer", () 
     const pool = [subjects[i]!, subjects[17 + 2 * i]!, subjects[18 + 2 * i]!];
     const held = new Map<string, string>(); // state -> a request in that state, for refused attempts
     const fresh = async (state: string): Promise<string> => {
-      const open = await gw.database.db.select({ s: subjectRequests.customerId }).from(subjectRequests)
+      const open = await gw.database.db
+        .select({ s: subjectRequests.customerId })
+        .from(subjectRequests)
         .where(and(eq(subjectRequests.kind, kind.toLowerCase() as "access"), inArray(subjectRequests.state, ["received", "verified"])));
       const subject = pool.find((s) => !open.some((o) => o.s === s))!;
       const id = await fileFor(gw, subject, kind, DETAIL[kind]);
@@ -119,7 +137,9 @@ describe("who files and who moves requests", () => {
     await act(gw, "complete", id);
     const one = await gw.post({ query: ONE, variables: { id } }, await officer(gw));
     expect(one.body.data.subjectRequest).toMatchObject({ state: "COMPLETED", objectedPurposes: ["ANALYTICS", "MARKETING"] });
-    expect(one.body.data.subjectRequest.events.map((e: Record<string, unknown>) => [e.fromState, e.toState, e.actorKind, e.actorId, e.note])).toEqual([
+    expect(
+      one.body.data.subjectRequest.events.map((e: Record<string, unknown>) => [e.fromState, e.toState, e.actorKind, e.actorId, e.note]),
+    ).toEqual([
       [null, "RECEIVED", "staff", OFFICER_ID, "FILED"],
       ["RECEIVED", "RECEIVED", "staff", OFFICER_ID, "IDENTITY_CHECK:email=MATCH"],
       ["RECEIVED", "VERIFIED", "staff", OFFICER_ID, "IDENTITY_VERIFIED:CHECK_PASSED"],
@@ -128,7 +148,11 @@ describe("who files and who moves requests", () => {
     const rejected = await fileFor(gw, subjects[13]!, "ACCESS");
     await act(gw, "reject", rejected);
     const r = await gw.post({ query: ONE, variables: { id: rejected } }, await officer(gw));
-    expect(r.body.data.subjectRequest.events.at(-1)).toMatchObject({ fromState: "RECEIVED", toState: "REJECTED", note: "REJECTED:DUPLICATE" });
+    expect(r.body.data.subjectRequest.events.at(-1)).toMatchObject({
+      fromState: "RECEIVED",
+      toState: "REJECTED",
+      note: "REJECTED:DUPLICATE",
+    });
   });
 
   it("the officer lists and filters requests", async () => {
@@ -142,7 +166,11 @@ describe("who files and who moves requests", () => {
     expect(all.body.data.subjectRequests.map((r: { id: string }) => r.id).sort()).toEqual([a, e].sort());
     const verifiedErasures = await gw.post({ query: q, variables: { s: "VERIFIED", k: "ERASURE" } }, await officer(gw));
     expect(verifiedErasures.body.data.subjectRequests.map((r: { id: string }) => r.id)).toContain(e);
-    expect(verifiedErasures.body.data.subjectRequests.every((r: { kind: string; state: string }) => r.kind === "ERASURE" && r.state === "VERIFIED")).toBe(true);
+    expect(
+      verifiedErasures.body.data.subjectRequests.every(
+        (r: { kind: string; state: string }) => r.kind === "ERASURE" && r.state === "VERIFIED",
+      ),
+    ).toBe(true);
     const cust = await gw.post({ query: q, variables: {} }, await customer(gw, subject));
     expect(cust.body.errors[0].extensions.code).toBe("FORBIDDEN");
   });
@@ -166,7 +194,10 @@ describe("rectification", () => {
     const s = subjects[16]!;
     const profileOf = async () => (await gw.database.db.select().from(profiles).where(eq(profiles.customerId, s)))[0]!;
     const before = await profileOf();
-    const filed = await gw.post({ query: FILE_OWN, variables: { k: "RECTIFICATION", d: { corrections: { fullName: "Grace Hopper", phone: "+1 555 0100" } } } }, await customer(gw, s));
+    const filed = await gw.post(
+      { query: FILE_OWN, variables: { k: "RECTIFICATION", d: { corrections: { fullName: "Grace Hopper", phone: "+1 555 0100" } } } },
+      await customer(gw, s),
+    );
     expect(filed.body.errors).toBeUndefined();
     const id = filed.body.data.fileSubjectRequest.id;
     expect(filed.body.data.fileSubjectRequest.correctedFields).toEqual(["fullName", "phone"]);
@@ -178,7 +209,10 @@ describe("rectification", () => {
     expect(await profileOf()).toMatchObject({ fullName: "Grace Hopper", phone: "+1 555 0100", email: before.email });
     const [row] = await gw.database.db.select().from(subjectRequests).where(eq(subjectRequests.id, id));
     expect(JSON.stringify(row!.detail)).not.toContain("Grace");
-    const [event] = await gw.database.db.select().from(subjectRequestEvents).where(eq(subjectRequestEvents.toState, "completed"))
+    const [event] = await gw.database.db
+      .select()
+      .from(subjectRequestEvents)
+      .where(eq(subjectRequestEvents.toState, "completed"))
       .then((rows) => rows.filter((r) => r.requestId === id));
     expect(event!.note).toBe("CORRECTED:user.contact.phone_number,user.name");
   });

@@ -15,19 +15,26 @@ import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { officer, verified } from "./support.js";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startTestGateway({ customers: 40, seed: 23 }); });
-afterAll(async () => { await gw?.close(); });
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 40, seed: 23 });
+});
+afterAll(async () => {
+  await gw?.close();
+});
 
 const PAGE = `query Page($id: ID!, $after: String) { accessReport(requestId: $id, first: 500, after: $after) {
   entries { table column category retention } pageInfo { hasNextPage endCursor } } }`;
 
 describe("the access report's categories", () => {
   it("equal the data map's for every personal column the subject has, with a retention that is set", async () => {
-    const [buyer] = await gw.database.db.select({ id: purchases.customerId }).from(purchases)
-      .where(sql`${purchases.invoiceRef} is not null and ${purchases.taxRate} is not null`).limit(1);
+    const [buyer] = await gw.database.db
+      .select({ id: purchases.customerId })
+      .from(purchases)
+      .where(sql`${purchases.invoiceRef} is not null and ${purchases.taxRate} is not null`)
+      .limit(1);
     const id = await verified(gw, buyer!.id, "ACCESS");
     const entries: { table: string; column: string; category: string | null; retention: string }[] = [];
-    for (let after: string | null = null; ;) {
+    for (let after: string | null = null; ; ) {
       const res = await gw.post({ query: PAGE, variables: { id, after } }, await officer(gw));
       expect(res.body.errors).toBeUndefined();
       entries.push(...res.body.data.accessReport.entries);
@@ -40,7 +47,11 @@ describe("the access report's categories", () => {
       const key = `${e.table}.${e.column}`;
       seen.add(key);
       expect(map.has(key), key).toBe(true);
-      expect({ key, category: e.category, retention: e.retention }).toEqual({ key, category: map.get(key), retention: retentionOf(DEFAULT_POLICY, map.get(key)!) });
+      expect({ key, category: e.category, retention: e.retention }).toEqual({
+        key,
+        category: map.get(key),
+        retention: retentionOf(DEFAULT_POLICY, map.get(key)!),
+      });
       expect(e.retention, key).not.toBe("not set");
     }
     expect(seen).toContain("purchases.invoice_ref");

@@ -13,16 +13,28 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 30, seed: 37 });
   subjects = await plainSubjects(gw.database.db);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 const DAY = 24 * 3600 * 1000;
 const PAGE = `query Page($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) { requestId entries { value } pageInfo { hasNextPage endCursor } } }`;
 const BARE_PAGE = `query Bare($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) { entries { coordinate } pageInfo { hasNextPage endCursor } } }`;
 const EXPORT_PAGE = `query ExportPage($id: ID!) { portableExport(requestId: $id, first: 5000) }`;
-const eventsOf = async (id: string) => (await gw.post({ query: ONE, variables: { id } }, await officer(gw))).body.data.subjectRequest
-  .events.map((e: { fromState: string; toState: string; actorKind: string; actorId: string; note: string }) => [e.fromState, e.toState, e.actorKind, e.actorId, e.note]);
-const refusal = (body: { data?: unknown; errors?: { message: string; extensions?: unknown }[] }) =>
-  ({ data: body.data ?? null, errors: (body.errors ?? []).map((e) => ({ message: e.message, extensions: e.extensions })) });
+const eventsOf = async (id: string) =>
+  (await gw.post({ query: ONE, variables: { id } }, await officer(gw))).body.data.subjectRequest.events.map(
+    (e: { fromState: string; toState: string; actorKind: string; actorId: string; note: string }) => [
+      e.fromState,
+      e.toState,
+      e.actorKind,
+      e.actorId,
+      e.note,
+    ],
+  );
+const refusal = (body: { data?: unknown; errors?: { message: string; extensions?: unknown }[] }) => ({
+  data: body.data ?? null,
+  errors: (body.errors ?? []).map((e) => ({ message: e.message, extensions: e.extensions })),
+});
 
 describe("no completion before delivery", () => {
   it("refuses to complete an access request whose report was not read to its last page; the office's reading delivers it, recorded once", async () => {
@@ -48,18 +60,25 @@ describe("no completion before delivery", () => {
     const request = done.data.completeSubjectRequest;
     const until = new Date(new Date(request.closedAt).getTime() + 30 * DAY).toISOString();
     expect((await eventsOf(id)).at(-1)).toEqual(["VERIFIED", "COMPLETED", "staff", OFFICER_ID, `REPORT_READABLE_UNTIL:${until}`]);
-    const one = await gw.post({ query: `query R($id: ID!) { subjectRequest(id: $id) { reportReadableUntil } }`, variables: { id } }, await officer(gw));
+    const one = await gw.post(
+      { query: `query R($id: ID!) { subjectRequest(id: $id) { reportReadableUntil } }`, variables: { id } },
+      await officer(gw),
+    );
     expect(one.body.data.subjectRequest.reportReadableUntil).toBe(until);
     // the office has delivered: it reads no more
-    expect((await gw.post({ query: PAGE, variables: { id, first: 1 } }, await officer(gw))).body.errors[0].extensions).toMatchObject({ reason: "REQUEST_NOT_VERIFIED" });
+    expect((await gw.post({ query: PAGE, variables: { id, first: 1 } }, await officer(gw))).body.errors[0].extensions).toMatchObject({
+      reason: "REQUEST_NOT_VERIFIED",
+    });
   });
 
   it("a walk that reads no values, on any page, delivers nothing and records no disclosure of them; a walk with values does", async () => {
     const s = subjects[4]!;
     const id = await verified(gw, s, "ACCESS");
     const mine = await customer(gw, s);
-    const recorded = async () => (await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.customerId, s)))
-      .filter((r) => r.subjectRequestId === id && r.callerKind === "customer").length;
+    const recorded = async () =>
+      (await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.customerId, s))).filter(
+        (r) => r.subjectRequestId === id && r.callerKind === "customer",
+      ).length;
     const walk = async (queries: (i: number) => string) => {
       let after: string | null = null;
       for (let i = 0; ; i++) {
@@ -86,11 +105,18 @@ describe("no completion before delivery", () => {
     const other = await verified(gw, b, "ACCESS");
     const mine = await customer(gw, a);
     const issued = (await gw.post({ query: PAGE, variables: { id, first: 1 } }, mine)).body.data.accessReport.pageInfo.endCursor as string;
-    const foreign = (await gw.post({ query: PAGE, variables: { id: other, first: 1 } }, await officer(gw))).body.data.accessReport.pageInfo.endCursor as string;
+    const foreign = (await gw.post({ query: PAGE, variables: { id: other, first: 1 } }, await officer(gw))).body.data.accessReport.pageInfo
+      .endCursor as string;
     const [encoded, mac] = issued.split(".");
     const [, , rowId] = Buffer.from(encoded!, "base64url").toString("utf8").split(":");
     const lastTable = Buffer.from(`r:visits:${rowId}`).toString("base64url");
-    for (const after of [lastTable, `${lastTable}.${mac}`, `${encoded}.${mac!.slice(1)}A`, foreign, `${Buffer.from(`r:visits:${randomUUID()}`).toString("base64url")}`]) {
+    for (const after of [
+      lastTable,
+      `${lastTable}.${mac}`,
+      `${encoded}.${mac!.slice(1)}A`,
+      foreign,
+      `${Buffer.from(`r:visits:${randomUUID()}`).toString("base64url")}`,
+    ]) {
       const res = await gw.post({ query: PAGE, variables: { id, first: 5000, after } }, mine);
       expect(res.body.data).toBeNull();
       expect(res.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
@@ -121,7 +147,11 @@ describe("no completion before delivery", () => {
     expect((await eventsOf(id)).filter((e: string[]) => e[4]!.startsWith("REPORT_DELIVERED"))).toHaveLength(1);
 
     // 29 days after completion: readable; 31: answered as an unknown id is
-    const closeAgo = (days: number) => gw.database.db.update(subjectRequests).set({ closedAt: new Date(Date.now() - days * DAY) }).where(eq(subjectRequests.id, id));
+    const closeAgo = (days: number) =>
+      gw.database.db
+        .update(subjectRequests)
+        .set({ closedAt: new Date(Date.now() - days * DAY) })
+        .where(eq(subjectRequests.id, id));
     await closeAgo(29);
     expect((await gw.post({ query: PAGE, variables: { id, first: 1 } }, mine)).body.errors).toBeUndefined();
     await closeAgo(31);

@@ -12,16 +12,22 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 40, seed: 5 });
   subjects = await plainSubjects(gw.database.db);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 const READ = `query($id: ID!) { customer(id: $id) { id profile { fullName } } }`;
-const readAs = async (id: string, role: string, purpose: string) => (await gw.post({ query: READ, variables: { id } }, await staff(gw, role, purpose))).body;
+const readAs = async (id: string, role: string, purpose: string) =>
+  (await gw.post({ query: READ, variables: { id } }, await staff(gw, role, purpose))).body;
 
 describe("restriction", () => {
   it("narrows later reads to the purposes that survive it, only once completed", async () => {
     const s = subjects[0]!;
     expect((await readAs(s, "support_agent", "customer_support")).data.customer.profile.fullName).toBeTruthy();
-    const filed = await gw.post({ query: FILE_OWN, variables: { k: "RESTRICTION", d: { grounds: "UNLAWFUL_PROCESSING" } } }, await customer(gw, s));
+    const filed = await gw.post(
+      { query: FILE_OWN, variables: { k: "RESTRICTION", d: { grounds: "UNLAWFUL_PROCESSING" } } },
+      await customer(gw, s),
+    );
     const id = filed.body.data.fileSubjectRequest.id;
     expect(filed.body.data.fileSubjectRequest.grounds).toBe("UNLAWFUL_PROCESSING");
     await act(gw, "verify", id);
@@ -41,7 +47,10 @@ describe("objection", () => {
   const marketingPage = async () => {
     const res = await gw.post({ query: PAGE }, await staff(gw, "marketing_analyst", "marketing"));
     expect(res.body.errors).toBeUndefined();
-    return { total: res.body.data.customers.totalCount as number, ids: res.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id) as string[] };
+    return {
+      total: res.body.data.customers.totalCount as number,
+      ids: res.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id) as string[],
+    };
   };
 
   it("hides the subject from marketing pages and counts once completed, and records opt-outs from source dsr", async () => {
@@ -61,8 +70,13 @@ describe("objection", () => {
     // (analytics answers with its own per-purpose ids)
     const analyticsIds = idScopeOf(gw, { kind: "staff", staffId: "x", role: "marketing_analyst" }, "analytics");
     expect(analytics.body.data.customers.edges.map((e: { node: { id: string } }) => analyticsIds.internal(e.node.id))).toContain(s);
-    const events = await gw.database.db.select().from(consentEvents).where(and(eq(consentEvents.customerId, s), eq(consentEvents.purpose, "marketing")));
-    expect(events.filter((e) => e.source === "dsr")).toEqual([expect.objectContaining({ granted: false, policyVersion: DEFAULT_POLICY.version, partnerId: null })]);
+    const events = await gw.database.db
+      .select()
+      .from(consentEvents)
+      .where(and(eq(consentEvents.customerId, s), eq(consentEvents.purpose, "marketing")));
+    expect(events.filter((e) => e.source === "dsr")).toEqual([
+      expect.objectContaining({ granted: false, policyVersion: DEFAULT_POLICY.version, partnerId: null }),
+    ]);
     const latest = events.sort((a, b) => b.recordedAt.getTime() - a.recordedAt.getTime())[0]!;
     expect(latest).toMatchObject({ granted: false, source: "dsr" });
   });

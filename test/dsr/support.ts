@@ -24,7 +24,8 @@ export async function customer(gw: TestGateway, id: string) {
   return bearer(await gw.token("customer", id));
 }
 
-export const REQUEST_FIELDS = "id subjectId kind state receivedAt dueAt verifiedAt closedAt overdue objectedPurposes correctedFields grounds";
+export const REQUEST_FIELDS =
+  "id subjectId kind state receivedAt dueAt verifiedAt closedAt overdue objectedPurposes correctedFields grounds";
 
 export const FILE_FOR = `mutation FileFor($s: ID!, $k: SubjectRequestKind!, $d: SubjectRequestDetailInput) {
   fileSubjectRequestFor(subjectId: $s, kind: $k, detail: $d) { ${REQUEST_FIELDS} } }`;
@@ -45,7 +46,13 @@ export async function deliver(gw: TestGateway, id: string, headers?: Record<stri
   const h = headers ?? (await officer(gw));
   let after: string | null = null;
   for (;;) {
-    const res = await gw.post({ query: `query Pages($id: ID!, $after: String) { accessReport(requestId: $id, first: 500, after: $after) { entries { value } pageInfo { hasNextPage endCursor } } }`, variables: { id, after } }, h);
+    const res = await gw.post(
+      {
+        query: `query Pages($id: ID!, $after: String) { accessReport(requestId: $id, first: 500, after: $after) { entries { value } pageInfo { hasNextPage endCursor } } }`,
+        variables: { id, after },
+      },
+      h,
+    );
     if (res.body.errors) throw new Error(`reading the report failed: ${JSON.stringify(res.body.errors)}`);
     const { hasNextPage, endCursor } = res.body.data.accessReport.pageInfo;
     if (!hasNextPage) return;
@@ -75,15 +82,20 @@ export const CHECK_IDENTITY = `mutation Check($id: ID!, $c: IdentityClaimsInput!
 
 /** Checks the requester's identity with the subject's email as held (read from the database), as the privacy officer; it must pass. */
 export async function checkIdentity(gw: TestGateway, id: string): Promise<void> {
-  const [row] = await gw.database.db.select({ email: profiles.email }).from(subjectRequests)
-    .innerJoin(profiles, eq(profiles.customerId, subjectRequests.customerId)).where(eq(subjectRequests.id, id));
+  const [row] = await gw.database.db
+    .select({ email: profiles.email })
+    .from(subjectRequests)
+    .innerJoin(profiles, eq(profiles.customerId, subjectRequests.customerId))
+    .where(eq(subjectRequests.id, id));
   const res = await gw.post({ query: CHECK_IDENTITY, variables: { id, c: { email: row?.email ?? null } } }, await officer(gw));
-  if (res.body.errors || !res.body.data.checkSubjectRequestIdentity.passed) throw new Error(`identity check failed: ${JSON.stringify(res.body)}`);
+  if (res.body.errors || !res.body.data.checkSubjectRequestIdentity.passed)
+    throw new Error(`identity check failed: ${JSON.stringify(res.body)}`);
 }
 
 /** A disclosure record of an identity check (the claims' fields compared, nothing else), as opposed to a report's. */
 export const isIdentityCheckRecord = (r: { disclosed: string[]; masked: string[]; pseudonymized: string[]; withheld: string[] }) =>
-  r.masked.length + r.pseudonymized.length + r.withheld.length === 0 && r.disclosed.every((c) => Object.values(CLAIM_COORDINATES).includes(c));
+  r.masked.length + r.pseudonymized.length + r.withheld.length === 0 &&
+  r.disclosed.every((c) => Object.values(CLAIM_COORDINATES).includes(c));
 
 /** Files as the officer, checks the requester's identity (unless the subject is erased), verifies; returns the id. */
 export async function verified(gw: TestGateway, subjectId: string, kind: string, detail?: Record<string, unknown>): Promise<string> {
@@ -100,11 +112,17 @@ export async function verified(gw: TestGateway, subjectId: string, kind: string,
  * slate whose later state is due to the test alone.
  */
 export async function plainSubjects(db: Database): Promise<string[]> {
-  const rows = await db.select({ id: customers.id }).from(customers).where(and(
-    eq(customers.status, "active"),
-    notInArray(customers.id, sql`(select ${subjectRequests.customerId} from ${subjectRequests})`),
-    notInArray(customers.id, sql`(select ${consentEvents.customerId} from ${consentEvents} where ${consentEvents.granted} = false)`),
-  )).orderBy(customers.id);
+  const rows = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(
+      and(
+        eq(customers.status, "active"),
+        notInArray(customers.id, sql`(select ${subjectRequests.customerId} from ${subjectRequests})`),
+        notInArray(customers.id, sql`(select ${consentEvents.customerId} from ${consentEvents} where ${consentEvents.granted} = false)`),
+      ),
+    )
+    .orderBy(customers.id);
   return rows.map((r) => r.id);
 }
 

@@ -8,9 +8,7 @@ import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { retentionFor } from "../../src/policy/retention.js";
 import { retentionOf } from "../../src/dsr/retention.js";
 import { SOURCES } from "../../src/dsr/sources.js";
-import {
-  dueDate, SUBJECT_REQUEST_ACTIONS, SUBJECT_REQUEST_KINDS, SUBJECT_REQUEST_STATES, transition,
-} from "../../src/dsr/transitions.js";
+import { dueDate, SUBJECT_REQUEST_ACTIONS, SUBJECT_REQUEST_KINDS, SUBJECT_REQUEST_STATES, transition } from "../../src/dsr/transitions.js";
 import { PERSONAL_COLUMNS } from "../../src/enforcement/personalColumns.js";
 import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
@@ -23,7 +21,9 @@ export const LIFECYCLE: Record<string, Record<string, string | null>> = {
 };
 
 describe("the request lifecycle (pure)", () => {
-  const cases = SUBJECT_REQUEST_KINDS.flatMap((kind) => SUBJECT_REQUEST_STATES.flatMap((state) => SUBJECT_REQUEST_ACTIONS.map((action) => ({ kind, state, action }))));
+  const cases = SUBJECT_REQUEST_KINDS.flatMap((kind) =>
+    SUBJECT_REQUEST_STATES.flatMap((state) => SUBJECT_REQUEST_ACTIONS.map((action) => ({ kind, state, action }))),
+  );
   it.each(cases)("$kind: $state --$action-->", ({ kind, state, action }) => {
     const expected = LIFECYCLE[state]![action];
     const t = transition(kind, state, action);
@@ -45,14 +45,19 @@ describe("the request lifecycle (pure)", () => {
 
 describe("erasure plan, sources and retention cover every personal table", () => {
   it("names every table of PERSONAL_COLUMNS, and anonymised columns can be nulled", async () => {
-    const byName = new Map<string, unknown>((Object.values(tables) as unknown[]).filter((t) => isTable(t)).map((t) => [getTableName(t as never), t]));
+    const byName = new Map<string, unknown>(
+      (Object.values(tables) as unknown[]).filter((t) => isTable(t)).map((t) => [getTableName(t as never), t]),
+    );
     const personal = personalColumns(getDataMap(await buildGatewaySchema()));
     for (const table of Object.keys(PERSONAL_COLUMNS)) {
       expect(ERASURE_PLAN[table], `${table} has no erasure plan`).toBeDefined();
       expect(SOURCES[table], `${table} has no source`).toBeDefined();
       const plan = ERASURE_PLAN[table]!;
       const cols = Object.values(getTableColumns(byName.get(table) as never)) as { name: string; notNull: boolean }[];
-      expect(cols.some((c) => c.name === (table === "customers" ? "id" : "customer_id")), `${table} has its subject column`).toBe(true);
+      expect(
+        cols.some((c) => c.name === (table === "customers" ? "id" : "customer_id")),
+        `${table} has its subject column`,
+      ).toBe(true);
       if (plan.action !== "anonymise") continue;
       for (const { column, category, keptOnErasure } of personal.filter((c) => c.table === table)) {
         if (heldByLaw(DEFAULT_POLICY, category) || keptOnErasure !== null) continue;
@@ -66,10 +71,23 @@ describe("erasure plan, sources and retention cover every personal table", () =>
     const personal = personalColumns(getDataMap(await buildGatewaySchema()));
     // Written out, not derived: a change to the schedule's legal holds must show up here.
     expect(legalHoldColumns(DEFAULT_POLICY, personal).sort()).toEqual([
-      "consent_events.granted", "consent_events.partner_id", "consent_events.policy_version", "consent_events.purpose",
-      "consent_events.recorded_at", "consent_events.source",
-      "preferences.email_newsletter", "preferences.postal_mail", "preferences.preferred_channel", "preferences.sms_offers", "preferences.updated_at",
-      "purchases.amount_cents", "purchases.currency", "purchases.invoice_ref", "purchases.product", "purchases.purchased_at", "purchases.tax_rate",
+      "consent_events.granted",
+      "consent_events.partner_id",
+      "consent_events.policy_version",
+      "consent_events.purpose",
+      "consent_events.recorded_at",
+      "consent_events.source",
+      "preferences.email_newsletter",
+      "preferences.postal_mail",
+      "preferences.preferred_channel",
+      "preferences.sms_offers",
+      "preferences.updated_at",
+      "purchases.amount_cents",
+      "purchases.currency",
+      "purchases.invoice_ref",
+      "purchases.product",
+      "purchases.purchased_at",
+      "purchases.tax_rate",
     ]);
     for (const c of personal.filter((p) => heldByLaw(DEFAULT_POLICY, p.category))) {
       expect(ERASURE_PLAN[c.table]?.action, `${c.table} holds ${c.column} under legal hold`).toBe("anonymise");

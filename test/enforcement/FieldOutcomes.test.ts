@@ -40,29 +40,40 @@ describe("FieldOutcomes", () => {
   });
 
   it("lists exactly the coordinates recorded under each outcome, sorted", () => {
-    fc.assert(fc.property(recordArb, (records) => {
-      expect(recorded(records).lists(dataMap.coordinates)).toEqual(reference(records));
-    }), { seed: 20261205, numRuns: 300 });
+    fc.assert(
+      fc.property(recordArb, (records) => {
+        expect(recorded(records).lists(dataMap.coordinates)).toEqual(reference(records));
+      }),
+      { seed: 20261205, numRuns: 300 },
+    );
   });
 
   it("gives two records the same key exactly when their lists are the same", () => {
-    fc.assert(fc.property(recordArb, recordArb, (a, b) => {
-      const same = JSON.stringify(reference(a)) === JSON.stringify(reference(b));
-      expect(recorded(a).key() === recorded(b).key()).toBe(same);
-      expect(recorded([...a].reverse()).key()).toBe(recorded(a).key());
-    }), { seed: 20261205, numRuns: 300 });
+    fc.assert(
+      fc.property(recordArb, recordArb, (a, b) => {
+        const same = JSON.stringify(reference(a)) === JSON.stringify(reference(b));
+        expect(recorded(a).key() === recorded(b).key()).toBe(same);
+        expect(recorded([...a].reverse()).key()).toBe(recorded(a).key());
+      }),
+      { seed: 20261205, numRuns: 300 },
+    );
   });
 
   it("refuses to record a field that has no slot, rather than drop the record", () => {
     expect(() => new FieldOutcomes(dataMap.coordinates.length).record({ ...fields[0]!, slot: -1 }, "disclosed")).toThrow(/no outcome slot/);
-    expect(() => new FieldOutcomes(dataMap.coordinates.length).record({ ...fields[0]!, slot: dataMap.coordinates.length }, "masked")).toThrow(/no outcome slot/);
+    expect(() =>
+      new FieldOutcomes(dataMap.coordinates.length).record({ ...fields[0]!, slot: dataMap.coordinates.length }, "masked"),
+    ).toThrow(/no outcome slot/);
   });
 
   it("includes another record's outcomes as their union", () => {
-    fc.assert(fc.property(recordArb, recordArb, (a, b) => {
-      const all = recorded(a);
-      all.include(recorded(b));
-      expect(all.lists(dataMap.coordinates)).toEqual(reference([...a, ...b]));
-    }), { seed: 20261205, numRuns: 300 });
+    fc.assert(
+      fc.property(recordArb, recordArb, (a, b) => {
+        const all = recorded(a);
+        all.include(recorded(b));
+        expect(all.lists(dataMap.coordinates)).toEqual(reference([...a, ...b]));
+      }),
+      { seed: 20261205, numRuns: 300 },
+    );
   });
 });

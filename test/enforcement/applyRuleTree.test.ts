@@ -73,8 +73,19 @@ describe("the guards executor", () => {
   it("reads a guarded field without a resolver as graphql-js's default resolver does: the property, a method called with the arguments", async () => {
     const noteRule = counted("notes", true);
     const schema = applyRuleTree(buildSchema(typeDefs), treeOf(counted("request", true), { note: noteRule }), NO_PERSONAL_FIELDS);
-    const withMethod = { label: "L", note(this: { label: string }, args: unknown, ctx: { suffix: string }) { return `${this.label}:${JSON.stringify(args)}${ctx.suffix}`; }, child: item };
-    const result = await graphql({ schema, source: "{ item { note child { note } } }", rootValue: { item: withMethod }, contextValue: { suffix: "!" } });
+    const withMethod = {
+      label: "L",
+      note(this: { label: string }, args: unknown, ctx: { suffix: string }) {
+        return `${this.label}:${JSON.stringify(args)}${ctx.suffix}`;
+      },
+      child: item,
+    };
+    const result = await graphql({
+      schema,
+      source: "{ item { note child { note } } }",
+      rootValue: { item: withMethod },
+      contextValue: { suffix: "!" },
+    });
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ item: { note: "L:{}!", child: { note: "N" } } });
     expect(noteRule.calls).toBe(2);

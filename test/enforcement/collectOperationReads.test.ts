@@ -1,5 +1,14 @@
 import fc from "fast-check";
-import { getNamedType, isNonNullType, Kind, parse, typeFromAST, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  getNamedType,
+  isNonNullType,
+  Kind,
+  parse,
+  typeFromAST,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectOperationReads, type OperationReads } from "../../src/enforcement/collectOperationReads.js";
 import { createIdScope } from "../../src/enforcement/createIdScope.js";
@@ -9,14 +18,21 @@ import { opSpecArb, renderOperation } from "./support/operations.js";
 import { coerceVariables } from "./support/walk.js";
 
 let schema: GraphQLSchema;
-beforeAll(async () => { schema = await buildGatewaySchema(); });
+beforeAll(async () => {
+  schema = await buildGatewaySchema();
+});
 
 const CUSTOMERS = Array.from({ length: 8 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`);
 
-function readsOf(query: string, variables: Record<string, unknown>): { reads: OperationReads; operation: OperationDefinitionNode; coerced: Record<string, unknown> } {
+function readsOf(
+  query: string,
+  variables: Record<string, unknown>,
+): { reads: OperationReads; operation: OperationDefinitionNode; coerced: Record<string, unknown> } {
   const document = parse(query);
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-  const fragments = Object.fromEntries(document.definitions.flatMap((d) => d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : []));
+  const fragments = Object.fromEntries(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
+  );
   const coerced = coerceVariables(schema, operation, variables);
   return { reads: collectOperationReads(schema, operation, fragments, coerced), operation, coerced };
 }
@@ -41,22 +57,33 @@ describe("collectOperationReads: whether variables decided the reads", () => {
     const dataMap = getDataMap(schema);
     let decided = 0;
     let independent = 0;
-    fc.assert(fc.property(opSpecArb(schema, CUSTOMERS.length), (spec) => {
-      const op = renderOperation(spec, {
-        schema, dataMap, caller: { kind: "staff", staffId: "s", role: "privacy_officer" }, purpose: "legal_compliance",
-        declare: "directive", customerIds: CUSTOMERS, ids: createIdScope(new Uint8Array(32).fill(1), { kind: "internal" }), emailOf: (id) => `${id.slice(-4)}@example.com`, residencies: ["EU", "US"],
-      });
-      const first = readsOf(op.query, op.variables);
-      const second = readsOf(op.query, otherVariables(first.operation, first.coerced));
-      const same = JSON.stringify([[...first.reads.fields].sort(), [...first.reads.inputs].sort()]) ===
-        JSON.stringify([[...second.reads.fields].sort(), [...second.reads.inputs].sort()]);
-      if (!first.reads.dependOnVariables) {
-        independent++;
-        expect(same).toBe(true);
-      } else if (!same) {
-        decided++;
-      }
-    }), { seed: 20261205, numRuns: 2000 });
+    fc.assert(
+      fc.property(opSpecArb(schema, CUSTOMERS.length), (spec) => {
+        const op = renderOperation(spec, {
+          schema,
+          dataMap,
+          caller: { kind: "staff", staffId: "s", role: "privacy_officer" },
+          purpose: "legal_compliance",
+          declare: "directive",
+          customerIds: CUSTOMERS,
+          ids: createIdScope(new Uint8Array(32).fill(1), { kind: "internal" }),
+          emailOf: (id) => `${id.slice(-4)}@example.com`,
+          residencies: ["EU", "US"],
+        });
+        const first = readsOf(op.query, op.variables);
+        const second = readsOf(op.query, otherVariables(first.operation, first.coerced));
+        const same =
+          JSON.stringify([[...first.reads.fields].sort(), [...first.reads.inputs].sort()]) ===
+          JSON.stringify([[...second.reads.fields].sort(), [...second.reads.inputs].sort()]);
+        if (!first.reads.dependOnVariables) {
+          independent++;
+          expect(same).toBe(true);
+        } else if (!same) {
+          decided++;
+        }
+      }),
+      { seed: 20261205, numRuns: 2000 },
+    );
     // Not vacuous: the generator makes both kinds, and variables that really change the reads.
     expect(independent).toBeGreaterThan(100);
     expect(decided).toBeGreaterThan(20);

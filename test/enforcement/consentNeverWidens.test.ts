@@ -20,7 +20,15 @@ import { idScopeOf } from "../helpers/idScopes.js";
 import { bearer, type TestGateway } from "../helpers/testGateway.js";
 import { readableSelection } from "./support/selections.js";
 import { walkResponse } from "./support/walk.js";
-import { authHeaders, expectedVisible, startCanaryWorld, purposeEnum, staffCaller, type PartnerCaller, type World } from "./support/world.js";
+import {
+  authHeaders,
+  expectedVisible,
+  startCanaryWorld,
+  purposeEnum,
+  staffCaller,
+  type PartnerCaller,
+  type World,
+} from "./support/world.js";
 import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
 let gw: TestGateway;
@@ -29,9 +37,16 @@ let world: World;
 beforeAll(async () => {
   ({ gw, world } = await startCanaryWorld());
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
-interface Cell { subject: string; coordinate: string; value: unknown; withheld: boolean }
+interface Cell {
+  subject: string;
+  coordinate: string;
+  value: unknown;
+  withheld: boolean;
+}
 
 interface Snapshot {
   /** The error code when the whole operation was refused. */
@@ -68,7 +83,12 @@ async function snapshot(caller: Caller, purpose: Purpose, subjects: readonly str
     leaf: (leaf) => {
       if (!world.dataMap.fields.has(leaf.coordinate) || leaf.subject === null) return;
       const error = errors.find((e) => JSON.stringify(e.path) === JSON.stringify(leaf.path));
-      snap.cells.set(leaf.path.join("."), { subject: leaf.subject, coordinate: leaf.coordinate, value: leaf.value, withheld: leaf.value === null && error?.extensions?.code === "WITHHELD" });
+      snap.cells.set(leaf.path.join("."), {
+        subject: leaf.subject,
+        coordinate: leaf.coordinate,
+        value: leaf.value,
+        withheld: leaf.value === null && error?.extensions?.code === "WITHHELD",
+      });
     },
   });
   return snap;
@@ -88,7 +108,10 @@ function widenings(before: Snapshot, after: Snapshot): string[] {
   for (const [path, cell] of after.cells) {
     const was = before.cells.get(path);
     if (cell.withheld || cell.value === null) continue;
-    if (!was) { out.push(`${path} (${cell.coordinate}) shown after, absent before`); continue; }
+    if (!was) {
+      out.push(`${path} (${cell.coordinate}) shown after, absent before`);
+      continue;
+    }
     if (was.withheld) out.push(`${path} (${cell.coordinate}) withheld before, shown after: ${JSON.stringify(cell.value)}`);
     else if (was.value === null) out.push(`${path} (${cell.coordinate}) null before, shown after`);
     // Consents change by the withdrawal itself; every other stored value is untouched.
@@ -136,7 +159,9 @@ describe("withdrawing a consent never widens what anyone sees", () => {
       if (mayDeclare(DEFAULT_POLICY, k.caller, k.purpose)) expect(snap.refused, `${k.label}/${k.purpose}`).toBeNull();
       else expect(snap.refused, `${k.label}/${k.purpose}`).toBe("PURPOSE_NOT_ALLOWED");
     }
-    const visibleBefore = new Map(combos.map((k) => [`${k.label}/${k.purpose}`, new Set(subjects.filter((id) => expectedVisible(world, k.caller, k.purpose, id)))]));
+    const visibleBefore = new Map(
+      combos.map((k) => [`${k.label}/${k.purpose}`, new Set(subjects.filter((id) => expectedVisible(world, k.caller, k.purpose, id)))]),
+    );
 
     // The subjects withdraw, over HTTP, as themselves.
     for (const p of plan) {
@@ -169,7 +194,8 @@ describe("withdrawing a consent never widens what anyone sees", () => {
           if (after.found.get(p.id)) problems.push(`${key}: ${p.id} withdrew ${p.purpose} but is still found by id`);
           if (after.listed.includes(p.id)) problems.push(`${key}: ${p.id} withdrew ${p.purpose} but is still listed`);
         }
-        if (after.totalCount !== b.totalCount - gone.length) problems.push(`${key}: totalCount ${b.totalCount} -> ${after.totalCount}, expected -${gone.length}`);
+        if (after.totalCount !== b.totalCount - gone.length)
+          problems.push(`${key}: totalCount ${b.totalCount} -> ${after.totalCount}, expected -${gone.length}`);
       }
     }
     expect(problems).toEqual([]);
@@ -178,7 +204,9 @@ describe("withdrawing a consent never widens what anyone sees", () => {
     // And the withdrawal had an effect somewhere: the analyst lost subjects for each withdrawn purpose.
     for (const purpose of new Set(plan.map((p) => p.purpose))) {
       const key = `marketing_analyst/${purpose}`;
-      expect(visibleBefore.get(key)!.size, key).toBeGreaterThan([...visibleBefore.get(key)!].filter((id) => expectedVisible(world, staffCaller("marketing_analyst"), purpose, id)).length);
+      expect(visibleBefore.get(key)!.size, key).toBeGreaterThan(
+        [...visibleBefore.get(key)!].filter((id) => expectedVisible(world, staffCaller("marketing_analyst"), purpose, id)).length,
+      );
     }
   }, 240_000);
 });
@@ -211,7 +239,14 @@ describe("partners that need an opt-in", () => {
       expect(subject, `an active ${region} subject without opt-outs`).toBeDefined();
       const id = subject!.id;
       if (!world.states.get(id)!.partnerOptIns.has(partner.partnerId)) {
-        await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: true, source: "web", policyVersion: DEFAULT_POLICY.version });
+        await db.insert(consentEvents).values({
+          customerId: id,
+          purpose: PARTNER_SHARING_PURPOSE,
+          partnerId: partner.partnerId,
+          granted: true,
+          source: "web",
+          policyVersion: DEFAULT_POLICY.version,
+        });
         await world.refresh();
       }
       expect(expectedVisible(world, partner.caller, purpose, id), "opted in: visible").toBe(true);
@@ -241,11 +276,25 @@ describe("partners that need an opt-in", () => {
     let id = visible[0]?.id;
     if (!id) {
       id = world.customers.find((c) => c.status === "active" && c.residency === "US" && world.states.get(c.id)!.optOuts.size === 0)!.id;
-      await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: true, source: "web", policyVersion: DEFAULT_POLICY.version });
+      await db.insert(consentEvents).values({
+        customerId: id,
+        purpose: PARTNER_SHARING_PURPOSE,
+        partnerId: partner.partnerId,
+        granted: true,
+        source: "web",
+        policyVersion: DEFAULT_POLICY.version,
+      });
     }
     const before = await partnerSees(partner, "advertising", id);
     expect(before.found).toBe(true);
-    await db.insert(consentEvents).values({ customerId: id, purpose: PARTNER_SHARING_PURPOSE, partnerId: partner.partnerId, granted: false, source: "web", policyVersion: DEFAULT_POLICY.version });
+    await db.insert(consentEvents).values({
+      customerId: id,
+      purpose: PARTNER_SHARING_PURPOSE,
+      partnerId: partner.partnerId,
+      granted: false,
+      source: "web",
+      policyVersion: DEFAULT_POLICY.version,
+    });
     const after = await partnerSees(partner, "advertising", id);
     expect(after).toEqual({ totalCount: before.totalCount - 1, listed: false, found: false });
   });

@@ -17,8 +17,12 @@ import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
 let database: DatabaseHandle;
-beforeAll(async () => { database = await createTestDatabase(); });
-afterAll(async () => { await database?.close(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
 
 /** Field lists that records take in turn, so that writes share some field sets and not others. */
 const LISTS = [["Profile.email"], ["Profile.email", "Profile.phone"], ["Account.accountNumber"], []];
@@ -30,11 +34,20 @@ const NONE: string[] = [];
  */
 function recordsOf(requestId: string, count: number, poisoned = false, lists = [["Profile.email"]], variety = 0): DisclosureRow[] {
   return Array.from({ length: count }, (_, i) => ({
-    requestId, customerId: poisoned && i === count - 1 ? "not-a-uuid" : randomUUID(), callerKind: "staff", callerId: "s-1",
-    role: "support_agent", purpose: "customer_support", policyVersion: "2026-11-01", subjectRequestId: null,
+    requestId,
+    customerId: poisoned && i === count - 1 ? "not-a-uuid" : randomUUID(),
+    callerKind: "staff",
+    callerId: "s-1",
+    role: "support_agent",
+    purpose: "customer_support",
+    policyVersion: "2026-11-01",
+    subjectRequestId: null,
     // Shared arrays, as disclosureRecords gives alike subjects (writeDisclosures describes them
     // once), paired differently by each variety: the same `disclosed` goes with several `masked`.
-    disclosed: lists[(variety + i) % lists.length]!, masked: lists[(2 * variety + i + 1) % lists.length]!, pseudonymized: NONE, withheld: NONE,
+    disclosed: lists[(variety + i) % lists.length]!,
+    masked: lists[(2 * variety + i + 1) % lists.length]!,
+    pseudonymized: NONE,
+    withheld: NONE,
     recordedAt: new Date(),
   }));
 }
@@ -42,22 +55,36 @@ function recordsOf(requestId: string, count: number, poisoned = false, lists = [
 /** The statements the writer issues, by the number of rows each carried. */
 function countingInsert(): { insert: DisclosureWrite; calls: number[] } {
   const calls: number[] = [];
-  return { calls, insert: (db, rows) => { calls.push(rows.length); return writeDisclosures(db, rows); } };
+  return {
+    calls,
+    insert: (db, rows) => {
+      calls.push(rows.length);
+      return writeDisclosures(db, rows);
+    },
+  };
 }
 
 const storedCustomers = async (requestId: string) =>
   (await database.db.select({ customerId: disclosureLog.customerId }).from(disclosureLog).where(eq(disclosureLog.requestId, requestId)))
-    .map((r) => r.customerId).sort();
+    .map((r) => r.customerId)
+    .sort();
 
 /** A request's records as the log reads them back (through the view, which joins the field sets). */
 const storedRecords = async (requestId: string) =>
   (await database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId)))
-    .map((r) => JSON.stringify([r.customerId, r.disclosed, r.masked])).sort();
+    .map((r) => JSON.stringify([r.customerId, r.disclosed, r.masked]))
+    .sort();
 const sentRecords = (records: DisclosureRow[]) => records.map((r) => JSON.stringify([r.customerId, r.disclosed, r.masked])).sort();
 
 /** Events whose field set is not stored (the log has no foreign key: the writer is what keeps this at zero). */
-const orphanEvents = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from disclosure_events e
-  where not exists (select 1 from disclosure_field_sets s where s.id = e.field_set_id)`))[0]!.n;
+const orphanEvents = async () =>
+  (
+    await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from disclosure_events e
+  where not exists (select 1 from disclosure_field_sets s where s.id = e.field_set_id)`,
+    )
+  )[0]!.n;
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,23 +96,28 @@ describe("createDisclosureWriter", () => {
       delayMs: fc.constantFrom(0, 0, 0, 1, 2, 5),
       variety: fc.integer({ min: 0, max: LISTS.length - 1 }),
     });
-    await fc.assert(fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 12 }), async (requests, maxRows) => {
-      const write = createDisclosureWriter({ maxRows });
-      // Lists new to the log in every run, so that no field set is already stored from an earlier one.
-      const nonce = `Run.n${randomUUID().slice(0, 8)}`;
-      const lists = LISTS.map((l) => [...l, nonce]);
-      const sent = requests.map((r) => ({ ...r, requestId: randomUUID(), records: [] as DisclosureRow[] }));
-      const outcomes = await Promise.allSettled(sent.map(async (r) => {
-        if (r.delayMs > 0) await tick(r.delayMs);
-        r.records = recordsOf(r.requestId, r.rows, r.poisoned, lists, r.variety);
-        await write(database.db, r.records);
-      }));
-      for (const [i, r] of sent.entries()) {
-        expect(outcomes[i]!.status).toBe(r.poisoned ? "rejected" : "fulfilled");
-        expect(await storedRecords(r.requestId)).toEqual(r.poisoned ? [] : sentRecords(r.records));
-      }
-      expect(await orphanEvents()).toBe(0);
-    }), { seed: 20261204, numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 12 }), async (requests, maxRows) => {
+        const write = createDisclosureWriter({ maxRows });
+        // Lists new to the log in every run, so that no field set is already stored from an earlier one.
+        const nonce = `Run.n${randomUUID().slice(0, 8)}`;
+        const lists = LISTS.map((l) => [...l, nonce]);
+        const sent = requests.map((r) => ({ ...r, requestId: randomUUID(), records: [] as DisclosureRow[] }));
+        const outcomes = await Promise.allSettled(
+          sent.map(async (r) => {
+            if (r.delayMs > 0) await tick(r.delayMs);
+            r.records = recordsOf(r.requestId, r.rows, r.poisoned, lists, r.variety);
+            await write(database.db, r.records);
+          }),
+        );
+        for (const [i, r] of sent.entries()) {
+          expect(outcomes[i]!.status).toBe(r.poisoned ? "rejected" : "fulfilled");
+          expect(await storedRecords(r.requestId)).toEqual(r.poisoned ? [] : sentRecords(r.records));
+        }
+        expect(await orphanEvents()).toBe(0);
+      }),
+      { seed: 20261204, numRuns: 40 },
+    );
   });
 
   it("writes the records of requests that arrive during a write together, in one statement", async () => {
@@ -95,7 +127,10 @@ describe("createDisclosureWriter", () => {
     await Promise.all(ids.map((id) => write(database.db, recordsOf(id, 2))));
     // The first goes at once; the nine that came while it was in flight share the next statement.
     expect(calls).toEqual([2, 18]);
-    const stored = await database.db.select({ requestId: disclosureLog.requestId }).from(disclosureLog).where(inArray(disclosureLog.requestId, ids));
+    const stored = await database.db
+      .select({ requestId: disclosureLog.requestId })
+      .from(disclosureLog)
+      .where(inArray(disclosureLog.requestId, ids));
     expect(stored).toHaveLength(20);
   });
 
@@ -104,8 +139,10 @@ describe("createDisclosureWriter", () => {
     const write = createDisclosureWriter({ insert });
     const [first, good, bad, last] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     const outcomes = await Promise.allSettled([
-      write(database.db, recordsOf(first, 1)), write(database.db, recordsOf(good, 2)),
-      write(database.db, recordsOf(bad, 2, true)), write(database.db, recordsOf(last, 3)),
+      write(database.db, recordsOf(first, 1)),
+      write(database.db, recordsOf(good, 2)),
+      write(database.db, recordsOf(bad, 2, true)),
+      write(database.db, recordsOf(last, 3)),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
     expect(calls).toEqual([1, 7, 2, 2, 3]);
@@ -141,9 +178,8 @@ describe("writeDisclosures with the field sets a writer knows are stored", () =>
     const texts: string[] = [];
     const dialect = new PgDialect();
     const db = new Proxy(database.db, {
-      get: (target, key) => key === "execute"
-        ? (query: SQL) => (texts.push(dialect.sqlToQuery(query).sql), target.execute(query))
-        : Reflect.get(target, key),
+      get: (target, key) =>
+        key === "execute" ? (query: SQL) => (texts.push(dialect.sqlToQuery(query).sql), target.execute(query)) : Reflect.get(target, key),
     });
     return { db, texts };
   }
@@ -169,7 +205,9 @@ describe("writeDisclosures with the field sets a writer knows are stored", () =>
     const write = createDisclosureWriter();
     const lists = nonceLists();
     await write(db, recordsOf(randomUUID(), 2, false, lists));
-    await database.db.execute(sql`delete from disclosure_field_sets where ${lists[0]![0]!} = any(disclosed) or ${lists[0]![0]!} = any(masked)`);
+    await database.db.execute(
+      sql`delete from disclosure_field_sets where ${lists[0]![0]!} = any(disclosed) or ${lists[0]![0]!} = any(masked)`,
+    );
     const later = randomUUID();
     const laterRecords = recordsOf(later, 2, false, lists);
     await write(db, laterRecords);

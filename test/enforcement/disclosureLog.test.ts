@@ -11,15 +11,22 @@ import { subjectWithStatus } from "../helpers/subjects.js";
 import { openPolicy } from "../../src/server/policyInForce.js";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startTestGateway({ customers: 40 }); });
-afterAll(async () => { await gw?.close(); });
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 40 });
+});
+afterAll(async () => {
+  await gw?.close();
+});
 
 const PAGE = `query Q($first: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $first) { edges { node { id profile { fullName email } accounts { accountNumber } } } } }`;
 
 describe("the disclosure log", () => {
   it("records one row per subject with coordinates and effects, never a value", async () => {
     const requestId = randomUUID();
-    const res = await gw.post({ query: PAGE, variables: { first: 5 } }, { ...bearer(await gw.token("support_agent", "agent-7")), "x-request-id": requestId });
+    const res = await gw.post(
+      { query: PAGE, variables: { first: 5 } },
+      { ...bearer(await gw.token("support_agent", "agent-7")), "x-request-id": requestId },
+    );
     expect(res.status).toBe(200);
     const rows = await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId));
     const ids = res.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id).sort();
@@ -30,7 +37,8 @@ describe("the disclosure log", () => {
       expect(row.masked).toEqual(["Account.accountNumber"]);
     }
     const values = (await gw.database.db.select({ email: profiles.email, name: profiles.fullName }).from(profiles))
-      .flatMap((p) => [p.email, p.name]).filter((v): v is string => Boolean(v));
+      .flatMap((p) => [p.email, p.name])
+      .filter((v): v is string => Boolean(v));
     const logged = JSON.stringify(await gw.database.db.select().from(disclosureLog));
     for (const value of values) expect(logged).not.toContain(value);
   });
@@ -40,19 +48,29 @@ describe("the disclosure log", () => {
     const written: DisclosureRow[][] = [];
     const logger = createLogger({ level: "silent" });
     const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async (_db, rows) => void written.push(rows) });
-    const other = await createGateway({ config: gw.config, database: gw.database, logger, schema: enforcement.schema, dataMap: enforcement.dataMap, plugins: enforcement.plugins, policy: await openPolicy({ file: gw.config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }) });
+    const other = await createGateway({
+      config: gw.config,
+      database: gw.database,
+      logger,
+      schema: enforcement.schema,
+      dataMap: enforcement.dataMap,
+      plugins: enforcement.plugins,
+      policy: await openPolicy({ file: gw.config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }),
+    });
     const url = await other.listen();
     try {
       const requestId = randomUUID();
       const res = await fetch(url, {
-        method: "POST", body: JSON.stringify({ query: PAGE, variables: { first: 4 } }),
+        method: "POST",
+        body: JSON.stringify({ query: PAGE, variables: { first: 4 } }),
         headers: { "content-type": "application/json", ...bearer(await gw.token("support_agent", "agent-8")), "x-request-id": requestId },
       });
-      const body = await res.json() as { data: { customers: { edges: { node: { id: string } }[] } } };
+      const body = (await res.json()) as { data: { customers: { edges: { node: { id: string } }[] } } };
       expect(res.status).toBe(200);
       expect(written).toHaveLength(1);
       expect(written[0]!.map((r) => r.customerId).sort()).toEqual(body.data.customers.edges.map((e) => e.node.id).sort());
-      for (const row of written[0]!) expect(row).toMatchObject({ requestId, callerId: "agent-8", purpose: "customer_support", masked: ["Account.accountNumber"] });
+      for (const row of written[0]!)
+        expect(row).toMatchObject({ requestId, callerId: "agent-8", purpose: "customer_support", masked: ["Account.accountNumber"] });
       expect(await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId))).toEqual([]);
     } finally {
       await other.close();
@@ -88,11 +106,19 @@ describe("the disclosure log", () => {
   it("records a customer's own reads and a GPC signal as an advertising opt-out, once", async () => {
     const me = await subjectWithStatus(gw.database.db, "active");
     const headers = { ...bearer(await gw.token("customer", me)), "sec-gpc": "1" };
-    const consents = async () => (await gw.post({ query: "{ me { consents { purpose granted source } } }" }, headers)).body.data.me.consents
-      .filter((c: { purpose: string }) => c.purpose === "advertising");
+    const consents = async () =>
+      (await gw.post({ query: "{ me { consents { purpose granted source } } }" }, headers)).body.data.me.consents.filter(
+        (c: { purpose: string }) => c.purpose === "advertising",
+      );
     expect(await consents()).toEqual([{ purpose: "advertising", granted: false, source: expect.any(String) }]);
-    const events = () => gw.database.db.execute(sql`select count(*)::int as n from consent_events where customer_id = ${me} and purpose = 'advertising' and source = 'gpc'`);
-    const count = async () => { const r = await events(); return ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows)[0] as { n: number }).n; };
+    const events = () =>
+      gw.database.db.execute(
+        sql`select count(*)::int as n from consent_events where customer_id = ${me} and purpose = 'advertising' and source = 'gpc'`,
+      );
+    const count = async () => {
+      const r = await events();
+      return ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows)[0] as { n: number }).n;
+    };
     const first = await count();
     await consents();
     expect(await count()).toBe(first);

@@ -31,8 +31,17 @@ let shieldUrl: string;
 
 beforeAll(async () => {
   ({ gw, world } = await startCanaryWorld());
-  const sink = new Writable({ write(_chunk, _enc, done) { done(); } });
-  shieldGateway = await createEnforcedGateway({ config: gw.config, database: gw.database, logger: createLogger({ level: "info", destination: sink }), executor: "shield" });
+  const sink = new Writable({
+    write(_chunk, _enc, done) {
+      done();
+    },
+  });
+  shieldGateway = await createEnforcedGateway({
+    config: gw.config,
+    database: gw.database,
+    logger: createLogger({ level: "info", destination: sink }),
+    executor: "shield",
+  });
   shieldUrl = await shieldGateway.listen();
 });
 afterAll(async () => {
@@ -67,7 +76,10 @@ describe("the guards answer as graphql-shield does, rule tree for rule tree", ()
       fc.nat(world.customers.length - 1).map((i) => customerCaller(world.customers[i]!.id)),
       fc.nat(world.partners.length - 1).map((i) => world.partners[i]!.caller),
     );
-    const cases = fc.sample(fc.tuple(callerArb, fc.nat(PURPOSES.length * 4), opSpecArb(world.schema, world.customers.length)), { seed: SEED, numRuns: RUNS });
+    const cases = fc.sample(fc.tuple(callerArb, fc.nat(PURPOSES.length * 4), opSpecArb(world.schema, world.customers.length)), {
+      seed: SEED,
+      numRuns: RUNS,
+    });
     let withData = 0;
     let withErrors = 0;
     let withWithheld = 0;
@@ -76,8 +88,13 @@ describe("the guards answer as graphql-shield does, rule tree for rule tree", ()
       // Mostly a purpose the caller may declare; one time in five, any purpose.
       const purpose = (pick % 5 === 0 || own.length === 0 ? PURPOSES[pick % PURPOSES.length] : own[pick % own.length]) as Purpose;
       const op = renderOperation(spec, {
-        schema: world.schema, dataMap: world.dataMap, caller, purpose, declare: "directive",
-        customerIds: world.customers.map((s) => s.id), ids: idScopeOf(gw, caller, purpose),
+        schema: world.schema,
+        dataMap: world.dataMap,
+        caller,
+        purpose,
+        declare: "directive",
+        customerIds: world.customers.map((s) => s.id),
+        ids: idScopeOf(gw, caller, purpose),
         emailOf: (id) => [...(world.raw.get(rawKey(id, "Profile.email")) ?? [])][0] ?? null,
         residencies: [...new Set(world.customers.map((s) => s.residency))],
       });

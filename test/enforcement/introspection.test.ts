@@ -1,6 +1,14 @@
 import {
-  getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, isObjectType, isScalarType, type GraphQLField,
-  type GraphQLInputType, type GraphQLSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customers } from "../../src/db/schema/index.js";
@@ -40,7 +48,10 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 4, env: { INTROSPECTION: "true" } });
   schema = await buildGatewaySchema();
   dataMap = getDataMap(schema);
-  const me = await gw.post({ query: "query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1) { edges { node { id } } } }" }, bearer(await gw.token("legal")));
+  const me = await gw.post(
+    { query: "query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1) { edges { node { id } } } }" },
+    bearer(await gw.token("legal")),
+  );
   customerId = me.body.data.customers.edges[0].node.id;
   const office = admin(gw);
   const grants = {
@@ -54,24 +65,42 @@ beforeAll(async () => {
     const res = await gw.post({ query: myGrantQuery(grant.purposes[0]!) }, { "x-api-key": partnerKeys[name]! });
     const g = res.body.data.myGrant;
     partnerCallers[name] = {
-      kind: "partner", partnerId, partnerKind: "service_provider", partnerRegion: "EU", keyId: g.keyId,
-      grant: { id: g.grantId, purposes: g.purposes.map((p: string) => p.toLowerCase()), categories: g.categories, subjectScope: "all",
-        regions: g.regions, transferBasis: g.transferBasis, validFrom: new Date(g.validFrom), validUntil: new Date(g.validUntil) },
+      kind: "partner",
+      partnerId,
+      partnerKind: "service_provider",
+      partnerRegion: "EU",
+      keyId: g.keyId,
+      grant: {
+        id: g.grantId,
+        purposes: g.purposes.map((p: string) => p.toLowerCase()),
+        categories: g.categories,
+        subjectScope: "all",
+        regions: g.regions,
+        transferBasis: g.transferBasis,
+        validFrom: new Date(g.validFrom),
+        validUntil: new Date(g.validUntil),
+      },
     };
   }
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 const headersFor = async (who: Audience | `partner:${string}`): Promise<Record<string, string>> =>
-  who.startsWith("partner:") ? { "x-api-key": partnerKeys[who.slice(8)]! }
-    : who === "customer" ? bearer(await gw.token("customer", customerId)) : bearer(await gw.token(who));
+  who.startsWith("partner:")
+    ? { "x-api-key": partnerKeys[who.slice(8)]! }
+    : who === "customer"
+      ? bearer(await gw.token("customer", customerId))
+      : bearer(await gw.token(who));
 
 async function view(who: Audience | `partner:${string}`): Promise<View> {
   const res = await gw.post({ query: INTROSPECT }, await headersFor(who));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(res.body.errors).toBeUndefined();
   const types: View = new Map();
-  for (const t of res.body.data.__schema.types) types.set(t.name, new Set([...(t.fields ?? []), ...(t.inputFields ?? [])].map((f: { name: string }) => f.name)));
+  for (const t of res.body.data.__schema.types)
+    types.set(t.name, new Set([...(t.fields ?? []), ...(t.inputFields ?? [])].map((f: { name: string }) => f.name)));
   return types;
 }
 
@@ -81,11 +110,18 @@ const has = (v: View, coordinate: string) => {
 };
 
 const callerFor = (who: Audience | `partner:${string}`): Caller =>
-  who.startsWith("partner:") ? partnerCallers[who.slice(8)]! : who === "customer" ? { kind: "customer", customerId } : { kind: "staff", staffId: "t", role: who as StaffRole };
+  who.startsWith("partner:")
+    ? partnerCallers[who.slice(8)]!
+    : who === "customer"
+      ? { kind: "customer", customerId }
+      : { kind: "staff", staffId: "t", role: who as StaffRole };
 
 /** Some purpose the caller may declare gets more than deny (output) or `allow` (a filter). */
 const readable = (caller: Caller, category: string, filter: boolean) =>
-  purposesFor(DEFAULT_POLICY, caller).some((p) => { const e = ceiling(DEFAULT_POLICY, caller, p, category).effect; return filter ? e === "allow" : e !== "deny"; });
+  purposesFor(DEFAULT_POLICY, caller).some((p) => {
+    const e = ceiling(DEFAULT_POLICY, caller, p, category).effect;
+    return filter ? e === "allow" : e !== "deny";
+  });
 
 const everyone: Array<Audience | `partner:${string}`> = ["customer", ...STAFF_ROLES, "partner:newsletter", "partner:helpdesk"];
 
@@ -94,11 +130,15 @@ describe("each caller introspects only what it could ever read", () => {
     const v = await view(who);
     const caller = callerFor(who);
     let shown = 0;
-    for (const [maps, filter] of [[dataMap.fields, false], [dataMap.inputs, true]] as const) {
+    for (const [maps, filter] of [
+      [dataMap.fields, false],
+      [dataMap.inputs, true],
+    ] as const) {
       for (const field of maps.values()) {
         const visible = has(v, field.coordinate);
         if (visible) shown++;
-        if (!readable(caller, field.category, filter) || !mayEverRead(caller, field.coordinate)) expect(visible, `${who} sees ${field.coordinate}`).toBe(false);
+        if (!readable(caller, field.category, filter) || !mayEverRead(caller, field.coordinate))
+          expect(visible, `${who} sees ${field.coordinate}`).toBe(false);
         else if (v.has(field.typeName)) expect(visible, `${who} misses ${field.coordinate}`).toBe(true);
       }
     }
@@ -111,10 +151,25 @@ describe("each caller introspects only what it could ever read", () => {
 
   it("a customer sees its own surface but no staff-only field or type", async () => {
     const v = await view("customer");
-    for (const c of ["Query.me", "Query.mySubjectRequests", "Query.accessReport", "Query.portableExport", "Mutation.updateMyProfile", "Profile.email", "PaymentMethod.cardToken"]) {
+    for (const c of [
+      "Query.me",
+      "Query.mySubjectRequests",
+      "Query.accessReport",
+      "Query.portableExport",
+      "Mutation.updateMyProfile",
+      "Profile.email",
+      "PaymentMethod.cardToken",
+    ]) {
       expect(has(v, c), c).toBe(true);
     }
-    for (const c of ["Query.partners", "Query.disclosureLog", "Query.subjectRequests", "Mutation.createPartner", "Mutation.verifySubjectRequest", "Query.myGrant"]) {
+    for (const c of [
+      "Query.partners",
+      "Query.disclosureLog",
+      "Query.subjectRequests",
+      "Mutation.createPartner",
+      "Mutation.verifySubjectRequest",
+      "Query.myGrant",
+    ]) {
       expect(has(v, c), c).toBe(false);
     }
     expect(v.has("Partner")).toBe(false);
@@ -131,7 +186,16 @@ describe("each caller introspects only what it could ever read", () => {
     expect(newsletter.has("PostalAddress")).toBe(false);
     // Types keep their identifiers; their personal fields are gone, and so are the types reached
     // only through a container outside the grant (the cards, the visits, the accounts).
-    for (const c of ["PaymentMethod.cardToken", "PaymentMethod.brand", "Visit.ipAddress", "Visit.page", "Account.accountNumber", "Customer.paymentMethods", "Customer.visits"]) expect(has(newsletter, c), c).toBe(false);
+    for (const c of [
+      "PaymentMethod.cardToken",
+      "PaymentMethod.brand",
+      "Visit.ipAddress",
+      "Visit.page",
+      "Account.accountNumber",
+      "Customer.paymentMethods",
+      "Customer.visits",
+    ])
+      expect(has(newsletter, c), c).toBe(false);
     expect(has(newsletter, "Customer.id")).toBe(true);
     expect(newsletter.has("PaymentMethod")).toBe(false);
     expect(has(newsletter, "Query.myGrant")).toBe(true);
@@ -145,7 +209,9 @@ describe("each caller introspects only what it could ever read", () => {
   });
 
   it("staff roles differ", async () => {
-    const [support, fraud, marketing, officer] = await Promise.all(["support_agent", "fraud_analyst", "marketing_analyst", "privacy_officer"].map((r) => view(r as Audience)));
+    const [support, fraud, marketing, officer] = await Promise.all(
+      ["support_agent", "fraud_analyst", "marketing_analyst", "privacy_officer"].map((r) => view(r as Audience)),
+    );
     expect(has(support!, "Customer.messages")).toBe(true);
     expect(has(support!, "SubmittedMessage.body")).toBe(true);
     expect(has(marketing!, "SubmittedMessage.body")).toBe(false); // user.content.private: no marketing purpose reads it
@@ -201,7 +267,8 @@ describe("each caller introspects only what it could ever read", () => {
 });
 
 describe("the audience table", () => {
-  const roots = () => [schema.getQueryType()!, schema.getMutationType()!].flatMap((t) => Object.keys(t.getFields()).map((f) => `${t.name}.${f}`));
+  const roots = () =>
+    [schema.getQueryType()!, schema.getMutationType()!].flatMap((t) => Object.keys(t.getFields()).map((f) => `${t.name}.${f}`));
 
   it("lists every root field of the schema (a new one is hidden from all until listed), and nothing else", () => {
     expect(Object.keys(ROOT_FIELD_AUDIENCE).sort()).toEqual(roots().sort());
@@ -213,7 +280,8 @@ describe("the audience table", () => {
     if (isListType(inner)) return "[]";
     if (isEnumType(inner)) return inner.getValues()[0]!.name;
     if (isInputObjectType(inner)) return null;
-    if (isScalarType(inner)) return ({ Int: "1", Float: "1", Boolean: "true" } as Record<string, string>)[inner.name] ?? `"00000000-0000-4000-8000-000000000000"`;
+    if (isScalarType(inner))
+      return ({ Int: "1", Float: "1", Boolean: "true" } as Record<string, string>)[inner.name] ?? `"00000000-0000-4000-8000-000000000000"`;
     return null;
   }
 
@@ -234,11 +302,14 @@ describe("the audience table", () => {
       const caller = callerFor(who);
       const purpose = purposesFor(DEFAULT_POLICY, caller)[0]!.toUpperCase();
       const headers = await headersFor(who);
-      for (const [operation, type] of [["query", schema.getQueryType()!], ["mutation", schema.getMutationType()!]] as const) {
+      for (const [operation, type] of [
+        ["query", schema.getQueryType()!],
+        ["mutation", schema.getMutationType()!],
+      ] as const) {
         for (const field of Object.values(type.getFields())) {
           const coordinate = `${type.name}.${field.name}`;
           const audience = ROOT_FIELD_AUDIENCE[coordinate] ?? [];
-          if (audience.includes(who.startsWith("partner:") ? "partner" : who as Audience)) continue;
+          if (audience.includes(who.startsWith("partner:") ? "partner" : (who as Audience))) continue;
           const query = probe(operation, field, purpose);
           if (query === null) continue;
           const before = gw.database.statements;

@@ -32,7 +32,15 @@ import type { TestGateway } from "../helpers/testGateway.js";
 import { opSpecArb, renderOperation, type OpSpec, type RenderedOperation } from "./support/operations.js";
 import { samePath, selectedCoordinates, walkResponse, type LeafVisit } from "./support/walk.js";
 import {
-  authHeaders, canariesIn, customerCaller, expectedDecision, expectedVisible, startCanaryWorld, rawKey, staffCaller, type World,
+  authHeaders,
+  canariesIn,
+  customerCaller,
+  expectedDecision,
+  expectedVisible,
+  startCanaryWorld,
+  rawKey,
+  staffCaller,
+  type World,
 } from "./support/world.js";
 import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
@@ -50,7 +58,9 @@ let world: World;
 beforeAll(async () => {
   ({ gw, world } = await startCanaryWorld());
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 // ---- the cases ----------------------------------------------------------------------------------
 
@@ -89,7 +99,10 @@ function resolveCase(caller: Caller, choice: PurposeChoice, spec: OpSpec): Case 
   if (choice.kind === "none") purpose = null;
   else if (choice.kind === "own" && own.length > 0) purpose = own[choice.index % own.length] as Purpose;
   else purpose = PURPOSES[choice.index % PURPOSES.length] as Purpose;
-  const conflictWith = purpose !== null && choice.conflict ? (PURPOSES[(PURPOSES.indexOf(purpose) + 1 + choice.index % 5) % PURPOSES.length] as Purpose) : null;
+  const conflictWith =
+    purpose !== null && choice.conflict
+      ? (PURPOSES[(PURPOSES.indexOf(purpose) + 1 + (choice.index % 5)) % PURPOSES.length] as Purpose)
+      : null;
   return { caller, purpose, declare: purpose === null ? "none" : conflictWith ? "directive" : choice.declare, conflictWith, spec };
 }
 
@@ -97,23 +110,24 @@ function caseArb(kind: "staff" | "customer" | "partner"): fc.Arbitrary<Case> {
   const spec = opSpecArb(world.schema, world.customers.length);
   switch (kind) {
     case "staff":
-      return fc.tuple(fc.constantFrom(...STAFF_ROLES), purposeChoiceArb, spec)
+      return fc
+        .tuple(fc.constantFrom(...STAFF_ROLES), purposeChoiceArb, spec)
         .map(([role, choice, s]) => resolveCase(staffCaller(role), choice, s));
     case "customer":
       // Customers on themselves (me, customers, customer(id) of self) and on others (customer(id) of another).
-      return fc.tuple(fc.nat(world.customers.length - 1), purposeChoiceArb, spec)
+      return fc
+        .tuple(fc.nat(world.customers.length - 1), purposeChoiceArb, spec)
         .map(([i, choice, s]) => resolveCase(customerCaller((world.customers[i] as { id: string }).id), choice, s));
     case "partner":
-      return fc.tuple(fc.nat(world.partners.length - 1), purposeChoiceArb, spec)
+      return fc
+        .tuple(fc.nat(world.partners.length - 1), purposeChoiceArb, spec)
         .map(([i, choice, s]) => resolveCase((world.partners[i] as { caller: Caller }).caller, choice, s));
   }
 }
 
 // ---- the oracle ---------------------------------------------------------------------------------
 
-type Expected =
-  | { kind: "rejected"; code: string; denied?: string[] }
-  | { kind: "data"; purpose: Purpose };
+type Expected = { kind: "rejected"; code: string; denied?: string[] } | { kind: "data"; purpose: Purpose };
 
 function expectation(c: Case, op: RenderedOperation): Expected {
   if (c.conflictWith) return { kind: "rejected", code: "BAD_USER_INPUT" };
@@ -155,12 +169,17 @@ function maskedForms(field: PersonalField, raws: Iterable<string>): Set<string> 
   return out;
 }
 
-interface CheckResult { violations: string[]; outcome: "rejected" | "data"; cells: number }
+interface CheckResult {
+  violations: string[];
+  outcome: "rejected" | "data";
+  cells: number;
+}
 
 function checkResponse(c: Case, op: RenderedOperation, res: { status: number; body: any }): CheckResult {
   const v: string[] = [];
   const body = res.body;
-  if (typeof body !== "object" || body === null) return { violations: [`non-JSON response (${res.status})`], outcome: "rejected", cells: 0 };
+  if (typeof body !== "object" || body === null)
+    return { violations: [`non-JSON response (${res.status})`], outcome: "rejected", cells: 0 };
   const errors: any[] = Array.isArray(body.errors) ? body.errors : [];
 
   // (c) never a canary in errors or extensions, whatever happened.
@@ -229,19 +248,32 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
       // (a) a canary only in its own cell, and only where the decision shows the stored value.
       for (const token of found) {
         const owner = world.canaryOwner.get(token);
-        if (!owner) { v.push(`(a) unknown canary ${token} at ${leaf.path.join(".")}`); continue; }
-        if (owner.coordinate !== leaf.coordinate) v.push(`(a) canary of ${owner.coordinate} found in ${leaf.coordinate} at ${leaf.path.join(".")}`);
-        if (leaf.subject !== null && owner.customerId !== leaf.subject) v.push(`(a) canary of subject ${owner.customerId} under subject ${leaf.subject} at ${leaf.path.join(".")}`);
+        if (!owner) {
+          v.push(`(a) unknown canary ${token} at ${leaf.path.join(".")}`);
+          continue;
+        }
+        if (owner.coordinate !== leaf.coordinate)
+          v.push(`(a) canary of ${owner.coordinate} found in ${leaf.coordinate} at ${leaf.path.join(".")}`);
+        if (leaf.subject !== null && owner.customerId !== leaf.subject)
+          v.push(`(a) canary of subject ${owner.customerId} under subject ${leaf.subject} at ${leaf.path.join(".")}`);
         const ownerField = world.dataMap.fields.get(owner.coordinate);
-        if (!ownerField) { v.push(`(a) canary of unexposed column ${owner.coordinate} at ${leaf.path.join(".")}`); continue; }
+        if (!ownerField) {
+          v.push(`(a) canary of unexposed column ${owner.coordinate} at ${leaf.path.join(".")}`);
+          continue;
+        }
         const d = expectedDecision(world, c.caller, purpose, ownerField, owner.customerId);
         if (!(d.effect === "allow" || (d.effect === "mask" && ownerField.mask === "KEEP"))) {
-          v.push(`(a) LEAK: canary ${token} of ${owner.coordinate} (subject ${owner.customerId}) disclosed at ${leaf.path.join(".")} though the decision is ${d.effect} (${d.reason.code})`);
+          v.push(
+            `(a) LEAK: canary ${token} of ${owner.coordinate} (subject ${owner.customerId}) disclosed at ${leaf.path.join(".")} though the decision is ${d.effect} (${d.reason.code})`,
+          );
         }
       }
       if (!field) return;
       cells++;
-      if (leaf.subject === null) { v.push(`personal ${leaf.coordinate} outside any subject at ${leaf.path.join(".")}`); return; }
+      if (leaf.subject === null) {
+        v.push(`personal ${leaf.coordinate} outside any subject at ${leaf.path.join(".")}`);
+        return;
+      }
       const d = expectedDecision(world, c.caller, purpose, field, leaf.subject);
       const raws = world.raw.get(rawKey(leaf.subject, leaf.coordinate)) ?? new Set<string>();
       const shown = texts(leaf.value);
@@ -250,8 +282,9 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
         case "deny": {
           if (leaf.value !== null) v.push(`(b) LEAK: ${at} is ${JSON.stringify(leaf.value)} though denied (${d.reason.code})`);
           const e = errorAt(leaf.path);
-          if (!e || e.extensions?.code !== "WITHHELD") v.push(`(b) denied ${at} has no WITHHELD error`);
-          else if (e.extensions?.reason !== d.reason.code) v.push(`(b) ${at} withheld with reason ${e.extensions?.reason}, expected ${d.reason.code}`);
+          if (e?.extensions?.code !== "WITHHELD") v.push(`(b) denied ${at} has no WITHHELD error`);
+          else if (e.extensions?.reason !== d.reason.code)
+            v.push(`(b) ${at} withheld with reason ${e.extensions?.reason}, expected ${d.reason.code}`);
           break;
         }
         case "mask": {
@@ -260,9 +293,11 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
             for (const s of shown) if (!raws.has(s)) v.push(`${at}: kept value ${JSON.stringify(s)} is not this subject's`);
             break;
           }
-          for (const s of shown) if (raws.has(s)) v.push(`(b) LEAK: ${at} is masked (${field.mask}) but shows the stored value ${JSON.stringify(s)}`);
+          for (const s of shown)
+            if (raws.has(s)) v.push(`(b) LEAK: ${at} is masked (${field.mask}) but shows the stored value ${JSON.stringify(s)}`);
           const forms = maskedForms(field, raws);
-          for (const s of shown) if (!forms.has(s)) v.push(`(b) ${at}: ${JSON.stringify(s)} is not a ${field.mask} mask of this subject's value`);
+          for (const s of shown)
+            if (!forms.has(s)) v.push(`(b) ${at}: ${JSON.stringify(s)} is not a ${field.mask} mask of this subject's value`);
           break;
         }
         case "pseudonymize": {
@@ -288,7 +323,8 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
   const total = canariesIn(JSON.stringify(body.data)).length;
   if (total !== dataCanaries) v.push(`(a) ${total - dataCanaries} canaries in data outside any leaf value`);
   for (const e of errors) {
-    if (e?.extensions?.code === "WITHHELD" && !nullLeaves.has(JSON.stringify(e.path))) v.push(`WITHHELD error at ${JSON.stringify(e.path)} that is not a null cell`);
+    if (e?.extensions?.code === "WITHHELD" && !nullLeaves.has(JSON.stringify(e.path)))
+      v.push(`WITHHELD error at ${JSON.stringify(e.path)} that is not a null cell`);
   }
   return { violations: v, outcome: "data", cells };
 }
@@ -297,27 +333,35 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
 function checkPage(c: Case, purpose: Purpose, ids: IdScope, value: Record<string, unknown>, args: Record<string, unknown>, v: string[]) {
   const filter = (args.filter ?? {}) as { email?: string; residency?: string; status?: string };
   const email = filter.email?.trim().toLowerCase();
-  const matching = world.customers.filter((s) => {
-    if (own(c.caller) !== null && s.id !== own(c.caller)) return false;
-    if (!expectedVisible(world, c.caller, purpose, s.id)) return false;
-    if (filter.residency && s.residency !== filter.residency) return false;
-    if (filter.status && s.status !== filter.status.toLowerCase()) return false;
-    if (email) {
-      const emails = [...(world.raw.get(rawKey(s.id, "Profile.email")) ?? [])].map((e) => e.toLowerCase());
-      if (!emails.includes(email)) return false;
-    }
-    return true;
-  }).map((s) => s.id);
+  const matching = world.customers
+    .filter((s) => {
+      if (own(c.caller) !== null && s.id !== own(c.caller)) return false;
+      if (!expectedVisible(world, c.caller, purpose, s.id)) return false;
+      if (filter.residency && s.residency !== filter.residency) return false;
+      if (filter.status && s.status !== filter.status.toLowerCase()) return false;
+      if (email) {
+        const emails = [...(world.raw.get(rawKey(s.id, "Profile.email")) ?? [])].map((e) => e.toLowerCase());
+        if (!emails.includes(email)) return false;
+      }
+      return true;
+    })
+    .map((s) => s.id);
   if ("totalCount" in value && value.totalCount !== matching.length) {
     v.push(`totalCount ${String(value.totalCount)} for ${purpose}, expected ${matching.length} (filter ${JSON.stringify(filter)})`);
   }
-  const key = (id: string) => (ids.orderSalt === null ? id : createHash("md5").update(ids.orderSalt + id).digest("hex"));
+  const key = (id: string) =>
+    ids.orderSalt === null
+      ? id
+      : createHash("md5")
+          .update(ids.orderSalt + id)
+          .digest("hex");
   const ordered = [...matching].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const cursorId = typeof args.after === "string" ? ids.cursorId(args.after) : null;
   const expectedIds = ordered.filter((id) => cursorId === null || key(id) > key(cursorId)).slice(0, args.first as number);
   const edges = (value.edges ?? []) as Array<{ node?: { id?: string } }>;
   const shown = edges.map((e) => (e.node?.id === undefined ? undefined : ids.internal(e.node.id)));
-  if (JSON.stringify(shown) !== JSON.stringify(expectedIds)) v.push(`page holds ${JSON.stringify(shown)}, expected ${JSON.stringify(expectedIds)}`);
+  if (JSON.stringify(shown) !== JSON.stringify(expectedIds))
+    v.push(`page holds ${JSON.stringify(shown)}, expected ${JSON.stringify(expectedIds)}`);
 }
 
 function describeOwner(token: string): string {
@@ -337,10 +381,14 @@ const stats = {
 
 function callerLabel(caller: Caller): string {
   switch (caller.kind) {
-    case "staff": return caller.role;
-    case "customer": return "customer";
-    case "partner": return `partner:${caller.partnerKind}`;
-    default: return caller.kind;
+    case "staff":
+      return caller.role;
+    case "customer":
+      return "customer";
+    case "partner":
+      return `partner:${caller.partnerKind}`;
+    default:
+      return caller.kind;
   }
 }
 
@@ -365,7 +413,10 @@ function renderCase(c: Case): RenderedOperation {
   return op;
 }
 
-interface Failure { kinds: string[]; report: string }
+interface Failure {
+  kinds: string[];
+  report: string;
+}
 
 /** Violations found so far, per caller kind: every batch runs, so one run shows every kind of failure. */
 const failures = new Map<string, Failure[]>();
@@ -424,10 +475,17 @@ async function sweep(kind: string, callers: Caller[]) {
   const choices = [...PURPOSES, null];
   const specs = fc.sample(opSpecArb(world.schema, world.customers.length), { seed: SEED, numRuns: callers.length * choices.length });
   const declares = ["directive", "header", "both"] as const;
-  const cases = callers.flatMap((caller, i) => choices.map((purpose, j): Case => ({
-    caller, purpose, declare: purpose === null ? "none" : declares[(i + j) % 3] as Declare, conflictWith: null,
-    spec: specs[i * choices.length + j] as OpSpec,
-  })));
+  const cases = callers.flatMap((caller, i) =>
+    choices.map(
+      (purpose, j): Case => ({
+        caller,
+        purpose,
+        declare: purpose === null ? "none" : (declares[(i + j) % 3] as Declare),
+        conflictWith: null,
+        spec: specs[i * choices.length + j] as OpSpec,
+      }),
+    ),
+  );
   for (let i = 0; i < cases.length; i += BATCH) record(kind, await Promise.all(cases.slice(i, i + BATCH).map(runCase)));
 }
 
@@ -459,7 +517,10 @@ describe("leak hunt over generated operations (canary seed)", () => {
   }, 180_000);
 
   it(`partners: affiliate, service provider, third party (${RUNS.partner} operations and a sweep)`, async () => {
-    await sweep("partner", world.partners.map((p) => p.caller));
+    await sweep(
+      "partner",
+      world.partners.map((p) => p.caller),
+    );
     await hunt("partner", RUNS.partner);
     for (const p of world.partners) expect(stats.combos.has(`partner:${p.kind} / ${p.caller.grant.purposes[0]}`)).toBe(true);
   }, 180_000);
@@ -470,7 +531,14 @@ describe("leak hunt over generated operations (canary seed)", () => {
     for (const s of world.customers) {
       const email = [...(world.raw.get(rawKey(s.id, "Profile.email")) ?? [])][0];
       if (!email) continue;
-      const res = await gw.post({ query: "query Q($e: String) @purpose(name: MARKETING) { customers(first: 5, filter: { email: $e }) { totalCount edges { node { id } } } }", variables: { e: email } }, { "x-api-key": affiliate.apiKey });
+      const res = await gw.post(
+        {
+          query:
+            "query Q($e: String) @purpose(name: MARKETING) { customers(first: 5, filter: { email: $e }) { totalCount edges { node { id } } } }",
+          variables: { e: email },
+        },
+        { "x-api-key": affiliate.apiKey },
+      );
       const visible = expectedVisible(world, affiliate.caller, "marketing", s.id);
       expect(res.body.data.customers.totalCount, `${s.id} (${s.residency})`).toBe(visible ? 1 : 0);
     }
@@ -487,8 +555,10 @@ describe("leak hunt over generated operations (canary seed)", () => {
     const leaks: string[] = [];
     for (const [label, caller, purpose] of attempts) {
       // A subject this caller sees (if any): a match then ties the email to its id and data.
-      const subject = world.customers.find((s) => expectedVisible(world, caller, purpose.toLowerCase() as Purpose, s.id) && world.raw.has(rawKey(s.id, "Profile.email")))
-        ?? world.customers.find((s) => world.raw.has(rawKey(s.id, "Profile.email")))!;
+      const subject =
+        world.customers.find(
+          (s) => expectedVisible(world, caller, purpose.toLowerCase() as Purpose, s.id) && world.raw.has(rawKey(s.id, "Profile.email")),
+        ) ?? world.customers.find((s) => world.raw.has(rawKey(s.id, "Profile.email")))!;
       const email = [...world.raw.get(rawKey(subject.id, "Profile.email"))!][0]!;
       for (const query of [
         `query Q($f: CustomerFilter = { email: ${JSON.stringify(email)} }) @purpose(name: ${purpose}) { customers(first: 5, filter: $f) { totalCount edges { node { id } } } }`,
@@ -496,7 +566,8 @@ describe("leak hunt over generated operations (canary seed)", () => {
       ]) {
         const res = await gw.post({ query }, await authHeaders(gw, caller, world.partners));
         const code = res.body.errors?.[0]?.extensions?.code;
-        if (res.body.data || code !== "FORBIDDEN") leaks.push(`${label}: ${query.slice(0, 60)}... -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (res.body.data || code !== "FORBIDDEN")
+          leaks.push(`${label}: ${query.slice(0, 60)}... -> ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       }
     }
     expect(leaks).toEqual([]);
@@ -514,10 +585,19 @@ describe("leak hunt over generated operations (canary seed)", () => {
   });
 
   it("the oracle is not vacuous: it flags leaks planted in a real response", async () => {
-    const c: Case = { caller: staffCaller("marketing_analyst"), purpose: "analytics", declare: "directive", conflictWith: null, spec: { roots: [], allowedOnly: true } };
+    const c: Case = {
+      caller: staffCaller("marketing_analyst"),
+      purpose: "analytics",
+      declare: "directive",
+      conflictWith: null,
+      spec: { roots: [], allowedOnly: true },
+    };
     const op: RenderedOperation = {
-      query: "query Q @purpose(name: ANALYTICS) { customers(first: 3) { totalCount edges { node { id profile { email fullName address { line1 city } } } } } }",
-      variables: {}, headers: {}, emailFilter: null,
+      query:
+        "query Q @purpose(name: ANALYTICS) { customers(first: 3) { totalCount edges { node { id profile { email fullName address { line1 city } } } } } }",
+      variables: {},
+      headers: {},
+      emailFilter: null,
     };
     const res = await gw.post({ query: op.query }, await authHeaders(gw, c.caller, world.partners));
     expect(checkResponse(c, op, res).violations).toEqual([]);
@@ -529,13 +609,55 @@ describe("leak hunt over generated operations (canary seed)", () => {
     const hidden = world.customers.find((s) => !expectedVisible(world, c.caller, "analytics", s.id));
     expect(hidden, "a subject analytics may not see").toBeDefined();
     const plants: Array<[string, (body: any) => void, RegExp]> = [
-      ["stored email in a pseudonymised cell", (b) => { b.data.customers.edges[0].node.profile.email = rawOf(first.id, "Profile.email"); }, /\(a\) LEAK|\(b\) LEAK/],
-      ["stored street in a masked cell", (b) => { b.data.customers.edges[0].node.profile.address.line1 = rawOf(first.id, "PostalAddress.line1"); }, /LEAK/],
-      ["another subject's name", (b) => { b.data.customers.edges[0].node.profile.fullName = rawOf(second.id, "Profile.fullName"); }, /LEAK/],
-      ["a canary in an error", (b) => { b.errors = [{ message: `oops ${rawOf(first.id, "Profile.fullName")}` }]; }, /\(c\)/],
-      ["a canary in extensions", (b) => { b.extensions.debug = rawOf(first.id, "Visit.userAgent"); }, /\(c\)/],
-      ["a hidden subject in the page", (b) => { b.data.customers.edges[2].node.id = ids.external(hidden!.id); }, /not visible/],
-      ["an inflated count", (b) => { b.data.customers.totalCount += 1; }, /totalCount/],
+      [
+        "stored email in a pseudonymised cell",
+        (b) => {
+          b.data.customers.edges[0].node.profile.email = rawOf(first.id, "Profile.email");
+        },
+        /\(a\) LEAK|\(b\) LEAK/,
+      ],
+      [
+        "stored street in a masked cell",
+        (b) => {
+          b.data.customers.edges[0].node.profile.address.line1 = rawOf(first.id, "PostalAddress.line1");
+        },
+        /LEAK/,
+      ],
+      [
+        "another subject's name",
+        (b) => {
+          b.data.customers.edges[0].node.profile.fullName = rawOf(second.id, "Profile.fullName");
+        },
+        /LEAK/,
+      ],
+      [
+        "a canary in an error",
+        (b) => {
+          b.errors = [{ message: `oops ${rawOf(first.id, "Profile.fullName")}` }];
+        },
+        /\(c\)/,
+      ],
+      [
+        "a canary in extensions",
+        (b) => {
+          b.extensions.debug = rawOf(first.id, "Visit.userAgent");
+        },
+        /\(c\)/,
+      ],
+      [
+        "a hidden subject in the page",
+        (b) => {
+          b.data.customers.edges[2].node.id = ids.external(hidden!.id);
+        },
+        /not visible/,
+      ],
+      [
+        "an inflated count",
+        (b) => {
+          b.data.customers.totalCount += 1;
+        },
+        /totalCount/,
+      ],
     ];
     for (const [name, plant, expected] of plants) {
       const body = structuredClone(res.body);
@@ -552,29 +674,92 @@ describe("leak hunt over generated operations (canary seed)", () => {
     const other = world.customers.find((s) => s.status === "active" && s.id !== subject.id)!;
     const q = JSON.stringify;
     const legal = staffCaller("legal");
-    const cases: Array<{ caller: Caller; query: string; variables?: Record<string, unknown>; headers?: Record<string, string>; mayPass?: true }> = [
-      { caller: legal, query: "query Q($e: Int) @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { email: $e }) { totalCount } }", variables: { e: email } },
-      { caller: legal, query: "query Q($e: String) @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { email: $e }) { totalCount } }", variables: { e: { value: email, name } } },
+    const cases: Array<{
+      caller: Caller;
+      query: string;
+      variables?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      mayPass?: true;
+    }> = [
+      {
+        caller: legal,
+        query: "query Q($e: Int) @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { email: $e }) { totalCount } }",
+        variables: { e: email },
+      },
+      {
+        caller: legal,
+        query: "query Q($e: String) @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { email: $e }) { totalCount } }",
+        variables: { e: { value: email, name } },
+      },
       { caller: legal, query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: ${q(email)}) { totalCount } }` },
-      { caller: legal, query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { residency: 42, email: ${q(name)} }) { totalCount } }` },
+      {
+        caller: legal,
+        query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { residency: 42, email: ${q(name)} }) { totalCount } }`,
+      },
       { caller: legal, query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customer(id: ${q(email)}) { id } }` },
       { caller: legal, query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, after: ${q(email)}) { totalCount } }` },
-      { caller: legal, query: "query Q($id: ID!) @purpose(name: LEGAL_COMPLIANCE) { customer(id: $id) { id } }", variables: { id: { email } } },
+      {
+        caller: legal,
+        query: "query Q($id: ID!) @purpose(name: LEGAL_COMPLIANCE) { customer(id: $id) { id } }",
+        variables: { id: { email } },
+      },
       { caller: legal, query: "query Q { customers(first: 1) { totalCount } }", headers: { "x-purpose": email } },
-      { caller: legal, query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { email: "${email}) { totalCount } }` },
-      { caller: legal, query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1) { edges { node { profile { email(x: ${q(email)}) } } } } }` },
-      { caller: legal, query: "query Q($f: CustomerFilter) @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: $f) { totalCount } }", variables: { f: { email, bogus: name } } },
-      { caller: legal, query: `query Q @purpose(name: LEGAL_COMPLIANCE) { explainAccess(subjectId: ${q(email)}, coordinate: ${q(name)}) { reason } }` },
-      { caller: legal, query: `query Q @purpose(name: LEGAL_COMPLIANCE) { explainAccess(subjectId: ${q(subject.id)}, coordinate: ${q(name)}) { reason } }` },
-      { caller: staffCaller("marketing_analyst"), query: `query Q @purpose(name: ANALYTICS) { customers(first: 1, filter: { email: ${q(email)} }) { totalCount } }` },
-      { caller: staffCaller("support_agent"), query: `mutation M @purpose(name: CUSTOMER_SUPPORT) { updateMyProfile(input: { email: ${q(email)} }) { email } }` },
-      { caller: customerCaller(other.id), query: `mutation M { updateMyProfile(input: { email: ${q(`not an email ${email}`)}, username: ${q(name)} }) { email } }` },
-      { caller: customerCaller(other.id), query: "mutation M($i: ProfileInput!) { updateMyProfile(input: $i) { email } }", variables: { i: { email: 12, phone: name } } },
-      { caller: customerCaller(other.id), query: "mutation M($i: ProfileInput!) { updateMyProfile(input: $i) { email } }", variables: { i: { fullName: `${name}\u0000`, address: { line1: name, postalCode: email, city: name, country: name } } } },
-      ...world.partners.map((p) => ({ caller: p.caller as Caller, query: `query Q($e: String) { customers(first: 1, filter: { email: $e }) { totalCount edges { node { id } } } }`, variables: { e: email }, headers: { "x-purpose": p.caller.grant.purposes[0] as string }, mayPass: true as const })),
+      {
+        caller: legal,
+        query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: { email: "${email}) { totalCount } }`,
+      },
+      {
+        caller: legal,
+        query: `query Q @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1) { edges { node { profile { email(x: ${q(email)}) } } } } }`,
+      },
+      {
+        caller: legal,
+        query: "query Q($f: CustomerFilter) @purpose(name: LEGAL_COMPLIANCE) { customers(first: 1, filter: $f) { totalCount } }",
+        variables: { f: { email, bogus: name } },
+      },
+      {
+        caller: legal,
+        query: `query Q @purpose(name: LEGAL_COMPLIANCE) { explainAccess(subjectId: ${q(email)}, coordinate: ${q(name)}) { reason } }`,
+      },
+      {
+        caller: legal,
+        query: `query Q @purpose(name: LEGAL_COMPLIANCE) { explainAccess(subjectId: ${q(subject.id)}, coordinate: ${q(name)}) { reason } }`,
+      },
+      {
+        caller: staffCaller("marketing_analyst"),
+        query: `query Q @purpose(name: ANALYTICS) { customers(first: 1, filter: { email: ${q(email)} }) { totalCount } }`,
+      },
+      {
+        caller: staffCaller("support_agent"),
+        query: `mutation M @purpose(name: CUSTOMER_SUPPORT) { updateMyProfile(input: { email: ${q(email)} }) { email } }`,
+      },
+      {
+        caller: customerCaller(other.id),
+        query: `mutation M { updateMyProfile(input: { email: ${q(`not an email ${email}`)}, username: ${q(name)} }) { email } }`,
+      },
+      {
+        caller: customerCaller(other.id),
+        query: "mutation M($i: ProfileInput!) { updateMyProfile(input: $i) { email } }",
+        variables: { i: { email: 12, phone: name } },
+      },
+      {
+        caller: customerCaller(other.id),
+        query: "mutation M($i: ProfileInput!) { updateMyProfile(input: $i) { email } }",
+        variables: { i: { fullName: `${name}\u0000`, address: { line1: name, postalCode: email, city: name, country: name } } },
+      },
+      ...world.partners.map((p) => ({
+        caller: p.caller as Caller,
+        query: `query Q($e: String) { customers(first: 1, filter: { email: $e }) { totalCount edges { node { id } } } }`,
+        variables: { e: email },
+        headers: { "x-purpose": p.caller.grant.purposes[0] as string },
+        mayPass: true as const,
+      })),
     ];
     for (const k of cases) {
-      const res = await gw.post({ query: k.query, variables: k.variables }, { ...(await authHeaders(gw, k.caller, world.partners)), ...k.headers });
+      const res = await gw.post(
+        { query: k.query, variables: k.variables },
+        { ...(await authHeaders(gw, k.caller, world.partners)), ...k.headers },
+      );
       const text = JSON.stringify(res.body) + JSON.stringify([...res.headers]);
       expect(canariesIn(text), `${k.query} -> ${text.slice(0, 600)}`).toEqual([]);
       expect(text, k.query).not.toContain("INTERNAL_SERVER_ERROR");
@@ -594,6 +779,8 @@ describe("leak hunt over generated operations (canary seed)", () => {
     const rows = await gw.database.db.select().from(disclosureLog);
     expect(rows.length).toBeGreaterThan(0);
     expect(canariesIn(JSON.stringify(rows)), "canaries in the disclosure log").toEqual([]);
-    console.info(`leak hunt: ${stats.operations} operations (${stats.executed} executed, ${stats.rejected} rejected whole), ${stats.cells} personal cells checked, ${stats.combos.size} caller/purpose combinations`);
+    console.info(
+      `leak hunt: ${stats.operations} operations (${stats.executed} executed, ${stats.rejected} rejected whole), ${stats.cells} personal cells checked, ${stats.combos.size} caller/purpose combinations`,
+    );
   });
 });

@@ -17,11 +17,17 @@ let active: Array<{ id: string; email: string }>;
 beforeAll(async () => {
   gw = await startTestGateway({ customers: 40 });
   support = { ...bearer(await gw.token("support_agent", "agent-1")), "x-purpose": "customer_support" };
-  active = (await gw.database.db.select({ id: customers.id, email: profiles.email }).from(customers)
-    .innerJoin(profiles, eq(profiles.customerId, customers.id)).where(eq(customers.status, "active")))
-    .filter((r): r is { id: string; email: string } => typeof r.email === "string");
+  active = (
+    await gw.database.db
+      .select({ id: customers.id, email: profiles.email })
+      .from(customers)
+      .innerJoin(profiles, eq(profiles.customerId, customers.id))
+      .where(eq(customers.status, "active"))
+  ).filter((r): r is { id: string; email: string } => typeof r.email === "string");
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 /** The subjects the request's disclosure records name, with the coordinates disclosed to it. */
 async function recorded(requestId: string): Promise<Map<string, string[]>> {
@@ -38,27 +44,44 @@ const SELECTIONS = {
 
 describe("a subject matched by a personal value is recorded", () => {
   it("by email, whatever is selected: the matched subject, under CustomerFilter.email, and no one else", async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom(...active), fc.constantFrom(...Object.keys(SELECTIONS) as (keyof typeof SELECTIONS)[]), fc.boolean(), fc.boolean(),
-      async (subject, selection, upper, unknown) => {
-        const email = unknown ? `nobody-${subject.id}@example.invalid` : upper ? subject.email.toUpperCase() : subject.email;
-        const res = await gw.post({
-          query: `query($e: String!) { customers(first: 5, filter: { email: $e }) { ${SELECTIONS[selection]} } }`, variables: { e: email },
-        }, support);
-        expect(res.status).toBe(200);
-        const log = await recorded(res.headers.get("x-request-id")!);
-        if (unknown) expect([...log.keys()]).toEqual([]);
-        else {
-          expect([...log.keys()]).toEqual([subject.id]);
-          expect(log.get(subject.id)).toContain("CustomerFilter.email");
-        }
-      }), { numRuns: 30, seed: 2107 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...active),
+        fc.constantFrom(...(Object.keys(SELECTIONS) as (keyof typeof SELECTIONS)[])),
+        fc.boolean(),
+        fc.boolean(),
+        async (subject, selection, upper, unknown) => {
+          const email = unknown ? `nobody-${subject.id}@example.invalid` : upper ? subject.email.toUpperCase() : subject.email;
+          const res = await gw.post(
+            {
+              query: `query($e: String!) { customers(first: 5, filter: { email: $e }) { ${SELECTIONS[selection]} } }`,
+              variables: { e: email },
+            },
+            support,
+          );
+          expect(res.status).toBe(200);
+          const log = await recorded(res.headers.get("x-request-id")!);
+          if (unknown) expect([...log.keys()]).toEqual([]);
+          else {
+            expect([...log.keys()]).toEqual([subject.id]);
+            expect(log.get(subject.id)).toContain("CustomerFilter.email");
+          }
+        },
+      ),
+      { numRuns: 30, seed: 2107 },
+    );
   });
 
   it("shows in the subject's own accounting, with the email's category", async () => {
     const subject = active[0]!;
-    await gw.post({ query: `query($e: String!) { customers(filter: { email: $e }) { totalCount } }`, variables: { e: subject.email } }, support);
-    const mine = await gw.post({ query: "{ me { disclosures { role categories disclosed } } }" }, bearer(await gw.token("customer", subject.id)));
+    await gw.post(
+      { query: `query($e: String!) { customers(filter: { email: $e }) { totalCount } }`, variables: { e: subject.email } },
+      support,
+    );
+    const mine = await gw.post(
+      { query: "{ me { disclosures { role categories disclosed } } }" },
+      bearer(await gw.token("customer", subject.id)),
+    );
     const lookup = mine.body.data.me.disclosures.find((d: { disclosed: string[] }) => d.disclosed.includes("CustomerFilter.email"));
     expect(lookup).toMatchObject({ role: "support_agent", categories: ["user.contact.email"] });
   });
@@ -70,10 +93,12 @@ describe("a subject matched by a personal value is recorded", () => {
     expect(count).toBeGreaterThan(1);
     expect(log.size).toBe(count);
     for (const disclosed of log.values()) expect(disclosed).toContain("CustomerFilter.status");
-    const statuses = await gw.database.db.select({ status: customers.status }).from(customers).where(inArray(customers.id, [...log.keys()]));
+    const statuses = await gw.database.db
+      .select({ status: customers.status })
+      .from(customers)
+      .where(inArray(customers.id, [...log.keys()]));
     expect(statuses.every((s) => s.status === "active")).toBe(true);
   });
-
 });
 
 describe("a read that returns only identifiers is recorded as one", () => {
@@ -90,7 +115,10 @@ describe("a read that returns only identifiers is recorded as one", () => {
 
     const cursors = await gw.post({ query: "{ customers(first: 2) { edges { cursor } } }" }, staff);
     expect((await subjectsOf(cursors)).size).toBe(2);
-    const counted = await gw.post({ query: "query($ids: [ID!]!) { customers(filter: { ids: $ids }) { totalCount } }", variables: { ids: page } }, staff);
+    const counted = await gw.post(
+      { query: "query($ids: [ID!]!) { customers(filter: { ids: $ids }) { totalCount } }", variables: { ids: page } },
+      staff,
+    );
     expect([...(await subjectsOf(counted)).keys()].sort()).toEqual([...page].sort());
     const typename = await gw.post({ query: `{ customer(id: "${page[0]}") { __typename } }` }, staff);
     expect([...(await subjectsOf(typename)).keys()]).toEqual([page[0]]);

@@ -3,8 +3,12 @@ import { bearer, startTestGateway, type TestGateway } from "../helpers/testGatew
 import { objectors, optedOutOf, subjectWithStatus } from "../helpers/subjects.js";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startTestGateway({ customers: 60 }); });
-afterAll(async () => { await gw?.close(); });
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 60 });
+});
+afterAll(async () => {
+  await gw?.close();
+});
 
 const staff = async (role: string) => bearer(await gw.token(role));
 
@@ -33,10 +37,15 @@ describe("purpose per operation", () => {
   });
 
   it("directive and header must agree; an unknown header purpose is bad input", async () => {
-    const conflict = await gw.post({ query: "query Q @purpose(name: CLAIMS) { customers(first: 1) { totalCount } }" },
-      { ...(await staff("support_agent")), "x-purpose": "customer_support" });
+    const conflict = await gw.post(
+      { query: "query Q @purpose(name: CLAIMS) { customers(first: 1) { totalCount } }" },
+      { ...(await staff("support_agent")), "x-purpose": "customer_support" },
+    );
     expect(conflict.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
-    const unknown = await gw.post({ query: "{ customers(first: 1) { totalCount } }" }, { ...(await staff("support_agent")), "x-purpose": "curiosity" });
+    const unknown = await gw.post(
+      { query: "{ customers(first: 1) { totalCount } }" },
+      { ...(await staff("support_agent")), "x-purpose": "curiosity" },
+    );
     expect(unknown.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
   });
 
@@ -53,12 +62,15 @@ describe("purpose per operation", () => {
 describe("the static check", () => {
   it("rejects an operation reading a field the caller can never see, listing every coordinate, before any SQL", async () => {
     const before = gw.database.statements;
-    const res = await gw.post({
-      query: `query Q @purpose(name: ANALYTICS) {
+    const res = await gw.post(
+      {
+        query: `query Q @purpose(name: ANALYTICS) {
         customers(first: 5) { edges { node { ...P visits { ipAddress } alias: profile { phone } } } }
       }
       fragment P on Customer { profile { ... on Profile { fullName } address { line1 } } messages { body } }`,
-    }, await staff("marketing_analyst"));
+      },
+      await staff("marketing_analyst"),
+    );
     expect(res.status).toBe(403);
     expect(gw.database.statements).toBe(before);
     const error = res.body.errors[0];
@@ -78,12 +90,17 @@ describe("the static check", () => {
   });
 
   it("counts filtering by a personal field as reading it, and needs full access for it", async () => {
-    const res = await gw.post({
-      query: `query Q($f: CustomerFilter) @purpose(name: ADVERTISING) { customers(first: 2, filter: $f) { totalCount } }`,
-      variables: { f: { email: "someone@example.com" } },
-    }, await staff("marketing_analyst"));
+    const res = await gw.post(
+      {
+        query: `query Q($f: CustomerFilter) @purpose(name: ADVERTISING) { customers(first: 2, filter: $f) { totalCount } }`,
+        variables: { f: { email: "someone@example.com" } },
+      },
+      await staff("marketing_analyst"),
+    );
     expect(res.status).toBe(403);
-    expect(res.body.errors[0].extensions.denied).toEqual([expect.objectContaining({ coordinate: "CustomerFilter.email", reason: "FILTER_NEEDS_FULL_ACCESS" })]);
+    expect(res.body.errors[0].extensions.denied).toEqual([
+      expect.objectContaining({ coordinate: "CustomerFilter.email", reason: "FILTER_NEEDS_FULL_ACCESS" }),
+    ]);
     expect(JSON.stringify(res.body)).not.toContain("someone@example.com");
   });
 
@@ -100,9 +117,9 @@ describe("the static check", () => {
 
   it("checks a document it has walked before against each request's caller and purpose", async () => {
     const query = `query Q { customers(first: 2) { edges { node { profile { phone } } } } }`;
-    const support = await gw.post({ query }, { ...await staff("support_agent"), "x-purpose": "customer_support" });
+    const support = await gw.post({ query }, { ...(await staff("support_agent")), "x-purpose": "customer_support" });
     expect(support.status).toBe(200);
-    const analyst = await gw.post({ query }, { ...await staff("marketing_analyst"), "x-purpose": "analytics" });
+    const analyst = await gw.post({ query }, { ...(await staff("marketing_analyst")), "x-purpose": "analytics" });
     expect(analyst.status).toBe(403);
     expect(analyst.body.errors[0].extensions.denied.map((d: { coordinate: string }) => d.coordinate)).toEqual(["Profile.phone"]);
   });
@@ -111,10 +128,16 @@ describe("the static check", () => {
 describe("per subject", () => {
   it("withholds a restricted subject's fields outside legal, fraud and subject requests", async () => {
     const id = await subjectWithStatus(gw.database.db, "restricted");
-    const support = await gw.post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customer(id: "${id}") { id profile { email } } }` }, await staff("support_agent"));
+    const support = await gw.post(
+      { query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customer(id: "${id}") { id profile { email } } }` },
+      await staff("support_agent"),
+    );
     expect(support.body.data.customer).toBeNull();
     expect(support.body.errors[0].extensions.code).toBe("NOT_FOUND");
-    const fraud = await gw.post({ query: `query Q @purpose(name: FRAUD_PREVENTION) { customer(id: "${id}") { id profile { email } } }` }, await staff("fraud_analyst"));
+    const fraud = await gw.post(
+      { query: `query Q @purpose(name: FRAUD_PREVENTION) { customer(id: "${id}") { id profile { email } } }` },
+      await staff("fraud_analyst"),
+    );
     expect(fraud.body.data.customer.profile.email).toMatch(/@/);
   });
 
@@ -122,7 +145,10 @@ describe("per subject", () => {
     const out = new Set(await optedOutOf(gw.database.db, "marketing"));
     for (const id of await objectors(gw.database.db)) out.add(id);
     expect(out.size).toBeGreaterThan(0);
-    const res = await gw.post({ query: `query Q @purpose(name: MARKETING) { customers(first: 500) { totalCount edges { node { id profile { email } } } } }` }, await staff("marketing_analyst"));
+    const res = await gw.post(
+      { query: `query Q @purpose(name: MARKETING) { customers(first: 500) { totalCount edges { node { id profile { email } } } } }` },
+      await staff("marketing_analyst"),
+    );
     expect(res.status).toBe(200);
     const ids: string[] = res.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id);
     expect(ids.filter((id) => out.has(id))).toEqual([]);
@@ -143,14 +169,25 @@ describe("per subject", () => {
 
   it("does not show an opted-out subject to a purpose it opted out of, by id or in a page", async () => {
     const [id] = await optedOutOf(gw.database.db, "marketing");
-    const byId = await gw.post({ query: `query Q @purpose(name: MARKETING) { customer(id: "${id}") { id } }` }, await staff("marketing_analyst"));
-    const unknown = await gw.post({ query: `query Q @purpose(name: MARKETING) { customer(id: "00000000-0000-4000-8000-000000000000") { id } }` }, await staff("marketing_analyst"));
+    const byId = await gw.post(
+      { query: `query Q @purpose(name: MARKETING) { customer(id: "${id}") { id } }` },
+      await staff("marketing_analyst"),
+    );
+    const unknown = await gw.post(
+      { query: `query Q @purpose(name: MARKETING) { customer(id: "00000000-0000-4000-8000-000000000000") { id } }` },
+      await staff("marketing_analyst"),
+    );
     expect(byId.body).toEqual(unknown.body);
     expect(byId.body.errors[0].extensions.code).toBe("NOT_FOUND");
   });
 
   it("marks masked and pseudonymised coordinates in extensions and never returns the raw value", async () => {
-    const res = await gw.post({ query: `query Q @purpose(name: ADVERTISING) { customers(first: 3) { edges { node { profile { email address { city postalCode } } } } } }` }, await staff("marketing_analyst"));
+    const res = await gw.post(
+      {
+        query: `query Q @purpose(name: ADVERTISING) { customers(first: 3) { edges { node { profile { email address { city postalCode } } } } } }`,
+      },
+      await staff("marketing_analyst"),
+    );
     expect(res.status).toBe(200);
     const privacy = res.body.extensions.privacy;
     expect(privacy.pseudonymized).toContain("Profile.email");
@@ -166,28 +203,50 @@ describe("per subject", () => {
 describe("explainAccess", () => {
   it("gives the effect and reason without the value, using the same decision", async () => {
     const out = new Set(await optedOutOf(gw.database.db, "analytics"));
-    const visible = (await gw.post({ query: `query Q @purpose(name: ANALYTICS) { customers(first: 50) { edges { node { id } } } }` }, await staff("marketing_analyst")))
-      .body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id).find((id: string) => !out.has(id));
-    const res = await gw.post({ query: `query Q @purpose(name: ANALYTICS) {
+    const visible = (
+      await gw.post(
+        { query: `query Q @purpose(name: ANALYTICS) { customers(first: 50) { edges { node { id } } } }` },
+        await staff("marketing_analyst"),
+      )
+    ).body.data.customers.edges
+      .map((e: { node: { id: string } }) => e.node.id)
+      .find((id: string) => !out.has(id));
+    const res = await gw.post(
+      {
+        query: `query Q @purpose(name: ANALYTICS) {
       a: explainAccess(coordinate: "Profile.phone", subjectId: "${visible}") { effect reasonCode reason category }
       b: explainAccess(coordinate: "Profile.email", subjectId: "${visible}", purpose: ADVERTISING) { effect reasonCode mask }
       c: explainAccess(coordinate: "Customer.residency", subjectId: "${visible}") { effect reasonCode }
       d: explainAccess(coordinate: "PostalAddress.postalCode", subjectId: "${visible}") { effect reasonCode mask }
       e: explainAccess(coordinate: "Visit.id", subjectId: "${visible}") { effect reasonCode }
-    }` }, await staff("marketing_analyst"));
-    expect(res.body.data.a).toMatchObject({ effect: "DENY", reasonCode: "PURPOSE_EXCLUDES_CATEGORY", category: "user.contact.phone_number" });
+    }`,
+      },
+      await staff("marketing_analyst"),
+    );
+    expect(res.body.data.a).toMatchObject({
+      effect: "DENY",
+      reasonCode: "PURPOSE_EXCLUDES_CATEGORY",
+      category: "user.contact.phone_number",
+    });
     expect(res.body.data.b).toMatchObject({ effect: "PSEUDONYMIZE", reasonCode: "PSEUDONYMIZED", mask: null });
     expect(res.body.data.c).toMatchObject({ effect: "ALLOW", reasonCode: "ALLOWED" });
     expect(res.body.data.e).toMatchObject({ effect: "ALLOW", reasonCode: "IDENTIFIER" });
     expect(res.body.data.d).toMatchObject({ effect: "MASK", mask: "REDACT" });
-    const bad = await gw.post({ query: `query Q @purpose(name: ANALYTICS) { explainAccess(coordinate: "Nope.x", subjectId: "${visible}") { effect } }` }, await staff("marketing_analyst"));
+    const bad = await gw.post(
+      { query: `query Q @purpose(name: ANALYTICS) { explainAccess(coordinate: "Nope.x", subjectId: "${visible}") { effect } }` },
+      await staff("marketing_analyst"),
+    );
     expect(bad.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
   });
 
   it("answers a subject hidden for that purpose exactly like an unknown id", async () => {
     const [hidden] = await optedOutOf(gw.database.db, "marketing");
     const headers = await staff("marketing_analyst");
-    const q = (id: string) => gw.post({ query: `query Q @purpose(name: MARKETING) { explainAccess(coordinate: "Profile.email", subjectId: "${id}") { effect reason } }` }, headers);
+    const q = (id: string) =>
+      gw.post(
+        { query: `query Q @purpose(name: MARKETING) { explainAccess(coordinate: "Profile.email", subjectId: "${id}") { effect reason } }` },
+        headers,
+      );
     const [a, b] = await Promise.all([q(hidden!), q("00000000-0000-4000-8000-000000000000")]);
     expect(a.body).toEqual(b.body);
     expect(a.body.errors[0].extensions.code).toBe("NOT_FOUND");

@@ -53,32 +53,49 @@ describe("the shield rule tree generated from the data map", () => {
       fc.constantFrom(...STAFF_ROLES).map((role): Caller => ({ kind: "staff", staffId: "s", role })),
       fc.constant({ kind: "partner", partnerId: "p", partnerKind: "affiliate", partnerRegion: "EU", keyId: "k", grant: {} } as Caller),
     );
-    fc.assert(fc.property(fc.constantFrom(...Object.keys(ROOT_FIELD_AUDIENCE)), callers, fc.boolean(), (coordinate, caller, mayExecute) => {
-      const [type, name] = coordinate.split(".");
-      const rule: FieldRule = tree[type!]![name!]!;
-      const verdict = rule.check(undefined, { caller, enforcement: { mayExecute } } as unknown as GatewayContext);
-      if (caller.kind === "anonymous" || !mayExecute) expect(verdict).toBe(false);
-      else if (mayEverCall(caller, coordinate)) expect(verdict).toBe(true);
-      else {
-        expect(verdict).toBeInstanceOf(GatewayError);
-        expect((verdict as GatewayError).code).toBe("FORBIDDEN");
-        expect((verdict as GatewayError).message).toContain(coordinate);
-      }
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(ROOT_FIELD_AUDIENCE)), callers, fc.boolean(), (coordinate, caller, mayExecute) => {
+        const [type, name] = coordinate.split(".");
+        const rule: FieldRule = tree[type!]![name!]!;
+        const verdict = rule.check(undefined, { caller, enforcement: { mayExecute } } as unknown as GatewayContext);
+        if (caller.kind === "anonymous" || !mayExecute) expect(verdict).toBe(false);
+        else if (mayEverCall(caller, coordinate)) expect(verdict).toBe(true);
+        else {
+          expect(verdict).toBeInstanceOf(GatewayError);
+          expect((verdict as GatewayError).code).toBe("FORBIDDEN");
+          expect((verdict as GatewayError).message).toContain(coordinate);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
-  it.each(["guards", "shield"] as const)("refuses a root field to a caller outside its audience before its resolver runs (%s)", async (executor) => {
-    const { schema } = createEnforcement(await buildGatewaySchema(), { logger: createLogger({ level: "silent" }), executor });
-    const db = new Proxy({}, { get: () => { throw new Error("the resolver ran"); } });
-    const run = (caller: Caller) => execute({
-      schema, document: parse("{ subjectRequests { id } }"),
-      contextValue: { caller, db, enforcement: { mayExecute: true, purpose: "subject_request" } },
-    });
-    const refused = await run({ kind: "staff", staffId: "s", role: "legal" });
-    expect(refused.errors?.map((e) => [(e.originalError as GatewayError).code, e.message])).toEqual([["FORBIDDEN", "Not permitted: Query.subjectRequests does not serve your role or grant."]]);
-    const admitted = await run({ kind: "staff", staffId: "s", role: "privacy_officer" });
-    expect(admitted.errors?.map((e) => e.message)).toEqual(["the resolver ran"]);
-  });
+  it.each(["guards", "shield"] as const)(
+    "refuses a root field to a caller outside its audience before its resolver runs (%s)",
+    async (executor) => {
+      const { schema } = createEnforcement(await buildGatewaySchema(), { logger: createLogger({ level: "silent" }), executor });
+      const db = new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error("the resolver ran");
+          },
+        },
+      );
+      const run = (caller: Caller) =>
+        execute({
+          schema,
+          document: parse("{ subjectRequests { id } }"),
+          contextValue: { caller, db, enforcement: { mayExecute: true, purpose: "subject_request" } },
+        });
+      const refused = await run({ kind: "staff", staffId: "s", role: "legal" });
+      expect(refused.errors?.map((e) => [(e.originalError as GatewayError).code, e.message])).toEqual([
+        ["FORBIDDEN", "Not permitted: Query.subjectRequests does not serve your role or grant."],
+      ]);
+      const admitted = await run({ kind: "staff", staffId: "s", role: "privacy_officer" });
+      expect(admitted.errors?.map((e) => e.message)).toEqual(["the resolver ran"]);
+    },
+  );
 
   it("every personal field is nullable, so a withheld cell can be null", async () => {
     const schema = await buildGatewaySchema();
@@ -100,24 +117,29 @@ describe("the shield rule tree generated from the data map", () => {
     expect(withResolver, "declare `simpleResolvers: true` on these fields' object types").toEqual([]);
   });
 
-  it.each(["guards", "shield"] as const)("denies for real through the modules the server uses (%s): no context purpose, no personal value", async (executor) => {
-    const bare = await buildGatewaySchema();
-    const { schema } = createEnforcement(bare, { logger: createLogger({ level: "silent" }), executor });
-    const profile = { customerId: "00000000-0000-4000-8000-000000000001", email: "someone@example.com", updatedAt: new Date() };
-    const customer = { id: profile.customerId, status: "active", residency: "EU", createdAt: new Date() };
-    const contextValue = {
-      caller: { kind: "anonymous" },
-      enforcement: { purpose: null },
-      loaders: { customer: { load: async () => customer }, profile: { load: async () => profile } },
-    };
-    const result = await execute({
-      schema, document: parse(`{ customer(id: "${profile.customerId}") { id profile { email } } }`), contextValue,
-    });
-    expect(JSON.stringify(result)).not.toContain("someone@example.com");
-    // The fallback error, a domain error (formatError turns it into extensions.code FORBIDDEN).
-    expect((result.errors?.[0]?.originalError as { code?: string } | undefined)?.code).toBe("FORBIDDEN");
-    expect(result.data?.customer ?? null).toBeNull();
-  });
+  it.each(["guards", "shield"] as const)(
+    "denies for real through the modules the server uses (%s): no context purpose, no personal value",
+    async (executor) => {
+      const bare = await buildGatewaySchema();
+      const { schema } = createEnforcement(bare, { logger: createLogger({ level: "silent" }), executor });
+      const profile = { customerId: "00000000-0000-4000-8000-000000000001", email: "someone@example.com", updatedAt: new Date() };
+      const customer = { id: profile.customerId, status: "active", residency: "EU", createdAt: new Date() };
+      const contextValue = {
+        caller: { kind: "anonymous" },
+        enforcement: { purpose: null },
+        loaders: { customer: { load: async () => customer }, profile: { load: async () => profile } },
+      };
+      const result = await execute({
+        schema,
+        document: parse(`{ customer(id: "${profile.customerId}") { id profile { email } } }`),
+        contextValue,
+      });
+      expect(JSON.stringify(result)).not.toContain("someone@example.com");
+      // The fallback error, a domain error (formatError turns it into extensions.code FORBIDDEN).
+      expect((result.errors?.[0]?.originalError as { code?: string } | undefined)?.code).toBe("FORBIDDEN");
+      expect(result.data?.customer ?? null).toBeNull();
+    },
+  );
 });
 
 type graphqlTypes = import("graphql").GraphQLObjectType;

@@ -31,26 +31,41 @@ let internalIds: Set<string>;
 const PURPOSES = ["CUSTOMER_SUPPORT", "ANALYTICS"] as const;
 const ROWS = ["accounts", "paymentMethods", "purchases", "consents", "messages", "visits(first: 5)"] as const;
 /** The rows a purpose may ever read (each list carries its category): the others would refuse the whole page. */
-const readableFor = (purpose: string, rows: readonly string[]) => rows.filter((r) => {
-  const field = getDataMap(schema).fields.get(`Customer.${r.replace(/\(.*$/, "")}`)!;
-  return matrixCell(DEFAULT_POLICY, purpose.toLowerCase() as Purpose, field.category) !== "deny";
-});
+const readableFor = (purpose: string, rows: readonly string[]) =>
+  rows.filter((r) => {
+    const field = getDataMap(schema).fields.get(`Customer.${r.replace(/\(.*$/, "")}`)!;
+    return matrixCell(DEFAULT_POLICY, purpose.toLowerCase() as Purpose, field.category) !== "deny";
+  });
 const page = (purpose: string, rows: readonly string[], first = 500) =>
-  `query P @purpose(name: ${purpose}) { customers(first: ${first}) { pageInfo { endCursor } edges { cursor node { id ${readableFor(purpose, rows).map((r) => `${r} { id }`).join(" ")} } } } }`;
+  `query P @purpose(name: ${purpose}) { customers(first: ${first}) { pageInfo { endCursor } edges { cursor node { id ${readableFor(
+    purpose,
+    rows,
+  )
+    .map((r) => `${r} { id }`)
+    .join(" ")} } } } }`;
 const ONE = (purpose: string) => `query One($id: ID!) @purpose(name: ${purpose}) { customer(id: $id) { id visits(first: 5) { id } } }`;
 
-interface Node { id: string; [rows: string]: unknown }
+interface Node {
+  id: string;
+  [rows: string]: unknown;
+}
 
 /** Every id string in an answer (subjects' and rows'), and the subjects' ids in order. */
 function idsIn(body: any): { all: string[]; subjects: string[] } {
   expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
   const nodes = body.data.customers.edges.map((e: { node: Node }) => e.node) as Node[];
-  const all = nodes.flatMap((n) => [n.id, ...Object.values(n).flatMap((v) => (Array.isArray(v) ? v.map((row: { id: string }) => row.id) : []))]);
+  const all = nodes.flatMap((n) => [
+    n.id,
+    ...Object.values(n).flatMap((v) => (Array.isArray(v) ? v.map((row: { id: string }) => row.id) : [])),
+  ]);
   return { all, subjects: nodes.map((n) => n.id) };
 }
 
 const scopeOf = (partnerId: string, purpose: string): IdScope => partnerIdScope(gw, partnerId, purpose.toLowerCase() as Purpose);
-const shared = (a: string[], b: string[]) => { const set = new Set(a); return b.filter((x) => set.has(x)); };
+const shared = (a: string[], b: string[]) => {
+  const set = new Set(a);
+  return b.filter((x) => set.has(x));
+};
 
 beforeAll(async () => {
   gw = await startTestGateway({ customers: 40, seed: 7 });
@@ -62,43 +77,55 @@ beforeAll(async () => {
       if (grant.revokedAt === null) await po.revokeGrant(grant.id);
     }
     await po.createGrant(seeded.id, {
-      purposes: [...PURPOSES], categories: ["user"], subjectScope: "ALL",
-      regions: ["EU", "UK", "US", "CA", "CH", "BR"], transferBasis: "SCC-2021",
+      purposes: [...PURPOSES],
+      categories: ["user"],
+      subjectScope: "ALL",
+      regions: ["EU", "UK", "US", "CA", "CH", "BR"],
+      transferBasis: "SCC-2021",
     });
     partners.push({ name: seeded.name, partnerId: seeded.id, apiKey: (await po.issueKey(seeded.id)).apiKey });
   }
   expect(partners).toHaveLength(3);
   const db = gw.database.db;
   const idRows = await Promise.all([
-    db.select({ id: tables.customers.id }).from(tables.customers), db.select({ id: tables.accounts.id }).from(tables.accounts),
-    db.select({ id: tables.paymentMethods.id }).from(tables.paymentMethods), db.select({ id: tables.purchases.id }).from(tables.purchases),
-    db.select({ id: tables.consentEvents.id }).from(tables.consentEvents), db.select({ id: tables.submittedMessages.id }).from(tables.submittedMessages),
+    db.select({ id: tables.customers.id }).from(tables.customers),
+    db.select({ id: tables.accounts.id }).from(tables.accounts),
+    db.select({ id: tables.paymentMethods.id }).from(tables.paymentMethods),
+    db.select({ id: tables.purchases.id }).from(tables.purchases),
+    db.select({ id: tables.consentEvents.id }).from(tables.consentEvents),
+    db.select({ id: tables.submittedMessages.id }).from(tables.submittedMessages),
     db.select({ id: tables.visits.id }).from(tables.visits),
   ]);
   internalIds = new Set(idRows.flat().map((r) => r.id));
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 describe("no two recipients share an identifier (generated)", () => {
   it("two partners, any purposes and rows: no id in common, though they answer about common subjects", async () => {
     let commonSubjects = 0;
-    await fc.assert(fc.asyncProperty(
-      fc.uniqueArray(fc.nat(partners.length - 1), { minLength: 2, maxLength: 2 }),
-      fc.constantFrom(...PURPOSES), fc.constantFrom(...PURPOSES),
-      fc.subarray([...ROWS], { minLength: 1 }),
-      async ([i, j], purposeA, purposeB, rows) => {
-        const [a, b] = [partners[i!]!, partners[j!]!];
-        const answerA = idsIn((await asPartner(gw, a.apiKey, page(purposeA, rows))).body);
-        const answerB = idsIn((await asPartner(gw, b.apiKey, page(purposeB, rows))).body);
-        expect(shared(answerA.all, answerB.all)).toEqual([]);
-        expect(shared(answerA.all, [...internalIds])).toEqual([]);
-        // Each answer maps back, through its own scope only, to subjects that exist.
-        const subjectsA = answerA.subjects.map((id) => scopeOf(a.partnerId, purposeA).internal(id)!);
-        const subjectsB = answerB.subjects.map((id) => scopeOf(b.partnerId, purposeB).internal(id)!);
-        for (const id of [...subjectsA, ...subjectsB]) expect(internalIds.has(id)).toBe(true);
-        commonSubjects += shared(subjectsA, subjectsB).length;
-      },
-    ), { numRuns: 12, seed: 20260412 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.nat(partners.length - 1), { minLength: 2, maxLength: 2 }),
+        fc.constantFrom(...PURPOSES),
+        fc.constantFrom(...PURPOSES),
+        fc.subarray([...ROWS], { minLength: 1 }),
+        async ([i, j], purposeA, purposeB, rows) => {
+          const [a, b] = [partners[i!]!, partners[j!]!];
+          const answerA = idsIn((await asPartner(gw, a.apiKey, page(purposeA, rows))).body);
+          const answerB = idsIn((await asPartner(gw, b.apiKey, page(purposeB, rows))).body);
+          expect(shared(answerA.all, answerB.all)).toEqual([]);
+          expect(shared(answerA.all, [...internalIds])).toEqual([]);
+          // Each answer maps back, through its own scope only, to subjects that exist.
+          const subjectsA = answerA.subjects.map((id) => scopeOf(a.partnerId, purposeA).internal(id)!);
+          const subjectsB = answerB.subjects.map((id) => scopeOf(b.partnerId, purposeB).internal(id)!);
+          for (const id of [...subjectsA, ...subjectsB]) expect(internalIds.has(id)).toBe(true);
+          commonSubjects += shared(subjectsA, subjectsB).length;
+        },
+      ),
+      { numRuns: 12, seed: 20260412 },
+    );
     // Not vacuous: the partners answered about the same subjects.
     expect(commonSubjects).toBeGreaterThan(0);
   });
@@ -117,7 +144,9 @@ describe("no two recipients share an identifier (generated)", () => {
     const rows = ["accounts", "purchases", "consents", "visits(first: 5)"];
     const analytics = idsIn((await gw.post({ query: page("ANALYTICS", rows) }, analyst)).body);
     const marketing = idsIn((await gw.post({ query: page("MARKETING", rows) }, analyst)).body);
-    const analyticsSubjects = analytics.subjects.map((id) => idScopeOf(gw, { kind: "staff", staffId: "x", role: "marketing_analyst" }, "analytics").internal(id));
+    const analyticsSubjects = analytics.subjects.map((id) =>
+      idScopeOf(gw, { kind: "staff", staffId: "x", role: "marketing_analyst" }, "analytics").internal(id),
+    );
     expect(shared(analyticsSubjects as string[], marketing.subjects).length).toBeGreaterThan(0);
     expect(shared(analytics.all, marketing.all)).toEqual([]);
     expect(shared(analytics.all, [...internalIds])).toEqual([]);
@@ -138,19 +167,39 @@ describe("what a partner received, it can send back; nobody else can", () => {
         const { cursor, node } = edges[1]!;
         const one = await asPartner(gw, p.apiKey, ONE(purpose), { id: node.id });
         expect(one.body.data.customer).toEqual(node);
-        const batch = await asPartner(gw, p.apiKey, `query B($ids: [ID!]!) @purpose(name: ${purpose}) { customers(first: 5, filter: { ids: $ids }) { edges { node { id } } } }`, { ids: [node.id] });
+        const batch = await asPartner(
+          gw,
+          p.apiKey,
+          `query B($ids: [ID!]!) @purpose(name: ${purpose}) { customers(first: 5, filter: { ids: $ids }) { edges { node { id } } } }`,
+          { ids: [node.id] },
+        );
         expect(batch.body.data.customers.edges).toEqual([{ node: { id: node.id } }]);
-        const after = await asPartner(gw, p.apiKey, `query A($c: String) @purpose(name: ${purpose}) { customers(first: 500, after: $c) { edges { node { id } } } }`, { c: cursor });
-        expect(after.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(edges.slice(2).map((e) => e.node.id));
-        const explain = await asPartner(gw, p.apiKey, `query E($id: ID!) @purpose(name: ${purpose}) { explainAccess(subjectId: $id, coordinate: "Customer.id") { effect } }`, { id: node.id });
+        const after = await asPartner(
+          gw,
+          p.apiKey,
+          `query A($c: String) @purpose(name: ${purpose}) { customers(first: 500, after: $c) { edges { node { id } } } }`,
+          { c: cursor },
+        );
+        expect(after.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(
+          edges.slice(2).map((e) => e.node.id),
+        );
+        const explain = await asPartner(
+          gw,
+          p.apiKey,
+          `query E($id: ID!) @purpose(name: ${purpose}) { explainAccess(subjectId: $id, coordinate: "Customer.id") { effect } }`,
+          { id: node.id },
+        );
         expect(explain.body.errors).toBeUndefined();
       }
     }
   });
 
   it("sent by another partner or under another purpose, an id or a cursor is answered exactly as an unknown one", async () => {
-    const [a, b] = partners as [typeof partners[0], typeof partners[0]];
-    const mine = (await asPartner(gw, a.apiKey, page("CUSTOMER_SUPPORT", []))).body.data.customers.edges as Array<{ cursor: string; node: { id: string } }>;
+    const [a, b] = partners as [(typeof partners)[0], (typeof partners)[0]];
+    const mine = (await asPartner(gw, a.apiKey, page("CUSTOMER_SUPPORT", []))).body.data.customers.edges as Array<{
+      cursor: string;
+      node: { id: string };
+    }>;
     const { cursor, node } = mine[0]!;
     const attempts: Array<[typeof a, string, string]> = [
       [b, "CUSTOMER_SUPPORT", node.id], // another partner
@@ -166,7 +215,10 @@ describe("what a partner received, it can send back; nobody else can", () => {
     const listed = `query B($ids: [ID!]!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 5, filter: { ids: $ids }) { totalCount edges { node { id } } } }`;
     expect((await asPartner(gw, b.apiKey, listed, { ids: [node.id] })).body.data.customers).toEqual({ totalCount: 0, edges: [] });
     const foreignCursor = `query A($c: String) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 5, after: $c) { edges { node { id } } } }`;
-    for (const res of [await asPartner(gw, b.apiKey, foreignCursor, { c: cursor }), await asPartner(gw, b.apiKey, foreignCursor, { c: `${cursor.slice(0, -2)}AA` })]) {
+    for (const res of [
+      await asPartner(gw, b.apiKey, foreignCursor, { c: cursor }),
+      await asPartner(gw, b.apiKey, foreignCursor, { c: `${cursor.slice(0, -2)}AA` }),
+    ]) {
       expect(res.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
       expect(res.body.errors[0].message).toBe("The `after` cursor is not one this API issued.");
     }
@@ -174,7 +226,10 @@ describe("what a partner received, it can send back; nobody else can", () => {
 
   it("a cursor carries no internal id in clear, staff's included", async () => {
     const support = bearer(await gw.token("support_agent"));
-    const edges = (await gw.post({ query: page("CUSTOMER_SUPPORT", []) }, support)).body.data.customers.edges as Array<{ cursor: string; node: { id: string } }>;
+    const edges = (await gw.post({ query: page("CUSTOMER_SUPPORT", []) }, support)).body.data.customers.edges as Array<{
+      cursor: string;
+      node: { id: string };
+    }>;
     for (const { cursor, node } of edges) {
       const decoded = Buffer.from(cursor, "base64url");
       expect(decoded.toString("utf8")).not.toContain(node.id);
@@ -189,7 +244,9 @@ describe("pages come in an order of each scope's own", () => {
     const out: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 100; pages++) {
-      const body = await send(`query P @purpose(name: ${purpose}) { customers(first: ${first}${after ? `, after: "${after}"` : ""}) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`);
+      const body = await send(
+        `query P @purpose(name: ${purpose}) { customers(first: ${first}${after ? `, after: "${after}"` : ""}) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+      );
       expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
       out.push(...body.data.customers.edges.map((e: { node: { id: string } }) => scope.internal(e.node.id)!));
       if (!body.data.customers.pageInfo.hasNextPage) return out;
@@ -200,9 +257,17 @@ describe("pages come in an order of each scope's own", () => {
 
   it("two partners, and a partner and the internal order, do not list the same subjects in the same order; paging loses and repeats none", async () => {
     const [a, b] = partners;
-    const orders = await Promise.all([a!, b!].map((p) =>
-      walk(async (q) => (await asPartner(gw, p.apiKey, q)).body, scopeOf(p.partnerId, "CUSTOMER_SUPPORT"), "CUSTOMER_SUPPORT", 7)));
-    const internal = await walk(async (q) => (await gw.post({ query: q }, bearer(await gw.token("support_agent")))).body, idScopeOf(gw, { kind: "staff", staffId: "s", role: "support_agent" }, "customer_support"), "CUSTOMER_SUPPORT", 7);
+    const orders = await Promise.all(
+      [a!, b!].map((p) =>
+        walk(async (q) => (await asPartner(gw, p.apiKey, q)).body, scopeOf(p.partnerId, "CUSTOMER_SUPPORT"), "CUSTOMER_SUPPORT", 7),
+      ),
+    );
+    const internal = await walk(
+      async (q) => (await gw.post({ query: q }, bearer(await gw.token("support_agent")))).body,
+      idScopeOf(gw, { kind: "staff", staffId: "s", role: "support_agent" }, "customer_support"),
+      "CUSTOMER_SUPPORT",
+      7,
+    );
     for (const order of [...orders, internal]) expect(new Set(order).size).toBe(order.length); // no repeats
     expect([...orders[0]!].sort()).toEqual([...internal].sort()); // the same subjects (both grants reach all)
     expect(internal).toEqual([...internal].sort()); // staff under a contract purpose: id order

@@ -7,12 +7,19 @@ import { subjectWithStatus } from "../helpers/subjects.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startTestGateway({ customers: 150, seed: 11 }); });
-afterAll(async () => { await gw?.close(); });
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 150, seed: 11 });
+});
+afterAll(async () => {
+  await gw?.close();
+});
 
 const ALL_COMBINATIONS: StateParts[] = Array.from({ length: 32 }, (_, bits) => ({
-  optOuts: (bits & 1) !== 0, objections: (bits & 2) !== 0, verifiedRequest: (bits & 4) !== 0,
-  partnerOptIns: (bits & 8) !== 0, partnerLinks: (bits & 16) !== 0,
+  optOuts: (bits & 1) !== 0,
+  objections: (bits & 2) !== 0,
+  verifiedRequest: (bits & 4) !== 0,
+  partnerOptIns: (bits & 8) !== 0,
+  partnerLinks: (bits & 16) !== 0,
 }));
 
 /**
@@ -42,12 +49,20 @@ describe("subject state parts", () => {
     // LEGAL_COMPLIANCE consults no verified request, so its reads of a customer row bring none;
     // SUBJECT_REQUEST needs one open for the subject to be visible at all.
     const subjectId = await subjectWithStatus(gw.database.db, "active");
-    await gw.database.db.insert(subjectRequests).values({ customerId: subjectId, kind: "access", state: "verified", dueAt: new Date(Date.now() + 30 * 86_400_000) });
+    await gw.database.db
+      .insert(subjectRequests)
+      .values({ customerId: subjectId, kind: "access", state: "verified", dueAt: new Date(Date.now() + 30 * 86_400_000) });
     const headers = bearer(await gw.token("privacy_officer"));
-    const explain = (purpose: string) => gw.post({ query: `query Q @purpose(name: ${purpose}) {
+    const explain = (purpose: string) =>
+      gw.post(
+        {
+          query: `query Q @purpose(name: ${purpose}) {
       customer(id: "${subjectId}") { id }
       explainAccess(coordinate: "Profile.email", subjectId: "${subjectId}", purpose: SUBJECT_REQUEST) { effect reasonCode }
-    }` }, headers);
+    }`,
+        },
+        headers,
+      );
     const [asLegal, asRequest] = [await explain("LEGAL_COMPLIANCE"), await explain("SUBJECT_REQUEST")];
     expect(asLegal.body.errors).toBeUndefined();
     expect(asLegal.body.data.explainAccess.effect).not.toBe("DENY");

@@ -24,18 +24,32 @@ let subject: { id: string; email: string };
 beforeAll(async () => {
   database = await createTestDatabase();
   await seed(database.db, { customers: 5, seed: 3 });
-  const [row] = await database.db.select({ id: customers.id, email: profiles.email }).from(customers)
-    .innerJoin(profiles, eq(profiles.customerId, customers.id)).where(eq(customers.status, "active")).limit(1);
+  const [row] = await database.db
+    .select({ id: customers.id, email: profiles.email })
+    .from(customers)
+    .innerJoin(profiles, eq(profiles.customerId, customers.id))
+    .where(eq(customers.status, "active"))
+    .limit(1);
   subject = { id: row!.id, email: row!.email! };
 });
-afterAll(async () => { await database?.close(); });
+afterAll(async () => {
+  await database?.close();
+});
 
 describe.each(["guards", "shield"] as const)("an operation executing without a purpose (%s)", (executor) => {
   const run = async (query: string) => {
     const logger = createLogger({ level: "silent" });
     const { schema, dataMap } = createEnforcement(await buildGatewaySchema(), { logger, executor });
-    const ctx = createContext({ requestId: crypto.randomUUID(), caller: { kind: "customer", customerId: subject.id }, headers: {} },
-      { db: database.db, dataMap, pseudonymKey: loadConfig({}).pseudonymKey, logger, policy: { file: "default", current: () => DEFAULT_POLICY, reload: async () => ({ policy: DEFAULT_POLICY, errors: [] }) } });
+    const ctx = createContext(
+      { requestId: crypto.randomUUID(), caller: { kind: "customer", customerId: subject.id }, headers: {} },
+      {
+        db: database.db,
+        dataMap,
+        pseudonymKey: loadConfig({}).pseudonymKey,
+        logger,
+        policy: { file: "default", current: () => DEFAULT_POLICY, reload: async () => ({ policy: DEFAULT_POLICY, errors: [] }) },
+      },
+    );
     ctx.enforcement.executeWithoutPurpose();
     const result = await execute({ schema, document: parse(query), contextValue: ctx });
     return { result, text: JSON.stringify(result), recorded: ctx.enforcement.disclosures().size };

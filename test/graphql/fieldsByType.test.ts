@@ -44,9 +44,24 @@ function predictAndRun(query: string, variables: Record<string, unknown>) {
 
 describe("fieldsByType", () => {
   it("names every field selected on each type, through aliases, fragments and both paths", () => {
-    const { predicted } = predictAndRun(`{ page { total edges { node { id ...F } } first { b ... on Node { inner { y } } } } }
-      fragment F on Node { a inner { x } }`, {});
-    expect(predicted).toEqual(["Edge.node", "Inner.x", "Inner.y", "Node.a", "Node.b", "Node.id", "Node.inner", "Page.edges", "Page.first", "Page.total", "Query.page"]);
+    const { predicted } = predictAndRun(
+      `{ page { total edges { node { id ...F } } first { b ... on Node { inner { y } } } } }
+      fragment F on Node { a inner { x } }`,
+      {},
+    );
+    expect(predicted).toEqual([
+      "Edge.node",
+      "Inner.x",
+      "Inner.y",
+      "Node.a",
+      "Node.b",
+      "Node.id",
+      "Node.inner",
+      "Page.edges",
+      "Page.first",
+      "Page.total",
+      "Query.page",
+    ]);
   });
 
   it("counts a selection on an interface or a union for each possible type: more than will run, never less", () => {
@@ -59,14 +74,19 @@ describe("fieldsByType", () => {
     `);
     let predicted: FieldsByType = new Map();
     const resolved = new Set<string>();
-    const items = [{ __typename: "A", name: "a", a: 1 }, { __typename: "B", name: "b", b: 2 }];
+    const items = [
+      { __typename: "A", name: "a", a: 1 },
+      { __typename: "B", name: "b", b: 2 },
+    ];
     const fieldResolver = (source: unknown, args: Record<string, unknown>, ctx: unknown, info: GraphQLResolveInfo) => {
       if (info.parentType.name === "Query") predicted = fieldsByType(info);
       else resolved.add(`${info.parentType.name}.${info.fieldName}`);
       return info.parentType.name === "Query" ? items : defaultFieldResolver(source, args, ctx, info);
     };
     const result = execute({
-      schema: abstract, fieldResolver, rootValue: {},
+      schema: abstract,
+      fieldResolver,
+      rootValue: {},
       document: parse(`{ named { name ... on A { a } } either { ... on B { b } ...OnA } } fragment OnA on A { name }`),
     }) as { errors?: unknown };
     expect(result.errors).toBeUndefined();
@@ -76,25 +96,46 @@ describe("fieldsByType", () => {
   });
 
   it("agrees with graphql-js on generated operations under @skip and @include", () => {
-    const directive = fc.constantFrom("", "@skip(if: $s)", "@include(if: $s)", "@skip(if: true)", "@include(if: false)", "@include(if: true)");
+    const directive = fc.constantFrom(
+      "",
+      "@skip(if: $s)",
+      "@include(if: $s)",
+      "@skip(if: true)",
+      "@include(if: false)",
+      "@include(if: true)",
+    );
     const nodeField = fc.constantFrom("id", "a", "b", "c", "inner { x }", "inner { y }");
     const placement = fc.record({
-      field: nodeField, path: fc.constantFrom("edges { node", "first"), where: fc.constantFrom("direct", "inline", "named"), on: directive, alias: fc.boolean(),
+      field: nodeField,
+      path: fc.constantFrom("edges { node", "first"),
+      where: fc.constantFrom("direct", "inline", "named"),
+      on: directive,
+      alias: fc.boolean(),
     });
-    fc.assert(fc.property(fc.array(placement, { minLength: 1, maxLength: 6 }), directive, fc.boolean(), (placements, spreadDirective, s) => {
-      const text = (p: (typeof placements)[number], i: number) => `${p.alias ? `x${i}: ` : ""}${p.field.replace(" {", ` ${p.on} {`)}${p.field.includes("{") ? "" : ` ${p.on}`}`;
-      const under = (path: string) => {
-        const here = placements.map((p, i) => [p, i] as const).filter(([p]) => p.path === path);
-        const direct = here.map(([p, i]) => (p.where === "direct" ? text(p, i) : p.where === "inline" ? `... ${p.on} { ${p.field} }` : "")).filter(Boolean).join(" ");
-        const named = here.some(([p]) => p.where === "named") ? `...F ${spreadDirective}` : "";
-        const close = path.includes("{") ? " }" : "";
-        return `${path} { __typename ${direct} ${named} }${close}`;
-      };
-      const named = placements.map((p, i) => (p.where === "named" ? text(p, i) : "")).filter(Boolean).join(" ");
-      const query = `query Q($s: Boolean!) { page { ${under("edges { node")} ${under("first")} } }
+    fc.assert(
+      fc.property(fc.array(placement, { minLength: 1, maxLength: 6 }), directive, fc.boolean(), (placements, spreadDirective, s) => {
+        const text = (p: (typeof placements)[number], i: number) =>
+          `${p.alias ? `x${i}: ` : ""}${p.field.replace(" {", ` ${p.on} {`)}${p.field.includes("{") ? "" : ` ${p.on}`}`;
+        const under = (path: string) => {
+          const here = placements.map((p, i) => [p, i] as const).filter(([p]) => p.path === path);
+          const direct = here
+            .map(([p, i]) => (p.where === "direct" ? text(p, i) : p.where === "inline" ? `... ${p.on} { ${p.field} }` : ""))
+            .filter(Boolean)
+            .join(" ");
+          const named = here.some(([p]) => p.where === "named") ? `...F ${spreadDirective}` : "";
+          const close = path.includes("{") ? " }" : "";
+          return `${path} { __typename ${direct} ${named} }${close}`;
+        };
+        const named = placements
+          .map((p, i) => (p.where === "named" ? text(p, i) : ""))
+          .filter(Boolean)
+          .join(" ");
+        const query = `query Q($s: Boolean!) { page { ${under("edges { node")} ${under("first")} } }
         ${named ? `fragment F on Node { ${named} }` : ""}`;
-      const { predicted, resolved } = predictAndRun(query, { s });
-      expect(predicted).toEqual(resolved);
-    }), { seed: 20261205, numRuns: 500 });
+        const { predicted, resolved } = predictAndRun(query, { s });
+        expect(predicted).toEqual(resolved);
+      }),
+      { seed: 20261205, numRuns: 500 },
+    );
   });
 });

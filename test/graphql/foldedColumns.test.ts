@@ -20,7 +20,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await seed(database.db, { customers: 40, visitsPerCustomer: 1 });
 });
-afterAll(async () => { await database?.close(); });
+afterAll(async () => {
+  await database?.close();
+});
 
 const schema = await buildGatewaySchema();
 const customer = schema.getType("Customer") as GraphQLObjectType;
@@ -41,7 +43,9 @@ describe("the columns a folded read fetches for a field", () => {
         for (const row of rows) {
           const cut = Object.fromEntries(Object.entries(row).filter(([key]) => kept.has(key)));
           const whole = await resolve(row, {}, {}, info);
-          expect(JSON.stringify(await resolve(cut, {}, {}, info)) ?? "undefined", `${type.name}.${name}`).toBe(JSON.stringify(whole) ?? "undefined");
+          expect(JSON.stringify(await resolve(cut, {}, {}, info)) ?? "undefined", `${type.name}.${name}`).toBe(
+            JSON.stringify(whole) ?? "undefined",
+          );
         }
       }
     });
@@ -51,6 +55,13 @@ describe("the columns a folded read fetches for a field", () => {
     expect(columnsFor("profile", new Set(["fullName", "noSuchField"]))).toBeUndefined();
     expect(columnsFor("profile", undefined)).toBeUndefined();
     expect(columnsFor("profile", new Set(["__typename"]))).toEqual([]);
-    expect(columnsFor("profile", new Set(["address", "email"]))).toEqual(["addressLine1", "addressLine2", "city", "country", "email", "postalCode"]);
+    expect(columnsFor("profile", new Set(["address", "email"]))).toEqual([
+      "addressLine1",
+      "addressLine2",
+      "city",
+      "country",
+      "email",
+      "postalCode",
+    ]);
   });
 });

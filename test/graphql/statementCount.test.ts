@@ -6,8 +6,12 @@ import { SupportCustomerPageDocument } from "../generated/graphql.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 
 let gw: TestGateway;
-beforeAll(async () => { gw = await startTestGateway({ customers: 230 }); });
-afterAll(async () => { await gw?.close(); });
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 230 });
+});
+afterAll(async () => {
+  await gw?.close();
+});
 
 /** SQL statements one request issues, counted at the driver boundary (Drizzle's logger). */
 async function statementsFor(first: number): Promise<{ statements: number; rows: number }> {
@@ -38,9 +42,12 @@ describe("a page's count", () => {
   async function page(withCount: boolean) {
     const token = await gw.token("support_agent");
     const before = gw.database.statements;
-    const res = await gw.post({
-      query: `query P @purpose(name: CUSTOMER_SUPPORT) { customers(first: 10) { ${withCount ? "totalCount" : ""} edges { node { id } } } }`,
-    }, bearer(token));
+    const res = await gw.post(
+      {
+        query: `query P @purpose(name: CUSTOMER_SUPPORT) { customers(first: 10) { ${withCount ? "totalCount" : ""} edges { node { id } } } }`,
+      },
+      bearer(token),
+    );
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     return { statements: gw.database.statements - before, data: res.body.data.customers };
@@ -69,7 +76,9 @@ describe("a customer's nested rows (profile, preferences, accounts, cards)", () 
     return { statements: gw.database.statements - before, data: res.body.data };
   }
   const someIds = async (n: number) =>
-    (await gw.database.db.select({ id: customers.id }).from(customers).where(eq(customers.status, "active")).orderBy(customers.id).limit(n)).map((r) => r.id);
+    (
+      await gw.database.db.select({ id: customers.id }).from(customers).where(eq(customers.status, "active")).orderBy(customers.id).limit(n)
+    ).map((r) => r.id);
 
   it("come in the statement that reads `me`: no statement of their own", async () => {
     const [id] = await someIds(1);
@@ -85,11 +94,18 @@ describe("a customer's nested rows (profile, preferences, accounts, cards)", () 
   it("come in the page's statement, through fragments and aliases", async () => {
     const token = await gw.token("support_agent");
     const bare = await run(`query P @purpose(name: CUSTOMER_SUPPORT) { customers(first: 20) { edges { node { id } } } }`, token);
-    const nested = await run(`query P @purpose(name: CUSTOMER_SUPPORT) { customers(first: 20) { edges { node { id ...Cards
+    const nested = await run(
+      `query P @purpose(name: CUSTOMER_SUPPORT) { customers(first: 20) { edges { node { id ...Cards
       p: profile { fullName } ... on Customer { accounts { id } } } } } }
-      fragment Cards on Customer { paymentMethods { brand } }`, token);
+      fragment Cards on Customer { paymentMethods { brand } }`,
+      token,
+    );
     expect(nested.statements).toBe(bare.statements); // both write their disclosure records (ids are recorded too)
-    const nodes = nested.data.customers.edges.map((e: { node: unknown }) => e.node) as { p: unknown; accounts: unknown[]; paymentMethods: unknown[] }[];
+    const nodes = nested.data.customers.edges.map((e: { node: unknown }) => e.node) as {
+      p: unknown;
+      accounts: unknown[];
+      paymentMethods: unknown[];
+    }[];
     expect(nodes.filter((n) => n.p !== null && n.accounts.length > 0 && n.paymentMethods.length > 0).length).toBeGreaterThan(0);
   });
 

@@ -17,8 +17,12 @@ import { admin } from "../partners/support.js";
  * boundary (src/db/client.ts), so a regression to per-row loading shows as hundreds.
  */
 let gw: TestGateway;
-beforeAll(async () => { gw = await startTestGateway({ customers: 20 }); }, 120_000);
-afterAll(async () => { await gw?.close(); });
+beforeAll(async () => {
+  gw = await startTestGateway({ customers: 20 });
+}, 120_000);
+afterAll(async () => {
+  await gw?.close();
+});
 
 /** Statements one request issues, and its body (which must carry no error). */
 async function counted(query: string, variables: Record<string, unknown>, headers: Record<string, string>) {
@@ -64,8 +68,12 @@ describe("a staff page of customers with nested accounts and cards", () => {
     const deep = await page(10, "XB");
     expect(few.data.customers.edges).toHaveLength(10);
     expect(many.data.customers.edges).toHaveLength(MAX_PAGE_SIZE);
-    const nested = (d: typeof deep) => d.data.customers.edges.reduce((n: number, e: { node: { accounts: unknown[]; paymentMethods: unknown[] } }) =>
-      n + e.node.accounts.length + e.node.paymentMethods.length, 0);
+    const nested = (d: typeof deep) =>
+      d.data.customers.edges.reduce(
+        (n: number, e: { node: { accounts: unknown[]; paymentMethods: unknown[] } }) =>
+          n + e.node.accounts.length + e.node.paymentMethods.length,
+        0,
+      );
     expect(nested(few)).toBe(20);
     expect(nested(deep)).toBe(2000);
     expect(many.statements).toBe(few.statements);
@@ -79,11 +87,19 @@ describe("a partner lookup of customers by id for a masked purpose", () => {
   beforeAll(async () => {
     const office = admin(gw);
     const partnerId = await office.createPartner({ kind: "SERVICE_PROVIDER", region: "EU" });
-    await office.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name", "user.contact"], subjectScope: "LINKED", regions: ["EU"], requestsPerMinute: 100_000 });
+    await office.createGrant(partnerId, {
+      purposes: ["CUSTOMER_SUPPORT"],
+      categories: ["user.name", "user.contact"],
+      subjectScope: "LINKED",
+      regions: ["EU"],
+      requestsPerMinute: 100_000,
+    });
     partnerKey = { "x-api-key": (await office.issueKey(partnerId)).apiKey };
     // The partner looks them up by its own (pairwise) ids.
     const theirs = partnerIdScope(gw, partnerId, "customer_support");
-    ids = (await insertSubjects(gw.database.db, DEFAULT_QUERY_LIMITS.maxAliases, { residency: "EU", linkedPartner: partnerId })).map((id) => theirs.external(id));
+    ids = (await insertSubjects(gw.database.db, DEFAULT_QUERY_LIMITS.maxAliases, { residency: "EU", linkedPartner: partnerId })).map((id) =>
+      theirs.external(id),
+    );
   }, 120_000);
 
   /**
@@ -118,7 +134,7 @@ describe("the subject access report", () => {
     const headers = await officer(gw);
     const costs: number[] = [];
     const visits = new Set<string>();
-    for (let after: string | null = null; ;) {
+    for (let after: string | null = null; ; ) {
       const { statements, data } = await counted(PAGE, { id, after }, headers);
       costs.push(statements);
       for (const e of data.accessReport.entries) if (e.table === "visits") visits.add(e.rowId);

@@ -14,7 +14,10 @@ export function occurrences(dir: string, needles: ReadonlySet<string>, find: (te
   const walk = (at: string) => {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       const path = join(at, entry.name);
-      if (entry.isDirectory()) { walk(path); continue; }
+      if (entry.isDirectory()) {
+        walk(path);
+        continue;
+      }
       const seen = new Set<string>();
       for (const candidate of find(readFileSync(path).toString("latin1"))) {
         if (needles.has(candidate) && !seen.has(candidate)) {
@@ -34,7 +37,12 @@ export function occurrences(dir: string, needles: ReadonlySet<string>, find: (te
  * then the bytes. Reading exactly that many keeps `192.0.2.1` apart from `192.0.2.17`.
  */
 /** `needle in path` for every place a needle is left among the directory's paths that `folder` accepts. */
-export function placesLeft(dir: string, needles: ReadonlySet<string>, find: (text: string) => Iterable<string>, folder: (path: string) => boolean): string[] {
+export function placesLeft(
+  dir: string,
+  needles: ReadonlySet<string>,
+  find: (text: string) => Iterable<string>,
+  folder: (path: string) => boolean,
+): string[] {
   return [...occurrences(dir, needles, find)].flatMap(([needle, paths]) => paths.filter(folder).map((path) => `${needle} in ${path}`));
 }
 

@@ -57,25 +57,48 @@ export function startGatewayProcess(env: Record<string, string>, options: { prel
   };
   collect(child.stdout!);
   collect(child.stderr!);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => {
-    for (const wake of waiters.splice(0)) wake();
-    resolve(code);
-  }));
-  const logs = () => output.flatMap((line) => {
-    try { return [JSON.parse(line) as LogLine]; } catch { return []; }
-  });
-  const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = 60_000) => new Promise<LogLine>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no such log line within ${timeoutMs} ms; output:\n${output.slice(-30).join("\n")}`)), timeoutMs);
-    const check = () => {
-      const found = logs().find(match);
-      if (found) { clearTimeout(timer); resolve(found); return; }
-      if (child.exitCode !== null) { clearTimeout(timer); reject(new Error(`the process exited (${child.exitCode}); output:\n${output.slice(-30).join("\n")}`)); return; }
-      waiters.push(check);
-    };
-    check();
-  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      for (const wake of waiters.splice(0)) wake();
+      resolve(code);
+    }),
+  );
+  const logs = () =>
+    output.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as LogLine];
+      } catch {
+        return [];
+      }
+    });
+  const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = 60_000) =>
+    new Promise<LogLine>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no such log line within ${timeoutMs} ms; output:\n${output.slice(-30).join("\n")}`)),
+        timeoutMs,
+      );
+      const check = () => {
+        const found = logs().find(match);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+          return;
+        }
+        if (child.exitCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`the process exited (${child.exitCode}); output:\n${output.slice(-30).join("\n")}`));
+          return;
+        }
+        waiters.push(check);
+      };
+      check();
+    });
   return {
-    child, output, logs, waitForLog, exited,
+    child,
+    output,
+    logs,
+    waitForLog,
+    exited,
     listening: async (timeoutMs) => String((await waitForLog((l) => typeof l.url === "string" && /listening/.test(l.msg), timeoutMs)).url),
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) {
@@ -89,17 +112,30 @@ export function startGatewayProcess(env: Record<string, string>, options: { prel
 /** A bearer token the spawned server accepts (development secret, default issuer and audience). */
 export async function bearerFor(role: string, sub = "staff-test"): Promise<Record<string, string>> {
   const config = loadConfig({});
-  const token = await new SignJWT({ role }).setProtectedHeader({ alg: "HS256" })
-    .setSubject(sub).setIssuer(config.jwtIssuer).setAudience(config.jwtAudience).setIssuedAt().setExpirationTime("10m")
+  const token = await new SignJWT({ role })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(sub)
+    .setIssuer(config.jwtIssuer)
+    .setAudience(config.jwtAudience)
+    .setIssuedAt()
+    .setExpirationTime("10m")
     .sign(new TextEncoder().encode(DEVELOPMENT_JWT_SECRET));
   return { authorization: `Bearer ${token}` };
 }
 
 /** POSTs a GraphQL operation; the body parsed when it is JSON. */
-export async function postGraphQL(url: string, body: { query: string; variables?: Record<string, unknown> }, headers: Record<string, string> = {}) {
+export async function postGraphQL(
+  url: string,
+  body: { query: string; variables?: Record<string, unknown> },
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   const text = await res.text();
   let parsed: any = text;
-  try { parsed = JSON.parse(text); } catch { /* keep the text */ }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* keep the text */
+  }
   return { status: res.status, body: parsed, text };
 }

@@ -7,7 +7,9 @@
 import { PGlite } from "@electric-sql/pglite";
 
 let stopping = false;
-process.once("SIGTERM", () => { stopping = true; });
+process.once("SIGTERM", () => {
+  stopping = true;
+});
 const close = PGlite.prototype.close;
 PGlite.prototype.close = function hangsOnceStopping(this: PGlite): Promise<void> {
   if (!stopping) return close.call(this);

@@ -11,8 +11,10 @@ export async function subjectWithStatus(db: Database, status: "active" | "restri
 
 /** Active subjects whose latest consent event for `purpose` is a withdrawal. */
 export async function optedOutOf(db: Database, purpose: string): Promise<string[]> {
-  const rows = await db.selectDistinctOn([consentEvents.customerId], { customerId: consentEvents.customerId, granted: consentEvents.granted })
-    .from(consentEvents).innerJoin(customers, eq(customers.id, consentEvents.customerId))
+  const rows = await db
+    .selectDistinctOn([consentEvents.customerId], { customerId: consentEvents.customerId, granted: consentEvents.granted })
+    .from(consentEvents)
+    .innerJoin(customers, eq(customers.id, consentEvents.customerId))
     .where(and(eq(consentEvents.purpose, purpose), eq(customers.status, "active")))
     .orderBy(consentEvents.customerId, desc(consentEvents.recordedAt), desc(consentEvents.id));
   return rows.filter((r) => !r.granted).map((r) => r.customerId);
@@ -20,7 +22,9 @@ export async function optedOutOf(db: Database, purpose: string): Promise<string[
 
 /** Active subjects with a completed objection. */
 export async function objectors(db: Database): Promise<string[]> {
-  const rows = await db.select({ id: subjectRequests.customerId }).from(subjectRequests)
+  const rows = await db
+    .select({ id: subjectRequests.customerId })
+    .from(subjectRequests)
     .innerJoin(customers, eq(customers.id, subjectRequests.customerId))
     .where(and(eq(subjectRequests.kind, "objection"), eq(subjectRequests.state, "completed"), eq(customers.status, "active")));
   return rows.map((r) => r.id);

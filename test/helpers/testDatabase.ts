@@ -23,7 +23,9 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   await handle.migrate();
   return {
     ...handle,
-    get statements() { return handle.statements; },
+    get statements() {
+      return handle.statements;
+    },
     close: async () => {
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);

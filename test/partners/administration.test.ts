@@ -18,7 +18,9 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 20 });
   po = admin(gw);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 async function rowCounts() {
   const db = gw.database.db;
@@ -30,7 +32,12 @@ async function rowCounts() {
 
 describe("a key issued, then used", () => {
   it("creates a partner, issues a key shown once, grants it, and the key authenticates as that partner", async () => {
-    const partnerId = await po.createPartner({ name: "Acme Fulfilment", kind: "SERVICE_PROVIDER", region: "EU", contractRef: "DPA-2026-100" });
+    const partnerId = await po.createPartner({
+      name: "Acme Fulfilment",
+      kind: "SERVICE_PROVIDER",
+      region: "EU",
+      contractRef: "DPA-2026-100",
+    });
     const issued = await po.issueKey(partnerId);
     expect(issued.apiKey).toMatch(/^pk_[a-z0-9]{12}_[A-Za-z0-9_-]{32}$/);
     const parsed = parseApiKey(issued.apiKey)!;
@@ -48,8 +55,13 @@ describe("a key issued, then used", () => {
 
     const validUntil = new Date(Date.now() + 90 * DAY);
     const grant = await po.createGrant(partnerId, {
-      purposes: ["CUSTOMER_SUPPORT", "SERVICE_DELIVERY"], categories: ["user.name", "user.contact"], subjectScope: "LINKED",
-      regions: ["EU", "UK"], transferBasis: "SCC-2021", validUntil, requestsPerMinute: 250,
+      purposes: ["CUSTOMER_SUPPORT", "SERVICE_DELIVERY"],
+      categories: ["user.name", "user.contact"],
+      subjectScope: "LINKED",
+      regions: ["EU", "UK"],
+      transferBasis: "SCC-2021",
+      validUntil,
+      requestsPerMinute: 250,
     });
     expect(grant).toMatchObject({ partnerId, status: "ACTIVE", revokedAt: null, requestsPerMinute: 250, subjectScope: "LINKED" });
 
@@ -57,9 +69,19 @@ describe("a key issued, then used", () => {
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.myGrant).toEqual({
-      partnerId, partnerKind: "SERVICE_PROVIDER", partnerRegion: "EU", keyId: issued.keyId, grantId: grant.id,
-      purposes: ["CUSTOMER_SUPPORT", "SERVICE_DELIVERY"], categories: ["user.name", "user.contact"], subjectScope: "LINKED",
-      regions: ["EU", "UK"], transferBasis: "SCC-2021", validFrom: grant.validFrom, validUntil: validUntil.toISOString(), requestsPerMinute: 250,
+      partnerId,
+      partnerKind: "SERVICE_PROVIDER",
+      partnerRegion: "EU",
+      keyId: issued.keyId,
+      grantId: grant.id,
+      purposes: ["CUSTOMER_SUPPORT", "SERVICE_DELIVERY"],
+      categories: ["user.name", "user.contact"],
+      subjectScope: "LINKED",
+      regions: ["EU", "UK"],
+      transferBasis: "SCC-2021",
+      validFrom: grant.validFrom,
+      validUntil: validUntil.toISOString(),
+      requestsPerMinute: 250,
     });
   });
 
@@ -72,10 +94,14 @@ describe("a key issued, then used", () => {
     const listed = data.partners.find((p: { id: string }) => p.id === partnerId);
     expect(listed).toMatchObject({ name: "Shown Once Ltd", kind: "AFFILIATE", region: "UK" });
     expect(listed.keys.map((k: { id: string }) => k.id).sort()).toEqual([first.keyId, second.keyId].sort());
-    expect(listed.keys.every((k: { revokedAt: unknown; createdAt: unknown }) => k.revokedAt === null && typeof k.createdAt === "string")).toBe(true);
+    expect(
+      listed.keys.every((k: { revokedAt: unknown; createdAt: unknown }) => k.revokedAt === null && typeof k.createdAt === "string"),
+    ).toBe(true);
     expect(listed.grants).toHaveLength(1);
     // The seeded partners are listed too.
-    expect(data.partners.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["Northwind Rewards", "Contoso Support Services", "Fabrikam Ad Network"]));
+    expect(data.partners.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["Northwind Rewards", "Contoso Support Services", "Fabrikam Ad Network"]),
+    );
 
     const text = JSON.stringify(data);
     for (const key of [first, second]) {
@@ -87,8 +113,16 @@ describe("a key issued, then used", () => {
     const probe = await po.run("query Probe { partners { keys { secretHash } } }");
     expect(probe.status).toBe(400);
     expect(probe.body.errors[0].extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
-    const introspection = await gw.post({ query: '{ __type(name: "PartnerApiKey") { fields { name } } }' }, bearer(await gw.token("privacy_officer")));
-    expect(introspection.body.data.__type.fields.map((f: { name: string }) => f.name).sort()).toEqual(["createdAt", "id", "partnerId", "revokedAt"]);
+    const introspection = await gw.post(
+      { query: '{ __type(name: "PartnerApiKey") { fields { name } } }' },
+      bearer(await gw.token("privacy_officer")),
+    );
+    expect(introspection.body.data.__type.fields.map((f: { name: string }) => f.name).sort()).toEqual([
+      "createdAt",
+      "id",
+      "partnerId",
+      "revokedAt",
+    ]);
   });
 
   it("several keys per partner rotate: a revoked key gets 401 UNAUTHENTICATED, the other keeps working", async () => {
@@ -112,7 +146,7 @@ describe("a key issued, then used", () => {
     expect(still.status).toBe(200);
     expect(still.body.data.myGrant.keyId).toBe(newKey.keyId);
 
-    const unknown = await po.run("mutation R { revokeApiKey(keyId: \"zzzzzzzzzzzz\") { id } }");
+    const unknown = await po.run('mutation R { revokeApiKey(keyId: "zzzzzzzzzzzz") { id } }');
     expect(unknown.body.errors[0].extensions.code).toBe("NOT_FOUND");
   });
 
@@ -134,8 +168,11 @@ describe("grant validity", () => {
   it("a not-yet-valid grant: 403 GRANT_EXPIRED, nothing executed", async () => {
     const partnerId = await po.createPartner({ kind: "AFFILIATE", region: "EU" });
     await po.createGrant(partnerId, {
-      purposes: ["MARKETING"], categories: ["user.name"], regions: ["EU"],
-      validFrom: new Date(Date.now() + DAY), validUntil: new Date(Date.now() + 60 * DAY),
+      purposes: ["MARKETING"],
+      categories: ["user.name"],
+      regions: ["EU"],
+      validFrom: new Date(Date.now() + DAY),
+      validUntil: new Date(Date.now() + 60 * DAY),
     });
     const key = await po.issueKey(partnerId);
     const res = await asPartner(gw, key.apiKey, myGrantQuery("MARKETING"));
@@ -178,15 +215,27 @@ describe("validation: BAD_USER_INPUT naming the fields, nothing written", () => 
   it("createGrant: unknown category prefixes, regions, dates, rate limit, partner", async () => {
     const partnerId = await po.createPartner({ kind: "THIRD_PARTY", region: "US" });
     const before = await rowCounts();
-    const grant = (input: Record<string, unknown>) => po.run("mutation G($input: CreateGrantInput!) { createGrant(input: $input) { id } }", {
-      input: {
-        partnerId, purposes: ["ADVERTISING"], categories: ["user.device"], subjectScope: "CONSENTED", regions: ["US"],
-        validFrom: new Date(Date.now() - DAY).toISOString(), validUntil: new Date(Date.now() + DAY).toISOString(), requestsPerMinute: 60, ...input,
-      },
-    });
+    const grant = (input: Record<string, unknown>) =>
+      po.run("mutation G($input: CreateGrantInput!) { createGrant(input: $input) { id } }", {
+        input: {
+          partnerId,
+          purposes: ["ADVERTISING"],
+          categories: ["user.device"],
+          subjectScope: "CONSENTED",
+          regions: ["US"],
+          validFrom: new Date(Date.now() - DAY).toISOString(),
+          validUntil: new Date(Date.now() + DAY).toISOString(),
+          requestsPerMinute: 60,
+          ...input,
+        },
+      });
     const bad = await grant({
-      categories: ["user.contacts", "user.device", "user.name.first", "customer"], regions: ["us"], transferBasis: " ",
-      validFrom: new Date(Date.now() + 2 * DAY).toISOString(), requestsPerMinute: 0, purposes: [],
+      categories: ["user.contacts", "user.device", "user.name.first", "customer"],
+      regions: ["us"],
+      transferBasis: " ",
+      validFrom: new Date(Date.now() + 2 * DAY).toISOString(),
+      requestsPerMinute: 0,
+      purposes: [],
     });
     expect(bad.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     expect(fieldsOf(bad)).toEqual(["categories", "purposes", "regions", "requestsPerMinute", "transferBasis", "validUntil"]);
@@ -195,7 +244,10 @@ describe("validation: BAD_USER_INPUT naming the fields, nothing written", () => 
     expect(categories.expected).toMatch(/not: categories\[0\], categories\[2\], categories\[3\]$/);
     expect(categories.expected).not.toMatch(/user\.(contacts|device|name)|customer/);
 
-    const past = await grant({ validFrom: new Date(Date.now() - 3 * DAY).toISOString(), validUntil: new Date(Date.now() - DAY).toISOString() });
+    const past = await grant({
+      validFrom: new Date(Date.now() - 3 * DAY).toISOString(),
+      validUntil: new Date(Date.now() - DAY).toISOString(),
+    });
     expect(fieldsOf(past)).toEqual(["validUntil"]);
 
     const nobody = await grant({ partnerId: "00000000-0000-4000-8000-000000000000" });
@@ -211,7 +263,7 @@ describe("validation: BAD_USER_INPUT naming the fields, nothing written", () => 
 
   it("issueApiKey for an unknown partner", async () => {
     const before = await rowCounts();
-    const res = await po.run("mutation I { issueApiKey(partnerId: \"00000000-0000-4000-8000-000000000000\") { apiKey } }");
+    const res = await po.run('mutation I { issueApiKey(partnerId: "00000000-0000-4000-8000-000000000000") { apiKey } }');
     expect(res.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     expect(res.body.data).toBeNull();
     expect(await rowCounts()).toEqual(before);
@@ -220,10 +272,14 @@ describe("validation: BAD_USER_INPUT naming the fields, nothing written", () => 
 
 describe("only the privacy office administers partners", () => {
   const OTHER_ROLES: Array<[string, string]> = [
-    ["support_agent", "CUSTOMER_SUPPORT"], ["billing", "PAYMENTS"], ["fraud_analyst", "FRAUD_PREVENTION"],
-    ["marketing_analyst", "MARKETING"], ["legal", "LEGAL_COMPLIANCE"],
+    ["support_agent", "CUSTOMER_SUPPORT"],
+    ["billing", "PAYMENTS"],
+    ["fraud_analyst", "FRAUD_PREVENTION"],
+    ["marketing_analyst", "MARKETING"],
+    ["legal", "LEGAL_COMPLIANCE"],
   ];
-  const CREATE = (purpose: string) => `mutation C($input: CreatePartnerInput!) @purpose(name: ${purpose}) { createPartner(input: $input) { id } }`;
+  const CREATE = (purpose: string) =>
+    `mutation C($input: CreatePartnerInput!) @purpose(name: ${purpose}) { createPartner(input: $input) { id } }`;
   const input = { name: "Sneaky", kind: "THIRD_PARTY", region: "US", contractRef: "NONE" };
 
   it.each(OTHER_ROLES)("%s: FORBIDDEN on every partner operation, nothing written", async (role, purpose) => {
@@ -249,7 +305,10 @@ describe("only the privacy office administers partners", () => {
   it("a customer and a partner: FORBIDDEN", async () => {
     const before = await rowCounts();
     const [someone] = await gw.database.db.select({ id: customers.id }).from(customers).limit(1);
-    const customer = await gw.post({ query: CREATE("ACCOUNT_MANAGEMENT"), variables: { input } }, bearer(await gw.token("customer", someone!.id)));
+    const customer = await gw.post(
+      { query: CREATE("ACCOUNT_MANAGEMENT"), variables: { input } },
+      bearer(await gw.token("customer", someone!.id)),
+    );
     expect(customer.body.errors[0].extensions.code).toBe("FORBIDDEN");
     const partnerId = await po.createPartner({ kind: "AFFILIATE", region: "EU" });
     await po.createGrant(partnerId, { purposes: ["MARKETING"], categories: ["user.name"], regions: ["EU"] });
@@ -264,7 +323,10 @@ describe("only the privacy office administers partners", () => {
   });
 
   it("the privacy office may declare subject_request too (these operations read no personal data)", async () => {
-    const res = await gw.post({ query: "query P @purpose(name: SUBJECT_REQUEST) { partners { id } }" }, bearer(await gw.token("privacy_officer")));
+    const res = await gw.post(
+      { query: "query P @purpose(name: SUBJECT_REQUEST) { partners { id } }" },
+      bearer(await gw.token("privacy_officer")),
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.partners.length).toBeGreaterThan(0);
   });

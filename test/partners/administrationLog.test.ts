@@ -18,13 +18,21 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 5 });
   po = admin(gw);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 const LOG = `query Log($id: ID!) { partnerAdministration(partnerId: $id) { id partnerId action target actorId note at } }`;
 
 async function log(partnerId: string) {
-  return (await po.ok(LOG, { id: partnerId })).partnerAdministration as
-    { partnerId: string; action: string; target: string | null; actorId: string; note: string | null; at: string }[];
+  return (await po.ok(LOG, { id: partnerId })).partnerAdministration as {
+    partnerId: string;
+    action: string;
+    target: string | null;
+    actorId: string;
+    note: string | null;
+    at: string;
+  }[];
 }
 
 async function eventCount(): Promise<number> {
@@ -38,11 +46,18 @@ describe("the partner administration log", () => {
     const { keyId } = await po.issueKey(partnerId);
     const grant = await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"] });
     const document = "query Names @purpose(name: CUSTOMER_SUPPORT) { me { id } }";
-    const registered = (await po.ok(`mutation Register($input: RegisterPersistedOperationInput!) {
-      registerPersistedOperation(input: $input) { sha256Hash } }`, { input: { partnerId, document } })).registerPersistedOperation;
+    const registered = (
+      await po.ok(
+        `mutation Register($input: RegisterPersistedOperationInput!) {
+      registerPersistedOperation(input: $input) { sha256Hash } }`,
+        { input: { partnerId, document } },
+      )
+    ).registerPersistedOperation;
     await po.ok("mutation Only($id: ID!) { setPersistedOperationsOnly(partnerId: $id, enabled: true) { id } }", { id: partnerId });
-    await po.ok("mutation RevokeOp($id: ID!, $h: String!) { revokePersistedOperation(partnerId: $id, sha256Hash: $h) { sha256Hash } }",
-      { id: partnerId, h: registered.sha256Hash });
+    await po.ok("mutation RevokeOp($id: ID!, $h: String!) { revokePersistedOperation(partnerId: $id, sha256Hash: $h) { sha256Hash } }", {
+      id: partnerId,
+      h: registered.sha256Hash,
+    });
     await po.revokeGrant(grant.id);
     await po.revokeKey(keyId);
 
@@ -77,22 +92,40 @@ describe("the partner administration log", () => {
     const partnerId = await po.createPartner({ kind: "AFFILIATE", region: "UK" });
     const before = await eventCount();
     const badGrant = await po.run(`mutation Grant($input: CreateGrantInput!) { createGrant(input: $input) { id } }`, {
-      input: { partnerId, purposes: [], categories: ["user.name"], subjectScope: "ALL", regions: ["UK"], transferBasis: null,
-        validFrom: new Date().toISOString(), validUntil: new Date(Date.now() + 86_400_000).toISOString(), requestsPerMinute: 10 },
+      input: {
+        partnerId,
+        purposes: [],
+        categories: ["user.name"],
+        subjectScope: "ALL",
+        regions: ["UK"],
+        transferBasis: null,
+        validFrom: new Date().toISOString(),
+        validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+        requestsPerMinute: 10,
+      },
     });
     expect(badGrant.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    const unknown = await po.run("mutation Issue($id: ID!) { issueApiKey(partnerId: $id) { apiKey } }", { id: "00000000-0000-4000-8000-000000000000" });
+    const unknown = await po.run("mutation Issue($id: ID!) { issueApiKey(partnerId: $id) { apiKey } }", {
+      id: "00000000-0000-4000-8000-000000000000",
+    });
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    const agent = await gw.post({ query: `mutation Issue($id: ID!) @purpose(name: LEGAL_COMPLIANCE) { issueApiKey(partnerId: $id) { apiKey } }`, variables: { id: partnerId } },
-      bearer(await gw.token("support_agent")));
+    const agent = await gw.post(
+      {
+        query: `mutation Issue($id: ID!) @purpose(name: LEGAL_COMPLIANCE) { issueApiKey(partnerId: $id) { apiKey } }`,
+        variables: { id: partnerId },
+      },
+      bearer(await gw.token("support_agent")),
+    );
     expect(agent.body.data?.issueApiKey ?? null).toBeNull();
     expect(await eventCount()).toBe(before);
   });
 
   it("is read by the privacy office only", async () => {
     const partnerId = await po.createPartner({ kind: "AFFILIATE", region: "EU" });
-    const res = await gw.post({ query: LOG.replace("query Log($id: ID!)", "query Log($id: ID!) @purpose(name: LEGAL_COMPLIANCE)"), variables: { id: partnerId } },
-      bearer(await gw.token("support_agent")));
+    const res = await gw.post(
+      { query: LOG.replace("query Log($id: ID!)", "query Log($id: ID!) @purpose(name: LEGAL_COMPLIANCE)"), variables: { id: partnerId } },
+      bearer(await gw.token("support_agent")),
+    );
     expect(res.body.data?.partnerAdministration ?? null).toBeNull();
     expect(["FORBIDDEN", "PURPOSE_NOT_ALLOWED"]).toContain(res.body.errors[0].extensions.code);
   });
@@ -101,8 +134,12 @@ describe("the partner administration log", () => {
     const partnerId = await po.createPartner({ kind: "SERVICE_PROVIDER", region: "EU" });
     const grant = await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"] });
     const db = gw.database.db;
-    await db.execute(sql`create function refuse_admin_event() returns trigger language plpgsql as $$ begin raise exception 'audit unavailable'; end $$`);
-    await db.execute(sql`create trigger refuse_admin_event before insert on partner_admin_events for each row execute function refuse_admin_event()`);
+    await db.execute(
+      sql`create function refuse_admin_event() returns trigger language plpgsql as $$ begin raise exception 'audit unavailable'; end $$`,
+    );
+    await db.execute(
+      sql`create trigger refuse_admin_event before insert on partner_admin_events for each row execute function refuse_admin_event()`,
+    );
     try {
       const res = await po.run("mutation RevokeGrant($id: ID!) { revokeGrant(grantId: $id) { id revokedAt } }", { id: grant.id });
       expect(res.body.data?.revokeGrant ?? null).toBeNull();

@@ -44,8 +44,11 @@ beforeAll(async () => {
   const po = admin(gw);
   const partnerId = await po.createPartner({ kind: "SERVICE_PROVIDER", region: "EU" });
   await po.createGrant(partnerId, {
-    purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name", "user.contact"], subjectScope: "ALL",
-    regions: ["EU", "UK", "US", "CA", "CH", "BR"], transferBasis: "SCC-2021",
+    purposes: ["CUSTOMER_SUPPORT"],
+    categories: ["user.name", "user.contact"],
+    subjectScope: "ALL",
+    regions: ["EU", "UK", "US", "CA", "CH", "BR"],
+    transferBasis: "SCC-2021",
   });
   apiKey = (await po.issueKey(partnerId)).apiKey;
   scope = partnerIdScope(gw, partnerId, "customer_support");
@@ -57,7 +60,9 @@ beforeAll(async () => {
   expect(visible.length).toBeGreaterThan(10);
   expect(all.length).toBeGreaterThan(visible.length);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 describe("customers(filter: { ids }) for a partner", () => {
   it("answers exactly the listed subjects the caller may see, in its scope's page order, each as a single lookup would", async () => {
@@ -76,7 +81,10 @@ describe("customers(filter: { ids }) for a partner", () => {
     }
     // What left is recorded for exactly those subjects.
     const requestId = res.headers.get("x-request-id")!;
-    const logged = await gw.database.db.select({ customerId: disclosureLog.customerId }).from(disclosureLog).where(eq(disclosureLog.requestId, requestId));
+    const logged = await gw.database.db
+      .select({ customerId: disclosureLog.customerId })
+      .from(disclosureLog)
+      .where(eq(disclosureLog.requestId, requestId));
     expect(logged.map((r) => r.customerId).sort()).toEqual(internalOf(nodes).sort());
   });
 
@@ -90,18 +98,17 @@ describe("customers(filter: { ids }) for a partner", () => {
 
   it("is the page restricted to the list, for any list (generated)", async () => {
     const pool = [...all.map((c) => c.id), ...Array.from({ length: 5 }, () => randomUUID())];
-    await fc.assert(fc.asyncProperty(
-      fc.subarray(pool, { minLength: 0, maxLength: 20 }),
-      fc.integer({ min: 1, max: 25 }),
-      async (ids, first) => {
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(pool, { minLength: 0, maxLength: 20 }), fc.integer({ min: 1, max: 25 }), async (ids, first) => {
         const res = await batch(theirs(ids), first);
         expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
         const expected = visible.filter((id) => ids.includes(id)); // in the scope's page order, as `visible` is
         expect(res.body.data.customers.totalCount).toBe(expected.length);
         expect(internalOf(res.body.data.customers.edges.map((e: { node: Node }) => e.node))).toEqual(expected.slice(0, first));
         expect(res.body.data.customers.pageInfo.hasNextPage).toBe(expected.length > first);
-      },
-    ), { numRuns: 30, seed: 1205 });
+      }),
+      { numRuns: 30, seed: 1205 },
+    );
   });
 
   it("refuses a list that is too long or holds something that is not an id, before reading anything", async () => {
@@ -126,10 +133,13 @@ describe("customers(filter: { ids }) for a partner", () => {
 
   it("gives a customer at most themself, whatever the list", async () => {
     const own = visible[0]!;
-    const res = await gw.post({
-      query: `query($ids: [ID!]!) { customers(first: 10, filter: { ids: $ids }) { totalCount edges { node { id } } } }`,
-      variables: { ids: [own, visible[1]!, visible[2]!] },
-    }, bearer(await gw.token("customer", own)));
+    const res = await gw.post(
+      {
+        query: `query($ids: [ID!]!) { customers(first: 10, filter: { ids: $ids }) { totalCount edges { node { id } } } }`,
+        variables: { ids: [own, visible[1]!, visible[2]!] },
+      },
+      bearer(await gw.token("customer", own)),
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.customers).toEqual({ totalCount: 1, edges: [{ node: { id: own } }] });
   });

@@ -28,7 +28,9 @@ beforeAll(async () => {
   schema = await buildGatewaySchema();
   dataMap = getDataMap(schema);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 /** What a grant (categories) may be asked for under a purpose: in its categories and not denied by the matrix. */
 const askable = (categories: readonly string[], purpose: Purpose) => (category: string) =>
@@ -54,7 +56,10 @@ function selectionOf(type: GraphQLObjectType, mayAsk: (category: string) => bool
 /** Every non-null value of the answer at a field that is neither in the grant nor an identifier. */
 function outsideGrant(value: unknown, type: GraphQLObjectType, grant: readonly string[], out: string[]): string[] {
   if (value === null || value === undefined) return out;
-  if (Array.isArray(value)) { for (const v of value) outsideGrant(v, type, grant, out); return out; }
+  if (Array.isArray(value)) {
+    for (const v of value) outsideGrant(v, type, grant, out);
+    return out;
+  }
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === null || v === undefined) continue;
     const coordinate = `${type.name}.${name}`;
@@ -80,8 +85,11 @@ describe("a partner's answer holds only its grant's categories", () => {
   it("for every partner of the seed, over every field it may ask for", async () => {
     let read = 0;
     for (const key of gw.seeded.apiKeys) {
-      const grant = await admin(gw).ok(`query G { partners { id grants { purposes categories status } } }`).then((d) =>
-        d.partners.find((p: { id: string }) => p.id === key.partnerId).grants.find((g: { status: string }) => g.status === "ACTIVE"));
+      const grant = await admin(gw)
+        .ok(`query G { partners { id grants { purposes categories status } } }`)
+        .then((d) =>
+          d.partners.find((p: { id: string }) => p.id === key.partnerId).grants.find((g: { status: string }) => g.status === "ACTIVE"),
+        );
       for (const purpose of grant.purposes.map((p: string) => p.toLowerCase() as Purpose)) {
         const { nodes, violations } = await readEverything(key.apiKey, purpose, grant.categories);
         expect(violations, `${key.partnerName} for ${purpose}`).toEqual([]);
@@ -93,16 +101,28 @@ describe("a partner's answer holds only its grant's categories", () => {
 
   it("for generated grants (kind, purpose, categories)", async () => {
     const po = admin(gw);
-    await fc.assert(fc.asyncProperty(
-      fc.constantFrom("AFFILIATE", "SERVICE_PROVIDER", "THIRD_PARTY"),
-      fc.constantFrom(...PURPOSES.filter((p) => p !== "subject_request")),
-      fc.subarray([...CATEGORIES, "user", "user.contact", "user.behavior", "user.location", "user.financial"], { minLength: 1, maxLength: 5 }),
-      async (kind, purpose, categories) => {
-        const partnerId = await po.createPartner({ kind: kind as "AFFILIATE", region: "EU" });
-        await po.createGrant(partnerId, { purposes: [purpose.toUpperCase()], categories, regions: ["EU", "UK", "US", "CA", "CH", "BR"], transferBasis: "SCC-2021" });
-        const { apiKey } = await po.issueKey(partnerId);
-        const { violations } = await readEverything(apiKey, purpose, categories);
-        expect(violations).toEqual([]);
-      }), { numRuns: 12, seed: 21 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("AFFILIATE", "SERVICE_PROVIDER", "THIRD_PARTY"),
+        fc.constantFrom(...PURPOSES.filter((p) => p !== "subject_request")),
+        fc.subarray([...CATEGORIES, "user", "user.contact", "user.behavior", "user.location", "user.financial"], {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        async (kind, purpose, categories) => {
+          const partnerId = await po.createPartner({ kind: kind as "AFFILIATE", region: "EU" });
+          await po.createGrant(partnerId, {
+            purposes: [purpose.toUpperCase()],
+            categories,
+            regions: ["EU", "UK", "US", "CA", "CH", "BR"],
+            transferBasis: "SCC-2021",
+          });
+          const { apiKey } = await po.issueKey(partnerId);
+          const { violations } = await readEverything(apiKey, purpose, categories);
+          expect(violations).toEqual([]);
+        },
+      ),
+      { numRuns: 12, seed: 21 },
+    );
   });
 });

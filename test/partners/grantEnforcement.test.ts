@@ -26,9 +26,12 @@ beforeAll(async () => {
   po = admin(gw);
   all = await gw.database.db.select({ id: customers.id, status: customers.status, residency: customers.residency }).from(customers);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
-const LIST = (purpose: string) => `query L @purpose(name: ${purpose}) { customers(first: 500) { totalCount edges { node { id profile { fullName } } } } }`;
+const LIST = (purpose: string) =>
+  `query L @purpose(name: ${purpose}) { customers(first: 500) { totalCount edges { node { id profile { fullName } } } } }`;
 const ONE = (purpose: string) => `query One($id: ID!) @purpose(name: ${purpose}) { customer(id: $id) { id profile { fullName } } }`;
 
 async function partnerNamed(name: string) {
@@ -37,8 +40,11 @@ async function partnerNamed(name: string) {
 }
 
 /** A partner, a fresh grant for it and a key, all through the API. */
-async function partnerWith(partner: { id?: string; kind: "AFFILIATE" | "SERVICE_PROVIDER" | "THIRD_PARTY"; region: string }, spec: GrantSpec) {
-  const partnerId = partner.id ?? await po.createPartner({ kind: partner.kind, region: partner.region });
+async function partnerWith(
+  partner: { id?: string; kind: "AFFILIATE" | "SERVICE_PROVIDER" | "THIRD_PARTY"; region: string },
+  spec: GrantSpec,
+) {
+  const partnerId = partner.id ?? (await po.createPartner({ kind: partner.kind, region: partner.region }));
   const grant = await po.createGrant(partnerId, spec);
   const key = await po.issueKey(partnerId);
   return { partnerId, grant, key };
@@ -65,25 +71,40 @@ async function listed(partnerId: string, apiKey: string, purpose: string): Promi
 /** What decide(DEFAULT_POLICY) says for `user.name` of every seeded subject: the gateway must list exactly those. */
 async function expectedByDecide(caller: Caller, purpose: string): Promise<Set<string>> {
   if (!isPurpose(purpose)) throw new Error(purpose);
-  const states = await loadSubjectStates(gw.database.db, all.map((c) => c.id));
-  return new Set(all.filter((c) => decide(DEFAULT_POLICY, caller, purpose, "user.name", states.get(c.id)!).effect !== "deny").map((c) => c.id));
+  const states = await loadSubjectStates(
+    gw.database.db,
+    all.map((c) => c.id),
+  );
+  return new Set(
+    all.filter((c) => decide(DEFAULT_POLICY, caller, purpose, "user.name", states.get(c.id)!).effect !== "deny").map((c) => c.id),
+  );
 }
 
 function callerOf(p: { partnerId: string; grant: any; key: { keyId: string } }, kind: PartnerKind, region: string): Caller {
   const g = p.grant;
   return {
-    kind: "partner", partnerId: p.partnerId, partnerKind: kind, partnerRegion: region, keyId: p.key.keyId,
+    kind: "partner",
+    partnerId: p.partnerId,
+    partnerKind: kind,
+    partnerRegion: region,
+    keyId: p.key.keyId,
     grant: {
-      id: g.id, purposes: g.purposes.map((x: string) => x.toLowerCase()), categories: g.categories,
-      subjectScope: g.subjectScope.toLowerCase(), regions: g.regions, transferBasis: g.transferBasis,
-      validFrom: new Date(g.validFrom), validUntil: new Date(g.validUntil),
+      id: g.id,
+      purposes: g.purposes.map((x: string) => x.toLowerCase()),
+      categories: g.categories,
+      subjectScope: g.subjectScope.toLowerCase(),
+      regions: g.regions,
+      transferBasis: g.transferBasis,
+      validFrom: new Date(g.validFrom),
+      validUntil: new Date(g.validUntil),
     },
   };
 }
 
 /** Subjects whose latest third_party_sharing event for this partner is an opt-in (independent SQL). */
 async function optedInTo(partnerId: string): Promise<Set<string>> {
-  const rows = await gw.database.db.selectDistinctOn([consentEvents.customerId], { customerId: consentEvents.customerId, granted: consentEvents.granted })
+  const rows = await gw.database.db
+    .selectDistinctOn([consentEvents.customerId], { customerId: consentEvents.customerId, granted: consentEvents.granted })
     .from(consentEvents)
     .where(and(eq(consentEvents.purpose, PARTNER_SHARING_PURPOSE), eq(consentEvents.partnerId, partnerId)))
     .orderBy(consentEvents.customerId, desc(consentEvents.recordedAt), desc(consentEvents.id));
@@ -95,9 +116,16 @@ const subset = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x
 describe("subject scope", () => {
   it("consented: only subjects who opted in to sharing with this partner", async () => {
     const northwind = await partnerNamed("Northwind Rewards"); // affiliate, EU; seeded opt-ins carry its id
-    const p = await partnerWith({ id: northwind.id, kind: "AFFILIATE", region: "EU" }, {
-      purposes: ["MARKETING"], categories: ["user.name"], subjectScope: "CONSENTED", regions: ALL_REGIONS, transferBasis: "SCC-2021",
-    });
+    const p = await partnerWith(
+      { id: northwind.id, kind: "AFFILIATE", region: "EU" },
+      {
+        purposes: ["MARKETING"],
+        categories: ["user.name"],
+        subjectScope: "CONSENTED",
+        regions: ALL_REGIONS,
+        transferBasis: "SCC-2021",
+      },
+    );
     const seen = await listed(p.partnerId, p.key.apiKey, "MARKETING");
     const optedIn = await optedInTo(northwind.id);
     expect(seen.size).toBeGreaterThan(0);
@@ -112,10 +140,19 @@ describe("subject scope", () => {
 
   it("linked: only subjects linked to the partner", async () => {
     const contoso = await partnerNamed("Contoso Support Services"); // service provider, US
-    const p = await partnerWith({ id: contoso.id, kind: "SERVICE_PROVIDER", region: "US" }, {
-      purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], subjectScope: "LINKED", regions: ALL_REGIONS, transferBasis: "SCC-2021",
-    });
-    const links = new Set((await gw.database.db.select().from(partnerLinks).where(eq(partnerLinks.partnerId, contoso.id))).map((l) => l.customerId));
+    const p = await partnerWith(
+      { id: contoso.id, kind: "SERVICE_PROVIDER", region: "US" },
+      {
+        purposes: ["CUSTOMER_SUPPORT"],
+        categories: ["user.name"],
+        subjectScope: "LINKED",
+        regions: ALL_REGIONS,
+        transferBasis: "SCC-2021",
+      },
+    );
+    const links = new Set(
+      (await gw.database.db.select().from(partnerLinks).where(eq(partnerLinks.partnerId, contoso.id))).map((l) => l.customerId),
+    );
     const seen = await listed(p.partnerId, p.key.apiKey, "CUSTOMER_SUPPORT");
     expect(seen.size).toBeGreaterThan(0);
     expect(subset(seen, links)).toEqual([]);
@@ -125,9 +162,16 @@ describe("subject scope", () => {
   });
 
   it("all, for comparison, reaches subjects beyond the linked ones", async () => {
-    const p = await partnerWith({ kind: "SERVICE_PROVIDER", region: "EU" }, {
-      purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], subjectScope: "ALL", regions: ALL_REGIONS, transferBasis: "SCC-2021",
-    });
+    const p = await partnerWith(
+      { kind: "SERVICE_PROVIDER", region: "EU" },
+      {
+        purposes: ["CUSTOMER_SUPPORT"],
+        categories: ["user.name"],
+        subjectScope: "ALL",
+        regions: ALL_REGIONS,
+        transferBasis: "SCC-2021",
+      },
+    );
     const seen = await listed(p.partnerId, p.key.apiKey, "CUSTOMER_SUPPORT");
     expect(seen).toEqual(await expectedByDecide(callerOf(p, "service_provider", "EU"), "customer_support"));
     expect(seen.size).toBe(all.filter((c) => c.status === "active").length);
@@ -136,9 +180,14 @@ describe("subject scope", () => {
 
 describe("regions and transfers", () => {
   it("a subject outside the grant's regions is not visible", async () => {
-    const p = await partnerWith({ kind: "SERVICE_PROVIDER", region: "EU" }, {
-      purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"],
-    });
+    const p = await partnerWith(
+      { kind: "SERVICE_PROVIDER", region: "EU" },
+      {
+        purposes: ["CUSTOMER_SUPPORT"],
+        categories: ["user.name"],
+        regions: ["EU"],
+      },
+    );
     const seen = await listed(p.partnerId, p.key.apiKey, "CUSTOMER_SUPPORT");
     const euActive = all.filter((c) => c.status === "active" && c.residency === "EU").map((c) => c.id);
     expect(seen).toEqual(new Set(euActive));
@@ -165,16 +214,25 @@ describe("regions and transfers", () => {
     const euOnly = await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"] });
     const refused = await lookUp(partnerId, key.apiKey, "CUSTOMER_SUPPORT", euSubject.id);
     expect(refused.body.errors[0].extensions.code).toBe("FORBIDDEN");
-    expect(refused.body.errors[0].extensions.denied).toEqual([expect.objectContaining({ coordinate: "Profile.fullName", reason: "TRANSFER_NOT_PERMITTED" })]);
+    expect(refused.body.errors[0].extensions.denied).toEqual([
+      expect.objectContaining({ coordinate: "Profile.fullName", reason: "TRANSFER_NOT_PERMITTED" }),
+    ]);
     const count = await asPartner(gw, key.apiKey, "query C @purpose(name: CUSTOMER_SUPPORT) { customers(first: 5) { totalCount } }");
     expect(count.body.data.customers.totalCount).toBe(0);
 
     // With a transfer basis: the EU subject is visible.
     await po.revokeGrant(euOnly.id);
-    const withBasis = await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU", "US"], transferBasis: "SCC-2021" });
+    const withBasis = await po.createGrant(partnerId, {
+      purposes: ["CUSTOMER_SUPPORT"],
+      categories: ["user.name"],
+      regions: ["EU", "US"],
+      transferBasis: "SCC-2021",
+    });
     const seen = await listed(partnerId, key.apiKey, "CUSTOMER_SUPPORT");
     expect(seen.has(euSubject.id)).toBe(true);
-    expect(seen).toEqual(await expectedByDecide(callerOf({ partnerId, grant: withBasis, key }, "service_provider", "US"), "customer_support"));
+    expect(seen).toEqual(
+      await expectedByDecide(callerOf({ partnerId, grant: withBasis, key }, "service_provider", "US"), "customer_support"),
+    );
     const found = await lookUp(partnerId, key.apiKey, "CUSTOMER_SUPPORT", euSubject.id);
     expect(found.body.errors).toBeUndefined();
     expect(found.body.data.customer.id).toBe(idsOf(partnerId, "CUSTOMER_SUPPORT").external(euSubject.id));
@@ -183,12 +241,20 @@ describe("regions and transfers", () => {
 
 describe("categories and purposes", () => {
   it("fields outside the grant's categories are rejected before execution with FORBIDDEN listing them", async () => {
-    const p = await partnerWith({ kind: "SERVICE_PROVIDER", region: "EU" }, {
-      purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"],
-    });
+    const p = await partnerWith(
+      { kind: "SERVICE_PROVIDER", region: "EU" },
+      {
+        purposes: ["CUSTOMER_SUPPORT"],
+        categories: ["user.name"],
+        regions: ["EU"],
+      },
+    );
     const before = gw.database.statements;
-    const res = await asPartner(gw, p.key.apiKey,
-      "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 3) { edges { node { profile { fullName email phone } visits { ipAddress } } } } }");
+    const res = await asPartner(
+      gw,
+      p.key.apiKey,
+      "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 3) { edges { node { profile { fullName email phone } visits { ipAddress } } } } }",
+    );
     const statements = gw.database.statements - before;
     expect(res.body.data ?? null).toBeNull();
     expect(res.body.errors).toHaveLength(1);
@@ -196,17 +262,27 @@ describe("categories and purposes", () => {
     expect(error.extensions.code).toBe("FORBIDDEN");
     const denied = error.extensions.denied as Array<{ coordinate: string; category: string; reason: string }>;
     expect(denied.map((d) => d.coordinate).sort()).toEqual(["Customer.visits", "Profile.email", "Profile.phone", "Visit.ipAddress"]);
-    expect(denied.find((d) => d.coordinate === "Profile.email")).toMatchObject({ category: "user.contact.email", reason: "GRANT_CATEGORY" });
+    expect(denied.find((d) => d.coordinate === "Profile.email")).toMatchObject({
+      category: "user.contact.email",
+      reason: "GRANT_CATEGORY",
+    });
     // Only authentication and the rate-limit counter: no customer data was read.
     expect(statements).toBeLessThanOrEqual(3);
 
-    const allowed = await asPartner(gw, p.key.apiKey, "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 3) { edges { node { profile { fullName } } } } }");
+    const allowed = await asPartner(
+      gw,
+      p.key.apiKey,
+      "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 3) { edges { node { profile { fullName } } } } }",
+    );
     expect(allowed.body.errors).toBeUndefined();
     expect(allowed.body.data.customers.edges.length).toBe(3);
   });
 
   it("a purpose outside the grant: PURPOSE_NOT_ALLOWED listing the grant's", async () => {
-    const p = await partnerWith({ kind: "SERVICE_PROVIDER", region: "EU" }, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user"], regions: ["EU"] });
+    const p = await partnerWith(
+      { kind: "SERVICE_PROVIDER", region: "EU" },
+      { purposes: ["CUSTOMER_SUPPORT"], categories: ["user"], regions: ["EU"] },
+    );
     const res = await asPartner(gw, p.key.apiKey, "query Q @purpose(name: MARKETING) { customers(first: 1) { totalCount } }");
     expect(res.body.errors[0].extensions.code).toBe("PURPOSE_NOT_ALLOWED");
     expect(res.body.errors[0].extensions.allowedPurposes).toEqual(["CUSTOMER_SUPPORT"]);
@@ -215,7 +291,11 @@ describe("categories and purposes", () => {
 
   it("a broad grant never widens the purpose matrix (advertising never gets user.name)", async () => {
     const p = await partnerWith({ kind: "AFFILIATE", region: "EU" }, { purposes: ["ADVERTISING"], categories: ["user"], regions: ["EU"] });
-    const res = await asPartner(gw, p.key.apiKey, "query Q @purpose(name: ADVERTISING) { customers(first: 1) { edges { node { profile { fullName } } } } }");
+    const res = await asPartner(
+      gw,
+      p.key.apiKey,
+      "query Q @purpose(name: ADVERTISING) { customers(first: 1) { edges { node { profile { fullName } } } } }",
+    );
     expect(res.body.errors[0].extensions.code).toBe("FORBIDDEN");
     expect(res.body.errors[0].extensions.denied[0]).toMatchObject({ coordinate: "Profile.fullName", reason: "PURPOSE_EXCLUDES_CATEGORY" });
   });

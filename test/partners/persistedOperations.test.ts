@@ -27,7 +27,10 @@ let subjectId: string;
 let theirId: string;
 
 /** What the hash covers, written here from docs/partners.md: SHA-256 (hex) of graphql-js's print of the parsed text. */
-const hashOf = (text: string) => createHash("sha256").update(print(parse(text))).digest("hex");
+const hashOf = (text: string) =>
+  createHash("sha256")
+    .update(print(parse(text)))
+    .digest("hex");
 const apq = (sha256Hash: string) => ({ persistedQuery: { version: 1, sha256Hash } });
 
 const LOOKUP = `query Lookup($id: ID!) @purpose(name: CUSTOMER_SUPPORT) { customer(id: $id) { id profile { fullName email } } }`;
@@ -42,8 +45,12 @@ query Lookup( $id : ID! ) @purpose( name : CUSTOMER_SUPPORT ) {
 const OTHER = `query Page @purpose(name: CUSTOMER_SUPPORT) { customers(first: 3) { edges { node { id profile { fullName } } } } }`;
 
 async function send(body: unknown, headers: Record<string, string>) {
-  const res = await fetch(gw.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() as any };
+  const res = await fetch(gw.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 async function sendGet(params: Record<string, string>, headers: Record<string, string>) {
@@ -51,7 +58,7 @@ async function sendGet(params: Record<string, string>, headers: Record<string, s
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   // As docs/partners.md has it: the API key alone, no preflight header of Apollo's.
   const res = await fetch(url, { headers });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 const asKey = (key: string) => ({ "x-api-key": key });
@@ -91,14 +98,23 @@ const REGISTER = `mutation Register($input: RegisterPersistedOperationInput!) {
 const register = async (document: string, id = partnerId) =>
   (await po.ok(REGISTER, { input: { partnerId: id, document } })).registerPersistedOperation;
 const hold = async (enabled: boolean) =>
-  (await po.ok("mutation Hold($id: ID!, $on: Boolean!) { setPersistedOperationsOnly(partnerId: $id, enabled: $on) { id persistedOperationsOnly } }",
-    { id: partnerId, on: enabled })).setPersistedOperationsOnly;
+  (
+    await po.ok(
+      "mutation Hold($id: ID!, $on: Boolean!) { setPersistedOperationsOnly(partnerId: $id, enabled: $on) { id persistedOperationsOnly } }",
+      { id: partnerId, on: enabled },
+    )
+  ).setPersistedOperationsOnly;
 
 beforeAll(async () => {
   gw = await startTestGateway({ customers: 20 });
   po = admin(gw);
-  const spec = { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name", "user.contact"], subjectScope: "ALL" as const,
-    regions: ["EU", "UK", "US", "CA", "CH", "BR"], transferBasis: "SCC-2021" };
+  const spec = {
+    purposes: ["CUSTOMER_SUPPORT"],
+    categories: ["user.name", "user.contact"],
+    subjectScope: "ALL" as const,
+    regions: ["EU", "UK", "US", "CA", "CH", "BR"],
+    transferBasis: "SCC-2021",
+  };
   partnerId = await po.createPartner({ name: "Allowlisted Support", kind: "SERVICE_PROVIDER", region: "EU" });
   await po.createGrant(partnerId, spec);
   apiKey = (await po.issueKey(partnerId)).apiKey;
@@ -109,27 +125,44 @@ beforeAll(async () => {
   subjectId = active!.id;
   theirId = partnerIdScope(gw, partnerId, "customer_support").external(subjectId);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 describe("registration by the privacy office", () => {
   it("stores the normalised document under the SHA-256 of that text; formatting and comments do not make another operation", async () => {
     const registered = await register(LOOKUP_REFORMATTED);
-    expect(registered).toMatchObject({ partnerId, sha256Hash: hashOf(LOOKUP), document: print(parse(LOOKUP)), operationName: "Lookup", revokedAt: null });
+    expect(registered).toMatchObject({
+      partnerId,
+      sha256Hash: hashOf(LOOKUP),
+      document: print(parse(LOOKUP)),
+      operationName: "Lookup",
+      revokedAt: null,
+    });
     expect(registered.sha256Hash).toMatch(/^[0-9a-f]{64}$/);
     expect(await register(LOOKUP)).toEqual(registered);
-    const stored = await gw.database.db.select().from(partnerPersistedOperations).where(eq(partnerPersistedOperations.partnerId, partnerId));
+    const stored = await gw.database.db
+      .select()
+      .from(partnerPersistedOperations)
+      .where(eq(partnerPersistedOperations.partnerId, partnerId));
     expect(stored).toHaveLength(1);
     expect(createHash("sha256").update(stored[0]!.document).digest("hex")).toBe(stored[0]!.sha256);
 
-    const data = await po.ok("query Partners { partners { id persistedOperationsOnly persistedOperations { sha256Hash operationName revokedAt } } }");
+    const data = await po.ok(
+      "query Partners { partners { id persistedOperationsOnly persistedOperations { sha256Hash operationName revokedAt } } }",
+    );
     const listed = data.partners.find((p: { id: string }) => p.id === partnerId);
-    expect(listed).toEqual({ id: partnerId, persistedOperationsOnly: false, persistedOperations: [{ sha256Hash: hashOf(LOOKUP), operationName: "Lookup", revokedAt: null }] });
+    expect(listed).toEqual({
+      id: partnerId,
+      persistedOperationsOnly: false,
+      persistedOperations: [{ sha256Hash: hashOf(LOOKUP), operationName: "Lookup", revokedAt: null }],
+    });
   });
 
   it.each([
     ["a document that does not parse", "query { customer(id: ", /document/],
     ["two operations", `${LOOKUP} ${OTHER}`, /exactly one operation/],
-    ["an unknown field", "query X @purpose(name: CUSTOMER_SUPPORT) { customer(id: \"x\") { passwordHash } }", /valid against the schema/],
+    ["an unknown field", 'query X @purpose(name: CUSTOMER_SUPPORT) { customer(id: "x") { passwordHash } }', /valid against the schema/],
   ])("refuses %s with BAD_USER_INPUT and writes nothing", async (_name, document, expected) => {
     const before = await rows(partnerPersistedOperations);
     const res = await po.run(REGISTER, { input: { partnerId, document } });
@@ -144,11 +177,19 @@ describe("registration by the privacy office", () => {
     const unknown = await po.run(REGISTER, { input: { partnerId: "00000000-0000-4000-8000-000000000000", document: LOOKUP } });
     expect(unknown.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
     const asSupport = REGISTER.replace("!) {", "!) @purpose(name: CUSTOMER_SUPPORT) {");
-    const support = await gw.post({ query: asSupport, variables: { input: { partnerId, document: OTHER } } }, bearer(await gw.token("support_agent")));
+    const support = await gw.post(
+      { query: asSupport, variables: { input: { partnerId, document: OTHER } } },
+      bearer(await gw.token("support_agent")),
+    );
     expect(support.body.errors[0].extensions.code).toBe("FORBIDDEN");
     const partner = await send({ query: asSupport, variables: { input: { partnerId, document: OTHER } } }, asKey(apiKey));
     expect(partner.body.errors[0].extensions.code).toBe("FORBIDDEN");
-    const holdSelf = await send({ query: `mutation @purpose(name: CUSTOMER_SUPPORT) { setPersistedOperationsOnly(partnerId: "${partnerId}", enabled: false) { id } }` }, asKey(apiKey));
+    const holdSelf = await send(
+      {
+        query: `mutation @purpose(name: CUSTOMER_SUPPORT) { setPersistedOperationsOnly(partnerId: "${partnerId}", enabled: false) { id } }`,
+      },
+      asKey(apiKey),
+    );
     expect(holdSelf.body.errors[0].extensions.code).toBe("FORBIDDEN");
     expect(await rows(partnerPersistedOperations)).toBe(1);
   });
@@ -175,8 +216,16 @@ describe("a partner not held to an allowlist", () => {
 
   it("answers an unknown hash alone with 404 PERSISTED_QUERY_NOT_FOUND, a wrong hash with 400, a malformed extension with 400", async () => {
     await expectRefused({ extensions: apq(hashOf(OTHER)) }, apiKey, { status: 404, code: "PERSISTED_QUERY_NOT_FOUND", lookups: 1 });
-    await expectRefused({ query: OTHER, extensions: apq(hashOf(LOOKUP)) }, apiKey, { status: 400, code: "PERSISTED_QUERY_HASH_MISMATCH", lookups: 0 });
-    await expectRefused({ query: OTHER, extensions: { persistedQuery: { version: 1, sha256Hash: "abc" } } }, apiKey, { status: 400, code: "BAD_REQUEST", lookups: 0 });
+    await expectRefused({ query: OTHER, extensions: apq(hashOf(LOOKUP)) }, apiKey, {
+      status: 400,
+      code: "PERSISTED_QUERY_HASH_MISMATCH",
+      lookups: 0,
+    });
+    await expectRefused({ query: OTHER, extensions: { persistedQuery: { version: 1, sha256Hash: "abc" } } }, apiKey, {
+      status: 400,
+      code: "BAD_REQUEST",
+      lookups: 0,
+    });
   });
 
   it("cannot register through APQ: a text sent with its hash runs, and its hash alone is still unknown", async () => {
@@ -239,7 +288,11 @@ describe("a partner held to its allowlist", () => {
     await expectRefused({ query: "query { customer(id: " }, apiKey, refused);
     await expectRefused([{ query: LOOKUP, variables: { id: theirId } }], apiKey, refused);
     // A registered hash with another text is a mismatch, refused before the lookup.
-    await expectRefused({ query: OTHER, extensions: apq(hashOf(LOOKUP)) }, apiKey, { status: 400, code: "PERSISTED_QUERY_HASH_MISMATCH", lookups: 0 });
+    await expectRefused({ query: OTHER, extensions: apq(hashOf(LOOKUP)) }, apiKey, {
+      status: 400,
+      code: "PERSISTED_QUERY_HASH_MISMATCH",
+      lookups: 0,
+    });
     // The other partner, not held, is not affected.
     expect((await send({ query: OTHER }, asKey(otherKey))).status).toBe(200);
   });
@@ -272,10 +325,15 @@ describe("a partner held to its allowlist", () => {
   });
 
   it("stops running a revoked operation at once, and runs it again once registered again", async () => {
-    const revoke = "mutation Revoke($id: ID!, $h: String!) { revokePersistedOperation(partnerId: $id, sha256Hash: $h) { sha256Hash revokedAt } }";
+    const revoke =
+      "mutation Revoke($id: ID!, $h: String!) { revokePersistedOperation(partnerId: $id, sha256Hash: $h) { sha256Hash revokedAt } }";
     const revoked = (await po.ok(revoke, { id: partnerId, h: hashOf(LOOKUP) })).revokePersistedOperation;
     expect(revoked.revokedAt).not.toBeNull();
-    await expectRefused({ variables: { id: theirId }, extensions: apq(hashOf(LOOKUP)) }, apiKey, { status: 403, code: "PERSISTED_OPERATION_NOT_ALLOWED", lookups: 1 });
+    await expectRefused({ variables: { id: theirId }, extensions: apq(hashOf(LOOKUP)) }, apiKey, {
+      status: 403,
+      code: "PERSISTED_OPERATION_NOT_ALLOWED",
+      lookups: 1,
+    });
     expect((await po.ok(revoke, { id: partnerId, h: hashOf(LOOKUP) })).revokePersistedOperation.revokedAt).toBe(revoked.revokedAt);
     const unknown = await po.run(revoke, { id: partnerId, h: hashOf(OTHER) });
     expect(unknown.body.errors[0].extensions.code).toBe("NOT_FOUND");

@@ -21,7 +21,9 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 20 });
   po = admin(gw);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 /** Waits out the last seconds of a minute so that a short burst falls in one window. */
 async function awayFromWindowEdge() {
@@ -57,7 +59,9 @@ describe("rate limit", () => {
     const limited = await asPartner(gw, key.apiKey, READ);
     const statements = gw.database.statements - statementsBefore;
     expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "RATE_LIMITED", limit: 3 }) })] });
+    expect(limited.body).toEqual({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: "RATE_LIMITED", limit: 3 }) })],
+    });
     expect(limited.body).not.toHaveProperty("data");
     const retryAfter = Number(limited.headers.get("retry-after"));
     expect(Number.isInteger(retryAfter)).toBe(true);
@@ -69,7 +73,10 @@ describe("rate limit", () => {
     expect(statements).toBeLessThanOrEqual(3);
     expect(await disclosures()).toBe(logged);
 
-    const rows = await gw.database.db.select().from(rateLimitWindows).where(eq(rateLimitWindows.key, rateLimitKey(key.keyId)));
+    const rows = await gw.database.db
+      .select()
+      .from(rateLimitWindows)
+      .where(eq(rateLimitWindows.key, rateLimitKey(key.keyId)));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.count).toBe(4);
     expect(rows[0]!.windowStart.getTime() % 60_000).toBe(0);
@@ -91,14 +98,21 @@ describe("rate limit", () => {
     const key = await po.issueKey(partnerId);
     expect((await asPartner(gw, key.apiKey, READ)).status).toBe(200);
     // pg_stat_activity shows each backend's last statement: the counter's upsert (or its cleanup) ran there.
-    const last = await queryRows<{ query: string }>(gw.database.db,
-      sql`select query from pg_stat_activity where datname = current_database() and application_name = ${UNFLUSHED_APPLICATION_NAME}`);
+    const last = await queryRows<{ query: string }>(
+      gw.database.db,
+      sql`select query from pg_stat_activity where datname = current_database() and application_name = ${UNFLUSHED_APPLICATION_NAME}`,
+    );
     expect(last.some((r) => /^(insert into|delete from) "rate_limit_windows"/.test(r.query))).toBe(true);
   });
 
   it("the limit is read from the grant in force on every request (a new grant applies at once)", async () => {
     const partnerId = await po.createPartner({ kind: "SERVICE_PROVIDER", region: "EU" });
-    const first = await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"], requestsPerMinute: 1 });
+    const first = await po.createGrant(partnerId, {
+      purposes: ["CUSTOMER_SUPPORT"],
+      categories: ["user.name"],
+      regions: ["EU"],
+      requestsPerMinute: 1,
+    });
     const key = await po.issueKey(partnerId);
     await awayFromWindowEdge();
     expect((await asPartner(gw, key.apiKey, myGrantQuery("CUSTOMER_SUPPORT"))).status).toBe(200);
@@ -119,7 +133,10 @@ describe("rate limit", () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => asPartner(gw, key.apiKey, myGrantQuery("CUSTOMER_SUPPORT"))));
     expect(results.filter((r) => r.status === 200)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(7);
-    const [row] = await gw.database.db.select().from(rateLimitWindows).where(eq(rateLimitWindows.key, rateLimitKey(key.keyId)));
+    const [row] = await gw.database.db
+      .select()
+      .from(rateLimitWindows)
+      .where(eq(rateLimitWindows.key, rateLimitKey(key.keyId)));
     expect(row!.count).toBe(12);
   });
 
@@ -132,19 +149,40 @@ describe("rate limit", () => {
     const deleted = await deleteStaleRateLimitWindows(db);
     expect(deleted).toBeGreaterThanOrEqual(1);
     expect(await db.select().from(rateLimitWindows).where(eq(rateLimitWindows.key, "partner_key:oldoldoldold"))).toHaveLength(0);
-    expect(await db.select().from(rateLimitWindows).where(and(eq(rateLimitWindows.key, "partner_key:recentrecent")))).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(rateLimitWindows)
+        .where(and(eq(rateLimitWindows.key, "partner_key:recentrecent"))),
+    ).toHaveLength(1);
   });
 
   it("the limiter itself cleans stale windows every Nth request", async () => {
     const db = gw.database.db;
-    await db.insert(rateLimitWindows).values({ key: "partner_key:stalestale01", windowStart: sql`date_trunc('minute', now()) - interval '3 hours'`, count: 1 });
+    await db
+      .insert(rateLimitWindows)
+      .values({ key: "partner_key:stalestale01", windowStart: sql`date_trunc('minute', now()) - interval '3 hours'`, count: 1 });
     const partnerId = await po.createPartner({ kind: "SERVICE_PROVIDER", region: "EU" });
-    const created = await po.createGrant(partnerId, { purposes: ["CUSTOMER_SUPPORT"], categories: ["user.name"], regions: ["EU"], requestsPerMinute: 10 });
+    const created = await po.createGrant(partnerId, {
+      purposes: ["CUSTOMER_SUPPORT"],
+      categories: ["user.name"],
+      regions: ["EU"],
+      requestsPerMinute: 10,
+    });
     const limiter = createPartnerRateLimiter({ db, cleanupEvery: 2 });
-    const caller = { kind: "partner", partnerId, partnerKind: "service_provider", partnerRegion: "EU", keyId: "unitunitunit", grant: { ...created, id: created.id } } as never;
+    const caller = {
+      kind: "partner",
+      partnerId,
+      partnerKind: "service_provider",
+      partnerRegion: "EU",
+      keyId: "unitunitunit",
+      grant: { ...created, id: created.id },
+    } as never;
     expect(await limiter.hit(caller)).toMatchObject({ allowed: true, count: 1, limit: 10 });
     expect(await db.select().from(rateLimitWindows).where(eq(rateLimitWindows.key, "partner_key:stalestale01"))).toHaveLength(1);
     expect(await limiter.hit(caller)).toMatchObject({ allowed: true, count: 2, limit: 10 });
-    await expect.poll(async () => (await db.select().from(rateLimitWindows).where(eq(rateLimitWindows.key, "partner_key:stalestale01"))).length).toBe(0);
+    await expect
+      .poll(async () => (await db.select().from(rateLimitWindows).where(eq(rateLimitWindows.key, "partner_key:stalestale01"))).length)
+      .toBe(0);
   });
 });

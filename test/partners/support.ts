@@ -7,7 +7,8 @@ export const PARTNER_FIELDS = `id name kind region contractRef createdAt
   keys { id partnerId createdAt revokedAt }
   grants { id partnerId purposes categories subjectScope regions transferBasis validFrom validUntil requestsPerMinute revokedAt status }`;
 
-export const GRANT_FIELDS = "id partnerId purposes categories subjectScope regions transferBasis validFrom validUntil requestsPerMinute revokedAt status";
+export const GRANT_FIELDS =
+  "id partnerId purposes categories subjectScope regions transferBasis validFrom validUntil requestsPerMinute revokedAt status";
 
 /** A partner reads its grant; like every operation it declares one of its purposes. */
 export const myGrantQuery = (purpose: string) => `query MyGrant @purpose(name: ${purpose}) { myGrant {
@@ -45,14 +46,27 @@ export function admin(gw: TestGateway) {
   return {
     run,
     ok,
-    async createPartner(input: { name?: string; kind: "AFFILIATE" | "SERVICE_PROVIDER" | "THIRD_PARTY"; region: string; contractRef?: string }): Promise<string> {
+    async createPartner(input: {
+      name?: string;
+      kind: "AFFILIATE" | "SERVICE_PROVIDER" | "THIRD_PARTY";
+      region: string;
+      contractRef?: string;
+    }): Promise<string> {
       const data = await ok(`mutation CreatePartner($input: CreatePartnerInput!) { createPartner(input: $input) { ${PARTNER_FIELDS} } }`, {
-        input: { name: input.name ?? `Partner ${input.kind} ${input.region}`, kind: input.kind, region: input.region, contractRef: input.contractRef ?? "DPA-TEST-1" },
+        input: {
+          name: input.name ?? `Partner ${input.kind} ${input.region}`,
+          kind: input.kind,
+          region: input.region,
+          contractRef: input.contractRef ?? "DPA-TEST-1",
+        },
       });
       return data.createPartner.id;
     },
     async issueKey(partnerId: string): Promise<{ apiKey: string; keyId: string }> {
-      const data = await ok("mutation Issue($id: ID!) { issueApiKey(partnerId: $id) { apiKey key { id partnerId createdAt revokedAt } } }", { id: partnerId });
+      const data = await ok(
+        "mutation Issue($id: ID!) { issueApiKey(partnerId: $id) { apiKey key { id partnerId createdAt revokedAt } } }",
+        { id: partnerId },
+      );
       return { apiKey: data.issueApiKey.apiKey, keyId: data.issueApiKey.key.id };
     },
     async revokeKey(keyId: string) {
@@ -62,8 +76,12 @@ export function admin(gw: TestGateway) {
       const now = Date.now();
       const data = await ok(`mutation Grant($input: CreateGrantInput!) { createGrant(input: $input) { ${GRANT_FIELDS} } }`, {
         input: {
-          partnerId, purposes: spec.purposes, categories: spec.categories, subjectScope: spec.subjectScope ?? "ALL",
-          regions: spec.regions, transferBasis: spec.transferBasis ?? null,
+          partnerId,
+          purposes: spec.purposes,
+          categories: spec.categories,
+          subjectScope: spec.subjectScope ?? "ALL",
+          regions: spec.regions,
+          transferBasis: spec.transferBasis ?? null,
           validFrom: (spec.validFrom ?? new Date(now - 60_000)).toISOString(),
           validUntil: (spec.validUntil ?? new Date(now + 30 * 86_400_000)).toISOString(),
           requestsPerMinute: spec.requestsPerMinute ?? 1000,

@@ -94,7 +94,13 @@ const grant = (g: Partial<Grant> & Pick<Grant, "id">): Grant => ({
 
 const GRANTS: { grant: Grant; partnerRegion: string }[] = [
   {
-    grant: grant({ id: "g-all", purposes: [...matrix.purposes] as Purpose[], categories: ["user"], regions: ["EU", "US"], transferBasis: "SCC" }),
+    grant: grant({
+      id: "g-all",
+      purposes: [...matrix.purposes] as Purpose[],
+      categories: ["user"],
+      regions: ["EU", "US"],
+      transferBasis: "SCC",
+    }),
     partnerRegion: "US",
   },
   {
@@ -129,11 +135,23 @@ const GRANTS: { grant: Grant; partnerRegion: string }[] = [
   },
   {
     // Transfers out of the partner's region on a named basis: reachable, so the ceiling allows.
-    grant: grant({ id: "g-transfer", purposes: ["analytics", "fraud_prevention"], categories: ["user"], regions: ["EU"], transferBasis: "SCC" }),
+    grant: grant({
+      id: "g-transfer",
+      purposes: ["analytics", "fraud_prevention"],
+      categories: ["user"],
+      regions: ["EU"],
+      transferBasis: "SCC",
+    }),
     partnerRegion: "US",
   },
   {
-    grant: grant({ id: "g-blank-basis", purposes: [...matrix.purposes] as Purpose[], categories: ["user"], regions: ["EU", "US"], transferBasis: "  " }),
+    grant: grant({
+      id: "g-blank-basis",
+      purposes: [...matrix.purposes] as Purpose[],
+      categories: ["user"],
+      regions: ["EU", "US"],
+      transferBasis: "  ",
+    }),
     partnerRegion: "EU",
   },
 ];
@@ -208,20 +226,29 @@ describe("decide: exhaustive grid against the reference", () => {
             const got = decide(DEFAULT_POLICY, caller, purpose, category, s);
             const want = reference(caller, purpose, category, s);
             const inRequest = decideInRequest(category, s);
-            if (inRequest.effect !== got.effect || inRequest.reason.code !== got.reason.code || inRequest.reason.message !== got.reason.message) {
-              mismatches.push(`${purpose} ${category}: decider gives ${inRequest.effect}/${inRequest.reason.code}, decide ${got.effect}/${got.reason.code}`);
+            if (
+              inRequest.effect !== got.effect ||
+              inRequest.reason.code !== got.reason.code ||
+              inRequest.reason.message !== got.reason.message
+            ) {
+              mismatches.push(
+                `${purpose} ${category}: decider gives ${inRequest.effect}/${inRequest.reason.code}, decide ${got.effect}/${got.reason.code}`,
+              );
             }
             best = Math.max(best, RANK[got.effect]);
             if (got.effect !== want.effect || got.reason.code !== want.code) {
               if (mismatches.length < 10)
-                mismatches.push(`${purpose} ${category} ${JSON.stringify({ ...s, optOuts: [...s.optOuts.keys()], objections: [...s.objections.keys()], partnerOptIns: [...s.partnerOptIns], linkedPartners: [...s.linkedPartners] })}: got ${got.effect}/${got.reason.code}, want ${want.effect}/${want.code}`);
+                mismatches.push(
+                  `${purpose} ${category} ${JSON.stringify({ ...s, optOuts: [...s.optOuts.keys()], objections: [...s.objections.keys()], partnerOptIns: [...s.partnerOptIns], linkedPartners: [...s.linkedPartners] })}: got ${got.effect}/${got.reason.code}, want ${want.effect}/${want.code}`,
+                );
             }
             if (RANK[got.effect] > RANK[bound.effect])
               mismatches.push(`${purpose} ${category}: decide ${got.effect} exceeds ceiling ${bound.effect}`);
           }
           // Tight: some subject in the grid reaches the ceiling (the static check is not stricter).
           // Every grid subject is SELF, so another customer's own data is not in the grid.
-          if (name !== "customer (other)" && best !== RANK[bound.effect]) mismatches.push(`${purpose} ${category}: ceiling ${bound.effect} never reached`);
+          if (name !== "customer (other)" && best !== RANK[bound.effect])
+            mismatches.push(`${purpose} ${category}: ceiling ${bound.effect} never reached`);
         }
       }
       expect(mismatches).toEqual([]);

@@ -28,7 +28,17 @@ const canary = fc.stringMatching(/^[0-9a-f]{8}$/).map((h) => `CANARY${h}`);
 const purpose = fc.constantFrom(...PURPOSES);
 const category = fc.oneof(fc.constantFrom(...CATEGORIES), fc.constantFrom("user.contact", "user", "user.namex", "x.y"));
 const date = fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true });
-const prefix = fc.constantFrom("user", "user.contact", "user.contact.address", "user.device", "user.name", "user.behavior", "user.financial", "user.contactx", "");
+const prefix = fc.constantFrom(
+  "user",
+  "user.contact",
+  "user.contact.address",
+  "user.device",
+  "user.name",
+  "user.behavior",
+  "user.financial",
+  "user.contactx",
+  "",
+);
 
 const grant: fc.Arbitrary<Grant> = fc.record({
   id: fc.constantFrom("g-1", "g-2"),
@@ -75,16 +85,14 @@ function subjectWith(customerId: fc.Arbitrary<string>, residency: fc.Arbitrary<s
 }
 
 // Caller and subject share the id often enough that "own data" is exercised.
-const scenario = fc
-  .tuple(canary, fc.boolean())
-  .chain(([id, same]) =>
-    fc.record({
-      caller: callerFor(fc.constant(same ? id : `${id}x`)),
-      purpose,
-      category,
-      subject: subjectWith(fc.constant(id), fc.oneof(fc.constantFrom(...REGIONS), canary)),
-    }),
-  );
+const scenario = fc.tuple(canary, fc.boolean()).chain(([id, same]) =>
+  fc.record({
+    caller: callerFor(fc.constant(same ? id : `${id}x`)),
+    purpose,
+    category,
+    subject: subjectWith(fc.constant(id), fc.oneof(fc.constantFrom(...REGIONS), canary)),
+  }),
+);
 
 const opts = { seed: SEED, numRuns: RUNS };
 
@@ -103,12 +111,26 @@ describe("decide: properties", () => {
 
   type Change = { name: string; apply: (s: SubjectState) => SubjectState };
   const change: fc.Arbitrary<Change> = fc.oneof(
-    fc.tuple(purpose, date).map(([p, d]) => ({ name: `opt out of ${p}`, apply: (s: SubjectState) => ({ ...s, optOuts: new Map([...s.optOuts, [p, d]]) }) })),
-    fc.tuple(purpose, date).map(([p, d]) => ({ name: `object to ${p}`, apply: (s: SubjectState) => ({ ...s, objections: new Map([...s.objections, [p, d]]) }) })),
-    fc.constant({ name: "restrict", apply: (s: SubjectState) => ({ ...s, status: s.status === "erased" ? "erased" : "restricted" }) as SubjectState }),
+    fc
+      .tuple(purpose, date)
+      .map(([p, d]) => ({ name: `opt out of ${p}`, apply: (s: SubjectState) => ({ ...s, optOuts: new Map([...s.optOuts, [p, d]]) }) })),
+    fc.tuple(purpose, date).map(([p, d]) => ({
+      name: `object to ${p}`,
+      apply: (s: SubjectState) => ({ ...s, objections: new Map([...s.objections, [p, d]]) }),
+    })),
+    fc.constant({
+      name: "restrict",
+      apply: (s: SubjectState) => ({ ...s, status: s.status === "erased" ? "erased" : "restricted" }) as SubjectState,
+    }),
     fc.constant({ name: "erase", apply: (s: SubjectState) => ({ ...s, status: "erased" }) as SubjectState }),
-    fc.constantFrom(...PARTNER_IDS).map((id) => ({ name: `withdraw opt-in ${id}`, apply: (s: SubjectState) => ({ ...s, partnerOptIns: new Set([...s.partnerOptIns].filter((x) => x !== id)) }) })),
-    fc.constantFrom(...PARTNER_IDS).map((id) => ({ name: `unlink ${id}`, apply: (s: SubjectState) => ({ ...s, linkedPartners: new Set([...s.linkedPartners].filter((x) => x !== id)) }) })),
+    fc.constantFrom(...PARTNER_IDS).map((id) => ({
+      name: `withdraw opt-in ${id}`,
+      apply: (s: SubjectState) => ({ ...s, partnerOptIns: new Set([...s.partnerOptIns].filter((x) => x !== id)) }),
+    })),
+    fc.constantFrom(...PARTNER_IDS).map((id) => ({
+      name: `unlink ${id}`,
+      apply: (s: SubjectState) => ({ ...s, linkedPartners: new Set([...s.linkedPartners].filter((x) => x !== id)) }),
+    })),
     fc.constant({ name: "close request", apply: (s: SubjectState) => ({ ...s, verifiedRequest: false }) }),
   );
 
@@ -116,7 +138,13 @@ describe("decide: properties", () => {
     fc.assert(
       fc.property(scenario, fc.array(change, { minLength: 1, maxLength: 3 }), ({ caller, purpose, category, subject }, changes) => {
         const before = decide(DEFAULT_POLICY, caller, purpose, category, subject);
-        const after = decide(DEFAULT_POLICY, caller, purpose, category, changes.reduce((s, c) => c.apply(s), subject));
+        const after = decide(
+          DEFAULT_POLICY,
+          caller,
+          purpose,
+          category,
+          changes.reduce((s, c) => c.apply(s), subject),
+        );
         expect(RANK[after.effect], changes.map((c) => c.name).join(", ")).toBeLessThanOrEqual(RANK[before.effect]);
       }),
       opts,
@@ -126,7 +154,9 @@ describe("decide: properties", () => {
   it("decides the same without the state parts that stateParts leaves out (a request loads only those)", () => {
     fc.assert(
       fc.property(scenario, ({ caller, purpose, category, subject }) => {
-        expect(decide(DEFAULT_POLICY, caller, purpose, category, prunedState(subject, stateParts(DEFAULT_POLICY, caller, purpose)))).toEqual(decide(DEFAULT_POLICY, caller, purpose, category, subject));
+        expect(
+          decide(DEFAULT_POLICY, caller, purpose, category, prunedState(subject, stateParts(DEFAULT_POLICY, caller, purpose))),
+        ).toEqual(decide(DEFAULT_POLICY, caller, purpose, category, subject));
       }),
       { ...opts, numRuns: 10_000 },
     );
@@ -145,8 +175,21 @@ describe("decide: properties", () => {
 
   it("a third-party partner with the widest grant still needs that subject's opt-in for itself", () => {
     const wide: Caller = {
-      kind: "partner", partnerId: "p-1", partnerKind: "third_party", partnerRegion: "EU", keyId: "k",
-      grant: { id: "g", purposes: [...PURPOSES], categories: ["user"], subjectScope: "all", regions: REGIONS, transferBasis: "SCC", validFrom: new Date(0), validUntil: new Date(0) },
+      kind: "partner",
+      partnerId: "p-1",
+      partnerKind: "third_party",
+      partnerRegion: "EU",
+      keyId: "k",
+      grant: {
+        id: "g",
+        purposes: [...PURPOSES],
+        categories: ["user"],
+        subjectScope: "all",
+        regions: REGIONS,
+        transferBasis: "SCC",
+        validFrom: new Date(0),
+        validUntil: new Date(0),
+      },
     };
     fc.assert(
       fc.property(purpose, category, subjectWith(canary, fc.constantFrom(...REGIONS)), (p, c, s) => {
@@ -175,7 +218,9 @@ describe("decide: properties", () => {
     fc.assert(
       fc.property(scenario, ({ caller, purpose, category, subject }) => {
         const frozen = Object.freeze({ ...subject });
-        expect(decide(DEFAULT_POLICY, caller, purpose, category, frozen)).toEqual(decide(DEFAULT_POLICY, caller, purpose, category, frozen));
+        expect(decide(DEFAULT_POLICY, caller, purpose, category, frozen)).toEqual(
+          decide(DEFAULT_POLICY, caller, purpose, category, frozen),
+        );
       }),
       { ...opts, numRuns: 500 },
     );
@@ -195,8 +240,14 @@ describe("decide: properties", () => {
   it("denies an undeclarable purpose string without echoing it", () => {
     const junk = "ada@example.com";
     const d = decide(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "legal" }, junk as Purpose, "user.name", {
-      customerId: "c", status: "active", residency: "EU", optOuts: new Map(), objections: new Map(),
-      partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: true,
+      customerId: "c",
+      status: "active",
+      residency: "EU",
+      optOuts: new Map(),
+      objections: new Map(),
+      partnerOptIns: new Set(),
+      linkedPartners: new Set(),
+      verifiedRequest: true,
     });
     expect(d.effect).toBe("deny");
     expect(d.reason.code).toBe("PURPOSE_NOT_ALLOWED");
@@ -205,8 +256,14 @@ describe("decide: properties", () => {
 
   it("formats an opt-out or objection with an invalid date without throwing", () => {
     const s: SubjectState = {
-      customerId: "c", status: "active", residency: "EU", optOuts: new Map([["analytics", new Date(Number.NaN)]]),
-      objections: new Map(), partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: false,
+      customerId: "c",
+      status: "active",
+      residency: "EU",
+      optOuts: new Map([["analytics", new Date(Number.NaN)]]),
+      objections: new Map(),
+      partnerOptIns: new Set(),
+      linkedPartners: new Set(),
+      verifiedRequest: false,
     };
     const d = decide(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "marketing_analyst" }, "analytics", "user.name", s);
     expect(d.reason).toEqual({ code: "OPTED_OUT", message: "subject opted out of analytics on an unknown date" });

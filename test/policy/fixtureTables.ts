@@ -41,7 +41,7 @@ export function loadFixtureMatrix(): FixtureMatrix {
   const prose = text.slice(0, text.indexOf("|")).replace(/\s+/g, " ");
   for (const m of prose.matchAll(/`([a-z]+)` ([a-z_]+)/g)) legend.set(m[1]!, m[2]!);
   const [header, ...body] = parseTable(text);
-  if (!header || header[0] !== "category") throw new Error("fixture: no matrix header");
+  if (header?.[0] !== "category") throw new Error("fixture: no matrix header");
   const purposes = header.slice(1).map((abbr) => {
     const p = legend.get(abbr);
     if (!p) throw new Error(`fixture: no legend for column ${abbr}`);

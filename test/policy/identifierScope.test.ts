@@ -6,8 +6,21 @@ import { STAFF_ROLES } from "../../src/policy/roles.js";
 import { DEFAULT_POLICY, pseudonymisingPurposes } from "../../src/policy/index.js";
 
 const partner = (partnerId: string): Caller => ({
-  kind: "partner", partnerId, partnerKind: "affiliate", partnerRegion: "EU", keyId: "k",
-  grant: { id: "g", purposes: [], categories: [], subjectScope: "all", regions: [], transferBasis: null, validFrom: new Date(0), validUntil: new Date(0) },
+  kind: "partner",
+  partnerId,
+  partnerKind: "affiliate",
+  partnerRegion: "EU",
+  keyId: "k",
+  grant: {
+    id: "g",
+    purposes: [],
+    categories: [],
+    subjectScope: "all",
+    regions: [],
+    transferBasis: null,
+    validFrom: new Date(0),
+    validUntil: new Date(0),
+  },
 });
 
 describe("identifierScope", () => {
@@ -20,7 +33,8 @@ describe("identifierScope", () => {
       expect(identifierScope(DEFAULT_POLICY, { kind: "customer", customerId: "c" }, purpose)).toEqual({ kind: "internal" });
       for (const role of STAFF_ROLES) {
         expect(identifierScope(DEFAULT_POLICY, { kind: "staff", staffId: "s", role }, purpose)).toEqual(
-          pseudonymisingPurposes(DEFAULT_POLICY).includes(purpose) ? { kind: "scoped", label: `purpose:${purpose}` } : { kind: "internal" });
+          pseudonymisingPurposes(DEFAULT_POLICY).includes(purpose) ? { kind: "scoped", label: `purpose:${purpose}` } : { kind: "internal" },
+        );
       }
     }
   });

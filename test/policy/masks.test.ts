@@ -33,7 +33,7 @@ describe("mask examples", () => {
   it("EMAIL", () => {
     expect(maskEmail("ada@example.com")).toBe("a***@example.com");
     expect(maskEmail("a@example.com")).toBe("a***@example.com");
-    expect(maskEmail("\"odd@local\"@example.org")).toBe("\"***@example.org");
+    expect(maskEmail('"odd@local"@example.org')).toBe('"***@example.org');
     for (const bad of ["", "@", "ada", "ada@", "@example.com", "ada@localhost", "a b@example.com", "ada@exa mple.com"])
       expect(maskEmail(bad), bad).toBe("****");
   });
@@ -71,7 +71,27 @@ describe("mask examples", () => {
     expect(truncateIp("::ffff:203.0.113.45")).toBe("::ffff:203.0.113.0");
     expect(truncateIp("64:ff9b::192.0.2.33")).toBe("64:ff9b::192.0.2.0");
     expect(truncateIp("2002:c000:221::1")).toBe("2002:c000:200::");
-    for (const bad of ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1:2:3:4:5:6:7:8:9", "1::2::3", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::8", "1:", ":1", "12345::", "1.2.3.4::", "::1.2.3", "gggg::", ":::", "1.2.3.4/24", "localhost"])
+    for (const bad of [
+      "",
+      "1.2.3",
+      "1.2.3.4.5",
+      "256.1.1.1",
+      "01.2.3.4",
+      "1:2:3:4:5:6:7:8:9",
+      "1::2::3",
+      "1:2:3:4:5:6:7:8::",
+      "::1:2:3:4:5:6:7:8",
+      "1:2:3:4:5:6:7::8",
+      "1:",
+      ":1",
+      "12345::",
+      "1.2.3.4::",
+      "::1.2.3",
+      "gggg::",
+      ":::",
+      "1.2.3.4/24",
+      "localhost",
+    ])
       expect(truncateIp(bad), bad).toBe("****");
     expect(applyMask("IP_TRUNCATE", "203.0.113.0")).toBe("****");
   });
@@ -116,13 +136,25 @@ describe("mask examples", () => {
 describe("DEFAULT_MASK", () => {
   it("covers every category with DESIGN's mask", () => {
     const want: Record<string, MaskKind> = {
-      "user.name": "INITIALS", "user.contact.email": "EMAIL", "user.contact.phone_number": "LAST_TWO",
-      "user.contact.address": "REDACT", "user.contact.address.billing": "REDACT", "user.contact.address.delivery": "REDACT",
-      "user.account.username": "FIRST_CHAR_LENGTH", "user.authorization.credentials": "WITHHOLD",
-      "user.unique_id.account_number": "LAST_FOUR", "user.financial.credit_card": "REDACT", "user.content.private": "WITHHOLD",
-      "user.social": "WITHHOLD", "user.location.precise": "ROUND_COORDINATE", "user.device.ip_address": "IP_TRUNCATE",
-      "user.device": "KEEP", "user.demographic.language": "KEEP", "user.behavior.browsing_history": "WITHHOLD",
-      "user.behavior.purchase_history": "WITHHOLD", "user.privacy_preferences": "KEEP",
+      "user.name": "INITIALS",
+      "user.contact.email": "EMAIL",
+      "user.contact.phone_number": "LAST_TWO",
+      "user.contact.address": "REDACT",
+      "user.contact.address.billing": "REDACT",
+      "user.contact.address.delivery": "REDACT",
+      "user.account.username": "FIRST_CHAR_LENGTH",
+      "user.authorization.credentials": "WITHHOLD",
+      "user.unique_id.account_number": "LAST_FOUR",
+      "user.financial.credit_card": "REDACT",
+      "user.content.private": "WITHHOLD",
+      "user.social": "WITHHOLD",
+      "user.location.precise": "ROUND_COORDINATE",
+      "user.device.ip_address": "IP_TRUNCATE",
+      "user.device": "KEEP",
+      "user.demographic.language": "KEEP",
+      "user.behavior.browsing_history": "WITHHOLD",
+      "user.behavior.purchase_history": "WITHHOLD",
+      "user.privacy_preferences": "KEEP",
     };
     for (const c of CATEGORIES) expect(MASK_KINDS).toContain(DEFAULT_MASK[c]);
     for (const [c, k] of Object.entries(want)) expect(DEFAULT_MASK[c as keyof typeof DEFAULT_MASK], c).toBe(k);
@@ -163,9 +195,8 @@ describe("mask properties", () => {
     if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return dotted("::ffff:");
     if (g.slice(0, 6).every((x) => x === 0) && g[6] !== 0) return dotted("::");
     if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return dotted("64:ff9b::");
-    const prefix = g[0] === 0x2002 ? [g[0], g[1]!, g[2]! & 0xff00]
-      : g[0] === 0x2001 && g[1] === 0 ? [g[0], 0, g[2]!, g[3]! & 0xff00]
-      : g.slice(0, 3);
+    const prefix =
+      g[0] === 0x2002 ? [g[0], g[1]!, g[2]! & 0xff00] : g[0] === 0x2001 && g[1] === 0 ? [g[0], 0, g[2]!, g[3]! & 0xff00] : g.slice(0, 3);
     while (prefix.length > 0 && prefix.at(-1) === 0) prefix.pop();
     return `${prefix.map((x) => x.toString(16)).join(":")}::`;
   };
@@ -225,7 +256,10 @@ describe("mask properties", () => {
     fc.assert(
       fc.property(text, (s) => {
         const alnum = (s.match(/[\p{L}\p{N}]/gu) ?? []).join("");
-        for (const [kind, n] of [["LAST_TWO", 2], ["LAST_FOUR", 4]] as const) {
+        for (const [kind, n] of [
+          ["LAST_TWO", 2],
+          ["LAST_FOUR", 4],
+        ] as const) {
           const out = applyMask(kind, s);
           if (out === "****") continue;
           expect(out).toMatch(/^\*{4}/);
@@ -245,7 +279,10 @@ describe("mask properties", () => {
     fc.assert(
       fc.property(fc.oneof(text, nearPhone), (s) => {
         const alnum = s.match(/[\p{L}\p{N}]/gu) ?? [];
-        for (const [mask, n] of [[maskLastTwo, 2], [maskLastFour, 4]] as const) {
+        for (const [mask, n] of [
+          [maskLastTwo, 2],
+          [maskLastFour, 4],
+        ] as const) {
           expect(mask(s)).toBe(alnum.length < n + 4 ? "****" : `****${alnum.slice(-n).join("")}`);
         }
       }),
@@ -254,7 +291,24 @@ describe("mask properties", () => {
   });
 
   it("IP_TRUNCATE on text without a colon: the /24 of a dotted quad (trimmed, zone dropped), else redacted", () => {
-    const boundary = fc.constantFrom("0", "00", "01", "9", "10", "99", "100", "199", "249", "250", "255", "256", "259", "299", "999", "1000");
+    const boundary = fc.constantFrom(
+      "0",
+      "00",
+      "01",
+      "9",
+      "10",
+      "99",
+      "100",
+      "199",
+      "249",
+      "250",
+      "255",
+      "256",
+      "259",
+      "299",
+      "999",
+      "1000",
+    );
     const octet = fc.oneof(boundary, fc.integer({ min: 0, max: 300 }).map(String), fc.stringMatching(/^[0-9]{1,4}$/));
     const quad = fc.tuple(octet, octet, octet, octet).map((o) => o.join("."));
     const nearQuad = fc.string({ unit: fc.constantFrom(..."0123456789. %a\t"), maxLength: 20 });
@@ -293,7 +347,13 @@ describe("mask properties", () => {
         const ip = groups.map((g) => g.toString(16).padStart(4, "0")).join(":");
         const out = applyMask("IP_TRUNCATE", ip) as string;
         expect(out.endsWith("::")).toBe(true);
-        const kept = out === "::" ? [] : out.slice(0, -2).split(":").map((h) => parseInt(h, 16));
+        const kept =
+          out === "::"
+            ? []
+            : out
+                .slice(0, -2)
+                .split(":")
+                .map((h) => parseInt(h, 16));
         const padded = [...kept, 0, 0, 0].slice(0, 3);
         expect(padded).toEqual(groups.slice(0, 3));
       }),

@@ -80,7 +80,9 @@ describe("policy table", () => {
     expect(rows.map((r) => r[0]!.split(" ")[0]!.replace(/`/g, ""))).toEqual([...CATEGORIES]);
     for (const row of rows) {
       const category = row[0]!.split(" ")[0]!.replace(/`/g, "");
-      fixture.purposes.forEach((p, i) => expect(`${category} ${p} ${row[i + 1]}`).toBe(`${category} ${p} ${fixtureLetter(fixture, p, category)}`));
+      fixture.purposes.forEach((p, i) =>
+        expect(`${category} ${p} ${row[i + 1]}`).toBe(`${category} ${p} ${fixtureLetter(fixture, p, category)}`),
+      );
     }
   });
 

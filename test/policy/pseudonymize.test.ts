@@ -41,7 +41,9 @@ describe("pseudonymize", () => {
   });
 
   it("accepts a byte key equal to the string key", () => {
-    expect(pseudonymize(new TextEncoder().encode(KEY), "analytics", "user.name", "Ada")).toBe(pseudonymize(KEY, "analytics", "user.name", "Ada"));
+    expect(pseudonymize(new TextEncoder().encode(KEY), "analytics", "user.name", "Ada")).toBe(
+      pseudonymize(KEY, "analytics", "user.name", "Ada"),
+    );
   });
 
   it("stringifies numbers, withholds other types, refuses an empty key", () => {

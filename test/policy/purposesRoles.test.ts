@@ -4,12 +4,9 @@ import {
   defaultPurpose,
   type Grant,
   mayDeclare,
-  
-  
   PURPOSES,
   type Purpose,
   purposesFor,
-  
   ROLES,
   STAFF_ROLES,
   DEFAULT_POLICY,
@@ -19,21 +16,61 @@ import { loadFixturePurposes, loadFixtureRoles } from "./fixtureTables.js";
 
 // fideslang 2.x data use keys (data_files/data_uses.csv), for the export mapping.
 const FIDESLANG_DATA_USES = new Set([
-  "analytics", "analytics.reporting", "analytics.reporting.ad_performance", "analytics.reporting.content_performance",
-  "analytics.reporting.campaign_insights", "analytics.reporting.system", "analytics.reporting.system.performance",
-  "collect", "employment", "employment.recruitment", "essential", "essential.fraud_detection", "essential.legal_obligation",
-  "essential.service", "essential.service.authentication", "essential.service.notifications", "essential.service.operations",
-  "essential.service.payment_processing", "essential.service.security", "essential.service.upgrades",
-  "essential.service.notifications.email", "essential.service.notifications.sms", "essential.service.operations.support",
-  "essential.service.operations.improve", "finance", "functional", "functional.storage", "functional.service",
-  "functional.service.improve", "functional.storage.privacy_preferences", "marketing", "marketing.advertising",
-  "marketing.communications", "marketing.advertising.first_party", "marketing.advertising.frequency_capping",
-  "marketing.advertising.negative_targeting", "marketing.advertising.profiling", "marketing.advertising.serving",
-  "marketing.advertising.third_party", "marketing.advertising.first_party.contextual",
-  "marketing.advertising.first_party.targeted", "marketing.advertising.third_party.targeted",
-  "marketing.communications.email", "marketing.communications.sms", "operations", "personalize", "personalize.content",
-  "personalize.system", "personalize.content.limited", "personalize.content.profiling", "personalize.content.profiled",
-  "sales", "third_party_sharing", "third_party_sharing.legal_obligation", "train_ai_system",
+  "analytics",
+  "analytics.reporting",
+  "analytics.reporting.ad_performance",
+  "analytics.reporting.content_performance",
+  "analytics.reporting.campaign_insights",
+  "analytics.reporting.system",
+  "analytics.reporting.system.performance",
+  "collect",
+  "employment",
+  "employment.recruitment",
+  "essential",
+  "essential.fraud_detection",
+  "essential.legal_obligation",
+  "essential.service",
+  "essential.service.authentication",
+  "essential.service.notifications",
+  "essential.service.operations",
+  "essential.service.payment_processing",
+  "essential.service.security",
+  "essential.service.upgrades",
+  "essential.service.notifications.email",
+  "essential.service.notifications.sms",
+  "essential.service.operations.support",
+  "essential.service.operations.improve",
+  "finance",
+  "functional",
+  "functional.storage",
+  "functional.service",
+  "functional.service.improve",
+  "functional.storage.privacy_preferences",
+  "marketing",
+  "marketing.advertising",
+  "marketing.communications",
+  "marketing.advertising.first_party",
+  "marketing.advertising.frequency_capping",
+  "marketing.advertising.negative_targeting",
+  "marketing.advertising.profiling",
+  "marketing.advertising.serving",
+  "marketing.advertising.third_party",
+  "marketing.advertising.first_party.contextual",
+  "marketing.advertising.first_party.targeted",
+  "marketing.advertising.third_party.targeted",
+  "marketing.communications.email",
+  "marketing.communications.sms",
+  "operations",
+  "personalize",
+  "personalize.content",
+  "personalize.system",
+  "personalize.content.limited",
+  "personalize.content.profiling",
+  "personalize.content.profiled",
+  "sales",
+  "third_party_sharing",
+  "third_party_sharing.legal_obligation",
+  "train_ai_system",
 ]);
 
 describe("purposes", () => {
@@ -105,7 +142,9 @@ describe("caller", () => {
     expect(defaultPurpose(DEFAULT_POLICY, { kind: "customer", customerId: "c" })).toBe("account_management");
     expect(defaultPurpose(DEFAULT_POLICY, { kind: "anonymous" })).toBeNull();
     for (const role of STAFF_ROLES) {
-      expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role }), role).toBe(DEFAULT_POLICY.roles[role].length === 1 ? DEFAULT_POLICY.roles[role][0] : null);
+      expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role }), role).toBe(
+        DEFAULT_POLICY.roles[role].length === 1 ? DEFAULT_POLICY.roles[role][0] : null,
+      );
     }
     expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "legal" })).toBe("legal_compliance");
     expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "support_agent" })).toBeNull();

@@ -44,24 +44,33 @@ describe("purge at the seed's clock + 14 months", () => {
   let first: PurgeReport;
   let second: PurgeReport;
 
-  const legalHoldSnapshot = async () => JSON.stringify(await queryRows(db, sql`
+  const legalHoldSnapshot = async () =>
+    JSON.stringify(
+      await queryRows(
+        db,
+        sql`
     select p.id, p.customer_id, p.product, p.amount_cents, p.currency, p.purchased_at::text, p.invoice_ref, p.tax_rate::text,
       (select json_agg(json_build_object('id', a.id, 'n', a.account_number, 'p', a.product, 's', a.status) order by a.id) from accounts a where a.customer_id = p.customer_id) as accounts,
       (select row_to_json(pr) from profiles pr where pr.customer_id = p.customer_id) as profile
-    from purchases p join customers c on c.id = p.customer_id where c.status = 'erased' order by p.id`));
+    from purchases p join customers c on c.id = p.customer_id where c.status = 'erased' order by p.id`,
+      ),
+    );
 
   beforeAll(async () => {
     handle = await createTestDatabase();
     db = handle.db;
     columns = personalColumns(getDataMap(await buildGatewaySchema()));
     await seed(db, { customers: 80 });
-    [active, restricted] = await Promise.all(["active", "restricted"].map(async (status) => {
-      const [row] = await queryRows<{ id: string }>(db, sql`select id from customers where status = ${status} order by id limit 1`);
-      return row?.id as string;
-    })) as [string, string];
+    [active, restricted] = (await Promise.all(
+      ["active", "restricted"].map(async (status) => {
+        const [row] = await queryRows<{ id: string }>(db, sql`select id from customers where status = ${status} order by id limit 1`);
+        return row?.id as string;
+      }),
+    )) as [string, string];
 
     // Rows newer than the seed's, so that "nothing newer" means something at seed time + 14 months.
-    const visit = (id: string, customer: string, ip: string, at: Date) => db.execute(sql`
+    const visit = (id: string, customer: string, ip: string, at: Date) =>
+      db.execute(sql`
       insert into visits (id, customer_id, ip_address, user_agent, device, operating_system, language, referrer, page, visited_at)
       values (${id}, ${customer}, ${ip}, 'UA', 'desktop', 'Linux', 'en-GB', null, '/', ${iso(at)}::timestamptz)`);
     await visit(FRESH.yearOld, active, "198.51.100.77", new Date(NOW.getTime() - 365 * DAY));
@@ -74,10 +83,22 @@ describe("purge at the seed's clock + 14 months", () => {
     await db.execute(sql`insert into submitted_messages (customer_id, subject, body, status, submitted_at, closed_at)
       values (${active}, 'S', 'B', 'closed', ${iso(new Date(NOW.getTime() - 400 * DAY))}::timestamptz, ${iso(new Date(NOW.getTime() - 365 * DAY))}::timestamptz)`);
 
-    before.oldVisits = await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and not ${RESTRICTED}`);
-    before.heldVisits = await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and ${RESTRICTED}`);
-    before.oldClosed = await count(db, sql`select count(*) as n from submitted_messages t where closed_at < ${iso(MESSAGE_CUTOFF)}::timestamptz and not ${RESTRICTED}`);
-    before.newerClosed = await count(db, sql`select count(*) as n from submitted_messages t where closed_at >= ${iso(MESSAGE_CUTOFF)}::timestamptz or closed_at is null`);
+    before.oldVisits = await count(
+      db,
+      sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and not ${RESTRICTED}`,
+    );
+    before.heldVisits = await count(
+      db,
+      sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and ${RESTRICTED}`,
+    );
+    before.oldClosed = await count(
+      db,
+      sql`select count(*) as n from submitted_messages t where closed_at < ${iso(MESSAGE_CUTOFF)}::timestamptz and not ${RESTRICTED}`,
+    );
+    before.newerClosed = await count(
+      db,
+      sql`select count(*) as n from submitted_messages t where closed_at >= ${iso(MESSAGE_CUTOFF)}::timestamptz or closed_at is null`,
+    );
     before.legalHold = await legalHoldSnapshot();
 
     dry = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns, dryRun: true });
@@ -99,18 +120,33 @@ describe("purge at the seed's clock + 14 months", () => {
 
   it("deletes visits older than 13 months and nothing newer", async () => {
     expect(table(first, "visits")?.deleted).toBe(before.oldVisits);
-    expect(await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and not ${RESTRICTED}`)).toBe(0);
-    const fresh = await queryRows<{ id: string }>(db, sql`select id from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}, ${FRESH.sixToFourOld}) order by id`);
+    expect(
+      await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and not ${RESTRICTED}`),
+    ).toBe(0);
+    const fresh = await queryRows<{ id: string }>(
+      db,
+      sql`select id from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}, ${FRESH.sixToFourOld}) order by id`,
+    );
     expect(fresh.map((r) => r.id)).toEqual(Object.values(FRESH).sort());
   });
 
   it("truncates IP addresses older than 90 days and leaves newer ones exact", async () => {
-    const ips = Object.fromEntries((await queryRows<{ id: string; ip: string }>(db, sql`select id, ip_address as ip from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}, ${FRESH.sixToFourOld})`)).map((r) => [r.id, r.ip]));
+    const ips = Object.fromEntries(
+      (
+        await queryRows<{ id: string; ip: string }>(
+          db,
+          sql`select id, ip_address as ip from visits where id in (${FRESH.yearOld}, ${FRESH.monthOld}, ${FRESH.v6Old}, ${FRESH.restricted}, ${FRESH.sixToFourOld})`,
+        )
+      ).map((r) => [r.id, r.ip]),
+    );
     expect(ips[FRESH.yearOld]).toBe("198.51.100.0");
     expect(ips[FRESH.v6Old]).toBe("2001:db8:abcd::");
     expect(ips[FRESH.monthOld]).toBe("2001:db8:abcd:12::1");
     expect(ips[FRESH.sixToFourOld]).toBe("2002:c633:6400::"); // the embedded IPv4 address's /24, as the mask gives
-    const old = await queryRows<{ ip: string }>(db, sql`select ip_address as ip from visits t where visited_at < ${iso(IP_CUTOFF)}::timestamptz and ip_address is not null and not ${RESTRICTED}`);
+    const old = await queryRows<{ ip: string }>(
+      db,
+      sql`select ip_address as ip from visits t where visited_at < ${iso(IP_CUTOFF)}::timestamptz and ip_address is not null and not ${RESTRICTED}`,
+    );
     expect(old.length).toBeGreaterThan(0);
     for (const { ip } of old) expect(truncateIp(ip)).toBe(ip);
     expect(table(first, "visits")?.anonymised).toBe(3);
@@ -119,21 +155,41 @@ describe("purge at the seed's clock + 14 months", () => {
   it("holds the data of subjects under restriction", async () => {
     const ip = await queryRows<{ ip: string }>(db, sql`select ip_address as ip from visits where id = ${FRESH.restricted}`);
     expect(ip[0]?.ip).toBe("203.0.113.9");
-    expect(await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and ${RESTRICTED}`)).toBe(before.heldVisits);
+    expect(
+      await count(db, sql`select count(*) as n from visits t where visited_at < ${iso(VISIT_CUTOFF)}::timestamptz and ${RESTRICTED}`),
+    ).toBe(before.heldVisits);
     const browsing = first.actions.find((a) => a.table === "visits" && a.action === "delete_rows");
     expect(browsing?.held).toBe(before.heldVisits);
   });
 
   it("deletes messages closed more than 2 years ago and keeps newer and open ones", async () => {
     expect(table(first, "submitted_messages")?.deleted).toBe(before.oldClosed);
-    expect(await count(db, sql`select count(*) as n from submitted_messages t where closed_at < ${iso(MESSAGE_CUTOFF)}::timestamptz and not ${RESTRICTED}`)).toBe(0);
-    expect(await count(db, sql`select count(*) as n from submitted_messages t where closed_at >= ${iso(MESSAGE_CUTOFF)}::timestamptz or closed_at is null`)).toBe(before.newerClosed);
+    expect(
+      await count(
+        db,
+        sql`select count(*) as n from submitted_messages t where closed_at < ${iso(MESSAGE_CUTOFF)}::timestamptz and not ${RESTRICTED}`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        db,
+        sql`select count(*) as n from submitted_messages t where closed_at >= ${iso(MESSAGE_CUTOFF)}::timestamptz or closed_at is null`,
+      ),
+    ).toBe(before.newerClosed);
   });
 
   it("nulls precise locations older than 90 days and keeps a recent one", async () => {
-    const [mine] = await queryRows<{ lat: number | null }>(db, sql`select location_latitude as lat from profiles where customer_id = ${active}`);
+    const [mine] = await queryRows<{ lat: number | null }>(
+      db,
+      sql`select location_latitude as lat from profiles where customer_id = ${active}`,
+    );
     expect(mine?.lat).toBe(48.85);
-    expect(await count(db, sql`select count(*) as n from profiles t where location_recorded_at < ${iso(IP_CUTOFF)}::timestamptz and not ${RESTRICTED}`)).toBe(0);
+    expect(
+      await count(
+        db,
+        sql`select count(*) as n from profiles t where location_recorded_at < ${iso(IP_CUTOFF)}::timestamptz and not ${RESTRICTED}`,
+      ),
+    ).toBe(0);
     expect(table(first, "profiles")?.anonymised).toBeGreaterThan(0);
   });
 
@@ -144,7 +200,10 @@ describe("purge at the seed's clock + 14 months", () => {
   });
 
   it("writes a purge_runs row per run, with counts and no values", async () => {
-    const runs = await queryRows<{ id: string; ran_at: string; report: unknown }>(db, sql`select id, ran_at::text, report from purge_runs order by ran_at`);
+    const runs = await queryRows<{ id: string; ran_at: string; report: unknown }>(
+      db,
+      sql`select id, ran_at::text, report from purge_runs order by ran_at`,
+    );
     expect(runs).toHaveLength(2);
     expect(runs[0]?.id).toBe(first.runId);
     const stored = (typeof runs[0]?.report === "string" ? JSON.parse(runs[0].report) : runs[0]?.report) as PurgeReport;
@@ -159,7 +218,8 @@ describe("purge at the seed's clock + 14 months", () => {
   });
 
   it("is idempotent: a second run the same day changes nothing", () => {
-    for (const t of second.tables) expect({ table: t.table, deleted: t.deleted, anonymised: t.anonymised }).toEqual({ table: t.table, deleted: 0, anonymised: 0 });
+    for (const t of second.tables)
+      expect({ table: t.table, deleted: t.deleted, anonymised: t.anonymised }).toEqual({ table: t.table, deleted: 0, anonymised: 0 });
     expect(second.runId).not.toBeNull();
   });
 });

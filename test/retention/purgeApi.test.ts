@@ -27,21 +27,35 @@ const OLD_IP = "198.51.100.201";
 describe("runRetentionPurge", () => {
   let gw: TestGateway;
   let customerId: string;
-  const officer = async (purpose = "legal_compliance") => ({ ...bearer(await gw.token("privacy_officer", "po-purge")), "x-purpose": purpose });
-  const state = async () => JSON.stringify(await queryRows(gw.database.db, sql`select
+  const officer = async (purpose = "legal_compliance") => ({
+    ...bearer(await gw.token("privacy_officer", "po-purge")),
+    "x-purpose": purpose,
+  });
+  const state = async () =>
+    JSON.stringify(
+      await queryRows(
+        gw.database.db,
+        sql`select
     (select count(*)::int from visits) as visits,
     (select count(*)::int from visits where ip_address = ${OLD_IP}) as exact_ip,
-    (select count(*)::int from purge_runs) as runs`));
+    (select count(*)::int from purge_runs) as runs`,
+      ),
+    );
 
   beforeAll(async () => {
     gw = await startTestGateway({ customers: 10 });
-    const [customer] = await queryRows<{ id: string }>(gw.database.db, sql`select id from customers where status = 'active' order by id limit 1`);
+    const [customer] = await queryRows<{ id: string }>(
+      gw.database.db,
+      sql`select id from customers where status = 'active' order by id limit 1`,
+    );
     customerId = customer!.id;
     // Due whatever today is: two years old, past the visits' 13 months and the IP addresses' 90 days.
     await gw.database.db.execute(sql`insert into visits (id, customer_id, ip_address, user_agent, device, operating_system, language, referrer, page, visited_at)
       values (${OLD_VISIT}, ${customer!.id}, ${OLD_IP}, 'UA', 'desktop', 'Linux', 'en-GB', null, '/', now() - interval '2 years')`);
   });
-  afterAll(async () => { await gw?.close(); });
+  afterAll(async () => {
+    await gw?.close();
+  });
 
   it("is refused to everyone but the privacy office, and to it outside legal_compliance; nothing runs", async () => {
     const before = await state();
@@ -74,9 +88,12 @@ describe("runRetentionPurge", () => {
     const run = (await gw.post({ query: RUN }, await officer())).body.data.runRetentionPurge;
     expect(run).toMatchObject({ dryRun: false, id: expect.any(String), tables: preview.tables });
     expect(run.storage).toMatchObject({ failure: null, tables: expect.arrayContaining(["visits"]) });
-    const [after] = await queryRows<{ visits: number; exact_ip: number; runs: number }>(gw.database.db, sql`select
+    const [after] = await queryRows<{ visits: number; exact_ip: number; runs: number }>(
+      gw.database.db,
+      sql`select
       (select count(*)::int from visits) as visits, (select count(*)::int from visits where id = ${OLD_VISIT}) as exact_ip,
-      (select count(*)::int from purge_runs where id = ${run.id}) as runs`);
+      (select count(*)::int from purge_runs where id = ${run.id}) as runs`,
+    );
     expect(after).toMatchObject({ exact_ip: 0, runs: 1 });
     expect(after!.visits).toBe(JSON.parse(before)[0].visits - visits(run).deleted);
     // Counts, categories, column and table names: no value of the purged rows.
@@ -84,7 +101,12 @@ describe("runRetentionPurge", () => {
   });
 
   it("two purges at once on one database: one runs, the other is refused as in progress (PGlite's one connection too)", async () => {
-    const options = { policy: DEFAULT_POLICY, now: new Date(), columns: personalColumns(getDataMap(await buildGatewaySchema())), dryRun: true };
+    const options = {
+      policy: DEFAULT_POLICY,
+      now: new Date(),
+      columns: personalColumns(getDataMap(await buildGatewaySchema())),
+      dryRun: true,
+    };
     const outcomes = await Promise.allSettled([purge(gw.database.db, options), purge(gw.database.db, options)]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
     const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
@@ -94,9 +116,13 @@ describe("runRetentionPurge", () => {
 
   it.skipIf(!onServer)("answers PURGE_IN_PROGRESS while another purge holds the lock (a PostgreSQL server: another session)", async () => {
     let release!: () => void;
-    const held = new Promise<void>((resolve) => { release = resolve; });
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => { locked = resolve; });
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
     const holder = gw.database.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(PURGE_LOCK_KEY))})`);
       locked();

@@ -26,16 +26,21 @@ const NOW = new Date(Date.UTC(SEED_AS_OF.getUTCFullYear(), SEED_AS_OF.getUTCMont
 
 /** The full IP addresses the purge at NOW will remove: of visits it truncates and of visits it deletes (restricted subjects' held). */
 async function dueIps(db: Database): Promise<{ truncated: string[]; deleted: string[] }> {
-  const rows = await queryRows<{ ip: string; kept: boolean }>(db, sql`select v.ip_address as ip,
+  const rows = await queryRows<{ ip: string; kept: boolean }>(
+    db,
+    sql`select v.ip_address as ip,
       v.visited_at >= ${NOW.toISOString()}::timestamptz - interval '13 months' as kept
     from visits v join customers c on c.id = v.customer_id
-    where v.ip_address is not null and c.status <> 'restricted'`);
+    where v.ip_address is not null and c.status <> 'restricted'`,
+  );
   const full = rows.filter((r) => truncateIp(r.ip) !== r.ip);
   return { truncated: full.filter((r) => r.kept).map((r) => r.ip), deleted: full.filter((r) => !r.kept).map((r) => r.ip) };
 }
 
 let columns: PersonalColumn[];
-beforeAll(async () => { columns = personalColumns(getDataMap(await buildGatewaySchema())); });
+beforeAll(async () => {
+  columns = personalColumns(getDataMap(await buildGatewaySchema()));
+});
 
 describe.skipIf(onServer)("purge on PGlite: the full IP addresses leave the data directory's files", () => {
   let dir: string;
@@ -59,18 +64,28 @@ describe.skipIf(onServer)("purge on PGlite: the full IP addresses leave the data
     await handle.close();
   }, 120_000);
 
-  afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("truncated and deleted addresses, each in the files before the run", () => {
     expect(ips.truncated.length).toBeGreaterThan(50);
     expect(ips.deleted.length).toBeGreaterThan(0);
     expect([...needles].filter((ip) => !before.get(ip)?.some((path) => path.startsWith("base/")))).toEqual([]);
-    expect(report.tables.find((t) => t.table === "visits")).toMatchObject({ anonymised: ips.truncated.length, deleted: expect.any(Number) });
+    expect(report.tables.find((t) => t.table === "visits")).toMatchObject({
+      anonymised: ips.truncated.length,
+      deleted: expect.any(Number),
+    });
   });
 
   it("reclaimed the tables it changed with VACUUM FULL, and says so in its report", () => {
     expect(report.storage).toMatchObject({ method: "vacuum_full", failure: null });
-    expect(report.storage?.tables).toEqual(report.tables.filter((t) => t.deleted + t.anonymised > 0).map((t) => t.table).sort());
+    expect(report.storage?.tables).toEqual(
+      report.tables
+        .filter((t) => t.deleted + t.anonymised > 0)
+        .map((t) => t.table)
+        .sort(),
+    );
     expect(report.storage?.tables).toContain("visits");
   });
 
@@ -91,15 +106,29 @@ describe.runIf(onServer)("purge on a PostgreSQL server: the tables it changed ar
     const handle = await createTestDatabase();
     try {
       await seed(handle.db, { customers: 40, seed: 5 });
-      const vacuumed = async () => new Set((await queryRows<{ relname: string }>(handle.db, sql`select relname from pg_stat_user_tables
-        where last_vacuum is not null and last_analyze is not null`)).map((r) => r.relname));
+      const vacuumed = async () =>
+        new Set(
+          (
+            await queryRows<{ relname: string }>(
+              handle.db,
+              sql`select relname from pg_stat_user_tables
+        where last_vacuum is not null and last_analyze is not null`,
+            )
+          ).map((r) => r.relname),
+        );
       expect([...(await vacuumed())]).toEqual([]);
       const report = await purge(handle.db, { policy: DEFAULT_POLICY, now: NOW, columns });
-      const changed = report.tables.filter((t) => t.deleted + t.anonymised > 0).map((t) => t.table).sort();
+      const changed = report.tables
+        .filter((t) => t.deleted + t.anonymised > 0)
+        .map((t) => t.table)
+        .sort();
       expect(changed).toContain("visits");
       expect(report.storage).toMatchObject({ method: "vacuum", failure: null, tables: changed });
       expect([...(await vacuumed())].sort()).toEqual(changed);
-      const [run] = await queryRows<{ storage: unknown }>(handle.db, sql`select report -> 'storage' as storage from purge_runs where id = ${report.runId}`);
+      const [run] = await queryRows<{ storage: unknown }>(
+        handle.db,
+        sql`select report -> 'storage' as storage from purge_runs where id = ${report.runId}`,
+      );
       const stored = typeof run?.storage === "string" ? JSON.parse(run.storage) : run?.storage;
       expect(stored).toMatchObject({ method: "vacuum", failure: null, tables: changed });
     } finally {

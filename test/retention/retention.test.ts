@@ -3,9 +3,7 @@ import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { personalColumns } from "../../src/datamap/columns.js";
 import { CATEGORIES } from "../../src/policy/categories.js";
-import {
-  describeRetention, formatPeriod, retentionCutoff, retentionFor,
-} from "../../src/policy/retention.js";
+import { describeRetention, formatPeriod, retentionCutoff, retentionFor } from "../../src/policy/retention.js";
 import { planPurge } from "../../src/retention/purge.js";
 import { PURGE_TABLES } from "../../src/retention/tables.js";
 import { DEFAULT_POLICY } from "../../src/policy/index.js";
@@ -13,7 +11,9 @@ import { DEFAULT_POLICY } from "../../src/policy/index.js";
 describe("the retention schedule", () => {
   it("covers every category of the data map and every personal column (a new category needs a rule)", async () => {
     const dataMap = getDataMap(await buildGatewaySchema());
-    const missing = [...dataMap.categories, ...personalColumns(dataMap).map((c) => c.category)].filter((c) => retentionFor(DEFAULT_POLICY, c) === null);
+    const missing = [...dataMap.categories, ...personalColumns(dataMap).map((c) => c.category)].filter(
+      (c) => retentionFor(DEFAULT_POLICY, c) === null,
+    );
     expect(missing).toEqual([]);
   });
 
@@ -23,13 +23,24 @@ describe("the retention schedule", () => {
 
   it("inherits a parent's rule unless the key has its own", () => {
     expect(retentionFor(DEFAULT_POLICY, "user.contact.email")?.key).toBe("user.contact");
-    expect(retentionFor(DEFAULT_POLICY, "user.device.ip_address")).toMatchObject({ key: "user.device.ip_address", period: { days: 90 }, action: { kind: "anonymize", mask: "IP_TRUNCATE" } });
+    expect(retentionFor(DEFAULT_POLICY, "user.device.ip_address")).toMatchObject({
+      key: "user.device.ip_address",
+      period: { days: 90 },
+      action: { kind: "anonymize", mask: "IP_TRUNCATE" },
+    });
     expect(retentionFor(DEFAULT_POLICY, "user.device")).toMatchObject({ period: { months: 13 }, action: { kind: "delete" } });
-    expect(retentionFor(DEFAULT_POLICY, "user.behavior.browsing_history")).toMatchObject({ period: { months: 13 }, action: { kind: "delete" } });
+    expect(retentionFor(DEFAULT_POLICY, "user.behavior.browsing_history")).toMatchObject({
+      period: { months: 13 },
+      action: { kind: "delete" },
+    });
     expect(retentionFor(DEFAULT_POLICY, "user.content.private")).toMatchObject({ period: { years: 2 }, clock: "closure" });
     expect(retentionFor(DEFAULT_POLICY, "user.location.precise")).toMatchObject({ period: { days: 90 }, action: { kind: "nullify" } });
     expect(retentionFor(DEFAULT_POLICY, "user.behavior.purchase_history")).toMatchObject({ period: { years: 10 }, legalHold: true });
-    expect(retentionFor(DEFAULT_POLICY, "user.privacy_preferences")).toMatchObject({ period: { years: 3 }, clock: "relationship_end", legalHold: true });
+    expect(retentionFor(DEFAULT_POLICY, "user.privacy_preferences")).toMatchObject({
+      period: { years: 3 },
+      clock: "relationship_end",
+      legalHold: true,
+    });
     expect(retentionFor(DEFAULT_POLICY, "user.name")).toMatchObject({ clock: "account_life", action: { kind: "keep" } });
     expect(retentionFor(DEFAULT_POLICY, "user.nonexistent")).toBeNull();
   });
@@ -55,14 +66,16 @@ describe("the retention schedule", () => {
     expect([...new Set(columns.map((c) => c.table))].filter((t) => !PURGE_TABLES[t])).toEqual([]);
     const plan = planPurge(DEFAULT_POLICY, columns, new Date("2026-11-01T00:00:00Z"));
     const summary = plan.map((p) => `${p.table}:${p.category}:${p.action}`);
-    expect(summary).toEqual(expect.arrayContaining([
-      "visits:user.behavior.browsing_history:delete_rows",
-      "visits:user.device.ip_address:anonymize",
-      "submitted_messages:user.content.private:delete_rows",
-      "profiles:user.location.precise:null_columns",
-      "purchases:user.behavior.purchase_history:delete_rows",
-      "consent_events:user.privacy_preferences:delete_rows",
-    ]));
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        "visits:user.behavior.browsing_history:delete_rows",
+        "visits:user.device.ip_address:anonymize",
+        "submitted_messages:user.content.private:delete_rows",
+        "profiles:user.location.precise:null_columns",
+        "purchases:user.behavior.purchase_history:delete_rows",
+        "consent_events:user.privacy_preferences:delete_rows",
+      ]),
+    );
     // Row deletions come first within a table.
     const visits = plan.filter((p) => p.table === "visits").map((p) => p.action);
     expect(visits[0]).toBe("delete_rows");

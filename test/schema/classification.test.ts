@@ -41,7 +41,9 @@ describe("every output field reachable from a subject carries a category", () =>
       type Log { at: String reader: String }
     `);
     const fields = subjectFieldsOf(schema);
-    expect(fields).toEqual(expect.arrayContaining(["Customer.name", "Item.label", "Inner.note", "Thing.kind", "Shoe.size", "Customer.disclosures"]));
+    expect(fields).toEqual(
+      expect.arrayContaining(["Customer.name", "Item.label", "Inner.note", "Thing.kind", "Shoe.size", "Customer.disclosures"]),
+    );
     expect(fields).not.toContain("Log.at");
     expect(fields).not.toContain("Query.customer");
   });

@@ -26,8 +26,18 @@ const NOT_PERSONAL: Record<string, string[]> = {
 };
 /** Tables of the privacy machinery itself (requests, log, partners): not customer data exposed through the API. */
 const MACHINERY = new Set([
-  "subject_requests", "subject_request_events", "disclosure_events", "disclosure_field_sets", "partners", "partner_keys", "partner_grants", "partner_links",
-  "rate_limit_windows", "purge_runs", "partner_persisted_operations", "partner_admin_events",
+  "subject_requests",
+  "subject_request_events",
+  "disclosure_events",
+  "disclosure_field_sets",
+  "partners",
+  "partner_keys",
+  "partner_grants",
+  "partner_links",
+  "rate_limit_windows",
+  "purge_runs",
+  "partner_persisted_operations",
+  "partner_admin_events",
 ]);
 
 describe("every personal column is marked or deliberately unexposed", () => {
@@ -44,9 +54,14 @@ describe("every personal column is marked or deliberately unexposed", () => {
           expect(exposure, `${name}.${column.name} is listed both as personal and not`).toBeUndefined();
           continue;
         }
-        if (!exposure) { unclassified.push(`${name}.${column.name}`); continue; }
+        if (!exposure) {
+          unclassified.push(`${name}.${column.name}`);
+          continue;
+        }
         if ("coordinate" in exposure) {
-          expect(dataMap.fields.has(exposure.coordinate), `${name}.${column.name} -> ${exposure.coordinate} is not marked @personal`).toBe(true);
+          expect(dataMap.fields.has(exposure.coordinate), `${name}.${column.name} -> ${exposure.coordinate} is not marked @personal`).toBe(
+            true,
+          );
         }
       }
     }
@@ -55,7 +70,9 @@ describe("every personal column is marked or deliberately unexposed", () => {
 
   it("names no column twice and maps every marked output field from some column", async () => {
     const dataMap = getDataMap(await buildGatewaySchema());
-    const mapped = Object.values(PERSONAL_COLUMNS).flatMap((cols) => Object.values(cols).flatMap((e) => ("coordinate" in e ? [e.coordinate] : [])));
+    const mapped = Object.values(PERSONAL_COLUMNS).flatMap((cols) =>
+      Object.values(cols).flatMap((e) => ("coordinate" in e ? [e.coordinate] : [])),
+    );
     // The address types share one shape; payment addresses keep no second line, so theirs is always null.
     // An objection in force is read from the privacy machinery's own tables (a completed objection
     // request and its lift events: src/graphql/objection/objectionQueries.ts), not from a subject's table.

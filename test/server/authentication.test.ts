@@ -38,7 +38,15 @@ function remember<T extends string>(credential: T): T {
 }
 
 /** A token like the helper's, with any claim or key swapped. */
-async function signToken(options: { role?: string | null; sub?: string; issuer?: string; audience?: string; exp?: number; secret?: string; omitSub?: boolean }) {
+async function signToken(options: {
+  role?: string | null;
+  sub?: string;
+  issuer?: string;
+  audience?: string;
+  exp?: number;
+  secret?: string;
+  omitSub?: boolean;
+}) {
   const jwt = new SignJWT(options.role === null ? {} : { role: options.role ?? "support_agent" })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(options.issuer ?? gw.config.jwtIssuer)
@@ -67,14 +75,19 @@ async function rowCounts() {
  * Sends the request and checks that it was refused before execution: status and code as given,
  * at most `sql` statements (credential look-ups) issued, no row written.
  */
-async function expectRefused(headers: Record<string, string>, expected: { status: number; code: string; message: RegExp; sql?: number; query?: string }) {
+async function expectRefused(
+  headers: Record<string, string>,
+  expected: { status: number; code: string; message: RegExp; sql?: number; query?: string },
+) {
   const rowsBefore = await rowCounts();
   const statementsBefore = gw.database.statements;
   const res = await send(headers, expected.query);
   const statementsAfter = gw.database.statements;
   expect(res.status).toBe(expected.status);
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-  expect(res.body).toEqual({ errors: [expect.objectContaining({ message: expect.any(String), extensions: expect.objectContaining({ code: expected.code }) })] });
+  expect(res.body).toEqual({
+    errors: [expect.objectContaining({ message: expect.any(String), extensions: expect.objectContaining({ code: expected.code }) })],
+  });
   const error = res.body.errors[0];
   expect(error.message).toMatch(expected.message);
   expect(res.body).not.toHaveProperty("data");
@@ -85,33 +98,61 @@ async function expectRefused(headers: Record<string, string>, expected: { status
   return res;
 }
 
-
 /** Inserts a partner with one key and the given grants; returns the full key. */
 async function insertPartner(options: { name: string; revoked?: boolean; grants: Array<{ from: Date; until: Date; revoked?: boolean }> }) {
   const db = gw.database.db;
-  const [partner] = await db.insert(partners).values({ name: options.name, kind: "service_provider", region: "EU", contractRef: `TEST-${options.name}` }).returning({ id: partners.id });
+  const [partner] = await db
+    .insert(partners)
+    .values({ name: options.name, kind: "service_provider", region: "EU", contractRef: `TEST-${options.name}` })
+    .returning({ id: partners.id });
   for (const g of options.grants) {
     await db.insert(partnerGrants).values({
-      partnerId: partner!.id, purposes: ["customer_support"], categories: ["user.name"], subjectScope: "all",
-      regions: ["EU", "US", "UK"], transferBasis: "SCC-2021", validFrom: g.from, validUntil: g.until,
+      partnerId: partner!.id,
+      purposes: ["customer_support"],
+      categories: ["user.name"],
+      subjectScope: "all",
+      regions: ["EU", "US", "UK"],
+      transferBasis: "SCC-2021",
+      validFrom: g.from,
+      validUntil: g.until,
       revokedAt: g.revoked ? new Date(Date.now() - DAY) : null,
     });
   }
   const key = generateApiKey();
-  await db.insert(partnerKeys).values({ id: key.keyId, partnerId: partner!.id, secretHash: hashApiKeySecret(key.secret), revokedAt: options.revoked ? new Date(Date.now() - DAY) : null });
+  await db.insert(partnerKeys).values({
+    id: key.keyId,
+    partnerId: partner!.id,
+    secretHash: hashApiKeySecret(key.secret),
+    revokedAt: options.revoked ? new Date(Date.now() - DAY) : null,
+  });
   return remember(key.key);
 }
 
 beforeAll(async () => {
   gw = await startTestGateway({ customers: 20 });
-  const [customer] = await gw.database.db.select({ id: customers.id }).from(customers).innerJoin(profiles, eq(profiles.customerId, customers.id)).where(eq(customers.status, "active")).limit(1);
+  const [customer] = await gw.database.db
+    .select({ id: customers.id })
+    .from(customers)
+    .innerJoin(profiles, eq(profiles.customerId, customers.id))
+    .where(eq(customers.status, "active"))
+    .limit(1);
   activeCustomerId = customer!.id;
   const now = Date.now();
   validPartnerKey = await insertPartner({ name: "valid", grants: [{ from: new Date(now - DAY), until: new Date(now + 30 * DAY) }] });
-  revokedKey = await insertPartner({ name: "revoked-key", revoked: true, grants: [{ from: new Date(now - DAY), until: new Date(now + 30 * DAY) }] });
-  expiredGrantKey = await insertPartner({ name: "expired-grant", grants: [{ from: new Date(now - 60 * DAY), until: new Date(now - DAY) }] });
+  revokedKey = await insertPartner({
+    name: "revoked-key",
+    revoked: true,
+    grants: [{ from: new Date(now - DAY), until: new Date(now + 30 * DAY) }],
+  });
+  expiredGrantKey = await insertPartner({
+    name: "expired-grant",
+    grants: [{ from: new Date(now - 60 * DAY), until: new Date(now - DAY) }],
+  });
   futureGrantKey = await insertPartner({ name: "future-grant", grants: [{ from: new Date(now + DAY), until: new Date(now + 60 * DAY) }] });
-  noGrantKey = await insertPartner({ name: "revoked-grant-only", grants: [{ from: new Date(now - DAY), until: new Date(now + 30 * DAY), revoked: true }] });
+  noGrantKey = await insertPartner({
+    name: "revoked-grant-only",
+    grants: [{ from: new Date(now - DAY), until: new Date(now + 30 * DAY), revoked: true }],
+  });
 });
 
 afterAll(async () => {
@@ -148,7 +189,10 @@ describe("no or malformed credentials", () => {
     ["an empty header", ""],
   ])("malformed Authorization header (%s): 401", async (_name, value) => {
     if (value.length > 8) remember(value);
-    await expectRefused({ authorization: value }, { status: 401, code: "UNAUTHENTICATED", message: /Authorization header must be `Bearer <JWT>`|Authentication required/ });
+    await expectRefused(
+      { authorization: value },
+      { status: 401, code: "UNAUTHENTICATED", message: /Authorization header must be `Bearer <JWT>`|Authentication required/ },
+    );
   });
 
   it("a JWT-shaped value that is not a JWT: 401 malformed", async () => {
@@ -175,7 +219,14 @@ describe("bad bearer tokens", () => {
   });
 
   it("an unsigned token (alg: none): 401, algorithm not accepted", async () => {
-    const payload = { role: "privacy_officer", sub: "staff-test", iss: gw.config.jwtIssuer, aud: gw.config.jwtAudience, iat: nowSeconds(), exp: nowSeconds() + 600 };
+    const payload = {
+      role: "privacy_officer",
+      sub: "staff-test",
+      iss: gw.config.jwtIssuer,
+      aud: gw.config.jwtAudience,
+      iat: nowSeconds(),
+      exp: nowSeconds() + 600,
+    };
     const token = remember(`${b64url({ alg: "none", typ: "JWT" })}.${b64url(payload)}.`);
     await expectRefused(bearer(token), { status: 401, code: "UNAUTHENTICATED", message: /algorithm is not accepted|malformed/ });
   });
@@ -189,7 +240,9 @@ describe("bad bearer tokens", () => {
   it("a token with a tampered payload (role raised after signing): 401", async () => {
     const token = await signToken({ role: "support_agent" });
     const [h, , s] = token.split(".");
-    const forged = remember(`${h}.${b64url({ role: "privacy_officer", sub: "staff-test", iss: gw.config.jwtIssuer, aud: gw.config.jwtAudience, exp: nowSeconds() + 600 })}.${s}`);
+    const forged = remember(
+      `${h}.${b64url({ role: "privacy_officer", sub: "staff-test", iss: gw.config.jwtIssuer, aud: gw.config.jwtAudience, exp: nowSeconds() + 600 })}.${s}`,
+    );
     await expectRefused(bearer(forged), { status: 401, code: "UNAUTHENTICATED", message: /signature does not verify/ });
   });
 
@@ -223,13 +276,23 @@ describe("bad bearer tokens", () => {
 
   it("a customer token whose sub is not a uuid: 401", async () => {
     const token = remember(await gw.token("customer", "not-a-uuid"));
-    const res = await expectRefused(bearer(token), { status: 401, code: "UNAUTHENTICATED", message: /subject must be a customer id/, query: "{ me { id } }" });
+    const res = await expectRefused(bearer(token), {
+      status: 401,
+      code: "UNAUTHENTICATED",
+      message: /subject must be a customer id/,
+      query: "{ me { id } }",
+    });
     expect(JSON.stringify(res.body)).not.toContain("not-a-uuid");
   });
 
   it("a customer token whose sub is an upper-case uuid: 401 (ids are canonical lower case)", async () => {
     const token = remember(await gw.token("customer", activeCustomerId.toUpperCase()));
-    await expectRefused(bearer(token), { status: 401, code: "UNAUTHENTICATED", message: /subject must be a customer id/, query: "{ me { id } }" });
+    await expectRefused(bearer(token), {
+      status: 401,
+      code: "UNAUTHENTICATED",
+      message: /subject must be a customer id/,
+      query: "{ me { id } }",
+    });
   });
 });
 
@@ -287,9 +350,9 @@ describe("partner API keys", () => {
   });
 
   it.each([
-    ["no prefix", "abcdefghijkl_" + "A".repeat(32)],
+    ["no prefix", `abcdefghijkl_${"A".repeat(32)}`],
     ["short secret", "pk_abcdefghijkl_short"],
-    ["upper-case key id", "pk_ABCDEFGHIJKL_" + "A".repeat(32)],
+    ["upper-case key id", `pk_ABCDEFGHIJKL_${"A".repeat(32)}`],
     ["garbage", "let-me-in"],
     ["empty", ""],
   ])("a malformed key (%s): 401 before any SQL", async (_name, value) => {
@@ -302,12 +365,18 @@ describe("partner API keys", () => {
   });
 
   it("a key whose partner's grant expired: 403 GRANT_EXPIRED", async () => {
-    const res = await expectRefused({ "x-api-key": expiredGrantKey }, { status: 403, code: "GRANT_EXPIRED", message: /expired or not yet valid/, sql: 2 });
+    const res = await expectRefused(
+      { "x-api-key": expiredGrantKey },
+      { status: 403, code: "GRANT_EXPIRED", message: /expired or not yet valid/, sql: 2 },
+    );
     expect(res.headers.get("www-authenticate")).toBeNull();
   });
 
   it("a key whose partner's grant is not yet valid: 403 GRANT_EXPIRED", async () => {
-    await expectRefused({ "x-api-key": futureGrantKey }, { status: 403, code: "GRANT_EXPIRED", message: /expired or not yet valid/, sql: 2 });
+    await expectRefused(
+      { "x-api-key": futureGrantKey },
+      { status: 403, code: "GRANT_EXPIRED", message: /expired or not yet valid/, sql: 2 },
+    );
   });
 
   it("a key whose partner's only grant was revoked: 403 GRANT_REVOKED", async () => {
@@ -327,16 +396,22 @@ describe("partner API keys", () => {
 
   it("a grant revoked within its validity, beside a later one to come: 403 GRANT_REVOKED", async () => {
     const now = Date.now();
-    const key = await insertPartner({ name: "revoked-then-scheduled", grants: [
-      { from: new Date(now - DAY), until: new Date(now + 30 * DAY), revoked: true },
-      { from: new Date(now + 10 * DAY), until: new Date(now + 60 * DAY) },
-    ] });
+    const key = await insertPartner({
+      name: "revoked-then-scheduled",
+      grants: [
+        { from: new Date(now - DAY), until: new Date(now + 30 * DAY), revoked: true },
+        { from: new Date(now + 10 * DAY), until: new Date(now + 60 * DAY) },
+      ],
+    });
     await expectRefused({ "x-api-key": key }, { status: 403, code: "GRANT_REVOKED", message: /grant was revoked/, sql: 2 });
   });
 
   it("both a bearer token and an API key: 401, neither is looked up", async () => {
     const token = remember(await gw.token("support_agent"));
-    await expectRefused({ ...bearer(token), "x-api-key": validPartnerKey }, { status: 401, code: "UNAUTHENTICATED", message: /either a bearer token or an API key, not both/ });
+    await expectRefused(
+      { ...bearer(token), "x-api-key": validPartnerKey },
+      { status: 401, code: "UNAUTHENTICATED", message: /either a bearer token or an API key, not both/ },
+    );
   });
 
   it("a valid partner key with a purpose from its grant: 200", async () => {
@@ -380,7 +455,10 @@ describe("credentials never leak", () => {
 describe("the auth scheme is case-insensitive (RFC 7235)", () => {
   it("accepts `bearer <jwt>` as `Bearer <jwt>`", async () => {
     const token = await gw.token("support_agent");
-    const res = await gw.post({ query: "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { totalCount } }" }, { authorization: `bearer ${token}` });
+    const res = await gw.post(
+      { query: "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { totalCount } }" },
+      { authorization: `bearer ${token}` },
+    );
     expect(res.status).toBe(200);
     expect(res.body.data.customers.totalCount).toBeGreaterThan(0);
   });

@@ -32,14 +32,26 @@ async function snapshot(): Promise<Record<string, number>> {
   return counts;
 }
 
-
-interface Reply { status: number; text: string; body: any; headers: Headers }
+interface Reply {
+  status: number;
+  text: string;
+  body: any;
+  headers: Headers;
+}
 
 async function raw(init: { method?: string; path?: string; headers?: Record<string, string>; body?: string }): Promise<Reply> {
-  const res = await fetch(new URL(init.path ?? "/graphql", gw.url), { method: init.method ?? "POST", headers: init.headers, body: init.body });
+  const res = await fetch(new URL(init.path ?? "/graphql", gw.url), {
+    method: init.method ?? "POST",
+    headers: init.headers,
+    body: init.body,
+  });
   const text = await res.text();
   let body: unknown = text;
-  try { body = JSON.parse(text); } catch { /* keep the text */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* keep the text */
+  }
   return { status: res.status, text, body, headers: res.headers };
 }
 
@@ -49,17 +61,26 @@ function postChunked(body: string): Promise<Reply> {
     const req = httpRequest(gw.url, { method: "POST", agent: false, headers: { "content-type": "application/json", ...staff } }, (res) => {
       let text = "";
       res.setEncoding("utf8");
-      res.on("data", (d: string) => { text += d; });
+      res.on("data", (d: string) => {
+        text += d;
+      });
       res.on("end", () => {
         let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* keep the text */ }
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          /* keep the text */
+        }
         const headers = new Headers();
         for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") headers.set(k, v);
         resolve({ status: res.statusCode ?? 0, text, body: parsed, headers });
       });
     });
     // The server may answer and close before the whole body is written: that is the point.
-    req.on("error", (e) => { if (!req.writableFinished) return; reject(e); });
+    req.on("error", (e) => {
+      if (!req.writableFinished) return;
+      reject(e);
+    });
     for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.slice(i, i + 16 * 1024));
     req.end();
   });
@@ -77,7 +98,10 @@ const post = (body: unknown, headers: Record<string, string> = staff) =>
  * Runs the request with the database snapshotted around it, then checks status, code, message,
  * internals and that no table changed.
  */
-async function expectRefused(send: () => Promise<Reply>, expected: { status: number; code: string; message?: RegExp; notInMessage?: string[] }) {
+async function expectRefused(
+  send: () => Promise<Reply>,
+  expected: { status: number; code: string; message?: RegExp; notInMessage?: string[] },
+) {
   const before = await snapshot();
   const reply = await send();
   const after = await snapshot();
@@ -98,9 +122,12 @@ async function expectRefused(send: () => Promise<Reply>, expected: { status: num
 beforeAll(async () => {
   gw = await startTestGateway({ customers: 20 });
   staff = bearer(await gw.token("support_agent"));
-  const [row] = await gw.database.db.select({ id: tables.customers.id }).from(tables.customers)
+  const [row] = await gw.database.db
+    .select({ id: tables.customers.id })
+    .from(tables.customers)
     .innerJoin(tables.profiles, eq(tables.profiles.customerId, tables.customers.id))
-    .where(eq(tables.customers.status, "active")).limit(1);
+    .where(eq(tables.customers.status, "active"))
+    .limit(1);
   customerId = row!.id;
   customer = bearer(await gw.token("customer", customerId));
 });
@@ -111,7 +138,9 @@ afterAll(async () => {
 
 it("the snapshot covers every table of the schema", async () => {
   const counts = await snapshot();
-  expect(Object.keys(counts).sort()).toEqual(expect.arrayContaining(["customers", "profiles", "disclosure_events", "partner_keys", "consent_events", "visits"]));
+  expect(Object.keys(counts).sort()).toEqual(
+    expect.arrayContaining(["customers", "profiles", "disclosure_events", "partner_keys", "consent_events", "visits"]),
+  );
   expect(Object.keys(counts).length).toBe(allTables.length);
   expect(allTables.length).toBeGreaterThanOrEqual(16);
   expect(counts.customers).toBe(20);
@@ -126,13 +155,16 @@ it("a well-formed request succeeds (the baseline the refusals below differ from)
 describe("GraphQL documents", () => {
   it("malformed GraphQL: 400 GRAPHQL_PARSE_FAILED", async () => {
     await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2) { totalCount ` }), {
-      status: 400, code: "GRAPHQL_PARSE_FAILED", message: /^Syntax Error/,
+      status: 400,
+      code: "GRAPHQL_PARSE_FAILED",
+      message: /^Syntax Error/,
     });
   });
 
   it("malformed GraphQL holding a value: the value is not echoed beyond the parser's token", async () => {
     await expectRefused(() => post({ query: `{ customers(filter: { email: "${LEAK}" }) { totalCount } ` }), {
-      status: 400, code: "GRAPHQL_PARSE_FAILED",
+      status: 400,
+      code: "GRAPHQL_PARSE_FAILED",
     });
   });
 
@@ -142,47 +174,69 @@ describe("GraphQL documents", () => {
   });
 
   it("an unknown field: 400 GRAPHQL_VALIDATION_FAILED, the type and the place named, not the caller's text, no suggestions", async () => {
-    const reply = await expectRefused(() => post({ query: "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2) { totalCont } }" }), {
-      status: 400, code: "GRAPHQL_VALIDATION_FAILED", message: /Cannot query field "…" on type "CustomerConnection"/,
-    });
+    const reply = await expectRefused(
+      () => post({ query: "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2) { totalCont } }" }),
+      {
+        status: 400,
+        code: "GRAPHQL_VALIDATION_FAILED",
+        message: /Cannot query field "…" on type "CustomerConnection"/,
+      },
+    );
     expect(reply.body.errors[0].locations).toEqual([{ line: 1, column: 66 }]);
     expect(reply.text).not.toMatch(/Did you mean/i);
     expect(reply.text).not.toContain("totalCont");
   });
 
   it("an unknown argument: 400 GRAPHQL_VALIDATION_FAILED, no suggestions", async () => {
-    const reply = await expectRefused(() => post({ query: "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(frist: 2) { totalCount } }" }), {
-      status: 400, code: "GRAPHQL_VALIDATION_FAILED",
-    });
+    const reply = await expectRefused(
+      () => post({ query: "query Q @purpose(name: CUSTOMER_SUPPORT) { customers(frist: 2) { totalCount } }" }),
+      {
+        status: 400,
+        code: "GRAPHQL_VALIDATION_FAILED",
+      },
+    );
     expect(reply.text).not.toMatch(/Did you mean/i);
   });
 
   it("an unknown purpose in @purpose: 400 GRAPHQL_VALIDATION_FAILED, no suggestions", async () => {
-    const reply = await expectRefused(() => post({ query: "query Q @purpose(name: CUSTOMER_SUPORT) { customers(first: 2) { totalCount } }" }), {
-      status: 400, code: "GRAPHQL_VALIDATION_FAILED",
-    });
+    const reply = await expectRefused(
+      () => post({ query: "query Q @purpose(name: CUSTOMER_SUPORT) { customers(first: 2) { totalCount } }" }),
+      {
+        status: 400,
+        code: "GRAPHQL_VALIDATION_FAILED",
+      },
+    );
     expect(reply.text).not.toMatch(/Did you mean/i);
   });
 
   it("a literal of the wrong type inline: 400 GRAPHQL_VALIDATION_FAILED, value not echoed", async () => {
     await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: "${LEAK}") { totalCount } }` }), {
-      status: 400, code: "GRAPHQL_VALIDATION_FAILED",
+      status: 400,
+      code: "GRAPHQL_VALIDATION_FAILED",
     });
   });
 
   it("a personal value of the wrong type inline in a filter: 400, value not echoed", async () => {
-    await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(filter: { email: 4242424242 }) { totalCount } }` }), {
-      status: 400, code: "GRAPHQL_VALIDATION_FAILED", notInMessage: ["4242424242"],
-    });
+    await expectRefused(
+      () => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(filter: { email: 4242424242 }) { totalCount } }` }),
+      {
+        status: 400,
+        code: "GRAPHQL_VALIDATION_FAILED",
+        notInMessage: ["4242424242"],
+      },
+    );
   });
 });
 
 describe("variables", () => {
   const Q = "query Q($first: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $first) { totalCount } }";
 
-  it("`$first: Int!` given \"abc\": 400 BAD_USER_INPUT, value not echoed", async () => {
+  it('`$first: Int!` given "abc": 400 BAD_USER_INPUT, value not echoed', async () => {
     await expectRefused(() => post({ query: Q, variables: { first: "abc" } }), {
-      status: 400, code: "BAD_USER_INPUT", message: /\$first/, notInMessage: ['"abc"'],
+      status: 400,
+      code: "BAD_USER_INPUT",
+      message: /\$first/,
+      notInMessage: ['"abc"'],
     });
   });
 
@@ -206,40 +260,64 @@ describe("variables", () => {
   });
 
   it("a variable whose value fails in several places: one message, naming the variable, the first place and the type expected there", async () => {
-    const reply = await expectRefused(() => post({
-      query: "query Q($ids: [ID!]) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: { ids: $ids }) { totalCount } }",
-      variables: { ids: [1.5, { a: 1 }, 2.5] },
-    }), { status: 400, code: "BAD_USER_INPUT" });
-    expect(reply.body.errors.map((e: { message: string }) => e.message)).toEqual(['Variable "$ids" got an invalid value at "ids[0]"; expected a value of type "ID!".']);
+    const reply = await expectRefused(
+      () =>
+        post({
+          query: "query Q($ids: [ID!]) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: { ids: $ids }) { totalCount } }",
+          variables: { ids: [1.5, { a: 1 }, 2.5] },
+        }),
+      { status: 400, code: "BAD_USER_INPUT" },
+    );
+    expect(reply.body.errors.map((e: { message: string }) => e.message)).toEqual([
+      'Variable "$ids" got an invalid value at "ids[0]"; expected a value of type "ID!".',
+    ]);
   });
 
   it("null for a nullable variable where a non-null value is expected (a place with a default): 400 BAD_USER_INPUT naming the variable, not an internal error", async () => {
-    const reply = await expectRefused(() => post({
-      query: "query Q($n: Int) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $n) { totalCount } }",
-      variables: { n: null },
-    }), { status: 400, code: "BAD_USER_INPUT" });
-    expect(reply.body.errors.map((e: { message: string }) => e.message)).toEqual(['Variable "$n" got an invalid value; expected a value of type "Int!".']);
+    const reply = await expectRefused(
+      () =>
+        post({
+          query: "query Q($n: Int) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $n) { totalCount } }",
+          variables: { n: null },
+        }),
+      { status: 400, code: "BAD_USER_INPUT" },
+    );
+    expect(reply.body.errors.map((e: { message: string }) => e.message)).toEqual([
+      'Variable "$n" got an invalid value; expected a value of type "Int!".',
+    ]);
   });
 
   it("a CustomerFilter with `email: 42`: 400 BAD_USER_INPUT, value not echoed", async () => {
-    await expectRefused(() => post({
-      query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
-      variables: { f: { email: 4242424242 } },
-    }), { status: 400, code: "BAD_USER_INPUT", message: /\$f/, notInMessage: ["4242424242"] });
+    await expectRefused(
+      () =>
+        post({
+          query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
+          variables: { f: { email: 4242424242 } },
+        }),
+      { status: 400, code: "BAD_USER_INPUT", message: /\$f/, notInMessage: ["4242424242"] },
+    );
   });
 
   it("a CustomerFilter with an unknown field holding a value: 400 BAD_USER_INPUT, value not echoed", async () => {
-    await expectRefused(() => post({
-      query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
-      variables: { f: { mail: LEAK } },
-    }), { status: 400, code: "BAD_USER_INPUT", message: /\$f/ });
+    await expectRefused(
+      () =>
+        post({
+          query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
+          variables: { f: { mail: LEAK } },
+        }),
+      { status: 400, code: "BAD_USER_INPUT", message: /\$f/ },
+    );
   });
 
   it("a CustomerFilter with an invalid status enum holding a value: 400 BAD_USER_INPUT, value not echoed", async () => {
-    await expectRefused(() => post({
-      query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
-      variables: { f: { status: LEAK } },
-    }), { status: 400, code: "BAD_USER_INPUT", message: /\$f/ });
+    await expectRefused(
+      () =>
+        post({
+          query: "query Q($f: CustomerFilter) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2, filter: $f) { totalCount } }",
+          variables: { f: { status: LEAK } },
+        }),
+      { status: 400, code: "BAD_USER_INPUT", message: /\$f/ },
+    );
   });
 
   it("variables that are not an object: 400", async () => {
@@ -253,7 +331,9 @@ describe("the HTTP envelope", () => {
     expect(gw.config.maxBodyBytes).toBe(102_400);
     const padding = `# ${"x".repeat(200 * 1024)}\n`;
     const reply = await expectRefused(() => post({ query: `${padding}${STAFF_QUERY}` }), {
-      status: 413, code: "PAYLOAD_TOO_LARGE", message: /exceeds 102400 bytes/,
+      status: 413,
+      code: "PAYLOAD_TOO_LARGE",
+      message: /exceeds 102400 bytes/,
     });
     expect(reply.text.length).toBeLessThan(1000);
   });
@@ -271,10 +351,17 @@ describe("the HTTP envelope", () => {
     const socket = connect(Number(port), hostname);
     let received = "";
     let closed = false;
-    socket.on("data", (d) => { received += d.toString("latin1"); });
-    socket.on("close", () => { closed = true; });
-    socket.on("error", () => { closed = true; });
-    const head = (extra: string) => `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: ${staff.authorization}\r\n${extra}\r\n`;
+    socket.on("data", (d) => {
+      received += d.toString("latin1");
+    });
+    socket.on("close", () => {
+      closed = true;
+    });
+    socket.on("error", () => {
+      closed = true;
+    });
+    const head = (extra: string) =>
+      `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nAuthorization: ${staff.authorization}\r\n${extra}\r\n`;
     const body = JSON.stringify({ query: `# ${"y".repeat(200 * 1024)}\n{ __typename }` });
     socket.write(head("Transfer-Encoding: chunked\r\n"));
     for (let i = 0; i < body.length; i += 16 * 1024) {
@@ -286,7 +373,7 @@ describe("the HTTP envelope", () => {
     expect(received).toMatch(/^HTTP\/1\.1 413/);
     const announcedClose = /\r\nconnection: close\r\n/i.test(received);
     received = "";
-    if (!closed) socket.write(head("Content-Length: 1\r\n") + "{");
+    if (!closed) socket.write(`${head("Content-Length: 1\r\n")}{`);
     await until(() => closed || received.includes("\r\n\r\n"), 2000);
     socket.destroy();
     // Either the server said it would close and did, or it answered the next request.
@@ -300,21 +387,32 @@ describe("the HTTP envelope", () => {
   });
 
   it("malformed JSON: 400 BAD_REQUEST, the text not echoed", async () => {
-    await expectRefused(() => raw({ headers: { "content-type": "application/json", ...staff }, body: `{"query": "{ __typename }", "x": "${LEAK}"` }), {
-      status: 400, code: "BAD_REQUEST", message: /not valid JSON/,
-    });
+    await expectRefused(
+      () => raw({ headers: { "content-type": "application/json", ...staff }, body: `{"query": "{ __typename }", "x": "${LEAK}"` }),
+      {
+        status: 400,
+        code: "BAD_REQUEST",
+        message: /not valid JSON/,
+      },
+    );
   });
 
   it("content-type: text/plain: 415", async () => {
     await expectRefused(() => raw({ headers: { "content-type": "text/plain", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) }), {
-      status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: /application\/json/,
+      status: 415,
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: /application\/json/,
     });
   });
 
   it("no content-type at all: 415", async () => {
-    await expectRefused(() => raw({ headers: { ...staff }, body: new TextEncoder().encode(JSON.stringify({ query: STAFF_QUERY })) as unknown as string }), {
-      status: 415, code: "UNSUPPORTED_MEDIA_TYPE",
-    });
+    await expectRefused(
+      () => raw({ headers: { ...staff }, body: new TextEncoder().encode(JSON.stringify({ query: STAFF_QUERY })) as unknown as string }),
+      {
+        status: 415,
+        code: "UNSUPPORTED_MEDIA_TYPE",
+      },
+    );
   });
 
   it("a batched array body: 400", async () => {
@@ -326,9 +424,14 @@ describe("the HTTP envelope", () => {
   });
 
   it("PUT: 405", async () => {
-    const reply = await expectRefused(() => raw({ method: "PUT", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) }), {
-      status: 405, code: "METHOD_NOT_ALLOWED", message: /GET or POST/,
-    });
+    const reply = await expectRefused(
+      () => raw({ method: "PUT", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) }),
+      {
+        status: 405,
+        code: "METHOD_NOT_ALLOWED",
+        message: /GET or POST/,
+      },
+    );
     expect(reply.status).toBe(405);
   });
 
@@ -337,7 +440,11 @@ describe("the HTTP envelope", () => {
   });
 
   it("an unknown path: ROUTE_NOT_FOUND pointing at /graphql, nothing executed", async () => {
-    const reply = await raw({ path: "/graphql/extra", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) });
+    const reply = await raw({
+      path: "/graphql/extra",
+      headers: { "content-type": "application/json", ...staff },
+      body: JSON.stringify({ query: STAFF_QUERY }),
+    });
     expect(reply.body).toEqual({ errors: [{ message: expect.stringMatching(/\/graphql/), extensions: { code: "ROUTE_NOT_FOUND" } }] });
     expectNoInternals(reply.text);
     const before = await snapshot();
@@ -351,7 +458,11 @@ describe("the HTTP envelope", () => {
   });
 
   it("an unknown path: 404", async () => {
-    const reply = await raw({ path: "/graphql/extra", headers: { "content-type": "application/json", ...staff }, body: JSON.stringify({ query: STAFF_QUERY }) });
+    const reply = await raw({
+      path: "/graphql/extra",
+      headers: { "content-type": "application/json", ...staff },
+      body: JSON.stringify({ query: STAFF_QUERY }),
+    });
     expect(reply.status).toBe(404);
     expect((await raw({ method: "GET", path: "/admin" })).status).toBe(404);
   });
@@ -365,7 +476,12 @@ describe("arguments checked by resolvers", () => {
 
   it("an invalid `after` cursor: BAD_USER_INPUT, the cursor not echoed", async () => {
     const cursor = Buffer.from(`c:${LEAK}`).toString("base64url");
-    await expectRefused(() => post({ query: withAfter(cursor) }), { status: 200, code: "BAD_USER_INPUT", message: /after/, notInMessage: [cursor] });
+    await expectRefused(() => post({ query: withAfter(cursor) }), {
+      status: 200,
+      code: "BAD_USER_INPUT",
+      message: /after/,
+      notInMessage: [cursor],
+    });
   });
 
   it("a cursor that is not base64 at all: BAD_USER_INPUT", async () => {
@@ -374,14 +490,25 @@ describe("arguments checked by resolvers", () => {
 
   it.each([0, -1, 100_000])("`first: %i`: BAD_USER_INPUT", async (first) => {
     await expectRefused(() => post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customers(first: ${first}) { totalCount } }` }), {
-      status: 200, code: "BAD_USER_INPUT", message: /`first` must be from 1 to/,
+      status: 200,
+      code: "BAD_USER_INPUT",
+      message: /`first` must be from 1 to/,
     });
   });
 
   it("`first` as a variable out of range: BAD_USER_INPUT", async () => {
-    await expectRefused(() => post({ query: "query Q($n: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $n) { totalCount } }", variables: { n: 100_000 } }), {
-      status: 200, code: "BAD_USER_INPUT", message: /`first` must be from 1 to/,
-    });
+    await expectRefused(
+      () =>
+        post({
+          query: "query Q($n: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers(first: $n) { totalCount } }",
+          variables: { n: 100_000 },
+        }),
+      {
+        status: 200,
+        code: "BAD_USER_INPUT",
+        message: /`first` must be from 1 to/,
+      },
+    );
   });
 });
 
@@ -397,7 +524,10 @@ describe("updateMyProfile with invalid input", () => {
     const before = await profileRow();
     const bad = "leak-me-at-example.com";
     const reply = await expectRefused(() => post({ query: MUTATION, variables: { input: { email: bad } } }, customer), {
-      status: 200, code: "BAD_USER_INPUT", message: /email/, notInMessage: [bad],
+      status: 200,
+      code: "BAD_USER_INPUT",
+      message: /email/,
+      notInMessage: [bad],
     });
     expect(reply.body.errors[0].extensions.invalid).toEqual([{ field: "email", expected: expect.any(String) }]);
     expect(await profileRow()).toEqual(before);
@@ -407,7 +537,10 @@ describe("updateMyProfile with invalid input", () => {
     const before = await profileRow();
     const values = { email: "still not an email", phone: "call me maybe", displayName: "Fine Name" };
     const reply = await expectRefused(() => post({ query: MUTATION, variables: { input: values } }, customer), {
-      status: 200, code: "BAD_USER_INPUT", message: /email.*phone|phone.*email/, notInMessage: Object.values(values),
+      status: 200,
+      code: "BAD_USER_INPUT",
+      message: /email.*phone|phone.*email/,
+      notInMessage: Object.values(values),
     });
     const fields = (reply.body.errors[0].extensions.invalid as { field: string }[]).map((i) => i.field).sort();
     expect(fields).toEqual(["email", "phone"]);
@@ -416,9 +549,11 @@ describe("updateMyProfile with invalid input", () => {
 
   it("an invalid nested address part: BAD_USER_INPUT naming `address.country`", async () => {
     const before = await profileRow();
-    const input = { address: { line1: "1 Main St", postalCode: "75001", city: "Paris", country: "France-" + LEAK } };
+    const input = { address: { line1: "1 Main St", postalCode: "75001", city: "Paris", country: `France-${LEAK}` } };
     await expectRefused(() => post({ query: MUTATION, variables: { input } }, customer), {
-      status: 200, code: "BAD_USER_INPUT", message: /address\.country/,
+      status: 200,
+      code: "BAD_USER_INPUT",
+      message: /address\.country/,
     });
     expect(await profileRow()).toEqual(before);
   });
@@ -426,14 +561,20 @@ describe("updateMyProfile with invalid input", () => {
   it("an email of the wrong GraphQL type (a number): 400 BAD_USER_INPUT, value not echoed", async () => {
     const before = await profileRow();
     await expectRefused(() => post({ query: MUTATION, variables: { input: { email: 4242424242 } } }, customer), {
-      status: 400, code: "BAD_USER_INPUT", notInMessage: ["4242424242"],
+      status: 400,
+      code: "BAD_USER_INPUT",
+      notInMessage: ["4242424242"],
     });
     expect(await profileRow()).toEqual(before);
   });
 
   it("an empty input: BAD_USER_INPUT", async () => {
     const before = await profileRow();
-    await expectRefused(() => post({ query: MUTATION, variables: { input: {} } }, customer), { status: 200, code: "BAD_USER_INPUT", message: /at least one field/ });
+    await expectRefused(() => post({ query: MUTATION, variables: { input: {} } }, customer), {
+      status: 200,
+      code: "BAD_USER_INPUT",
+      message: /at least one field/,
+    });
     expect(await profileRow()).toEqual(before);
   });
 });

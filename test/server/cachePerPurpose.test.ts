@@ -17,16 +17,19 @@ let token: string;
 const PAGE = gql`query Audience { customers(first: 3) { edges { node { id profile { fullName email } } } } }`;
 
 /** As docs/customers-and-clients.md shows it: one client, and so one cache, per purpose. */
-const clientFor = (purpose: string) => new ApolloClient({
-  link: new HttpLink({ uri: gw.url, headers: { authorization: `Bearer ${token}`, "x-purpose": purpose } }),
-  cache: new InMemoryCache(),
-});
+const clientFor = (purpose: string) =>
+  new ApolloClient({
+    link: new HttpLink({ uri: gw.url, headers: { authorization: `Bearer ${token}`, "x-purpose": purpose } }),
+    cache: new InMemoryCache(),
+  });
 
 beforeAll(async () => {
   gw = await startTestGateway();
   token = await gw.token("marketing_analyst");
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 /** Requests recorded before the test began. */
 let earlier = new Set<string>();
 beforeEach(async () => {
@@ -35,10 +38,13 @@ beforeEach(async () => {
 
 /** Requests of this test recorded in the disclosure log for a purpose, and the subjects each read. */
 async function recordedFor(purpose: string): Promise<Map<string, string[]>> {
-  const rows = await gw.database.db.select({ requestId: disclosureLog.requestId, customerId: disclosureLog.customerId })
-    .from(disclosureLog).where(eq(disclosureLog.purpose, purpose));
+  const rows = await gw.database.db
+    .select({ requestId: disclosureLog.requestId, customerId: disclosureLog.customerId })
+    .from(disclosureLog)
+    .where(eq(disclosureLog.purpose, purpose));
   const byRequest = new Map<string, string[]>();
-  for (const row of rows.filter((r) => !earlier.has(r.requestId))) byRequest.set(row.requestId, [...(byRequest.get(row.requestId) ?? []), row.customerId]);
+  for (const row of rows.filter((r) => !earlier.has(r.requestId)))
+    byRequest.set(row.requestId, [...(byRequest.get(row.requestId) ?? []), row.customerId]);
   return byRequest;
 }
 

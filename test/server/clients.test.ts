@@ -20,17 +20,21 @@ beforeAll(async () => {
   gw = await startTestGateway();
   staff = bearer(await gw.token("support_agent"));
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 /** The method of the request that carried this x-request-id, from the gateway's request log. */
 function methodOf(requestId: string): string | undefined {
-  const line = gw.logs.map((l) => JSON.parse(l) as { msg?: string; requestId?: string; method?: string })
+  const line = gw.logs
+    .map((l) => JSON.parse(l) as { msg?: string; requestId?: string; method?: string })
     .find((l) => l.msg === "request" && l.requestId === requestId);
   return line?.method;
 }
 
 describe("Apollo Client 4", () => {
-  const client = (headers: Record<string, string>) => new ApolloClient({ link: new HttpLink({ uri: gw.url, headers }), cache: new InMemoryCache() });
+  const client = (headers: Record<string, string>) =>
+    new ApolloClient({ link: new HttpLink({ uri: gw.url, headers }), cache: new InMemoryCache() });
 
   it("runs a query", async () => {
     const { data } = await client(staff).query<any>({ query: gql(PAGE) });
@@ -39,28 +43,46 @@ describe("Apollo Client 4", () => {
   });
 
   it("shows a 401 as GraphQL errors with the gateway's code, not an opaque ServerError", async () => {
-    const error = await client({}).query({ query: gql(PAGE) }).then(() => null, (e: unknown) => e);
+    const error = await client({})
+      .query({ query: gql(PAGE) })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(CombinedGraphQLErrors.is(error)).toBe(true);
     expect((error as CombinedGraphQLErrors).errors[0]!.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   it("shows other refusals the same way: an expired token (401), a purpose the role may not declare (403)", async () => {
     const expired = bearer(await gw.token("support_agent", "staff-test", { expiresIn: "-1m" }));
-    const unauthenticated = await client(expired).query({ query: gql(PAGE) }).then(() => null, (e: unknown) => e);
+    const unauthenticated = await client(expired)
+      .query({ query: gql(PAGE) })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect((unauthenticated as CombinedGraphQLErrors).errors[0]!.extensions?.code).toBe("UNAUTHENTICATED");
     const [someone] = await gw.database.db.select({ id: customers.id }).from(customers).limit(1);
     const customer = bearer(await gw.token("customer", someone!.id));
-    const forbidden = await client(customer).query({ query: gql(PAGE) }).then(() => null, (e: unknown) => e);
+    const forbidden = await client(customer)
+      .query({ query: gql(PAGE) })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect((forbidden as CombinedGraphQLErrors).errors[0]!.extensions?.code).toBe("PURPOSE_NOT_ALLOWED");
   });
 });
 
 describe("urql with its defaults", () => {
-  const client = (headers: Record<string, string>) => new Client({ url: gw.url, exchanges: [cacheExchange, fetchExchange], fetchOptions: { headers } });
+  const client = (headers: Record<string, string>) =>
+    new Client({ url: gw.url, exchanges: [cacheExchange, fetchExchange], fetchOptions: { headers } });
 
   it("sends a query over GET, and it is answered", async () => {
     const requestId = crypto.randomUUID();
-    const result = await client({ ...staff, "x-request-id": requestId }).query(PAGE, {}).toPromise();
+    const result = await client({ ...staff, "x-request-id": requestId })
+      .query(PAGE, {})
+      .toPromise();
     expect(result.error).toBeUndefined();
     expect(result.data.customers.totalCount).toBeGreaterThan(0);
     expect(methodOf(requestId)).toBe("GET");
@@ -76,7 +98,10 @@ describe("graphql-request", () => {
   it("runs a query, and shows a refusal as a ClientError with the gateway's code", async () => {
     const data = await new GraphQLClient(gw.url, { headers: staff }).request<any>(PAGE);
     expect(data.customers.totalCount).toBeGreaterThan(0);
-    const error = await new GraphQLClient(gw.url).request(PAGE).then(() => null, (e: unknown) => e);
+    const error = await new GraphQLClient(gw.url).request(PAGE).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ClientError);
     expect((error as ClientError).response.status).toBe(401);
     expect((error as ClientError).response.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");

@@ -9,7 +9,14 @@ const secret = "s".repeat(40);
 describe("loadConfig", () => {
   it("has working development defaults", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 4000, host: "127.0.0.1", databaseUrl: null, seedDemoData: true, introspection: true, landingPage: true });
+    expect(config).toMatchObject({
+      port: 4000,
+      host: "127.0.0.1",
+      databaseUrl: null,
+      seedDemoData: true,
+      introspection: true,
+      landingPage: true,
+    });
     expect(config.jwt.kind).toBe("secret");
   });
 
@@ -32,7 +39,11 @@ describe("loadConfig", () => {
     [{ MAX_BODY_BYTES: "12" }, "MAX_BODY_BYTES"],
   ])("refuses %j with one line naming %s", (env, variable) => {
     let error: unknown;
-    try { loadConfig(env); } catch (e) { error = e; }
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe(variable);
     expect((error as Error).message.startsWith(`${variable}: `)).toBe(true);
@@ -51,7 +62,10 @@ describe("loadConfig", () => {
 
 describe("CORS_ORIGINS", () => {
   it("takes a list of origins and refuses anything else", () => {
-    expect(loadConfig({ CORS_ORIGINS: "https://app.example.com, http://localhost:5173" }).corsOrigins).toEqual(["https://app.example.com", "http://localhost:5173"]);
+    expect(loadConfig({ CORS_ORIGINS: "https://app.example.com, http://localhost:5173" }).corsOrigins).toEqual([
+      "https://app.example.com",
+      "http://localhost:5173",
+    ]);
     expect(() => loadConfig({ CORS_ORIGINS: "*" })).toThrow(/^CORS_ORIGINS: /);
     expect(() => loadConfig({ CORS_ORIGINS: "https://app.example.com/path" })).toThrow(/^CORS_ORIGINS: /);
   });
@@ -60,12 +74,18 @@ describe("CORS_ORIGINS", () => {
 describe("operations settings", () => {
   it("serves /metrics without a token and gives requests 10 s to finish on SIGTERM by default", () => {
     expect(loadConfig({})).toMatchObject({ metrics: true, metricsToken: null, shutdownTimeoutMs: 10_000 });
-    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, PSEUDONYM_KEY: secret })).toMatchObject({ metrics: true, metricsToken: null });
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: secret, PSEUDONYM_KEY: secret })).toMatchObject({
+      metrics: true,
+      metricsToken: null,
+    });
   });
 
   it("reads METRICS, METRICS_TOKEN and SHUTDOWN_TIMEOUT_MS, and refuses bad values naming the variable", () => {
-    expect(loadConfig({ METRICS: "off", METRICS_TOKEN: "t".repeat(16), SHUTDOWN_TIMEOUT_MS: "2500" }))
-      .toMatchObject({ metrics: false, metricsToken: "t".repeat(16), shutdownTimeoutMs: 2500 });
+    expect(loadConfig({ METRICS: "off", METRICS_TOKEN: "t".repeat(16), SHUTDOWN_TIMEOUT_MS: "2500" })).toMatchObject({
+      metrics: false,
+      metricsToken: "t".repeat(16),
+      shutdownTimeoutMs: 2500,
+    });
     expect(() => loadConfig({ METRICS: "sometimes" })).toThrow(/^METRICS: /);
     expect(() => loadConfig({ METRICS_TOKEN: "short" })).toThrow(/^METRICS_TOKEN: /);
     expect(() => loadConfig({ METRICS_TOKEN: "has a space in it, sixteen+" })).toThrow(/^METRICS_TOKEN: /);

@@ -9,7 +9,11 @@ import { describeError } from "../../src/server/createGateway.js";
 describe("describeError", () => {
   it("keeps no text of a JSON parse error", () => {
     let thrown: unknown;
-    try { JSON.parse('{"email": ines.robert@example.org}'); } catch (error) { thrown = error; }
+    try {
+      JSON.parse('{"email": ines.robert@example.org}');
+    } catch (error) {
+      thrown = error;
+    }
     expect((thrown as Error).message).toContain("ines.rober"); // what would have been logged
     const described = describeError(thrown);
     expect(described.name).toBe("SyntaxError");

@@ -19,12 +19,18 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Runs a command-line tool as `npm run` does (tsx), on `dir`; its exit code and output. */
 function runCli(script: string, args: string[], dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATA_DIR: dir }, stdio: ["ignore", "pipe", "pipe"],
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", DATA_DIR: dir },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -45,7 +51,8 @@ describe("an embedded database with a running server", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const ownerNamed = (text: string) => expect(text).toMatch(new RegExp(`in use by gateway server \\(pid ${owner.child.pid}, port ${port}, since `));
+  const ownerNamed = (text: string) =>
+    expect(text).toMatch(new RegExp(`in use by gateway server \\(pid ${owner.child.pid}, port ${port}, since `));
 
   it("is locked by the server, its pid and port in the lock, and purged by it at start (the schedule is on by default)", async () => {
     expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8"))).toMatchObject({ pid: owner.child.pid, port, command: "gateway server" });
@@ -64,7 +71,11 @@ describe("an embedded database with a running server", () => {
       await second.kill();
     }
     const officer = { ...(await bearerFor("privacy_officer", "po-owner")), "x-purpose": "legal_compliance" };
-    const dry = await postGraphQL(url, { query: "mutation { runRetentionPurge(dryRun: true) { id dryRun tables { table deleted } } }" }, officer);
+    const dry = await postGraphQL(
+      url,
+      { query: "mutation { runRetentionPurge(dryRun: true) { id dryRun tables { table deleted } } }" },
+      officer,
+    );
     expect(dry.body).toMatchObject({ data: { runRetentionPurge: { id: null, dryRun: true } } });
     expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8")).pid).toBe(owner.child.pid);
   }, 120_000);

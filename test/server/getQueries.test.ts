@@ -21,13 +21,15 @@ beforeAll(async () => {
   staff = bearer(await gw.token("support_agent"));
   partnerKey = gw.seeded.apiKeys.find((k) => k.kind === "service_provider")!.apiKey;
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 async function get(query: string, headers: Record<string, string> = {}) {
   const url = new URL(gw.url);
   url.searchParams.set("query", query);
   const res = await fetch(url, { headers });
-  return { status: res.status, allow: res.headers.get("allow"), body: await res.json() as any };
+  return { status: res.status, allow: res.headers.get("allow"), body: (await res.json()) as any };
 }
 
 async function statementsRun(): Promise<number> {
@@ -62,8 +64,18 @@ describe("what a browser sends cross-site without a preflight is refused before 
   const simple: [string, RequestInit & { search?: string }][] = [
     ["a GET without credentials", { method: "GET", search: `?query=${encodeURIComponent(QUERY)}` }],
     ["a text/plain POST", { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ query: QUERY }) }],
-    ["a form POST", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `query=${encodeURIComponent(QUERY)}` }],
-    ["a multipart POST", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x" }, body: `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${QUERY}\r\n--x--` }],
+    [
+      "a form POST",
+      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `query=${encodeURIComponent(QUERY)}` },
+    ],
+    [
+      "a multipart POST",
+      {
+        method: "POST",
+        headers: { "content-type": "multipart/form-data; boundary=x" },
+        body: `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${QUERY}\r\n--x--`,
+      },
+    ],
   ];
   for (const [name, { search = "", ...init }] of simple) {
     it(name, async () => {
@@ -71,7 +83,7 @@ describe("what a browser sends cross-site without a preflight is refused before 
       const res = await fetch(`${gw.url}${search}`, init);
       expect(res.status, name).toBeGreaterThanOrEqual(400);
       expect(res.status, name).toBeLessThan(500);
-      expect((await res.json() as any).data, name).toBeUndefined();
+      expect(((await res.json()) as any).data, name).toBeUndefined();
       expect(await statementsRun(), name).toBe(before);
     });
   }

@@ -18,11 +18,14 @@ beforeAll(async () => {
   gw = await startTestGateway();
   headers = { ...bearer(await gw.token("support_agent")), "x-purpose": "customer_support" };
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 const audits = serverAudits({
   url: () => gw.url,
-  fetchFn: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } }),
+  fetchFn: (input: RequestInfo | URL, init?: RequestInit) =>
+    fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers } }),
 });
 
 describe("graphql-http serverAudits", () => {

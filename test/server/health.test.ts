@@ -105,7 +105,7 @@ describe("x-request-id", () => {
   });
 
   it("logs the request id it answers with, never the malformed one given", async () => {
-    const given = "evil id " + "z".repeat(150);
+    const given = `evil id ${"z".repeat(150)}`;
     const res = await fetch(at("/healthz"), { headers: { "x-request-id": given } });
     await res.text();
     const id = res.headers.get("x-request-id")!;
@@ -130,7 +130,12 @@ describe("cache-control", () => {
     expect(refused.status).toBe(401);
     const health = await fetch(at("/healthz"));
     await health.text();
-    for (const [name, value] of [["POST", post.headers], ["GET", get.headers], ["401", refused.headers], ["healthz", health.headers]] as const) {
+    for (const [name, value] of [
+      ["POST", post.headers],
+      ["GET", get.headers],
+      ["401", refused.headers],
+      ["healthz", health.headers],
+    ] as const) {
       expect(value.get("cache-control"), name).toBe("no-store");
     }
   });

@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purposesFor, type Caller } from "../../src/policy/caller.js";
 import type { Purpose } from "../../src/policy/purposes.js";
 import { STAFF_ROLES } from "../../src/policy/roles.js";
-import {
-  authHeaders, expectedVisible, purposeEnum, staffCaller, startCanaryWorld, type World,
-} from "../enforcement/support/world.js";
+import { authHeaders, expectedVisible, purposeEnum, staffCaller, startCanaryWorld, type World } from "../enforcement/support/world.js";
 import { parsePrometheus, type Samples } from "../helpers/prometheus.js";
 import type { TestGateway } from "../helpers/testGateway.js";
 import { DEFAULT_POLICY } from "../../src/policy/index.js";
@@ -49,7 +47,8 @@ function moved(before: Samples, after: Samples): Record<string, number> {
 
 /** Every log line the request wrote, without what differs by request and clock. */
 function logLinesOf(requestId: string): Record<string, unknown>[] {
-  return gw.logs.map((l) => JSON.parse(l) as Record<string, unknown>)
+  return gw.logs
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
     .filter((l) => JSON.stringify(l).includes(requestId))
     .map(({ requestId: _id, time: _t, ms: _ms, pid: _p, hostname: _h, ...rest }) => rest);
 }
@@ -58,15 +57,19 @@ function logLinesOf(requestId: string): Record<string, unknown>[] {
 const LOOKUPS = {
   customer: "customer(id: $id) { id }",
   batch: "customers(first: 5, filter: { ids: [$id] }) { totalCount edges { node { id } } }",
-  explainAccess: "explainAccess(subjectId: $id, coordinate: \"Profile.email\") { effect reasonCode }",
+  explainAccess: 'explainAccess(subjectId: $id, coordinate: "Profile.email") { effect reasonCode }',
 };
 type Lookup = keyof typeof LOOKUPS;
-const lookupQuery = (kind: Lookup, purpose: Purpose) => `query Lookup($id: ID!) @purpose(name: ${purposeEnum(purpose)}) { ${LOOKUPS[kind]} }`;
+const lookupQuery = (kind: Lookup, purpose: Purpose) =>
+  `query Lookup($id: ID!) @purpose(name: ${purposeEnum(purpose)}) { ${LOOKUPS[kind]} }`;
 
 async function lookup(kind: Lookup, caller: Caller, purpose: Purpose, id: string) {
   const requestId = randomUUID();
   const before = await counters();
-  const res = await gw.post({ query: lookupQuery(kind, purpose), variables: { id } }, { ...(await authHeaders(gw, caller, world.partners)), "x-request-id": requestId });
+  const res = await gw.post(
+    { query: lookupQuery(kind, purpose), variables: { id } },
+    { ...(await authHeaders(gw, caller, world.partners)), "x-request-id": requestId },
+  );
   const after = await counters();
   return { status: res.status, body: res.body, metrics: moved(before, after), logs: logLinesOf(requestId) };
 }
@@ -74,9 +77,15 @@ async function lookup(kind: Lookup, caller: Caller, purpose: Purpose, id: string
 /** Staff roles and partners with each purpose they may declare, and the seeded subjects each cannot see. */
 function hiddenCases(): { caller: Caller; purpose: Purpose; hidden: string[] }[] {
   const callers: Caller[] = [...STAFF_ROLES.map(staffCaller), ...world.partners.map((p) => p.caller)];
-  return callers.flatMap((caller) => purposesFor(DEFAULT_POLICY, caller).map((purpose) => ({
-    caller, purpose, hidden: world.customers.filter((c) => !expectedVisible(world, caller, purpose, c.id)).map((c) => c.id),
-  }))).filter((c) => c.hidden.length > 0);
+  return callers
+    .flatMap((caller) =>
+      purposesFor(DEFAULT_POLICY, caller).map((purpose) => ({
+        caller,
+        purpose,
+        hidden: world.customers.filter((c) => !expectedVisible(world, caller, purpose, c.id)).map((c) => c.id),
+      })),
+    )
+    .filter((c) => c.hidden.length > 0);
 }
 
 describe("a hidden subject and an unknown id", () => {
@@ -92,9 +101,14 @@ describe("a hidden subject and an unknown id", () => {
     const uuid = fc.uuid().filter((u) => !world.customers.some((c) => c.id === u));
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...cases).chain((c) => fc.record({
-          c: fc.constant(c), hidden: fc.constantFrom(...c.hidden), unknown: uuid, kind: fc.constantFrom(...Object.keys(LOOKUPS) as Lookup[]),
-        })),
+        fc.constantFrom(...cases).chain((c) =>
+          fc.record({
+            c: fc.constant(c),
+            hidden: fc.constantFrom(...c.hidden),
+            unknown: uuid,
+            kind: fc.constantFrom(...(Object.keys(LOOKUPS) as Lookup[])),
+          }),
+        ),
         async ({ c, hidden, unknown, kind }) => {
           const seen = await lookup(kind, c.caller, c.purpose, hidden);
           const none = await lookup(kind, c.caller, c.purpose, unknown);
@@ -105,7 +119,8 @@ describe("a hidden subject and an unknown id", () => {
           expect(seen.metrics).toEqual(none.metrics);
           expect(seen.logs.length).toBeGreaterThan(0);
           expect(seen.logs).toEqual(none.logs);
-        }),
+        },
+      ),
       { seed: 11, numRuns: 60 },
     );
   });

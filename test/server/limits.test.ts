@@ -17,8 +17,12 @@ import { bearer, startTestGateway, type TestGateway } from "../helpers/testGatew
 
 const LIMITS: QueryLimits = { maxDepth: 6, maxAliases: 4, maxFields: 40, maxTokens: 150, maxDirectives: 5, maxCost: 5_000 };
 const ENV = {
-  MAX_DEPTH: String(LIMITS.maxDepth), MAX_ALIASES: String(LIMITS.maxAliases), MAX_FIELDS: String(LIMITS.maxFields),
-  MAX_TOKENS: String(LIMITS.maxTokens), MAX_DIRECTIVES: String(LIMITS.maxDirectives), MAX_COST: String(LIMITS.maxCost),
+  MAX_DEPTH: String(LIMITS.maxDepth),
+  MAX_ALIASES: String(LIMITS.maxAliases),
+  MAX_FIELDS: String(LIMITS.maxFields),
+  MAX_TOKENS: String(LIMITS.maxTokens),
+  MAX_DIRECTIVES: String(LIMITS.maxDirectives),
+  MAX_COST: String(LIMITS.maxCost),
 };
 const SEED = 20261125;
 const PURPOSE = "@purpose(name: CUSTOMER_SUPPORT)";
@@ -29,9 +33,15 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 5, env: ENV });
   staff = bearer(await gw.token("support_agent"));
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
-interface Outcome { status: number; body: any; statements: number }
+interface Outcome {
+  status: number;
+  body: any;
+  statements: number;
+}
 
 async function send(query: string, variables?: Record<string, unknown>): Promise<Outcome> {
   const before = gw.database.statements;
@@ -63,15 +73,21 @@ const deepIntrospection = (depth: number) => `{ __type(name: "Customer") { ${ofT
 
 describe("depth", () => {
   it("admits an operation at the limit and refuses one past it, generated depths", async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 2, max: LIMITS.maxDepth + 6 }), async (depth) => {
-      const outcome = await send(deepIntrospection(depth));
-      if (depth <= LIMITS.maxDepth) expectAdmitted(outcome); else expectLimit(outcome, "depth");
-    }), { seed: SEED, numRuns: 12 });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: LIMITS.maxDepth + 6 }), async (depth) => {
+        const outcome = await send(deepIntrospection(depth));
+        if (depth <= LIMITS.maxDepth) expectAdmitted(outcome);
+        else expectLimit(outcome, "depth");
+      }),
+      { seed: SEED, numRuns: 12 },
+    );
   });
 
   it("counts a data operation's depth (customers > edges > node > profile > address > city is 6)", async () => {
     expectAdmitted(await send(`query Q ${PURPOSE} { customers(first: 1) { edges { node { profile { address { city } } } } } }`));
-    const seven = await send(`query Q ${PURPOSE} { customers(first: 1) { edges { node { paymentMethods { billingAddress { city } } profile { address { city } } } } } }`);
+    const seven = await send(
+      `query Q ${PURPOSE} { customers(first: 1) { edges { node { paymentMethods { billingAddress { city } } profile { address { city } } } } } }`,
+    );
     expectAdmitted(seven); // still 6: depth is the deepest path, not the sum
   });
 
@@ -84,12 +100,21 @@ describe("depth", () => {
 
 describe("graphql-armor's depth bypasses through `__schema` are closed", () => {
   let schema: Awaited<ReturnType<typeof buildGatewaySchema>>;
-  beforeAll(async () => { schema = await buildGatewaySchema(); });
+  beforeAll(async () => {
+    schema = await buildGatewaySchema();
+  });
 
   /** Limit errors a set of rules reports for a document (validated as Apollo does, with graphql's own rules). */
   const depthRefusals = (query: string, rules: ValidationRule[]) =>
     validate(schema, parse(query), [...specifiedRules, ...rules]).filter((e) => /depth/i.test(e.message));
-  const armorDefaults = () => new ApolloArmor({ maxDepth: { n: LIMITS.maxDepth }, costLimit: { enabled: false }, maxAliases: { enabled: false }, maxDirectives: { enabled: false }, maxTokens: { enabled: false } }).protect().validationRules as ValidationRule[];
+  const armorDefaults = () =>
+    new ApolloArmor({
+      maxDepth: { n: LIMITS.maxDepth },
+      costLimit: { enabled: false },
+      maxAliases: { enabled: false },
+      maxDirectives: { enabled: false },
+      maxTokens: { enabled: false },
+    }).protect().validationRules as ValidationRule[];
 
   // graphql-js's own MaxIntrospectionDepthRule stops `fields { type { fields ...` cycles, not
   // `ofType` chains: under `__schema` those nest without bound unless armor measures them.
@@ -115,11 +140,18 @@ describe("graphql-armor's depth bypasses through `__schema` are closed", () => {
 
   it("an alias named `__schema` does not escape the count", async () => {
     expectLimit(await send(`{ __schema: __type(name: "Customer") { ${ofTypeChain(LIMITS.maxDepth)} } }`), "depth");
-    expectLimit(await send(`query Q ${PURPOSE} { __schema: customers(first: 1) { edges { node { profile { address { __schema: city } } } } } __type(name: "Customer") { ${ofTypeChain(LIMITS.maxDepth)} } }`), "depth");
+    expectLimit(
+      await send(
+        `query Q ${PURPOSE} { __schema: customers(first: 1) { edges { node { profile { address { __schema: city } } } } } __type(name: "Customer") { ${ofTypeChain(LIMITS.maxDepth)} } }`,
+      ),
+      "depth",
+    );
   });
 
   it("a `__type` or `__schema` field nested under data is refused (unknown field, and measured)", async () => {
-    const outcome = await send(`query Q ${PURPOSE} { customers(first: 1) { edges { node { __schema { types { fields { type { ofType { name } } } } } } } } }`);
+    const outcome = await send(
+      `query Q ${PURPOSE} { customers(first: 1) { edges { node { __schema { types { fields { type { ofType { name } } } } } } } } }`,
+    );
     expect(outcome.status).toBe(400);
     expect(outcome.statements).toBe(0);
     const codes = outcome.body.errors.map((e: any) => e.extensions.code);
@@ -128,37 +160,56 @@ describe("graphql-armor's depth bypasses through `__schema` are closed", () => {
   });
 
   it("the standard introspection query fits the default limits", () => {
-    const errors = validate(schema, parse(getIntrospectionQuery({ descriptions: true, directiveIsRepeatable: true, specifiedByUrl: true, inputValueDeprecation: true })),
-      [...specifiedRules, ...queryLimitRules(DEFAULT_QUERY_LIMITS)]);
+    const errors = validate(
+      schema,
+      parse(getIntrospectionQuery({ descriptions: true, directiveIsRepeatable: true, specifiedByUrl: true, inputValueDeprecation: true })),
+      [...specifiedRules, ...queryLimitRules(DEFAULT_QUERY_LIMITS)],
+    );
     expect(errors).toEqual([]);
   });
 });
 
 describe("aliases", () => {
-  const aliased = (n: number) => `query Q ${PURPOSE} { ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(" ")} customers(first: 1) { totalCount } }`;
+  const aliased = (n: number) =>
+    `query Q ${PURPOSE} { ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(" ")} customers(first: 1) { totalCount } }`;
 
   it("admits the limit and refuses one more, generated counts (`__typename` aliases count too)", async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: LIMITS.maxAliases + 5 }), async (n) => {
-      const outcome = await send(aliased(n));
-      if (n <= LIMITS.maxAliases) expectAdmitted(outcome); else expectLimit(outcome, "aliases");
-    }), { seed: SEED, numRuns: 10 });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: LIMITS.maxAliases + 5 }), async (n) => {
+        const outcome = await send(aliased(n));
+        if (n <= LIMITS.maxAliases) expectAdmitted(outcome);
+        else expectLimit(outcome, "aliases");
+      }),
+      { seed: SEED, numRuns: 10 },
+    );
   });
 
   it("counts aliases inside a fragment once per spread", async () => {
-    const query = (spreads: number) => `query Q ${PURPOSE} { ${"...F ".repeat(spreads)} } fragment F on Query { x: __typename y: __typename }`;
+    const query = (spreads: number) =>
+      `query Q ${PURPOSE} { ${"...F ".repeat(spreads)} } fragment F on Query { x: __typename y: __typename }`;
     expectAdmitted(await send(query(2)));
-    expectLimit(await send(`query Q ${PURPOSE} { ...F ...G } fragment F on Query { x: __typename y: __typename } fragment G on Query { x: __typename y: __typename z: __typename }`), "aliases");
+    expectLimit(
+      await send(
+        `query Q ${PURPOSE} { ...F ...G } fragment F on Query { x: __typename y: __typename } fragment G on Query { x: __typename y: __typename z: __typename }`,
+      ),
+      "aliases",
+    );
   });
 });
 
 describe("directives", () => {
-  const directed = (n: number) => `query Q ${PURPOSE} { customers(first: 1) { totalCount ${"totalCount @include(if: true) ".repeat(n - 1)} } }`;
+  const directed = (n: number) =>
+    `query Q ${PURPOSE} { customers(first: 1) { totalCount ${"totalCount @include(if: true) ".repeat(n - 1)} } }`;
 
   it("counts the operation's own @purpose; admits the limit and refuses one more, generated counts", async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: LIMITS.maxDirectives + 4 }), async (n) => {
-      const outcome = await send(directed(n));
-      if (n <= LIMITS.maxDirectives) expectAdmitted(outcome); else expectLimit(outcome, "directives");
-    }), { seed: SEED, numRuns: 9 });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: LIMITS.maxDirectives + 4 }), async (n) => {
+        const outcome = await send(directed(n));
+        if (n <= LIMITS.maxDirectives) expectAdmitted(outcome);
+        else expectLimit(outcome, "directives");
+      }),
+      { seed: SEED, numRuns: 9 },
+    );
   });
 });
 
@@ -172,11 +223,16 @@ describe("fields", () => {
 
   it("admits up to the limit and refuses past it, generated counts", async () => {
     // `customers(first: 1) { totalCount ... }`: the root field, then n leaves under it.
-    const query = (leaves: number) => `query Q ${PURPOSE} { customers(first: 1) { ${Array.from({ length: leaves }, () => "totalCount").join(" ")} } }`;
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: LIMITS.maxFields + 5 }), async (leaves) => {
-      const outcome = await send(query(leaves));
-      if (leaves + 1 <= LIMITS.maxFields) expectAdmitted(outcome); else expectLimit(outcome, "fields");
-    }), { seed: SEED, numRuns: 10, examples: [[LIMITS.maxFields - 1], [LIMITS.maxFields]] });
+    const query = (leaves: number) =>
+      `query Q ${PURPOSE} { customers(first: 1) { ${Array.from({ length: leaves }, () => "totalCount").join(" ")} } }`;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: LIMITS.maxFields + 5 }), async (leaves) => {
+        const outcome = await send(query(leaves));
+        if (leaves + 1 <= LIMITS.maxFields) expectAdmitted(outcome);
+        else expectLimit(outcome, "fields");
+      }),
+      { seed: SEED, numRuns: 10, examples: [[LIMITS.maxFields - 1], [LIMITS.maxFields]] },
+    );
   });
 });
 
@@ -189,11 +245,14 @@ describe("tokens", () => {
     expect(anonymous.status).toBe(400);
     expect(anonymous.body.errors[0].extensions).toEqual({ code: "QUERY_LIMIT_EXCEEDED", limit: "tokens", max: LIMITS.maxTokens });
     expect(gw.database.statements).toBe(before);
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 3, max: LIMITS.maxTokens + 20 }), async (tokens) => {
-      const outcome = await send(padded(tokens));
-      if (tokens <= LIMITS.maxTokens) expect(outcome.body.errors?.[0]?.extensions?.limit).not.toBe("tokens");
-      else expectLimit(outcome, "tokens");
-    }), { seed: SEED, numRuns: 10, examples: [[LIMITS.maxTokens], [LIMITS.maxTokens + 1]] });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 3, max: LIMITS.maxTokens + 20 }), async (tokens) => {
+        const outcome = await send(padded(tokens));
+        if (tokens <= LIMITS.maxTokens) expect(outcome.body.errors?.[0]?.extensions?.limit).not.toBe("tokens");
+        else expectLimit(outcome, "tokens");
+      }),
+      { seed: SEED, numRuns: 10, examples: [[LIMITS.maxTokens], [LIMITS.maxTokens + 1]] },
+    );
   });
 
   it("applies to a GET query string as well", async () => {
@@ -217,18 +276,28 @@ describe("cost: lists cost by `first`", () => {
   });
 
   it("judges each request by its own `first`, the same document in alternation (costs are kept per document and `first`)", async () => {
-    for (const [n, v] of [[2, 2], [50, 50], [2, 2], [50, 50], [3, 3]] as const) {
+    for (const [n, v] of [
+      [2, 2],
+      [50, 50],
+      [2, 2],
+      [50, 50],
+      [3, 3],
+    ] as const) {
       const outcome = await send(page, { n, v });
-      if (n === 50) expectLimit(outcome, "cost"); else expectAdmitted(outcome);
+      if (n === 50) expectLimit(outcome, "cost");
+      else expectAdmitted(outcome);
     }
   });
 
   it("an @include variable decides whether the expensive part counts, the same document in alternation", async () => {
     const toggled = `query T($deep: Boolean!, $id: ID!) ${PURPOSE} { customer(id: $id) { id } customers(first: 100) @include(if: $deep) { edges { node { visits(first: 100) { id } } } } }`;
-    const [id] = (await send(`query I ${PURPOSE} { customers(first: 1) { edges { node { id } } } }`)).body.data.customers.edges.map((e: any) => e.node.id);
+    const [id] = (await send(`query I ${PURPOSE} { customers(first: 1) { edges { node { id } } } }`)).body.data.customers.edges.map(
+      (e: any) => e.node.id,
+    );
     for (const deep of [false, true, false, true]) {
       const outcome = await send(toggled, { deep, id });
-      if (deep) expectLimit(outcome, "cost"); else expectAdmitted(outcome);
+      if (deep) expectLimit(outcome, "cost");
+      else expectAdmitted(outcome);
     }
   });
 
@@ -249,11 +318,23 @@ describe("cost: lists cost by `first`", () => {
     let admittedMax = 0;
     let refusedMin = Infinity;
     // (1 + 1 + 1 + 1 + 2 + 2 * 5) * n: refused from n = 313 on, below the page cap of 500.
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 500 }), async (n) => {
-      const outcome = await send(`query Q($n: Int!) ${PURPOSE} { customers(first: $n) { edges { node { id profile { fullName } visits(first: 5) { id } } } } }`, { n });
-      const refused = outcome.body.errors?.some((e: any) => e.extensions?.limit === "cost");
-      if (refused) { expectLimit(outcome, "cost"); refusedMin = Math.min(refusedMin, n); } else { expectAdmitted(outcome); admittedMax = Math.max(admittedMax, n); }
-    }), { seed: SEED, numRuns: 12, examples: [[1], [312], [313], [500]] });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 500 }), async (n) => {
+        const outcome = await send(
+          `query Q($n: Int!) ${PURPOSE} { customers(first: $n) { edges { node { id profile { fullName } visits(first: 5) { id } } } } }`,
+          { n },
+        );
+        const refused = outcome.body.errors?.some((e: any) => e.extensions?.limit === "cost");
+        if (refused) {
+          expectLimit(outcome, "cost");
+          refusedMin = Math.min(refusedMin, n);
+        } else {
+          expectAdmitted(outcome);
+          admittedMax = Math.max(admittedMax, n);
+        }
+      }),
+      { seed: SEED, numRuns: 12, examples: [[1], [312], [313], [500]] },
+    );
     expect(admittedMax).toBeLessThan(refusedMin);
     expect(refusedMin).toBeLessThan(Infinity);
   });

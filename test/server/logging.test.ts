@@ -90,25 +90,48 @@ describe("logs over a run of traffic on the canary seed", () => {
     const [first, second, third] = active;
 
     // Reads that disclose personal data.
-    const page = await post({ query: PAGE, variables: { first: 25 } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers", codes: [] });
+    const page = await post({ query: PAGE, variables: { first: 25 } }, await staff("support_agent"), {
+      callerKind: "staff",
+      purpose: "customer_support",
+      operation: "query customers",
+      codes: [],
+    });
     expect(page.status).toBe(200);
     expect(canariesIn(JSON.stringify(page.body)).length).toBeGreaterThan(50);
-    const fraud = await post({ query: FRAUD_PAGE }, await staff("fraud_analyst"), { callerKind: "staff", purpose: "fraud_prevention", operation: "query customers" });
+    const fraud = await post({ query: FRAUD_PAGE }, await staff("fraud_analyst"), {
+      callerKind: "staff",
+      purpose: "fraud_prevention",
+      operation: "query customers",
+    });
     expect(fraud.status).toBe(200);
     for (const c of active.slice(0, 6)) {
-      const me = await post({ query: ME }, await customer(c.id), { callerKind: "customer", purpose: "account_management", operation: "query me" });
+      const me = await post({ query: ME }, await customer(c.id), {
+        callerKind: "customer",
+        purpose: "account_management",
+        operation: "query me",
+      });
       expect(me.status).toBe(200);
     }
     const email = emailOf(second!.id);
-    const byEmail = await post({ query: BY_EMAIL, variables: { email } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers" });
+    const byEmail = await post({ query: BY_EMAIL, variables: { email } }, await staff("support_agent"), {
+      callerKind: "staff",
+      purpose: "customer_support",
+      operation: "query customers",
+    });
     expect(byEmail.status).toBe(200);
-    const literal = await post({ query: BY_EMAIL.replace("($email: String!)", "").replace("$email", JSON.stringify(email)) }, await staff("support_agent"), { callerKind: "staff", operation: "query customers" });
+    const literal = await post(
+      { query: BY_EMAIL.replace("($email: String!)", "").replace("$email", JSON.stringify(email)) },
+      await staff("support_agent"),
+      { callerKind: "staff", operation: "query customers" },
+    );
     expect(literal.status).toBe(200);
     for (const partner of world.partners) {
       secrets.push(partner.apiKey);
       const purpose = partner.caller.grant.purposes[0]!;
       await post(
-        { query: `query PartnerLookup @purpose(name: ${purpose.toUpperCase()}) { customers(first: 10) { edges { node { id profile { fullName email } } } } }` },
+        {
+          query: `query PartnerLookup @purpose(name: ${purpose.toUpperCase()}) { customers(first: 10) { edges { node { id profile { fullName email } } } } }`,
+        },
         { "x-api-key": partner.apiKey },
         { callerKind: "partner", purpose, operation: "query customers" },
       );
@@ -116,38 +139,92 @@ describe("logs over a run of traffic on the canary seed", () => {
 
     // Mutations with canary values in their variables: valid, and refused.
     const stolenName = [...(world.raw.get(rawKey(third!.id, "Profile.fullName")) ?? [])][0]!;
-    const corrected = await post({ query: CORRECT, variables: { input: { fullName: stolenName, email: "new.cnryzz01@example.com" } } }, await customer(first!.id),
-      { callerKind: "customer", purpose: "account_management", operation: "mutation updateMyProfile" });
+    const corrected = await post(
+      { query: CORRECT, variables: { input: { fullName: stolenName, email: "new.cnryzz01@example.com" } } },
+      await customer(first!.id),
+      { callerKind: "customer", purpose: "account_management", operation: "mutation updateMyProfile" },
+    );
     expect(corrected.status).toBe(200);
     expect(corrected.body.data.updateMyProfile.fullName).toBe(stolenName);
-    const refused = await post({ query: CORRECT, variables: { input: { email: `not an email ${email}`, phone: "cnryzz02" } } }, await customer(first!.id),
-      { callerKind: "customer", operation: "mutation updateMyProfile", codes: ["BAD_USER_INPUT"] });
+    const refused = await post(
+      { query: CORRECT, variables: { input: { email: `not an email ${email}`, phone: "cnryzz02" } } },
+      await customer(first!.id),
+      { callerKind: "customer", operation: "mutation updateMyProfile", codes: ["BAD_USER_INPUT"] },
+    );
     expect(refused.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
-    await post({ query: `mutation SetConsent($p: Purpose!) { setConsent(purpose: $p, granted: false) { purpose } }`, variables: { p: "cnryzz03" } },
-      await customer(first!.id), { callerKind: "customer", codes: ["BAD_USER_INPUT"] });
+    await post(
+      { query: `mutation SetConsent($p: Purpose!) { setConsent(purpose: $p, granted: false) { purpose } }`, variables: { p: "cnryzz03" } },
+      await customer(first!.id),
+      { callerKind: "customer", codes: ["BAD_USER_INPUT"] },
+    );
 
     // An operation named after a subject (a document built per subject): its name holds a canary.
     const [token] = canariesIn(email);
     expect(token).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
     const named = `Lookup_${token}`;
-    const byName = await post({ query: `query ${named} @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { totalCount } }`, operationName: named },
-      await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers", codes: [] });
+    const byName = await post(
+      { query: `query ${named} @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { totalCount } }`, operationName: named },
+      await staff("support_agent"),
+      { callerKind: "staff", purpose: "customer_support", operation: "query customers", codes: [] },
+    );
     expect(byName.status).toBe(200);
 
     // Failing requests whose input echoes canaries.
-    await post({ query: `{ cnryzz04 }` }, await staff("support_agent"), { callerKind: "staff", operation: null, codes: ["GRAPHQL_VALIDATION_FAILED"] });
-    await post({ query: `{ customers(filter: { email: "${email}" ` }, await staff("support_agent"), { callerKind: "staff", operation: null, codes: ["GRAPHQL_PARSE_FAILED"] });
-    await post({ query: PAGE, variables: { first: email } }, await staff("support_agent"), { callerKind: "staff", codes: ["BAD_USER_INPUT"] });
-    await post({ query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customer(id: "${email}") { id profile { email } } }` }, await staff("support_agent"), { callerKind: "staff", operation: "query customer" });
-    await post({ query: ME }, { "x-purpose": email, ...(await staff("support_agent")) }, { callerKind: "staff", codes: ["BAD_USER_INPUT"] });
-    await post({ query: BY_EMAIL, variables: { email } }, await staff("marketing_analyst"), { callerKind: "staff", codes: ["PURPOSE_NOT_ALLOWED"] });
+    await post({ query: `{ cnryzz04 }` }, await staff("support_agent"), {
+      callerKind: "staff",
+      operation: null,
+      codes: ["GRAPHQL_VALIDATION_FAILED"],
+    });
+    await post({ query: `{ customers(filter: { email: "${email}" ` }, await staff("support_agent"), {
+      callerKind: "staff",
+      operation: null,
+      codes: ["GRAPHQL_PARSE_FAILED"],
+    });
+    await post({ query: PAGE, variables: { first: email } }, await staff("support_agent"), {
+      callerKind: "staff",
+      codes: ["BAD_USER_INPUT"],
+    });
+    await post(
+      { query: `query Q @purpose(name: CUSTOMER_SUPPORT) { customer(id: "${email}") { id profile { email } } }` },
+      await staff("support_agent"),
+      { callerKind: "staff", operation: "query customer" },
+    );
+    await post(
+      { query: ME },
+      { "x-purpose": email, ...(await staff("support_agent")) },
+      { callerKind: "staff", codes: ["BAD_USER_INPUT"] },
+    );
+    await post({ query: BY_EMAIL, variables: { email } }, await staff("marketing_analyst"), {
+      callerKind: "staff",
+      codes: ["PURPOSE_NOT_ALLOWED"],
+    });
     await post({ query: ME }, { authorization: `Bearer ${email}` }, { callerKind: null, codes: ["UNAUTHENTICATED"] });
     await post({ query: ME }, { "x-api-key": `pk_cnryzz05_${email}` }, { callerKind: null, codes: ["UNAUTHENTICATED"] });
-    await raw("/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: `{"query": "{ me { id } }", "variables": {"e": "${email}"` }, { callerKind: null, codes: ["BAD_REQUEST"] });
-    await raw("/graphql", { method: "POST", headers: { "content-type": "text/plain" }, body: email }, { callerKind: null, codes: ["UNSUPPORTED_MEDIA_TYPE"] });
-    await raw("/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: `{ me { id } }`, pad: email.repeat(20_000) }) }, { callerKind: null, codes: ["PAYLOAD_TOO_LARGE"] });
+    await raw(
+      "/graphql",
+      { method: "POST", headers: { "content-type": "application/json" }, body: `{"query": "{ me { id } }", "variables": {"e": "${email}"` },
+      { callerKind: null, codes: ["BAD_REQUEST"] },
+    );
+    await raw(
+      "/graphql",
+      { method: "POST", headers: { "content-type": "text/plain" }, body: email },
+      { callerKind: null, codes: ["UNSUPPORTED_MEDIA_TYPE"] },
+    );
+    await raw(
+      "/graphql",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: `{ me { id } }`, pad: email.repeat(20_000) }),
+      },
+      { callerKind: null, codes: ["PAYLOAD_TOO_LARGE"] },
+    );
     await raw(`/${encodeURIComponent(email)}?q=cnryzz06`, { method: "GET" }, { callerKind: null, codes: ["ROUTE_NOT_FOUND"] });
-    await raw(`/graphql?query=${encodeURIComponent(`{ customers(filter: { email: "${email}" }) { totalCount } }`)}`, { method: "GET", headers: await staff("support_agent") }, { callerKind: "staff" });
+    await raw(
+      `/graphql?query=${encodeURIComponent(`{ customers(filter: { email: "${email}" }) { totalCount } }`)}`,
+      { method: "GET", headers: await staff("support_agent") },
+      { callerKind: "staff" },
+    );
   });
 
   it("logs the original of an unexpected error with the request id, scrubbed of the statement's parameters", async () => {
@@ -155,7 +232,11 @@ describe("logs over a run of traffic on the canary seed", () => {
     await gw.database.db.execute(sql`alter table profiles rename to profiles_away`);
     let failed: Sent;
     try {
-      failed = await post({ query: BY_EMAIL, variables: { email } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers" });
+      failed = await post({ query: BY_EMAIL, variables: { email } }, await staff("support_agent"), {
+        callerKind: "staff",
+        purpose: "customer_support",
+        operation: "query customers",
+      });
     } finally {
       await gw.database.db.execute(sql`alter table profiles_away rename to profiles`);
     }
@@ -169,7 +250,12 @@ describe("logs over a run of traffic on the canary seed", () => {
     await gw.database.db.execute(sql`alter table disclosure_events rename to disclosure_events_away`);
     let failed: Sent;
     try {
-      failed = await post({ query: PAGE, variables: { first: 3 } }, await staff("support_agent"), { callerKind: "staff", purpose: "customer_support", operation: "query customers", codes: ["DISCLOSURE_NOT_RECORDED"] });
+      failed = await post({ query: PAGE, variables: { first: 3 } }, await staff("support_agent"), {
+        callerKind: "staff",
+        purpose: "customer_support",
+        operation: "query customers",
+        codes: ["DISCLOSURE_NOT_RECORDED"],
+      });
     } finally {
       await gw.database.db.execute(sql`alter table disclosure_events_away rename to disclosure_events`);
     }
@@ -182,8 +268,13 @@ describe("logs over a run of traffic on the canary seed", () => {
     const id = randomUUID();
     await new Promise<void>((resolve, reject) => {
       const socket = connect(Number(port), hostname, () => {
-        socket.write(`POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nx-request-id: ${id}\r\nContent-Length: 200\r\n\r\n{"query":`);
-        setTimeout(() => { socket.destroy(); resolve(); }, 50);
+        socket.write(
+          `POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nx-request-id: ${id}\r\nContent-Length: 200\r\n\r\n{"query":`,
+        );
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
       });
       socket.on("error", reject);
     });
@@ -212,7 +303,9 @@ describe("logs over a run of traffic on the canary seed", () => {
       if (request.expect.codes !== undefined) expect(line.codes, request.id).toEqual(request.expect.codes);
       // The codes logged are the ones the client got.
       const body = typeof request.body === "string" ? safeJson(request.body) : request.body;
-      const given = [...new Set<string>((body?.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code).filter(Boolean))];
+      const given = [
+        ...new Set<string>((body?.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code).filter(Boolean)),
+      ];
       expect(line.codes, request.id).toEqual(given);
     }
   });
@@ -230,9 +323,17 @@ describe("logs over a run of traffic on the canary seed", () => {
 type LogLine = Record<string, unknown> & { msg?: string; requestId?: string };
 
 function logLines(): LogLine[] {
-  return gw.logs.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l) as LogLine);
+  return gw.logs
+    .join("")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LogLine);
 }
 
 function safeJson(text: string): any {
-  try { return JSON.parse(text); } catch { return null; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

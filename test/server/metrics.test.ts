@@ -40,10 +40,17 @@ describe("GET /metrics", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     for (const name of [
-      "gateway_requests_total", "gateway_errors_total", "gateway_request_duration_seconds", "gateway_requests_in_flight",
-      "gateway_sql_statements_per_request", "gateway_decisions_total", "gateway_disclosure_log_failures_total",
-      "process_resident_memory_bytes", "nodejs_eventloop_lag_seconds",
-    ]) expect(text, name).toContain(`# TYPE ${name} `);
+      "gateway_requests_total",
+      "gateway_errors_total",
+      "gateway_request_duration_seconds",
+      "gateway_requests_in_flight",
+      "gateway_sql_statements_per_request",
+      "gateway_decisions_total",
+      "gateway_disclosure_log_failures_total",
+      "process_resident_memory_bytes",
+      "nodejs_eventloop_lag_seconds",
+    ])
+      expect(text, name).toContain(`# TYPE ${name} `);
   });
 
   it("counts requests by route, status and outcome, error codes once per request, and latency", async () => {
@@ -54,13 +61,17 @@ describe("GET /metrics", () => {
     expect(ok.body.errors).toBeUndefined();
     const anonymous = await gw.post({ query: "{ __typename }" });
     expect(anonymous.status).toBe(401);
-    const forbidden = await gw.post({ query: `query @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2) { edges { node { profile { socialHandle } } } } }` }, bearer(token));
+    const forbidden = await gw.post(
+      { query: `query @purpose(name: CUSTOMER_SUPPORT) { customers(first: 2) { edges { node { profile { socialHandle } } } } }` },
+      bearer(token),
+    );
     expect(forbidden.status).toBe(403);
     const missing = await fetch(at(gw, "/no-such-route"));
     expect(missing.status).toBe(404);
     const after = await scrape();
 
-    const requests = (route: string, status: string, outcome: string) => delta(before, after, "gateway_requests_total", { route, status, outcome });
+    const requests = (route: string, status: string, outcome: string) =>
+      delta(before, after, "gateway_requests_total", { route, status, outcome });
     expect(requests("/graphql", "200", "ok")).toBe(1);
     expect(requests("/graphql", "401", "rejected")).toBe(1);
     expect(requests("/graphql", "403", "rejected")).toBe(1);

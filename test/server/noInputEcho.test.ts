@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import {
-  getNamedType, getNullableType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType,
-  type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
@@ -22,8 +31,12 @@ const callers: { headers: Record<string, string>; purpose: string }[] = [];
 beforeAll(async () => {
   gw = await startTestGateway({ customers: 5 });
   schema = await buildGatewaySchema();
-  const customerId = (await gw.post({ query: "query @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { edges { node { id } } } }" }, bearer(await gw.token("support_agent"))))
-    .body.data.customers.edges[0].node.id as string;
+  const customerId = (
+    await gw.post(
+      { query: "query @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { edges { node { id } } } }" },
+      bearer(await gw.token("support_agent")),
+    )
+  ).body.data.customers.edges[0].node.id as string;
   callers.push(
     { headers: bearer(await gw.token("support_agent")), purpose: "CUSTOMER_SUPPORT" },
     { headers: bearer(await gw.token("privacy_officer")), purpose: "SUBJECT_REQUEST" },
@@ -55,7 +68,10 @@ function positions(s: GraphQLSchema): Position[] {
     if (!isInputObjectType(named) || seen.has(named.name)) return;
     for (const f of Object.values(named.getFields())) walk(base, [...path, f.name], f.type, new Set([...seen, named.name]));
   };
-  for (const [operation, root] of [["query", s.getQueryType()], ["mutation", s.getMutationType()]] as const) {
+  for (const [operation, root] of [
+    ["query", s.getQueryType()],
+    ["mutation", s.getMutationType()],
+  ] as const) {
     for (const field of Object.values(root?.getFields() ?? {})) {
       for (const arg of field.args) walk({ operation, field, arg }, [], arg.type, new Set());
     }
@@ -66,7 +82,12 @@ function positions(s: GraphQLSchema): Position[] {
 // ---- values: valid fillers for the other required inputs, canaries for the position ----
 
 const VALID_SCALARS: Record<string, unknown> = {
-  Int: 1, Float: 1.5, String: "x", Boolean: true, ID: "00000000-0000-4000-8000-000000000000", DateTimeISO: "2026-01-01T00:00:00.000Z",
+  Int: 1,
+  Float: 1.5,
+  String: "x",
+  Boolean: true,
+  ID: "00000000-0000-4000-8000-000000000000",
+  DateTimeISO: "2026-01-01T00:00:00.000Z",
 };
 
 /** A valid value of the type: JSON for a variable; `literal` prints it as GraphQL. */
@@ -75,7 +96,11 @@ function validValue(type: GraphQLInputType): unknown {
   if (isListType(t)) return [validValue(t.ofType)];
   if (isEnumType(t)) return { enum: t.getValues()[0]!.name };
   if (isInputObjectType(t)) {
-    return Object.fromEntries(Object.values(t.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, validValue(f.type)]));
+    return Object.fromEntries(
+      Object.values(t.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => [f.name, validValue(f.type)]),
+    );
   }
   return VALID_SCALARS[t.name];
 }
@@ -87,7 +112,9 @@ const literal = (v: Value): string => {
   if (v !== null && typeof v === "object") {
     if ("enum" in v) return String((v as { enum: string }).enum);
     if ("raw" in v) return String((v as { raw: string }).raw);
-    return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${literal(x)}`).join(", ")} }`;
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${k}: ${literal(x)}`)
+      .join(", ")} }`;
   }
   return JSON.stringify(v);
 };
@@ -113,7 +140,10 @@ function valueAt(type: GraphQLInputType, path: string[], leaf: Value): Value {
 }
 
 /** A canary of a kind: its text to look for, and the value that carries it. */
-interface Canary { text: string; value: Value }
+interface Canary {
+  text: string;
+  value: Value;
+}
 
 const word = fc.stringMatching(/^[a-z0-9]{10}$/);
 /** Canaries for any position: strings (valid for String and ID: the resolvers' checks), names, numbers, objects with an unknown field, nested lists. */
@@ -131,9 +161,16 @@ function canaries(): fc.Arbitrary<Canary> {
 
 // ---- sending, and looking for the canary ----
 
-async function send(body: { query: string; variables?: Record<string, unknown>; operationName?: string }, caller: (typeof callers)[number]) {
+async function send(
+  body: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  caller: (typeof callers)[number],
+) {
   const logsBefore = gw.logs.length;
-  const res = await fetch(gw.url, { method: "POST", headers: { "content-type": "application/json", ...caller.headers }, body: JSON.stringify(body) });
+  const res = await fetch(gw.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...caller.headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   await new Promise((r) => setImmediate(r)); // the log line is written after the response
   return { status: res.status, text, logs: gw.logs.slice(logsBefore).join("") };
@@ -170,7 +207,19 @@ describe("no error or log quotes the caller's input", () => {
   it("finds input positions of every kind in the schema", () => {
     const all = positions(schema);
     const named = new Set(all.map((p) => getNamedType(p.type).name));
-    for (const n of ["Int", "ID", "String", "Boolean", "DateTimeISO", "Purpose", "CustomerStatus", "SubjectRequestKind", "CustomerFilter", "DisclosureFilter"]) expect(named, n).toContain(n);
+    for (const n of [
+      "Int",
+      "ID",
+      "String",
+      "Boolean",
+      "DateTimeISO",
+      "Purpose",
+      "CustomerStatus",
+      "SubjectRequestKind",
+      "CustomerFilter",
+      "DisclosureFilter",
+    ])
+      expect(named, n).toContain(n);
     expect(all.length).toBeGreaterThan(40);
   });
 
@@ -179,14 +228,18 @@ describe("no error or log quotes the caller's input", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          position: fc.nat(all.length - 1), canary: canaries(), form: fc.constantFrom("inline" as const, "variable" as const), caller: fc.nat(callers.length - 1),
+          position: fc.nat(all.length - 1),
+          canary: canaries(),
+          form: fc.constantFrom("inline" as const, "variable" as const),
+          caller: fc.nat(callers.length - 1),
         }),
         async ({ position, canary, form, caller }) => {
           const c = callers[caller]!;
           const { query, variables } = operationWith(all[position]!, canary, form, c.purpose);
           const reply = await send({ query, variables }, c);
           expectNoEcho(reply, canary.text, `${query} ${JSON.stringify(variables)} -> ${reply.status} ${reply.text.slice(0, 400)}`);
-        }),
+        },
+      ),
       { seed: 5, numRuns: 400 },
     );
   });
@@ -201,13 +254,17 @@ describe("no error or log quotes the caller's input", () => {
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1 "cnry${w}") { totalCount } }` },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1 """cnry${w}""") { totalCount } }` },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1 cnry${w}) { totalCount } }` },
-      { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1 "cnry${w}`},
+      { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1 "cnry${w}` },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(filter: { email: "a" } "cnry${w}") { totalCount } }` },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1.5e${w.length}cnry${w}) { totalCount } }` },
       // Names the caller chose, which validation messages quote: operations, fragments, aliases, misspelt fields and arguments.
-      { query: `query Cnry${w} @purpose(name: CUSTOMER_SUPPORT) { __typename } query Cnry${w} @purpose(name: CUSTOMER_SUPPORT) { __typename }` },
+      {
+        query: `query Cnry${w} @purpose(name: CUSTOMER_SUPPORT) { __typename } query Cnry${w} @purpose(name: CUSTOMER_SUPPORT) { __typename }`,
+      },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { ...Cnry${w} } }` },
-      { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { cnry${w}: totalCount cnry${w}: pageInfo { hasNextPage } } }` },
+      {
+        query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { cnry${w}: totalCount cnry${w}: pageInfo { hasNextPage } } }`,
+      },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { cnry${w} } }` },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1, cnry${w}: 2) { totalCount } }` },
       { query: `query Op @purpose(name: CUSTOMER_SUPPORT) @cnry${w} { __typename }` },
@@ -227,10 +284,14 @@ describe("no error or log quotes the caller's input", () => {
 
 describe("a null where the operation cannot take one", () => {
   it("a nullable variable sent as null into @skip(if:) is bad input before execution, not an internal error", async () => {
-    const reply = await send({
-      query: "query Op($x: Boolean = true) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { edges { node { id @skip(if: $x) } } } }",
-      variables: { x: null },
-    }, callers[0]!);
+    const reply = await send(
+      {
+        query:
+          "query Op($x: Boolean = true) @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { edges { node { id @skip(if: $x) } } } }",
+        variables: { x: null },
+      },
+      callers[0]!,
+    );
     expect(reply.status).toBe(400);
     expect(JSON.parse(reply.text).errors[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
     expect(reply.text).toContain("$x");
@@ -252,7 +313,9 @@ describe("the messages name the input and the expected type", () => {
   });
 
   it("an invalid DateTimeISO as a variable: the variable, its field and the type", async () => {
-    const e = await post(`query($f: DisclosureFilter) @purpose(name: LEGAL_COMPLIANCE) { disclosureLog(filter: $f) { at } }`, { f: { from: "my-secret-text" } });
+    const e = await post(`query($f: DisclosureFilter) @purpose(name: LEGAL_COMPLIANCE) { disclosureLog(filter: $f) { at } }`, {
+      f: { from: "my-secret-text" },
+    });
     expect(e.extensions.code).toBe("BAD_USER_INPUT");
     expect(e.message).toMatch(/"\$f".*"f\.from".*"DateTimeISO"/);
     expect(e.message).not.toContain("my-secret-text");
@@ -271,14 +334,19 @@ describe("the messages name the input and the expected type", () => {
 
   it("a string for an Int: the argument and the type", async () => {
     const c = staff();
-    const e = JSON.parse((await send({ query: `query @purpose(name: CUSTOMER_SUPPORT) { customers(first: "twelve") { totalCount } }` }, c)).text).errors[0];
+    const e = JSON.parse(
+      (await send({ query: `query @purpose(name: CUSTOMER_SUPPORT) { customers(first: "twelve") { totalCount } }` }, c)).text,
+    ).errors[0];
     expect(e.extensions.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(e.message).toMatch(/"first".*"customers".*"Int!"/);
     expect(e.message).not.toContain("twelve");
   });
 
   it("a token that does not parse: its kind, not its text", async () => {
-    const e = JSON.parse((await send({ query: `query @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1 "my-secret-text") { totalCount } }` }, staff())).text).errors[0];
+    const e = JSON.parse(
+      (await send({ query: `query @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1 "my-secret-text") { totalCount } }` }, staff()))
+        .text,
+    ).errors[0];
     expect(e.extensions.code).toBe("GRAPHQL_PARSE_FAILED");
     expect(e.message).toBe("Syntax Error: Expected Name, found String.");
   });

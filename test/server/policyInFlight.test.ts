@@ -17,7 +17,11 @@ describe("a request in flight during a reload", () => {
     const next = loadPolicy(readFileSync(DEFAULT_POLICY_PATH, "utf8").replace('version: "2026-11-01"', 'version: "2026-12-01"'));
     if (!next.ok) throw new Error("does not load");
     let current: Policy = DEFAULT_POLICY;
-    const file: PolicyInForce = { file: "company.policy.yaml", current: () => current, reload: async () => ({ policy: (current = next.policy), errors: [] }) };
+    const file: PolicyInForce = {
+      file: "company.policy.yaml",
+      current: () => current,
+      reload: async () => ({ policy: (current = next.policy), errors: [] }),
+    };
     const deps = { db: null as never, dataMap, pseudonymKey: new Uint8Array(32), logger: createLogger({ level: "silent" }), policy: file };
     const caller = { kind: "staff", staffId: "s-1", role: "support_agent" } as const;
     const inFlight = createContext({ requestId: "a".repeat(32), caller, headers: {} }, deps);

@@ -33,7 +33,8 @@ describe("the server process and its policy file", () => {
     start(broken);
     expect(await gateway!.exited).toBe(1);
     expect(gateway!.logs().find((l) => l.msg === "the policy file is invalid; not starting")).toMatchObject({
-      level: 60, errors: [{ line, column: 20, path: "purposes.marketing.consent_basis", message: expect.stringContaining("must be one of") }],
+      level: 60,
+      errors: [{ line, column: 20, path: "purposes.marketing.consent_basis", message: expect.stringContaining("must be one of") }],
     });
     expect(gateway!.logs().some((l) => /listening/.test(l.msg))).toBe(false);
   });
@@ -52,7 +53,9 @@ describe("the server process and its policy file", () => {
     writeFileSync(file, "version: [");
     gateway!.child.kill("SIGHUP");
     expect(await gateway!.waitForLog((l) => l.msg === "policy file refused; the policy in force stays")).toMatchObject({
-      trigger: "SIGHUP", policy: reloaded.policy, errors: [expect.objectContaining({ line: expect.any(Number), path: "(syntax)" })],
+      trigger: "SIGHUP",
+      policy: reloaded.policy,
+      errors: [expect.objectContaining({ line: expect.any(Number), path: "(syntax)" })],
     });
     expect((await readyz(url)).policy).toBe(reloaded.policy);
   });

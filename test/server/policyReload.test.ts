@@ -42,17 +42,23 @@ async function observe() {
   const purge = (await gw.post({ query: DRY_RUN }, await as("privacy_officer"))).body.data.runRetentionPurge;
   const requestId = page.headers.get("x-request-id");
   return {
-    emailsMasked: emails.length > 0 && emails.every((e) => e.includes("***")), explained,
+    emailsMasked: emails.length > 0 && emails.every((e) => e.includes("***")),
+    explained,
     billingCode: billing.body.errors?.[0]?.extensions?.code ?? null,
     ipRetention: purge.rules.find((r: any) => r.category === "user.device.ip_address")?.retention,
-    purgeVersion: purge.policyVersion, requestId,
+    purgeVersion: purge.policyVersion,
+    requestId,
   };
 }
 
 async function reload() {
   const res = await gw.post({ query: RELOAD }, await as("privacy_officer"));
   expect(res.status).toBe(200);
-  return res.body.data.reloadPolicy as { reloaded: boolean; version: string; errors: { line: number; column: number; path: string; message: string }[] };
+  return res.body.data.reloadPolicy as {
+    reloaded: boolean;
+    version: string;
+    errors: { line: number; column: number; path: string; message: string }[];
+  };
 }
 
 const readyVersion = async () => ((await (await fetch(new URL("/readyz", gw.url))).json()) as { policy: string }).policy;
@@ -62,31 +68,47 @@ describe("reloading the policy file", () => {
     const since = new Date().toISOString();
     const before = await observe();
     expect(before).toMatchObject({
-      emailsMasked: false, explained: { effect: "ALLOW", reasonCode: "ALLOWED", policyVersion: DEFAULT_POLICY.version },
-      billingCode: "PURPOSE_NOT_ALLOWED", ipRetention: "90 days after collection, then anonymised", purgeVersion: DEFAULT_POLICY.version,
+      emailsMasked: false,
+      explained: { effect: "ALLOW", reasonCode: "ALLOWED", policyVersion: DEFAULT_POLICY.version },
+      billingCode: "PURPOSE_NOT_ALLOWED",
+      ipRetention: "90 days after collection, then anonymised",
+      purgeVersion: DEFAULT_POLICY.version,
     });
     expect(await readyVersion()).toBe(DEFAULT_POLICY.version);
 
-    writeFileSync(file, SHIPPED
-      .replace('version: "2026-11-01"', 'version: "2026-12-01"')
-      .replace(/^( {4}user\.contact\.email: +)"A A A/m, '$1"A A M') // support: email masked
-      .replace("  billing: [payments]", "  billing: [payments, customer_support]")
-      .replace("    period: { days: 90 }\n    clock: collection\n    action: anonymize", "    period: { days: 30 }\n    clock: collection\n    action: anonymize"));
+    writeFileSync(
+      file,
+      SHIPPED.replace('version: "2026-11-01"', 'version: "2026-12-01"')
+        .replace(/^( {4}user\.contact\.email: +)"A A A/m, '$1"A A M') // support: email masked
+        .replace("  billing: [payments]", "  billing: [payments, customer_support]")
+        .replace(
+          "    period: { days: 90 }\n    clock: collection\n    action: anonymize",
+          "    period: { days: 30 }\n    clock: collection\n    action: anonymize",
+        ),
+    );
     const result = await reload();
     expect(result).toMatchObject({ reloaded: true, version: expect.stringMatching(/^2026-12-01\+[0-9a-f]{12}$/), errors: [] });
     expect(result.version).not.toBe(DEFAULT_POLICY.version);
 
     const after = await observe();
     expect(after).toMatchObject({
-      emailsMasked: true, explained: { effect: "MASK", reasonCode: "MASKED", policyVersion: result.version },
-      billingCode: null, ipRetention: "30 days after collection, then anonymised", purgeVersion: result.version,
+      emailsMasked: true,
+      explained: { effect: "MASK", reasonCode: "MASKED", policyVersion: result.version },
+      billingCode: null,
+      ipRetention: "30 days after collection, then anonymised",
+      purgeVersion: result.version,
     });
     expect(await readyVersion()).toBe(result.version);
     expect(gw.logs.join("")).toMatch(new RegExp(`"requestId":"${after.requestId}"[^\\n]*"policy":"${result.version.replace("+", "\\+")}"`));
 
     // The disclosure log names the version that decided each page.
-    const log = (await gw.post({ query: LOG, variables: { from: since } }, await as("privacy_officer"))).body.data.disclosureLog as { requestId: string; policyVersion: string }[];
-    expect(new Set(log.filter((r) => r.requestId === before.requestId).map((r) => r.policyVersion))).toEqual(new Set([DEFAULT_POLICY.version]));
+    const log = (await gw.post({ query: LOG, variables: { from: since } }, await as("privacy_officer"))).body.data.disclosureLog as {
+      requestId: string;
+      policyVersion: string;
+    }[];
+    expect(new Set(log.filter((r) => r.requestId === before.requestId).map((r) => r.policyVersion))).toEqual(
+      new Set([DEFAULT_POLICY.version]),
+    );
     expect(new Set(log.filter((r) => r.requestId === after.requestId).map((r) => r.policyVersion))).toEqual(new Set([result.version]));
 
     // A metric says which version this replica serves.
@@ -101,7 +123,11 @@ describe("reloading the policy file", () => {
     writeFileSync(file, broken);
     const line = broken.split("\n").findIndex((l) => l.includes("gossip")) + 1;
     const result = await reload();
-    expect(result).toEqual({ reloaded: false, version: inForce, errors: [{ line, column: 29, path: "roles.legal.1", message: "role `legal` declares undefined purpose `gossip`" }] });
+    expect(result).toEqual({
+      reloaded: false,
+      version: inForce,
+      errors: [{ line, column: 29, path: "roles.legal.1", message: "role `legal` declares undefined purpose `gossip`" }],
+    });
     expect(await observe()).toMatchObject({ ...before, requestId: expect.any(String) });
     expect(await readyVersion()).toBe(inForce);
   });

@@ -26,7 +26,9 @@ beforeAll(async () => {
   gw = await startTestGateway({ customers: 30 });
   po = admin(gw);
 });
-afterAll(async () => { await gw?.close(); });
+afterAll(async () => {
+  await gw?.close();
+});
 
 describe("a caller with one purpose need not declare it", () => {
   it.each(STAFF_ROLES)("%s: its only purpose is assumed, or PURPOSE_REQUIRED listing its purposes in the enum's spelling", async (role) => {
@@ -45,13 +47,19 @@ describe("a caller with one purpose need not declare it", () => {
   });
 
   it("billing reads card data with no x-purpose, as payments", async () => {
-    const res = await gw.post({ query: "{ customers(first: 3) { edges { node { paymentMethods { brand lastFour cardToken } } } } }" }, await staff("billing"));
+    const res = await gw.post(
+      { query: "{ customers(first: 3) { edges { node { paymentMethods { brand lastFour cardToken } } } } }" },
+      await staff("billing"),
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.extensions.privacy.purpose).toBe("payments");
   });
 
   it("a partner whose grant has one purpose defaults to it (the demo partners)", async () => {
-    for (const [name, purpose] of [["Northwind Rewards", "marketing"], ["Contoso Support Services", "customer_support"]] as const) {
+    for (const [name, purpose] of [
+      ["Northwind Rewards", "marketing"],
+      ["Contoso Support Services", "customer_support"],
+    ] as const) {
       const res = await asPartner(gw, demoKey(name), "{ customers(first: 5) { edges { node { profile { fullName } } } } }");
       expect(res.status, name).toBe(200);
       expect(res.body.errors, name).toBeUndefined();
@@ -78,7 +86,13 @@ describe("an operation that reads no personal data needs no purpose", () => {
 
   it("the privacy office administers partners without declaring a purpose", async () => {
     const officer = await staff("privacy_officer");
-    const created = await gw.post({ query: 'mutation { createPartner(input: { name: "Acme Analytics", kind: SERVICE_PROVIDER, region: "EU", contractRef: "DPA-2026-101" }) { id } }' }, officer);
+    const created = await gw.post(
+      {
+        query:
+          'mutation { createPartner(input: { name: "Acme Analytics", kind: SERVICE_PROVIDER, region: "EU", contractRef: "DPA-2026-101" }) { id } }',
+      },
+      officer,
+    );
     expect(created.body.errors).toBeUndefined();
     const listed = await gw.post({ query: "{ partners { id name } }" }, officer);
     expect(listed.body.errors).toBeUndefined();
@@ -90,7 +104,10 @@ describe("an operation that reads no personal data needs no purpose", () => {
     ["a subject's id", "{ customers(first: 1) { edges { node { id } } } }"],
     ["the disclosure log", "{ disclosureLog(first: 1) { at } }"],
     ["data-subject requests", "{ subjectRequests(first: 1) { kind } }"],
-    ["an explanation about a subject", '{ explainAccess(coordinate: "Profile.email", subjectId: "00000000-0000-4000-8000-000000000001") { effect } }'],
+    [
+      "an explanation about a subject",
+      '{ explainAccess(coordinate: "Profile.email", subjectId: "00000000-0000-4000-8000-000000000001") { effect } }',
+    ],
     ["an access report", '{ accessReport(requestId: "00000000-0000-4000-8000-000000000001") { generatedAt } }'],
     ["a mutation on a subject's request", 'mutation { verifySubjectRequest(id: "00000000-0000-4000-8000-000000000001") { state } }'],
     ["a personal field beside a partner field", "{ partners { id } customers(first: 1) { edges { node { profile { email } } } } }"],
@@ -123,7 +140,10 @@ describe("purpose spelling", () => {
     const forbidden = await gw.post({ query: "{ customers(first: 1) { edges { node { messages { body } } } } }" }, await staff("billing"));
     expect(forbidden.body.errors[0].extensions).toMatchObject({ code: "FORBIDDEN", purpose: "PAYMENTS" });
     expect(forbidden.body.errors[0].message).toMatch(/can never read for PAYMENTS\.$/);
-    const purge = await gw.post({ query: "mutation @purpose(name: SUBJECT_REQUEST) { runRetentionPurge(dryRun: true) { dryRun } }" }, await staff("privacy_officer"));
+    const purge = await gw.post(
+      { query: "mutation @purpose(name: SUBJECT_REQUEST) { runRetentionPurge(dryRun: true) { dryRun } }" },
+      await staff("privacy_officer"),
+    );
     expect(purge.body.errors[0]).toMatchObject({
       message: "The retention purge runs under the purpose LEGAL_COMPLIANCE.",
       extensions: { code: "PURPOSE_NOT_ALLOWED", allowedPurposes: ["LEGAL_COMPLIANCE"] },

@@ -24,7 +24,10 @@ export function flowsOf(markdown: string): { prelude: string[]; flows: Map<strin
   const flows = new Map<string, string[]>();
   const prelude: string[] = [];
   for (const [, marker, body] of markdown.matchAll(/<!-- (flow-prelude|flow: [a-z-]+) -->\n```bash\n([\s\S]*?)```/g)) {
-    if (marker === "flow-prelude") { prelude.push(body!); continue; }
+    if (marker === "flow-prelude") {
+      prelude.push(body!);
+      continue;
+    }
     const name = marker!.slice("flow: ".length);
     flows.set(name, [...(flows.get(name) ?? []), body!]);
   }
@@ -45,27 +48,30 @@ const EXPECTED: Record<string, (lines: string[]) => void> = {
       for (const a of node.accounts) expect(a.accountNumber).toMatch(/^\*{4}\d{4}$/);
     }
     expect(support.extensions.privacy.masked).toEqual(["Account.accountNumber", "PostalAddress.line1"]);
-    expect(lines[1]).toMatch(/^\{"data":\{"me":\{"id":"0089618b-7608-4f66-8f6a-6cdad5cf1813","profile":\{"fullName":"[^"]+","email":"[^"]+@[^"]+"\},"consents":\[/);
+    expect(lines[1]).toMatch(
+      /^\{"data":\{"me":\{"id":"0089618b-7608-4f66-8f6a-6cdad5cf1813","profile":\{"fullName":"[^"]+","email":"[^"]+@[^"]+"\},"consents":\[/,
+    );
     const partner = json(lines[2]);
     expect(partner.data.myGrant.purposes).toEqual(["CUSTOMER_SUPPORT"]);
     expect(partner.data.customers.edges[0].node.id).toMatch(new RegExp(`^${UUID}$`));
     expect(partner.extensions.privacy).toMatchObject({ purpose: "customer_support", pseudonymized: ["Customer.id"] });
   },
-  "my-account": (lines) => expect(lines.map((l, i) => (i === 2 ? l.replace(/"source":"\w+"/, '"source":"*"') : l))).toEqual([
-    `{"updateMyProfile":{"displayName":"Ada"}}`,
-    `{"updateMyPreferences":{"smsOffers":false,"preferredChannel":"email"}}`,
-    `{"setConsent":{"purpose":"marketing","granted":false,"source":"*"}}`,
-    `{"partnerName":"Fabrikam Ad Network","optInRequired":true,"choice":"NOT_CHOSEN","receivedCount":0}`,
-    `{"partnerName":"Northwind Rewards","optInRequired":true,"choice":"GRANTED","receivedCount":0}`,
-    `{"setPartnerSharing":{"partnerName":"Fabrikam Ad Network","choice":"WITHDRAWN"}}`,
-    `{"setConsent":{"granted":true,"source":"web"}}`,
-    `[{"purpose":"advertising","granted":true,"source":"gpc_conflict"}]`,
-    `{"verifySubjectRequest":{"state":"VERIFIED"}}`,
-    `{"completeSubjectRequest":{"state":"COMPLETED"}}`,
-    `{"objections":[{"purpose":"analytics"}]}`,
-    `"OBJECTION_IN_FORCE"`,
-    `{"liftObjection":{"purpose":"analytics","granted":true,"source":"web"}}`,
-  ]),
+  "my-account": (lines) =>
+    expect(lines.map((l, i) => (i === 2 ? l.replace(/"source":"\w+"/, '"source":"*"') : l))).toEqual([
+      `{"updateMyProfile":{"displayName":"Ada"}}`,
+      `{"updateMyPreferences":{"smsOffers":false,"preferredChannel":"email"}}`,
+      `{"setConsent":{"purpose":"marketing","granted":false,"source":"*"}}`,
+      `{"partnerName":"Fabrikam Ad Network","optInRequired":true,"choice":"NOT_CHOSEN","receivedCount":0}`,
+      `{"partnerName":"Northwind Rewards","optInRequired":true,"choice":"GRANTED","receivedCount":0}`,
+      `{"setPartnerSharing":{"partnerName":"Fabrikam Ad Network","choice":"WITHDRAWN"}}`,
+      `{"setConsent":{"granted":true,"source":"web"}}`,
+      `[{"purpose":"advertising","granted":true,"source":"gpc_conflict"}]`,
+      `{"verifySubjectRequest":{"state":"VERIFIED"}}`,
+      `{"completeSubjectRequest":{"state":"COMPLETED"}}`,
+      `{"objections":[{"purpose":"analytics"}]}`,
+      `"OBJECTION_IN_FORCE"`,
+      `{"liftObjection":{"purpose":"analytics","granted":true,"source":"web"}}`,
+    ]),
   "access-request": (lines) => {
     expect(lines[0]).toBe(`{"verifySubjectRequest":{"state":"VERIFIED"}}`);
     const pages = lines.slice(1, -1).map(json);
@@ -74,7 +80,12 @@ const EXPECTED: Record<string, (lines: string[]) => void> = {
     expect(pages.every((p) => p.entries > 0)).toBe(true);
     const done = json(lines.at(-1));
     expect(done.state).toBe("COMPLETED");
-    expect(done.notes).toEqual(["FILED", "IDENTITY_VERIFIED:AUTHENTICATED", "REPORT_DELIVERED:subject", expect.stringMatching(/^REPORT_READABLE_UNTIL:/)]);
+    expect(done.notes).toEqual([
+      "FILED",
+      "IDENTITY_VERIFIED:AUTHENTICATED",
+      "REPORT_DELIVERED:subject",
+      expect.stringMatching(/^REPORT_READABLE_UNTIL:/),
+    ]);
   },
   erasure: (lines) => {
     expect(lines.slice(0, 5)).toEqual([
@@ -90,7 +101,9 @@ const EXPECTED: Record<string, (lines: string[]) => void> = {
     expect(byName.get("profiles")).toMatchObject({ anonymised: 1 });
     expect(byName.get("visits")?.erased).toBeGreaterThan(0);
     expect(byName.get("purchases")?.heldBy).toEqual([{ rule: "user.behavior.purchase_history" }]);
-    expect(json(lines.at(-1))).toEqual([{ name: "Fabrikam Ad Network", disclosures: 1, coordinates: expect.arrayContaining(["Visit.device"]) }]);
+    expect(json(lines.at(-1))).toEqual([
+      { name: "Fabrikam Ad Network", disclosures: 1, coordinates: expect.arrayContaining(["Visit.device"]) },
+    ]);
   },
 };
 
@@ -118,10 +131,13 @@ describe("the README's flows run as written against the seed", () => {
   for (const [name, check] of Object.entries(EXPECTED)) {
     it(`flow ${name}`, async () => {
       const script = ["set -euo pipefail", ...prelude, ...(flows.get(name) ?? [])].join("\n").replaceAll("http://127.0.0.1:4000", base);
-      const { stdout } = await run("bash", ["-c", script], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 })
-        .catch((e: { stdout?: string; stderr?: string }) => {
-          throw new Error(`flow ${name} failed:\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
-        });
+      const { stdout } = await run("bash", ["-c", script], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: "" },
+        timeout: 120_000,
+      }).catch((e: { stdout?: string; stderr?: string }) => {
+        throw new Error(`flow ${name} failed:\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
+      });
       check(stdout.split("\n").filter(Boolean));
     }, 180_000);
   }

@@ -12,14 +12,27 @@ import { createTestDatabase } from "../helpers/testDatabase.js";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 /** The README and the pages it sends readers to: docs/*.md and bench/*.md. */
-const pages = ["README.md", ...["docs", "bench"].flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith(".md")).map((f) => `${dir}/${f}`))];
+const pages = [
+  "README.md",
+  ...["docs", "bench"].flatMap((dir) =>
+    readdirSync(join(ROOT, dir))
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `${dir}/${f}`),
+  ),
+];
 const textOf = (page: string) => readFileSync(join(ROOT, page), "utf8");
 /** Markdown without its fenced code blocks: a `#` line in a block is no heading, a `[x](y)` no link. */
 const prose = (markdown: string) => markdown.replace(/^```[\s\S]*?^```/gm, "");
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens. */
-const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replaceAll(" ", "-");
+const anchorOf = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replaceAll(" ", "-");
 const anchorsOf = (page: string) => new Set([...prose(textOf(page)).matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1]!)));
-const scripts = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> }).scripts;
+const scripts = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> })
+  .scripts;
 
 let database: DatabaseHandle;
 let summary: SeedSummary;
@@ -27,7 +40,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   summary = await seed(database.db, {}); // the default seed, as `npm start` runs it
 });
-afterAll(async () => { await database?.close(); });
+afterAll(async () => {
+  await database?.close();
+});
 
 describe("the README stays true", () => {
   it("names the demo customer and the demo partner keys that the default seed creates", async () => {
@@ -45,7 +60,8 @@ describe("the README stays true", () => {
     expect(readme).toContain("npm ci && npm start");
     expect(readme).toContain("npm test ");
     for (const page of pages) {
-      for (const [, name] of textOf(page).matchAll(/npm run (?:-s )?([a-z:-]+)/g)) expect(scripts, `${page}: npm run ${name}`).toHaveProperty(name!);
+      for (const [, name] of textOf(page).matchAll(/npm run (?:-s )?([a-z:-]+)/g))
+        expect(scripts, `${page}: npm run ${name}`).toHaveProperty(name!);
     }
     expect(readFileSync(new URL("../../.ci/run", import.meta.url), "utf8")).toContain("npm test");
   });

@@ -35,7 +35,9 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
     await database.close();
     admin = postgres(databaseUrl, { max: 2, onnotice: () => {}, connection: { application_name: "shutdown-test" } });
   });
-  afterEach(async () => { await gateway?.kill(); });
+  afterEach(async () => {
+    await gateway?.kill();
+  });
   afterAll(async () => {
     await admin?.end({ timeout: 1 }).catch(() => {});
     await server?.stop();
@@ -44,19 +46,23 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
   /** Locks the disclosure log until `release()`: a page read stays in flight until then. */
   async function holdDisclosureLog(): Promise<() => void> {
     let release!: () => void;
-    const held = new Promise<void>((resolve) => { release = resolve; });
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     await new Promise<void>((resolve, reject) => {
-      admin.begin(async (tx) => {
-        await tx`lock table disclosure_events in access exclusive mode`;
-        resolve();
-        await held;
-      }).catch(reject);
+      admin
+        .begin(async (tx) => {
+          await tx`lock table disclosure_events in access exclusive mode`;
+          resolve();
+          await held;
+        })
+        .catch(reject);
     });
     return release;
   }
 
   async function waitForWriteToWait() {
-    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
       const rows = await admin`select query from pg_stat_activity where datname = 'shutdown' and wait_event_type = 'Lock'`;
       if (rows.some((r) => /insert into "disclosure_events"/i.test(String(r.query)))) return;
       await new Promise((r) => setTimeout(r, 50));
@@ -69,7 +75,10 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
     const { hostname, port } = new URL(url);
     return new Promise((resolve) => {
       const socket = connect(Number(port), hostname);
-      socket.once("connect", () => { socket.destroy(); resolve(false); });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(false);
+      });
       socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
     });
   }
@@ -79,7 +88,9 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
     const url = await gateway.listening();
     const release = await holdDisclosureLog();
     let answered = false;
-    const inFlight = postGraphQL(url, { query: PAGE }, await bearerFor("support_agent")).finally(() => { answered = true; });
+    const inFlight = postGraphQL(url, { query: PAGE }, await bearerFor("support_agent")).finally(() => {
+      answered = true;
+    });
     try {
       await waitForWriteToWait();
       gateway.child.kill("SIGTERM");
@@ -97,7 +108,8 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
     const messages = gateway.logs().map((l) => l.msg);
     expect(messages.indexOf("stopped")).toBeGreaterThan(messages.findIndex((m) => /^stopping/.test(m)));
     // The pool is closed: no connection of the gateway's is left on the server.
-    const left = await admin`select count(*)::int as n from pg_stat_activity where datname = 'shutdown' and application_name <> 'shutdown-test'`;
+    const left =
+      await admin`select count(*)::int as n from pg_stat_activity where datname = 'shutdown' and application_name <> 'shutdown-test'`;
     expect(Number(left[0]!.n)).toBe(0);
   });
 
@@ -121,7 +133,10 @@ describe.skipIf(POSTGRES_MISSING !== null)(`shutdown${POSTGRES_MISSING ? ` (skip
     const url = await gateway.listening();
     const release = await holdDisclosureLog();
     try {
-      const inFlight = postGraphQL(url, { query: PAGE }, await bearerFor("support_agent")).then(() => "answered", () => "cut");
+      const inFlight = postGraphQL(url, { query: PAGE }, await bearerFor("support_agent")).then(
+        () => "answered",
+        () => "cut",
+      );
       await waitForWriteToWait();
       const signalled = Date.now();
       gateway.child.kill("SIGTERM");
@@ -147,7 +162,10 @@ describe("shutdown with a database whose close hangs", () => {
   // keeps the event loop busy, as a broken embedded database did (it then ignored SIGTERM for good).
   it("exits 1 at SHUTDOWN_TIMEOUT_MS with a log line saying so, and leaves the database unlocked", async () => {
     dir = mkdtempSync(join(tmpdir(), "gw-hang-"));
-    gateway = startGatewayProcess({ DATA_DIR: dir, SEED_DEMO_DATA: "false", PURGE: "off", SHUTDOWN_TIMEOUT_MS: "1500" }, { preload: ["test/helpers/hangDatabaseClose.ts"] });
+    gateway = startGatewayProcess(
+      { DATA_DIR: dir, SEED_DEMO_DATA: "false", PURGE: "off", SHUTDOWN_TIMEOUT_MS: "1500" },
+      { preload: ["test/helpers/hangDatabaseClose.ts"] },
+    );
     await gateway.listening();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
     const signalled = Date.now();
@@ -155,7 +173,10 @@ describe("shutdown with a database whose close hangs", () => {
     const within10s = new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000).unref());
     expect(await Promise.race([gateway.exited, within10s])).toBe(1);
     expect(Date.now() - signalled).toBeGreaterThanOrEqual(1_400);
-    expect(gateway.logs().find((l) => /closing the database did not finish within 1500 ms/.test(l.msg))).toMatchObject({ level: 50, waitingFor: "database" });
+    expect(gateway.logs().find((l) => /closing the database did not finish within 1500 ms/.test(l.msg))).toMatchObject({
+      level: 50,
+      waitingFor: "database",
+    });
     expect(gateway.logs().some((l) => l.msg === "stopped")).toBe(false);
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "../../src/db/client.js";
 import { seed } from "../../src/db/seed/seed.js";
 import { personalColumns, type PersonalColumn } from "../../src/datamap/columns.js";
@@ -22,12 +22,26 @@ import { DEFAULT_POLICY } from "../../src/policy/index.js";
 const SLOT_MS = 1_500;
 
 let columns: PersonalColumn[];
-beforeAll(async () => { columns = personalColumns(getDataMap(await buildGatewaySchema())); });
+beforeAll(async () => {
+  columns = personalColumns(getDataMap(await buildGatewaySchema()));
+});
 
-const sink = (lines: string[]) => createLogger({ level: "debug", destination: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });
+const sink = (lines: string[]) =>
+  createLogger({
+    level: "debug",
+    destination: new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  });
 /** The recorded runs per slot, oldest slot first. */
 async function runsPerSlot(handle: DatabaseHandle): Promise<number[]> {
-  const rows = await queryRows<{ slot: string; n: number }>(handle.db, sql`select floor(extract(epoch from ran_at) * 1000 / ${SLOT_MS})::text as slot, count(*)::int as n from purge_runs group by 1 order by 1`);
+  const rows = await queryRows<{ slot: string; n: number }>(
+    handle.db,
+    sql`select floor(extract(epoch from ran_at) * 1000 / ${SLOT_MS})::text as slot, count(*)::int as n from purge_runs group by 1 order by 1`,
+  );
   return rows.map((r) => Number(r.n));
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,7 +55,13 @@ describe("the purge schedule", () => {
       await seed(handle.db, { customers: 5 });
       const lines: string[] = [];
       await nextSlot();
-      const schedule = startPurgeSchedule({ policy: () => DEFAULT_POLICY, db: handle.db, columns, intervalMs: SLOT_MS, logger: sink(lines) });
+      const schedule = startPurgeSchedule({
+        policy: () => DEFAULT_POLICY,
+        db: handle.db,
+        columns,
+        intervalMs: SLOT_MS,
+        logger: sink(lines),
+      });
       await sleep(2 * SLOT_MS + 200);
       await schedule.stop();
       // A slow first run (it deletes and reclaims) may overrun a slot: never two runs in one.
@@ -52,7 +72,11 @@ describe("the purge schedule", () => {
       await sleep(SLOT_MS);
       expect(await runsPerSlot(handle)).toEqual(runs);
       // Counts only in the log.
-      expect(JSON.parse(lines.find((l) => /retention purge ran/.test(l))!)).toMatchObject({ runId: expect.any(String), deleted: expect.any(Number), anonymised: expect.any(Number) });
+      expect(JSON.parse(lines.find((l) => /retention purge ran/.test(l))!)).toMatchObject({
+        runId: expect.any(String),
+        deleted: expect.any(Number),
+        anonymised: expect.any(Number),
+      });
     } finally {
       await handle.close();
     }
@@ -71,7 +95,9 @@ describe("the purge schedule", () => {
       await seed(replicas[0]!.db, { customers: 5 });
       const lines: string[][] = [[], []];
       await nextSlot();
-      const schedules = replicas.map((r, i) => startPurgeSchedule({ policy: () => DEFAULT_POLICY, db: r.db, columns, intervalMs: SLOT_MS, logger: sink(lines[i]!) }));
+      const schedules = replicas.map((r, i) =>
+        startPurgeSchedule({ policy: () => DEFAULT_POLICY, db: r.db, columns, intervalMs: SLOT_MS, logger: sink(lines[i]!) }),
+      );
       await sleep(3 * SLOT_MS + 200);
       await Promise.all(schedules.map((s) => s.stop()));
       const runs = await runsPerSlot(replicas[0]!);

@@ -15,31 +15,39 @@ export const customers = pgTable("customers", {
 });
 
 /** The profile: one per customer. Every column but the keys and timestamps is personal. */
-export const profiles = pgTable("profiles", {
-  customerId: uuid("customer_id").primaryKey().references(() => customers.id),
-  fullName: text("full_name"),
-  displayName: text("display_name"),
-  email: text("email"),
-  phone: text("phone"),
-  addressLine1: text("address_line1"),
-  addressLine2: text("address_line2"),
-  postalCode: text("postal_code"),
-  city: text("city"),
-  country: text("country"),
-  username: text("username"),
-  language: text("language"),
-  socialHandle: text("social_handle"),
-  socialPictureUrl: text("social_picture_url"),
-  socialLikes: text("social_likes").array(),
-  locationLatitude: doublePrecision("location_latitude"),
-  locationLongitude: doublePrecision("location_longitude"),
-  locationRecordedAt: timestamp("location_recorded_at", { withTimezone: true }),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index("profiles_email_idx").on(sql`lower(${t.email})`)]);
+export const profiles = pgTable(
+  "profiles",
+  {
+    customerId: uuid("customer_id")
+      .primaryKey()
+      .references(() => customers.id),
+    fullName: text("full_name"),
+    displayName: text("display_name"),
+    email: text("email"),
+    phone: text("phone"),
+    addressLine1: text("address_line1"),
+    addressLine2: text("address_line2"),
+    postalCode: text("postal_code"),
+    city: text("city"),
+    country: text("country"),
+    username: text("username"),
+    language: text("language"),
+    socialHandle: text("social_handle"),
+    socialPictureUrl: text("social_picture_url"),
+    socialLikes: text("social_likes").array(),
+    locationLatitude: doublePrecision("location_latitude"),
+    locationLongitude: doublePrecision("location_longitude"),
+    locationRecordedAt: timestamp("location_recorded_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("profiles_email_idx").on(sql`lower(${t.email})`)],
+);
 
 /** Sign-in secrets. Deliberately never exposed through GraphQL (see test/db/personalColumns.test.ts). */
 export const credentials = pgTable("credentials", {
-  customerId: uuid("customer_id").primaryKey().references(() => customers.id),
+  customerId: uuid("customer_id")
+    .primaryKey()
+    .references(() => customers.id),
   passwordHash: text("password_hash").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -46,7 +46,10 @@ export interface PhoneRange {
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 const digits = (lo: number, hi: number, width: number) => (r: Rng) => pad(r.int(lo, hi), width);
-const oneOf = (...values: string[]) => (r: Rng) => r.pick(values);
+const oneOf =
+  (...values: string[]) =>
+  (r: Rng) =>
+    r.pick(values);
 
 // ---- telephone numbers: fiction ranges only --------------------------------------------------
 
@@ -89,138 +92,328 @@ export function fallbackPhoneNumber(k: number): string | null {
 // ---- postcode helpers ------------------------------------------------------------------------
 
 const UK_INWARD = "ABDEFGHJLNPQRSTUWXYZ";
-const ukPostcode = (...outward: string[]) => (r: Rng) => `${r.pick(outward)} ${r.int(1, 9)}${r.string(UK_INWARD, 2)}`;
+const ukPostcode =
+  (...outward: string[]) =>
+  (r: Rng) =>
+    `${r.pick(outward)} ${r.int(1, 9)}${r.string(UK_INWARD, 2)}`;
 const CA_LETTERS = "ABCEGHJKLMNPRSTVWXYZ";
-const caPostcode = (...fsa: string[]) => (r: Rng) =>
-  `${r.pick(fsa)} ${r.int(0, 9)}${r.string(CA_LETTERS, 1)}${r.int(0, 9)}`;
+const caPostcode =
+  (...fsa: string[]) =>
+  (r: Rng) =>
+    `${r.pick(fsa)} ${r.int(0, 9)}${r.string(CA_LETTERS, 1)}${r.int(0, 9)}`;
 const NL_LETTERS = "ABCDEGHJKLMNPRTVWXZ";
 const nlPostcode = (lo: number, hi: number) => (r: Rng) => `${r.int(lo, hi)} ${r.string(NL_LETTERS, 2)}`;
 const EIRCODE_CHARS = "ACDEFHKNPRTVWXY0123456789";
-const eircode = (...routing: string[]) => (r: Rng) =>
-  `${r.pick(routing)} ${r.string("ACDEFHKNPRTVWXY", 1)}${r.string(EIRCODE_CHARS, 3)}`;
+const eircode =
+  (...routing: string[]) =>
+  (r: Rng) =>
+    `${r.pick(routing)} ${r.string("ACDEFHKNPRTVWXY", 1)}${r.string(EIRCODE_CHARS, 3)}`;
 
 // ---- countries and cities --------------------------------------------------------------------
 
 function city(
-  name: string, lat: number, lng: number, locale: string, postcode: (r: Rng) => string,
-  phones: readonly PhoneRange[], taxRate: string,
+  name: string,
+  lat: number,
+  lng: number,
+  locale: string,
+  postcode: (r: Rng) => string,
+  phones: readonly PhoneRange[],
+  taxRate: string,
 ): City {
   return { name, lat, lng, locale, lang: locale.slice(0, 2) as Lang, postcode, phones, taxRate };
 }
 
 export const COUNTRIES: readonly Country[] = [
-  { code: "DE", residency: "EU", weight: 20, currency: "EUR", cities: [
-    city("Berlin", 52.5200, 13.4050, "de-DE", digits(10115, 14199, 5), [DE_BERLIN], "19.00"),
-    city("München", 48.1372, 11.5755, "de-DE", digits(80331, 81929, 5), [DE_MUENCHEN], "19.00"),
-    city("Hamburg", 53.5511, 9.9937, "de-DE", digits(20095, 22769, 5), [DE_HAMBURG], "19.00"),
-    city("Köln", 50.9375, 6.9603, "de-DE", digits(50667, 51149, 5), [DE_KOELN], "19.00"),
-    city("Frankfurt am Main", 50.1109, 8.6821, "de-DE", digits(60306, 60599, 5), [DE_FRANKFURT], "19.00"),
-  ] },
-  { code: "FR", residency: "EU", weight: 18, currency: "EUR", cities: [
-    city("Paris", 48.8566, 2.3522, "fr-FR", (r) => `750${pad(r.int(1, 20), 2)}`, ABROAD, "20.00"),
-    city("Lyon", 45.7640, 4.8357, "fr-FR", (r) => `6900${r.int(1, 9)}`, ABROAD, "20.00"),
-    city("Marseille", 43.2965, 5.3698, "fr-FR", (r) => `130${pad(r.int(1, 16), 2)}`, ABROAD, "20.00"),
-    city("Toulouse", 43.6047, 1.4442, "fr-FR", oneOf("31000", "31100", "31200", "31300", "31400", "31500"), ABROAD, "20.00"),
-  ] },
-  { code: "ES", residency: "EU", weight: 12, currency: "EUR", cities: [
-    city("Madrid", 40.4168, -3.7038, "es-ES", (r) => `280${pad(r.int(1, 55), 2)}`, ABROAD, "21.00"),
-    city("Barcelona", 41.3851, 2.1734, "es-ES", (r) => `080${pad(r.int(1, 42), 2)}`, ABROAD, "21.00"),
-    city("Valencia", 39.4699, -0.3763, "es-ES", (r) => `460${pad(r.int(1, 26), 2)}`, ABROAD, "21.00"),
-    city("Sevilla", 37.3891, -5.9845, "es-ES", (r) => `410${pad(r.int(1, 20), 2)}`, ABROAD, "21.00"),
-  ] },
-  { code: "IT", residency: "EU", weight: 12, currency: "EUR", cities: [
-    city("Roma", 41.9028, 12.4964, "it-IT", (r) => `001${pad(r.int(18, 99), 2)}`, ABROAD, "22.00"),
-    city("Milano", 45.4642, 9.1900, "it-IT", (r) => `201${pad(r.int(21, 62), 2)}`, ABROAD, "22.00"),
-    city("Torino", 45.0703, 7.6869, "it-IT", (r) => `101${pad(r.int(21, 56), 2)}`, ABROAD, "22.00"),
-    city("Bologna", 44.4949, 11.3426, "it-IT", (r) => `401${pad(r.int(21, 41), 2)}`, ABROAD, "22.00"),
-  ] },
-  { code: "NL", residency: "EU", weight: 10, currency: "EUR", cities: [
-    city("Amsterdam", 52.3676, 4.9041, "nl-NL", nlPostcode(1011, 1109), ABROAD, "21.00"),
-    city("Rotterdam", 51.9244, 4.4777, "nl-NL", nlPostcode(3011, 3089), ABROAD, "21.00"),
-    city("Utrecht", 52.0907, 5.1214, "nl-NL", nlPostcode(3511, 3585), ABROAD, "21.00"),
-  ] },
-  { code: "PL", residency: "EU", weight: 7, currency: "EUR", cities: [
-    city("Warszawa", 52.2297, 21.0122, "pl-PL", (r) => `0${r.int(0, 4)}-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
-    city("Kraków", 50.0647, 19.9450, "pl-PL", (r) => `3${r.int(0, 1)}-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
-    city("Gdańsk", 54.3520, 18.6466, "pl-PL", (r) => `80-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
-  ] },
-  { code: "PT", residency: "EU", weight: 5, currency: "EUR", cities: [
-    city("Lisboa", 38.7223, -9.1393, "pt-PT", (r) => `${r.int(1000, 1990)}-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
-    city("Porto", 41.1579, -8.6291, "pt-PT", (r) => `${r.int(4000, 4369)}-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
-  ] },
-  { code: "SE", residency: "EU", weight: 5, currency: "EUR", cities: [
-    city("Stockholm", 59.3293, 18.0686, "sv-SE", (r) => `11${r.int(1, 8)} ${pad(r.int(20, 99), 2)}`, ABROAD, "25.00"),
-    city("Göteborg", 57.7089, 11.9746, "sv-SE", (r) => `41${r.int(1, 8)} ${pad(r.int(1, 99), 2)}`, ABROAD, "25.00"),
-  ] },
-  { code: "IE", residency: "EU", weight: 5, currency: "EUR", cities: [
-    city("Dublin", 53.3498, -6.2603, "en-IE", eircode("D01", "D02", "D04", "D06", "D08", "D07"), UK_PHONES, "23.00"),
-    city("Cork", 51.8985, -8.4756, "en-IE", eircode("T12", "T23"), UK_PHONES, "23.00"),
-  ] },
-  { code: "BE", residency: "EU", weight: 4, currency: "EUR", cities: [
-    city("Bruxelles", 50.8503, 4.3517, "fr-BE", oneOf("1000", "1020", "1030", "1040", "1050", "1060", "1180"), ABROAD, "21.00"),
-    city("Antwerpen", 51.2194, 4.4025, "nl-BE", oneOf("2000", "2018", "2020", "2030", "2060", "2100", "2600"), ABROAD, "21.00"),
-  ] },
-  { code: "AT", residency: "EU", weight: 2, currency: "EUR", cities: [
-    city("Wien", 48.2082, 16.3738, "de-AT", (r) => `1${pad(r.int(1, 23), 2)}0`, DE_PHONES, "20.00"),
-    city("Graz", 47.0707, 15.4395, "de-AT", (r) => `80${r.int(10, 55)}`, DE_PHONES, "20.00"),
-  ] },
-  { code: "GB", residency: "UK", weight: 1, currency: "GBP", cities: [
-    city("London", 51.5072, -0.1276, "en-GB", ukPostcode("SW1A", "EC1A", "W1D", "N1", "E1", "SE1", "NW1", "WC2H", "SW11", "E14"), UK_PHONES, "20.00"),
-    city("Manchester", 53.4808, -2.2426, "en-GB", ukPostcode("M1", "M2", "M4", "M15", "M20"), UK_PHONES, "20.00"),
-    city("Edinburgh", 55.9533, -3.1883, "en-GB", ukPostcode("EH1", "EH3", "EH6", "EH8"), UK_PHONES, "20.00"),
-    city("Bristol", 51.4545, -2.5879, "en-GB", ukPostcode("BS1", "BS2", "BS6", "BS8"), UK_PHONES, "20.00"),
-  ] },
-  { code: "US", residency: "US", weight: 1, currency: "USD", cities: [
-    city("New York", 40.7128, -74.0060, "en-US", (r) => `100${pad(r.int(1, 99), 2)}`, nanp(212, 646, 917), "8.88"),
-    city("San Francisco", 37.7749, -122.4194, "en-US", (r) => `941${pad(r.int(2, 34), 2)}`, nanp(415, 628), "8.63"),
-    city("Chicago", 41.8781, -87.6298, "en-US", (r) => `606${pad(r.int(1, 61), 2)}`, nanp(312, 773), "10.25"),
-    city("Austin", 30.2672, -97.7431, "en-US", (r) => `787${pad(r.int(1, 59), 2)}`, nanp(512, 737), "8.25"),
-    city("Seattle", 47.6062, -122.3321, "en-US", (r) => `981${pad(r.int(1, 99), 2)}`, nanp(206), "10.35"),
-  ] },
-  { code: "CA", residency: "CA", weight: 1, currency: "CAD", cities: [
-    city("Toronto", 43.6532, -79.3832, "en-CA", caPostcode("M5V", "M4W", "M6G", "M5A", "M4Y"), nanp(416, 647), "13.00"),
-    city("Vancouver", 49.2827, -123.1207, "en-CA", caPostcode("V6B", "V6E", "V5K", "V6K"), nanp(604, 778), "12.00"),
-    city("Montréal", 45.5019, -73.5674, "fr-CA", caPostcode("H2X", "H3B", "H2T", "H2J"), nanp(514, 438), "14.98"),
-  ] },
-  { code: "BR", residency: "BR", weight: 1, currency: "BRL", cities: [
-    city("São Paulo", -23.5505, -46.6333, "pt-BR", (r) => `0${r.int(1000, 5999)}-${pad(r.int(0, 999), 3)}`, ABROAD, "18.00"),
-    city("Rio de Janeiro", -22.9068, -43.1729, "pt-BR", (r) => `2${r.int(0, 3)}${pad(r.int(0, 999), 3)}-${pad(r.int(0, 999), 3)}`, ABROAD, "20.00"),
-  ] },
-  { code: "CH", residency: "CH", weight: 1, currency: "CHF", cities: [
-    city("Zürich", 47.3769, 8.5417, "de-CH", (r) => `80${pad(r.int(1, 57), 2)}`, DE_PHONES, "8.10"),
-    city("Genève", 46.2044, 6.1432, "fr-CH", (r) => `120${r.int(1, 9)}`, ABROAD, "8.10"),
-    city("Basel", 47.5596, 7.5886, "de-CH", (r) => `40${pad(r.int(1, 59), 2)}`, DE_PHONES, "8.10"),
-    city("Lausanne", 46.5197, 6.6323, "fr-CH", (r) => `10${pad(r.int(3, 18), 2)}`, ABROAD, "8.10"),
-  ] },
+  {
+    code: "DE",
+    residency: "EU",
+    weight: 20,
+    currency: "EUR",
+    cities: [
+      city("Berlin", 52.52, 13.405, "de-DE", digits(10115, 14199, 5), [DE_BERLIN], "19.00"),
+      city("München", 48.1372, 11.5755, "de-DE", digits(80331, 81929, 5), [DE_MUENCHEN], "19.00"),
+      city("Hamburg", 53.5511, 9.9937, "de-DE", digits(20095, 22769, 5), [DE_HAMBURG], "19.00"),
+      city("Köln", 50.9375, 6.9603, "de-DE", digits(50667, 51149, 5), [DE_KOELN], "19.00"),
+      city("Frankfurt am Main", 50.1109, 8.6821, "de-DE", digits(60306, 60599, 5), [DE_FRANKFURT], "19.00"),
+    ],
+  },
+  {
+    code: "FR",
+    residency: "EU",
+    weight: 18,
+    currency: "EUR",
+    cities: [
+      city("Paris", 48.8566, 2.3522, "fr-FR", (r) => `750${pad(r.int(1, 20), 2)}`, ABROAD, "20.00"),
+      city("Lyon", 45.764, 4.8357, "fr-FR", (r) => `6900${r.int(1, 9)}`, ABROAD, "20.00"),
+      city("Marseille", 43.2965, 5.3698, "fr-FR", (r) => `130${pad(r.int(1, 16), 2)}`, ABROAD, "20.00"),
+      city("Toulouse", 43.6047, 1.4442, "fr-FR", oneOf("31000", "31100", "31200", "31300", "31400", "31500"), ABROAD, "20.00"),
+    ],
+  },
+  {
+    code: "ES",
+    residency: "EU",
+    weight: 12,
+    currency: "EUR",
+    cities: [
+      city("Madrid", 40.4168, -3.7038, "es-ES", (r) => `280${pad(r.int(1, 55), 2)}`, ABROAD, "21.00"),
+      city("Barcelona", 41.3851, 2.1734, "es-ES", (r) => `080${pad(r.int(1, 42), 2)}`, ABROAD, "21.00"),
+      city("Valencia", 39.4699, -0.3763, "es-ES", (r) => `460${pad(r.int(1, 26), 2)}`, ABROAD, "21.00"),
+      city("Sevilla", 37.3891, -5.9845, "es-ES", (r) => `410${pad(r.int(1, 20), 2)}`, ABROAD, "21.00"),
+    ],
+  },
+  {
+    code: "IT",
+    residency: "EU",
+    weight: 12,
+    currency: "EUR",
+    cities: [
+      city("Roma", 41.9028, 12.4964, "it-IT", (r) => `001${pad(r.int(18, 99), 2)}`, ABROAD, "22.00"),
+      city("Milano", 45.4642, 9.19, "it-IT", (r) => `201${pad(r.int(21, 62), 2)}`, ABROAD, "22.00"),
+      city("Torino", 45.0703, 7.6869, "it-IT", (r) => `101${pad(r.int(21, 56), 2)}`, ABROAD, "22.00"),
+      city("Bologna", 44.4949, 11.3426, "it-IT", (r) => `401${pad(r.int(21, 41), 2)}`, ABROAD, "22.00"),
+    ],
+  },
+  {
+    code: "NL",
+    residency: "EU",
+    weight: 10,
+    currency: "EUR",
+    cities: [
+      city("Amsterdam", 52.3676, 4.9041, "nl-NL", nlPostcode(1011, 1109), ABROAD, "21.00"),
+      city("Rotterdam", 51.9244, 4.4777, "nl-NL", nlPostcode(3011, 3089), ABROAD, "21.00"),
+      city("Utrecht", 52.0907, 5.1214, "nl-NL", nlPostcode(3511, 3585), ABROAD, "21.00"),
+    ],
+  },
+  {
+    code: "PL",
+    residency: "EU",
+    weight: 7,
+    currency: "EUR",
+    cities: [
+      city("Warszawa", 52.2297, 21.0122, "pl-PL", (r) => `0${r.int(0, 4)}-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
+      city("Kraków", 50.0647, 19.945, "pl-PL", (r) => `3${r.int(0, 1)}-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
+      city("Gdańsk", 54.352, 18.6466, "pl-PL", (r) => `80-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
+    ],
+  },
+  {
+    code: "PT",
+    residency: "EU",
+    weight: 5,
+    currency: "EUR",
+    cities: [
+      city("Lisboa", 38.7223, -9.1393, "pt-PT", (r) => `${r.int(1000, 1990)}-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
+      city("Porto", 41.1579, -8.6291, "pt-PT", (r) => `${r.int(4000, 4369)}-${pad(r.int(1, 999), 3)}`, ABROAD, "23.00"),
+    ],
+  },
+  {
+    code: "SE",
+    residency: "EU",
+    weight: 5,
+    currency: "EUR",
+    cities: [
+      city("Stockholm", 59.3293, 18.0686, "sv-SE", (r) => `11${r.int(1, 8)} ${pad(r.int(20, 99), 2)}`, ABROAD, "25.00"),
+      city("Göteborg", 57.7089, 11.9746, "sv-SE", (r) => `41${r.int(1, 8)} ${pad(r.int(1, 99), 2)}`, ABROAD, "25.00"),
+    ],
+  },
+  {
+    code: "IE",
+    residency: "EU",
+    weight: 5,
+    currency: "EUR",
+    cities: [
+      city("Dublin", 53.3498, -6.2603, "en-IE", eircode("D01", "D02", "D04", "D06", "D08", "D07"), UK_PHONES, "23.00"),
+      city("Cork", 51.8985, -8.4756, "en-IE", eircode("T12", "T23"), UK_PHONES, "23.00"),
+    ],
+  },
+  {
+    code: "BE",
+    residency: "EU",
+    weight: 4,
+    currency: "EUR",
+    cities: [
+      city("Bruxelles", 50.8503, 4.3517, "fr-BE", oneOf("1000", "1020", "1030", "1040", "1050", "1060", "1180"), ABROAD, "21.00"),
+      city("Antwerpen", 51.2194, 4.4025, "nl-BE", oneOf("2000", "2018", "2020", "2030", "2060", "2100", "2600"), ABROAD, "21.00"),
+    ],
+  },
+  {
+    code: "AT",
+    residency: "EU",
+    weight: 2,
+    currency: "EUR",
+    cities: [
+      city("Wien", 48.2082, 16.3738, "de-AT", (r) => `1${pad(r.int(1, 23), 2)}0`, DE_PHONES, "20.00"),
+      city("Graz", 47.0707, 15.4395, "de-AT", (r) => `80${r.int(10, 55)}`, DE_PHONES, "20.00"),
+    ],
+  },
+  {
+    code: "GB",
+    residency: "UK",
+    weight: 1,
+    currency: "GBP",
+    cities: [
+      city(
+        "London",
+        51.5072,
+        -0.1276,
+        "en-GB",
+        ukPostcode("SW1A", "EC1A", "W1D", "N1", "E1", "SE1", "NW1", "WC2H", "SW11", "E14"),
+        UK_PHONES,
+        "20.00",
+      ),
+      city("Manchester", 53.4808, -2.2426, "en-GB", ukPostcode("M1", "M2", "M4", "M15", "M20"), UK_PHONES, "20.00"),
+      city("Edinburgh", 55.9533, -3.1883, "en-GB", ukPostcode("EH1", "EH3", "EH6", "EH8"), UK_PHONES, "20.00"),
+      city("Bristol", 51.4545, -2.5879, "en-GB", ukPostcode("BS1", "BS2", "BS6", "BS8"), UK_PHONES, "20.00"),
+    ],
+  },
+  {
+    code: "US",
+    residency: "US",
+    weight: 1,
+    currency: "USD",
+    cities: [
+      city("New York", 40.7128, -74.006, "en-US", (r) => `100${pad(r.int(1, 99), 2)}`, nanp(212, 646, 917), "8.88"),
+      city("San Francisco", 37.7749, -122.4194, "en-US", (r) => `941${pad(r.int(2, 34), 2)}`, nanp(415, 628), "8.63"),
+      city("Chicago", 41.8781, -87.6298, "en-US", (r) => `606${pad(r.int(1, 61), 2)}`, nanp(312, 773), "10.25"),
+      city("Austin", 30.2672, -97.7431, "en-US", (r) => `787${pad(r.int(1, 59), 2)}`, nanp(512, 737), "8.25"),
+      city("Seattle", 47.6062, -122.3321, "en-US", (r) => `981${pad(r.int(1, 99), 2)}`, nanp(206), "10.35"),
+    ],
+  },
+  {
+    code: "CA",
+    residency: "CA",
+    weight: 1,
+    currency: "CAD",
+    cities: [
+      city("Toronto", 43.6532, -79.3832, "en-CA", caPostcode("M5V", "M4W", "M6G", "M5A", "M4Y"), nanp(416, 647), "13.00"),
+      city("Vancouver", 49.2827, -123.1207, "en-CA", caPostcode("V6B", "V6E", "V5K", "V6K"), nanp(604, 778), "12.00"),
+      city("Montréal", 45.5019, -73.5674, "fr-CA", caPostcode("H2X", "H3B", "H2T", "H2J"), nanp(514, 438), "14.98"),
+    ],
+  },
+  {
+    code: "BR",
+    residency: "BR",
+    weight: 1,
+    currency: "BRL",
+    cities: [
+      city("São Paulo", -23.5505, -46.6333, "pt-BR", (r) => `0${r.int(1000, 5999)}-${pad(r.int(0, 999), 3)}`, ABROAD, "18.00"),
+      city(
+        "Rio de Janeiro",
+        -22.9068,
+        -43.1729,
+        "pt-BR",
+        (r) => `2${r.int(0, 3)}${pad(r.int(0, 999), 3)}-${pad(r.int(0, 999), 3)}`,
+        ABROAD,
+        "20.00",
+      ),
+    ],
+  },
+  {
+    code: "CH",
+    residency: "CH",
+    weight: 1,
+    currency: "CHF",
+    cities: [
+      city("Zürich", 47.3769, 8.5417, "de-CH", (r) => `80${pad(r.int(1, 57), 2)}`, DE_PHONES, "8.10"),
+      city("Genève", 46.2044, 6.1432, "fr-CH", (r) => `120${r.int(1, 9)}`, ABROAD, "8.10"),
+      city("Basel", 47.5596, 7.5886, "de-CH", (r) => `40${pad(r.int(1, 59), 2)}`, DE_PHONES, "8.10"),
+      city("Lausanne", 46.5197, 6.6323, "fr-CH", (r) => `10${pad(r.int(3, 18), 2)}`, ABROAD, "8.10"),
+    ],
+  },
 ];
 
 /** EU majority, then UK, US, CA, CH, BR. */
 export const RESIDENCY_WEIGHTS: ReadonlyArray<readonly [Residency, number]> = [
-  ["EU", 55], ["UK", 14], ["US", 14], ["CA", 6], ["CH", 6], ["BR", 5],
+  ["EU", 55],
+  ["UK", 14],
+  ["US", 14],
+  ["CA", 6],
+  ["CH", 6],
+  ["BR", 5],
 ];
 
 /** Rough price level against EUR, for amounts in the local currency. */
 export const CURRENCY_FACTOR: Readonly<Record<string, number>> = {
-  EUR: 1, GBP: 0.86, USD: 1.08, CAD: 1.48, BRL: 5.6, CHF: 0.95,
+  EUR: 1,
+  GBP: 0.86,
+  USD: 1.08,
+  CAD: 1.48,
+  BRL: 5.6,
+  CHF: 0.95,
 };
 
 // ---- names -----------------------------------------------------------------------------------
 
 export const NAMES: Readonly<Record<Lang, { first: readonly string[]; last: readonly string[] }>> = {
   de: {
-    first: ["Anna", "Lukas", "Sophie", "Jonas", "Marie", "Felix", "Lena", "Paul", "Hannah", "Maximilian", "Clara", "Emil", "Jürgen", "Özlem"],
-    last: ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Hoffmann", "Schäfer", "Koch", "Richter", "Yılmaz"],
+    first: [
+      "Anna",
+      "Lukas",
+      "Sophie",
+      "Jonas",
+      "Marie",
+      "Felix",
+      "Lena",
+      "Paul",
+      "Hannah",
+      "Maximilian",
+      "Clara",
+      "Emil",
+      "Jürgen",
+      "Özlem",
+    ],
+    last: [
+      "Müller",
+      "Schmidt",
+      "Schneider",
+      "Fischer",
+      "Weber",
+      "Meyer",
+      "Wagner",
+      "Becker",
+      "Hoffmann",
+      "Schäfer",
+      "Koch",
+      "Richter",
+      "Yılmaz",
+    ],
   },
   fr: {
     first: ["Camille", "Louis", "Léa", "Hugo", "Chloé", "Gabriel", "Manon", "Jules", "Inès", "Arthur", "Zoé", "Théo", "Amina"],
-    last: ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Lefèvre", "Girard", "Benali"],
+    last: [
+      "Martin",
+      "Bernard",
+      "Dubois",
+      "Thomas",
+      "Robert",
+      "Richard",
+      "Petit",
+      "Durand",
+      "Leroy",
+      "Moreau",
+      "Lefèvre",
+      "Girard",
+      "Benali",
+    ],
   },
   es: {
     first: ["Lucía", "Hugo", "Martina", "Daniel", "Sofía", "Pablo", "Carmen", "Alejandro", "Paula", "Javier", "Elena", "Mateo"],
     last: ["García", "Fernández", "González", "Rodríguez", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Ruiz", "Díaz", "Moreno"],
   },
   it: {
-    first: ["Giulia", "Francesco", "Sofia", "Alessandro", "Aurora", "Lorenzo", "Chiara", "Matteo", "Martina", "Leonardo", "Giorgia", "Andrea"],
+    first: [
+      "Giulia",
+      "Francesco",
+      "Sofia",
+      "Alessandro",
+      "Aurora",
+      "Lorenzo",
+      "Chiara",
+      "Matteo",
+      "Martina",
+      "Leonardo",
+      "Giorgia",
+      "Andrea",
+    ],
     last: ["Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo"],
   },
   nl: {
@@ -228,8 +421,38 @@ export const NAMES: Readonly<Record<Lang, { first: readonly string[]; last: read
     last: ["de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos"],
   },
   pt: {
-    first: ["Maria", "João", "Ana", "Pedro", "Beatriz", "Tiago", "Inês", "Rafael", "Mariana", "Gonçalo", "Gabriela", "Lucas", "Larissa", "Thiago"],
-    last: ["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Martins", "Sousa", "Fernandes", "Almeida", "Carvalho", "Ribeiro", "Lima"],
+    first: [
+      "Maria",
+      "João",
+      "Ana",
+      "Pedro",
+      "Beatriz",
+      "Tiago",
+      "Inês",
+      "Rafael",
+      "Mariana",
+      "Gonçalo",
+      "Gabriela",
+      "Lucas",
+      "Larissa",
+      "Thiago",
+    ],
+    last: [
+      "Silva",
+      "Santos",
+      "Ferreira",
+      "Pereira",
+      "Oliveira",
+      "Costa",
+      "Rodrigues",
+      "Martins",
+      "Sousa",
+      "Fernandes",
+      "Almeida",
+      "Carvalho",
+      "Ribeiro",
+      "Lima",
+    ],
   },
   pl: {
     first: ["Zofia", "Jakub", "Julia", "Antoni", "Maja", "Jan", "Hanna", "Szymon", "Alicja", "Filip", "Natalia", "Kacper"],
@@ -237,11 +460,62 @@ export const NAMES: Readonly<Record<Lang, { first: readonly string[]; last: read
   },
   sv: {
     first: ["Alice", "William", "Maja", "Oscar", "Elsa", "Lucas", "Astrid", "Hugo", "Ebba", "Liam", "Saga", "Axel"],
-    last: ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Lindberg", "Lindqvist"],
+    last: [
+      "Andersson",
+      "Johansson",
+      "Karlsson",
+      "Nilsson",
+      "Eriksson",
+      "Larsson",
+      "Olsson",
+      "Persson",
+      "Svensson",
+      "Gustafsson",
+      "Lindberg",
+      "Lindqvist",
+    ],
   },
   en: {
-    first: ["Olivia", "Jack", "Amelia", "Harry", "Isla", "George", "Emily", "Noah", "Grace", "Oliver", "Sophia", "Ethan", "Ava", "James", "Priya", "Mohammed", "Aisha", "Wei", "Siobhán", "Kofi"],
-    last: ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Khan", "Murphy", "O'Brien", "Nguyen", "Chen", "Okafor", "Anderson"],
+    first: [
+      "Olivia",
+      "Jack",
+      "Amelia",
+      "Harry",
+      "Isla",
+      "George",
+      "Emily",
+      "Noah",
+      "Grace",
+      "Oliver",
+      "Sophia",
+      "Ethan",
+      "Ava",
+      "James",
+      "Priya",
+      "Mohammed",
+      "Aisha",
+      "Wei",
+      "Siobhán",
+      "Kofi",
+    ],
+    last: [
+      "Smith",
+      "Jones",
+      "Taylor",
+      "Brown",
+      "Williams",
+      "Wilson",
+      "Johnson",
+      "Davies",
+      "Patel",
+      "Khan",
+      "Murphy",
+      "O'Brien",
+      "Nguyen",
+      "Chen",
+      "Okafor",
+      "Anderson",
+    ],
   },
 };
 export const LANGS = Object.keys(NAMES) as Lang[];
@@ -250,7 +524,15 @@ export const LANGS = Object.keys(NAMES) as Lang[];
 
 export const STREETS: Readonly<Record<Lang, readonly string[]>> = {
   de: ["Hauptstraße", "Bahnhofstraße", "Lindenallee", "Gartenweg", "Schillerstraße", "Goethestraße", "Am Markt", "Rosenweg"],
-  fr: ["rue de la République", "rue Victor Hugo", "avenue Jean Jaurès", "boulevard Voltaire", "rue des Lilas", "place du Marché", "rue Pasteur"],
+  fr: [
+    "rue de la République",
+    "rue Victor Hugo",
+    "avenue Jean Jaurès",
+    "boulevard Voltaire",
+    "rue des Lilas",
+    "place du Marché",
+    "rue Pasteur",
+  ],
   es: ["Calle Mayor", "Avenida de la Constitución", "Calle del Sol", "Calle de Alcalá", "Paseo de la Castellana", "Calle Real"],
   it: ["Via Roma", "Via Garibaldi", "Corso Vittorio Emanuele", "Via Dante", "Via Mazzini", "Piazza del Popolo"],
   nl: ["Kerkstraat", "Prinsengracht", "Dorpsstraat", "Stationsweg", "Molenweg", "Julianalaan"],
@@ -266,11 +548,17 @@ export function streetLine(lang: Lang, country: string, r: Rng): string {
   const n = r.int(1, 140);
   const suffix = r.chance(0.1) ? r.pick(["a", "b", "c"]) : "";
   switch (lang) {
-    case "fr": return `${n}${suffix ? " bis" : ""} ${street}`;
-    case "es": case "pt": return `${street}, ${n}`;
-    case "pl": return `ul. ${street} ${n}${suffix}`;
-    case "en": return country === "US" || country === "CA" ? `${r.int(100, 9899)} ${street}` : `${n}${suffix} ${street}`;
-    default: return `${street} ${n}${suffix}`;
+    case "fr":
+      return `${n}${suffix ? " bis" : ""} ${street}`;
+    case "es":
+    case "pt":
+      return `${street}, ${n}`;
+    case "pl":
+      return `ul. ${street} ${n}${suffix}`;
+    case "en":
+      return country === "US" || country === "CA" ? `${r.int(100, 9899)} ${street}` : `${n}${suffix} ${street}`;
+    default:
+      return `${street} ${n}${suffix}`;
   }
 }
 
@@ -291,20 +579,57 @@ export const LINE2: Readonly<Record<Lang, readonly string[]>> = {
 export const EMAIL_DOMAINS = ["example.com", "example.org", "example.net"] as const;
 
 export const SOCIAL_LIKES = [
-  "Trail running", "Jazz", "Photography", "Board games", "Cooking", "Cycling", "Gardening",
-  "Science fiction", "Yoga", "Football", "Travel", "Coffee", "Indie games", "Podcasts", "Hiking",
-  "Baking", "Vinyl records", "Climbing", "Film noir", "Street food",
+  "Trail running",
+  "Jazz",
+  "Photography",
+  "Board games",
+  "Cooking",
+  "Cycling",
+  "Gardening",
+  "Science fiction",
+  "Yoga",
+  "Football",
+  "Travel",
+  "Coffee",
+  "Indie games",
+  "Podcasts",
+  "Hiking",
+  "Baking",
+  "Vinyl records",
+  "Climbing",
+  "Film noir",
+  "Street food",
 ] as const;
 
 export const SEARCH_TERMS = [
-  "wireless headphones", "espresso machine", "running shoes", "gift ideas", "4k monitor",
-  "robot vacuum review", "smart thermostat", "best e-reader", "keyboard for programming",
-  "bluetooth speaker waterproof", "return policy", "warranty claim",
+  "wireless headphones",
+  "espresso machine",
+  "running shoes",
+  "gift ideas",
+  "4k monitor",
+  "robot vacuum review",
+  "smart thermostat",
+  "best e-reader",
+  "keyboard for programming",
+  "bluetooth speaker waterproof",
+  "return policy",
+  "warranty claim",
 ] as const;
 
 export const PAGES = [
-  "/", "/products", "/cart", "/checkout", "/checkout/payment", "/account", "/account/orders",
-  "/account/privacy", "/support", "/support/contact", "/help/returns", "/help/shipping", "/deals",
+  "/",
+  "/products",
+  "/cart",
+  "/checkout",
+  "/checkout/payment",
+  "/account",
+  "/account/orders",
+  "/account/privacy",
+  "/support",
+  "/support/contact",
+  "/help/returns",
+  "/help/shipping",
+  "/deals",
 ] as const;
 
 export const BLOG_POSTS = ["how-to-descale-your-espresso-machine", "choosing-a-monitor", "trail-shoes-guide", "gift-guide-2026"] as const;
@@ -332,25 +657,94 @@ export interface DeviceProfile {
 }
 
 export const DEVICE_PROFILES: readonly DeviceProfile[] = [
-  { device: "desktop", os: "Windows 11", weight: 18, userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36" },
-  { device: "desktop", os: "Windows 10", weight: 8, userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0" },
-  { device: "desktop", os: "Windows 11", weight: 5, userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0" },
-  { device: "desktop", os: "macOS 14", weight: 10, userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15" },
-  { device: "desktop", os: "macOS 15", weight: 6, userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36" },
-  { device: "desktop", os: "Ubuntu 24.04", weight: 3, userAgent: "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0" },
-  { device: "mobile", os: "iOS 17.6", weight: 14, userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1" },
-  { device: "mobile", os: "iOS 18.1", weight: 8, userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1" },
-  { device: "mobile", os: "Android 14", weight: 12, userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36" },
-  { device: "mobile", os: "Android 13", weight: 6, userAgent: "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36" },
+  {
+    device: "desktop",
+    os: "Windows 11",
+    weight: 18,
+    userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+  },
+  {
+    device: "desktop",
+    os: "Windows 10",
+    weight: 8,
+    userAgent:
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0",
+  },
+  {
+    device: "desktop",
+    os: "Windows 11",
+    weight: 5,
+    userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+  },
+  {
+    device: "desktop",
+    os: "macOS 14",
+    weight: 10,
+    userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15",
+  },
+  {
+    device: "desktop",
+    os: "macOS 15",
+    weight: 6,
+    userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+  },
+  {
+    device: "desktop",
+    os: "Ubuntu 24.04",
+    weight: 3,
+    userAgent: "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
+  },
+  {
+    device: "mobile",
+    os: "iOS 17.6",
+    weight: 14,
+    userAgent:
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1",
+  },
+  {
+    device: "mobile",
+    os: "iOS 18.1",
+    weight: 8,
+    userAgent:
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+  },
+  {
+    device: "mobile",
+    os: "Android 14",
+    weight: 12,
+    userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+  },
+  {
+    device: "mobile",
+    os: "Android 13",
+    weight: 6,
+    userAgent:
+      "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36",
+  },
   { device: "mobile", os: "iOS 17.6", weight: 5, userAgent: "ExampleShop/5.12.0 (iPhone; iOS 17.6; Scale/3.00)" },
   { device: "mobile", os: "Android 14", weight: 4, userAgent: "ExampleShop/5.12.0 (Android 14; Pixel 8)" },
-  { device: "tablet", os: "iPadOS 17.5", weight: 5, userAgent: "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1" },
-  { device: "tablet", os: "Android 13", weight: 3, userAgent: "Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36" },
+  {
+    device: "tablet",
+    os: "iPadOS 17.5",
+    weight: 5,
+    userAgent:
+      "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+  },
+  {
+    device: "tablet",
+    os: "Android 13",
+    weight: 3,
+    userAgent: "Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
+  },
 ];
 
 // ---- products, accounts, cards ---------------------------------------------------------------
 
-export interface Product { name: string; slug: string; priceCents: number }
+export interface Product {
+  name: string;
+  slug: string;
+  priceCents: number;
+}
 
 export const PRODUCTS: readonly Product[] = [
   { name: "Wireless noise-cancelling headphones", slug: "wireless-headphones", priceCents: 24900 },
@@ -379,28 +773,88 @@ export const ACCOUNT_PRODUCTS = [
 ] as const;
 
 export const CARD_BRANDS: ReadonlyArray<readonly [string, number]> = [
-  ["Visa", 45], ["Mastercard", 36], ["American Express", 10], ["Maestro", 5], ["Discover", 4],
+  ["Visa", 45],
+  ["Mastercard", 36],
+  ["American Express", 10],
+  ["Maestro", 5],
+  ["Discover", 4],
 ];
 
 export const PREFERRED_CHANNELS: ReadonlyArray<readonly [ContactChannel, number]> = [
-  ["email", 50], ["app", 20], ["sms", 14], ["phone", 10], ["post", 6],
+  ["email", 50],
+  ["app", 20],
+  ["sms", 14],
+  ["phone", 10],
+  ["post", 6],
 ];
 
 // ---- submitted messages ----------------------------------------------------------------------
 
 /** `{product}`, `{city}`, `{first}` are filled in. No digit runs: the no-card-number check stays meaningful. */
 export const MESSAGE_TEMPLATES: ReadonlyArray<{ lang: Lang | "any"; subject: string; body: string }> = [
-  { lang: "any", subject: "Question about my order", body: "Hello, I ordered the {product} last week and the tracking page has not changed for three days. Could you check where it is? Thanks, {first}" },
-  { lang: "any", subject: "Warranty claim: {product}", body: "Hi, my {product} stopped working after two months. I still have the invoice. What do I need to send you for the warranty claim?" },
-  { lang: "any", subject: "Change of delivery address", body: "Please deliver my next orders to my new address in {city}. I moved at the start of the month. Best regards, {first}" },
-  { lang: "any", subject: "Return request", body: "I would like to return the {product}; it does not suit me. The box is unopened. How do I get a return label?" },
-  { lang: "any", subject: "Too many emails", body: "I get too many emails from you. Can I receive the newsletter only once a month instead?" },
-  { lang: "any", subject: "Problem signing in", body: "Since the last app update I cannot sign in, and the password reset email never arrives. Can you help?" },
-  { lang: "any", subject: "Invoice for my employer", body: "Could you send me an invoice with my company name for the {product}? I need it for my expense report." },
-  { lang: "any", subject: "Damaged on arrival", body: "The {product} arrived with a cracked casing. I would like a replacement rather than a refund, please." },
-  { lang: "de", subject: "Frage zu meiner Bestellung", body: "Hallo, mein {product} ist noch nicht angekommen. Können Sie bitte nachsehen, wo das Paket ist? Viele Grüße, {first}" },
-  { lang: "fr", subject: "Question sur ma commande", body: "Bonjour, je n'ai toujours pas reçu mon {product}. Pouvez-vous vérifier l'état de la livraison ? Merci, {first}" },
-  { lang: "es", subject: "Consulta sobre mi pedido", body: "Hola, mi {product} todavía no ha llegado a {city}. ¿Podrían revisar el envío? Gracias, {first}" },
-  { lang: "it", subject: "Richiesta di reso", body: "Buongiorno, vorrei restituire il {product}. Come posso ottenere l'etichetta di reso? Grazie, {first}" },
-  { lang: "pt", subject: "Problema com a entrega", body: "Olá, o meu {product} chegou danificado. Gostaria de uma substituição. Obrigado, {first}" },
+  {
+    lang: "any",
+    subject: "Question about my order",
+    body: "Hello, I ordered the {product} last week and the tracking page has not changed for three days. Could you check where it is? Thanks, {first}",
+  },
+  {
+    lang: "any",
+    subject: "Warranty claim: {product}",
+    body: "Hi, my {product} stopped working after two months. I still have the invoice. What do I need to send you for the warranty claim?",
+  },
+  {
+    lang: "any",
+    subject: "Change of delivery address",
+    body: "Please deliver my next orders to my new address in {city}. I moved at the start of the month. Best regards, {first}",
+  },
+  {
+    lang: "any",
+    subject: "Return request",
+    body: "I would like to return the {product}; it does not suit me. The box is unopened. How do I get a return label?",
+  },
+  {
+    lang: "any",
+    subject: "Too many emails",
+    body: "I get too many emails from you. Can I receive the newsletter only once a month instead?",
+  },
+  {
+    lang: "any",
+    subject: "Problem signing in",
+    body: "Since the last app update I cannot sign in, and the password reset email never arrives. Can you help?",
+  },
+  {
+    lang: "any",
+    subject: "Invoice for my employer",
+    body: "Could you send me an invoice with my company name for the {product}? I need it for my expense report.",
+  },
+  {
+    lang: "any",
+    subject: "Damaged on arrival",
+    body: "The {product} arrived with a cracked casing. I would like a replacement rather than a refund, please.",
+  },
+  {
+    lang: "de",
+    subject: "Frage zu meiner Bestellung",
+    body: "Hallo, mein {product} ist noch nicht angekommen. Können Sie bitte nachsehen, wo das Paket ist? Viele Grüße, {first}",
+  },
+  {
+    lang: "fr",
+    subject: "Question sur ma commande",
+    body: "Bonjour, je n'ai toujours pas reçu mon {product}. Pouvez-vous vérifier l'état de la livraison ? Merci, {first}",
+  },
+  {
+    lang: "es",
+    subject: "Consulta sobre mi pedido",
+    body: "Hola, mi {product} todavía no ha llegado a {city}. ¿Podrían revisar el envío? Gracias, {first}",
+  },
+  {
+    lang: "it",
+    subject: "Richiesta di reso",
+    body: "Buongiorno, vorrei restituire il {product}. Come posso ottenere l'etichetta di reso? Grazie, {first}",
+  },
+  {
+    lang: "pt",
+    subject: "Problema com a entrega",
+    body: "Olá, o meu {product} chegou danificado. Gostaria de uma substituição. Obrigado, {first}",
+  },
 ];

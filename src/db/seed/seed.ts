@@ -76,10 +76,23 @@ export const OPT_OUT_PURPOSES = ["marketing", "advertising", "personalization", 
 
 /** Every table, in foreign-key order (parents first). */
 export const SEED_TABLES = [
-  schema.partners, schema.partnerGrants, schema.partnerKeys,
-  schema.customers, schema.profiles, schema.credentials, schema.accounts, schema.paymentMethods,
-  schema.purchases, schema.preferences, schema.consentEvents, schema.subjectRequests,
-  schema.submittedMessages, schema.partnerLinks, schema.visits, schema.disclosureFieldSets, schema.disclosureEvents,
+  schema.partners,
+  schema.partnerGrants,
+  schema.partnerKeys,
+  schema.customers,
+  schema.profiles,
+  schema.credentials,
+  schema.accounts,
+  schema.paymentMethods,
+  schema.purchases,
+  schema.preferences,
+  schema.consentEvents,
+  schema.subjectRequests,
+  schema.submittedMessages,
+  schema.partnerLinks,
+  schema.visits,
+  schema.disclosureFieldSets,
+  schema.disclosureEvents,
 ] as const;
 
 export type SeedTableName = ReturnType<typeof getTableName<(typeof SEED_TABLES)[number]>>;
@@ -112,24 +125,48 @@ type PartnerRole = "affiliate" | "serviceProvider" | "thirdParty";
 /** The three demo partners and their one grant each (valid 2026-01-01 to 2027-12-31). */
 export const DEMO_PARTNERS = [
   {
-    role: "affiliate", name: "Northwind Rewards", kind: "affiliate", region: "EU", contractRef: "AFF-2025-017",
+    role: "affiliate",
+    name: "Northwind Rewards",
+    kind: "affiliate",
+    region: "EU",
+    contractRef: "AFF-2025-017",
     grant: {
-      purposes: ["marketing"], categories: ["user.name", "user.contact.email"], subjectScope: "consented",
-      regions: ["EU"], transferBasis: null, requestsPerMinute: 300,
+      purposes: ["marketing"],
+      categories: ["user.name", "user.contact.email"],
+      subjectScope: "consented",
+      regions: ["EU"],
+      transferBasis: null,
+      requestsPerMinute: 300,
     },
   },
   {
-    role: "serviceProvider", name: "Contoso Support Services", kind: "service_provider", region: "US", contractRef: "DPA-2025-042",
+    role: "serviceProvider",
+    name: "Contoso Support Services",
+    kind: "service_provider",
+    region: "US",
+    contractRef: "DPA-2025-042",
     grant: {
-      purposes: ["customer_support"], categories: ["user.name", "user.contact"], subjectScope: "linked",
-      regions: ["US"], transferBasis: "SCC-2021", requestsPerMinute: 600,
+      purposes: ["customer_support"],
+      categories: ["user.name", "user.contact"],
+      subjectScope: "linked",
+      regions: ["US"],
+      transferBasis: "SCC-2021",
+      requestsPerMinute: 600,
     },
   },
   {
-    role: "thirdParty", name: "Fabrikam Ad Network", kind: "third_party", region: "US", contractRef: "DSA-2026-003",
+    role: "thirdParty",
+    name: "Fabrikam Ad Network",
+    kind: "third_party",
+    region: "US",
+    contractRef: "DSA-2026-003",
     grant: {
-      purposes: ["advertising"], categories: ["user.device", "user.behavior.browsing_history"], subjectScope: "consented",
-      regions: ["US"], transferBasis: null, requestsPerMinute: 120,
+      purposes: ["advertising"],
+      categories: ["user.device", "user.behavior.browsing_history"],
+      subjectScope: "consented",
+      regions: ["US"],
+      transferBasis: null,
+      requestsPerMinute: 120,
     },
   },
 ] as const satisfies ReadonlyArray<{
@@ -187,7 +224,12 @@ interface Plan {
 function planStates(n: number, root: Rng): Plan[] {
   const share = (p: number) => (n >= 20 ? Math.max(1, Math.round(p * n)) : Math.round(p * n));
   const plans: Plan[] = Array.from({ length: n }, (_, index) => ({
-    index, status: "active", objector: false, access: null, pastRequest: false, gpc: false,
+    index,
+    status: "active",
+    objector: false,
+    access: null,
+    pastRequest: false,
+    gpc: false,
     optOut: { marketing: false, advertising: false, personalization: false, analytics: false },
   }));
   const all = plans.map((p) => p.index);
@@ -208,8 +250,12 @@ function planStates(n: number, root: Rng): Plan[] {
     for (const c of chosen) c.optOut[purpose] = true;
     return chosen;
   };
-  pickOut("marketing", 0.10, living.filter((p) => !p.objector));
-  const ads = pickOut("advertising", 0.10, living);
+  pickOut(
+    "marketing",
+    0.1,
+    living.filter((p) => !p.objector),
+  );
+  const ads = pickOut("advertising", 0.1, living);
   for (const c of ads.slice(0, Math.ceil(ads.length / 3))) c.gpc = true;
   pickOut("analytics", 0.08, living);
   pickOut("personalization", 0.05, living);
@@ -225,8 +271,12 @@ interface Ctx {
   visitsPerCustomer: number | undefined;
   partners: Record<PartnerRole, string>;
   used: {
-    emails: Set<string>; usernames: Set<string>; phones: Set<string>; lastFour: Set<string>;
-    lat: Set<number>; lng: Set<number>;
+    emails: Set<string>;
+    usernames: Set<string>;
+    phones: Set<string>;
+    lastFour: Set<string>;
+    lat: Set<number>;
+    lng: Set<number>;
   };
   ipv4Pool: string[];
   ipv4Next: number;
@@ -262,7 +312,13 @@ function randomBase64(r: Rng, n: number): string {
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
 const ascii = (s: string) =>
-  s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ł/g, "l").replace(/ı/g, "i").toLowerCase().replace(/[^a-z0-9]/g, "");
+  s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/ł/g, "l")
+    .replace(/ı/g, "i")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
 
 function phoneNumber(ctx: Ctx, r: Rng, city: D.City): string {
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -300,10 +356,16 @@ function formatIpv6(groups: number[]): string {
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < groups.length; ) {
-    if (groups[i] !== 0) { i++; continue; }
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < groups.length && groups[j] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));
@@ -320,10 +382,25 @@ function randomIp(r: Rng): string {
 function uniqueIp(ctx: Ctx, r: Rng): string {
   if (ctx.ipv4Next < ctx.ipv4Pool.length && r.chance(0.75)) return ctx.ipv4Pool[ctx.ipv4Next++] as string;
   const k = ctx.ipv6Next++;
-  return formatIpv6([0x2001, 0xdb8, (k >>> 16) & 0xffff, k & 0xffff, r.int(1, 0xffff), r.int(0, 0xffff), r.int(0, 0xffff), r.int(1, 0xffff)]);
+  return formatIpv6([
+    0x2001,
+    0xdb8,
+    (k >>> 16) & 0xffff,
+    k & 0xffff,
+    r.int(1, 0xffff),
+    r.int(0, 0xffff),
+    r.int(0, 0xffff),
+    r.int(1, 0xffff),
+  ]);
 }
 
-interface Address { line1: string; line2: string | null; postcode: string; city: string; country: string }
+interface Address {
+  line1: string;
+  line2: string | null;
+  postcode: string;
+  city: string;
+  country: string;
+}
 
 function address(r: Rng, country: D.Country, city: D.City, line2Chance: number): Address {
   return {
@@ -376,7 +453,13 @@ class Writer {
 
 // ---- one customer ----------------------------------------------------------------------------
 
-interface CustomerInfo { index: number; id: string; createdAt: Date; locale: string; erased: boolean }
+interface CustomerInfo {
+  index: number;
+  id: string;
+  createdAt: Date;
+  locale: string;
+  erased: boolean;
+}
 
 const COUNTRIES_BY_RESIDENCY = new Map<D.Residency, Array<readonly [D.Country, number]>>();
 for (const c of D.COUNTRIES) {
@@ -385,7 +468,11 @@ for (const c of D.COUNTRIES) {
   COUNTRIES_BY_RESIDENCY.set(c.residency, list);
 }
 
-const CHOICE_SOURCES: ReadonlyArray<readonly [string, number]> = [["web", 5], ["app", 3], ["support", 2]];
+const CHOICE_SOURCES: ReadonlyArray<readonly [string, number]> = [
+  ["web", 5],
+  ["app", 3],
+  ["support", 2],
+];
 
 function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
   const r = ctx.root.fork("customer", plan.index);
@@ -411,19 +498,52 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
   // -- profile (a tombstone when erased) and credentials --
   if (erased) {
     w.push(schema.profiles, {
-      customerId: id, fullName: null, displayName: null, email: null, phone: null, addressLine1: null,
-      addressLine2: null, postalCode: null, city: null, country: null, username: null, language: null,
-      socialHandle: null, socialPictureUrl: null, socialLikes: null, locationLatitude: null,
-      locationLongitude: null, locationRecordedAt: null, updatedAt: erasedAt as Date,
+      customerId: id,
+      fullName: null,
+      displayName: null,
+      email: null,
+      phone: null,
+      addressLine1: null,
+      addressLine2: null,
+      postalCode: null,
+      city: null,
+      country: null,
+      username: null,
+      language: null,
+      socialHandle: null,
+      socialPictureUrl: null,
+      socialLikes: null,
+      locationLatitude: null,
+      locationLongitude: null,
+      locationRecordedAt: null,
+      updatedAt: erasedAt as Date,
     });
   } else {
     const fa = ascii(first) || "user";
     const la = ascii(last) || "customer";
-    const username = uniqueName(ctx.used.usernames, r.weighted([[`${fa}.${la}`, 4], [`${fa}${la}`, 2], [`${fa}_${r.int(70, 99)}`, 2], [`${fa[0]}${la}`, 2]]), r);
-    const local = r.weighted([[`${fa}.${la}`, 5], [`${fa}${la}`, 2], [`${fa[0]}.${la}`, 2], [`${fa}_${la}`, 1]]);
+    const username = uniqueName(
+      ctx.used.usernames,
+      r.weighted([
+        [`${fa}.${la}`, 4],
+        [`${fa}${la}`, 2],
+        [`${fa}_${r.int(70, 99)}`, 2],
+        [`${fa[0]}${la}`, 2],
+      ]),
+      r,
+    );
+    const local = r.weighted([
+      [`${fa}.${la}`, 5],
+      [`${fa}${la}`, 2],
+      [`${fa[0]}.${la}`, 2],
+      [`${fa}_${la}`, 1],
+    ]);
     const domain = r.pick(D.EMAIL_DOMAINS);
     const email = uniqueName(ctx.used.emails, local, r, (b, suffix) => `${b}${suffix ?? ""}@${domain}`);
-    const display = r.weighted([[first, 4], [`${first} ${Array.from(last)[0]}.`, 3], [username, 2]]);
+    const display = r.weighted([
+      [first, 4],
+      [`${first} ${Array.from(last)[0]}.`, 3],
+      [username, 2],
+    ]);
     const social = r.chance(0.8);
     const located = r.chance(0.75);
     w.push(schema.profiles, {
@@ -461,7 +581,15 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
   }
 
   // -- accounts (kept, numberless, in a tombstone) --
-  const extraAccounts = r.sample(D.ACCOUNT_PRODUCTS.slice(1), r.weighted([[0, 40], [1, 35], [2, 18], [3, 7]]));
+  const extraAccounts = r.sample(
+    D.ACCOUNT_PRODUCTS.slice(1),
+    r.weighted([
+      [0, 40],
+      [1, 35],
+      [2, 18],
+      [3, 7],
+    ]),
+  );
   for (const [k, product] of [D.ACCOUNT_PRODUCTS[0], ...extraAccounts].entries()) {
     const digits = pad(r.int(0, 9999), 4);
     const middle = ctx.canaries && !erased ? tok(ctx) : digits;
@@ -471,14 +599,24 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
       customerId: id,
       accountNumber: erased ? null : number,
       product: product.product,
-      status: erased ? "closed" : r.weighted([["open", 90], ["frozen", 3], ["closed", 7]] as const),
+      status: erased
+        ? "closed"
+        : r.weighted([
+            ["open", 90],
+            ["frozen", 3],
+            ["closed", 7],
+          ] as const),
       openedAt: k === 0 ? createdAt : r.dateBetween(created, AS_OF - DAY),
     });
   }
 
   // -- payment methods: tokens only, never a card number --
   if (!erased) {
-    const count = r.weighted([[1, 55], [2, 35], [3, 10]]);
+    const count = r.weighted([
+      [1, 55],
+      [2, 35],
+      [3, 10],
+    ]);
     for (let k = 0; k < count; k++) {
       const billing = k === 0 || r.chance(0.8) ? home : address(r, country, r.pick(country.cities), 0);
       const delivery = r.chance(0.1) ? null : r.chance(0.7) ? billing : address(r, country, r.pick(country.cities), 0);
@@ -509,7 +647,16 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
   }
 
   // -- purchases (kept under legal hold when erased) --
-  const purchases = r.weighted([[0, 14], [1, 20], [2, 20], [3, 15], [4, 10], [5, 8], [6, 7], [8, 6]]);
+  const purchases = r.weighted([
+    [0, 14],
+    [1, 20],
+    [2, 20],
+    [3, 15],
+    [4, 10],
+    [5, 8],
+    [6, 7],
+    [8, 6],
+  ]);
   for (let k = 0; k < purchases; k++) {
     const product = r.pick(D.PRODUCTS);
     const purchasedAt = r.dateBetween(created, erasedAt ? erasedAt.getTime() : AS_OF - HOUR);
@@ -531,11 +678,22 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
   const request = (
     kind: "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection",
     state: "received" | "verified" | "completed" | "rejected",
-    detail: Record<string, unknown>, receivedAt: Date, verifiedAt: Date | null, closedAt: Date | null,
-  ) => w.push(schema.subjectRequests, {
-    id: r.uuid(), customerId: id, kind, state, detail, receivedAt,
-    dueAt: at(receivedAt.getTime() + 30 * DAY), verifiedAt, closedAt,
-  });
+    detail: Record<string, unknown>,
+    receivedAt: Date,
+    verifiedAt: Date | null,
+    closedAt: Date | null,
+  ) =>
+    w.push(schema.subjectRequests, {
+      id: r.uuid(),
+      customerId: id,
+      kind,
+      state,
+      detail,
+      receivedAt,
+      dueAt: at(receivedAt.getTime() + 30 * DAY),
+      verifiedAt,
+      closedAt,
+    });
   if (erasedAt) {
     const received = at(erasedAt.getTime() - r.int(3, 25) * DAY);
     request("erasure", "completed", {}, received, at(received.getTime() + r.int(1, 48) * HOUR), erasedAt);
@@ -560,12 +718,24 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
     request("access", "verified", {}, received, at(received.getTime() + r.int(1, 48) * HOUR), null);
   }
   if (plan.pastRequest) {
-    const kind = r.weighted([["access", 5], ["portability", 2], ["rectification", 3]] as const);
-    const detail = kind === "portability" ? { format: "json" } : kind === "rectification" ? { fields: [r.pick(["address", "name", "phone"])] } : {};
+    const kind = r.weighted([
+      ["access", 5],
+      ["portability", 2],
+      ["rectification", 3],
+    ] as const);
+    const detail =
+      kind === "portability" ? { format: "json" } : kind === "rectification" ? { fields: [r.pick(["address", "name", "phone"])] } : {};
     const received = r.dateBetween(created + DAY, AS_OF - 40 * DAY);
     const rejected = r.chance(0.15);
     const closed = at(received.getTime() + r.int(2, 25) * DAY);
-    request(kind, rejected ? "rejected" : "completed", detail, received, rejected ? null : at(received.getTime() + r.int(1, 48) * HOUR), closed);
+    request(
+      kind,
+      rejected ? "rejected" : "completed",
+      detail,
+      received,
+      rejected ? null : at(received.getTime() + r.int(1, 48) * HOUR),
+      closed,
+    );
   }
 
   const until = erasedAt ? erasedAt.getTime() : AS_OF;
@@ -585,7 +755,14 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
   // -- consent events: append-only history, the latest event per purpose wins --
   const event = (purpose: string, granted: boolean, source: string, when: Date, partnerId: string | null = null) =>
     w.push(schema.consentEvents, {
-      id: r.uuid(), customerId: id, purpose, partnerId, granted, source, policyVersion: policyAt(when), recordedAt: when,
+      id: r.uuid(),
+      customerId: id,
+      purpose,
+      partnerId,
+      granted,
+      source,
+      policyVersion: policyAt(when),
+      recordedAt: when,
     });
   for (const purpose of OPT_OUT_PURPOSES) event(purpose, true, signup, createdAt);
   for (const v of POLICY_VERSIONS) {
@@ -623,7 +800,12 @@ function buildCustomer(ctx: Ctx, plan: Plan, w: Writer): CustomerInfo {
 
   if (!erased) {
     // -- submitted messages --
-    const messages = r.weighted([[0, 40], [1, 35], [2, 17], [3, 8]]);
+    const messages = r.weighted([
+      [0, 40],
+      [1, 35],
+      [2, 17],
+      [3, 8],
+    ]);
     const templates = D.MESSAGE_TEMPLATES.filter((t) => t.lang === "any" || t.lang === city.lang);
     for (let k = 0; k < messages; k++) {
       const t = r.pick(templates);
@@ -666,14 +848,17 @@ function* visitsOf(ctx: Ctx, c: CustomerInfo): Generator<typeof schema.visits.$i
     const device = v.pick(devices);
     const slug = v.pick(D.PRODUCTS).slug;
     const referrer = v.chance(0.75)
-      ? v.weighted(REFERRER_ENTRIES)
+      ? v
+          .weighted(REFERRER_ENTRIES)
           .replace("{slug}", slug)
           .replace("{q}", encodeURIComponent(v.pick(D.SEARCH_TERMS)).replace(/%20/g, "+"))
           .replace("{id}", randomText(v, BASE62, 10))
           .replace("{campaign}", v.pick(D.CAMPAIGNS))
       : null;
     const page = v.weighted<string>([
-      [`/products/${slug}`, 40], [v.pick(D.PAGES), 45], [`/blog/${v.pick(D.BLOG_POSTS)}`, 5],
+      [`/products/${slug}`, 40],
+      [v.pick(D.PAGES), 45],
+      [`/blog/${v.pick(D.BLOG_POSTS)}`, 5],
       [`/search?q=${encodeURIComponent(v.pick(D.SEARCH_TERMS)).replace(/%20/g, "+")}`, 10],
     ]);
     yield {
@@ -704,7 +889,8 @@ export async function seed(db: Database, options: SeedOptions = {}): Promise<See
   const customers = checkCount("customers", options.customers, SEED_DEFAULTS.customers);
   const seedValue = options.seed ?? SEED_DEFAULTS.seed;
   if (!Number.isSafeInteger(seedValue)) throw new RangeError(`seed: seed must be an integer, got ${options.seed}`);
-  const visitsPerCustomer = options.visitsPerCustomer === undefined ? undefined : checkCount("visitsPerCustomer", options.visitsPerCustomer, 0);
+  const visitsPerCustomer =
+    options.visitsPerCustomer === undefined ? undefined : checkCount("visitsPerCustomer", options.visitsPerCustomer, 0);
   const canaries = options.canaries ?? SEED_DEFAULTS.canaries;
   const root = new Rng(`privacy-gateway-seed/${seedValue}`);
 
@@ -718,11 +904,26 @@ export async function seed(db: Database, options: SeedOptions = {}): Promise<See
     const r = root.fork("partner", p.role);
     const id = r.uuid();
     partnerIds[p.role] = id;
-    partnerRows.push({ id, name: p.name, kind: p.kind, region: p.region, contractRef: p.contractRef, persistedOperationsOnly: false, createdAt: PARTNERS_CREATED });
+    partnerRows.push({
+      id,
+      name: p.name,
+      kind: p.kind,
+      region: p.region,
+      contractRef: p.contractRef,
+      persistedOperationsOnly: false,
+      createdAt: PARTNERS_CREATED,
+    });
     grantRows.push({
-      id: r.uuid(), partnerId: id, purposes: [...p.grant.purposes], categories: [...p.grant.categories],
-      subjectScope: p.grant.subjectScope, regions: [...p.grant.regions], transferBasis: p.grant.transferBasis,
-      validFrom: GRANT_VALID_FROM, validUntil: GRANT_VALID_UNTIL, requestsPerMinute: p.grant.requestsPerMinute,
+      id: r.uuid(),
+      partnerId: id,
+      purposes: [...p.grant.purposes],
+      categories: [...p.grant.categories],
+      subjectScope: p.grant.subjectScope,
+      regions: [...p.grant.regions],
+      transferBasis: p.grant.transferBasis,
+      validFrom: GRANT_VALID_FROM,
+      validUntil: GRANT_VALID_UNTIL,
+      requestsPerMinute: p.grant.requestsPerMinute,
       revokedAt: null,
     });
     const key = generateApiKey(r);
@@ -730,11 +931,21 @@ export async function seed(db: Database, options: SeedOptions = {}): Promise<See
     apiKeys.push({ partnerId: id, partnerName: p.name, kind: p.kind, region: p.region, keyId: key.keyId, apiKey: key.key });
   }
 
-  const ipv4Pool = root.fork("ipv4-pool").shuffle(IPV4_PREFIXES.flatMap((prefix) => Array.from({ length: 254 }, (_, i) => `${prefix}${i + 1}`)));
+  const ipv4Pool = root
+    .fork("ipv4-pool")
+    .shuffle(IPV4_PREFIXES.flatMap((prefix) => Array.from({ length: 254 }, (_, i) => `${prefix}${i + 1}`)));
   const ctx: Ctx = {
-    root, canaries, tokens: new CanaryCounter(), visitsPerCustomer, partners: partnerIds,
+    root,
+    canaries,
+    tokens: new CanaryCounter(),
+    visitsPerCustomer,
+    partners: partnerIds,
     used: { emails: new Set(), usernames: new Set(), phones: new Set(), lastFour: new Set(), lat: new Set(), lng: new Set() },
-    ipv4Pool, ipv4Next: 0, ipv6Next: 0, nanpNext: 0, invoiceNext: 1,
+    ipv4Pool,
+    ipv4Next: 0,
+    ipv6Next: 0,
+    nanpNext: 0,
+    invoiceNext: 1,
   };
   const plans = planStates(customers, root);
 
@@ -746,8 +957,16 @@ export async function seed(db: Database, options: SeedOptions = {}): Promise<See
     for (const t of [schema.partners, schema.partnerGrants, schema.partnerKeys]) await w.flush(t, true);
 
     const dependents = [
-      schema.profiles, schema.credentials, schema.accounts, schema.paymentMethods, schema.purchases,
-      schema.preferences, schema.consentEvents, schema.subjectRequests, schema.submittedMessages, schema.partnerLinks,
+      schema.profiles,
+      schema.credentials,
+      schema.accounts,
+      schema.paymentMethods,
+      schema.purchases,
+      schema.preferences,
+      schema.consentEvents,
+      schema.subjectRequests,
+      schema.submittedMessages,
+      schema.partnerLinks,
     ];
     for (let start = 0; start < plans.length; start += CUSTOMER_CHUNK) {
       const chunk = plans.slice(start, start + CUSTOMER_CHUNK).map((plan) => buildCustomer(ctx, plan, w));
@@ -783,6 +1002,9 @@ export async function rowCounts(db: Database): Promise<Record<SeedTableName, num
 /** Empties every table of the schema (the CLI's `--reset`). */
 export async function truncateAll(db: Database): Promise<void> {
   // Every table, those the seed does not fill included (request events, rate-limit windows, purge runs).
-  const names = Object.values(schema).filter((t) => isTable(t)).map((t) => `"${getTableName(t as PgTable)}"`).join(", ");
+  const names = Object.values(schema)
+    .filter((t) => isTable(t))
+    .map((t) => `"${getTableName(t as PgTable)}"`)
+    .join(", ");
   await db.execute(sql.raw(`truncate table ${names} restart identity cascade`));
 }

@@ -34,11 +34,19 @@ export function createDisclosurePlugin(options: {
           try {
             await write(ctx.db, rows);
           } catch (error) {
-            options.logger.error({ requestId: ctx.requestId, subjects: rows.length, code: databaseErrorCode(error) }, "disclosure log write failed; response withheld");
+            options.logger.error(
+              { requestId: ctx.requestId, subjects: rows.length, code: databaseErrorCode(error) },
+              "disclosure log write failed; response withheld",
+            );
             options.onDisclosureLogFailure?.();
             result.data = null;
             result.extensions = undefined;
-            result.errors = [{ message: "The request could not be recorded in the disclosure log, so no data is returned. Try again.", extensions: { code: ErrorCode.DISCLOSURE_NOT_RECORDED } }] as never;
+            result.errors = [
+              {
+                message: "The request could not be recorded in the disclosure log, so no data is returned. Try again.",
+                extensions: { code: ErrorCode.DISCLOSURE_NOT_RECORDED },
+              },
+            ] as never;
             response.http.status = HTTP_STATUS[ErrorCode.DISCLOSURE_NOT_RECORDED];
             return;
           }

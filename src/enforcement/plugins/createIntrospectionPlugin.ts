@@ -35,7 +35,9 @@ export function createIntrospectionPlugin(options: { schema: GraphQLSchema }): A
           const roots = rootFieldNames(operation, document);
           const schemaFields = roots.some((n) => SCHEMA_FIELDS.has(n));
           if (schemaFields && roots.some((n) => !n.startsWith("__"))) {
-            throw toGraphQLError(new GatewayError(ErrorCode.BAD_REQUEST, "Introspect (`__schema`, `__type`) in an operation of its own, without data fields."));
+            throw toGraphQLError(
+              new GatewayError(ErrorCode.BAD_REQUEST, "Introspect (`__schema`, `__type`) in an operation of its own, without data fields."),
+            );
           }
           introspects.set(operation, isIntrospectionOnly(operation, document));
         },
@@ -43,12 +45,18 @@ export function createIntrospectionPlugin(options: { schema: GraphQLSchema }): A
           if (!operation || !introspects.get(operation)) return null;
           if (ctx.caller.kind === "anonymous") return refusal(new GatewayError(ErrorCode.UNAUTHENTICATED, "Authentication required."));
           const result = await execute({
-            schema: schemaForCaller(options.schema, dataMap, ctx.enforcement.policy, ctx.caller), document, contextValue: ctx,
-            operationName: request.operationName, variableValues: request.variables,
+            schema: schemaForCaller(options.schema, dataMap, ctx.enforcement.policy, ctx.caller),
+            document,
+            contextValue: ctx,
+            operationName: request.operationName,
+            variableValues: request.variables,
           });
           return {
             http: { status: undefined, headers: new HeaderMap() },
-            body: { kind: "single", singleResult: { data: result.data, ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}) } },
+            body: {
+              kind: "single",
+              singleResult: { data: result.data, ...(result.errors ? { errors: result.errors.map((e) => e.toJSON()) } : {}) },
+            },
           };
         },
       };

@@ -43,8 +43,12 @@ export function createPurposePlugin(options: { schema: GraphQLSchema }): ApolloS
 }
 
 function resolvePurpose(
-  schema: GraphQLSchema, directive: GraphQLDirective, operation: OperationDefinitionNode | undefined, document: DocumentNode,
-  ctx: GatewayContext, request: GraphQLRequest,
+  schema: GraphQLSchema,
+  directive: GraphQLDirective,
+  operation: OperationDefinitionNode | undefined,
+  document: DocumentNode,
+  ctx: GatewayContext,
+  request: GraphQLRequest,
 ): void {
   if (!operation || isIntrospectionOnly(operation, document)) return; // purpose stays null: shield denies every field
   const variables = operationVariables(schema, document, operation, request);
@@ -63,12 +67,18 @@ function resolvePurpose(
     if (!readsSubjectData(schema, operationReads(schema, operation, fragmentsOf(document), variables))) {
       return ctx.enforcement.executeWithoutPurpose();
     }
-    throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_REQUIRED,
-      "Declare a purpose with @purpose(name: ...) on the operation or the x-purpose header.", { allowedPurposes: allowed }));
+    throw toGraphQLError(
+      new GatewayError(ErrorCode.PURPOSE_REQUIRED, "Declare a purpose with @purpose(name: ...) on the operation or the x-purpose header.", {
+        allowedPurposes: allowed,
+      }),
+    );
   }
   if (!mayDeclare(policy, ctx.caller, purpose)) {
-    throw toGraphQLError(new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED,
-      `The purpose ${purposeName(purpose)} is not among those your role or grant allows.`, { allowedPurposes: allowed }));
+    throw toGraphQLError(
+      new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, `The purpose ${purposeName(purpose)} is not among those your role or grant allows.`, {
+        allowedPurposes: allowed,
+      }),
+    );
   }
   ctx.enforcement.setPurpose(purpose);
 }

@@ -37,14 +37,25 @@ export function createStaticCheckPlugin(options: { schema: GraphQLSchema }): Apo
           await ctx.enforcement.purposeResolved;
           if (!ctx.enforcement.mayExecute) return; // refused by the purpose plugin, or introspection only
           const purpose = ctx.enforcement.purpose;
-          const reads = operationReads(options.schema, operation, fragmentsOf(document), operationVariables(options.schema, document, operation, request));
+          const reads = operationReads(
+            options.schema,
+            operation,
+            fragmentsOf(document),
+            operationVariables(options.schema, document, operation, request),
+          );
           const uncallable = findDeniedCalls(options.schema, reads, ctx.caller);
-          const denied = [...uncallable, ...(purpose === null ? [] : findDeniedReads(reads, dataMap, ctx.enforcement.policy, ctx.caller, purpose))];
+          const denied = [
+            ...uncallable,
+            ...(purpose === null ? [] : findDeniedReads(reads, dataMap, ctx.enforcement.policy, ctx.caller, purpose)),
+          ];
           if (denied.length === 0) return;
-          const message = uncallable.length > 0
-            ? `This operation calls ${uncallable.map((d) => d.coordinate).join(", ")}, which your role or grant can never call.`
-            : `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purposeName(purpose!)}.`;
-          throw toGraphQLError(new GatewayError(ErrorCode.FORBIDDEN, message, { ...(purpose === null ? {} : { purpose: purposeName(purpose) }), denied }));
+          const message =
+            uncallable.length > 0
+              ? `This operation calls ${uncallable.map((d) => d.coordinate).join(", ")}, which your role or grant can never call.`
+              : `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purposeName(purpose!)}.`;
+          throw toGraphQLError(
+            new GatewayError(ErrorCode.FORBIDDEN, message, { ...(purpose === null ? {} : { purpose: purposeName(purpose) }), denied }),
+          );
         },
       };
     },

@@ -16,7 +16,12 @@ import { createStaticCheckPlugin } from "./createStaticCheckPlugin.js";
  * opt-out is recorded. The order below decides only which refusal a client sees when several
  * plugins refuse at once.
  */
-export function enforcementPlugins(options: { schema: GraphQLSchema; logger: Logger; write?: DisclosureWrite; onDisclosureLogFailure?: () => void }): ApolloServerPlugin<GatewayContext>[] {
+export function enforcementPlugins(options: {
+  schema: GraphQLSchema;
+  logger: Logger;
+  write?: DisclosureWrite;
+  onDisclosureLogFailure?: () => void;
+}): ApolloServerPlugin<GatewayContext>[] {
   return [
     // First: introspection is answered from the caller's own schema, and an operation mixing it
     // with data fields is refused (its refusal wins) before any purpose or data is considered.

@@ -10,7 +10,12 @@ const coerced = new WeakMap<GraphQLRequest, Record<string, unknown>>();
  * The request's coerced variables for the plugins that check before execution (purpose, static
  * check): coerced once per request, an invalid variable answered as a GraphQL error.
  */
-export function operationVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, request: GraphQLRequest): Record<string, unknown> {
+export function operationVariables(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  request: GraphQLRequest,
+): Record<string, unknown> {
   let variables = coerced.get(request);
   if (!variables) {
     try {

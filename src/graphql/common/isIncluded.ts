@@ -2,7 +2,9 @@ import { GraphQLIncludeDirective, GraphQLSkipDirective, getDirectiveValues } fro
 
 /** Whether `@skip` and `@include` keep a field or fragment, for the request's variables (as graphql-js executes it). */
 export function isIncluded(node: Parameters<typeof getDirectiveValues>[1], variables: Record<string, unknown>): boolean {
-  return !node.directives?.length ||
+  return (
+    !node.directives?.length ||
     (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-      getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false);
+      getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false)
+  );
 }

@@ -16,18 +16,24 @@ export class PartnerSharingResolver {
   /** It tells which partners received the subject's data: read only by those who read the subject's disclosures. */
   @FieldResolver(() => [PartnerSharing], {
     nullable: true,
-    description: "Per partner: the customer's choice about sharing with it and whether it received their data (the customer, the privacy office and legal).",
-  }) @Personal("user.privacy_preferences")
+    description:
+      "Per partner: the customer's choice about sharing with it and whether it received their data (the customer, the privacy office and legal).",
+  })
+  @Personal("user.privacy_preferences")
   partnerSharing(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     if (!readsAccountingOf(ctx, "Customer.partnerSharing", c.id)) {
-      throw new GatewayError(ErrorCode.FORBIDDEN, "Only the customer, the privacy office and legal read a customer's sharing with partners.");
+      throw new GatewayError(
+        ErrorCode.FORBIDDEN,
+        "Only the customer, the privacy office and legal read a customer's sharing with partners.",
+      );
     }
     return ctx.loaders.partnerSharing.load(c.id);
   }
 
   @Mutation(() => PartnerSharing, {
-    description: "Grant or withdraw sharing one's data with one partner (customers only): appends a consent event (third_party_sharing, source web) "
-      + "unless the choice is already so. It holds from the partner's next request.",
+    description:
+      "Grant or withdraw sharing one's data with one partner (customers only): appends a consent event (third_party_sharing, source web) " +
+      "unless the choice is already so. It holds from the partner's next request.",
   })
   async setPartnerSharing(
     @Arg("partnerId", () => ID) partnerId: string,
@@ -38,7 +44,14 @@ export class PartnerSharingResolver {
     if (!(await partnerExists(ctx.db, partnerId))) throw new GatewayError(ErrorCode.NOT_FOUND, "There is no partner with this id.");
     const latest = await latestConsent(ctx.db, customerId, PARTNER_SHARING_PURPOSE, partnerId);
     if (latest?.granted !== granted) {
-      await recordConsent(ctx.db, { customerId, purpose: PARTNER_SHARING_PURPOSE, partnerId, granted, source: "web", policyVersion: ctx.enforcement.policy.version });
+      await recordConsent(ctx.db, {
+        customerId,
+        purpose: PARTNER_SHARING_PURPOSE,
+        partnerId,
+        granted,
+        source: "web",
+        policyVersion: ctx.enforcement.policy.version,
+      });
     }
     ctx.loaders.consents.clear(customerId);
     const sharing = await ctx.loaders.partnerSharing.clear(customerId).load(customerId);

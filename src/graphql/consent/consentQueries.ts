@@ -8,9 +8,17 @@ import { consentEvents } from "../../db/schema/index.js";
  * stays append-only; this is a view of it.
  */
 export async function consentsByCustomer(db: Database, ids: readonly string[]) {
-  const rows = await db.selectDistinctOn([consentEvents.customerId, consentEvents.purpose, consentEvents.partnerId])
-    .from(consentEvents).where(anyOf(consentEvents.customerId, ids))
-    .orderBy(consentEvents.customerId, consentEvents.purpose, consentEvents.partnerId, desc(consentEvents.recordedAt), desc(consentEvents.id));
+  const rows = await db
+    .selectDistinctOn([consentEvents.customerId, consentEvents.purpose, consentEvents.partnerId])
+    .from(consentEvents)
+    .where(anyOf(consentEvents.customerId, ids))
+    .orderBy(
+      consentEvents.customerId,
+      consentEvents.purpose,
+      consentEvents.partnerId,
+      desc(consentEvents.recordedAt),
+      desc(consentEvents.id),
+    );
   return rows;
 }
 
@@ -31,9 +39,17 @@ export async function recordConsent(db: Database, choice: ConsentChoice) {
 
 /** The latest event for one purpose, to skip recording a choice that changes nothing. */
 export async function latestConsent(db: Database, customerId: string, purpose: string, partnerId: string | null) {
-  const [row] = await db.select().from(consentEvents)
-    .where(and(eq(consentEvents.customerId, customerId), eq(consentEvents.purpose, purpose),
-      partnerId ? eq(consentEvents.partnerId, partnerId) : isNull(consentEvents.partnerId)))
-    .orderBy(desc(consentEvents.recordedAt), desc(consentEvents.id)).limit(1);
+  const [row] = await db
+    .select()
+    .from(consentEvents)
+    .where(
+      and(
+        eq(consentEvents.customerId, customerId),
+        eq(consentEvents.purpose, purpose),
+        partnerId ? eq(consentEvents.partnerId, partnerId) : isNull(consentEvents.partnerId),
+      ),
+    )
+    .orderBy(desc(consentEvents.recordedAt), desc(consentEvents.id))
+    .limit(1);
   return row ?? null;
 }

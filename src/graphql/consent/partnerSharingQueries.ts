@@ -25,11 +25,16 @@ export interface PartnerSharingRow {
  * subjects who opted in.
  */
 function partnerCatalogue(db: Database) {
-  return db.select({
-    id: partners.id, name: partners.name, kind: partners.kind,
-    optInRequired: sql<boolean>`${partners.kind} = 'third_party' or ${partners.id} in (select partner_id from ${partnerGrants}
+  return db
+    .select({
+      id: partners.id,
+      name: partners.name,
+      kind: partners.kind,
+      optInRequired: sql<boolean>`${partners.kind} = 'third_party' or ${partners.id} in (select partner_id from ${partnerGrants}
       where subject_scope = 'consented' and revoked_at is null and valid_until > now())`,
-  }).from(partners).orderBy(asc(partners.name), asc(partners.id));
+    })
+    .from(partners)
+    .orderBy(asc(partners.name), asc(partners.id));
 }
 
 /**
@@ -42,33 +47,59 @@ export async function partnerSharingByCustomer(db: Database, ids: readonly strin
   const partnerOf = sql<string>`split_part(${disclosureLog.callerId}, '/', 1)`;
   const [catalogue, choices, receipts] = await Promise.all([
     partnerCatalogue(db),
-    db.selectDistinctOn([consentEvents.customerId, consentEvents.partnerId], {
-      customerId: consentEvents.customerId, partnerId: consentEvents.partnerId, granted: consentEvents.granted, recordedAt: consentEvents.recordedAt,
-    }).from(consentEvents)
-      .where(and(anyOf(consentEvents.customerId, ids), eq(consentEvents.purpose, PARTNER_SHARING_PURPOSE), isNotNull(consentEvents.partnerId)))
+    db
+      .selectDistinctOn([consentEvents.customerId, consentEvents.partnerId], {
+        customerId: consentEvents.customerId,
+        partnerId: consentEvents.partnerId,
+        granted: consentEvents.granted,
+        recordedAt: consentEvents.recordedAt,
+      })
+      .from(consentEvents)
+      .where(
+        and(anyOf(consentEvents.customerId, ids), eq(consentEvents.purpose, PARTNER_SHARING_PURPOSE), isNotNull(consentEvents.partnerId)),
+      )
       .orderBy(consentEvents.customerId, consentEvents.partnerId, desc(consentEvents.recordedAt), desc(consentEvents.id)),
-    db.select({
-      customerId: disclosureLog.customerId, partnerId: partnerOf,
-      count: sql<number>`count(*)::int`, last: max(disclosureLog.recordedAt),
-    }).from(disclosureLog)
-      .where(and(anyOf(disclosureLog.customerId, ids), eq(disclosureLog.callerKind, "partner"),
-        sql`cardinality(${disclosureLog.disclosed}) + cardinality(${disclosureLog.masked}) + cardinality(${disclosureLog.pseudonymized}) > 0`))
+    db
+      .select({
+        customerId: disclosureLog.customerId,
+        partnerId: partnerOf,
+        count: sql<number>`count(*)::int`,
+        last: max(disclosureLog.recordedAt),
+      })
+      .from(disclosureLog)
+      .where(
+        and(
+          anyOf(disclosureLog.customerId, ids),
+          eq(disclosureLog.callerKind, "partner"),
+          sql`cardinality(${disclosureLog.disclosed}) + cardinality(${disclosureLog.masked}) + cardinality(${disclosureLog.pseudonymized}) > 0`,
+        ),
+      )
       .groupBy(disclosureLog.customerId, partnerOf),
   ]);
   const key = (customerId: string, partnerId: string | null) => `${customerId}/${partnerId}`;
   const choiceOf = new Map(choices.map((c) => [key(c.customerId, c.partnerId), c]));
   const receiptOf = new Map(receipts.map((r) => [key(r.customerId, r.partnerId), r]));
-  return ids.flatMap((customerId) => catalogue.flatMap((p): PartnerSharingRow[] => {
-    const choice = choiceOf.get(key(customerId, p.id));
-    const receipt = receiptOf.get(key(customerId, p.id));
-    if (!p.optInRequired && choice === undefined && receipt === undefined) return [];
-    const current: SharingChoice = choice === undefined ? "not_chosen" : choice.granted ? "granted" : "withdrawn";
-    return [{
-      customerId, partnerId: p.id, partnerName: p.name, partnerKind: p.kind, optInRequired: p.optInRequired,
-      choice: current, choiceRecordedAt: choice?.recordedAt ?? null,
-      receivedCount: receipt?.count ?? 0, lastReceivedAt: receipt?.last ?? null,
-    }];
-  }));
+  return ids.flatMap((customerId) =>
+    catalogue.flatMap((p): PartnerSharingRow[] => {
+      const choice = choiceOf.get(key(customerId, p.id));
+      const receipt = receiptOf.get(key(customerId, p.id));
+      if (!p.optInRequired && choice === undefined && receipt === undefined) return [];
+      const current: SharingChoice = choice === undefined ? "not_chosen" : choice.granted ? "granted" : "withdrawn";
+      return [
+        {
+          customerId,
+          partnerId: p.id,
+          partnerName: p.name,
+          partnerKind: p.kind,
+          optInRequired: p.optInRequired,
+          choice: current,
+          choiceRecordedAt: choice?.recordedAt ?? null,
+          receivedCount: receipt?.count ?? 0,
+          lastReceivedAt: receipt?.last ?? null,
+        },
+      ];
+    }),
+  );
 }
 
 /** Whether a partner with this id exists (an id that is not a UUID names none). */

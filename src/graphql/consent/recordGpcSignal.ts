@@ -32,16 +32,28 @@ export async function recordGpcSignal(db: Database, customerId: string, policyVe
   if (!subject || subject.status === "erased") return; // a tombstone gets no late write
   const optInStands = latest?.granted === true && (await signalRecordedBefore(db, customerId));
   await recordConsent(db, {
-    customerId, purpose: "advertising", partnerId: null, granted: optInStands,
-    source: optInStands ? GPC_CONFLICT_SOURCE : GPC_SOURCE, policyVersion,
+    customerId,
+    purpose: "advertising",
+    partnerId: null,
+    granted: optInStands,
+    source: optInStands ? GPC_CONFLICT_SOURCE : GPC_SOURCE,
+    policyVersion,
   });
 }
 
 /** Whether any signal was recorded for the customer (called when the latest event is none: then it came before). */
 async function signalRecordedBefore(db: Database, customerId: string): Promise<boolean> {
-  const rows = await db.select({ id: consentEvents.id }).from(consentEvents).where(and(
-    eq(consentEvents.customerId, customerId), eq(consentEvents.purpose, "advertising"), isNull(consentEvents.partnerId),
-    eq(consentEvents.source, GPC_SOURCE),
-  )).limit(1);
+  const rows = await db
+    .select({ id: consentEvents.id })
+    .from(consentEvents)
+    .where(
+      and(
+        eq(consentEvents.customerId, customerId),
+        eq(consentEvents.purpose, "advertising"),
+        isNull(consentEvents.partnerId),
+        eq(consentEvents.source, GPC_SOURCE),
+      ),
+    )
+    .limit(1);
   return rows.length > 0;
 }

@@ -9,15 +9,19 @@ export enum CustomerStatus {
 registerEnumType(CustomerStatus, { name: "CustomerStatus", description: "Processing state of a data subject." });
 
 @ObjectType({
-  description: "A data subject. Every field but its id is personal; the id is pairwise for partners and per purpose where values are pseudonymised.",
+  description:
+    "A data subject. Every field but its id is personal; the id is pairwise for partners and per purpose where values are pseudonymised.",
   simpleResolvers: true,
 })
 export class Customer {
   @Field(() => ID) id!: string;
-  @Field(() => CustomerStatus, { nullable: true }) @Personal("user.account")
+  @Field(() => CustomerStatus, { nullable: true })
+  @Personal("user.account")
   status!: CustomerStatus | null;
-  @Field(() => String, { nullable: true, description: "Region of residency (EU, UK, US, ...): drives transfer rules." }) @Personal("user.location.imprecise", "KEEP")
+  @Field(() => String, { nullable: true, description: "Region of residency (EU, UK, US, ...): drives transfer rules." })
+  @Personal("user.location.imprecise", "KEEP")
   residency!: string | null;
-  @Field(() => Date, { nullable: true }) @Personal("user.account")
+  @Field(() => Date, { nullable: true })
+  @Personal("user.account")
   createdAt!: Date | null;
 }

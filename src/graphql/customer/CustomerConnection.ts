@@ -24,15 +24,19 @@ export class CustomerConnection {
 
 @InputType({ description: "Filter on customers. A filter on a personal field counts as reading it." })
 export class CustomerFilter {
-  @Field(() => CustomerStatus, { nullable: true }) @Personal("user.account")
+  @Field(() => CustomerStatus, { nullable: true })
+  @Personal("user.account")
   status?: CustomerStatus | null;
-  @Field(() => String, { nullable: true }) @Personal("user.location.imprecise")
+  @Field(() => String, { nullable: true })
+  @Personal("user.location.imprecise")
   residency?: string | null;
   @Field(() => [ID], {
     nullable: true,
-    description: "Only these customers (at most 500 ids), in id order: a batch lookup. An id that is unknown and one the caller may not see are left out alike.",
+    description:
+      "Only these customers (at most 500 ids), in id order: a batch lookup. An id that is unknown and one the caller may not see are left out alike.",
   })
   ids?: string[] | null;
-  @Field(() => String, { nullable: true, description: "Exact email, case-insensitive" }) @Personal("user.contact.email")
+  @Field(() => String, { nullable: true, description: "Exact email, case-insensitive" })
+  @Personal("user.contact.email")
   email?: string | null;
 }

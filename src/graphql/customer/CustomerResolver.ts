@@ -31,11 +31,24 @@ function ownIdOrNull(ctx: GatewayContext): string | null {
 }
 
 /** A profile with nothing in it, for a subject without a profile row (see `profile`). */
-const emptyProfile = (customerId: string): Profile => Object.assign(new Profile(), {
-  customerId, fullName: null, displayName: null, email: null, phone: null, address: null, username: null, language: null,
-  socialHandle: null, socialPictureUrl: null, socialLikes: null, locationLatitude: null, locationLongitude: null,
-  locationRecordedAt: null, updatedAt: null,
-});
+const emptyProfile = (customerId: string): Profile =>
+  Object.assign(new Profile(), {
+    customerId,
+    fullName: null,
+    displayName: null,
+    email: null,
+    phone: null,
+    address: null,
+    username: null,
+    language: null,
+    socialHandle: null,
+    socialPictureUrl: null,
+    socialLikes: null,
+    locationLatitude: null,
+    locationLongitude: null,
+    locationRecordedAt: null,
+    updatedAt: null,
+  });
 
 const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
 
@@ -85,12 +98,15 @@ export class CustomerResolver {
     // matched by its id is identified: both recorded, whatever the operation selects.
     const lookups = personalInputsOf(ctx.enforcement.dataMap, "CustomerFilter", filter);
     const byId = ids !== undefined;
-    const matched = (id: string) => lookups.every((field) => ctx.enforcement.lookedUp(id, field)) && (!byId || ctx.enforcement.subjectIdentified(id));
+    const matched = (id: string) =>
+      lookups.every((field) => ctx.enforcement.lookedUp(id, field)) && (!byId || ctx.enforcement.subjectIdentified(id));
     const afterId = after ? decodeCursor(scope, after) : null;
     // The nodes' nested rows (profile, accounts, ...) come in the page's own statement.
     const fold = customerChildrenFold(selectedChildren(info, ["edges", "node"]));
-    const page = await customerPage(ctx.db, criteria, first, afterId, own, scope.orderSalt,
-      { ...ctx.enforcement.subjectStateColumns, ...fold?.column });
+    const page = await customerPage(ctx.db, criteria, first, afterId, own, scope.orderSalt, {
+      ...ctx.enforcement.subjectStateColumns,
+      ...fold?.column,
+    });
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
     ctx.loaders.primeChildren(page.rows, fold);
     await ctx.enforcement.preload(page.rows);
@@ -98,21 +114,37 @@ export class CustomerResolver {
     // (createIdScope.ts): made only where it is selected.
     const cursorOf = (id: string) => (ctx.enforcement.subjectIdentified(id), scope.cursor(id));
     const nodes = page.rows.filter((row) => matched(row.id));
-    const edges = nodes.map((node) => ({ node: node as Customer, get cursor() { return cursorOf(node.id); } }));
+    const edges = nodes.map((node) => ({
+      node: node as Customer,
+      get cursor() {
+        return cursorOf(node.id);
+      },
+    }));
     const last = nodes.at(-1);
     return {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, get endCursor() { return last === undefined ? null : cursorOf(last.id); } },
-      count: lookups.length === 0 && !byId ? () => customerCount(ctx.db, criteria, own) : async () => {
-        // Counting by a personal value or by ids matches each subject counted: every one is recorded.
-        // Each row brings its subject's state (as a page's rows do): one statement whatever the count.
-        const rows = await customerIds(ctx.db, criteria, own, MAX_COUNTED_LOOKUPS + 1, ctx.enforcement.subjectStateColumns);
-        if (rows.length > MAX_COUNTED_LOOKUPS) {
-          throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A count filtered by personal data records every subject it counts, at most ${MAX_COUNTED_LOOKUPS}; narrow the filter.`);
-        }
-        await ctx.enforcement.preload(rows);
-        return rows.filter((row) => matched(row.id)).length;
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        get endCursor() {
+          return last === undefined ? null : cursorOf(last.id);
+        },
       },
+      count:
+        lookups.length === 0 && !byId
+          ? () => customerCount(ctx.db, criteria, own)
+          : async () => {
+              // Counting by a personal value or by ids matches each subject counted: every one is recorded.
+              // Each row brings its subject's state (as a page's rows do): one statement whatever the count.
+              const rows = await customerIds(ctx.db, criteria, own, MAX_COUNTED_LOOKUPS + 1, ctx.enforcement.subjectStateColumns);
+              if (rows.length > MAX_COUNTED_LOOKUPS) {
+                throw new GatewayError(
+                  ErrorCode.BAD_USER_INPUT,
+                  `A count filtered by personal data records every subject it counts, at most ${MAX_COUNTED_LOOKUPS}; narrow the filter.`,
+                );
+              }
+              await ctx.enforcement.preload(rows);
+              return rows.filter((row) => matched(row.id)).length;
+            },
     };
   }
 
@@ -122,38 +154,45 @@ export class CustomerResolver {
     return (await ctx.loaders.profile.load(c.id)) ?? emptyProfile(c.id);
   }
 
-  @FieldResolver(() => Preferences, { nullable: true }) @Personal("user.privacy_preferences")
+  @FieldResolver(() => Preferences, { nullable: true })
+  @Personal("user.privacy_preferences")
   preferences(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.preferences.load(c.id);
   }
 
-  @FieldResolver(() => [Account], { nullable: true }) @Personal("user.account")
+  @FieldResolver(() => [Account], { nullable: true })
+  @Personal("user.account")
   accounts(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.accounts.load(c.id);
   }
 
-  @FieldResolver(() => [PaymentMethod], { nullable: true }) @Personal("user.financial.credit_card")
+  @FieldResolver(() => [PaymentMethod], { nullable: true })
+  @Personal("user.financial.credit_card")
   paymentMethods(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.paymentMethods.load(c.id);
   }
 
-  @FieldResolver(() => [Purchase], { nullable: true }) @Personal("user.behavior.purchase_history")
+  @FieldResolver(() => [Purchase], { nullable: true })
+  @Personal("user.behavior.purchase_history")
   purchases(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.purchases.load(c.id);
   }
 
-  @FieldResolver(() => [Consent], { nullable: true, description: "The current choice per purpose (latest event)." }) @Personal("user.privacy_preferences")
+  @FieldResolver(() => [Consent], { nullable: true, description: "The current choice per purpose (latest event)." })
+  @Personal("user.privacy_preferences")
   consents(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.consents.load(c.id);
   }
 
-  @FieldResolver(() => [SubmittedMessage], { nullable: true }) @Personal("user.content.private")
+  @FieldResolver(() => [SubmittedMessage], { nullable: true })
+  @Personal("user.content.private")
   messages(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     return ctx.loaders.messages.load(c.id);
   }
 
   /** user.device: that visits were recorded and how many; each visit's time and pages are browsing history. */
-  @FieldResolver(() => [Visit], { nullable: true, description: "The latest visits, newest first." }) @Personal("user.device")
+  @FieldResolver(() => [Visit], { nullable: true, description: "The latest visits, newest first." })
+  @Personal("user.device")
   visits(@Root() c: Customer, @Ctx() ctx: GatewayContext, @Arg("first", () => Int, { defaultValue: 20 }) first: number) {
     if (first < 1 || first > MAX_VISITS) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_VISITS}.`);
     return ctx.loaders.visits(first).load(c.id);

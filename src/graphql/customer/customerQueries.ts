@@ -31,7 +31,9 @@ function where(criteria: CustomerCriteria): SQL | undefined {
     criteria.status ? eq(customers.status, criteria.status) : undefined,
     criteria.residency ? eq(customers.residency, criteria.residency) : undefined,
     criteria.ids ? anyOf(customers.id, criteria.ids) : undefined,
-    email ? sql`exists (select 1 from ${profiles} where ${profiles.customerId} = ${customers.id} and lower(${profiles.email}) = ${email})` : undefined,
+    email
+      ? sql`exists (select 1 from ${profiles} where ${profiles.customerId} = ${customers.id} and lower(${profiles.email}) = ${email})`
+      : undefined,
     criteria.visible,
   );
 }
@@ -43,10 +45,17 @@ function where(criteria: CustomerCriteria): SQL | undefined {
  * (see selectCustomers).
  */
 export async function customerPage<E extends SelectedFields>(
-  db: Database, criteria: CustomerCriteria, first: number, afterId: string | null, onlyId: string | null, orderSalt: string | null, extra?: E,
+  db: Database,
+  criteria: CustomerCriteria,
+  first: number,
+  afterId: string | null,
+  onlyId: string | null,
+  orderSalt: string | null,
+  extra?: E,
 ) {
   const key = (id: SQL | string) => sql`md5(${orderSalt}::text || ${id}::text)`;
-  const after = afterId === null ? undefined : orderSalt === null ? gt(customers.id, afterId) : sql`${key(sql`${customers.id}`)} > ${key(afterId)}`;
+  const after =
+    afterId === null ? undefined : orderSalt === null ? gt(customers.id, afterId) : sql`${key(sql`${customers.id}`)} > ${key(afterId)}`;
   const rows = await selectCustomers(db, extra)
     .where(and(where(criteria), after, onlyId ? eq(customers.id, onlyId) : undefined))
     .orderBy(orderSalt === null ? asc(customers.id) : key(sql`${customers.id}`))
@@ -55,14 +64,25 @@ export async function customerPage<E extends SelectedFields>(
 }
 
 /** The ids of the customers matching, in id order, at most `limit`, with `extra` columns (see selectCustomers). */
-export function customerIds<E extends SelectedFields>(db: Database, criteria: CustomerCriteria, onlyId: string | null, limit: number, extra?: E) {
-  return db.select({ id: customers.id, ...extra } as { id: typeof customers.id } & E).from(customers)
+export function customerIds<E extends SelectedFields>(
+  db: Database,
+  criteria: CustomerCriteria,
+  onlyId: string | null,
+  limit: number,
+  extra?: E,
+) {
+  return db
+    .select({ id: customers.id, ...extra } as { id: typeof customers.id } & E)
+    .from(customers)
     .where(and(where(criteria), onlyId ? eq(customers.id, onlyId) : undefined))
     .orderBy(asc(customers.id))
     .limit(limit);
 }
 
 export async function customerCount(db: Database, criteria: CustomerCriteria, onlyId: string | null): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(customers).where(and(where(criteria), onlyId ? eq(customers.id, onlyId) : undefined));
+  const [row] = await db
+    .select({ n: count() })
+    .from(customers)
+    .where(and(where(criteria), onlyId ? eq(customers.id, onlyId) : undefined));
   return row?.n ?? 0;
 }

@@ -10,11 +10,15 @@ export class Disclosure {
   @Field(() => String, { description: "customer, staff or partner" }) callerKind!: string;
   @Field(() => String, { description: "The staff role, the partner kind, or customer" }) role!: string;
   @Field(() => String, { nullable: true, description: "The partner's name, when a partner read" }) partnerName!: string | null;
-  @Field(() => String, { nullable: true, description: "Staff id or partner/key id; only in the staff view of the log" }) callerId!: string | null;
+  @Field(() => String, { nullable: true, description: "Staff id or partner/key id; only in the staff view of the log" }) callerId!:
+    | string
+    | null;
   @Field(() => PurposeEnum, { nullable: true }) purpose!: Purpose | null;
   @Field(() => ID, { nullable: true }) subjectRequestId!: string | null;
-  @Field(() => String, { description: "The policy that decided the reads: the policy file's version and its content hash" }) policyVersion!: string;
-  @Field(() => [String], { description: "Data categories disclosed in any form (as stored, masked or pseudonymised)" }) categories!: string[];
+  @Field(() => String, { description: "The policy that decided the reads: the policy file's version and its content hash" })
+  policyVersion!: string;
+  @Field(() => [String], { description: "Data categories disclosed in any form (as stored, masked or pseudonymised)" })
+  categories!: string[];
   @Field(() => [String]) disclosed!: string[];
   @Field(() => [String]) masked!: string[];
   @Field(() => [String]) pseudonymized!: string[];

@@ -17,15 +17,31 @@ const limitOf = (first: number) => {
 };
 
 /** A log row as the API shows it; staff ids and key ids only in the staff view. */
-function toDisclosure(ctx: GatewayContext, { row, partnerName }: Awaited<ReturnType<typeof findDisclosures>>[number], staffView: boolean): Disclosure {
+function toDisclosure(
+  ctx: GatewayContext,
+  { row, partnerName }: Awaited<ReturnType<typeof findDisclosures>>[number],
+  staffView: boolean,
+): Disclosure {
   const { fields, inputs } = ctx.enforcement.dataMap;
   const categoryOf = (coordinate: string): string | undefined => (fields.get(coordinate) ?? inputs.get(coordinate))?.category;
   const shown = [...row.disclosed, ...row.masked, ...row.pseudonymized];
   return {
-    id: row.id, at: row.recordedAt, subjectId: row.customerId, callerKind: row.callerKind, role: row.role, partnerName,
-    callerId: staffView ? row.callerId : null, purpose: isPurpose(row.purpose) ? row.purpose : null, subjectRequestId: row.subjectRequestId,
-    policyVersion: row.policyVersion, categories: [...new Set(shown.map(categoryOf).filter((c): c is string => Boolean(c)))].sort(),
-    disclosed: row.disclosed, masked: row.masked, pseudonymized: row.pseudonymized, withheld: row.withheld, requestId: row.requestId,
+    id: row.id,
+    at: row.recordedAt,
+    subjectId: row.customerId,
+    callerKind: row.callerKind,
+    role: row.role,
+    partnerName,
+    callerId: staffView ? row.callerId : null,
+    purpose: isPurpose(row.purpose) ? row.purpose : null,
+    subjectRequestId: row.subjectRequestId,
+    policyVersion: row.policyVersion,
+    categories: [...new Set(shown.map(categoryOf).filter((c): c is string => Boolean(c)))].sort(),
+    disclosed: row.disclosed,
+    masked: row.masked,
+    pseudonymized: row.pseudonymized,
+    withheld: row.withheld,
+    requestId: row.requestId,
   };
 }
 
@@ -35,7 +51,8 @@ export class DisclosureResolver {
     description: "Who read this customer's data, for what, when (newest first): for the customer themself, the privacy office and legal.",
   })
   async disclosures(@Root() c: Customer, @Ctx() ctx: GatewayContext, @Arg("first", () => Int, { defaultValue: 50 }) first: number) {
-    if (!readsAccountingOf(ctx, "Customer.disclosures", c.id)) throw new GatewayError(ErrorCode.FORBIDDEN, "Only the customer, the privacy office and legal read the disclosures of a customer.");
+    if (!readsAccountingOf(ctx, "Customer.disclosures", c.id))
+      throw new GatewayError(ErrorCode.FORBIDDEN, "Only the customer, the privacy office and legal read the disclosures of a customer.");
     const rows = await findDisclosures(ctx.db, { subjectId: c.id }, limitOf(first));
     return rows.map((r) => toDisclosure(ctx, r, readsTheLog(ctx)));
   }

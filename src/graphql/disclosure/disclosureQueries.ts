@@ -19,7 +19,9 @@ export function findDisclosures(db: Database, criteria: DisclosureCriteria, limi
     criteria.from ? gte(disclosureLog.recordedAt, criteria.from) : undefined,
     criteria.to ? lt(disclosureLog.recordedAt, criteria.to) : undefined,
   ];
-  return db.select({ row: getViewSelectedFields(disclosureLog), partnerName: partners.name }).from(disclosureLog)
+  return db
+    .select({ row: getViewSelectedFields(disclosureLog), partnerName: partners.name })
+    .from(disclosureLog)
     .leftJoin(partners, and(eq(disclosureLog.callerKind, "partner"), sql`${disclosureLog.callerId} like ${partners.id}::text || '/%'`))
     .where(and(...conditions))
     .orderBy(desc(disclosureLog.recordedAt), desc(disclosureLog.id))

@@ -1,8 +1,14 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import type { Effect } from "../../policy/matrix.js";
 
-export const AccessEffect = { ALLOW: "allow", MASK: "mask", PSEUDONYMIZE: "pseudonymize", DENY: "deny" } as const satisfies Record<string, Effect>;
-registerEnumType(AccessEffect, { name: "AccessEffect", description: "How a value leaves: as stored, masked, pseudonymised, or not at all." });
+export const AccessEffect = { ALLOW: "allow", MASK: "mask", PSEUDONYMIZE: "pseudonymize", DENY: "deny" } as const satisfies Record<
+  string,
+  Effect
+>;
+registerEnumType(AccessEffect, {
+  name: "AccessEffect",
+  description: "How a value leaves: as stored, masked, pseudonymised, or not at all.",
+});
 
 @ObjectType({ description: "What a caller would get for one field of one subject, and why; never the value." })
 export class AccessExplanation {

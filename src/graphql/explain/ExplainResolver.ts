@@ -12,7 +12,8 @@ import { AccessExplanation } from "./AccessExplanation.js";
 @Resolver()
 export class ExplainResolver {
   @Query(() => AccessExplanation, {
-    description: "The effect and reason you would get for a field coordinate (e.g. Profile.email) of one subject, for a purpose (default: this request's). Same decision code as every read.",
+    description:
+      "The effect and reason you would get for a field coordinate (e.g. Profile.email) of one subject, for a purpose (default: this request's). Same decision code as every read.",
   })
   async explainAccess(
     @Arg("coordinate", () => String) coordinate: string,
@@ -37,7 +38,10 @@ export class ExplainResolver {
     const subject = ctx.enforcement.ids().internal(subjectId);
     let exists = false;
     if (subject !== null && (own === null || own === subject)) {
-      const [row, visible] = await Promise.all([ctx.loaders.customer.load(subject), own !== null || ctx.enforcement.isVisibleAs(subject, purpose)]);
+      const [row, visible] = await Promise.all([
+        ctx.loaders.customer.load(subject),
+        own !== null || ctx.enforcement.isVisibleAs(subject, purpose),
+      ]);
       exists = row !== null && visible;
     }
     if (!exists || subject === null) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id is visible to you.");
@@ -45,19 +49,51 @@ export class ExplainResolver {
     ctx.enforcement.subjectIdentified(subject);
     const { version: policyVersion } = ctx.enforcement.policy;
     if (!mayEverRead(ctx.caller, coordinate)) {
-      return { coordinate, category: field?.category ?? null, purpose, effect: "deny", mask: null, reasonCode: "NOT_IN_AUDIENCE",
-        reason: `${coordinate} is read only by ${FIELD_AUDIENCE[coordinate]!.join(", ")}.`, policyVersion };
+      return {
+        coordinate,
+        category: field?.category ?? null,
+        purpose,
+        effect: "deny",
+        mask: null,
+        reasonCode: "NOT_IN_AUDIENCE",
+        reason: `${coordinate} is read only by ${FIELD_AUDIENCE[coordinate]!.join(", ")}.`,
+        policyVersion,
+      };
     }
     if (!field) {
       const exception = UNCLASSIFIED_FIELDS[coordinate];
       return exception
-        ? { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: exception.kind.toUpperCase(), reason: `${coordinate} carries no category: ${exception.reason}.`, policyVersion }
-        : { coordinate, category: null, purpose, effect: "allow", mask: null, reasonCode: "NOT_PERSONAL", reason: `${coordinate} is not marked personal.`, policyVersion };
+        ? {
+            coordinate,
+            category: null,
+            purpose,
+            effect: "allow",
+            mask: null,
+            reasonCode: exception.kind.toUpperCase(),
+            reason: `${coordinate} carries no category: ${exception.reason}.`,
+            policyVersion,
+          }
+        : {
+            coordinate,
+            category: null,
+            purpose,
+            effect: "allow",
+            mask: null,
+            reasonCode: "NOT_PERSONAL",
+            reason: `${coordinate} is not marked personal.`,
+            policyVersion,
+          };
     }
     const decision = await ctx.enforcement.decideAs(subject, field.category, purpose);
     return {
-      coordinate, category: field.category, purpose, effect: decision.effect,
-      mask: decision.effect === "mask" ? field.mask : null, reasonCode: decision.reason.code, reason: decision.reason.message, policyVersion,
+      coordinate,
+      category: field.category,
+      purpose,
+      effect: decision.effect,
+      mask: decision.effect === "mask" ? field.mask : null,
+      reasonCode: decision.reason.code,
+      reason: decision.reason.message,
+      policyVersion,
     };
   }
 }

@@ -4,6 +4,10 @@ import { submittedMessages } from "../../db/schema/index.js";
 
 /** Messages a customer sent, newest first. */
 export const customerMessages = childRows(submittedMessages, {
-  columns: getTableColumns(submittedMessages), customerId: submittedMessages.customerId,
-  orderBy: [{ column: submittedMessages.submittedAt, descending: true }, { column: submittedMessages.id, descending: true }],
+  columns: getTableColumns(submittedMessages),
+  customerId: submittedMessages.customerId,
+  orderBy: [
+    { column: submittedMessages.submittedAt, descending: true },
+    { column: submittedMessages.id, descending: true },
+  ],
 });

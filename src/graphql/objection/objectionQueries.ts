@@ -22,14 +22,25 @@ const LIFT_NOTES = liftNotesJson(`"${getTableName(subjectRequests)}"`);
  * rule as the subject state that decide() reads (src/enforcement/subjectStateQueries.ts).
  */
 export async function objectionsByCustomer(db: Database, ids: readonly string[]): Promise<ObjectionRow[]> {
-  const rows = await db.select({
-    id: subjectRequests.id, customerId: subjectRequests.customerId, detail: subjectRequests.detail, closedAt: subjectRequests.closedAt,
-    lifts: sql<string>`${sql.raw(LIFT_NOTES)}::text`,
-  }).from(subjectRequests)
+  const rows = await db
+    .select({
+      id: subjectRequests.id,
+      customerId: subjectRequests.customerId,
+      detail: subjectRequests.detail,
+      closedAt: subjectRequests.closedAt,
+      lifts: sql<string>`${sql.raw(LIFT_NOTES)}::text`,
+    })
+    .from(subjectRequests)
     .where(and(anyOf(subjectRequests.customerId, ids), eq(subjectRequests.kind, "objection"), eq(subjectRequests.state, "completed")))
     .orderBy(asc(subjectRequests.closedAt), asc(subjectRequests.id));
-  return rows.flatMap((r) => purposesInForce(r.detail, JSON.parse(r.lifts) as unknown[])
-    .map((purpose) => ({ customerId: r.customerId, purpose, since: r.closedAt ?? new Date(0), requestId: r.id })));
+  return rows.flatMap((r) =>
+    purposesInForce(r.detail, JSON.parse(r.lifts) as unknown[]).map((purpose) => ({
+      customerId: r.customerId,
+      purpose,
+      since: r.closedAt ?? new Date(0),
+      requestId: r.id,
+    })),
+  );
 }
 
 /**
@@ -40,7 +51,13 @@ export async function objectionsByCustomer(db: Database, ids: readonly string[])
  * objection's completion locks it: the two cannot interleave. Returns the consent now current, or
  * null when no objection to the purpose was in force (nothing written).
  */
-export async function liftObjection(db: Database, customerId: string, purpose: Purpose, actor: Actor, policyVersion: string): Promise<ConsentEventRow | null> {
+export async function liftObjection(
+  db: Database,
+  customerId: string,
+  purpose: Purpose,
+  actor: Actor,
+  policyVersion: string,
+): Promise<ConsentEventRow | null> {
   return db.transaction(async (tx) => {
     await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).for("update");
     const inForce = (await objectionsByCustomer(tx, [customerId])).filter((o) => o.purpose === purpose);
@@ -50,6 +67,8 @@ export async function liftObjection(db: Database, customerId: string, purpose: P
       await appendEvent(tx, { id: o.requestId, customerId }, { from: "completed", to: "completed", actor, note: liftNote(purpose), at });
     }
     const latest = await latestConsent(tx, customerId, purpose, null);
-    return latest?.granted ? latest : recordConsent(tx, { customerId, purpose, partnerId: null, granted: true, source: "web", policyVersion });
+    return latest?.granted
+      ? latest
+      : recordConsent(tx, { customerId, purpose, partnerId: null, granted: true, source: "web", policyVersion });
   });
 }

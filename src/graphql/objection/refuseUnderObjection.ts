@@ -14,7 +14,9 @@ import { objectionsByCustomer } from "./objectionQueries.js";
 export async function refuseUnderObjection(db: Database, customerId: string, purpose: Purpose): Promise<void> {
   const inForce = (await objectionsByCustomer(db, [customerId])).filter((o) => o.purpose === purpose);
   if (inForce.length === 0) return;
-  throw new GatewayError(ErrorCode.OBJECTION_IN_FORCE,
+  throw new GatewayError(
+    ErrorCode.OBJECTION_IN_FORCE,
     `Your objection to ${purposeName(purpose)} is in force; lift it with liftObjection(purpose:) to allow ${purposeName(purpose)} again.`,
-    { purpose: purposeName(purpose), requestIds: inForce.map((o) => o.requestId) });
+    { purpose: purposeName(purpose), requestIds: inForce.map((o) => o.requestId) },
+  );
 }

@@ -5,7 +5,11 @@ import type { Purpose } from "../../policy/purposes.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 
 /** GraphQL enum `PartnerKind`: THIRD_PARTY -> "third_party". */
-export const PartnerKindEnum = { AFFILIATE: "affiliate", SERVICE_PROVIDER: "service_provider", THIRD_PARTY: "third_party" } as const satisfies Record<string, PartnerKind>;
+export const PartnerKindEnum = {
+  AFFILIATE: "affiliate",
+  SERVICE_PROVIDER: "service_provider",
+  THIRD_PARTY: "third_party",
+} as const satisfies Record<string, PartnerKind>;
 registerEnumType(PartnerKindEnum, {
   name: "PartnerKind",
   description: "What the partner is to the company: sharing with a THIRD_PARTY always needs the subject's opt-in.",
@@ -19,8 +23,16 @@ registerEnumType(SubjectScopeEnum, {
 });
 
 export type GrantStatus = "active" | "scheduled" | "expired" | "revoked";
-export const GrantStatusEnum = { ACTIVE: "active", SCHEDULED: "scheduled", EXPIRED: "expired", REVOKED: "revoked" } as const satisfies Record<string, GrantStatus>;
-registerEnumType(GrantStatusEnum, { name: "GrantStatus", description: "Where a grant stands now: in force, not yet valid, past its end, or revoked." });
+export const GrantStatusEnum = {
+  ACTIVE: "active",
+  SCHEDULED: "scheduled",
+  EXPIRED: "expired",
+  REVOKED: "revoked",
+} as const satisfies Record<string, GrantStatus>;
+registerEnumType(GrantStatusEnum, {
+  name: "GrantStatus",
+  description: "Where a grant stands now: in force, not yet valid, past its end, or revoked.",
+});
 
 @ObjectType({ description: "A partner API key as the privacy office sees it: never the key or its hash." })
 export class PartnerApiKey {
@@ -32,7 +44,8 @@ export class PartnerApiKey {
 
 @ObjectType({ description: "A newly issued API key. `apiKey` is shown this once: only a hash of its secret is stored." })
 export class IssuedApiKey {
-  @Field(() => String, { description: "The full key, `pk_<id>_<secret>`, for the `x-api-key` header. Not retrievable later." }) apiKey!: string;
+  @Field(() => String, { description: "The full key, `pk_<id>_<secret>`, for the `x-api-key` header. Not retrievable later." })
+  apiKey!: string;
   @Field(() => PartnerApiKey) key!: PartnerApiKey;
 }
 
@@ -44,7 +57,8 @@ export class PartnerGrant {
   @Field(() => [String], { description: "Fides category prefixes: `user.contact` covers `user.contact.email`." }) categories!: string[];
   @Field(() => SubjectScopeEnum) subjectScope!: SubjectScope;
   @Field(() => [String], { description: "Subject residencies the grant covers." }) regions!: string[];
-  @Field(() => String, { nullable: true, description: "Legal basis for transfers outside a subject's residency (e.g. SCC); null: none." }) transferBasis!: string | null;
+  @Field(() => String, { nullable: true, description: "Legal basis for transfers outside a subject's residency (e.g. SCC); null: none." })
+  transferBasis!: string | null;
   @Field(() => Date) validFrom!: Date;
   @Field(() => Date) validUntil!: Date;
   @Field(() => Int) requestsPerMinute!: number;
@@ -53,15 +67,21 @@ export class PartnerGrant {
 }
 
 @ObjectType({
-  description: "An operation registered for a partner. Sent as Apollo's persisted-query extension, `{ persistedQuery: { version: 1, sha256Hash } }`, with or without the text.",
+  description:
+    "An operation registered for a partner. Sent as Apollo's persisted-query extension, `{ persistedQuery: { version: 1, sha256Hash } }`, with or without the text.",
 })
 export class PersistedOperation {
   @Field(() => ID) partnerId!: string;
-  @Field(() => String, { description: "Hex SHA-256 of `document`, the normalised text (graphql-js print of the parsed document)." }) sha256Hash!: string;
+  @Field(() => String, { description: "Hex SHA-256 of `document`, the normalised text (graphql-js print of the parsed document)." })
+  sha256Hash!: string;
   @Field(() => String, { description: "The normalised text: whitespace, commas and comments do not count." }) document!: string;
   @Field(() => String, { nullable: true }) operationName!: string | null;
   @Field(() => Date) registeredAt!: Date;
-  @Field(() => Date, { nullable: true, description: "Set once revoked; a revoked operation no longer runs by hash nor passes the allowlist." }) revokedAt!: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: "Set once revoked; a revoked operation no longer runs by hash nor passes the allowlist.",
+  })
+  revokedAt!: Date | null;
 }
 
 @ObjectType({ description: "A data recipient under contract: affiliate, service provider or third party." })
@@ -76,7 +96,9 @@ export class Partner {
   @Field(() => [PartnerGrant], { description: "Every grant, revoked and expired ones included, newest first." }) grants!: PartnerGrant[];
   @Field(() => Boolean, { description: "Held to its allowlist: the partner may run only its registered persisted operations." })
   persistedOperationsOnly!: boolean;
-  @Field(() => [PersistedOperation], { description: "Every persisted operation registered for the partner, revoked ones included, newest first." })
+  @Field(() => [PersistedOperation], {
+    description: "Every persisted operation registered for the partner, revoked ones included, newest first.",
+  })
   persistedOperations!: PersistedOperation[];
 }
 
@@ -112,13 +134,16 @@ export class CreateGrantInput {
   @Field(() => [String], { description: "Fides category prefixes; each must cover at least one known category." }) categories!: string[];
   @Field(() => SubjectScopeEnum) subjectScope!: SubjectScope;
   @Field(() => [String], { description: "Subject residencies covered, e.g. [EU, UK]." }) regions!: string[];
-  @Field(() => String, { nullable: true, description: "Legal basis for transfers outside a subject's residency; omit for none." }) transferBasis?: string | null;
+  @Field(() => String, { nullable: true, description: "Legal basis for transfers outside a subject's residency; omit for none." })
+  transferBasis?: string | null;
   @Field(() => Date) validFrom!: Date;
   @Field(() => Date) validUntil!: Date;
   @Field(() => Int) requestsPerMinute!: number;
 }
 
-@InputType({ description: "An operation to register for a partner: one operation (query or mutation) and its fragments, valid against the schema." })
+@InputType({
+  description: "An operation to register for a partner: one operation (query or mutation) and its fragments, valid against the schema.",
+})
 export class RegisterPersistedOperationInput {
   @Field(() => ID) partnerId!: string;
   @Field(() => String, { description: "The GraphQL document; stored and hashed in normalised form." }) document!: string;
@@ -137,13 +162,18 @@ export const PartnerAdminActionEnum = {
 } as const satisfies Record<string, PartnerAdminAction>;
 registerEnumType(PartnerAdminActionEnum, { name: "PartnerAdminAction", description: "A change to a partner's access." });
 
-@ObjectType({ description: "A change the privacy office made to a partner's access: what, on what, by whom, when. Written with the change itself." })
+@ObjectType({
+  description: "A change the privacy office made to a partner's access: what, on what, by whom, when. Written with the change itself.",
+})
 export class PartnerAdminEvent {
   @Field(() => ID) id!: string;
   @Field(() => ID) partnerId!: string;
   @Field(() => PartnerAdminActionEnum) action!: PartnerAdminAction;
-  @Field(() => String, { nullable: true, description: "A key id, a grant id or an operation's hash; null for the partner itself." }) target!: string | null;
+  @Field(() => String, { nullable: true, description: "A key id, a grant id or an operation's hash; null for the partner itself." })
+  target!: string | null;
   @Field(() => String, { description: "The privacy officer's staff id." }) actorId!: string;
-  @Field(() => String, { nullable: true, description: "`ALREADY_REVOKED` (nothing changed), `ENABLED` or `DISABLED`." }) note!: string | null;
+  @Field(() => String, { nullable: true, description: "`ALREADY_REVOKED` (nothing changed), `ENABLED` or `DISABLED`." }) note!:
+    | string
+    | null;
   @Field(() => Date) at!: Date;
 }

@@ -3,7 +3,13 @@ import { anyOf } from "../../db/anyOf.js";
 import type { Database } from "../../db/client.js";
 import { hashApiKeySecret, type ApiKey } from "../../db/apiKeys.js";
 import {
-  partnerAdminEvents, partnerGrants, partnerKeys, partnerPersistedOperations, partners, type PartnerGrantRow, type PersistedOperationRow,
+  partnerAdminEvents,
+  partnerGrants,
+  partnerKeys,
+  partnerPersistedOperations,
+  partners,
+  type PartnerGrantRow,
+  type PersistedOperationRow,
 } from "../../db/schema/index.js";
 import { isPurpose } from "../../policy/purposes.js";
 import type { GrantStatus, Partner, PartnerApiKey, PartnerGrant, PersistedOperation } from "./PartnerTypes.js";
@@ -11,7 +17,10 @@ import type { NewGrant, NewPartner, NewPersistedOperation } from "./validatePart
 
 /** Key columns that may leave the server: never `secret_hash`. */
 const KEY_COLUMNS = {
-  id: partnerKeys.id, partnerId: partnerKeys.partnerId, createdAt: partnerKeys.createdAt, revokedAt: partnerKeys.revokedAt,
+  id: partnerKeys.id,
+  partnerId: partnerKeys.partnerId,
+  createdAt: partnerKeys.createdAt,
+  revokedAt: partnerKeys.revokedAt,
 };
 
 export function grantStatus(row: Pick<PartnerGrantRow, "revokedAt" | "validFrom" | "validUntil">, now: Date): GrantStatus {
@@ -23,16 +32,29 @@ export function grantStatus(row: Pick<PartnerGrantRow, "revokedAt" | "validFrom"
 
 export function toPartnerGrant(row: PartnerGrantRow, now: Date): PartnerGrant {
   return {
-    id: row.id, partnerId: row.partnerId, purposes: row.purposes.filter(isPurpose), categories: row.categories,
-    subjectScope: row.subjectScope, regions: row.regions, transferBasis: row.transferBasis, validFrom: row.validFrom,
-    validUntil: row.validUntil, requestsPerMinute: row.requestsPerMinute, revokedAt: row.revokedAt, status: grantStatus(row, now),
+    id: row.id,
+    partnerId: row.partnerId,
+    purposes: row.purposes.filter(isPurpose),
+    categories: row.categories,
+    subjectScope: row.subjectScope,
+    regions: row.regions,
+    transferBasis: row.transferBasis,
+    validFrom: row.validFrom,
+    validUntil: row.validUntil,
+    requestsPerMinute: row.requestsPerMinute,
+    revokedAt: row.revokedAt,
+    status: grantStatus(row, now),
   };
 }
 
 export function toPersistedOperation(row: PersistedOperationRow): PersistedOperation {
   return {
-    partnerId: row.partnerId, sha256Hash: row.sha256, document: row.document, operationName: row.operationName,
-    registeredAt: row.registeredAt, revokedAt: row.revokedAt,
+    partnerId: row.partnerId,
+    sha256Hash: row.sha256,
+    document: row.document,
+    operationName: row.operationName,
+    registeredAt: row.registeredAt,
+    revokedAt: row.revokedAt,
   };
 }
 
@@ -41,18 +63,37 @@ export function toPersistedOperation(row: PersistedOperationRow): PersistedOpera
  * statements whatever the number of partners.
  */
 export async function listPartners(db: Database, now: Date, partnerId?: string): Promise<Partner[]> {
-  const rows = await db.select().from(partners).where(partnerId === undefined ? undefined : eq(partners.id, partnerId))
+  const rows = await db
+    .select()
+    .from(partners)
+    .where(partnerId === undefined ? undefined : eq(partners.id, partnerId))
     .orderBy(asc(partners.createdAt), asc(partners.name), asc(partners.id));
   if (rows.length === 0) return [];
   const ids = rows.map((p) => p.id);
   const [keys, grants, operations] = await Promise.all([
-    db.select(KEY_COLUMNS).from(partnerKeys).where(anyOf(partnerKeys.partnerId, ids)).orderBy(asc(partnerKeys.createdAt), asc(partnerKeys.id)),
-    db.select().from(partnerGrants).where(anyOf(partnerGrants.partnerId, ids)).orderBy(desc(partnerGrants.validFrom), asc(partnerGrants.id)),
-    db.select().from(partnerPersistedOperations).where(anyOf(partnerPersistedOperations.partnerId, ids))
+    db
+      .select(KEY_COLUMNS)
+      .from(partnerKeys)
+      .where(anyOf(partnerKeys.partnerId, ids))
+      .orderBy(asc(partnerKeys.createdAt), asc(partnerKeys.id)),
+    db
+      .select()
+      .from(partnerGrants)
+      .where(anyOf(partnerGrants.partnerId, ids))
+      .orderBy(desc(partnerGrants.validFrom), asc(partnerGrants.id)),
+    db
+      .select()
+      .from(partnerPersistedOperations)
+      .where(anyOf(partnerPersistedOperations.partnerId, ids))
       .orderBy(desc(partnerPersistedOperations.registeredAt), asc(partnerPersistedOperations.sha256)),
   ]);
   return rows.map((p) => ({
-    id: p.id, name: p.name, kind: p.kind, region: p.region, contractRef: p.contractRef, createdAt: p.createdAt,
+    id: p.id,
+    name: p.name,
+    kind: p.kind,
+    region: p.region,
+    contractRef: p.contractRef,
+    createdAt: p.createdAt,
     persistedOperationsOnly: p.persistedOperationsOnly,
     keys: keys.filter((k) => k.partnerId === p.id),
     grants: grants.filter((g) => g.partnerId === p.id).map((g) => toPartnerGrant(g, now)),
@@ -67,7 +108,11 @@ export async function insertPartner(db: Database, partner: NewPartner): Promise<
 
 /** Holds a partner to its allowlist, or releases it. False: no such partner. */
 export async function setPersistedOperationsOnly(db: Database, partnerId: string, enabled: boolean): Promise<boolean> {
-  const rows = await db.update(partners).set({ persistedOperationsOnly: enabled }).where(eq(partners.id, partnerId)).returning({ id: partners.id });
+  const rows = await db
+    .update(partners)
+    .set({ persistedOperationsOnly: enabled })
+    .where(eq(partners.id, partnerId))
+    .returning({ id: partners.id });
   return rows.length > 0;
 }
 
@@ -77,7 +122,9 @@ export async function setPersistedOperationsOnly(db: Database, partnerId: string
  */
 export async function upsertPersistedOperation(db: Database, operation: NewPersistedOperation): Promise<PersistedOperationRow> {
   const t = partnerPersistedOperations;
-  const [row] = await db.insert(t).values(operation)
+  const [row] = await db
+    .insert(t)
+    .values(operation)
     .onConflictDoUpdate({
       target: [t.partnerId, t.sha256],
       set: { revokedAt: null, registeredAt: sql`case when ${t.revokedAt} is null then ${t.registeredAt} else now() end` },
@@ -87,10 +134,19 @@ export async function upsertPersistedOperation(db: Database, operation: NewPersi
 }
 
 /** Revokes a registered operation (idempotent). Null: none under this hash for this partner. */
-export async function revokePersistedOperationRow(db: Database, partnerId: string, sha256: string, now: Date): Promise<PersistedOperationRow | null> {
+export async function revokePersistedOperationRow(
+  db: Database,
+  partnerId: string,
+  sha256: string,
+  now: Date,
+): Promise<PersistedOperationRow | null> {
   const t = partnerPersistedOperations;
   const match = and(eq(t.partnerId, partnerId), eq(t.sha256, sha256));
-  const [revoked] = await db.update(t).set({ revokedAt: now }).where(and(match, isNull(t.revokedAt))).returning();
+  const [revoked] = await db
+    .update(t)
+    .set({ revokedAt: now })
+    .where(and(match, isNull(t.revokedAt)))
+    .returning();
   if (revoked) return revoked;
   const [existing] = await db.select().from(t).where(match);
   return existing ?? null;
@@ -106,7 +162,8 @@ export async function partnerExists(db: Database, id: string): Promise<boolean> 
  * when the key id is already taken (36^12 ids: the caller draws again).
  */
 export async function insertApiKey(db: Database, partnerId: string, key: ApiKey): Promise<PartnerApiKey | null> {
-  const [row] = await db.insert(partnerKeys)
+  const [row] = await db
+    .insert(partnerKeys)
     .values({ id: key.keyId, partnerId, secretHash: hashApiKeySecret(key.secret) })
     .onConflictDoNothing({ target: partnerKeys.id })
     .returning(KEY_COLUMNS);
@@ -115,8 +172,11 @@ export async function insertApiKey(db: Database, partnerId: string, key: ApiKey)
 
 /** Revokes a key (idempotent: an already revoked key keeps its first revocation time). Null: no such key. */
 export async function revokeApiKeyRow(db: Database, keyId: string, now: Date): Promise<PartnerApiKey | null> {
-  const [revoked] = await db.update(partnerKeys).set({ revokedAt: now })
-    .where(and(eq(partnerKeys.id, keyId), isNull(partnerKeys.revokedAt))).returning(KEY_COLUMNS);
+  const [revoked] = await db
+    .update(partnerKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(partnerKeys.id, keyId), isNull(partnerKeys.revokedAt)))
+    .returning(KEY_COLUMNS);
   if (revoked) return revoked;
   const [existing] = await db.select(KEY_COLUMNS).from(partnerKeys).where(eq(partnerKeys.id, keyId));
   return existing ?? null;
@@ -129,8 +189,11 @@ export async function insertGrant(db: Database, grant: NewGrant): Promise<Partne
 
 /** Revokes a grant (idempotent). Null: no such grant. */
 export async function revokeGrantRow(db: Database, grantId: string, now: Date): Promise<PartnerGrantRow | null> {
-  const [revoked] = await db.update(partnerGrants).set({ revokedAt: now })
-    .where(and(eq(partnerGrants.id, grantId), isNull(partnerGrants.revokedAt))).returning();
+  const [revoked] = await db
+    .update(partnerGrants)
+    .set({ revokedAt: now })
+    .where(and(eq(partnerGrants.id, grantId), isNull(partnerGrants.revokedAt)))
+    .returning();
   if (revoked) return revoked;
   const [existing] = await db.select().from(partnerGrants).where(eq(partnerGrants.id, grantId));
   return existing ?? null;
@@ -149,7 +212,9 @@ export type NewPartnerAdminEvent = Omit<typeof partnerAdminEvents.$inferInsert, 
  * event is written. A change that found nothing (null or false) records nothing.
  */
 export async function changeWithEvent<T>(
-  db: Database, change: (tx: Database) => Promise<T | null | false>, eventOf: (changed: T) => NewPartnerAdminEvent,
+  db: Database,
+  change: (tx: Database) => Promise<T | null | false>,
+  eventOf: (changed: T) => NewPartnerAdminEvent,
 ): Promise<T | null> {
   return db.transaction(async (tx) => {
     const changed = await change(tx);
@@ -161,6 +226,9 @@ export async function changeWithEvent<T>(
 
 /** A partner's administration log, oldest first. */
 export async function partnerAdminEventsOf(db: Database, partnerId: string): Promise<PartnerAdminEventRow[]> {
-  return db.select().from(partnerAdminEvents).where(eq(partnerAdminEvents.partnerId, partnerId))
+  return db
+    .select()
+    .from(partnerAdminEvents)
+    .where(eq(partnerAdminEvents.partnerId, partnerId))
     .orderBy(asc(partnerAdminEvents.at), asc(partnerAdminEvents.id));
 }

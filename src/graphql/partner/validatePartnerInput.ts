@@ -23,11 +23,17 @@ function fail(what: string, invalid: Invalid[]): never {
 
 function text(invalid: Invalid[], field: string, value: string, max: number): string {
   const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > max || !TEXT.test(trimmed)) invalid.push({ field, expected: `1 to ${max} characters, no control characters` });
+  if (trimmed.length === 0 || trimmed.length > max || !TEXT.test(trimmed))
+    invalid.push({ field, expected: `1 to ${max} characters, no control characters` });
   return trimmed;
 }
 
-export interface NewPartner { name: string; kind: PartnerKind; region: string; contractRef: string }
+export interface NewPartner {
+  name: string;
+  kind: PartnerKind;
+  region: string;
+  contractRef: string;
+}
 
 export function validateCreatePartner(input: CreatePartnerInput): NewPartner {
   const invalid: Invalid[] = [];
@@ -79,12 +85,16 @@ export function validateCreateGrant(input: CreateGrantInput, now: Date): NewGran
     if (unknown.length > 0) {
       // Named by position, not quoted: an error never repeats the caller's input.
       const positions = input.categories.flatMap((c, i) => (unknown.includes(c.trim()) ? [`categories[${i}]`] : []));
-      invalid.push({ field: "categories", expected: `category prefixes that cover at least one known category, such as user.contact; not: ${positions.join(", ")}` });
+      invalid.push({
+        field: "categories",
+        expected: `category prefixes that cover at least one known category, such as user.contact; not: ${positions.join(", ")}`,
+      });
     }
   }
 
   const regions = [...new Set(input.regions.map((r) => r.trim()))];
-  if (regions.length === 0 || !regions.every((r) => REGION.test(r))) invalid.push({ field: "regions", expected: `at least one ${REGION_HINT}` });
+  if (regions.length === 0 || !regions.every((r) => REGION.test(r)))
+    invalid.push({ field: "regions", expected: `at least one ${REGION_HINT}` });
 
   let transferBasis: string | null = null;
   if (input.transferBasis !== undefined && input.transferBasis !== null) {
@@ -108,10 +118,25 @@ export function validateCreateGrant(input: CreateGrantInput, now: Date): NewGran
   }
 
   if (invalid.length > 0) fail("grant input", invalid);
-  return { partnerId, purposes, categories, subjectScope: input.subjectScope, regions, transferBasis, validFrom, validUntil, requestsPerMinute: rpm };
+  return {
+    partnerId,
+    purposes,
+    categories,
+    subjectScope: input.subjectScope,
+    regions,
+    transferBasis,
+    validFrom,
+    validUntil,
+    requestsPerMinute: rpm,
+  };
 }
 
-export interface NewPersistedOperation { partnerId: string; sha256: string; document: string; operationName: string | null }
+export interface NewPersistedOperation {
+  partnerId: string;
+  sha256: string;
+  document: string;
+  operationName: string | null;
+}
 
 /**
  * A document to register: it must parse, hold exactly one operation (fragments allowed) and be
@@ -125,7 +150,10 @@ export function validatePersistedOperation(input: RegisterPersistedOperationInpu
   try {
     normalised = normaliseOperation(input.document);
   } catch (error) {
-    invalid.push({ field: "document", expected: `a GraphQL document (${error instanceof Error ? messageWithoutInput(error, schema) : "does not parse"})` });
+    invalid.push({
+      field: "document",
+      expected: `a GraphQL document (${error instanceof Error ? messageWithoutInput(error, schema) : "does not parse"})`,
+    });
   }
   let operationName: string | null = null;
   if (normalised) {
@@ -136,7 +164,13 @@ export function validatePersistedOperation(input: RegisterPersistedOperationInpu
       operationName = operations[0]!.name?.value ?? null;
       const errors = validate(schema, normalised.document);
       if (errors.length > 0) {
-        invalid.push({ field: "document", expected: `an operation valid against the schema: ${errors.slice(0, 5).map((e) => messageWithoutInput(e, schema)).join(" ")}` });
+        invalid.push({
+          field: "document",
+          expected: `an operation valid against the schema: ${errors
+            .slice(0, 5)
+            .map((e) => messageWithoutInput(e, schema))
+            .join(" ")}`,
+        });
       }
     }
   }

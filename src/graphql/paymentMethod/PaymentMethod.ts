@@ -7,25 +7,32 @@ export class PaymentMethod {
   @Field(() => ID) id!: string;
   customerId!: string;
 
-  @Field(() => String, { nullable: true, description: "Processor token" }) @Personal("user.financial.credit_card")
+  @Field(() => String, { nullable: true, description: "Processor token" })
+  @Personal("user.financial.credit_card")
   cardToken!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.financial.credit_card", "KEEP")
+  @Field(() => String, { nullable: true })
+  @Personal("user.financial.credit_card", "KEEP")
   brand!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.financial.credit_card", "KEEP")
+  @Field(() => String, { nullable: true })
+  @Personal("user.financial.credit_card", "KEEP")
   lastFour!: string | null;
 
-  @Field(() => String, { nullable: true, description: "YYYY-MM" }) @Personal("user.financial.credit_card")
+  @Field(() => String, { nullable: true, description: "YYYY-MM" })
+  @Personal("user.financial.credit_card")
   expiry!: string | null;
 
-  @Field(() => BillingAddress, { nullable: true }) @Personal("user.contact.address.billing")
+  @Field(() => BillingAddress, { nullable: true })
+  @Personal("user.contact.address.billing")
   billingAddress!: InstanceType<typeof BillingAddress> | null;
 
-  @Field(() => DeliveryAddress, { nullable: true }) @Personal("user.contact.address.delivery")
+  @Field(() => DeliveryAddress, { nullable: true })
+  @Personal("user.contact.address.delivery")
   deliveryAddress!: InstanceType<typeof DeliveryAddress> | null;
 
   /** KEEP: where the category is masked (brand and last four), when the card was added shows as is. */
-  @Field(() => Date, { nullable: true }) @Personal("user.financial.credit_card", "KEEP")
+  @Field(() => Date, { nullable: true })
+  @Personal("user.financial.credit_card", "KEEP")
   addedAt!: Date | null;
 }

@@ -10,7 +10,8 @@ export class PolicyFileError {
 
 @ObjectType({ description: "The outcome of reloading the policy file: the policy in force afterwards, and why a file was refused." })
 export class PolicyReloadResult {
-  @Field(() => Boolean, { description: "True when the file loaded and is now in force; false: refused, the previous policy stays." }) reloaded!: boolean;
+  @Field(() => Boolean, { description: "True when the file loaded and is now in force; false: refused, the previous policy stays." })
+  reloaded!: boolean;
   @Field(() => String, { description: "The version in force: the file's version and its content hash." }) version!: string;
   @Field(() => [PolicyFileError], { description: "Empty when reloaded." }) errors!: PolicyFileError[];
 }

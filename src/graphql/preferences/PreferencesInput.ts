@@ -7,9 +7,10 @@ export const ContactChannelEnum = Object.fromEntries(CONTACT_CHANNELS.map((c) =>
 registerEnumType(ContactChannelEnum, { name: "ContactChannel", description: "A channel the customer prefers to be contacted through." });
 
 @InputType({
-  description: "Changes to one's own communication preferences. Omitted fields stay as they are; null clears `preferredChannel` "
-    + "(the three opt-ins cannot be null). None of them is a consent under the policy (marketing rests on opt-out, not on consent): "
-    + "no consent event is recorded; to opt out of marketing as a purpose, use `setConsent(purpose: MARKETING, granted: false)`.",
+  description:
+    "Changes to one's own communication preferences. Omitted fields stay as they are; null clears `preferredChannel` " +
+    "(the three opt-ins cannot be null). None of them is a consent under the policy (marketing rests on opt-out, not on consent): " +
+    "no consent event is recorded; to opt out of marketing as a purpose, use `setConsent(purpose: MARKETING, granted: false)`.",
 })
 export class PreferencesInput {
   @Field(() => Boolean, { nullable: true }) @Personal("user.privacy_preferences") emailNewsletter?: boolean | null;

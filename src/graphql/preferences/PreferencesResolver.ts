@@ -9,8 +9,9 @@ import { validatePreferencesInput } from "./validatePreferencesInput.js";
 @Resolver(() => Preferences)
 export class PreferencesResolver {
   @Mutation(() => Preferences, {
-    description: "Change one's own communication preferences (customers only); returns them, decided and recorded as the customer's read. "
-      + "No consent event: none of these is a consent under the policy (see PreferencesInput).",
+    description:
+      "Change one's own communication preferences (customers only); returns them, decided and recorded as the customer's read. " +
+      "No consent event: none of these is a consent under the policy (see PreferencesInput).",
   })
   async updateMyPreferences(@Arg("input", () => PreferencesInput) input: PreferencesInput, @Ctx() ctx: GatewayContext) {
     const changes = validatePreferencesInput(input);

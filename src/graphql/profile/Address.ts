@@ -25,7 +25,8 @@ export type AddressColumns<Row> = { readonly [P in AddressPart]?: keyof Row & st
 export function addressFrom<Row extends { customerId: string }>(row: Row, columns: AddressColumns<Row>): AddressSource | null {
   const address: Record<string, unknown> = { customerId: row.customerId };
   let any = false;
-  for (const part in columns) { // no entries array: one address object per parent row of a page
+  for (const part in columns) {
+    // no entries array: one address object per parent row of a page
     const value = row[columns[part as AddressPart]!];
     address[part] = value;
     if (value !== null && value !== undefined) any = true;

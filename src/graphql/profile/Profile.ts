@@ -6,45 +6,59 @@ import { PostalAddress } from "./Address.js";
 export class Profile {
   customerId!: string;
 
-  @Field(() => String, { nullable: true }) @Personal("user.name")
+  @Field(() => String, { nullable: true })
+  @Personal("user.name")
   fullName!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.name")
+  @Field(() => String, { nullable: true })
+  @Personal("user.name")
   displayName!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.contact.email")
+  @Field(() => String, { nullable: true })
+  @Personal("user.contact.email")
   email!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.contact.phone_number")
+  @Field(() => String, { nullable: true })
+  @Personal("user.contact.phone_number")
   phone!: string | null;
 
-  @Field(() => PostalAddress, { nullable: true }) @Personal("user.contact.address")
+  @Field(() => PostalAddress, { nullable: true })
+  @Personal("user.contact.address")
   address!: InstanceType<typeof PostalAddress> | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.account.username")
+  @Field(() => String, { nullable: true })
+  @Personal("user.account.username")
   username!: string | null;
 
-  @Field(() => String, { nullable: true, description: "BCP 47 language tag" }) @Personal("user.demographic.language")
+  @Field(() => String, { nullable: true, description: "BCP 47 language tag" })
+  @Personal("user.demographic.language")
   language!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.social")
+  @Field(() => String, { nullable: true })
+  @Personal("user.social")
   socialHandle!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.social")
+  @Field(() => String, { nullable: true })
+  @Personal("user.social")
   socialPictureUrl!: string | null;
 
-  @Field(() => [String], { nullable: true }) @Personal("user.social")
+  @Field(() => [String], { nullable: true })
+  @Personal("user.social")
   socialLikes!: string[] | null;
 
-  @Field(() => Float, { nullable: true, description: "Precise latitude from the mobile app" }) @Personal("user.location.precise")
+  @Field(() => Float, { nullable: true, description: "Precise latitude from the mobile app" })
+  @Personal("user.location.precise")
   locationLatitude!: number | null;
 
-  @Field(() => Float, { nullable: true }) @Personal("user.location.precise")
+  @Field(() => Float, { nullable: true })
+  @Personal("user.location.precise")
   locationLongitude!: number | null;
 
-  @Field(() => Date, { nullable: true }) @Personal("user.location.precise")
+  @Field(() => Date, { nullable: true })
+  @Personal("user.location.precise")
   locationRecordedAt!: Date | null;
 
-  @Field(() => Date, { nullable: true }) @Personal("user.account")
+  @Field(() => Date, { nullable: true })
+  @Personal("user.account")
   updatedAt!: Date | null;
 }

@@ -9,14 +9,21 @@ export const customerProfile = childRows(profiles, { columns: getTableColumns(pr
 
 /** The profile columns of its postal address (`Profile.address`). */
 export const PROFILE_ADDRESS = {
-  line1: "addressLine1", line2: "addressLine2", postalCode: "postalCode", city: "city", country: "country",
+  line1: "addressLine1",
+  line2: "addressLine2",
+  postalCode: "postalCode",
+  city: "city",
+  country: "country",
 } as const satisfies AddressColumns<ProfileRow>;
 
 export type ProfileChanges = Partial<Omit<ProfileRow, "customerId" | "updatedAt">>;
 
 /** Applies a correction; returns the updated row, or null when the customer has no profile. */
 export async function updateProfile(db: Database, customerId: string, changes: ProfileChanges) {
-  const [row] = await db.update(profiles).set({ ...changes, updatedAt: new Date() })
-    .where(eq(profiles.customerId, customerId)).returning();
+  const [row] = await db
+    .update(profiles)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(profiles.customerId, customerId))
+    .returning();
   return row ?? null;
 }

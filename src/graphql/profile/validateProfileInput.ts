@@ -31,7 +31,8 @@ export function validateProfileInput(input: ProfileInput): ProfileChanges {
   const { address, ...simple } = input;
   for (const [field, value] of Object.entries(simple)) check(field, value as string | null | undefined);
   if (address) {
-    for (const [field, value] of Object.entries(address)) check(`address.${field}`, value as string | null | undefined, field, field === "line2");
+    for (const [field, value] of Object.entries(address))
+      check(`address.${field}`, value as string | null | undefined, field, field === "line2");
   }
   if (invalid.length > 0) {
     throw new GatewayError(ErrorCode.BAD_USER_INPUT, `Invalid profile input: ${invalid.map((i) => i.field).join(", ")}.`, { invalid });
@@ -42,8 +43,11 @@ export function validateProfileInput(input: ProfileInput): ProfileChanges {
   }
   if (address !== undefined) {
     Object.assign(changes, {
-      addressLine1: address?.line1 ?? null, addressLine2: address?.line2 ?? null, postalCode: address?.postalCode ?? null,
-      city: address?.city ?? null, country: address?.country ?? null,
+      addressLine1: address?.line1 ?? null,
+      addressLine2: address?.line2 ?? null,
+      postalCode: address?.postalCode ?? null,
+      city: address?.city ?? null,
+      country: address?.country ?? null,
     });
   }
   if (Object.keys(changes).length === 0) throw new GatewayError(ErrorCode.BAD_USER_INPUT, "Give at least one field to correct.");

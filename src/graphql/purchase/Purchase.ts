@@ -6,15 +6,19 @@ export class Purchase {
   @Field(() => ID) id!: string;
   customerId!: string;
 
-  @Field(() => String, { nullable: true }) @Personal("user.behavior.purchase_history")
+  @Field(() => String, { nullable: true })
+  @Personal("user.behavior.purchase_history")
   product!: string | null;
 
-  @Field(() => Int, { nullable: true }) @Personal("user.behavior.purchase_history")
+  @Field(() => Int, { nullable: true })
+  @Personal("user.behavior.purchase_history")
   amountCents!: number | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.behavior.purchase_history")
+  @Field(() => String, { nullable: true })
+  @Personal("user.behavior.purchase_history")
   currency!: string | null;
 
-  @Field(() => Date, { nullable: true }) @Personal("user.behavior.purchase_history")
+  @Field(() => Date, { nullable: true })
+  @Personal("user.behavior.purchase_history")
   purchasedAt!: Date | null;
 }

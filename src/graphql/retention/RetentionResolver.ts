@@ -9,7 +9,11 @@ import { PurgeRun } from "./PurgeRun.js";
 
 function toPurgeRun(report: PurgeReport): PurgeRun {
   return {
-    id: report.runId, ranAt: new Date(report.ranAt), dryRun: report.dryRun, policyVersion: report.policyVersion, tables: report.tables,
+    id: report.runId,
+    ranAt: new Date(report.ranAt),
+    dryRun: report.dryRun,
+    policyVersion: report.policyVersion,
+    tables: report.tables,
     rules: report.actions.map((a) => ({ ...a, cutoff: new Date(a.cutoff) })),
     disclosureLog: { ...report.disclosureLog, cutoff: new Date(report.disclosureLog.cutoff) },
     storage: report.storage,
@@ -19,21 +23,32 @@ function toPurgeRun(report: PurgeReport): PurgeRun {
 @Resolver()
 export class RetentionResolver {
   @Mutation(() => PurgeRun, {
-    description: "Apply the retention schedule now, as the server's daily run does (privacy office, purpose legal_compliance). A dry run reports what it would do and changes nothing.",
+    description:
+      "Apply the retention schedule now, as the server's daily run does (privacy office, purpose legal_compliance). A dry run reports what it would do and changes nothing.",
   })
   async runRetentionPurge(
     @Arg("dryRun", () => Boolean, { defaultValue: false }) dryRun: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<PurgeRun> {
     if (ctx.enforcement.purpose !== "legal_compliance") {
-      throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, `The retention purge runs under the purpose ${purposeName("legal_compliance")}.`, {
-        allowedPurposes: [purposeName("legal_compliance")],
-      });
+      throw new GatewayError(
+        ErrorCode.PURPOSE_NOT_ALLOWED,
+        `The retention purge runs under the purpose ${purposeName("legal_compliance")}.`,
+        {
+          allowedPurposes: [purposeName("legal_compliance")],
+        },
+      );
     }
     try {
-      return toPurgeRun(await purge(ctx.db, { now: new Date(), columns: personalColumns(ctx.enforcement.dataMap), dryRun, policy: ctx.enforcement.policy }));
+      return toPurgeRun(
+        await purge(ctx.db, { now: new Date(), columns: personalColumns(ctx.enforcement.dataMap), dryRun, policy: ctx.enforcement.policy }),
+      );
     } catch (error) {
-      if (error instanceof PurgeNotRun) throw new GatewayError(ErrorCode.PURGE_IN_PROGRESS, "Another retention purge is running on this database; try again when it has finished.");
+      if (error instanceof PurgeNotRun)
+        throw new GatewayError(
+          ErrorCode.PURGE_IN_PROGRESS,
+          "Another retention purge is running on this database; try again when it has finished.",
+        );
       throw error;
     }
   }

@@ -6,21 +6,29 @@ import { CustomerStatus } from "../customer/Customer.js";
 import { PageInfo } from "../customer/CustomerConnection.js";
 import { AccessEffect } from "../explain/AccessExplanation.js";
 
-@ObjectType({ description: "One personal value held about the subject, as released to the privacy office under subject_request (or why not)." })
+@ObjectType({
+  description: "One personal value held about the subject, as released to the privacy office under subject_request (or why not).",
+})
 export class AccessReportEntry {
-  @Field(() => String, { nullable: true, description: "Field coordinate (Profile.email); null for a column never exposed (a password hash)" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Field coordinate (Profile.email); null for a column never exposed (a password hash)",
+  })
   coordinate!: string | null;
   @Field(() => String, { nullable: true }) category!: string | null;
   @Field(() => String) table!: string;
   @Field(() => String) column!: string;
   @Field(() => String) rowId!: string;
-  @Field(() => String, { nullable: true, description: "As released: as stored, masked or pseudonymised; JSON for non-strings; null when withheld" })
+  @Field(() => String, {
+    nullable: true,
+    description: "As released: as stored, masked or pseudonymised; JSON for non-strings; null when withheld",
+  })
   value!: string | null;
   @Field(() => Boolean) withheld!: boolean;
   @Field(() => AccessEffect) effect!: Effect;
   @Field(() => String, { description: "ALLOWED, MASKED, ... or why withheld (ERASED, NO_SAFE_FORM, NOT_DISCLOSED)" }) reasonCode!: string;
   @Field(() => [String], { description: "Purposes the policy lets use this category" }) purposes!: string[];
-  @Field(() => String, { description: "Retention period, or \"not set\"" }) retention!: string;
+  @Field(() => String, { description: 'Retention period, or "not set"' }) retention!: string;
   @Field(() => String, { description: "provided by the subject, collected automatically, or derived" }) source!: string;
   @Field(() => String, { nullable: true, description: "For a column never exposed: why" }) note!: string | null;
 }
@@ -50,7 +58,8 @@ export class AccessReport {
   @Field(() => String) policyVersion!: string;
   @Field(() => [AccessReportSection], { description: "Every table of the subject's data with its row count (on every page)" })
   sections!: AccessReportSection[];
-  @Field(() => [AccessReportEntry], { description: "The values of this page's rows, in table then row order" }) entries!: AccessReportEntry[];
+  @Field(() => [AccessReportEntry], { description: "The values of this page's rows, in table then row order" })
+  entries!: AccessReportEntry[];
   @Field(() => [AccessReportRecipient], {
     description: `Who received the subject's data, as far back as the disclosure log reaches: it keeps a record ${formatPeriod(DEFAULT_POLICY.disclosureLogRetention.period)}, then drops it a month at a time`,
   })

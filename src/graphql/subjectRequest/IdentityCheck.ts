@@ -3,15 +3,20 @@ import { CLAIM_OUTCOMES, MAX_IDENTITY_CHECKS, type ClaimOutcome } from "../../ds
 
 export const ClaimOutcomeEnum = Object.fromEntries(CLAIM_OUTCOMES.map((v) => [v.toUpperCase(), v])) as Record<string, ClaimOutcome>;
 registerEnumType(ClaimOutcomeEnum, {
-  name: "IdentityClaimOutcome", description: "A claim against what is held: MATCH, NO_MATCH, or NOT_ON_FILE (nothing held to compare with). Never the held value.",
+  name: "IdentityClaimOutcome",
+  description: "A claim against what is held: MATCH, NO_MATCH, or NOT_ON_FILE (nothing held to compare with). Never the held value.",
 });
 
-@InputType({ description: "What the requester says about themself. Give at least one; each is normalised before the comparison (case, whitespace; a phone's digits only)." })
+@InputType({
+  description:
+    "What the requester says about themself. Give at least one; each is normalised before the comparison (case, whitespace; a phone's digits only).",
+})
 export class IdentityClaimsInput {
   @Field(() => String, { nullable: true, description: "Full name" }) name?: string | null;
   @Field(() => String, { nullable: true }) email?: string | null;
   @Field(() => String, { nullable: true }) phone?: string | null;
-  @Field(() => String, { nullable: true, description: "The last four characters of one of the subject's account numbers" }) accountLastFour?: string | null;
+  @Field(() => String, { nullable: true, description: "The last four characters of one of the subject's account numbers" })
+  accountLastFour?: string | null;
 }
 
 @ObjectType({

@@ -1,7 +1,13 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import {
-  REJECTION_REASONS, RESTRICTION_GROUNDS, SUBJECT_REQUEST_KINDS, SUBJECT_REQUEST_STATES,
-  type RejectionReason, type RestrictionGround, type SubjectRequestKind, type SubjectRequestState,
+  REJECTION_REASONS,
+  RESTRICTION_GROUNDS,
+  SUBJECT_REQUEST_KINDS,
+  SUBJECT_REQUEST_STATES,
+  type RejectionReason,
+  type RestrictionGround,
+  type SubjectRequestKind,
+  type SubjectRequestState,
 } from "../../dsr/transitions.js";
 import { REPORT_READABLE_DAYS } from "../../dsr/reportDelivery.js";
 import type { RequestOutcome } from "../../dsr/requestOutcome.js";
@@ -16,16 +22,23 @@ registerEnumType(SubjectRequestKindEnum, { name: "SubjectRequestKind", descripti
 
 export const SubjectRequestStateEnum = enumOf(SUBJECT_REQUEST_STATES);
 registerEnumType(SubjectRequestStateEnum, {
-  name: "SubjectRequestState", description: "received -> verified -> completed, or rejected from received or verified.",
+  name: "SubjectRequestState",
+  description: "received -> verified -> completed, or rejected from received or verified.",
 });
 
 export const RejectionReasonEnum = enumOf(REJECTION_REASONS);
-registerEnumType(RejectionReasonEnum, { name: "SubjectRequestRejection", description: "Why a request was rejected (a code, never free text)." });
+registerEnumType(RejectionReasonEnum, {
+  name: "SubjectRequestRejection",
+  description: "Why a request was rejected (a code, never free text).",
+});
 
 export const RestrictionGroundEnum = enumOf(RESTRICTION_GROUNDS);
 registerEnumType(RestrictionGroundEnum, { name: "RestrictionGround", description: "Grounds for restricting processing." });
 
-@InputType({ description: "What the request asks for, by kind: purposes for an objection, corrections for a rectification, grounds for a restriction; nothing for the others." })
+@InputType({
+  description:
+    "What the request asks for, by kind: purposes for an objection, corrections for a rectification, grounds for a restriction; nothing for the others.",
+})
 export class SubjectRequestDetailInput {
   @Field(() => [PurposeEnum], { nullable: true, description: "Objection: the purposes objected to (opt-out purposes)." })
   purposes?: Purpose[] | null;
@@ -44,7 +57,11 @@ export class SubjectRequestEvent {
   @Field(() => SubjectRequestStateEnum) toState!: SubjectRequestState;
   @Field(() => String, { description: "customer or staff" }) actorKind!: string;
   @Field(() => String, { nullable: true, description: "The actor's id: shown to the privacy office only" }) actorId!: string | null;
-  @Field(() => String, { nullable: true, description: "FILED, IDENTITY_CHECK:<claim>=<outcome>,..., IDENTITY_VERIFIED:<basis>, REPORT_DELIVERED:<subject|office>, REJECTED:<reason>, ERASED_ROWS:<n>, CORRECTED:<categories>, ..." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "FILED, IDENTITY_CHECK:<claim>=<outcome>,..., IDENTITY_VERIFIED:<basis>, REPORT_DELIVERED:<subject|office>, REJECTED:<reason>, ERASED_ROWS:<n>, CORRECTED:<categories>, ...",
+  })
   note!: string | null;
   @Field(() => Date) at!: Date;
 }
@@ -61,11 +78,15 @@ export class SubjectRequest {
   @Field(() => Date, { nullable: true }) closedAt!: Date | null;
   @Field(() => Boolean, { description: "Still open past its due date" }) overdue!: boolean;
   @Field(() => [PurposeEnum], { description: "Objection: the purposes objected to" }) objectedPurposes!: Purpose[];
-  @Field(() => [String], { description: "Rectification: the profile fields corrected (names only, never values)" }) correctedFields!: string[];
+  @Field(() => [String], { description: "Rectification: the profile fields corrected (names only, never values)" })
+  correctedFields!: string[];
   @Field(() => RestrictionGroundEnum, { nullable: true }) grounds!: RestrictionGround | null;
   /** The outcome stored at completion; the `outcome` field resolves it (SubjectRequestResolver). */
   storedOutcome!: RequestOutcome | null;
-  @Field(() => Date, { nullable: true, description: `A completed access or portability request: until when its subject still reads the report (${REPORT_READABLE_DAYS} days after completion)` })
+  @Field(() => Date, {
+    nullable: true,
+    description: `A completed access or portability request: until when its subject still reads the report (${REPORT_READABLE_DAYS} days after completion)`,
+  })
   reportReadableUntil!: Date | null;
 }
 

@@ -18,7 +18,10 @@ export class TableOutcome {
   @Field(() => [ErasureHold]) heldBy!: ErasureHold[];
 }
 
-@ObjectType({ description: "A partner that received the subject's data (from the disclosure log), to be told of the erasure or rectification (GDPR art. 19). Coordinates, never values." })
+@ObjectType({
+  description:
+    "A partner that received the subject's data (from the disclosure log), to be told of the erasure or rectification (GDPR art. 19). Coordinates, never values.",
+})
 export class NotifiedRecipient {
   @Field(() => ID) partnerId!: string;
   @Field(() => String, { nullable: true, description: "The partner's name, as registered now" }) name!: string | null;
@@ -28,11 +31,14 @@ export class NotifiedRecipient {
   @Field(() => [String], { description: "Field coordinates released to it (as stored, masked or pseudonymised)" }) coordinates!: string[];
 }
 
-@ObjectType({ description: "What completing an erasure or a rectification did, as recorded at completion: counts, rules, partners, never a value." })
+@ObjectType({
+  description: "What completing an erasure or a rectification did, as recorded at completion: counts, rules, partners, never a value.",
+})
 export class SubjectRequestOutcome {
   @Field(() => [TableOutcome], { description: "Erasure: every table it swept; empty for a rectification" }) tables!: TableOutcome[];
   @Field(() => [NotifiedRecipient], {
-    description: "Partners to notify: for an erasure, every partner that received any of the subject's data; for a rectification, those that received a corrected field",
+    description:
+      "Partners to notify: for an erasure, every partner that received any of the subject's data; for a rectification, those that received a corrected field",
   })
   recipients!: NotifiedRecipient[];
 }

@@ -3,19 +3,55 @@ import { eq } from "drizzle-orm";
 import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { customers, type SubjectRequestRow } from "../../db/schema/index.js";
-import { buildSubjectReport, MAX_REPORT_PAGE_ROWS, portableDocument, REPORT_PAGE_ROWS, valueAsText, type ReportPageRequest } from "../../dsr/accessReport.js";
+import {
+  buildSubjectReport,
+  MAX_REPORT_PAGE_ROWS,
+  portableDocument,
+  REPORT_PAGE_ROWS,
+  valueAsText,
+  type ReportPageRequest,
+} from "../../dsr/accessReport.js";
 import { correctedFields, objectedPurposes, validateDetail, type StoredDetail } from "../../dsr/detail.js";
 import { requestOutcomeOf } from "../../dsr/requestOutcome.js";
 import { executeRequest, reclaimAfterCompletion, type Execution } from "../../dsr/executeRequest.js";
 import {
-  CLAIM_COORDINATES, checkPassed, compareClaims, IDENTITY_CHECK_WINDOW_DAYS, IDENTITY_CLAIMS, identityCheckNote, identityOnFile, isIdentityCheckNote,
-  MAX_IDENTITY_CHECKS, MAX_SUBJECT_IDENTITY_CHECKS, normaliseClaims, resultsOfNote, subjectChecksInWindow,
+  CLAIM_COORDINATES,
+  checkPassed,
+  compareClaims,
+  IDENTITY_CHECK_WINDOW_DAYS,
+  IDENTITY_CLAIMS,
+  identityCheckNote,
+  identityOnFile,
+  isIdentityCheckNote,
+  MAX_IDENTITY_CHECKS,
+  MAX_SUBJECT_IDENTITY_CHECKS,
+  normaliseClaims,
+  resultsOfNote,
+  subjectChecksInWindow,
 } from "../../dsr/identityCheck.js";
 import { deliveredNote, isDelivered, readableUntil, REPORT_READABLE_DAYS, type ReportReader } from "../../dsr/reportDelivery.js";
-import { appendEvent, eventsOf, findRequests, insertRequest, moveRequest, requestById, type Actor, type SubjectRequestEventRow } from "../../dsr/requestStore.js";
 import {
-  isOpen, isPrivacyOfficer, KINDS_FOR_ERASED, REPORT_KINDS, RESTRICTION_GROUNDS, transition,
-  type RejectionReason, type RestrictionGround, type SubjectRequestAction, type SubjectRequestKind, type SubjectRequestState,
+  appendEvent,
+  eventsOf,
+  findRequests,
+  insertRequest,
+  moveRequest,
+  requestById,
+  type Actor,
+  type SubjectRequestEventRow,
+} from "../../dsr/requestStore.js";
+import {
+  isOpen,
+  isPrivacyOfficer,
+  KINDS_FOR_ERASED,
+  REPORT_KINDS,
+  RESTRICTION_GROUNDS,
+  transition,
+  type RejectionReason,
+  type RestrictionGround,
+  type SubjectRequestAction,
+  type SubjectRequestKind,
+  type SubjectRequestState,
 } from "../../dsr/transitions.js";
 import { callerIdentity } from "../../enforcement/disclosureRecords.js";
 import { admittedAs } from "../../enforcement/rootFieldAudience.js";
@@ -25,14 +61,19 @@ import { GatewayError } from "../../errors/GatewayError.js";
 import { purposeName } from "../common/purposeName.js";
 import { requireActiveCustomer } from "../common/requireCustomer.js";
 import type { GatewayContext } from "../context.js";
-import { CustomerStatus } from "../customer/Customer.js";
+import type { CustomerStatus } from "../customer/Customer.js";
 import { isUuid } from "../customer/cursor.js";
 import { selectedFields } from "../common/selectedFields.js";
 import { AccessReport } from "./AccessReport.js";
 import { IdentityCheck, IdentityClaimsInput } from "./IdentityCheck.js";
 import { partnerNameLoader } from "./partnerNameLoader.js";
 import {
-  RejectionReasonEnum, SubjectRequest, SubjectRequestDetailInput, SubjectRequestEvent, SubjectRequestKindEnum, SubjectRequestStateEnum,
+  RejectionReasonEnum,
+  SubjectRequest,
+  SubjectRequestDetailInput,
+  SubjectRequestEvent,
+  SubjectRequestKindEnum,
+  SubjectRequestStateEnum,
 } from "./SubjectRequest.js";
 import { SubjectRequestOutcome } from "./SubjectRequestOutcome.js";
 
@@ -43,14 +84,26 @@ const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, "No subject request
 /** The request as the API shows it: names of corrected fields, never their values. */
 function toSubjectRequest(row: SubjectRequestRow, now = new Date()): SubjectRequest {
   const state = row.state as SubjectRequestState;
-  const grounds = typeof row.detail.grounds === "string" && (RESTRICTION_GROUNDS as readonly string[]).includes(row.detail.grounds)
-    ? (row.detail.grounds as RestrictionGround) : null;
+  const grounds =
+    typeof row.detail.grounds === "string" && (RESTRICTION_GROUNDS as readonly string[]).includes(row.detail.grounds)
+      ? (row.detail.grounds as RestrictionGround)
+      : null;
   return {
-    id: row.id, subjectId: row.customerId, kind: row.kind as SubjectRequestKind, state, receivedAt: row.receivedAt, dueAt: row.dueAt,
-    verifiedAt: row.verifiedAt, closedAt: row.closedAt, overdue: isOpen(state) && row.dueAt.getTime() < now.getTime(),
-    objectedPurposes: objectedPurposes(row.detail), correctedFields: correctedFields(row.detail), grounds,
+    id: row.id,
+    subjectId: row.customerId,
+    kind: row.kind as SubjectRequestKind,
+    state,
+    receivedAt: row.receivedAt,
+    dueAt: row.dueAt,
+    verifiedAt: row.verifiedAt,
+    closedAt: row.closedAt,
+    overdue: isOpen(state) && row.dueAt.getTime() < now.getTime(),
+    objectedPurposes: objectedPurposes(row.detail),
+    correctedFields: correctedFields(row.detail),
+    grounds,
     storedOutcome: requestOutcomeOf(row.detail),
-    reportReadableUntil: state === "completed" && row.closedAt && REPORT_KINDS.includes(row.kind as SubjectRequestKind) ? readableUntil(row.closedAt) : null,
+    reportReadableUntil:
+      state === "completed" && row.closedAt && REPORT_KINDS.includes(row.kind as SubjectRequestKind) ? readableUntil(row.closedAt) : null,
   };
 }
 
@@ -62,9 +115,13 @@ function actorOf(ctx: GatewayContext): Actor {
 /** Acting on a request (and reading its report) happens under the purpose subject_request. */
 function requireSubjectRequestPurpose(ctx: GatewayContext): void {
   if (ctx.enforcement.purpose !== "subject_request") {
-    throw new GatewayError(ErrorCode.PURPOSE_NOT_ALLOWED, `Acting on a data-subject request is done under the purpose ${purposeName("subject_request")}.`, {
-      allowedPurposes: [purposeName("subject_request")],
-    });
+    throw new GatewayError(
+      ErrorCode.PURPOSE_NOT_ALLOWED,
+      `Acting on a data-subject request is done under the purpose ${purposeName("subject_request")}.`,
+      {
+        allowedPurposes: [purposeName("subject_request")],
+      },
+    );
   }
 }
 
@@ -73,11 +130,14 @@ const eventLoaders = new WeakMap<RequestEnforcement, DataLoader<string, SubjectR
 function eventLoader(ctx: GatewayContext) {
   let loader = eventLoaders.get(ctx.enforcement);
   if (!loader) {
-    loader = new DataLoader(async (ids: readonly string[]) => {
-      const groups = new Map<string, SubjectRequestEventRow[]>(ids.map((id) => [id, []]));
-      for (const e of await eventsOf(ctx.db, ids)) groups.get(e.requestId)?.push(e);
-      return ids.map((id) => groups.get(id) ?? []);
-    }, { maxBatchSize: 1000 });
+    loader = new DataLoader(
+      async (ids: readonly string[]) => {
+        const groups = new Map<string, SubjectRequestEventRow[]>(ids.map((id) => [id, []]));
+        for (const e of await eventsOf(ctx.db, ids)) groups.get(e.requestId)?.push(e);
+        return ids.map((id) => groups.get(id) ?? []);
+      },
+      { maxBatchSize: 1000 },
+    );
     eventLoaders.set(ctx.enforcement, loader);
   }
   return loader;
@@ -95,9 +155,13 @@ async function verificationBasis(tx: GatewayContext["db"], row: SubjectRequestRo
   if (events.some((e) => isIdentityCheckNote(e.note) && checkPassed(resultsOfNote(e.note!)))) return "CHECK_PASSED";
   const [subject] = await tx.select({ status: customers.status }).from(customers).where(eq(customers.id, row.customerId));
   if (subject?.status === "erased") return "SUBJECT_ERASED";
-  throw new GatewayError(ErrorCode.BAD_USER_INPUT, "The requester's identity has not been checked: run checkSubjectRequestIdentity until a check passes, or reject the request.", {
-    reason: "IDENTITY_NOT_CHECKED",
-  });
+  throw new GatewayError(
+    ErrorCode.BAD_USER_INPUT,
+    "The requester's identity has not been checked: run checkSubjectRequestIdentity until a check passes, or reject the request.",
+    {
+      reason: "IDENTITY_NOT_CHECKED",
+    },
+  );
 }
 
 /** Records that `reader` was served the report's last page, unless already recorded. */
@@ -112,12 +176,20 @@ async function recordDelivery(ctx: GatewayContext, row: SubjectRequestRow, reade
  * the subject themself or the privacy office, who both may see that one): DUPLICATE_REQUEST with
  * the open request's id.
  */
-async function file(ctx: GatewayContext, input: { customerId: string; kind: SubjectRequestKind; detail: StoredDetail }): Promise<SubjectRequest> {
+async function file(
+  ctx: GatewayContext,
+  input: { customerId: string; kind: SubjectRequestKind; detail: StoredDetail },
+): Promise<SubjectRequest> {
   const filing = await insertRequest(ctx.db, { ...input, actor: actorOf(ctx) });
   if ("filed" in filing) return toSubjectRequest(filing.filed);
-  throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The subject already has an open ${input.kind} request; act on that one, or reject it, before filing another.`, {
-    reason: "DUPLICATE_REQUEST", openRequestId: filing.openRequestId,
-  });
+  throw new GatewayError(
+    ErrorCode.BAD_USER_INPUT,
+    `The subject already has an open ${input.kind} request; act on that one, or reject it, before filing another.`,
+    {
+      reason: "DUPLICATE_REQUEST",
+      openRequestId: filing.openRequestId,
+    },
+  );
 }
 
 /** Tags this request's reads of the subject with the data-subject request, in the disclosure log. */
@@ -127,7 +199,10 @@ function tagDisclosures(ctx: GatewayContext, subjectId: string, requestId: strin
 
 @Resolver(() => SubjectRequest)
 export class SubjectRequestResolver {
-  @Mutation(() => SubjectRequest, { description: "File a data-subject request about oneself (customers only). Nothing is released or changed before the privacy office verifies it." })
+  @Mutation(() => SubjectRequest, {
+    description:
+      "File a data-subject request about oneself (customers only). Nothing is released or changed before the privacy office verifies it.",
+  })
   async fileSubjectRequest(
     @Arg("kind", () => SubjectRequestKindEnum) kind: SubjectRequestKind,
     @Arg("detail", () => SubjectRequestDetailInput, { nullable: true }) detail: SubjectRequestDetailInput | null,
@@ -150,7 +225,11 @@ export class SubjectRequestResolver {
     const [subject] = await ctx.db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
     if (!subject) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id.");
     if (subject.status === "erased" && !KINDS_FOR_ERASED.includes(kind)) {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The subject has been erased; only ${KINDS_FOR_ERASED.join(" or ")} requests can still be filed.`, { reason: "SUBJECT_ERASED" });
+      throw new GatewayError(
+        ErrorCode.BAD_USER_INPUT,
+        `The subject has been erased; only ${KINDS_FOR_ERASED.join(" or ")} requests can still be filed.`,
+        { reason: "SUBJECT_ERASED" },
+      );
     }
     return file(ctx, { customerId: subjectId, kind, detail: stored });
   }
@@ -171,19 +250,33 @@ export class SubjectRequestResolver {
       const row = await requestById(tx, id, { forUpdate: true });
       if (!row) throw notFound();
       if (row.state !== "received") {
-        throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.state} request's identity is not checked; only a received one's is.`, { reason: "NOT_RECEIVED", state: row.state });
+        throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.state} request's identity is not checked; only a received one's is.`, {
+          reason: "NOT_RECEIVED",
+          state: row.state,
+        });
       }
       const done = (await eventsOf(tx, [row.id])).filter((e) => isIdentityCheckNote(e.note)).length;
       if (done >= MAX_IDENTITY_CHECKS) {
-        throw new GatewayError(ErrorCode.RATE_LIMITED, `This request has had its ${MAX_IDENTITY_CHECKS} identity checks; reject it (IDENTITY_NOT_VERIFIED), after which the requester may file again.`, {
-          reason: "IDENTITY_CHECK_LIMIT", max: MAX_IDENTITY_CHECKS,
-        });
+        throw new GatewayError(
+          ErrorCode.RATE_LIMITED,
+          `This request has had its ${MAX_IDENTITY_CHECKS} identity checks; reject it (IDENTITY_NOT_VERIFIED), after which the requester may file again.`,
+          {
+            reason: "IDENTITY_CHECK_LIMIT",
+            max: MAX_IDENTITY_CHECKS,
+          },
+        );
       }
       const at = new Date();
-      if (await subjectChecksInWindow(tx, row.customerId, at) >= MAX_SUBJECT_IDENTITY_CHECKS) {
-        throw new GatewayError(ErrorCode.RATE_LIMITED, `The subject has had ${MAX_SUBJECT_IDENTITY_CHECKS} identity checks in ${IDENTITY_CHECK_WINDOW_DAYS} days over their requests; verify the requester another way, or reject the request.`, {
-          reason: "SUBJECT_IDENTITY_CHECK_LIMIT", max: MAX_SUBJECT_IDENTITY_CHECKS, windowDays: IDENTITY_CHECK_WINDOW_DAYS,
-        });
+      if ((await subjectChecksInWindow(tx, row.customerId, at)) >= MAX_SUBJECT_IDENTITY_CHECKS) {
+        throw new GatewayError(
+          ErrorCode.RATE_LIMITED,
+          `The subject has had ${MAX_SUBJECT_IDENTITY_CHECKS} identity checks in ${IDENTITY_CHECK_WINDOW_DAYS} days over their requests; verify the requester another way, or reject the request.`,
+          {
+            reason: "SUBJECT_IDENTITY_CHECK_LIMIT",
+            max: MAX_SUBJECT_IDENTITY_CHECKS,
+            windowDays: IDENTITY_CHECK_WINDOW_DAYS,
+          },
+        );
       }
       const results = compareClaims(normalised, await identityOnFile(tx, row.customerId));
       await appendEvent(tx, row, { from: "received", to: "received", actor, note: identityCheckNote(results), at });
@@ -198,13 +291,20 @@ export class SubjectRequestResolver {
     eventLoader(ctx).clear(id);
     const r = check.results;
     return {
-      requestId: check.row.id, name: r.name ?? null, email: r.email ?? null, phone: r.phone ?? null, accountLastFour: r.accountLastFour ?? null,
-      passed: checkPassed(r), checksLeft: check.left, checkedAt: check.at,
+      requestId: check.row.id,
+      name: r.name ?? null,
+      email: r.email ?? null,
+      phone: r.phone ?? null,
+      accountLastFour: r.accountLastFour ?? null,
+      passed: checkPassed(r),
+      checksLeft: check.left,
+      checkedAt: check.at,
     };
   }
 
   @Mutation(() => SubjectRequest, {
-    description: "Record that the requester's identity is verified (privacy office, purpose subject_request). Needs a passed identity check (checkSubjectRequestIdentity), unless the signed-in subject filed the request themself or the subject is erased (nothing held to check against).",
+    description:
+      "Record that the requester's identity is verified (privacy office, purpose subject_request). Needs a passed identity check (checkSubjectRequestIdentity), unless the signed-in subject filed the request themself or the subject is erased (nothing held to check against).",
   })
   verifySubjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
     return this.move(ctx, id, "verify", async (tx, row) => ({ note: `IDENTITY_VERIFIED:${await verificationBasis(tx, row)}` }));
@@ -217,20 +317,31 @@ export class SubjectRequestResolver {
     let executed: { row: SubjectRequestRow; execution: Execution } | undefined;
     const completed = await this.move(ctx, id, "complete", async (tx, row, now) => {
       if (REPORT_KINDS.includes(row.kind as SubjectRequestKind) && !isDelivered(await eventsOf(tx, [row.id]))) {
-        throw new GatewayError(ErrorCode.BAD_USER_INPUT, `The ${row.kind} report has not been delivered: read it to its last page (or let the subject do so) before completing.`, {
-          reason: "REPORT_NOT_DELIVERED",
-        });
+        throw new GatewayError(
+          ErrorCode.BAD_USER_INPUT,
+          `The ${row.kind} report has not been delivered: read it to its last page (or let the subject do so) before completing.`,
+          {
+            reason: "REPORT_NOT_DELIVERED",
+          },
+        );
       }
       const execution = await executeRequest(tx, row, { dataMap: ctx.enforcement.dataMap, now, policy: ctx.enforcement.policy });
       executed = { row, execution };
       return execution;
     });
     // After the commit (VACUUM cannot run inside a transaction), before the answer.
-    if (executed) await reclaimAfterCompletion(ctx.db, executed.row, executed.execution, { actor: actorOf(ctx), logger: ctx.logger, requestId: ctx.requestId });
+    if (executed)
+      await reclaimAfterCompletion(ctx.db, executed.row, executed.execution, {
+        actor: actorOf(ctx),
+        logger: ctx.logger,
+        requestId: ctx.requestId,
+      });
     return completed;
   }
 
-  @Mutation(() => SubjectRequest, { description: "Reject a received or verified request, with a reason code (privacy office, purpose subject_request)." })
+  @Mutation(() => SubjectRequest, {
+    description: "Reject a received or verified request, with a reason code (privacy office, purpose subject_request).",
+  })
   rejectSubjectRequest(
     @Arg("id", () => ID) id: string,
     @Arg("reason", () => RejectionReasonEnum) reason: RejectionReason,
@@ -243,8 +354,14 @@ export class SubjectRequestResolver {
   }
 
   private async move(
-    ctx: GatewayContext, id: string, action: SubjectRequestAction,
-    effect: (tx: GatewayContext["db"], row: SubjectRequestRow, now: Date) => Promise<{ note: string; detail?: Record<string, unknown> }> | { note: string; detail?: Record<string, unknown> },
+    ctx: GatewayContext,
+    id: string,
+    action: SubjectRequestAction,
+    effect: (
+      tx: GatewayContext["db"],
+      row: SubjectRequestRow,
+      now: Date,
+    ) => Promise<{ note: string; detail?: Record<string, unknown> }> | { note: string; detail?: Record<string, unknown> },
   ): Promise<SubjectRequest> {
     requireSubjectRequestPurpose(ctx);
     if (!isUuid(id)) throw notFound();
@@ -267,7 +384,9 @@ export class SubjectRequestResolver {
 
   @Query(() => [SubjectRequest], { description: "The signed-in customer's own requests, newest first." })
   async mySubjectRequests(@Ctx() ctx: GatewayContext): Promise<SubjectRequest[]> {
-    return (await findRequests(ctx.db, { customerId: admittedAs(ctx.caller, "customer").customerId }, MAX_LIST)).map((r) => toSubjectRequest(r));
+    return (await findRequests(ctx.db, { customerId: admittedAs(ctx.caller, "customer").customerId }, MAX_LIST)).map((r) =>
+      toSubjectRequest(r),
+    );
   }
 
   @Query(() => [SubjectRequest], { description: "Requests by state, kind and subject, newest first (privacy office)." })
@@ -281,7 +400,9 @@ export class SubjectRequestResolver {
     if (first < 1 || first > MAX_LIST) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_LIST}.`);
     // An argument left out arrives as undefined, not null.
     if (customerId !== null && customerId !== undefined && !isUuid(customerId)) return [];
-    return (await findRequests(ctx.db, { state: state ?? null, kind: kind ?? null, customerId: customerId ?? null }, first)).map((r) => toSubjectRequest(r));
+    return (await findRequests(ctx.db, { state: state ?? null, kind: kind ?? null, customerId: customerId ?? null }, first)).map((r) =>
+      toSubjectRequest(r),
+    );
   }
 
   @Query(() => SubjectRequest, { description: "One request with its events: the privacy office, or the customer it is about." })
@@ -297,15 +418,21 @@ export class SubjectRequestResolver {
   async events(@Root() request: SubjectRequest, @Ctx() ctx: GatewayContext): Promise<SubjectRequestEvent[]> {
     const officer = isPrivacyOfficer(ctx.caller);
     return (await eventLoader(ctx).load(request.id)).map((e) => ({
-      id: e.id, fromState: e.fromState, toState: e.toState, actorKind: e.actorKind,
-      actorId: officer || (e.actorKind === "customer" && ctx.caller.kind === "customer" && e.actorId === ctx.caller.customerId) ? e.actorId : null,
-      note: e.note, at: e.at,
+      id: e.id,
+      fromState: e.fromState,
+      toState: e.toState,
+      actorKind: e.actorKind,
+      actorId:
+        officer || (e.actorKind === "customer" && ctx.caller.kind === "customer" && e.actorId === ctx.caller.customerId) ? e.actorId : null,
+      note: e.note,
+      at: e.at,
     }));
   }
 
   @FieldResolver(() => SubjectRequestOutcome, {
     nullable: true,
-    description: "What completing did (erasure, rectification; null otherwise and before completion): the privacy office under subject_request, or the subject.",
+    description:
+      "What completing did (erasure, rectification; null otherwise and before completion): the privacy office under subject_request, or the subject.",
   })
   async outcome(@Root() request: SubjectRequest, @Ctx() ctx: GatewayContext): Promise<SubjectRequestOutcome | null> {
     if (isPrivacyOfficer(ctx.caller)) requireSubjectRequestPurpose(ctx);
@@ -315,7 +442,12 @@ export class SubjectRequestResolver {
     const partners = await Promise.all(stored.recipients.map((r) => partnerNameLoader(ctx).load(r.partnerId)));
     return {
       tables: stored.tables,
-      recipients: stored.recipients.map((r, i) => ({ ...r, lastDisclosedAt: new Date(r.lastDisclosedAt), name: partners[i]?.name ?? null, kind: partners[i]?.kind ?? null })),
+      recipients: stored.recipients.map((r, i) => ({
+        ...r,
+        lastDisclosedAt: new Date(r.lastDisclosedAt),
+        name: partners[i]?.name ?? null,
+        kind: partners[i]?.kind ?? null,
+      })),
     };
   }
 
@@ -325,7 +457,8 @@ export class SubjectRequestResolver {
   async accessReport(
     @Arg("requestId", () => ID) requestId: string,
     @Ctx() ctx: GatewayContext,
-    @Arg("first", () => Int, { defaultValue: REPORT_PAGE_ROWS, description: `Rows (not values) per page, 1 to ${MAX_REPORT_PAGE_ROWS}` }) first: number,
+    @Arg("first", () => Int, { defaultValue: REPORT_PAGE_ROWS, description: `Rows (not values) per page, 1 to ${MAX_REPORT_PAGE_ROWS}` })
+    first: number,
     @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page" }) after: string | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<AccessReport> {
@@ -340,12 +473,14 @@ export class SubjectRequestResolver {
   }
 
   @Query(() => String, {
-    description: "The access report as a machine-readable JSON document (portability), paged like accessReport (the document's `page` says how to continue); same checks as accessReport.",
+    description:
+      "The access report as a machine-readable JSON document (portability), paged like accessReport (the document's `page` says how to continue); same checks as accessReport.",
   })
   async portableExport(
     @Arg("requestId", () => ID) requestId: string,
     @Ctx() ctx: GatewayContext,
-    @Arg("first", () => Int, { defaultValue: REPORT_PAGE_ROWS, description: `Rows (not values) per page, 1 to ${MAX_REPORT_PAGE_ROWS}` }) first: number,
+    @Arg("first", () => Int, { defaultValue: REPORT_PAGE_ROWS, description: `Rows (not values) per page, 1 to ${MAX_REPORT_PAGE_ROWS}` })
+    first: number,
     @Arg("after", () => String, { nullable: true, description: "page.endCursor of the previous document" }) after: string | null,
   ): Promise<string> {
     return JSON.stringify(portableDocument(await this.report(ctx, requestId, { first, after })));
@@ -365,13 +500,16 @@ export class SubjectRequestResolver {
     const row = await requestById(ctx.db, requestId);
     if (!row || (customerId !== null && (customerId === "" || row.customerId !== customerId))) throw notFound();
     if (!REPORT_KINDS.includes(row.kind as SubjectRequestKind)) {
-      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.kind} request has no report; only access and portability requests do.`, { reason: "NOT_A_REPORT_REQUEST" });
+      throw new GatewayError(ErrorCode.BAD_USER_INPUT, `A ${row.kind} request has no report; only access and portability requests do.`, {
+        reason: "NOT_A_REPORT_REQUEST",
+      });
     }
     const stillReadable = row.state === "completed" && row.closedAt !== null && Date.now() < readableUntil(row.closedAt).getTime();
     if (row.state !== "verified" && !(customerId !== null && stillReadable)) {
       if (customerId !== null) throw notFound();
       throw new GatewayError(ErrorCode.FORBIDDEN, `Nothing is released for a ${row.state} request: only a verified one has a report.`, {
-        reason: "REQUEST_NOT_VERIFIED", state: row.state,
+        reason: "REQUEST_NOT_VERIFIED",
+        state: row.state,
       });
     }
     tagDisclosures(ctx, row.customerId, row.id);

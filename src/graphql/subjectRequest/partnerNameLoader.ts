@@ -16,11 +16,17 @@ const loaders = new WeakMap<RequestEnforcement, DataLoader<string, PartnerName |
 export function partnerNameLoader(ctx: GatewayContext): DataLoader<string, PartnerName | null> {
   let loader = loaders.get(ctx.enforcement);
   if (!loader) {
-    loader = new DataLoader(async (ids: readonly string[]) => {
-      const rows = await ctx.db.select({ id: partners.id, name: partners.name, kind: partners.kind }).from(partners).where(anyOf(partners.id, ids));
-      const byId = new Map(rows.map((r) => [r.id, { name: r.name, kind: r.kind }]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }, { maxBatchSize: 1000 });
+    loader = new DataLoader(
+      async (ids: readonly string[]) => {
+        const rows = await ctx.db
+          .select({ id: partners.id, name: partners.name, kind: partners.kind })
+          .from(partners)
+          .where(anyOf(partners.id, ids));
+        const byId = new Map(rows.map((r) => [r.id, { name: r.name, kind: r.kind }]));
+        return ids.map((id) => byId.get(id) ?? null);
+      },
+      { maxBatchSize: 1000 },
+    );
     loaders.set(ctx.enforcement, loader);
   }
   return loader;

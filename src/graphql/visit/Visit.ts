@@ -6,27 +6,35 @@ export class Visit {
   @Field(() => ID) id!: string;
   customerId!: string;
 
-  @Field(() => String, { nullable: true }) @Personal("user.device.ip_address")
+  @Field(() => String, { nullable: true })
+  @Personal("user.device.ip_address")
   ipAddress!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.device")
+  @Field(() => String, { nullable: true })
+  @Personal("user.device")
   userAgent!: string | null;
 
-  @Field(() => String, { nullable: true, description: "desktop, mobile or tablet" }) @Personal("user.device")
+  @Field(() => String, { nullable: true, description: "desktop, mobile or tablet" })
+  @Personal("user.device")
   device!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.device")
+  @Field(() => String, { nullable: true })
+  @Personal("user.device")
   operatingSystem!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.demographic.language")
+  @Field(() => String, { nullable: true })
+  @Personal("user.demographic.language")
   language!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.behavior.browsing_history")
+  @Field(() => String, { nullable: true })
+  @Personal("user.behavior.browsing_history")
   referrer!: string | null;
 
-  @Field(() => String, { nullable: true }) @Personal("user.behavior.browsing_history")
+  @Field(() => String, { nullable: true })
+  @Personal("user.behavior.browsing_history")
   page!: string | null;
 
-  @Field(() => Date, { nullable: true }) @Personal("user.behavior.browsing_history")
+  @Field(() => Date, { nullable: true })
+  @Personal("user.behavior.browsing_history")
   visitedAt!: Date | null;
 }

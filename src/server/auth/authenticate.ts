@@ -66,7 +66,8 @@ async function partnerCaller(raw: string, db: Database, now: Date): Promise<Call
   if (!current) {
     if (grants.length === 0) throw unauthenticated("This partner holds no grant.");
     // Revoked: the grant of the present was withdrawn, or every grant was. Otherwise its time is up or to come.
-    if (inWindow.length > 0 || grants.every((g) => g.revokedAt !== null)) throw new GatewayError(ErrorCode.GRANT_REVOKED, "This partner's grant was revoked.");
+    if (inWindow.length > 0 || grants.every((g) => g.revokedAt !== null))
+      throw new GatewayError(ErrorCode.GRANT_REVOKED, "This partner's grant was revoked.");
     throw new GatewayError(ErrorCode.GRANT_EXPIRED, "This partner's grant is expired or not yet valid.");
   }
   const grant: Grant = {
@@ -79,5 +80,13 @@ async function partnerCaller(raw: string, db: Database, now: Date): Promise<Call
     validFrom: current.validFrom,
     validUntil: current.validUntil,
   };
-  return { kind: "partner", partnerId: key.partnerId, partnerKind: key.partnerKind, partnerRegion: key.partnerRegion, keyId: key.keyId, grant, persistedOperationsOnly: key.persistedOperationsOnly };
+  return {
+    kind: "partner",
+    partnerId: key.partnerId,
+    partnerKind: key.partnerKind,
+    partnerRegion: key.partnerRegion,
+    keyId: key.keyId,
+    grant,
+    persistedOperationsOnly: key.persistedOperationsOnly,
+  };
 }

@@ -19,9 +19,10 @@ export function costVariables(document: DocumentNode): readonly string[] {
         if (node.value.kind !== Kind.VARIABLE) return;
         // The argument list is the parent; the field or directive that owns it comes before it.
         const owner = ancestors.at(-1) as { kind?: string; name?: { value: string } } | undefined;
-        const counts = owner?.kind === Kind.DIRECTIVE
-          ? owner.name?.value === "skip" || owner.name?.value === "include"
-          : node.name.value === COST_ARGUMENT;
+        const counts =
+          owner?.kind === Kind.DIRECTIVE
+            ? owner.name?.value === "skip" || owner.name?.value === "include"
+            : node.name.value === COST_ARGUMENT;
         if (counts) found.add(node.value.name.value);
       },
     });

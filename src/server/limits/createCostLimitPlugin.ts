@@ -50,11 +50,16 @@ export function createCostLimitPlugin(options: CostLimitOptions): ApolloServerPl
           if (cost === undefined) {
             try {
               cost = getComplexity({
-                schema, query: document, operationName: request.operationName ?? undefined,
-                variables: request.variables ?? {}, estimators, maxQueryNodes: options.maxFields + 1,
+                schema,
+                query: document,
+                operationName: request.operationName ?? undefined,
+                variables: request.variables ?? {},
+                estimators,
+                maxQueryNodes: options.maxFields + 1,
               });
             } catch (error) {
-              if (error instanceof GraphQLError && error.message === NODES_EXCEEDED) throw toGraphQLError(limitExceeded("fields", options.maxFields));
+              if (error instanceof GraphQLError && error.message === NODES_EXCEEDED)
+                throw toGraphQLError(limitExceeded("fields", options.maxFields));
               throw error;
             }
             if (byKey.size >= MAX_COSTS_PER_DOCUMENT) byKey.clear();

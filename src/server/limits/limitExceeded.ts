@@ -14,6 +14,8 @@ const WHAT: Record<QueryLimitName, string> = {
 /** The one refusal of every query limit: QUERY_LIMIT_EXCEEDED naming the limit and its value. */
 export function limitExceeded(limit: QueryLimitName, max: number, found?: number): GatewayError {
   return new GatewayError(ErrorCode.QUERY_LIMIT_EXCEEDED, `The operation ${WHAT[limit]} the limit of ${max} (${limit}).`, {
-    limit, max, ...(found !== undefined && Number.isFinite(found) ? { found } : {}),
+    limit,
+    max,
+    ...(found !== undefined && Number.isFinite(found) ? { found } : {}),
   });
 }

@@ -30,11 +30,13 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
     n: max,
     exposeLimits: true,
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, armorError: GraphQLError) => {
-      const found = /found (\d+)/.exec(armorError.message)?.[1];
-      const error = limitExceeded(limit, max, found === undefined ? undefined : Number(found));
-      context?.reportError(new GraphQLError(error.message, { originalError: error }));
-    }],
+    onReject: [
+      (context: ValidationContext | null, armorError: GraphQLError) => {
+        const found = /found (\d+)/.exec(armorError.message)?.[1];
+        const error = limitExceeded(limit, max, found === undefined ? undefined : Number(found));
+        context?.reportError(new GraphQLError(error.message, { originalError: error }));
+      },
+    ],
   });
   const armor = new ApolloArmor({
     maxDepth: { ...refuse("depth", limits.maxDepth), ignoreIntrospection: false, flattenFragments: true },

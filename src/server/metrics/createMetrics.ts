@@ -27,37 +27,50 @@ export function createMetrics() {
   const metrics = {
     registry,
     requests: new Counter({
-      name: "gateway_requests_total", help: "HTTP requests by route, status and outcome (ok, partial, rejected, failed).",
-      labelNames: ["route", "status", "outcome"] as const, registers,
+      name: "gateway_requests_total",
+      help: "HTTP requests by route, status and outcome (ok, partial, rejected, failed).",
+      labelNames: ["route", "status", "outcome"] as const,
+      registers,
     }),
     errors: new Counter({
-      name: "gateway_errors_total", help: "Requests that carried each stable error code (counted once per request and code).",
-      labelNames: ["code"] as const, registers,
+      name: "gateway_errors_total",
+      help: "Requests that carried each stable error code (counted once per request and code).",
+      labelNames: ["code"] as const,
+      registers,
     }),
     duration: new Histogram({
-      name: "gateway_request_duration_seconds", help: "Time from request arrival to the end of the response, by route.",
-      labelNames: ["route"] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+      name: "gateway_request_duration_seconds",
+      help: "Time from request arrival to the end of the response, by route.",
+      labelNames: ["route"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
     }),
     inFlight: new Gauge({ name: "gateway_requests_in_flight", help: "HTTP requests being served.", registers }),
     statements: new Histogram({
-      name: "gateway_sql_statements_per_request", help: "SQL statements issued while serving one /graphql request.",
-      buckets: [0, 1, 2, 4, 8, 16, 32, 64, 128], registers,
+      name: "gateway_sql_statements_per_request",
+      help: "SQL statements issued while serving one /graphql request.",
+      buckets: [0, 1, 2, 4, 8, 16, 32, 64, 128],
+      registers,
     }),
     decisions: new Counter({
       name: "gateway_decisions_total",
       help: "Access decisions applied to answers, one per (request, subject, category) with a value disclosed, masked, pseudonymised or withheld, by declared purpose and effect (allow, mask, pseudonymize, deny). A subject answered as not found counts none, like an unknown id.",
-      labelNames: ["purpose", "effect"] as const, registers,
+      labelNames: ["purpose", "effect"] as const,
+      registers,
     }),
     policy: new Gauge({
-      name: "gateway_policy_info", help: "The policy this replica decides under: 1, labelled with its version (the policy file's version and content hash).",
-      labelNames: ["version"] as const, registers,
+      name: "gateway_policy_info",
+      help: "The policy this replica decides under: 1, labelled with its version (the policy file's version and content hash).",
+      labelNames: ["version"] as const,
+      registers,
       collect() {
         this.reset();
         if (policyVersion !== null) this.set({ version: policyVersion() }, 1);
       },
     }),
     disclosureLogFailures: new Counter({
-      name: "gateway_disclosure_log_failures_total", help: "Disclosure-log writes that failed; each such response was withheld (fail closed).",
+      name: "gateway_disclosure_log_failures_total",
+      help: "Disclosure-log writes that failed; each such response was withheld (fail closed).",
       registers,
     }),
 

@@ -45,8 +45,17 @@ export interface ObservedContext extends GatewayContext {
 
 export function startObservation(requestId: string, route: Route): RequestObservation {
   return {
-    requestId, route, started: performance.now(), callerKind: null, operation: null, purpose: null, policyVersion: null,
-    result: null, codes: [], statements: 0, databaseError: null,
+    requestId,
+    route,
+    started: performance.now(),
+    callerKind: null,
+    operation: null,
+    purpose: null,
+    policyVersion: null,
+    result: null,
+    codes: [],
+    statements: 0,
+    databaseError: null,
   };
 }
 
@@ -66,9 +75,17 @@ export function errorCodes(observation: RequestObservation): string[] {
  */
 export function requestLogLine(observation: RequestObservation, method: string | undefined, status: number, codes: readonly string[]) {
   return {
-    requestId: observation.requestId, method, route: observation.route, status, codes,
-    callerKind: observation.callerKind, purpose: observation.purpose, policy: observation.policyVersion, operation: observation.operation,
-    ms: Math.round((performance.now() - observation.started) * 10) / 10, statements: observation.statements,
+    requestId: observation.requestId,
+    method,
+    route: observation.route,
+    status,
+    codes,
+    callerKind: observation.callerKind,
+    purpose: observation.purpose,
+    policy: observation.policyVersion,
+    operation: observation.operation,
+    ms: Math.round((performance.now() - observation.started) * 10) / 10,
+    statements: observation.statements,
   };
 }
 

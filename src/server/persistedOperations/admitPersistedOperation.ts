@@ -21,15 +21,24 @@ interface SentOperation {
 }
 
 const HASH = /^[0-9a-fA-F]{64}$/;
-const malformed = () => new GatewayError(ErrorCode.BAD_REQUEST,
-  "extensions.persistedQuery must be { \"version\": 1, \"sha256Hash\": \"<64 hex digits>\" }.");
-const notAllowed = (sha256Hash: string | null) => new GatewayError(ErrorCode.PERSISTED_OPERATION_NOT_ALLOWED,
-  "This partner may run only the persisted operations registered for it, and this is not one of them.",
-  sha256Hash === null ? {} : { sha256Hash });
-const notFound = () => new GatewayError(ErrorCode.PERSISTED_QUERY_NOT_FOUND,
-  "No operation is registered under this persisted-query hash for you: send the query text with it.");
-const mismatch = () => new GatewayError(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
-  "The query text is not the document of extensions.persistedQuery.sha256Hash (the hex SHA-256 of the normalised text).");
+const malformed = () =>
+  new GatewayError(ErrorCode.BAD_REQUEST, 'extensions.persistedQuery must be { "version": 1, "sha256Hash": "<64 hex digits>" }.');
+const notAllowed = (sha256Hash: string | null) =>
+  new GatewayError(
+    ErrorCode.PERSISTED_OPERATION_NOT_ALLOWED,
+    "This partner may run only the persisted operations registered for it, and this is not one of them.",
+    sha256Hash === null ? {} : { sha256Hash },
+  );
+const notFound = () =>
+  new GatewayError(
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+    "No operation is registered under this persisted-query hash for you: send the query text with it.",
+  );
+const mismatch = () =>
+  new GatewayError(
+    ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
+    "The query text is not the document of extensions.persistedQuery.sha256Hash (the hex SHA-256 of the normalised text).",
+  );
 
 /**
  * Persisted operations, in Apollo's APQ request format (`extensions.persistedQuery: { version: 1,
@@ -47,7 +56,10 @@ const mismatch = () => new GatewayError(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
  * - Anyone else may send a registered hash alone (a partner: its own registrations; customers and
  *   staff have none), else PERSISTED_QUERY_NOT_FOUND, or the text, with or without its hash.
  */
-export async function admitPersistedOperation(request: OperationRequest, deps: { caller: Caller; db: Database }): Promise<OperationRequest> {
+export async function admitPersistedOperation(
+  request: OperationRequest,
+  deps: { caller: Caller; db: Database },
+): Promise<OperationRequest> {
   const sent = readOperation(request);
   if (sent.hash !== null && sent.text !== null && !hashMatches(sent.text, sent.hash)) throw mismatch();
   const { caller } = deps;
@@ -80,7 +92,11 @@ function readOperation(request: OperationRequest): SentOperation {
     query = params.get("query") ?? undefined;
     const raw = params.get("extensions");
     if (raw !== null) {
-      try { extensions = JSON.parse(raw); } catch { throw new GatewayError(ErrorCode.BAD_REQUEST, "The extensions parameter is not valid JSON."); }
+      try {
+        extensions = JSON.parse(raw);
+      } catch {
+        throw new GatewayError(ErrorCode.BAD_REQUEST, "The extensions parameter is not valid JSON.");
+      }
     }
   } else if (isRecord(request.body)) {
     ({ query, extensions } = request.body);
@@ -90,10 +106,15 @@ function readOperation(request: OperationRequest): SentOperation {
   const persisted = isRecord(extensions) ? extensions.persistedQuery : undefined;
   let hash: string | null = null;
   if (persisted !== undefined && persisted !== null) {
-    if (!isRecord(persisted) || persisted.version !== 1 || typeof persisted.sha256Hash !== "string" || !HASH.test(persisted.sha256Hash)) throw malformed();
+    if (!isRecord(persisted) || persisted.version !== 1 || typeof persisted.sha256Hash !== "string" || !HASH.test(persisted.sha256Hash))
+      throw malformed();
     hash = persisted.sha256Hash.toLowerCase();
   }
-  return { text: typeof query === "string" && query !== "" ? query : null, hash, wellFormed: wellFormed && (query === undefined || typeof query === "string") };
+  return {
+    text: typeof query === "string" && query !== "" ? query : null,
+    hash,
+    wellFormed: wellFormed && (query === undefined || typeof query === "string"),
+  };
 }
 
 function hashMatches(text: string, hash: string): boolean {
@@ -103,7 +124,11 @@ function hashMatches(text: string, hash: string): boolean {
 
 /** The normalised text's hash; null when the text does not parse (it can be no registered document). */
 function normalisedHash(text: string): string | null {
-  try { return normaliseOperation(text).sha256; } catch { return null; }
+  try {
+    return normaliseOperation(text).sha256;
+  } catch {
+    return null;
+  }
 }
 
 /** The request with `query` set to the text and `extensions.persistedQuery` removed. */
@@ -113,7 +138,8 @@ function withQuery(request: OperationRequest, text: string): OperationRequest {
     params.set("query", text);
     const raw = params.get("extensions");
     const rest = raw === null ? {} : withoutPersistedQuery(JSON.parse(raw));
-    if (Object.keys(rest).length > 0) params.set("extensions", JSON.stringify(rest)); else params.delete("extensions");
+    if (Object.keys(rest).length > 0) params.set("extensions", JSON.stringify(rest));
+    else params.delete("extensions");
     return { body: undefined, search: `?${params}` };
   }
   const { extensions, ...body } = request.body as Record<string, unknown>;

@@ -13,14 +13,22 @@ export interface PartnerOperationLookup {
  * One statement: whether the partner is held to its allowlist and, when `sha256` is given, the
  * document it registered under that hash. Null when the partner no longer exists.
  */
-export async function findPersistedOperation(db: Database, partnerId: string, sha256: string | null): Promise<PartnerOperationLookup | null> {
-  const [row] = await db.select({ persistedOperationsOnly: partners.persistedOperationsOnly, document: partnerPersistedOperations.document })
+export async function findPersistedOperation(
+  db: Database,
+  partnerId: string,
+  sha256: string | null,
+): Promise<PartnerOperationLookup | null> {
+  const [row] = await db
+    .select({ persistedOperationsOnly: partners.persistedOperationsOnly, document: partnerPersistedOperations.document })
     .from(partners)
-    .leftJoin(partnerPersistedOperations, and(
-      eq(partnerPersistedOperations.partnerId, partners.id),
-      sha256 === null ? sql`false` : eq(partnerPersistedOperations.sha256, sha256),
-      isNull(partnerPersistedOperations.revokedAt),
-    ))
+    .leftJoin(
+      partnerPersistedOperations,
+      and(
+        eq(partnerPersistedOperations.partnerId, partners.id),
+        sha256 === null ? sql`false` : eq(partnerPersistedOperations.sha256, sha256),
+        isNull(partnerPersistedOperations.revokedAt),
+      ),
+    )
     .where(eq(partners.id, partnerId));
   return row ?? null;
 }

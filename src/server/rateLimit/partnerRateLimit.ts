@@ -31,7 +31,8 @@ export const WINDOW_RETENTION_MS = 3_600_000;
 /** Deletes counter windows older than `olderThanMs` (default an hour); returns how many. The purge job may call it too. */
 export async function deleteStaleRateLimitWindows(db: Database, olderThanMs = WINDOW_RETENTION_MS): Promise<number> {
   const seconds = Math.max(0, Math.floor(olderThanMs / 1000));
-  const rows = await db.delete(rateLimitWindows)
+  const rows = await db
+    .delete(rateLimitWindows)
     .where(lt(rateLimitWindows.windowStart, sql`now() - make_interval(secs => ${seconds}::double precision)`))
     .returning({ key: rateLimitWindows.key });
   return rows.length;
@@ -56,12 +57,18 @@ export function createPartnerRateLimiter(deps: { db: Database; logger?: Logger; 
   return {
     async hit(caller) {
       const windowStart = sql`date_trunc('minute', now())`;
-      const [row] = await db.insert(rateLimitWindows)
+      const [row] = await db
+        .insert(rateLimitWindows)
         .values({ key: rateLimitKey(caller.keyId), windowStart, count: 1 })
-        .onConflictDoUpdate({ target: [rateLimitWindows.key, rateLimitWindows.windowStart], set: { count: sql`${rateLimitWindows.count} + 1` } })
+        .onConflictDoUpdate({
+          target: [rateLimitWindows.key, rateLimitWindows.windowStart],
+          set: { count: sql`${rateLimitWindows.count} + 1` },
+        })
         .returning({
           count: rateLimitWindows.count,
-          limit: sql<number | null>`(select ${partnerGrants.requestsPerMinute} from ${partnerGrants} where ${eq(partnerGrants.id, caller.grant.id)})`,
+          limit: sql<
+            number | null
+          >`(select ${partnerGrants.requestsPerMinute} from ${partnerGrants} where ${eq(partnerGrants.id, caller.grant.id)})`,
           resetSeconds: sql<number>`greatest(1, ceil(extract(epoch from (${rateLimitWindows.windowStart} + interval '1 minute' - clock_timestamp()))))::int`,
         });
       if (cleanupEvery > 0 && ++requests % cleanupEvery === 0) {
@@ -91,8 +98,10 @@ export async function enforcePartnerRateLimit(limiter: PartnerRateLimiter, calle
   res.setHeader("x-ratelimit-reset", String(outcome.resetSeconds));
   if (!outcome.allowed) {
     res.setHeader("retry-after", String(outcome.resetSeconds));
-    throw new GatewayError(ErrorCode.RATE_LIMITED,
+    throw new GatewayError(
+      ErrorCode.RATE_LIMITED,
       `Rate limit exceeded: this API key's grant allows ${outcome.limit} requests per minute. Retry after ${outcome.resetSeconds} seconds.`,
-      { limit: outcome.limit, retryAfterSeconds: outcome.resetSeconds });
+      { limit: outcome.limit, retryAfterSeconds: outcome.resetSeconds },
+    );
   }
 }

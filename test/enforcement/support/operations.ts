@@ -37,8 +37,16 @@ export type FilterSpec =
 
 export type RootSpec =
   | {
-      kind: "customers"; first: number; firstVar: boolean; after: number | null; filter: FilterSpec;
-      totalCount: boolean; pageInfo: boolean; cursor: boolean; nodeInFragment: boolean; node: Sel[];
+      kind: "customers";
+      first: number;
+      firstVar: boolean;
+      after: number | null;
+      filter: FilterSpec;
+      totalCount: boolean;
+      pageInfo: boolean;
+      cursor: boolean;
+      nodeInFragment: boolean;
+      node: Sel[];
     }
   | { kind: "customer"; target: number; self: boolean; viaVar: boolean; node: Sel[] }
   | { kind: "me"; node: Sel[] }
@@ -118,26 +126,28 @@ export function selectionArb(schema: GraphQLSchema, type: GraphQLObjectType): fc
   const objectFields = fields.filter((f) => !isLeafType(getNamedType(f.type)));
   const pLeaf = type.name === "Customer" ? 0.3 : 0.4;
   const pObject = type.name === "Customer" ? 0.3 : 0.6;
-  const arb = fc.record({
-    picked: fc.tuple(...fields.map((f) => optionalArb(fieldArb(schema, f), objectFields.includes(f) ? pObject : pLeaf))),
-    placement: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: fields.length, maxLength: fields.length }),
-    modes: fc.tuple(...[1, 2, 3].map(() => fc.constantFrom("inline" as const, "typed" as const, "named" as const))),
-    dirs: fc.tuple(dirArb, dirArb, dirArb),
-  }).map(({ picked, placement, modes, dirs }) => {
-    const top: Sel[] = [];
-    const groups: Sel[][] = [[], [], []];
-    picked.forEach((sel, i) => {
-      if (!sel) return;
-      const place = placement[i] ?? 0;
-      // Two thirds stay at the top level; the rest go into up to three fragments.
-      if (place === 0 || place === 1) top.push(sel);
-      else (groups[(place + i) % 3] as Sel[]).push(sel);
+  const arb = fc
+    .record({
+      picked: fc.tuple(...fields.map((f) => optionalArb(fieldArb(schema, f), objectFields.includes(f) ? pObject : pLeaf))),
+      placement: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: fields.length, maxLength: fields.length }),
+      modes: fc.tuple(...[1, 2, 3].map(() => fc.constantFrom("inline" as const, "typed" as const, "named" as const))),
+      dirs: fc.tuple(dirArb, dirArb, dirArb),
+    })
+    .map(({ picked, placement, modes, dirs }) => {
+      const top: Sel[] = [];
+      const groups: Sel[][] = [[], [], []];
+      picked.forEach((sel, i) => {
+        if (!sel) return;
+        const place = placement[i] ?? 0;
+        // Two thirds stay at the top level; the rest go into up to three fragments.
+        if (place === 0 || place === 1) top.push(sel);
+        else (groups[(place + i) % 3] as Sel[]).push(sel);
+      });
+      groups.forEach((sub, g) => {
+        if (sub.length > 0) top.push({ k: "group", mode: modes[g] ?? "inline", dir: dirs[g] ?? null, sub });
+      });
+      return top;
     });
-    groups.forEach((sub, g) => {
-      if (sub.length > 0) top.push({ k: "group", mode: modes[g] ?? "inline", dir: dirs[g] ?? null, sub });
-    });
-    return top;
-  });
   cache.set(type.name, arb);
   return arb;
 }
@@ -148,8 +158,23 @@ export function opSpecArb(schema: GraphQLSchema, customers: number): fc.Arbitrar
   const filter: fc.Arbitrary<FilterSpec> = fc.oneof(
     { weight: 6, arbitrary: fc.constant(null) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("residency" as const), value: fc.constantFrom("EU", "UK", "US", "CH", "BR") }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant("status" as const), value: fc.constantFrom("ACTIVE" as const, "RESTRICTED" as const, "ERASED" as const) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant("email" as const), subject: fc.nat(customers - 1), via: viaArb(5), wholeObject: fc.boolean(), shout: fc.boolean() }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant("status" as const),
+        value: fc.constantFrom("ACTIVE" as const, "RESTRICTED" as const, "ERASED" as const),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant("email" as const),
+        subject: fc.nat(customers - 1),
+        via: viaArb(5),
+        wholeObject: fc.boolean(),
+        shout: fc.boolean(),
+      }),
+    },
   );
   const root: fc.Arbitrary<RootSpec> = fc.oneof(
     {
@@ -167,13 +192,25 @@ export function opSpecArb(schema: GraphQLSchema, customers: number): fc.Arbitrar
         node,
       }),
     },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant("customer" as const), target: fc.nat(customers - 1), self: fc.boolean(), viaVar: fc.boolean(), node }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant("customer" as const),
+        target: fc.nat(customers - 1),
+        self: fc.boolean(),
+        viaVar: fc.boolean(),
+        node,
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("me" as const), node }) },
     {
       weight: 1,
       arbitrary: fc.record({
-        kind: fc.constant("explain" as const), target: fc.nat(customers - 1), self: fc.boolean(),
-        coordinate: fc.nat(200), purpose: optionalArb(fc.nat(12), 0.5),
+        kind: fc.constant("explain" as const),
+        target: fc.nat(customers - 1),
+        self: fc.boolean(),
+        coordinate: fc.nat(200),
+        purpose: optionalArb(fc.nat(12), 0.5),
       }),
     },
   );
@@ -191,7 +228,10 @@ class Renderer {
   readonly fragments: string[] = [];
   private n = 0;
 
-  constructor(readonly ctx: RenderContext, readonly allowedOnly: boolean) {}
+  constructor(
+    readonly ctx: RenderContext,
+    readonly allowedOnly: boolean,
+  ) {}
 
   next(prefix: string): string {
     return `${prefix}${this.n++}`;
@@ -233,7 +273,11 @@ class Renderer {
   /** Filtering by a personal field needs full access to it. */
   mayFilterByEmail(): boolean {
     const input = this.ctx.dataMap.inputs.get("CustomerFilter.email");
-    return input !== undefined && this.ctx.purpose !== null && ceiling(DEFAULT_POLICY, this.ctx.caller, this.ctx.purpose, input.category).effect === "allow";
+    return (
+      input !== undefined &&
+      this.ctx.purpose !== null &&
+      ceiling(DEFAULT_POLICY, this.ctx.caller, this.ctx.purpose, input.category).effect === "allow"
+    );
   }
 
   selections(type: GraphQLObjectType, sels: readonly Sel[], forced: string[] = []): string {
@@ -306,9 +350,11 @@ export function renderOperation(spec: OpSpec, ctx: RenderContext): RenderedOpera
           if (email !== null) {
             const value = f.shout ? ` ${email.toUpperCase()} ` : email;
             emailFilter = value;
-            args.push(f.wholeObject
-              ? `filter: ${r.value(f.via, "f", "CustomerFilter", { email: value }, `{ email: ${JSON.stringify(value)} }`)}`
-              : `filter: { email: ${r.value(f.via, "e", "String", value, JSON.stringify(value))} }`);
+            args.push(
+              f.wholeObject
+                ? `filter: ${r.value(f.via, "f", "CustomerFilter", { email: value }, `{ email: ${JSON.stringify(value)} }`)}`
+                : `filter: { email: ${r.value(f.via, "e", "String", value, JSON.stringify(value))} }`,
+            );
           }
         }
         const node = r.selections(customerType, root.node, ["id"]);
@@ -343,7 +389,8 @@ export function renderOperation(spec: OpSpec, ctx: RenderContext): RenderedOpera
     }
   });
   const purposeName = ctx.purpose === null ? null : ctx.purpose.toUpperCase();
-  const directive = purposeName !== null && (ctx.declare === "directive" || ctx.declare === "both") ? ` @purpose(name: ${purposeName})` : "";
+  const directive =
+    purposeName !== null && (ctx.declare === "directive" || ctx.declare === "both") ? ` @purpose(name: ${purposeName})` : "";
   const headers: Record<string, string> = {};
   if (ctx.purpose !== null && (ctx.declare === "header" || ctx.declare === "both")) headers["x-purpose"] = ctx.purpose;
   const vars = r.vars.length > 0 ? `(${r.vars.join(", ")})` : "";
@@ -352,6 +399,17 @@ export function renderOperation(spec: OpSpec, ctx: RenderContext): RenderedOpera
 }
 
 const PURPOSE_NAMES = [
-  "ACCOUNT_MANAGEMENT", "SERVICE_DELIVERY", "CUSTOMER_SUPPORT", "PAYMENTS", "CLAIMS", "MARKETING", "ADVERTISING",
-  "PERSONALIZATION", "ANALYTICS", "RESEARCH", "FRAUD_PREVENTION", "LEGAL_COMPLIANCE", "SUBJECT_REQUEST",
+  "ACCOUNT_MANAGEMENT",
+  "SERVICE_DELIVERY",
+  "CUSTOMER_SUPPORT",
+  "PAYMENTS",
+  "CLAIMS",
+  "MARKETING",
+  "ADVERTISING",
+  "PERSONALIZATION",
+  "ANALYTICS",
+  "RESEARCH",
+  "FRAUD_PREVENTION",
+  "LEGAL_COMPLIANCE",
+  "SUBJECT_REQUEST",
 ];

@@ -11,7 +11,14 @@ import { DEFAULT_POLICY } from "../../../src/policy/index.js";
  * fields whose ceiling is not deny, and every non-personal field), so an operation built from it
  * passes the static check and reads as much as the caller may.
  */
-export function readableSelection(schema: GraphQLSchema, dataMap: DataMap, caller: Caller, purpose: Purpose, typeName = "Customer", visits = 3): string {
+export function readableSelection(
+  schema: GraphQLSchema,
+  dataMap: DataMap,
+  caller: Caller,
+  purpose: Purpose,
+  typeName = "Customer",
+  visits = 3,
+): string {
   const type = schema.getType(typeName) as GraphQLObjectType;
   const parts: string[] = [];
   for (const field of Object.values(type.getFields())) {

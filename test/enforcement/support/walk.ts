@@ -5,10 +5,26 @@
  * mapped back to the internal id when the caller's ids are scoped).
  */
 import {
-  getArgumentValues, getDirectiveValues, getVariableValues, getNamedType, GraphQLIncludeDirective, GraphQLSkipDirective, isAbstractType,
-  isInputObjectType, isListType, isNonNullType, isObjectType, type GraphQLInputType,
-  Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema,
-  type OperationDefinitionNode, type SelectionSetNode,
+  getArgumentValues,
+  getDirectiveValues,
+  getVariableValues,
+  getNamedType,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLInputType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from "graphql";
 
 export type Path = ReadonlyArray<string | number>;
@@ -44,7 +60,11 @@ interface Doc {
  * The variables as execution sees them: coerced, with the operation's default values filled in
  * (a variable the request omits still has its default: `$e: String = "..."`).
  */
-export function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+export function coerceVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
   if (coerced.errors) throw new Error(`variables do not coerce: ${coerced.errors.map((e) => e.message).join("; ")}`);
   return coerced.coerced;
@@ -60,8 +80,10 @@ function docOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<
 }
 
 function included(node: Parameters<typeof getDirectiveValues>[1], variables: Record<string, unknown>): boolean {
-  return getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  return (
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false
+  );
 }
 
 function applies(schema: GraphQLSchema, condition: string | undefined, type: GraphQLObjectType): boolean {
@@ -103,7 +125,12 @@ function rootType(schema: GraphQLSchema, operation: OperationDefinitionNode): Gr
  * Every field coordinate the operation selects (after @skip/@include), whatever the data, and
  * every input field coordinate its arguments set (`CustomerFilter.email`), defaults included.
  */
-export function selectedCoordinates(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string): Set<string> {
+export function selectedCoordinates(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName?: string,
+): Set<string> {
   const doc = docOf(schema, document, variables, operationName);
   const out = new Set<string>();
   const inputs = (type: GraphQLInputType, value: unknown) => {
@@ -132,7 +159,11 @@ export function selectedCoordinates(schema: GraphQLSchema, document: DocumentNod
         for (const arg of field.args) inputs(arg.type, args[arg.name]);
       }
       const named = getNamedType(field.type);
-      if (isObjectType(named)) visit(named, nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])));
+      if (isObjectType(named))
+        visit(
+          named,
+          nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+        );
     }
   };
   visit(rootType(schema, doc.operation), [doc.operation.selectionSet]);
@@ -157,7 +188,11 @@ export function walkResponse(
   const doc = docOf(schema, document, variables, operationName);
 
   const visitObject = (
-    type: GraphQLObjectType, sets: readonly SelectionSetNode[], value: Record<string, unknown>, path: Path, inherited: string | null,
+    type: GraphQLObjectType,
+    sets: readonly SelectionSetNode[],
+    value: Record<string, unknown>,
+    path: Path,
+    inherited: string | null,
     parent: ObjectVisit["parent"],
   ) => {
     const fields = collectFields(schema, doc, type, sets);
@@ -172,7 +207,14 @@ export function walkResponse(
       if (!(key in value)) throw new Error(`response lacks ${[...path, key].join(".")}`);
       const fieldValue = value[key];
       if (fieldName.startsWith("__")) {
-        visitor.leaf?.({ path: [...path, key], typeName: type.name, fieldName, coordinate: `${type.name}.${fieldName}`, value: fieldValue, subject });
+        visitor.leaf?.({
+          path: [...path, key],
+          typeName: type.name,
+          fieldName,
+          coordinate: `${type.name}.${fieldName}`,
+          value: fieldValue,
+          subject,
+        });
         continue;
       }
       const field = type.getFields()[fieldName];
@@ -183,11 +225,19 @@ export function walkResponse(
         const here = { coordinate: `${type.name}.${fieldName}`, args: getArgumentValues(field, nodes[0] as FieldNode, doc.variables) };
         const each = (item: unknown, itemPath: Path) => {
           if (Array.isArray(item)) item.forEach((x, i) => each(x, [...itemPath, i]));
-          else if (item !== null && typeof item === "object") visitObject(named, subSets, item as Record<string, unknown>, itemPath, subject, here);
+          else if (item !== null && typeof item === "object")
+            visitObject(named, subSets, item as Record<string, unknown>, itemPath, subject, here);
         };
         each(fieldValue, [...path, key]);
       } else {
-        visitor.leaf?.({ path: [...path, key], typeName: type.name, fieldName, coordinate: `${type.name}.${fieldName}`, value: fieldValue, subject });
+        visitor.leaf?.({
+          path: [...path, key],
+          typeName: type.name,
+          fieldName,
+          coordinate: `${type.name}.${fieldName}`,
+          value: fieldValue,
+          subject,
+        });
       }
     }
   };

@@ -63,9 +63,7 @@ export interface World {
 }
 
 const TABLES_BY_NAME = new Map<string, PgTable>(
-  (Object.values(tables) as unknown[])
-    .filter((t): t is PgTable => is(t, PgTable))
-    .map((t) => [getTableName(t), t]),
+  (Object.values(tables) as unknown[]).filter((t): t is PgTable => is(t, PgTable)).map((t) => [getTableName(t), t]),
 );
 
 export const rawKey = (customerId: string, coordinate: string) => `${customerId}|${coordinate}`;
@@ -129,15 +127,22 @@ export async function readSubjectStates(db: Database): Promise<Map<string, Subje
   const states = new Map<string, SubjectState>();
   for (const s of subjects) {
     states.set(s.id, {
-      customerId: s.id, status: s.status, residency: s.residency, optOuts: new Map(), objections: new Map(),
-      partnerOptIns: new Set(), linkedPartners: new Set(), verifiedRequest: false,
+      customerId: s.id,
+      status: s.status,
+      residency: s.residency,
+      optOuts: new Map(),
+      objections: new Map(),
+      partnerOptIns: new Set(),
+      linkedPartners: new Set(),
+      verifiedRequest: false,
     });
   }
   const latest = new Map<string, (typeof events)[number]>();
   for (const e of events) {
     const key = `${e.customerId}|${e.purpose}|${e.partnerId ?? ""}`;
     const seen = latest.get(key);
-    if (!seen || e.recordedAt > seen.recordedAt || (e.recordedAt.getTime() === seen.recordedAt.getTime() && e.id > seen.id)) latest.set(key, e);
+    if (!seen || e.recordedAt > seen.recordedAt || (e.recordedAt.getTime() === seen.recordedAt.getTime() && e.id > seen.id))
+      latest.set(key, e);
   }
   for (const e of latest.values()) {
     const state = states.get(e.customerId);
@@ -171,11 +176,20 @@ async function partnerCallers(db: Database): Promise<PartnerCaller[]> {
     const key = generateApiKey();
     await db.insert(tables.partnerKeys).values({ id: key.keyId, partnerId: p.id, secretHash: hashApiKeySecret(key.secret) });
     const grant: Grant = {
-      id: g.id, purposes: g.purposes.filter(isPurpose), categories: g.categories, subjectScope: g.subjectScope,
-      regions: g.regions, transferBasis: g.transferBasis, validFrom: g.validFrom, validUntil: g.validUntil,
+      id: g.id,
+      purposes: g.purposes.filter(isPurpose),
+      categories: g.categories,
+      subjectScope: g.subjectScope,
+      regions: g.regions,
+      transferBasis: g.transferBasis,
+      validFrom: g.validFrom,
+      validUntil: g.validUntil,
     };
     out.push({
-      name: p.name, kind: p.kind, partnerId: p.id, apiKey: key.key,
+      name: p.name,
+      kind: p.kind,
+      partnerId: p.id,
+      apiKey: key.key,
       caller: { kind: "partner", partnerId: p.id, partnerKind: p.kind, partnerRegion: p.region, keyId: key.keyId, grant },
     });
   }
@@ -190,8 +204,13 @@ export async function loadWorld(gw: TestGateway): Promise<World> {
     .map((c) => ({ id: c.id, status: c.status, residency: c.residency }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const world: World = {
-    schema, dataMap, customers, partners: await partnerCallers(db),
-    canaryOwner: new Map(), raw: new Map(), states: new Map(),
+    schema,
+    dataMap,
+    customers,
+    partners: await partnerCallers(db),
+    canaryOwner: new Map(),
+    raw: new Map(),
+    states: new Map(),
     async refresh() {
       const cells = await readCells(db, world.dataMap);
       world.canaryOwner = cells.canaryOwner;
