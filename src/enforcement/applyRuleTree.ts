@@ -79,14 +79,22 @@ const rootTypes = (schema: GraphQLSchema): GraphQLObjectType[] =>
   [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t != null);
 
 /**
- * The request-level rule that every root field stands on, if there is one. Once a root field has
- * passed it, it holds for the rest of the request (the caller and the purpose do not change), and
- * any other field is reached only through a root field; so another field that stands on that
- * same rule is not wrapped, and costs what it costs unguarded. graphql-shield's "contextual"
- * cache answers the same, after a call per field. A field with any other rule is guarded.
+ * The request-level rule that every root field stands on or includes (FieldRule.includes), if
+ * there is one. Once a root field has passed it, it holds for the rest of the request (the caller
+ * and the purpose do not change), and any other field is reached only through a root field; so
+ * another field that stands on that same rule is not wrapped, and costs what it costs unguarded.
+ * graphql-shield's "contextual" cache answers the same, after a call per field. A field with any
+ * other rule is guarded.
  */
 function ruleOfEveryRootField(roots: GraphQLObjectType[], tree: RuleTree): FieldRule | undefined {
-  const rules = new Set(roots.flatMap((type) => Object.keys(type.getFields()).map((name) => tree[type.name]?.[name])));
+  const rules = new Set(
+    roots.flatMap((type) =>
+      Object.keys(type.getFields()).map((name) => {
+        const rule = tree[type.name]?.[name];
+        return rule?.includes ?? rule;
+      }),
+    ),
+  );
   const [only] = rules;
   return rules.size === 1 && only !== undefined && !only.perSubject ? only : undefined;
 }

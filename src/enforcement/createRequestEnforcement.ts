@@ -50,6 +50,14 @@ export interface RequestEnforcement {
   readonly purpose: Purpose | null;
   /** The request may execute: its purpose is resolved, or its operation needs none. */
   readonly mayExecute: boolean;
+  /**
+   * Settles once the purpose plugin has finished with the request: resolved a purpose, found that
+   * the operation needs none, or refused it (`mayExecute` false). Before execution, `purpose` and
+   * `mayExecute` are read only after it (the static check); never settles without the purpose plugin.
+   */
+  readonly purposeResolved: Promise<void>;
+  /** Called by the purpose plugin once it has finished, whatever the outcome: the purpose is fixed from then on. */
+  endPurposeResolution(): void;
 
   /** Set once, by the purpose plugin, before execution; a second, different purpose throws. */
   setPurpose(resolved: Purpose): void;
@@ -181,6 +189,13 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
   let purpose: Purpose | null = null;
   // Set instead of a purpose for an operation that reads nothing personal (executeWithoutPurpose).
   let withoutPurpose = false;
+  // Settled when the purpose plugin has finished (endPurposeResolution). Apollo runs the plugins'
+  // `didResolveOperation` hooks together, in no order to rely on: a check before execution awaits this.
+  let resolutionEnded = false;
+  let endResolution!: () => void;
+  const purposeResolved = new Promise<void>((resolve) => {
+    endResolution = resolve;
+  });
   // Subject states, loaded in batches; once a state has arrived, decisions about that subject
   // are made synchronously (no promise per field: on a page of thousands of values that matters).
   const subjects = new Map<string, SubjectEntry>();
@@ -310,10 +325,17 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
     },
     executeWithoutPurpose() {
       if (purpose !== null) throw new Error("a request with a purpose executes under it");
+      if (resolutionEnded) throw new Error("the purpose of a request is resolved once");
       withoutPurpose = true;
     },
+    purposeResolved,
+    endPurposeResolution() {
+      resolutionEnded = true;
+      endResolution();
+    },
     setPurpose(resolved: Purpose) {
-      if ((purpose !== null && purpose !== resolved) || withoutPurpose) throw new Error("the purpose of a request is set once");
+      if ((purpose !== null && purpose !== resolved) || withoutPurpose || resolutionEnded)
+        throw new Error("the purpose of a request is set once");
       purpose = resolved;
       parts = stateParts(policy, caller, resolved);
     },

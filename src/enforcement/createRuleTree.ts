@@ -4,6 +4,7 @@ import { GatewayError } from "../errors/GatewayError.js";
 import type { EnforcementContext } from "./EnforcementContext.js";
 import type { Decision } from "../policy/decide.js";
 import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
+import { mayEverCall } from "./rootFieldAudience.js";
 import { subjectFieldsOf } from "./subjectFieldsOf.js";
 import { UNCLASSIFIED_FIELDS } from "./unclassifiedFields.js";
 
@@ -24,6 +25,11 @@ export interface FieldRule {
    * graphql-shield, which only takes verdicts, calls `check`.
    */
   readonly decide?: (subject: string, ctx: EnforcementContext) => Decision | null | Promise<Decision>;
+  /**
+   * A request-level rule this one includes (a root field's audience rule includes `purposeResolved`):
+   * once this one has passed, that one holds for the rest of the request (see applyRuleTree).
+   */
+  readonly includes?: FieldRule;
 }
 
 /** The rule tree generated from the schema and the data map: one rule map per object type. */
@@ -48,6 +54,23 @@ const requestMayExecute = (ctx: EnforcementContext) => ctx.caller.kind !== "anon
  * the purpose plugin reads nothing.
  */
 const purposeResolved: FieldRule = { name: "purposeResolved", perSubject: false, check: (_parent, ctx) => requestMayExecute(ctx) };
+
+/**
+ * A root field's rule, generated from its audience (ROOT_FIELD_AUDIENCE): the request may execute
+ * and the caller is one the field serves. The static check refuses such an operation before
+ * execution; this refuses it again, before the resolver runs, should a request get past it.
+ */
+function rootFieldRule(coordinate: string): FieldRule {
+  return {
+    name: `audience:${coordinate}`,
+    perSubject: false,
+    includes: purposeResolved,
+    check: (_parent, ctx) =>
+      requestMayExecute(ctx) &&
+      (mayEverCall(ctx.caller, coordinate) ||
+        new GatewayError(ErrorCode.FORBIDDEN, `Not permitted: ${coordinate} does not serve your role or grant.`)),
+  };
+}
 
 /**
  * The personal field's rule: the per-subject decision (cached per subject and category in the
@@ -85,24 +108,27 @@ const unclassified: FieldRule = {
 };
 
 /**
- * Every generated rule map: a personal field's per-subject rule; on a type that describes a
- * subject (subjectFieldsOf), an unlisted field without a category refused; any other field the
- * request-level rule.
+ * Every generated rule map: a root field's audience rule; a personal field's per-subject rule; on
+ * a type that describes a subject (subjectFieldsOf), an unlisted field without a category
+ * refused; any other field the request-level rule.
  */
 export function createRuleTree(schema: GraphQLSchema, dataMap: DataMap): RuleTree {
   const tree: RuleTree = {};
   const aboutSubjects = new Set(subjectFieldsOf(schema));
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     const fields: Record<string, FieldRule> = {};
     for (const name of Object.keys(type.getFields())) {
       const coordinate = `${type.name}.${name}`;
       const personal = dataMap.fields.get(coordinate);
-      fields[name] = personal
-        ? personalRule(personal)
-        : aboutSubjects.has(coordinate) && UNCLASSIFIED_FIELDS[coordinate] === undefined
-          ? unclassified
-          : purposeResolved;
+      fields[name] = roots.has(type)
+        ? rootFieldRule(coordinate)
+        : personal
+          ? personalRule(personal)
+          : aboutSubjects.has(coordinate) && UNCLASSIFIED_FIELDS[coordinate] === undefined
+            ? unclassified
+            : purposeResolved;
     }
     tree[type.name] = fields;
   }

@@ -10,7 +10,7 @@ import { audienceOfField, mayEverRead } from "./fieldAudience.js";
 
 export interface DeniedRead {
   coordinate: string;
-  /** Null for a field that carries no category (the accounting) and is outside the caller's audience. */
+  /** Null for a field outside the caller's audience that carries no category (a root field, the accounting). */
   category: string | null;
   reason: ReasonCode | "FILTER_NEEDS_FULL_ACCESS" | "NOT_IN_AUDIENCE";
   message: string;

@@ -8,11 +8,12 @@ const EVERYONE: readonly Audience[] = ["customer", "partner", ...STAFF_ROLES];
 const OFFICE: readonly Audience[] = ["privacy_officer"];
 
 /**
- * The callers each root field serves, as its resolver enforces it: used only to give each caller
- * its own introspection (schemaForCaller.ts), never to admit a request (the resolvers and the
- * rule tree do that). A root field missing here is hidden from every caller's introspection, and
- * test/enforcement/introspection.test.ts fails until it is listed; the same test holds each
- * entry to its resolver (a field hidden from a caller is refused to that caller).
+ * The callers each root field serves: the one statement of who may call it. It admits requests
+ * (the static check refuses an operation calling a root field outside the caller's audience before
+ * execution; the rule tree refuses it again before the resolver runs) and gives each caller its own
+ * introspection (schemaForCaller.ts). Resolvers keep only the rules of the row (a customer reads
+ * only their own request) and of the purpose. A root field missing here serves no one, and
+ * test/enforcement/introspection.test.ts fails until it is listed.
  */
 export const ROOT_FIELD_AUDIENCE: Readonly<Record<string, readonly Audience[]>> = {
   "Query.me": ["customer"],
@@ -69,4 +70,14 @@ export function audienceOf(caller: Caller): Audience | null {
 export function mayEverCall(caller: Caller, coordinate: string): boolean {
   const audience = audienceOf(caller);
   return audience !== null && (ROOT_FIELD_AUDIENCE[coordinate]?.includes(audience) ?? false);
+}
+
+/**
+ * The caller as the one kind of caller a root field's audience admits, for the resolver's types:
+ * not a check of who may call (the rule tree refused anyone else before the resolver ran). Another
+ * kind here means the table and the resolver disagree: an internal error, nothing served.
+ */
+export function admittedAs<K extends Caller["kind"]>(caller: Caller, kind: K): Extract<Caller, { kind: K }> {
+  if (caller.kind !== kind) throw new Error(`a ${caller.kind} caller reached a resolver that serves only ${kind} callers`);
+  return caller as Extract<Caller, { kind: K }>;
 }

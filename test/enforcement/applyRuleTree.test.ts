@@ -59,6 +59,17 @@ describe("the guards executor", () => {
     expect(rule.calls).toBe(4);
   });
 
+  it("treats root fields whose own rules include one request-level rule as standing on it (a root field's audience rule)", async () => {
+    const request = counted("request", true);
+    const item = { ...counted("audience:item", true), includes: request };
+    const other = { ...counted("audience:other", false), includes: request };
+    const tree: RuleTree = { Query: { item, other }, Item: { label: request, note: request, child: request } };
+    const result = await run(tree, "{ item { label child { label } } other { label } }");
+    expect(result.data).toEqual({ item: { label: "L", child: { label: "L2" } }, other: null });
+    expect(result.errors?.map((e) => e.path?.join("."))).toEqual(["other"]);
+    expect(request.calls).toBe(0); // each root's own rule includes it: nothing below is wrapped
+  });
+
   it("reads a guarded field without a resolver as graphql-js's default resolver does: the property, a method called with the arguments", async () => {
     const noteRule = counted("notes", true);
     const schema = applyRuleTree(buildSchema(typeDefs), treeOf(counted("request", true), { note: noteRule }), NO_PERSONAL_FIELDS);

@@ -14,6 +14,7 @@ import { mayEverRead } from "../../src/enforcement/fieldAudience.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customers } from "../../src/db/schema/index.js";
 import { getDataMap, type DataMap } from "../../src/enforcement/dataMap.js";
+import { mayEverRead } from "../../src/enforcement/fieldAudience.js";
 import { ROOT_FIELD_AUDIENCE, type Audience } from "../../src/enforcement/rootFieldAudience.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
 import { purposesFor, type Caller } from "../../src/policy/caller.js";
@@ -26,8 +27,8 @@ import { DEFAULT_POLICY } from "../../src/policy/index.js";
 /**
  * Introspection per caller over real HTTP: each caller sees only the fields it could ever read
  * for a purpose it may declare (from the data map and the policy) and the root fields that serve
- * it; a partner's view follows its grant; staff roles differ; and hiding never contradicts the
- * resolvers (a root field hidden from a caller is refused to it).
+ * it; a partner's view follows its grant; staff roles differ; and the audience table that hides a
+ * root field from a caller is the one that refuses it to that caller.
  */
 
 const INTROSPECT = `{ __schema {
@@ -296,7 +297,7 @@ describe("the audience table", () => {
     return `${operation} P @purpose(name: ${purpose}) { ${field.name}${args.length ? `(${args.join(", ")})` : ""}${selection} }`;
   }
 
-  it("holds each entry to its resolver: a root field hidden from a caller is refused to it, nothing written", async () => {
+  it("admits by it: a root field outside the caller's audience refuses the whole operation before execution, the field named", async () => {
     let probed = 0;
     for (const who of ["customer", "support_agent", "legal", "partner:helpdesk"] as const) {
       const caller = callerFor(who);
@@ -307,21 +308,26 @@ describe("the audience table", () => {
         ["mutation", schema.getMutationType()!],
       ] as const) {
         for (const field of Object.values(type.getFields())) {
-          const audience = ROOT_FIELD_AUDIENCE[`${type.name}.${field.name}`] ?? [];
+          const coordinate = `${type.name}.${field.name}`;
+          const audience = ROOT_FIELD_AUDIENCE[coordinate] ?? [];
           if (audience.includes(who.startsWith("partner:") ? "partner" : (who as Audience))) continue;
           const query = probe(operation, field, purpose);
           if (query === null) continue;
+          const before = gw.database.statements;
           const res = await gw.post({ query }, headers);
-          const codes = (res.body.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code);
-          expect(codes, `${who} ${field.name}: ${JSON.stringify(res.body)}`).toEqual(
-            expect.arrayContaining([expect.stringMatching(/^(FORBIDDEN|NOT_FOUND|PURPOSE_NOT_ALLOWED|BAD_USER_INPUT)$/)]),
-          );
-          expect(res.body.data?.[field.name] ?? null, `${who} ${field.name}`).toBeNull();
+          expect(res.status, `${who} ${coordinate}: ${JSON.stringify(res.body)}`).toBe(403);
+          expect(res.body.errors).toHaveLength(1);
+          expect(res.body.errors[0].extensions.code).toBe("FORBIDDEN");
+          expect(res.body.errors[0].message).toContain(coordinate);
+          expect(res.body.errors[0].extensions.denied).toContainEqual(expect.objectContaining({ coordinate, reason: "NOT_IN_AUDIENCE" }));
+          expect(res.body.data ?? null).toBeNull();
+          // Staff authenticate without the database: nothing at all ran (customers and partners are looked up first).
+          if (caller.kind === "staff") expect(gw.database.statements, `${who} ${coordinate}`).toBe(before);
           probed++;
         }
       }
     }
-    expect(probed).toBeGreaterThan(20);
+    expect(probed).toBeGreaterThan(40);
   });
 });
 

@@ -7,6 +7,7 @@ import { purposeName } from "../../policy/purposeName.js";
 import type { EnforcementContext } from "../EnforcementContext.js";
 import { operationVariables } from "./operationVariables.js";
 import { getDataMap } from "../dataMap.js";
+import { findDeniedCalls } from "../findDeniedCalls.js";
 import { findDeniedReads } from "../findDeniedReads.js";
 import { fragmentsOf } from "../fragmentsOf.js";
 import { operationReads } from "../operationReads.js";
@@ -17,10 +18,15 @@ export interface StaticCheckPluginOptions {
 }
 
 /**
- * Before execution, once per operation: every personal field the operation selects or filters
- * by is checked against the caller's ceiling for the declared purpose. One field this caller can
- * never read rejects the whole operation with one FORBIDDEN error listing each denied coordinate,
- * its category and the reason; no resolver runs and no SQL is issued.
+ * Before execution, once per operation: a root field that does not serve the caller
+ * (ROOT_FIELD_AUDIENCE), and every personal field the operation selects or filters by that the
+ * caller can never read for the declared purpose, rejects the whole operation with one FORBIDDEN
+ * error listing each denied coordinate, its category and the reason; no resolver runs and no SQL
+ * is issued. The rule tree refuses the same root fields again at run time (the backstop).
+ *
+ * It reads the purpose only once the purpose plugin has resolved it (`enforcement.purposeResolved`),
+ * so the two may be registered in any order; a request whose purpose was refused, or that only
+ * introspects, is left to the plugin that answers it.
  *
  * An operation's reads are kept with its parsed document when no variable decided them
  * (operationReads), so a client's repeated operation is walked once; the check against the
@@ -32,24 +38,29 @@ export function createStaticCheckPlugin(options: StaticCheckPluginOptions): Apol
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, contextValue: ctx, request }) {
+          if (!operation) return;
+          await ctx.enforcement.purposeResolved;
+          if (!ctx.enforcement.mayExecute) return; // refused by the purpose plugin, or introspection only
           const purpose = ctx.enforcement.purpose;
-          if (purpose === null || !operation) return; // introspection only (the purpose plugin ran first)
           const reads = operationReads(
             options.schema,
             operation,
             fragmentsOf(document),
             operationVariables(options.schema, document, operation, request),
           );
-          const denied = findDeniedReads(reads, dataMap, ctx.enforcement.policy, ctx.caller, purpose);
-          if (denied.length > 0) {
-            throw toGraphQLError(
-              new GatewayError(
-                ErrorCode.FORBIDDEN,
-                `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purposeName(purpose)}.`,
-                { purpose: purposeName(purpose), denied },
-              ),
-            );
-          }
+          const uncallable = findDeniedCalls(options.schema, reads, ctx.caller);
+          const denied = [
+            ...uncallable,
+            ...(purpose === null ? [] : findDeniedReads(reads, dataMap, ctx.enforcement.policy, ctx.caller, purpose)),
+          ];
+          if (denied.length === 0) return;
+          const message =
+            uncallable.length > 0
+              ? `This operation calls ${uncallable.map((d) => d.coordinate).join(", ")}, which your role or grant can never call.`
+              : `This operation reads ${denied.length} field${denied.length === 1 ? "" : "s"} that your role or grant can never read for ${purposeName(purpose!)}.`;
+          throw toGraphQLError(
+            new GatewayError(ErrorCode.FORBIDDEN, message, { ...(purpose === null ? {} : { purpose: purposeName(purpose) }), denied }),
+          );
         },
       };
     },

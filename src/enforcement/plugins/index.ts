@@ -14,8 +14,11 @@ export interface EnforcementPluginsOptions
     DisclosurePluginOptions {}
 
 /**
- * The enforcement plugins, in the order they must run: the purpose is resolved before the static
- * check reads it, and the GPC opt-out is recorded before any subject state is loaded.
+ * The enforcement plugins. Apollo runs their `didResolveOperation` hooks together, so none relies
+ * on another having run first: the static check awaits the purpose the purpose plugin resolves
+ * (enforcement.purposeResolved), and subject state is loaded only during execution, after the GPC
+ * opt-out is recorded. The order below decides only which refusal a client sees when several
+ * plugins refuse at once.
  */
 export function enforcementPlugins(options: EnforcementPluginsOptions): ApolloServerPlugin<EnforcementContext>[] {
   return [

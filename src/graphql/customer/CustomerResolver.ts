@@ -13,6 +13,7 @@ import { Purchase } from "../purchase/Purchase.js";
 import { Visit } from "../visit/Visit.js";
 import { Personal } from "../../enforcement/personal.js";
 import { personalInputsOf } from "../../enforcement/personalInputsOf.js";
+import { admittedAs } from "../../enforcement/rootFieldAudience.js";
 import { Customer } from "./Customer.js";
 import { CustomerConnection, CustomerFilter } from "./CustomerConnection.js";
 import { customerChildrenFold, selectedChildren } from "./customerChildren.js";
@@ -55,8 +56,7 @@ const notFound = () => new GatewayError(ErrorCode.NOT_FOUND, "No customer with t
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: "The signed-in customer." })
   async me(@Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Customer | null> {
-    const own = ownIdOrNull(ctx);
-    if (own === null) throw new GatewayError(ErrorCode.FORBIDDEN, "`me` is only for a signed-in customer.");
+    const own = admittedAs(ctx.caller, "customer").customerId;
     ctx.loaders.wantChildren(selectedChildren(info));
     return (await ctx.loaders.customer.load(own)) as Customer | null;
   }

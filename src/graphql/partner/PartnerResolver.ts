@@ -3,6 +3,7 @@ import { Arg, Ctx, ID, Info, Mutation, Query, Resolver } from "type-graphql";
 import { generateApiKey } from "../../db/apiKeys.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
+import { admittedAs } from "../../enforcement/rootFieldAudience.js";
 import type { GatewayContext } from "../context.js";
 import { isUuid } from "../customer/cursor.js";
 import {
@@ -40,15 +41,10 @@ const KEY_ID = /^[a-z0-9]{12}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
- * Partners are administered by the privacy office alone; these operations read no personal data.
- * Returns the officer's staff id, the actor of the changes' events.
+ * The officer's staff id, the actor of the changes' events. Partners are administered by the
+ * privacy office alone (ROOT_FIELD_AUDIENCE); these operations read no personal data.
  */
-function requirePrivacyOfficer(ctx: GatewayContext): string {
-  if (ctx.caller.kind !== "staff" || ctx.caller.role !== "privacy_officer") {
-    throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office (role privacy_officer) administers partners.");
-  }
-  return ctx.caller.staffId;
-}
+const officerId = (ctx: GatewayContext): string => admittedAs(ctx.caller, "staff").staffId;
 
 /** A revocation that found the row already revoked changed nothing: its event says so. */
 const revocationNote = (revokedAt: Date | null, now: Date) =>
@@ -73,14 +69,12 @@ async function existingPartnerId(ctx: GatewayContext, partnerId: string): Promis
 export class PartnerResolver {
   @Query(() => [Partner], { description: "Every partner with its keys (never the key or its hash) and grants. Privacy office only." })
   async partners(@Ctx() ctx: GatewayContext): Promise<Partner[]> {
-    requirePrivacyOfficer(ctx);
     return listPartners(ctx.db, new Date());
   }
 
   @Query(() => MyGrant, { description: "For a partner: the grant in force for this API key, what it allows and its rate limit." })
   async myGrant(@Ctx() ctx: GatewayContext): Promise<MyGrant> {
-    const caller = ctx.caller;
-    if (caller.kind !== "partner") throw new GatewayError(ErrorCode.FORBIDDEN, "`myGrant` is only for a partner calling with its API key.");
+    const caller = admittedAs(ctx.caller, "partner");
     const row = await grantById(ctx.db, caller.grant.id);
     // Revoked since this request authenticated: answered as authentication would answer it now.
     if (!row || row.revokedAt !== null) throw new GatewayError(ErrorCode.GRANT_REVOKED, "This partner's grant was revoked.");
@@ -107,13 +101,12 @@ export class PartnerResolver {
       "What the privacy office changed in a partner's access (keys, grants, allowed operations), oldest first. Privacy office only.",
   })
   async partnerAdministration(@Arg("partnerId", () => ID) partnerId: string, @Ctx() ctx: GatewayContext): Promise<PartnerAdminEvent[]> {
-    requirePrivacyOfficer(ctx);
     return partnerAdminEventsOf(ctx.db, await existingPartnerId(ctx, partnerId));
   }
 
   @Mutation(() => Partner, { description: "Registers a partner (privacy office only). Then issue it a key and a grant." })
   async createPartner(@Arg("input", () => CreatePartnerInput) input: CreatePartnerInput, @Ctx() ctx: GatewayContext): Promise<Partner> {
-    const actorId = requirePrivacyOfficer(ctx);
+    const actorId = officerId(ctx);
     const partner = validateCreatePartner(input);
     const created = await changeWithEvent(
       ctx.db,
@@ -128,7 +121,7 @@ export class PartnerResolver {
       "Issues a new API key to a partner (privacy office only). The full key is returned this once; only a hash of its secret is kept. A partner may hold several keys, for rotation.",
   })
   async issueApiKey(@Arg("partnerId", () => ID) partnerId: string, @Ctx() ctx: GatewayContext): Promise<IssuedApiKey> {
-    const actorId = requirePrivacyOfficer(ctx);
+    const actorId = officerId(ctx);
     const id = await existingPartnerId(ctx, partnerId);
     for (let attempt = 0; attempt < 3; attempt++) {
       const key = generateApiKey();
@@ -144,7 +137,7 @@ export class PartnerResolver {
 
   @Mutation(() => PartnerApiKey, { description: "Revokes an API key at once (privacy office only). Idempotent." })
   async revokeApiKey(@Arg("keyId", () => ID) keyId: string, @Ctx() ctx: GatewayContext): Promise<PartnerApiKey> {
-    const actorId = requirePrivacyOfficer(ctx);
+    const actorId = officerId(ctx);
     const now = new Date();
     const row = !KEY_ID.test(keyId)
       ? null
@@ -167,7 +160,7 @@ export class PartnerResolver {
     description: "Gives a partner a grant (privacy office only). It can only narrow the policy; the newest grant in force applies.",
   })
   async createGrant(@Arg("input", () => CreateGrantInput) input: CreateGrantInput, @Ctx() ctx: GatewayContext): Promise<PartnerGrant> {
-    const actorId = requirePrivacyOfficer(ctx);
+    const actorId = officerId(ctx);
     const now = new Date();
     const grant = validateCreateGrant(input, now);
     if (!(await partnerExists(ctx.db, grant.partnerId))) throw unknownPartner();
@@ -188,7 +181,7 @@ export class PartnerResolver {
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<PersistedOperation> {
-    const actorId = requirePrivacyOfficer(ctx);
+    const actorId = officerId(ctx);
     const operation = validatePersistedOperation(input, info.schema);
     if (!(await partnerExists(ctx.db, operation.partnerId))) throw unknownPartner();
     const row = await changeWithEvent(
@@ -205,7 +198,7 @@ export class PartnerResolver {
     @Arg("sha256Hash", () => String) sha256Hash: string,
     @Ctx() ctx: GatewayContext,
   ): Promise<PersistedOperation> {
-    const actorId = requirePrivacyOfficer(ctx);
+    const actorId = officerId(ctx);
     const id = normalised(partnerId);
     const hash = normalised(sha256Hash);
     const now = new Date();
@@ -235,7 +228,7 @@ export class PartnerResolver {
     @Arg("enabled", () => Boolean) enabled: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<Partner> {
-    const actorId = requirePrivacyOfficer(ctx);
+    const actorId = officerId(ctx);
     const id = normalised(partnerId);
     const found =
       isUuid(id) &&
@@ -251,7 +244,7 @@ export class PartnerResolver {
 
   @Mutation(() => PartnerGrant, { description: "Revokes a grant at once (privacy office only). Idempotent." })
   async revokeGrant(@Arg("grantId", () => ID) grantId: string, @Ctx() ctx: GatewayContext): Promise<PartnerGrant> {
-    const actorId = requirePrivacyOfficer(ctx);
+    const actorId = officerId(ctx);
     const now = new Date();
     const row = !isUuid(grantId)
       ? null

@@ -30,9 +30,6 @@ export class RetentionResolver {
     @Arg("dryRun", () => Boolean, { defaultValue: false }) dryRun: boolean,
     @Ctx() ctx: GatewayContext,
   ): Promise<PurgeRun> {
-    if (ctx.caller.kind !== "staff" || ctx.caller.role !== "privacy_officer") {
-      throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office runs the retention purge.");
-    }
     if (ctx.enforcement.purpose !== "legal_compliance") {
       throw new GatewayError(
         ErrorCode.PURPOSE_NOT_ALLOWED,

@@ -55,6 +55,7 @@ import {
   type SubjectRequestState,
 } from "../../dsr/transitions.js";
 import { callerIdentity } from "../../enforcement/disclosureRecords.js";
+import { admittedAs } from "../../enforcement/rootFieldAudience.js";
 import type { RequestEnforcement } from "../../enforcement/createRequestEnforcement.js";
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
@@ -110,10 +111,6 @@ function toSubjectRequest(row: SubjectRequestRow, now = new Date()): SubjectRequ
 function actorOf(ctx: GatewayContext): Actor {
   const who = callerIdentity(ctx.caller);
   return { kind: who.callerKind, id: who.callerId };
-}
-
-function requireOfficer(ctx: GatewayContext, what: string): void {
-  if (!isPrivacyOfficer(ctx.caller)) throw new GatewayError(ErrorCode.FORBIDDEN, `Only the privacy office ${what}.`);
 }
 
 /** Acting on a request (and reading its report) happens under the purpose subject_request. */
@@ -224,7 +221,6 @@ export class SubjectRequestResolver {
     @Arg("detail", () => SubjectRequestDetailInput, { nullable: true }) detail: SubjectRequestDetailInput | null,
     @Ctx() ctx: GatewayContext,
   ): Promise<SubjectRequest> {
-    requireOfficer(ctx, "files requests for a subject");
     const stored = validateDetail(ctx.enforcement.policy, kind, detail);
     if (!isUuid(subjectId)) throw new GatewayError(ErrorCode.NOT_FOUND, "No customer with this id.");
     const [subject] = await ctx.db.select({ status: customers.status }).from(customers).where(eq(customers.id, subjectId));
@@ -247,7 +243,6 @@ export class SubjectRequestResolver {
     @Arg("claims", () => IdentityClaimsInput) claims: IdentityClaimsInput,
     @Ctx() ctx: GatewayContext,
   ): Promise<IdentityCheck> {
-    requireOfficer(ctx, "checks a requester's identity");
     requireSubjectRequestPurpose(ctx);
     const normalised = normaliseClaims(claims);
     if (!isUuid(id)) throw notFound();
@@ -369,7 +364,6 @@ export class SubjectRequestResolver {
       now: Date,
     ) => Promise<{ note: string; detail?: Record<string, unknown> }> | { note: string; detail?: Record<string, unknown> },
   ): Promise<SubjectRequest> {
-    requireOfficer(ctx, "verifies, completes or rejects requests");
     requireSubjectRequestPurpose(ctx);
     if (!isUuid(id)) throw notFound();
     const actor = actorOf(ctx);
@@ -391,9 +385,9 @@ export class SubjectRequestResolver {
 
   @Query(() => [SubjectRequest], { description: "The signed-in customer's own requests, newest first." })
   async mySubjectRequests(@Ctx() ctx: GatewayContext): Promise<SubjectRequest[]> {
-    if (ctx.caller.kind !== "customer")
-      throw new GatewayError(ErrorCode.FORBIDDEN, "`mySubjectRequests` is only for a signed-in customer.");
-    return (await findRequests(ctx.db, { customerId: ctx.caller.customerId }, MAX_LIST)).map((r) => toSubjectRequest(r));
+    return (await findRequests(ctx.db, { customerId: admittedAs(ctx.caller, "customer").customerId }, MAX_LIST)).map((r) =>
+      toSubjectRequest(r),
+    );
   }
 
   @Query(() => [SubjectRequest], { description: "Requests by state, kind and subject, newest first (privacy office)." })
@@ -404,7 +398,6 @@ export class SubjectRequestResolver {
     @Arg("customerId", () => ID, { nullable: true }) customerId: string | null,
     @Arg("first", () => Int, { defaultValue: 100 }) first: number,
   ): Promise<SubjectRequest[]> {
-    requireOfficer(ctx, "lists requests");
     if (first < 1 || first > MAX_LIST) throw new GatewayError(ErrorCode.BAD_USER_INPUT, `\`first\` must be from 1 to ${MAX_LIST}.`);
     // An argument left out arrives as undefined, not null.
     if (customerId !== null && customerId !== undefined && !isUuid(customerId)) return [];
@@ -416,8 +409,6 @@ export class SubjectRequestResolver {
   @Query(() => SubjectRequest, { description: "One request with its events: the privacy office, or the customer it is about." })
   async subjectRequest(@Arg("id", () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<SubjectRequest> {
     const officer = isPrivacyOfficer(ctx.caller);
-    if (!officer && ctx.caller.kind !== "customer")
-      throw new GatewayError(ErrorCode.FORBIDDEN, "Only the privacy office or the subject reads a request.");
     if (!isUuid(id)) throw notFound();
     const row = await requestById(ctx.db, id);
     if (!row || (!officer && (ctx.caller.kind !== "customer" || row.customerId !== ctx.caller.customerId))) throw notFound();
@@ -505,10 +496,7 @@ export class SubjectRequestResolver {
    */
   private async report(ctx: GatewayContext, requestId: string, page: ReportPageRequest) {
     const customerId = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
-    if (customerId === null) {
-      requireOfficer(ctx, "or the subject reads access reports");
-      requireSubjectRequestPurpose(ctx);
-    }
+    if (customerId === null) requireSubjectRequestPurpose(ctx); // the privacy office, the report's other audience
     if (!isUuid(requestId)) throw notFound();
     const row = await requestById(ctx.db, requestId);
     if (!row || (customerId !== null && (customerId === "" || row.customerId !== customerId))) throw notFound();
