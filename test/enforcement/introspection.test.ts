@@ -10,7 +10,6 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from "graphql";
-import { mayEverRead } from "../../src/enforcement/fieldAudience.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customers } from "../../src/db/schema/index.js";
 import { getDataMap, type DataMap } from "../../src/enforcement/dataMap.js";

@@ -17,7 +17,7 @@ import type { Caller } from "../../../src/policy/caller.js";
 import { DEFAULT_POLICY } from "../../../src/policy/index.js";
 import { createContext } from "../../../src/server/createContext.js";
 import { createLogger } from "../../../src/server/logger.js";
-import type { PolicyInForce } from "../../../src/server/policyInForce.js";
+import type { PolicyInForce } from "../../../src/policy/PolicyInForce.js";
 
 const logger = createLogger({ level: "silent" });
 /** Every answer below is given before execution: a statement would mean a check came too late. */
