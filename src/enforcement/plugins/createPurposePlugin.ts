@@ -70,7 +70,8 @@ function resolvePurpose(
   const allowed = purposesFor(policy, ctx.caller).map(purposeName);
   if (purpose === null) {
     if (!readsSubjectData(schema, operationReads(schema, operation, fragmentsOf(document), variables))) {
-      return ctx.enforcement.executeWithoutPurpose();
+      ctx.enforcement.executeWithoutPurpose();
+      return;
     }
     throw toGraphQLError(
       new GatewayError(ErrorCode.PURPOSE_REQUIRED, "Declare a purpose with @purpose(name: ...) on the operation or the x-purpose header.", {
