@@ -27,7 +27,7 @@ const grant: Grant = {
   validFrom: new Date(0),
   validUntil: new Date(0),
 };
-const partner = (g: Partial<Grant> = {}, partnerRegion = "EU"): Caller => ({
+const partner = (g: Partial<Grant> = {}, partnerRegion = "EU"): Extract<Caller, { kind: "partner" }> => ({
   kind: "partner",
   partnerId: "p1",
   partnerKind: "affiliate",
