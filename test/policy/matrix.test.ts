@@ -1,19 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  CATEGORIES,
-  EFFECT_ORDER,
-  type Effect,
-  formatMatrixTable,
-  formatPolicyTable,
-  formatRolesTable,
-  matrixCell,
-  narrowest,
-  PURPOSES,
-  ROLES,
-  DEFAULT_POLICY,
-} from "../../src/policy/index.js";
-import { fixtureLetter, LETTER_EFFECT, loadFixtureMatrix, loadFixtureRoles, parseTable } from "./fixtureTables.js";
+import { CATEGORIES, EFFECT_ORDER, type Effect, matrixCell, narrowest, PURPOSES, DEFAULT_POLICY } from "../../src/policy/index.js";
+import { fixtureLetter, LETTER_EFFECT, loadFixtureMatrix } from "./fixtureTables.js";
 
 const fixture = loadFixtureMatrix();
 
@@ -69,34 +57,5 @@ describe("effect order", () => {
       }),
       { seed: 7, numRuns: 200 },
     );
-  });
-});
-
-describe("policy table", () => {
-  it("prints the effective matrix, which parses back to the fixture for every category", () => {
-    const [header, ...rows] = parseTable(formatMatrixTable(DEFAULT_POLICY));
-    const abbr = header!.slice(1);
-    expect(abbr).toEqual(fixture.abbreviations);
-    expect(rows.map((r) => r[0]!.split(" ")[0]!.replace(/`/g, ""))).toEqual([...CATEGORIES]);
-    for (const row of rows) {
-      const category = row[0]!.split(" ")[0]!.replace(/`/g, "");
-      fixture.purposes.forEach((p, i) =>
-        expect(`${category} ${p} ${row[i + 1]}`).toBe(`${category} ${p} ${fixtureLetter(fixture, p, category)}`),
-      );
-    }
-  });
-
-  it("prints the roles table as DESIGN has it", () => {
-    const [, ...rows] = parseTable(formatRolesTable(DEFAULT_POLICY));
-    const design = loadFixtureRoles();
-    expect(rows.map((r) => r[0])).toEqual([...ROLES]);
-    for (const [role, purposes] of rows) expect(purposes!.split(", ")).toEqual(design.get(role!));
-  });
-
-  it("formatPolicyTable carries the version and both tables", () => {
-    const text = formatPolicyTable(DEFAULT_POLICY);
-    expect(text).toContain("2026-11-01");
-    expect(text).toContain(formatMatrixTable(DEFAULT_POLICY));
-    expect(text).toContain(formatRolesTable(DEFAULT_POLICY));
   });
 });

@@ -1,18 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  type Caller,
-  defaultPurpose,
-  type Grant,
-  mayDeclare,
-  PURPOSES,
-  type Purpose,
-  purposesFor,
-  ROLES,
-  STAFF_ROLES,
-  DEFAULT_POLICY,
-  optOutPurposes,
-} from "../../src/policy/index.js";
-import { loadFixturePurposes, loadFixtureRoles } from "./fixtureTables.js";
+import { DEFAULT_POLICY, optOutPurposes, PURPOSES, type Purpose } from "../../src/policy/index.js";
+import { loadFixturePurposes } from "./fixtureTables.js";
 
 // fideslang 2.x data use keys (data_files/data_uses.csv), for the export mapping.
 const FIDESLANG_DATA_USES = new Set([
@@ -107,58 +95,3 @@ describe("purposes", () => {
     expect(DEFAULT_POLICY.purposes.advertising.fidesDataUse).toBe("marketing.advertising.third_party.targeted");
   });
 });
-
-describe("roles", () => {
-  const design = loadFixtureRoles();
-
-  it("DEFAULT_POLICY.roles equals DESIGN's roles table", () => {
-    expect([...ROLES]).toEqual([...design.keys()]);
-    expect([...STAFF_ROLES]).toEqual([...design.keys()].filter((r) => r !== "customer"));
-    for (const role of ROLES) expect([...DEFAULT_POLICY.roles[role]], role).toEqual(design.get(role));
-  });
-});
-
-describe("caller", () => {
-  const grant: Grant = {
-    id: "g",
-    purposes: ["analytics", "analytics", "nope" as Purpose, "research"],
-    categories: ["user"],
-    subjectScope: "all",
-    regions: ["EU"],
-    transferBasis: null,
-    validFrom: new Date(0),
-    validUntil: new Date(0),
-  };
-  const partner: Caller = { kind: "partner", partnerId: "p", partnerKind: "affiliate", partnerRegion: "EU", keyId: "k", grant };
-
-  it("purposesFor: role's purposes, a grant's known purposes, nothing for anonymous", () => {
-    expect(purposesFor(DEFAULT_POLICY, { kind: "anonymous" })).toEqual([]);
-    expect(purposesFor(DEFAULT_POLICY, { kind: "customer", customerId: "c" })).toEqual(["account_management"]);
-    for (const role of STAFF_ROLES) expect(purposesFor(DEFAULT_POLICY, { kind: "staff", staffId: "s", role })).toEqual(design(role));
-    expect(purposesFor(DEFAULT_POLICY, partner)).toEqual(["analytics", "research"]);
-  });
-
-  it("defaultPurpose: the only purpose of a role or grant that has exactly one", () => {
-    expect(defaultPurpose(DEFAULT_POLICY, { kind: "customer", customerId: "c" })).toBe("account_management");
-    expect(defaultPurpose(DEFAULT_POLICY, { kind: "anonymous" })).toBeNull();
-    for (const role of STAFF_ROLES) {
-      expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role }), role).toBe(
-        DEFAULT_POLICY.roles[role].length === 1 ? DEFAULT_POLICY.roles[role][0] : null,
-      );
-    }
-    expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "legal" })).toBe("legal_compliance");
-    expect(defaultPurpose(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "support_agent" })).toBeNull();
-    expect(defaultPurpose(DEFAULT_POLICY, partner)).toBeNull();
-    expect(defaultPurpose(DEFAULT_POLICY, { ...partner, grant: { ...partner.grant, purposes: ["marketing"] } })).toBe("marketing");
-  });
-
-  it("mayDeclare", () => {
-    expect(mayDeclare(DEFAULT_POLICY, partner, "analytics")).toBe(true);
-    expect(mayDeclare(DEFAULT_POLICY, partner, "nope")).toBe(false);
-    expect(mayDeclare(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "billing" }, "marketing")).toBe(false);
-  });
-});
-
-function design(role: string): string[] {
-  return loadFixtureRoles().get(role)!;
-}
