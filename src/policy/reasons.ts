@@ -1,5 +1,5 @@
 import { purposeName } from "./purposeName.js";
-import type { Purpose } from "./purposes.js";
+import { isPurpose, type Purpose } from "./purposes.js";
 
 /** Machine-readable reason codes, stable across versions (clients and the audit log key on them). */
 export const REASON_CODES = [
@@ -131,5 +131,5 @@ export const reasons = {
 
 /** A declared purpose that is not a known purpose is not echoed (it is caller input). */
 function safePurpose(purpose: string): string {
-  return /^[a-z_]{1,40}$/.test(purpose) ? purpose.toUpperCase() : "(unknown)";
+  return isPurpose(purpose) ? purposeName(purpose) : "(unknown)";
 }

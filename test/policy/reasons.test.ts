@@ -57,10 +57,14 @@ describe("reasons", () => {
       for (const c of CATEGORIES) expect(reasons.masked(p, c).message).toBe(`${purposeName(p)} may read ${c} only masked.`);
   });
 
-  it("never echoes a declared purpose that is not of a purpose's form (caller input)", () => {
+  it("never echoes a declared purpose that is not a known purpose (caller input), even of a purpose's form", () => {
+    expect(reasons.purposeNotAllowed("nope", "billing").message).toBe("Role billing may not declare purpose (unknown).");
+    expect(reasons.purposeNotAllowed("marketing", "billing").message).toBe("Role billing may not declare purpose MARKETING.");
     fc.assert(
       fc.property(
-        fc.string({ maxLength: 60 }).filter((s) => !/^[a-z_]{1,40}$/.test(s)),
+        fc
+          .oneof(fc.string({ maxLength: 60 }), fc.stringMatching(/^[a-z_]{1,40}$/))
+          .filter((s) => !(PURPOSES as readonly string[]).includes(s)),
         (declared) => {
           expect(reasons.purposeNotAllowed(declared, "billing").message).toBe("Role billing may not declare purpose (unknown).");
           expect(reasons.grantPurpose(declared, "g1").message).toBe("Grant g1 does not cover purpose (unknown).");
