@@ -14,9 +14,11 @@ const schema = tinySchema();
 const { run } = serverWith(schema, [createStaticCheckPlugin({ schema })]);
 const FIELDS = { name: "user.name", email: "user.contact.email", card: "user.financial.credit_card" } as const;
 
+/** A request whose purpose the purpose plugin (absent here) has resolved: the static check awaits that resolution. */
 function contextUnder(role: StaffRole, purpose: Purpose | null) {
   const ctx = contextFor(schema, staffCaller(role));
   if (purpose) ctx.enforcement.setPurpose(purpose);
+  ctx.enforcement.endPurposeResolution();
   return ctx;
 }
 
