@@ -59,6 +59,10 @@ export function passThroughEnforcement(base: RequestEnforcement, purpose: Purpos
     preload: async () => {}, // none is needed when nothing is decided
     isVisible: async () => true,
     isVisibleAs: async () => true,
+    lookedUp: () => true,
+    subjectIdentified: () => true,
+    identified: () => {},
+    compared: () => {},
     disclosures: () => NO_DISCLOSURES,
   };
 }
@@ -75,6 +79,8 @@ function passThroughPlugin(schema: GraphQLSchema): ApolloServerPlugin<GatewayCon
           const header = contextValue.headerPurpose;
           const purpose =
             typeof declared === "string" && isPurpose(declared) ? declared : header !== null && isPurpose(header) ? header : null;
+          // The real enforcement keeps the purpose too: what it still serves (the request's ids) follows from it.
+          if (purpose !== null) contextValue.enforcement.setPurpose(purpose);
           contextValue.enforcement = passThroughEnforcement(contextValue.enforcement, purpose);
           // Loaders without the enforcement's hook: customer rows bring no subject state.
           contextValue.loaders = createLoaders(contextValue.db);
