@@ -20,7 +20,9 @@
  * `lookup` (npm run bench's, 10,000 customers). Linux only (/proc).
  */
 import "reflect-metadata";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createDatabase } from "../src/db/client.js";
@@ -35,12 +37,15 @@ import { createEnforcement } from "../src/enforcement/createEnforcement.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
 import { createGateway, type Gateway } from "../src/server/createGateway.js";
 import { createLogger, type Logger } from "../src/server/logger.js";
+import { createCpuProfiler, type CpuProfiler } from "./cpuProfile.js";
 import { envInt } from "./envInt.js";
+import { runAutocannon } from "./runAutocannon.js";
 import { buildWorkload, POLICY_PAGE } from "./policyWorkload.js";
 import { startPostgres } from "./postgres.js";
 import { seedLarge } from "./seedLarge.js";
 import { signBenchToken } from "./signBenchToken.js";
 import { createUnguardedGateway } from "./unguarded.js";
+import { createUnrecordedGateway } from "./unrecorded.js";
 import { lookupWorkload } from "./workloads/lookup.js";
 import { pageWorkload } from "./workloads/page.js";
 import { profileWorkload } from "./workloads/profile.js";
@@ -52,6 +57,9 @@ const workload = process.env.BENCH_WORKLOAD ?? "policy";
 if (!(WORKLOADS as readonly string[]).includes(workload)) throw new Error(`BENCH_WORKLOAD must be one of ${WORKLOADS.join(", ")}`);
 const inFlight = envInt("BENCH_IN_FLIGHT", 8);
 const perBlock = envInt("BENCH_REQUESTS", 40);
+/** `autocannon`: each block is an autocannon run of BENCH_SECONDS in a child process, so this process's CPU is the servers' alone. */
+const autocannon = process.env.BENCH_CLIENT === "autocannon";
+const blockSeconds = envInt("BENCH_SECONDS", 5);
 const blocks = envInt("BENCH_BLOCKS", 4);
 const SIDES = process.env.BENCH_NO_RECORD === "1" ? (["guarded", "unrecorded", "unguarded"] as const) : (["guarded", "unguarded"] as const);
 type Side = (typeof SIDES)[number];
@@ -68,7 +76,7 @@ try {
   const create: Record<Side, () => Promise<Gateway>> = {
     guarded: () => createEnforcedGateway({ config, database, logger }),
     unguarded: () => createUnguardedGateway({ config, database, logger }),
-    unrecorded: () => createUnrecordedGateway(logger),
+    unrecorded: () => createUnrecordedGateway({ config, database, logger }),
   };
   const sides = {} as Record<Side, Gateway>;
   const urls = {} as Record<Side, string>;
@@ -98,26 +106,45 @@ try {
   };
   for (const side of SIDES) for (let i = 0; i < 2 * inFlight; i++) await send(urls[side]); // warm-up
 
-  const totals = {} as Record<Side, { wall: number; cpu: number; pg: number }>;
+  const bodyFile = join(mkdtempSync(join(tmpdir(), "bench-where.")), "body.json");
+  writeFileSync(bodyFile, body);
+  /** One block on a side; resolves to the requests it answered. */
+  const runBlock = async (url: string): Promise<number> => {
+    if (autocannon) {
+      const result = await runAutocannon(
+        { url, method: "POST", headers: request.headers, bodyFile },
+        { connections: inFlight, seconds: blockSeconds },
+      );
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
+      return result.requests.total;
+    }
+    let left = perBlock;
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (left-- > 0) await send(url);
+      }),
+    );
+    return perBlock;
+  };
+  const totals = {} as Record<Side, { wall: number; cpu: number; pg: number; requests: number }>;
   const statements = {} as Record<Side, Map<string, { calls: number; rows: number; ms: number }>>;
   for (const side of SIDES) {
-    totals[side] = { wall: 0, cpu: 0, pg: 0 };
+    totals[side] = { wall: 0, cpu: 0, pg: 0, requests: 0 };
     statements[side] = new Map();
   }
+  const profilers = {} as Record<Side, CpuProfiler>;
+  if (process.env.BENCH_PROFILE === "1") for (const side of SIDES) profilers[side] = await createCpuProfiler();
   const order = new Rng("bench:where order");
   for (let b = 0; b < blocks; b++) {
     for (const side of order.shuffle(SIDES)) {
       await admin`select pg_stat_statements_reset()`;
       const pg0 = await postgresCpu();
       const cpu0 = process.cpuUsage();
+      await profilers[side]?.start();
       const t0 = performance.now();
-      let left = perBlock;
-      await Promise.all(
-        Array.from({ length: inFlight }, async () => {
-          while (left-- > 0) await send(urls[side]);
-        }),
-      );
+      totals[side].requests += await runBlock(urls[side]);
       totals[side].wall += performance.now() - t0;
+      await profilers[side]?.stop();
       const cpu = process.cpuUsage(cpu0);
       totals[side].cpu += (cpu.user + cpu.system) / 1000;
       totals[side].pg += (await postgresCpu()) - pg0;
@@ -131,10 +158,12 @@ try {
       }
     }
   }
-  const n = perBlock * blocks;
-  console.log(`${workload}: ${blocks} rounds of ${perBlock} requests per side, ${inFlight} in flight; per request:`);
+  console.log(
+    `${workload}: ${blocks} rounds ${autocannon ? `of ${blockSeconds} s of autocannon` : `of ${perBlock} requests`} per side, ${inFlight} in flight; per request:`,
+  );
   for (const side of SIDES) {
     const t = totals[side];
+    const n = t.requests;
     console.log(
       `\n${LABELS[side]}: wall ${(t.wall / n).toFixed(2)} ms, this process's CPU ${(t.cpu / n).toFixed(2)} ms, PostgreSQL's CPU ${(t.pg / n).toFixed(2)} ms`,
     );
@@ -144,13 +173,16 @@ try {
         `  ${String(s.calls).padStart(5)} ${String(s.rows).padStart(7)} ${(s.ms / s.calls).toFixed(3).padStart(8)} ${(s.ms / n).toFixed(3).padStart(11)}  ${query}`,
       );
     }
+    if (profilers[side]) console.log(profilers[side].report(envInt("BENCH_PROFILE_TOP", 40)).join("\n"));
   }
   const u = totals.unguarded;
+  const perRequest = (t: (typeof totals)[Side]) => ({ wall: t.wall / t.requests, cpu: (t.cpu + t.pg) / t.requests });
   console.log();
   for (const side of SIDES.filter((s) => s !== "unguarded")) {
-    const g = totals[side];
+    const g = perRequest(totals[side]);
+    const b = perRequest(u);
     console.log(
-      `${LABELS[side]} / unguarded: throughput ${(u.wall / g.wall).toFixed(2)}, CPU (this process + PostgreSQL) ${((g.cpu + g.pg) / (u.cpu + u.pg)).toFixed(2)} x`,
+      `${LABELS[side]} / unguarded: throughput ${(b.wall / g.wall).toFixed(2)}, CPU (this process + PostgreSQL) ${(g.cpu / b.cpu).toFixed(2)} x`,
     );
   }
   for (const s of Object.values(sides)) await s.close();
@@ -158,23 +190,6 @@ try {
   await admin.end();
   await database.close();
   await pg.stop();
-}
-
-/**
- * The production assembly (createEnforcedGateway's) with a disclosure write that stores nothing:
- * every decision, transform and record built as in production, none inserted. Bench-only.
- */
-async function createUnrecordedGateway(logger: Logger): Promise<Gateway> {
-  const enforcement = createEnforcement(await buildGatewaySchema(), { logger, write: async () => {} });
-  return createGateway({
-    config,
-    database,
-    logger,
-    schema: enforcement.schema,
-    dataMap: enforcement.dataMap,
-    plugins: enforcement.plugins,
-    policy: await openPolicy({ file: config.policyFile, schemaCategories: enforcement.dataMap.categories, logger }),
-  });
 }
 
 /** The workload's request (the same for both sides) after seeding what it reads. */

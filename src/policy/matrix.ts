@@ -67,9 +67,16 @@ export function letterOfEffect(effect: Effect): MatrixLetter {
   }
 }
 
+/** Row keys found so far, per matrix (a policy is immutable; a reload brings a new matrix). */
+const rowKeys = new WeakMap<Policy["matrix"], Map<string, string | null>>();
+
 /** The category whose row governs `category` under `policy`: itself or its nearest parent with a row, or null. */
 export function matrixRowKey(policy: Policy, category: string): string | null {
-  return categoryLineage(category).find((key) => policy.matrix.has(key)) ?? null;
+  let known = rowKeys.get(policy.matrix);
+  if (!known) rowKeys.set(policy.matrix, (known = new Map()));
+  let key = known.get(category);
+  if (key === undefined) known.set(category, (key = categoryLineage(category).find((k) => policy.matrix.has(k)) ?? null));
+  return key;
 }
 
 /** The most `purpose` may get for `category`. Anything without a row (own or inherited) is deny. */

@@ -14,9 +14,12 @@ export async function createJwtVerifier(config: Pick<Config, "jwt" | "jwtIssuer"
   const jwt = config.jwt;
   let verify: (token: string) => Promise<JWTPayload>;
   switch (jwt.kind) {
-    case "secret":
-      verify = async (t) => (await jwtVerify(t, jwt.secret, { ...options, algorithms: ["HS256"] })).payload;
+    case "secret": {
+      // Imported once: a raw secret given to jwtVerify is imported again on every token.
+      const key = await crypto.subtle.importKey("raw", new Uint8Array(jwt.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+      verify = async (t) => (await jwtVerify(t, key, { ...options, algorithms: ["HS256"] })).payload;
       break;
+    }
     case "publicKey": {
       const key = await importSPKI(jwt.pem, jwt.algorithm);
       verify = async (t) => (await jwtVerify(t, key, { ...options, algorithms: [jwt.algorithm] })).payload;
