@@ -21,6 +21,12 @@ export interface PostgresServer {
   pause(): Promise<void>;
   /** Starts a paused server again, same data, same port; resolves once it accepts connections. */
   resume(): Promise<void>;
+  /**
+   * CPU time, ms, of the server's processes alive now (the postmaster and its children: backends,
+   * WAL writer, checkpointer...), from /proc; 0 where /proc is not Linux's. A difference of two
+   * readings is what the server spent between them, but for processes that ended in between.
+   */
+  cpuMs(): number;
 }
 
 export interface StartPostgresOptions {
@@ -161,5 +167,24 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     resume: async () => {
       start();
     },
+    cpuMs: () => processTreeCpuMs(Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0])),
   };
+}
+
+/** CPU time, ms, of `root` and its direct children (utime + stime from /proc/<pid>/stat). */
+function processTreeCpuMs(root: number): number {
+  if (!existsSync("/proc/self/stat")) return 0;
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command name, which may hold spaces: state, ppid, ..., utime (12th), stime (13th).
+      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
+      if (Number(entry) === root || Number(fields[1]) === root) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return ticks / ticksPerMs;
 }

@@ -3,18 +3,23 @@
  *
  * One process, one throwaway PostgreSQL server (bench/postgres.ts, port BENCH_PG_PORT, default
  * 55560), one seeded database (bench/seedLarge.ts: 10,000 customers, seed 42, one access-report
- * subject with 5,000 visits), four HTTP servers on loopback:
+ * subject with 5,000 visits), six HTTP servers on loopback:
  *   guarded      createEnforcedGateway, the production assembly;
+ *   unrecorded   the same assembly with disclosure records built but not written (bench/unrecorded.ts):
+ *                against unguarded it prices enforcement apart from the record, against guarded the record;
  *   unguarded    the same resolvers and HTTP handling without enforcement (bench/unguarded.ts);
+ *   apolloFloor  Apollo Server 5 over the same schema, the answer from memory (bench/apolloFloor.ts):
+ *                what the framework and graphql-js's executor cost alone (profile and page);
  *   postgraphile PostGraphile 4 over the same tables (bench/postgraphile.ts), no privacy layer;
  *   rawSql       one hand-written statement per request through postgres.js (bench/rawSql.ts).
  * Workloads (bench/workloads/): a customer's profile, a support page of 100 customers, a partner
  * lookup of 50 customers by id, a subject access report; each on the sides that can express it.
  *
  * Per workload: one request per side checked (status, errors, rows), SQL statements per request
- * counted by pg_stat_statements, a warm-up per side, then BENCH_ROUNDS rounds in which every side
- * runs once, the order rotating by round so that machine drift cancels. autocannon runs in a child
- * process. The table goes to stdout and to bench/RESULTS.md (notes below the marker line of an
+ * counted by pg_stat_statements, the disclosure records the guarded side writes per request
+ * counted in the log, a warm-up per side, then BENCH_ROUNDS rounds in which every side runs once,
+ * the order rotating by round so that machine drift cancels; over each run, this process's CPU and
+ * PostgreSQL's (all its processes, /proc) per request. autocannon runs in a child process. The table goes to stdout and to bench/RESULTS.md (notes below the marker line of an
  * existing file are kept).
  *
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per run (10), BENCH_WARMUP seconds
@@ -33,12 +38,14 @@
  * per connection. Before each run the previous one's abandoned requests finish.
  */
 import "reflect-metadata";
+import { sql } from "drizzle-orm";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
+import { countOf } from "../src/db/countOf.js";
 import { createIdScope } from "../src/enforcement/createIdScope.js";
 import { partnerIdentifierScope } from "../src/policy/identifierScope.js";
 import { loadConfig } from "../src/server/config.js";
@@ -58,6 +65,8 @@ import { fmt, fmtBytes, mean, median } from "./stats.js";
 import { timeAlone } from "./timeAlone.js";
 import { trackInFlight, type InFlight } from "./trackInFlight.js";
 import { createUnguardedGateway } from "./unguarded.js";
+import { createUnrecordedGateway } from "./unrecorded.js";
+import { startApolloFloor, type ApolloFloorServer } from "./apolloFloor.js";
 import { lookupWorkload } from "./workloads/lookup.js";
 import { pageWorkload } from "./workloads/page.js";
 import { profileWorkload } from "./workloads/profile.js";
@@ -82,12 +91,17 @@ const WORKLOADS = (process.env.BENCH_WORKLOADS ?? "profile,page,lookup,report")
   .map((w) => w.trim())
   .filter(Boolean);
 const SEED = 42;
-const TARGETS = { unguardedThroughput: 0.85, unguardedP99: 1.2, postgraphileThroughput: 0.7 };
+/** Issue #26: enforcement apart from the record against unguarded; the gateway (records written) against PostGraphile. */
+const TARGETS = { enforcementThroughput: 0.95, enforcementP99: 1.1, postgraphileThroughput: 1.0 };
+/** The workloads the Apollo floor serves: their root fields carry no alias, so one root value answers them all. */
+const FLOOR_WORKLOADS: readonly Workload["key"][] = ["profile", "page"];
 const RESULTS_FILE = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
 
 const SIDE_LABEL: Record<SideName, string> = {
   guarded: "guarded gateway",
+  unrecorded: "guarded, records not written",
   unguarded: "unguarded gateway",
+  apolloFloor: "Apollo Server floor",
   postgraphile: "PostGraphile",
   rawSql: "raw SQL",
 };
@@ -118,7 +132,11 @@ interface Measured {
   cpuMs: number;
   /** Statements per request by normalised text. */
   byStatement: { query: string; perRequest: number }[];
+  /** Disclosure records (one per request and subject) written per request, one at a time (guarded only; else 0). */
+  recordsPerRequest: number;
   runs: AutocannonResult[];
+  /** Per run: this process's and PostgreSQL's CPU per completed request under the load, ms. */
+  cpuUnderLoad: { gateway: number; postgres: number }[];
 }
 
 interface Answer {
@@ -148,7 +166,8 @@ async function probe(workload: Workload, side: SideName, url: string, request: S
   const answer = await post(url, request);
   const errors = answer.body.errors ?? [];
   const withheld = errors.filter((e) => e.extensions?.code === "WITHHELD").length;
-  const other = side === "guarded" ? errors.filter((e) => e.extensions?.code !== "WITHHELD") : errors;
+  const enforced = side === "guarded" || side === "unrecorded";
+  const other = enforced ? errors.filter((e) => e.extensions?.code !== "WITHHELD") : errors;
   if (answer.status !== 200 || other.length > 0) {
     throw new Error(`${workload.key} on ${side}: HTTP ${answer.status}, errors: ${JSON.stringify(other.slice(0, 3))}`);
   }
@@ -159,9 +178,8 @@ async function probe(workload: Workload, side: SideName, url: string, request: S
     throw new Error(`${workload.key} on ${side}: ${(error as Error).message}`);
   }
   if (items === 0) throw new Error(`${workload.key} on ${side}: the answer holds no rows`);
-  if (side === "unguarded" && answer.body.extensions?.privacy)
-    throw new Error("the unguarded gateway applied enforcement (extensions.privacy present)");
-  return { bytes: answer.bytes, items, withheld, masked: answer.body.extensions?.privacy?.masked ?? [] };
+  if (!enforced && answer.body.extensions?.privacy) throw new Error(`${side} applied enforcement (extensions.privacy present)`);
+  return { bytes: answer.bytes, items, withheld, masked: answer.body.extensions?.privacy?.masked ?? [], data: answer.body.data };
 }
 
 /**
@@ -218,12 +236,13 @@ async function main() {
 
     // BENCH_LOG_LEVEL (silent): the gateways' log, to see why a request failed.
     const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? "silent" });
-    const gateways: Record<"guarded" | "unguarded", Gateway> = {
+    const gateways: Record<"guarded" | "unrecorded" | "unguarded", Gateway> = {
       guarded: await createEnforcedGateway({ config, database, logger }),
+      unrecorded: await createUnrecordedGateway({ config, database, logger }),
       unguarded: await createUnguardedGateway({ config, database, logger }),
     };
     const servers = {} as Record<SideName, Server>;
-    for (const side of ["guarded", "unguarded"] as const) {
+    for (const side of ["guarded", "unrecorded", "unguarded"] as const) {
       const gateway = gateways[side];
       closers.push(() => gateway.close());
       servers[side] = { url: await gateway.listen(), inFlight: trackInFlight(gateway.server) };
@@ -270,6 +289,16 @@ async function main() {
     ].filter((w) => WORKLOADS.includes(w.key));
     if (workloads.length === 0) throw new Error(`BENCH_WORKLOADS names none of profile, page, lookup, report`);
 
+    // The floor serves, from memory, the unguarded gateway's own answers to the workloads it can (no aliases at the root).
+    const floorAnswers: Record<string, unknown> = {};
+    for (const w of workloads.filter((w) => FLOOR_WORKLOADS.includes(w.key)))
+      Object.assign(floorAnswers, (await probe(w, "unguarded", servers.unguarded.url, w.gateway)).data);
+    const floor: ApolloFloorServer = await startApolloFloor(floorAnswers);
+    closers.push(() => floor.close());
+    servers.apolloFloor = { url: floor.url, inFlight: trackInFlight(floor.server) };
+    const db = database.db;
+    const recordsWritten = () => countOf(db, sql`select count(*) as n from disclosure_events`);
+
     const results = new Map<Workload, Measured[]>();
     const durations = new Map<Workload, { warmup: number; duration: number }>();
     for (const workload of workloads) {
@@ -279,24 +308,42 @@ async function main() {
       const measured: Measured[] = [];
       const requests: [SideName, SideRequest][] = [
         ["guarded", workload.gateway],
+        ["unrecorded", workload.gateway],
         ["unguarded", workload.gateway],
       ];
+      if (FLOOR_WORKLOADS.includes(workload.key)) requests.push(["apolloFloor", workload.gateway]);
       if (workload.postgraphile) requests.push(["postgraphile", workload.postgraphile]);
       if (workload.rawSql) requests.push(["rawSql", workload.rawSql]);
       for (const [side, request] of requests) {
         const url = servers[side].url + (side === "rawSql" ? (request.path ?? "") : "");
-        const answer = await probe(workload, side, url, request);
+        const { data: _, ...answer } = await probe(workload, side, url, request);
         const before = database.statements;
+        const recordsBefore = await recordsWritten();
         const { statements, byStatement, coldMs } = await statementsAlone(counter, url, request, workload.sequential);
         const sent = workload.sequential.uncounted + workload.sequential.counted;
-        const drizzle =
-          side === "guarded" || side === "unguarded" ? ` (Drizzle's counter: ${fmt((database.statements - before) / sent)})` : "";
+        const recordsPerRequest = ((await recordsWritten()) - recordsBefore) / sent;
+        const gatewaySide = side === "guarded" || side === "unrecorded" || side === "unguarded";
+        const drizzle = gatewaySide ? ` (Drizzle's counter: ${fmt((database.statements - before) / sent)})` : "";
         const bodyFile = join(scratch, `${workload.key}-${side}.json`);
         writeFileSync(bodyFile, JSON.stringify(request.body));
-        measured.push({ side, request, bodyFile, url, ...answer, statements, byStatement, coldMs, aloneMs: NaN, cpuMs: NaN, runs: [] });
+        measured.push({
+          side,
+          request,
+          bodyFile,
+          url,
+          ...answer,
+          statements,
+          byStatement,
+          recordsPerRequest,
+          coldMs,
+          aloneMs: NaN,
+          cpuMs: NaN,
+          runs: [],
+          cpuUnderLoad: [],
+        });
         log(
           `  ${side.padEnd(12)} ${fmtBytes(answer.bytes).padStart(10)}, ${answer.items} rows, first requests ${fmt(coldMs)} ms, ${fmt(statements)} statements/request${drizzle}` +
-            `${side === "guarded" ? `, ${answer.masked.length} coordinates masked, ${answer.withheld} cells withheld` : ""}`,
+            `${side === "guarded" ? `, ${answer.masked.length} coordinates masked, ${answer.withheld} cells withheld, ${fmt(recordsPerRequest)} records/request` : ""}`,
         );
       }
 
@@ -304,17 +351,21 @@ async function main() {
 
       const target = (m: Measured) => ({ url: m.url, method: "POST" as const, headers: m.request.headers, bodyFile: m.bodyFile });
       const run = async (m: Measured, seconds: number) => {
+        const cpu0 = process.cpuUsage();
+        const pg0 = pg!.cpuMs();
         const result = check(`${workload.key} ${m.side}`, await runAutocannon(target(m), { connections, seconds }));
         const settling = Date.now();
         await servers[m.side].inFlight.idle();
         const waited = (Date.now() - settling) / 1000;
         if (waited > 1) log(`  (${m.side} finished abandoned requests for ${fmt(waited)} s)`);
-        return result;
+        const cpu = process.cpuUsage(cpu0);
+        const n = Math.max(1, result.requests.total);
+        return { result, cpu: { gateway: (cpu.user + cpu.system) / 1000 / n, postgres: (pg!.cpuMs() - pg0) / n } };
       };
       const slowestAlone = Math.max(...measured.map((m) => m.coldMs)) / 1000;
       const warmup = Math.min(MAX_DURATION, Math.max(WARMUP, Math.ceil(2 * connections * slowestAlone)));
       const warmRates: number[] = [];
-      for (const m of measured) warmRates.push((await run(m, warmup)).requests.total / warmup);
+      for (const m of measured) warmRates.push((await run(m, warmup)).result.requests.total / warmup);
       const slowRate = Math.min(...warmRates);
       const needed = slowRate > 0 ? (workload.perConnection * connections) / slowRate : workload.perConnection * connections * slowestAlone;
       const duration = Math.min(MAX_DURATION, Math.max(DURATION, Math.ceil(needed)));
@@ -335,10 +386,11 @@ async function main() {
       for (let round = 0; round < ROUNDS; round++) {
         const order = [...measured.slice(round % measured.length), ...measured.slice(0, round % measured.length)];
         for (const m of order) {
-          const result = await run(m, duration);
+          const { result, cpu } = await run(m, duration);
           if (result.requests.total === 0)
             throw new Error(`${workload.key} on ${m.side}: no response completed in ${duration} s; raise BENCH_MAX_DURATION`);
           m.runs.push(result);
+          m.cpuUnderLoad.push(cpu);
           log(
             `  round ${round + 1}/${ROUNDS} ${m.side.padEnd(12)} ${fmtRate(rateOf(result)).padStart(8)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`,
           );
@@ -389,6 +441,9 @@ const fmtRate = (n: number) => fmt(n, n < 10 ? 2 : 1);
 const p50 = (m: Measured) => mean(m.runs.map((r) => r.latency.p50));
 const p99 = (m: Measured) => mean(m.runs.map((r) => r.latency.p99));
 const range = (m: Measured) => `${fmtRate(Math.min(...m.runs.map(rateOf)))}–${fmtRate(Math.max(...m.runs.map(rateOf)))}`;
+/** CPU per request under the load, means over the rounds. */
+const cpuGateway = (m: Measured) => mean(m.cpuUnderLoad.map((c) => c.gateway));
+const cpuPostgres = (m: Measured) => mean(m.cpuUnderLoad.map((c) => c.postgres));
 const errorsOf = (m: Measured) => m.runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
 
 function render(
@@ -402,41 +457,58 @@ function render(
 ) {
   const sideRows: string[] = [];
   const ratioRows: string[] = [];
+  const priceLines: string[] = [];
   for (const [workload, measured] of results) {
     const bySide = new Map(measured.map((m) => [m.side, m]));
     for (const m of measured) {
       sideRows.push(
-        `| ${workload.key} | ${SIDE_LABEL[m.side]} | ${fmtRate(rps(m))} | ${range(m)} | ${fmt(p50(m))} | ${fmt(p99(m))} | ${fmt(m.aloneMs)} | ${fmt(m.cpuMs)} | ${fmt(m.statements)} | ${fmtBytes(m.bytes)} | ${m.items} | ${errorsOf(m)} |`,
+        `| ${workload.key} | ${SIDE_LABEL[m.side]} | ${fmtRate(rps(m))} | ${range(m)} | ${fmt(p50(m))} | ${fmt(p99(m))} | ${fmt(cpuGateway(m), 2)} | ${fmt(cpuPostgres(m), 2)} | ${fmt(m.aloneMs)} | ${fmt(m.statements)} | ${fmtBytes(m.bytes)} | ${m.items} | ${errorsOf(m)} |`,
       );
     }
-    const guarded = bySide.get("guarded")!;
-    const unguarded = bySide.get("unguarded")!;
-    const throughput = rps(guarded) / rps(unguarded);
-    const tail = p99(guarded) / p99(unguarded);
-    const met = throughput >= TARGETS.unguardedThroughput && tail <= TARGETS.unguardedP99;
-    ratioRows.push(
-      `| ${workload.key} | guarded / unguarded | ${fmt(throughput, 2)} | ${fmt(tail, 2)} | >= ${TARGETS.unguardedThroughput}, p99 <= ${TARGETS.unguardedP99} x | ${met ? "met" : "**not met**"} |`,
+    const side = (name: SideName) => bySide.get(name);
+    const guarded = side("guarded")!;
+    const unrecorded = side("unrecorded")!;
+    const unguarded = side("unguarded")!;
+    const ratio = (a: Measured, b: Measured, comparison: string, target: string, met?: boolean) =>
+      ratioRows.push(
+        `| ${workload.key} | ${comparison} | ${fmt(rps(a) / rps(b), 2)} | ${fmt(p99(a) / p99(b), 2)} | ${target} | ${met === undefined ? "" : met ? "met" : "**not met**"} |`,
+      );
+    const enforcement = rps(unrecorded) / rps(unguarded);
+    ratio(
+      unrecorded,
+      unguarded,
+      "enforcement apart from the record: records not written / unguarded",
+      `>= ${TARGETS.enforcementThroughput}, p99 <= ${TARGETS.enforcementP99} x`,
+      enforcement >= TARGETS.enforcementThroughput && p99(unrecorded) / p99(unguarded) <= TARGETS.enforcementP99,
     );
-    const peer = bySide.get("postgraphile");
+    ratio(guarded, unrecorded, "the record: guarded / records not written", "(its price)");
+    ratio(guarded, unguarded, "guarded / unguarded", "");
+    const peer = side("postgraphile");
     if (peer) {
-      const r = rps(guarded) / rps(peer);
-      ratioRows.push(
-        `| ${workload.key} | guarded / PostGraphile | ${fmt(r, 2)} | ${fmt(p99(guarded) / p99(peer), 2)} | >= ${TARGETS.postgraphileThroughput} | ${r >= TARGETS.postgraphileThroughput ? "met" : "**not met**"} |`,
+      ratio(
+        guarded,
+        peer,
+        "guarded / PostGraphile",
+        `>= ${TARGETS.postgraphileThroughput}`,
+        rps(guarded) / rps(peer) >= TARGETS.postgraphileThroughput,
       );
+      ratio(unguarded, peer, "unguarded / PostGraphile", "");
     }
-    const floor = bySide.get("rawSql");
-    if (floor) {
-      ratioRows.push(
-        `| ${workload.key} | guarded / raw SQL | ${fmt(rps(guarded) / rps(floor), 2)} | ${fmt(p99(guarded) / p99(floor), 2)} | (the floor) | |`,
-      );
-      ratioRows.push(
-        `| ${workload.key} | unguarded / raw SQL | ${fmt(rps(unguarded) / rps(floor), 2)} | ${fmt(p99(unguarded) / p99(floor), 2)} | (the floor) | |`,
-      );
-    }
+    const apollo = side("apolloFloor");
+    if (apollo) ratio(unguarded, apollo, "unguarded / Apollo floor", "(the framework)");
+    const raw = side("rawSql");
+    if (raw) ratio(guarded, raw, "guarded / raw SQL", "(the floor)");
+    const subjects = guarded.recordsPerRequest;
+    const pgExtra = cpuPostgres(guarded) - cpuPostgres(unrecorded);
+    const gatewayExtra = cpuGateway(guarded) - cpuGateway(unrecorded);
+    priceLines.push(
+      `- **${workload.key}**: ${fmt(subjects)} record${subjects === 1 ? "" : "s"} per request; guarded / records not written ${fmt(rps(guarded) / rps(unrecorded), 2)} in throughput; ` +
+        `PostgreSQL ${fmt(pgExtra, 3)} ms more CPU per request (${subjects > 0 ? fmt(pgExtra / subjects, 3) : "-"} ms per recorded subject), this process ${fmt(gatewayExtra, 3)} ms.`,
+    );
   }
   const sideTable = [
-    "| workload | side | requests/s | slowest–fastest round | p50 ms | p99 ms | one request alone, ms | CPU per request alone, ms | SQL statements / request | response | rows | non-2xx, errors |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| workload | side | requests/s | slowest–fastest round | p50 ms | p99 ms | this process's CPU / request, ms | PostgreSQL's CPU / request, ms | one request alone, ms | SQL statements / request | response | rows | non-2xx, errors |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...sideRows,
   ].join("\n");
   const ratioTable = [
@@ -460,15 +532,6 @@ function render(
         : "")
     );
   });
-  const operations = [...results]
-    .map(
-      ([w]) =>
-        `<details><summary>${w.key}: the operations</summary>\n\n\`\`\`graphql\n${(w.gateway.body as { query: string }).query}\n\`\`\`\n` +
-        (w.postgraphile ? `\nPostGraphile:\n\n\`\`\`graphql\n${(w.postgraphile.body as { query: string }).query}\n\`\`\`\n` : "") +
-        "\n</details>",
-    )
-    .join("\n\n");
-
   const markdown = `# Benchmarks (\`npm run bench\`)
 
 ${machineHeader(pgVersion, [
@@ -482,8 +545,9 @@ ${machineHeader(pgVersion, [
   in which every side runs once, the order rotating by round (drift cancels); requests/s, p50 and p99 are means over the rounds;
   runs lengthened past ${DURATION} s where a side is slow (see bench/run.ts); SQL statements counted by PostgreSQL
   (pg_stat_statements: every top-level statement, BEGIN/COMMIT included) over one-at-a-time requests before the load; "alone",
-  after the warm-up, ${ALONE_WARM} requests per side one at a time, the sides alternating: median wall time, and this process's
-  median CPU time per request (every server runs in it; it includes \`fetch\` receiving the answer).
+  after the warm-up, ${ALONE_WARM} requests per side one at a time, the sides alternating: median wall time. CPU per
+  request: over each run under load, this process's (every server runs in it; the load generator does not) and
+  PostgreSQL's (every process of the server, /proc), divided by the requests completed; means over the rounds.
   Whole run: ${fmt(elapsedMs / 60_000)} min.
 
 ${workloadLines.join("\n")}
@@ -494,19 +558,26 @@ ${sideTable}
 
 ${ratioTable}
 
-Sides: **guarded**, \`createEnforcedGateway\` (the production assembly); **unguarded**, the same resolvers, loaders,
-HTTP handling and authentication with a pass-through enforcement (\`bench/unguarded.ts\`); **PostGraphile** 4 middleware
+The price of the disclosure record (one row per request and subject, committed before the answer leaves;
+guarded against records built but not written, in this run):
+
+${priceLines.join("\n")}
+
+Sides: **guarded**, \`createEnforcedGateway\` (the production assembly); **records not written**, the same assembly
+whose disclosure write stores nothing (\`bench/unrecorded.ts\`): every decision, transform and record built;
+**unguarded**, the same resolvers, loaders, HTTP handling and authentication with a pass-through enforcement
+(\`bench/unguarded.ts\`); **Apollo Server floor**, Apollo Server 5 over the same schema with graphql-js's default
+resolvers and the unguarded side's answer held in memory (\`bench/apolloFloor.ts\`: no database, no authentication);
+**PostGraphile** 4 middleware
 on a bare \`node:http\` server over the same tables, no authentication, every column as stored; **raw SQL**, one
 hand-written statement per request through postgres.js in a bare \`node:http\` handler, JSON built by PostgreSQL and
 sent as it comes (\`bench/rawSql.ts\`), same shape as the gateway's answer. "rows": customers plus their accounts and
 cards (page), accounts plus one (profile), customers found (lookup), report entries (report). Every side's page is the
 first 100 active customers by id (the guarded side would leave out erased and restricted subjects anyway), so all
-serve the same 100.
+serve the same 100. The operations are in \`bench/workloads/\`.
 
 **The machine is shared and noisy** (${cpus().length} cores for the servers, PostgreSQL and the load generator together,
 other people's work alongside): read the ratios, which come from interleaved rounds, not the absolute numbers.
-
-${operations}
 `;
   return { markdown, console: `${sideTable}\n\n${ratioTable}` };
 }

@@ -3,7 +3,7 @@
  * The guarded and unguarded gateways get the same request; PostGraphile gets its own dialect of
  * the same read; the raw-SQL server a JSON body naming what to fetch (bench/rawSql.ts).
  */
-export type SideName = "guarded" | "unguarded" | "postgraphile" | "rawSql";
+export type SideName = "guarded" | "unrecorded" | "unguarded" | "apolloFloor" | "postgraphile" | "rawSql";
 
 export interface SideRequest {
   /** Appended to the raw-SQL server's base URL (`/profile`); the GraphQL servers ignore it. */
