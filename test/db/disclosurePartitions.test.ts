@@ -9,8 +9,10 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { ensureDisclosurePartitions, PARTITION_MONTHS_AHEAD } from "../../src/db/ensureDisclosurePartitions.js";
-import { disclosureLog, type DisclosureRow } from "../../src/db/schema/index.js";
+import { disclosureLog } from "../../src/db/schema/index.js";
 import { writeDisclosures } from "../../src/enforcement/disclosureRecords.js";
+import { disclosurePartitions } from "../helpers/disclosurePartitions.js";
+import { disclosureRow } from "../helpers/disclosureRow.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
@@ -22,16 +24,6 @@ afterAll(async () => {
   await database?.close();
 });
 
-const partitions = async () =>
-  (
-    await queryRows<{ name: string }>(
-      database.db,
-      sql`
-  select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-  where i.inhparent = 'disclosure_events'::regclass order by 1`,
-    )
-  ).map((r) => r.name);
-
 /** Where each record of a request was stored, by partition. */
 const placement = async (requestId: string) =>
   (
@@ -42,30 +34,12 @@ const placement = async (requestId: string) =>
     )
   ).map((r) => r.partition);
 
-function record(requestId: string, recordedAt: Date): DisclosureRow {
-  return {
-    requestId,
-    customerId: randomUUID(),
-    callerKind: "staff",
-    callerId: "s-1",
-    role: "support_agent",
-    purpose: "customer_support",
-    policyVersion: "2026-11-01",
-    subjectRequestId: null,
-    disclosed: ["Profile.email"],
-    masked: [],
-    pseudonymized: [],
-    withheld: [],
-    recordedAt,
-  };
-}
-
 describe("the disclosure log's monthly partitions", () => {
   it("creates this month's and the next months' partitions, once, even when asked at once", async () => {
     const now = new Date("2031-11-20T12:00:00Z");
     await Promise.all([ensureDisclosurePartitions(database.db, now), ensureDisclosurePartitions(database.db, now)]);
     await ensureDisclosurePartitions(database.db, now);
-    const names = await partitions();
+    const names = await disclosurePartitions(database.db);
     expect(names).toEqual(
       expect.arrayContaining([
         "disclosure_events_default",
@@ -83,9 +57,9 @@ describe("the disclosure log's monthly partitions", () => {
     await ensureDisclosurePartitions(database.db, new Date("2031-11-01T00:00:00Z"));
     const requestId = randomUUID();
     const rows = [
-      record(requestId, new Date("2031-11-30T23:59:59.999Z")), // the last instant of November, UTC
-      record(requestId, new Date("2031-12-01T00:00:00.000Z")), // the first of December
-      record(requestId, new Date("2040-06-15T08:00:00Z")), // no partition for that month
+      disclosureRow({ requestId, recordedAt: new Date("2031-11-30T23:59:59.999Z") }), // the last instant of November, UTC
+      disclosureRow({ requestId, recordedAt: new Date("2031-12-01T00:00:00.000Z") }), // the first of December
+      disclosureRow({ requestId, recordedAt: new Date("2040-06-15T08:00:00Z") }), // no partition for that month
     ];
     await writeDisclosures(database.db, rows);
     expect(await placement(requestId)).toEqual(["disclosure_events_2031_11", "disclosure_events_2031_12", "disclosure_events_default"]);
@@ -95,9 +69,9 @@ describe("the disclosure log's monthly partitions", () => {
 
   it("leaves a month whose records are in the default partition there, without failing", async () => {
     const requestId = randomUUID();
-    await writeDisclosures(database.db, [record(requestId, new Date("2045-03-10T00:00:00Z"))]);
+    await writeDisclosures(database.db, [disclosureRow({ requestId, recordedAt: new Date("2045-03-10T00:00:00Z") })]);
     await ensureDisclosurePartitions(database.db, new Date("2045-02-01T00:00:00Z"));
-    const names = await partitions();
+    const names = await disclosurePartitions(database.db);
     expect(names).toContain("disclosure_events_2045_02");
     expect(names).not.toContain("disclosure_events_2045_03");
     expect(names).toContain("disclosure_events_2045_04");

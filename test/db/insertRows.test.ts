@@ -10,6 +10,7 @@ import { pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/db/client.js";
 import { insertRows, insertRowsStatement } from "../../src/db/insertRows.js";
+import { disclosureRow } from "../helpers/disclosureRow.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { disclosureLists, disclosureParties } from "../../src/db/schema/index.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
@@ -150,21 +151,9 @@ describe("insertRows", () => {
     // A scalar (one request id), distinct values with an index per row (two roles over four
     // rows), and unnested values (four customers); uuid, text, text[] and timestamptz columns.
     const requestId = randomUUID();
-    const rows: SampleRow[] = ["a", "b", "a", "b"].map((role) => ({
-      requestId,
-      customerId: randomUUID(),
-      callerKind: "staff",
-      callerId: "s",
-      role,
-      purpose: "p",
-      policyVersion: "v",
-      subjectRequestId: null,
-      disclosed: ["Profile.email"],
-      masked: [],
-      pseudonymized: [],
-      withheld: [],
-      recordedAt: new Date(),
-    }));
+    const rows: SampleRow[] = ["a", "b", "a", "b"].map((role) =>
+      disclosureRow({ requestId, role, callerId: "s", purpose: "p", policyVersion: "v" }),
+    );
     const plan = JSON.stringify(
       await queryRows(database.db, sql`explain (verbose, format json) ${insertRowsStatement(sample, rows, COLUMNS)}`),
     );

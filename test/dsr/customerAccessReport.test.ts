@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureLog } from "../../src/db/schema/index.js";
+import { readReportPages, type ReportEntry } from "../helpers/readReportPages.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { act, customer, deliver, FILE_OWN, officer, plainSubjects } from "./support.js";
 
@@ -26,17 +27,6 @@ const EXPORT_PAGED = `query Export($id: ID!, $first: Int!, $after: String) { por
 const SMALL = `query Small($id: ID!) { accessReport(requestId: $id, first: 1) { requestId subjectId } }`;
 const SMALL_EXPORT = `query SmallExport($id: ID!) { portableExport(requestId: $id, first: 1) }`;
 
-type Entry = {
-  coordinate: string | null;
-  table: string;
-  column: string;
-  rowId: string;
-  value: string | null;
-  withheld: boolean;
-  effect: string;
-  reasonCode: string;
-};
-
 /** Files a request as the customer; returns its id. */
 async function fileOwn(subject: string, kind: string, detail?: Record<string, unknown>): Promise<string> {
   const res = await gw.post({ query: FILE_OWN, variables: { k: kind, d: detail ?? null } }, await customer(gw, subject));
@@ -51,19 +41,14 @@ async function officerAct(action: "verify" | "complete" | "reject", id: string) 
 
 /** Every page of the report, walked to the end; also the number of pages. */
 async function wholeReport(id: string, headers: Record<string, string>, first: number) {
-  const entries: Entry[] = [];
-  let after: string | null = null;
-  let pages = 0;
-  for (;;) {
-    const res = await gw.post({ query: PAGED, variables: { id, first, after } }, headers);
-    expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
-    const report = res.body.data.accessReport;
-    entries.push(...report.entries);
-    pages++;
-    if (!report.pageInfo.hasNextPage)
-      return { entries, pages, subjectId: report.subjectId as string, requestId: report.requestId as string };
-    after = report.pageInfo.endCursor;
-  }
+  const pages = await readReportPages(gw, PAGED, { id, first }, headers);
+  const last = pages.at(-1)!.report;
+  return {
+    entries: pages.flatMap((p) => p.report.entries as ReportEntry[]),
+    pages: pages.length,
+    subjectId: last.subjectId as string,
+    requestId: last.requestId as string,
+  };
 }
 
 /** What a refusal shows: the status and the errors, message and extensions (nothing else may tell two refusals apart). */
@@ -105,7 +90,7 @@ describe("a customer's own access request", () => {
     expect(got).toMatchObject({ requestId: id, subjectId: s });
     expect(got.pages).toBeGreaterThan(1);
     const office = await wholeReport(id, await officer(gw), 500);
-    const key = (e: Entry) => `${e.table}.${e.column}@${e.rowId}`;
+    const key = (e: ReportEntry) => `${e.table}.${e.column}@${e.rowId}`;
     const officeByKey = new Map(office.entries.map((e) => [key(e), e]));
     expect(got.entries.map(key).sort()).toEqual([...officeByKey.keys()].sort());
     let same = 0;
@@ -128,7 +113,7 @@ describe("a customer's own access request", () => {
     };
     const doc = await exportPage(null);
     expect(doc).toMatchObject({ format: "privacy-gateway/subject-export@1", requestId: id, subjectId: s, page: { hasNextPage: false } });
-    expect(doc.entries.map((e: Entry) => key(e)).sort()).toEqual(got.entries.map(key).sort());
+    expect(doc.entries.map((e: ReportEntry) => key(e)).sort()).toEqual(got.entries.map(key).sort());
 
     // one disclosure record per page read by the customer, tagged with the request, under the customer's purpose
     const records = (await logOf(s)).filter((r) => r.callerKind === "customer");
@@ -167,9 +152,9 @@ describe("the customer's own decision, not the office's", () => {
     await officerAct("verify", id);
     const got = await wholeReport(id, await customer(gw, s), 500);
     const office = await wholeReport(id, await officer(gw), 500);
-    const key = (e: Entry) => `${e.table}.${e.column}@${e.rowId}`;
+    const key = (e: ReportEntry) => `${e.table}.${e.column}@${e.rowId}`;
     expect(got.entries.map(key).sort()).toEqual(office.entries.map(key).sort());
-    const email = (r: { entries: Entry[] }) => r.entries.find((e) => e.coordinate === "Profile.email")!;
+    const email = (r: { entries: ReportEntry[] }) => r.entries.find((e) => e.coordinate === "Profile.email")!;
     expect(email(office)).toMatchObject({ withheld: false, effect: "ALLOW" });
     expect(email(got)).toMatchObject({ withheld: true, value: null, reasonCode: "RESTRICTED" });
     for (const e of got.entries) expect(e.value).toBeNull();

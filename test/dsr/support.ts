@@ -6,6 +6,7 @@ import { legalHoldColumns } from "../../src/dsr/erasurePlan.js";
 import { CLAIM_COORDINATES } from "../../src/dsr/identityCheck.js";
 import { getDataMap } from "../../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../../src/graphql/buildGatewaySchema.js";
+import { readReportPages } from "../helpers/readReportPages.js";
 import { bearer, type TestGateway } from "../helpers/testGateway.js";
 import { DEFAULT_POLICY } from "../../src/policy/index.js";
 
@@ -43,21 +44,8 @@ export const EXPORT = `query Export($id: ID!) { portableExport(requestId: $id) }
 
 /** Reads a verified request's access report to its last page (as the officer unless told), which delivers it. */
 export async function deliver(gw: TestGateway, id: string, headers?: Record<string, string>): Promise<void> {
-  const h = headers ?? (await officer(gw));
-  let after: string | null = null;
-  for (;;) {
-    const res = await gw.post(
-      {
-        query: `query Pages($id: ID!, $after: String) { accessReport(requestId: $id, first: 500, after: $after) { entries { value } pageInfo { hasNextPage endCursor } } }`,
-        variables: { id, after },
-      },
-      h,
-    );
-    if (res.body.errors) throw new Error(`reading the report failed: ${JSON.stringify(res.body.errors)}`);
-    const { hasNextPage, endCursor } = res.body.data.accessReport.pageInfo;
-    if (!hasNextPage) return;
-    after = endCursor;
-  }
+  const query = `query Pages($id: ID!, $first: Int!, $after: String) { accessReport(requestId: $id, first: $first, after: $after) { entries { value } pageInfo { hasNextPage endCursor } } }`;
+  await readReportPages(gw, query, { id, first: 500 }, headers ?? (await officer(gw)));
 }
 
 export type Action = "verify" | "complete" | "reject";

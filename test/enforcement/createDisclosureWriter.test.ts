@@ -13,6 +13,7 @@ import type { Database, DatabaseHandle } from "../../src/db/client.js";
 import { disclosureLog, type DisclosureRow } from "../../src/db/schema/index.js";
 import { createDisclosureWriter, type DisclosureWrite } from "../../src/enforcement/createDisclosureWriter.js";
 import { writeDisclosures } from "../../src/enforcement/disclosureRecords.js";
+import { disclosureRow } from "../helpers/disclosureRow.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase } from "../helpers/testDatabase.js";
 
@@ -33,23 +34,18 @@ const NONE: string[] = [];
  * fails. Given `lists`, the records take them in turn from `variety` on.
  */
 function recordsOf(requestId: string, count: number, poisoned = false, lists = [["Profile.email"]], variety = 0): DisclosureRow[] {
-  return Array.from({ length: count }, (_, i) => ({
-    requestId,
-    customerId: poisoned && i === count - 1 ? "not-a-uuid" : randomUUID(),
-    callerKind: "staff",
-    callerId: "s-1",
-    role: "support_agent",
-    purpose: "customer_support",
-    policyVersion: "2026-11-01",
-    subjectRequestId: null,
-    // Shared arrays, as disclosureRecords gives alike subjects (writeDisclosures describes them
-    // once), paired differently by each variety: the same `disclosed` goes with several `masked`.
-    disclosed: lists[(variety + i) % lists.length]!,
-    masked: lists[(2 * variety + i + 1) % lists.length]!,
-    pseudonymized: NONE,
-    withheld: NONE,
-    recordedAt: new Date(),
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    disclosureRow({
+      requestId,
+      customerId: poisoned && i === count - 1 ? "not-a-uuid" : randomUUID(),
+      // Shared arrays, as disclosureRecords gives alike subjects (writeDisclosures describes them
+      // once), paired differently by each variety: the same `disclosed` goes with several `masked`.
+      disclosed: lists[(variety + i) % lists.length]!,
+      masked: lists[(2 * variety + i + 1) % lists.length]!,
+      pseudonymized: NONE,
+      withheld: NONE,
+    }),
+  );
 }
 
 /** The statements the writer issues, by the number of rows each carried. */

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  activeSubject,
   type Caller,
   CATEGORIES,
   ceiling,
@@ -240,13 +241,7 @@ describe("decide: properties", () => {
   it("denies an undeclarable purpose string without echoing it", () => {
     const junk = "ada@example.com";
     const d = decide(DEFAULT_POLICY, { kind: "staff", staffId: "s", role: "legal" }, junk as Purpose, "user.name", {
-      customerId: "c",
-      status: "active",
-      residency: "EU",
-      optOuts: new Map(),
-      objections: new Map(),
-      partnerOptIns: new Set(),
-      linkedPartners: new Set(),
+      ...activeSubject("c", "EU"),
       verifiedRequest: true,
     });
     expect(d.effect).toBe("deny");

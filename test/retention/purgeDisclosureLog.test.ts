@@ -3,14 +3,12 @@
  * partition is purged record by record, a month that straddles the cutoff waits, records about a
  * restricted subject are held, and nothing that was not due is lost.
  */
-import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { GraphQLObjectType } from "graphql";
 import fc from "fast-check";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, DatabaseHandle } from "../../src/db/client.js";
-import type { DisclosureRow } from "../../src/db/schema/index.js";
 import { seed } from "../../src/db/seed/seed.js";
 import { personalColumns, type PersonalColumn } from "../../src/datamap/columns.js";
 import { getDataMap } from "../../src/enforcement/dataMap.js";
@@ -20,6 +18,8 @@ import { formatPeriod, retentionCutoff } from "../../src/policy/retention.js";
 import { formatPurgeReport } from "../../src/retention/format.js";
 import { purge } from "../../src/retention/purge.js";
 import { purgeDisclosureLog } from "../../src/retention/purgeDisclosureLog.js";
+import { disclosurePartitions } from "../helpers/disclosurePartitions.js";
+import { disclosureRow } from "../helpers/disclosureRow.js";
 import { queryRows } from "../helpers/queryRows.js";
 import { createTestDatabase, onServer } from "../helpers/testDatabase.js";
 import { DEFAULT_POLICY } from "../../src/policy/index.js";
@@ -46,33 +46,6 @@ afterAll(async () => {
   await handle?.close();
 });
 
-function record(customerId: string, recordedAt: Date): DisclosureRow {
-  return {
-    requestId: randomUUID(),
-    customerId,
-    callerKind: "staff",
-    callerId: "s-1",
-    role: "support_agent",
-    purpose: "customer_support",
-    policyVersion: "2026-11-01",
-    subjectRequestId: null,
-    disclosed: ["Profile.email"],
-    masked: [],
-    pseudonymized: [],
-    withheld: [],
-    recordedAt,
-  };
-}
-
-const partitions = async (tx: Database) =>
-  (
-    await queryRows<{ name: string }>(
-      tx,
-      sql`
-  select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-  where i.inhparent = 'disclosure_events'::regclass order by 1`,
-    )
-  ).map((r) => r.name);
 const requestIds = async (tx: Database) =>
   new Set((await queryRows<{ r: string }>(tx, sql`select request_id as r from disclosure_log`)).map((x) => x.r));
 const monthStart = (year: number, month: number) => `${year}-${String(month + 1).padStart(2, "0")}-01`;
@@ -98,7 +71,7 @@ describe("the disclosure log's retention", () => {
     expect(retentionCutoff(NOW, DEFAULT_POLICY.disclosureLogRetention.period).toISOString()).toBe("2022-03-20T00:00:00.000Z");
     await rolledBack(async (tx) => {
       await tx.execute(sql`select disclosure_events_ensure_partitions('2022-01-01'::date, 4)`);
-      const at = (iso: string, who = active) => record(who, new Date(iso));
+      const at = (iso: string, who = active) => disclosureRow({ customerId: who, recordedAt: new Date(iso) });
       const rows = {
         january: at("2022-01-15T10:00:00Z"),
         february: at("2022-02-28T23:59:59Z"),
@@ -122,7 +95,11 @@ describe("the disclosure log's retention", () => {
         recordsDeleted: 1,
         held: 2,
       });
-      expect(await partitions(tx)).toEqual(["disclosure_events_2022_03", "disclosure_events_2022_04", "disclosure_events_default"]);
+      expect(await disclosurePartitions(tx)).toEqual([
+        "disclosure_events_2022_03",
+        "disclosure_events_2022_04",
+        "disclosure_events_default",
+      ]);
       const left = await requestIds(tx);
       const kept = ["marchEarly", "april", "defaultNew", "heldInJanuary", "heldInDefault"] as const;
       expect(
@@ -168,10 +145,10 @@ describe("the disclosure log's retention", () => {
               await tx.execute(sql`select disclosure_events_ensure_partitions(${monthStart(2021 + Math.floor(m / 12), m % 12)}::date, 1)`);
             const rows = entries.map((e) => ({
               ...e,
-              row: record(
-                e.restricted ? restricted : active,
-                new Date(Date.UTC(2021 + Math.floor(e.month / 12), e.month % 12, e.day, e.hour)),
-              ),
+              row: disclosureRow({
+                customerId: e.restricted ? restricted : active,
+                recordedAt: new Date(Date.UTC(2021 + Math.floor(e.month / 12), e.month % 12, e.day, e.hour)),
+              }),
             }));
             await writeDisclosures(
               tx,
@@ -216,9 +193,9 @@ describe("the disclosure log's retention", () => {
   it("runs as the last step of npm run purge: reported, stored in purge_runs, previewed exactly by a dry run", async () => {
     await db.execute(sql`select disclosure_events_ensure_partitions('2021-11-01'::date, 2)`);
     const old = [
-      record(active, new Date("2021-11-11T11:00:00Z")),
-      record(active, new Date("2021-12-12T12:00:00Z")),
-      record(active, new Date("2021-05-05T05:00:00Z")),
+      disclosureRow({ customerId: active, recordedAt: new Date("2021-11-11T11:00:00Z") }),
+      disclosureRow({ customerId: active, recordedAt: new Date("2021-12-12T12:00:00Z") }),
+      disclosureRow({ customerId: active, recordedAt: new Date("2021-05-05T05:00:00Z") }),
     ];
     await writeDisclosures(db, old);
 
@@ -231,12 +208,12 @@ describe("the disclosure log's retention", () => {
       recordsDeleted: 1,
       held: 0,
     });
-    expect(await partitions(db)).toEqual(expect.arrayContaining(["disclosure_events_2021_11", "disclosure_events_2021_12"]));
+    expect(await disclosurePartitions(db)).toEqual(expect.arrayContaining(["disclosure_events_2021_11", "disclosure_events_2021_12"]));
     expect([...(await requestIds(db))]).toEqual(expect.arrayContaining(old.map((r) => r.requestId)));
 
     const run = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns });
     expect(run.disclosureLog).toEqual(dry.disclosureLog);
-    expect(await partitions(db)).not.toEqual(expect.arrayContaining(["disclosure_events_2021_11"]));
+    expect(await disclosurePartitions(db)).not.toEqual(expect.arrayContaining(["disclosure_events_2021_11"]));
     const left = await requestIds(db);
     expect(old.filter((r) => left.has(r.requestId))).toEqual([]);
     const [stored] = await queryRows<{ log: unknown }>(
@@ -260,7 +237,7 @@ describe("the disclosure log's retention", () => {
     "defers the log's part while another session holds the log, and commits the rest of the purge",
     async () => {
       await db.execute(sql`select disclosure_events_ensure_partitions('2021-09-01'::date, 1)`);
-      const september = record(active, new Date("2021-09-09T09:00:00Z"));
+      const september = disclosureRow({ customerId: active, recordedAt: new Date("2021-09-09T09:00:00Z") });
       await writeDisclosures(db, [september]);
       const [{ name }] = (await queryRows<{ name: string }>(db, sql`select current_database() as name`)) as [{ name: string }];
       const url = new URL(process.env.TEST_DATABASE_URL!);
@@ -284,7 +261,7 @@ describe("the disclosure log's retention", () => {
         const runsBefore = (await queryRows(db, sql`select id from purge_runs`)).length;
         const run = await purge(db, { policy: DEFAULT_POLICY, now: NOW, columns });
         expect(run.disclosureLog).toMatchObject({ deferred: true, partitionsDropped: [], recordsDeleted: 0 });
-        expect(await partitions(db)).toContain("disclosure_events_2021_09");
+        expect(await disclosurePartitions(db)).toContain("disclosure_events_2021_09");
         expect((await queryRows(db, sql`select id from purge_runs`)).length).toBe(runsBefore + 1);
       } finally {
         release();

@@ -74,12 +74,8 @@ export const POLICY_VERSIONS = [
 /** Purposes people can opt out of (consent events at signup, opt-outs later). */
 export const OPT_OUT_PURPOSES = ["marketing", "advertising", "personalization", "analytics"] as const;
 
-/** Every table, in foreign-key order (parents first). */
-export const SEED_TABLES = [
-  schema.partners,
-  schema.partnerGrants,
-  schema.partnerKeys,
-  schema.customers,
+/** The tables of a customer's own rows, visits apart: written after each chunk's customers (visits go in batches of their own). */
+const CUSTOMER_DEPENDENTS = [
   schema.profiles,
   schema.credentials,
   schema.accounts,
@@ -90,6 +86,15 @@ export const SEED_TABLES = [
   schema.subjectRequests,
   schema.submittedMessages,
   schema.partnerLinks,
+] as const;
+
+/** Every table, in foreign-key order (parents first). */
+export const SEED_TABLES = [
+  schema.partners,
+  schema.partnerGrants,
+  schema.partnerKeys,
+  schema.customers,
+  ...CUSTOMER_DEPENDENTS,
   schema.visits,
   schema.disclosureFieldSets,
   schema.disclosureEvents,
@@ -956,22 +961,10 @@ export async function seed(db: Database, options: SeedOptions = {}): Promise<See
     for (const row of keyRows) w.push(schema.partnerKeys, row);
     for (const t of [schema.partners, schema.partnerGrants, schema.partnerKeys]) await w.flush(t, true);
 
-    const dependents = [
-      schema.profiles,
-      schema.credentials,
-      schema.accounts,
-      schema.paymentMethods,
-      schema.purchases,
-      schema.preferences,
-      schema.consentEvents,
-      schema.subjectRequests,
-      schema.submittedMessages,
-      schema.partnerLinks,
-    ];
     for (let start = 0; start < plans.length; start += CUSTOMER_CHUNK) {
       const chunk = plans.slice(start, start + CUSTOMER_CHUNK).map((plan) => buildCustomer(ctx, plan, w));
       await w.flush(schema.customers, true); // parents first: the chunk's customers are all written
-      for (const t of dependents) await w.flush(t, false);
+      for (const t of CUSTOMER_DEPENDENTS) await w.flush(t, false);
       for (const c of chunk) {
         for (const visit of visitsOf(ctx, c)) {
           w.push(schema.visits, visit);
@@ -979,7 +972,7 @@ export async function seed(db: Database, options: SeedOptions = {}): Promise<See
         }
       }
     }
-    for (const t of dependents) await w.flush(t, true);
+    for (const t of CUSTOMER_DEPENDENTS) await w.flush(t, true);
     await w.flush(schema.visits, true);
     return { rows: w.rows, statements: w.statements };
   });
