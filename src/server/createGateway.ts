@@ -17,6 +17,7 @@ import { describeError } from "./describeError.js";
 import { sendError } from "./errorResponse.js";
 import type { Logger } from "./logger.js";
 import type { PolicyInForce } from "../policy/PolicyInForce.js";
+import { createCompiledExecution } from "./createCompiledExecution.js";
 import { createMetrics, type Metrics } from "./metrics/createMetrics.js";
 import { createMetricsPlugin } from "./metrics/createMetricsPlugin.js";
 import {
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   logger: Logger;
   /** The executable schema, enforcement applied (see src/enforcement/createEnforcement.ts). */
   schema: GraphQLSchema;
+  /** Who executes operations: graphql-js's executor, or graphql-jit's compiled queries (createCompiledExecution). Default: EXECUTOR. */
+  execution?: "graphql-js" | "jit";
   /** The data map of that schema (src/enforcement/dataMap.ts). */
   dataMap: DataMap;
   /** Apollo plugins, in order (purpose, static check, disclosure recording, ...). */
@@ -68,8 +71,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = options.metrics ?? createMetrics();
   metrics.servesPolicy(() => options.policy.current().version);
   const limits = createQueryLimits(config.queryLimits, options.schema);
+  const execution = options.execution ?? (process.env.EXECUTION === "jit" ? "jit" : "graphql-js");
   const apollo = new ApolloServer<ObservedContext>({
-    schema: options.schema,
+    ...(execution === "jit" ? { gateway: createCompiledExecution(options.schema) } : { schema: options.schema }),
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
