@@ -54,7 +54,12 @@ export interface Config {
   purgeIntervalMs: number | null;
   /** The policy file (POLICY_FILE; default the shipped policy/default.policy.yaml), re-read on SIGHUP or `reloadPolicy`. */
   policyFile: string;
+  /** Who executes operations (EXECUTION): graphql-jit's compiled queries, or graphql-js's executor (src/server/createCompiledExecution.ts). */
+  execution: Execution;
 }
+
+export const EXECUTIONS = ["jit", "graphql-js"] as const;
+export type Execution = (typeof EXECUTIONS)[number];
 
 /**
  * Development-only secrets, published in the README so a new user can mint tokens at once.
@@ -115,7 +120,15 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
     purgeIntervalMs: bool(env, "PURGE", true) ? integer(env, "PURGE_INTERVAL_MS", DAY_MS, 1_000, 7 * DAY_MS) : null,
     policyFile: policyFile(env),
+    execution: execution(env),
   };
+}
+
+function execution(env: Env): Execution {
+  const raw = optional(env, "EXECUTION") ?? "jit";
+  const known = EXECUTIONS.find((e) => e === raw);
+  if (known === undefined) throw new ConfigError("EXECUTION", `must be one of ${EXECUTIONS.join(", ")}`);
+  return known;
 }
 
 /** The policy file the server and the maintenance commands (purge, datamap) decide under. */

@@ -1,5 +1,5 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
-import type { DocumentNode, ExecutionResult, GraphQLSchema } from "graphql";
+import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
@@ -28,7 +28,8 @@ export function createCompiledExecution(schema: GraphQLSchema): GatewayInterface
         executor: async (requestContext) => {
           const compiled = compile(requestContext.document, requestContext.operationName);
           if (!isCompiledQuery(compiled)) return compiled;
-          return compiled.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+          const result = await compiled.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+          return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
         },
       };
     },
@@ -38,4 +39,21 @@ export function createCompiledExecution(schema: GraphQLSchema): GatewayInterface
     },
     async stop() {},
   };
+}
+
+/**
+ * graphql-jit's errors as graphql-js makes them: its own GraphQLError leaves `extensions`
+ * undefined when the original error has none, which Apollo's error formatting does not survive
+ * (every such error became "Internal server error", its code and path lost). Same message, path,
+ * locations and original error.
+ */
+function asGraphQLError(error: GraphQLError): GraphQLError {
+  const normal = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
+  // graphql-jit keeps the locations, not the AST nodes graphql-js would compute them from.
+  (normal as { locations: GraphQLError["locations"] }).locations = error.locations;
+  return normal;
 }

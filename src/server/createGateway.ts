@@ -37,8 +37,6 @@ export interface GatewayOptions {
   logger: Logger;
   /** The executable schema, enforcement applied (see src/enforcement/createEnforcement.ts). */
   schema: GraphQLSchema;
-  /** Who executes operations: graphql-js's executor, or graphql-jit's compiled queries (createCompiledExecution). Default: EXECUTOR. */
-  execution?: "graphql-js" | "jit";
   /** The data map of that schema (src/enforcement/dataMap.ts). */
   dataMap: DataMap;
   /** Apollo plugins, in order (purpose, static check, disclosure recording, ...). */
@@ -71,9 +69,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = options.metrics ?? createMetrics();
   metrics.servesPolicy(() => options.policy.current().version);
   const limits = createQueryLimits(config.queryLimits, options.schema);
-  const execution = options.execution ?? (process.env.EXECUTION === "jit" ? "jit" : "graphql-js");
   const apollo = new ApolloServer<ObservedContext>({
-    ...(execution === "jit" ? { gateway: createCompiledExecution(options.schema) } : { schema: options.schema }),
+    ...(config.execution === "jit" ? { gateway: createCompiledExecution(options.schema) } : { schema: options.schema }),
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
