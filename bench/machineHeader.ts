@@ -6,6 +6,7 @@ const nodeFlags = () => {
     ...process.execArgv.filter((a) => a.startsWith("--") && !a.startsWith("--import") && !a.startsWith("--require")),
     ...(process.env.NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean),
   ];
+  if (process.env.NODE_ENV) flags.push(`NODE_ENV=${process.env.NODE_ENV}`);
   return flags.length > 0 ? ` (${flags.join(" ")})` : " (no flags)";
 };
 
