@@ -7,6 +7,7 @@ import type { ReasonCode } from "../policy/reasons.js";
 import type { OperationReads } from "./collectOperationReads.js";
 import type { DataMap } from "./dataMap.js";
 import { audienceOfField, mayEverRead } from "./fieldAudience.js";
+import { audienceOf } from "./rootFieldAudience.js";
 
 export interface DeniedRead {
   coordinate: string;
@@ -23,6 +24,28 @@ export interface DeniedRead {
  * stored one.
  */
 export function findDeniedReads(reads: OperationReads, dataMap: DataMap, policy: Policy, caller: Caller, purpose: Purpose): DeniedRead[] {
+  // A partner's reads depend on its grant; anyone else's on the audience and purpose alone.
+  if (caller.kind === "partner") return deniedReads(reads, dataMap, policy, caller, purpose);
+  const key = `${audienceOf(caller)}/${purpose}`;
+  let byCaller = keptDenials.get(reads)?.get(policy);
+  if (byCaller === undefined) {
+    const byPolicy = keptDenials.get(reads) ?? new WeakMap<Policy, Map<string, readonly DeniedRead[]>>();
+    keptDenials.set(reads, byPolicy);
+    byPolicy.set(policy, (byCaller = new Map()));
+  }
+  let denied = byCaller.get(key);
+  if (denied === undefined) byCaller.set(key, (denied = Object.freeze(deniedReads(reads, dataMap, policy, caller, purpose))));
+  return [...denied];
+}
+
+/**
+ * Denials kept with an operation's reads (kept themselves with the parsed operation when no
+ * variable decided them: operationReads.ts) and the policy, by audience and purpose, so a client's
+ * repeated operation is checked once per policy. The data map is the gateway's one.
+ */
+const keptDenials = new WeakMap<OperationReads, WeakMap<Policy, Map<string, readonly DeniedRead[]>>>();
+
+function deniedReads(reads: OperationReads, dataMap: DataMap, policy: Policy, caller: Caller, purpose: Purpose): DeniedRead[] {
   const denied: DeniedRead[] = [];
   for (const coordinate of [...reads.fields].sort()) {
     const field = dataMap.fields.get(coordinate);
