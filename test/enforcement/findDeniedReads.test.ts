@@ -36,18 +36,16 @@ const callerArb: fc.Arbitrary<Caller> = fc.oneof(
   fc.constant<Caller>({ kind: "anonymous" }),
   fc.uuid().map((customerId): Caller => ({ kind: "customer", customerId })),
   fc.constantFrom(...STAFF_ROLES).map((role): Caller => ({ kind: "staff", staffId: "s", role })),
-  fc
-    .subarray(["user.name", "user.contact", "user.behavior", "user.financial"])
-    .map(
-      (categories): Caller => ({
-        kind: "partner",
-        partnerId: "p",
-        partnerKind: "affiliate",
-        partnerRegion: "EU",
-        keyId: "k",
-        grant: grant(categories),
-      }),
-    ),
+  fc.subarray(["user.name", "user.contact", "user.behavior", "user.financial"]).map(
+    (categories): Caller => ({
+      kind: "partner",
+      partnerId: "p",
+      partnerKind: "affiliate",
+      partnerRegion: "EU",
+      keyId: "k",
+      grant: grant(categories),
+    }),
+  ),
 );
 
 describe("findDeniedReads, kept per reads, policy, audience and purpose", () => {

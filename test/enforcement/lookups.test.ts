@@ -126,6 +126,21 @@ describe("a read that returns only identifiers is recorded as one", () => {
     expect([...(await subjectsOf(explained)).keys()]).toEqual([page[0]]);
   });
 
+  it("hasNextPage under a filter by ids identifies the next subject: recorded; a next subject not matched is not told", async () => {
+    const staff = await support2();
+    const ids = (await gw.post({ query: "{ customers(first: 3) { edges { node { id } } } }" }, staff)).body.data.customers.edges.map(
+      (e: { node: { id: string } }) => e.node.id as string,
+    );
+    const query = "query($ids: [ID!]!) { customers(first: 1, filter: { ids: $ids }) { pageInfo { hasNextPage } } }";
+    const two = await gw.post({ query, variables: { ids: ids.slice(0, 2) } }, staff);
+    expect(two.body.data.customers.pageInfo.hasNextPage).toBe(true);
+    // Both subjects are told to be there: the page's and the next one.
+    expect([...(await subjectsOf(two)).keys()].sort()).toEqual(ids.slice(0, 2).sort());
+    const one = await gw.post({ query, variables: { ids: ids.slice(0, 1) } }, staff);
+    expect(one.body.data.customers.pageInfo.hasNextPage).toBe(false);
+    expect([...(await subjectsOf(one)).keys()]).toEqual(ids.slice(0, 1));
+  });
+
   it("a page that names no subject (only how many) records none", async () => {
     const res = await gw.post({ query: "{ customers(first: 3) { edges { node { __typename } } } }" }, await support2());
     expect((await subjectsOf(res)).size).toBe(0);

@@ -41,8 +41,8 @@ function where(criteria: CustomerCriteria): SQL | undefined {
 /**
  * One page in id order, or with an `orderSalt` in the order of `md5(orderSalt || id)` (a scope's
  * own order: see IdScope.orderSalt; no index serves it, so such a page sorts the customers it
- * matches), fetching one extra row to know whether another page follows; with `extra` columns
- * (see selectCustomers).
+ * matches), and the first row after it (`next`: another page follows; null when none); with
+ * `extra` columns (see selectCustomers).
  */
 export async function customerPage<E extends SelectedFields>(
   db: Database,
@@ -60,7 +60,7 @@ export async function customerPage<E extends SelectedFields>(
     .where(and(where(criteria), after, onlyId ? eq(customers.id, onlyId) : undefined))
     .orderBy(orderSalt === null ? asc(customers.id) : key(sql`${customers.id}`))
     .limit(first + 1);
-  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+  return { rows: rows.slice(0, first), next: rows[first] ?? null };
 }
 
 /** The ids of the customers matching, in id order, at most `limit`, with `extra` columns (see selectCustomers). */

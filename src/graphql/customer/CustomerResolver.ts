@@ -109,7 +109,7 @@ export class CustomerResolver {
     });
     for (const row of page.rows) ctx.loaders.customer.prime(row.id, row);
     ctx.loaders.primeChildren(page.rows, fold);
-    await ctx.enforcement.preload(page.rows);
+    await ctx.enforcement.preload(page.next === null ? page.rows : [...page.rows, page.next]);
     // A cursor stands for its subject (recorded as its id) and costs two block encryptions
     // (createIdScope.ts): made only where it is selected.
     const cursorOf = (id: string) => (ctx.enforcement.subjectIdentified(id), scope.cursor(id));
@@ -124,7 +124,13 @@ export class CustomerResolver {
     return {
       edges,
       pageInfo: {
-        hasNextPage: page.hasNextPage,
+        // The next subject tells that another page follows: under a filter by personal value or
+        // by id, that subject is matched (recorded) like those of the page, and one that does not
+        // match says no page follows (a non-matching subject's existence is not told). Decided
+        // only when selected.
+        get hasNextPage() {
+          return page.next !== null && (lookups.length === 0 && !byId ? true : matched(page.next.id));
+        },
         get endCursor() {
           return last === undefined ? null : cursorOf(last.id);
         },
