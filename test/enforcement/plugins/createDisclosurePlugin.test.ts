@@ -81,6 +81,24 @@ describe("createDisclosurePlugin", () => {
     expect(result.extensions).toBeUndefined();
   });
 
+  it("an answer whose data an error nulled records only its withheld cells, which its errors still tell", async () => {
+    const written: DisclosureRow[][] = [];
+    const { logger } = capturingLogger();
+    const failing = {
+      ...recordingRoot,
+      customers: () => {
+        throw new Error("no page");
+      },
+    };
+    const { run } = serverWith(schema, [createDisclosurePlugin({ logger, write: async (_db, rows) => void written.push(rows) })], failing);
+    const ctx = contextFor(schema, staffCaller("support_agent"));
+    ctx.enforcement.setPurpose("customer_support");
+    const { result } = await run(`{ a: customer(id: "${SUBJECTS[0]}") { id name card } b: customers { id } }`, ctx);
+    expect(result.data).toBeNull();
+    expect(written.flat().map((r) => [r.customerId, r.disclosed, r.withheld])).toEqual([[SUBJECTS[0], [], ["Customer.card"]]]);
+    expect(result.extensions?.privacy).toEqual({ purpose: "customer_support", masked: [], pseudonymized: [], withheld: ["Customer.card"] });
+  });
+
   it("fails closed when the write fails: no data, one DISCLOSURE_NOT_RECORDED (503), counted once, logged without values", async () => {
     const { run, ctx, lines, onDisclosureLogFailure } = setUp(async () => {
       throw Object.assign(new Error("Ada Lovelace"), { code: "ECONNRESET" });
