@@ -1,0 +1,121 @@
+/**
+ * The plans of what one request runs: the statements a request sends, caught in the server's log
+ * with the parameters they were sent with (`log_statement = all` for the length of the request),
+ * each then run again under `EXPLAIN (ANALYZE, BUFFERS)` in a transaction rolled back (the log's
+ * inserts and the rate limiter's updates leave nothing behind). A sequential scan of a relation of
+ * more than LARGE_RELATION rows is flagged. The parameters are written into the text as the log
+ * quotes them, so a plan is the custom plan for those values.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import postgres from "postgres";
+
+/** Rows (pg_class.reltuples) from which a sequential scan is flagged. */
+export const LARGE_RELATION = 10_000;
+
+export interface ExplainedStatement {
+  /** The statement as the gateway sent it, `$n` for its parameters. */
+  query: string;
+  /** EXPLAIN's text, or why it could not be had. */
+  plan: string;
+  /** Large relations read by a sequential scan: `name (rows)`. */
+  seqScans: string[];
+}
+
+/** A log entry's first line: `%m [%p] LEVEL:  message` (PostgreSQL's default log_line_prefix). */
+const ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[(\d+)\] ([A-Z]+): {2}/;
+const EXECUTE = /^execute [^:]*: /;
+const PARAMETER = /\$(\d+) = (NULL|'(?:[^']|'')*')/g;
+
+interface Entry {
+  pid: string;
+  level: string;
+  message: string;
+}
+
+function entriesOf(text: string): Entry[] {
+  const entries: Entry[] = [];
+  for (const line of text.split("\n")) {
+    const m = ENTRY.exec(line);
+    if (m) entries.push({ pid: m[1]!, level: m[2]!, message: line.slice(m[0].length) });
+    else if (entries.length > 0) entries[entries.length - 1]!.message += `\n${line}`;
+  }
+  return entries;
+}
+
+/** Distinct statements with the parameters of their first execution (as SQL literals), in order. */
+function executedStatements(text: string, skipPid: string): { query: string; literals: string[] }[] {
+  const entries = entriesOf(text);
+  const byQuery = new Map<string, string[]>();
+  for (const [i, entry] of entries.entries()) {
+    if (entry.pid === skipPid || entry.level !== "LOG" || !EXECUTE.test(entry.message)) continue;
+    const query = entry.message.replace(EXECUTE, "").trim();
+    if (byQuery.has(query)) continue;
+    const next = entries[i + 1];
+    const literals: string[] = [];
+    if (next?.pid === entry.pid && next.level === "DETAIL" && next.message.startsWith("parameters: ")) {
+      for (const [, n, literal] of next.message.matchAll(PARAMETER)) literals[Number(n) - 1] = literal!;
+    }
+    byQuery.set(query, literals);
+  }
+  return [...byQuery].map(([query, literals]) => ({ query, literals }));
+}
+
+const EXPLAINABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+export async function explainRequest(databaseUrl: string, logFile: string, send: () => Promise<void>): Promise<ExplainedStatement[]> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [{ pid } = { pid: "" }] = await sql<{ pid: string }[]>`select pg_backend_pid()::text as pid`;
+    await sql`alter system set log_statement = 'all'`;
+    await sql`select pg_reload_conf()`;
+    await sleep(500); // backends read the configuration between statements
+    const offset = statSync(logFile).size;
+    try {
+      await send();
+    } finally {
+      await sql`alter system reset log_statement`;
+      await sql`select pg_reload_conf()`;
+    }
+    const text = readFileSync(logFile, "utf8").slice(offset);
+    const explained: ExplainedStatement[] = [];
+    for (const { query, literals } of executedStatements(text, pid).filter((s) => EXPLAINABLE.test(s.query))) {
+      const bound = query.replace(/\$(\d+)/g, (whole, n: string) => literals[Number(n) - 1] ?? whole);
+      let plan: string;
+      try {
+        plan = await explainRolledBack(sql, bound);
+      } catch (error) {
+        plan = `(could not EXPLAIN: ${(error as Error).message})`;
+      }
+      explained.push({ query, plan, seqScans: await largeSeqScans(sql, plan) });
+    }
+    return explained;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+class RolledBack extends Error {}
+
+async function explainRolledBack(sql: postgres.Sql, statement: string): Promise<string> {
+  let plan = "";
+  try {
+    await sql.begin(async (tx) => {
+      const rows = await tx.unsafe<{ "QUERY PLAN": string }[]>(`explain (analyze, buffers) ${statement}`);
+      plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      throw new RolledBack();
+    });
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+  }
+  return plan;
+}
+
+async function largeSeqScans(sql: postgres.Sql, plan: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const [, relation] of plan.matchAll(/Seq Scan on (\S+)/g)) {
+    const [row] = await sql<{ rows: number }[]>`select reltuples::float8 as rows from pg_class where relname = ${relation!}`;
+    if (row && row.rows > LARGE_RELATION) found.push(`${relation} (${Math.round(row.rows).toLocaleString("en-US")} rows)`);
+  }
+  return found;
+}
