@@ -227,7 +227,7 @@ function render(sizes: Size[], results: Map<string, Record<SizeName, Measured>>,
       const of = (s: Measured) => s.plans.find((p) => p.query === query);
       const flagged = [...(of(m.small)?.seqScans ?? []), ...(of(m.large)?.seqScans ?? [])];
       plans.push(
-        `<details><summary>${flagged.length ? `**Seq Scan: ${flagged.join(", ")}** ` : ""}<code>${escape(query.replace(/\s+/g, " ").slice(0, 150))}</code></summary>\n\n` +
+        `<details><summary>${flagged.length ? `**Seq Scan: ${flagged.join(", ")}** ` : ""}<code>${escapeHtml(query.replace(/\s+/g, " ").slice(0, 150))}</code></summary>\n\n` +
           `\`\`\`sql\n${query}\n\`\`\`\n\n` +
           [small, large]
             .map(
@@ -272,6 +272,6 @@ ${plans.join("\n")}`;
   return { markdown, console: table };
 }
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 await main();
