@@ -4,7 +4,9 @@
  * each then run again under `EXPLAIN (ANALYZE, BUFFERS)` in a transaction rolled back (the log's
  * inserts and the rate limiter's updates leave nothing behind). A sequential scan of a relation of
  * more than LARGE_RELATION rows is flagged. The parameters are written into the text as the log
- * quotes them, so a plan is the custom plan for those values.
+ * quotes them, so that plan is the custom plan for those values; the gateway prepares its statements,
+ * and after five executions PostgreSQL may run a prepared statement on its generic plan instead, so
+ * the generic plan is shown too (`plan_cache_mode = force_generic_plan`, EXPLAIN without ANALYZE).
  */
 import { readFileSync, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -16,9 +18,11 @@ export const LARGE_RELATION = 10_000;
 export interface ExplainedStatement {
   /** The statement as the gateway sent it, `$n` for its parameters. */
   query: string;
-  /** EXPLAIN's text, or why it could not be had. */
+  /** EXPLAIN (ANALYZE, BUFFERS) with the request's parameters, or why it could not be had. */
   plan: string;
-  /** Large relations read by a sequential scan: `name (rows)`. */
+  /** EXPLAIN of the generic plan, or why it could not be had. */
+  genericPlan: string;
+  /** Large relations read by a sequential scan in either plan: `name (rows)`. */
   seqScans: string[];
 }
 
@@ -81,13 +85,14 @@ export async function explainRequest(databaseUrl: string, logFile: string, send:
     const explained: ExplainedStatement[] = [];
     for (const { query, literals } of executedStatements(text, pid).filter((s) => EXPLAINABLE.test(s.query))) {
       const bound = query.replace(/\$(\d+)/g, (whole, n: string) => literals[Number(n) - 1] ?? whole);
-      let plan: string;
-      try {
-        plan = await explainRolledBack(sql, bound);
-      } catch (error) {
-        plan = `(could not EXPLAIN: ${(error as Error).message})`;
-      }
-      explained.push({ query, plan, seqScans: await largeSeqScans(sql, plan) });
+      const plan = await explainRolledBack(sql, `explain (analyze, buffers) ${bound}`);
+      const genericPlan = await explainRolledBack(
+        sql,
+        `explain execute bench_explained${literals.length ? `(${Array.from(literals, (l) => l ?? "NULL").join(", ")})` : ""}`,
+        [`set local plan_cache_mode = force_generic_plan`, `prepare bench_explained as ${query}`],
+      );
+      await sql.unsafe("deallocate bench_explained").catch(() => {}); // a prepared statement outlives its transaction
+      explained.push({ query, plan, genericPlan, seqScans: [...new Set(await largeSeqScans(sql, `${plan}\n${genericPlan}`))] });
     }
     return explained;
   } finally {
@@ -97,16 +102,18 @@ export async function explainRequest(databaseUrl: string, logFile: string, send:
 
 class RolledBack extends Error {}
 
-async function explainRolledBack(sql: postgres.Sql, statement: string): Promise<string> {
+/** EXPLAIN's text, `before` run first, all in a transaction rolled back; or why it could not be had. */
+async function explainRolledBack(sql: postgres.Sql, explain: string, before: string[] = []): Promise<string> {
   let plan = "";
   try {
     await sql.begin(async (tx) => {
-      const rows = await tx.unsafe<{ "QUERY PLAN": string }[]>(`explain (analyze, buffers) ${statement}`);
+      for (const statement of before) await tx.unsafe(statement);
+      const rows = await tx.unsafe<{ "QUERY PLAN": string }[]>(explain);
       plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
       throw new RolledBack();
     });
   } catch (error) {
-    if (!(error instanceof RolledBack)) throw error;
+    if (!(error instanceof RolledBack)) return `(could not EXPLAIN: ${(error as Error).message})`;
   }
   return plan;
 }

@@ -6,8 +6,9 @@
  * this after sending each workload once). Each generated request copies one template request, its
  * caller, role, purpose, policy version and field set per subject, with a new request id, new
  * subjects (spread over all customers; a customer's own reads are about themselves) and a time
- * spread evenly over the last 36 months. Every month has its partition, as a gateway running that
- * long would have made them (src/db/ensureDisclosurePartitions.ts). Written in chunks of
+ * spread evenly over the last 36 months up to now, the current month's partition included (the
+ * one the gateway writes to). Every month has its partition, as a gateway running that long would
+ * have made them (src/db/ensureDisclosurePartitions.ts). Written in chunks of
  * CHUNK_RECORDS; ANALYZE after.
  */
 import { sql } from "drizzle-orm";
@@ -21,12 +22,12 @@ const CHUNK_RECORDS = 1_000_000;
 export async function fillDisclosureLog(database: DatabaseHandle, records: number, log: (line: string) => void): Promise<void> {
   const { db } = database;
   await db.transaction(async (tx) => {
-    const [now] = rowsOf<{ first: string }>(
+    const [oldest] = rowsOf<{ first: string }>(
       await tx.execute(
         sql`select (date_trunc('month', now() at time zone 'UTC') - make_interval(months => ${MONTHS}))::date::text as first`,
       ),
     );
-    await tx.execute(sql`select disclosure_events_ensure_partitions(${now!.first}::date, ${MONTHS})`);
+    await tx.execute(sql`select disclosure_events_ensure_partitions(${oldest!.first}::date, ${MONTHS + 1})`);
 
     await tx.execute(sql`
       create temporary table bench_log_templates on commit drop as
@@ -58,8 +59,7 @@ export async function fillDisclosureLog(database: DatabaseHandle, records: numbe
             select md5('bench-log/' || r)::uuid::text, s.id, t.caller_kind,
                    case when t.caller_kind = 'customer' then s.id::text else t.caller_id end,
                    t.role, t.purpose, t.policy_version, t.subject_request_id, t.field_set_id,
-                   date_trunc('month', now()) - make_interval(months => ${MONTHS})
-                     + (abs(hashint8(r)) % (${MONTHS} * 30 * 86400)) * interval '1 second'
+                   now() - (abs(hashint8(r)) % (${MONTHS} * 30 * 86400)) * interval '1 second'
             from generate_series(${first}::bigint, ${first + perChunk - 1}) r
             join bench_log_templates t on t.template = r % ${shape.templates}
             join bench_log_subjects s on s.n = abs(hashint8(r * 1024 + t.pos)) % ${shape.subjects}

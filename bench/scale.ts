@@ -230,10 +230,13 @@ function render(sizes: Size[], results: Map<string, Record<SizeName, Measured>>,
         `<details><summary>${flagged.length ? `**Seq Scan: ${flagged.join(", ")}** ` : ""}<code>${escapeHtml(query.replace(/\s+/g, " ").slice(0, 150))}</code></summary>\n\n` +
           `\`\`\`sql\n${query}\n\`\`\`\n\n` +
           [small, large]
-            .map(
-              (s) =>
-                `${s.name} (${s.customers.toLocaleString("en-US")} customers):\n\n\`\`\`\n${of(m[s.name])?.plan ?? "(not sent at this size)"}\n\`\`\`\n`,
-            )
+            .map((s) => {
+              const p = of(m[s.name]);
+              const customers = s.customers.toLocaleString("en-US");
+              return p
+                ? `${s.name} (${customers} customers):\n\n\`\`\`\n${p.plan}\n\`\`\`\n\n${s.name}, generic plan:\n\n\`\`\`\n${p.genericPlan}\n\`\`\`\n`
+                : `${s.name}: not sent at this size\n`;
+            })
             .join("\n") +
           "\n</details>\n",
       );
@@ -266,7 +269,8 @@ an index (a sequential scan of a relation of more than ${LARGE_RELATION.toLocale
 ## Plans
 
 \`EXPLAIN (ANALYZE, BUFFERS)\` of each statement one request sends, with that request's parameters (bench/explainRequest.ts),
-at both sizes; writes run in a transaction rolled back.
+at both sizes, and \`EXPLAIN\` of its generic plan (the gateway prepares its statements: after five executions PostgreSQL may
+run the generic one); writes run in a transaction rolled back.
 
 ${plans.join("\n")}`;
   return { markdown, console: table };
