@@ -11,6 +11,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import postgres from "postgres";
+import { executedStatements } from "./executedStatements.js";
 
 /** Rows (pg_class.reltuples) from which a sequential scan is flagged. */
 export const LARGE_RELATION = 10_000;
@@ -24,45 +25,6 @@ export interface ExplainedStatement {
   genericPlan: string;
   /** Large relations read by a sequential scan in either plan: `name (rows)`. */
   seqScans: string[];
-}
-
-/** A log entry's first line: `%m [%p] LEVEL:  message` (PostgreSQL's default log_line_prefix). */
-const ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[(\d+)\] ([A-Z]+): {2}/;
-const EXECUTE = /^execute [^:]*: /;
-const PARAMETER = /\$(\d+) = (NULL|'(?:[^']|'')*')/g;
-
-interface Entry {
-  pid: string;
-  level: string;
-  message: string;
-}
-
-function entriesOf(text: string): Entry[] {
-  const entries: Entry[] = [];
-  for (const line of text.split("\n")) {
-    const m = ENTRY.exec(line);
-    if (m) entries.push({ pid: m[1]!, level: m[2]!, message: line.slice(m[0].length) });
-    else if (entries.length > 0) entries[entries.length - 1]!.message += `\n${line}`;
-  }
-  return entries;
-}
-
-/** Distinct statements with the parameters of their first execution (as SQL literals), in order. */
-function executedStatements(text: string, skipPid: string): { query: string; literals: string[] }[] {
-  const entries = entriesOf(text);
-  const byQuery = new Map<string, string[]>();
-  for (const [i, entry] of entries.entries()) {
-    if (entry.pid === skipPid || entry.level !== "LOG" || !EXECUTE.test(entry.message)) continue;
-    const query = entry.message.replace(EXECUTE, "").trim();
-    if (byQuery.has(query)) continue;
-    const next = entries[i + 1];
-    const literals: string[] = [];
-    if (next?.pid === entry.pid && next.level === "DETAIL" && next.message.startsWith("parameters: ")) {
-      for (const [, n, literal] of next.message.matchAll(PARAMETER)) literals[Number(n) - 1] = literal!;
-    }
-    byQuery.set(query, literals);
-  }
-  return [...byQuery].map(([query, literals]) => ({ query, literals }));
 }
 
 const EXPLAINABLE = /^\s*(select|insert|update|delete|with)\b/i;
