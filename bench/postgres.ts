@@ -15,6 +15,8 @@ export interface PostgresServer {
   port: number;
   /** e.g. "15.14" */
   version: string;
+  /** The server's log (readable when we are root or the server's user). */
+  logFile: string;
   /** Stops the server (fast shutdown) and removes its data folder. Safe to call more than once. */
   stop(): Promise<void>;
   /** Stops the server (fast shutdown: open connections are cut) and keeps its data (fault tests). */
@@ -160,6 +162,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     version,
+    logFile: join(dataDir, "log"),
     stop: async () => stopSync(),
     pause: async () => {
       runAsPostgres(pgCtl, ["-D", dataDir, "stop", "-m", "fast"]);

@@ -61,7 +61,8 @@ import { runAutocannon, type AutocannonResult } from "./runAutocannon.js";
 import { seedLarge, type BenchData } from "./seedLarge.js";
 import { signBenchToken } from "./signBenchToken.js";
 import { createStatementCounter, type StatementCounter } from "./statementCounter.js";
-import { fmt, fmtBytes, mean, median } from "./stats.js";
+import { statementsAlone } from "./statementsAlone.js";
+import { fmt, fmtBytes, mean } from "./stats.js";
 import { timeAlone } from "./timeAlone.js";
 import { trackInFlight, type InFlight } from "./trackInFlight.js";
 import { createUnguardedGateway } from "./unguarded.js";
@@ -180,26 +181,6 @@ async function probe(workload: Workload, side: SideName, url: string, request: S
   if (items === 0) throw new Error(`${workload.key} on ${side}: the answer holds no rows`);
   if (!enforced && answer.body.extensions?.privacy) throw new Error(`${side} applied enforcement (extensions.privacy present)`);
   return { bytes: answer.bytes, items, withheld, masked: answer.body.extensions?.privacy?.masked ?? [], data: answer.body.data };
-}
-
-/**
- * One request at a time, before the warm-up: SQL statements per request (pg_stat_statements) and
- * the median wall time, which sizes the warm-up (the figures of record come from timeAlone after the warm-up).
- */
-async function statementsAlone(counter: StatementCounter, url: string, request: SideRequest, sequential: Workload["sequential"]) {
-  const send = async () => {
-    await (await fetch(url, { method: "POST", headers: request.headers, body: JSON.stringify(request.body) })).arrayBuffer();
-  };
-  for (let i = 0; i < sequential.uncounted; i++) await send(); // connections opened, types fetched
-  await counter.reset();
-  const wall: number[] = [];
-  for (let i = 0; i < sequential.counted; i++) {
-    const started = performance.now();
-    await send();
-    wall.push(performance.now() - started);
-  }
-  const byStatement = (await counter.byStatement()).map((r) => ({ query: r.query, perRequest: r.calls / sequential.counted }));
-  return { statements: (await counter.count()) / sequential.counted, byStatement, coldMs: median(wall) };
 }
 
 function check(name: string, result: AutocannonResult): AutocannonResult {

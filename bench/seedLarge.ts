@@ -1,6 +1,9 @@
 /**
  * The benchmark's data set: `seed()` from src/db/seed (deterministic: same seed, same rows, ids
  * included) at 10,000 customers, plus what the workloads need and the demo seed does not have:
+ * - beyond SEEDED_CUSTOMERS, copies of the seeded customers made in SQL (bench/cloneCustomers.ts),
+ *   a million in minutes; the fixtures below are chosen among the seeded ones, before the copy, so
+ *   a database of any size serves the workloads the same subjects;
  * - one subject of a verified access request given exactly `reportVisits` visits (copies of
  *   their own seeded visits with fresh deterministic ids, one minute apart), for the subject
  *   access report;
@@ -11,11 +14,17 @@
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "../src/db/client.js";
 import { seed, type DemoApiKey } from "../src/db/seed/seed.js";
+import { cloneCustomers } from "./cloneCustomers.js";
+
+/** Customers `seed()` writes; more are copies of them (bench/cloneCustomers.ts). */
+export const SEEDED_CUSTOMERS = 10_000;
 
 export interface BenchData {
   customers: number;
   seedValue: number;
   seconds: number;
+  /** Seconds per step, in order: seed, fixtures, copies, report visits, vacuum analyze. */
+  steps: { step: string; seconds: number }[];
   /** An active customer with accounts and preferences, for the profile. */
   profileCustomerId: string;
   /** The service provider (customer_support: addresses masked), its key, and 50 subjects it may see. */
@@ -35,8 +44,16 @@ export async function seedLarge(
   options: { customers: number; seed: number; reportVisits: number; lookups: number },
 ): Promise<BenchData> {
   const started = Date.now();
+  const steps: BenchData["steps"] = [];
+  let stepStarted = started;
+  const step = (name: string) => {
+    const now = Date.now();
+    steps.push({ step: name, seconds: (now - stepStarted) / 1000 });
+    stepStarted = now;
+  };
   const { db } = database;
-  const summary = await seed(db, { customers: options.customers, seed: options.seed });
+  const summary = await seed(db, { customers: Math.min(options.customers, SEEDED_CUSTOMERS), seed: options.seed });
+  step(`seed() ${summary.customers.toLocaleString("en-US")} customers`);
   const partner = summary.apiKeys.find((k) => k.kind === "service_provider");
   if (!partner) throw new Error("the seed has no service provider");
 
@@ -71,6 +88,9 @@ export async function seedLarge(
     order by r.id limit 1`),
   );
   if (!report) throw new Error("the seed has no verified access request of an active customer");
+  step("fixtures");
+  const { added } = await cloneCustomers(database, options.customers);
+  if (added > 0) step(`${added.toLocaleString("en-US")} customers copied in SQL`);
   const [{ n: held } = { n: 0 }] = rows<{ n: number }>(
     await db.execute(sql`select count(*)::int as n from visits where customer_id = ${report.customer_id}`),
   );
@@ -83,14 +103,17 @@ export async function seedLarge(
              o.device, o.operating_system, o.language, o.referrer, o.page, o.visited_at - make_interval(mins => g)
       from generate_series(1, ${options.reportVisits - held}) g
       join own o on o.k = g % ${held}`);
+    step(`${(options.reportVisits - held).toLocaleString("en-US")} report visits`);
   }
   // Statistics and the visibility map, as autovacuum keeps them in a database in use.
   await db.execute(sql`vacuum analyze`);
+  step("vacuum analyze");
 
   return {
-    customers: summary.customers,
+    customers: summary.customers + added,
     seedValue: summary.seed,
     seconds: (Date.now() - started) / 1000,
+    steps,
     profileCustomerId: profile.id,
     partner,
     partnerSubjectIds: linked.map((r) => r.id),

@@ -70,7 +70,7 @@ describe("the README stays true", () => {
     // exec: the shell npm starts would otherwise die on npm's forwarded SIGTERM and orphan the server.
     expect(scripts.start).toBe("exec node $npm_package_config_nodeFlags --import tsx src/server/main.ts");
     expect(scripts["start:prod"]).toBe("exec node $npm_package_config_nodeFlags dist/server/main.js");
-    for (const name of ["bench", "bench:policy", "bench:where"]) {
+    for (const name of ["bench", "bench:policy", "bench:scale", "bench:where"]) {
       expect(scripts[name], name).toMatch(/^node \$npm_package_config_nodeFlags --import tsx /);
     }
     expect(serverNodeFlags()).toContain("--max-semi-space-size=64");
