@@ -1,5 +1,5 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
-import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
@@ -26,6 +26,15 @@ export function createCompiledExecution(schema: GraphQLSchema): GatewayInterface
     async load() {
       return {
         executor: async (requestContext) => {
+          // No operation by that name: graphql-js's own answer ("Unknown operation named ..."),
+          // which refuses before executing anything; graphql-jit's would name another mistake.
+          if (!requestContext.operation) {
+            return execute({
+              schema,
+              document: requestContext.document,
+              operationName: requestContext.request.operationName,
+            }) as ExecutionResult;
+          }
           const compiled = compile(requestContext.document, requestContext.operationName);
           if (!isCompiledQuery(compiled)) return compiled;
           const result = await compiled.query(undefined, requestContext.context, requestContext.request.variables ?? {});

@@ -168,6 +168,16 @@ describe("GraphQL documents", () => {
     });
   });
 
+  it("an operation name the document does not hold: refused as unknown, nothing executed", async () => {
+    const query = "query A @purpose(name: CUSTOMER_SUPPORT) { customers(first: 1) { totalCount } } query B { __typename }";
+    const reply = await post({ query, operationName: "C" });
+    expect(reply.status).toBeGreaterThanOrEqual(400);
+    expect(reply.body.data).toBeUndefined();
+    expect(reply.body.errors.map((e: { message: string }) => e.message)).toEqual([
+      "Unknown operation name: the document has no operation of that name.",
+    ]);
+  });
+
   it("an empty query: 400", async () => {
     const reply = await expectRefused(() => post({ query: "" }), { status: 400, code: "BAD_REQUEST" });
     expect(reply.body.errors[0].message).toMatch(/query/i);
