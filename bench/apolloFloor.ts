@@ -1,13 +1,16 @@
 /**
  * The framework's floor: Apollo Server 5 over the gateway's own schema (schema/schema.graphql,
- * no resolvers: graphql-js's default ones), every answer served from memory, on a bare
- * `node:http` server. No database, no authentication, no enforcement: what Apollo's pipeline
- * and graphql-js's executor cost for the same operation and the same answer. Bench-only.
+ * root fields answering from memory, every other field read as a property), executed as the
+ * gateway executes (EXECUTION: compiled queries or graphql-js's executor), on a bare `node:http`
+ * server. No database, no authentication, no enforcement: what Apollo's pipeline and the
+ * executor cost for the same operation and the same answer. Bench-only.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { ApolloServer, HeaderMap } from "@apollo/server";
 import { buildSchema } from "graphql";
+import type { Execution } from "../src/server/config.js";
+import { createCompiledExecution } from "../src/server/createCompiledExecution.js";
 import { listenOnLoopback } from "./listenOnLoopback.js";
 
 export interface ApolloFloorServer {
@@ -16,10 +19,14 @@ export interface ApolloFloorServer {
   close(): Promise<void>;
 }
 
-/** `rootValue`: the root fields' answers (the `data` of a real answer), resolved as they are. */
-export async function startApolloFloor(rootValue: Record<string, unknown>): Promise<ApolloFloorServer> {
+/** `answers`: the root fields' answers (the `data` of a real answer), by root field. */
+export async function startApolloFloor(answers: Record<string, unknown>, execution: Execution): Promise<ApolloFloorServer> {
   const schema = buildSchema(readFileSync(new URL("../schema/schema.graphql", import.meta.url), "utf8"));
-  const apollo = new ApolloServer({ schema, rootValue, introspection: false });
+  for (const [name, field] of Object.entries(schema.getQueryType()!.getFields())) field.resolve = () => answers[name];
+  const apollo =
+    execution === "jit"
+      ? new ApolloServer({ gateway: createCompiledExecution(schema), introspection: false })
+      : new ApolloServer({ schema, introspection: false });
   await apollo.start();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];

@@ -48,7 +48,7 @@ import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { countOf } from "../src/db/countOf.js";
 import { createIdScope } from "../src/enforcement/createIdScope.js";
 import { partnerIdentifierScope } from "../src/policy/identifierScope.js";
-import { loadConfig } from "../src/server/config.js";
+import { type Execution, loadConfig } from "../src/server/config.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
 import type { Gateway } from "../src/server/createGateway.js";
 import { createLogger } from "../src/server/logger.js";
@@ -274,7 +274,7 @@ async function main() {
     const floorAnswers: Record<string, unknown> = {};
     for (const w of workloads.filter((w) => FLOOR_WORKLOADS.includes(w.key)))
       Object.assign(floorAnswers, (await probe(w, "unguarded", servers.unguarded.url, w.gateway)).data);
-    const floor: ApolloFloorServer = await startApolloFloor(floorAnswers);
+    const floor: ApolloFloorServer = await startApolloFloor(floorAnswers, config.execution);
     closers.push(() => floor.close());
     servers.apolloFloor = { url: floor.url, inFlight: trackInFlight(floor.server) };
     const db = database.db;
@@ -380,7 +380,7 @@ async function main() {
       results.set(workload, measured);
     }
 
-    const report = render(results, durations, whole, data, pg.version, postgraphile, Date.now() - started);
+    const report = render(results, durations, whole, data, pg.version, postgraphile, config.execution, Date.now() - started);
     console.log("");
     console.log(report.console);
     if (process.env.BENCH_NO_WRITE !== "1") {
@@ -434,6 +434,7 @@ function render(
   data: BenchData,
   pgVersion: string,
   postgraphile: PostGraphileServer,
+  execution: Execution,
   elapsedMs: number,
 ) {
   const sideRows: string[] = [];
@@ -526,6 +527,7 @@ ${machineHeader(pgVersion, [
   in which every side runs once, the order rotating by round (drift cancels); requests/s, p50 and p99 are means over the rounds;
   runs lengthened past ${DURATION} s where a side is slow (see bench/run.ts); SQL statements counted by PostgreSQL
   (pg_stat_statements: every top-level statement, BEGIN/COMMIT included) over one-at-a-time requests before the load; "alone",
+  gateways (and the Apollo floor) executing with ${execution === "jit" ? "graphql-jit's compiled queries" : "graphql-js's executor"} (EXECUTION);
   after the warm-up, ${ALONE_WARM} requests per side one at a time, the sides alternating: median wall time. CPU per
   request: over each run under load, this process's (every server runs in it; the load generator does not) and
   PostgreSQL's (every process of the server, /proc), divided by the requests completed; means over the rounds.
