@@ -46,8 +46,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { countOf } from "../src/db/countOf.js";
-import { createIdScope } from "../src/enforcement/createIdScope.js";
-import { partnerIdentifierScope } from "../src/policy/identifierScope.js";
 import { type Execution, loadConfig } from "../src/server/config.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
 import type { Gateway } from "../src/server/createGateway.js";
@@ -68,12 +66,9 @@ import { trackInFlight, type InFlight } from "./trackInFlight.js";
 import { createUnguardedGateway } from "./unguarded.js";
 import { createUnrecordedGateway } from "./unrecorded.js";
 import { startApolloFloor, type ApolloFloorServer } from "./apolloFloor.js";
-import { lookupWorkload } from "./workloads/lookup.js";
-import { pageWorkload } from "./workloads/page.js";
-import { profileWorkload } from "./workloads/profile.js";
+import { gatewayWorkloads } from "./workloads/gatewayWorkloads.js";
 import { readWholeReport, REPORT_PAGE, reportWorkload } from "./workloads/report.js";
 import type { SideName, SideRequest, Workload } from "./workloads/Workload.js";
-import { DEFAULT_POLICY } from "../src/policy/index.js";
 import { writeResults } from "./writeResults.js";
 
 const ROUNDS = envInt("BENCH_ROUNDS", 3);
@@ -250,17 +245,7 @@ async function main() {
       `whole access report (${whole.guarded.pages} pages): guarded ${fmt(whole.guarded.ms / 1000, 2)} s, unguarded ${fmt(whole.unguarded.ms / 1000, 2)} s, one request at a time`,
     );
     const workloads: Workload[] = [
-      profileWorkload({
-        customerId: data.profileCustomerId,
-        customerToken: await signBenchToken(config, "customer", data.profileCustomerId),
-      }),
-      pageWorkload({ first: PAGE, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") }),
-      lookupWorkload({
-        ids: data.partnerSubjectIds,
-        partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support")),
-        apiKey: data.partner.apiKey,
-        partnerName: data.partner.partnerName,
-      }),
+      ...(await gatewayWorkloads(config, data, PAGE)),
       reportWorkload({
         requestId: data.reportRequestId,
         after: whole.guarded.visitsAfter,

@@ -29,9 +29,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabase, type DatabaseHandle } from "../src/db/client.js";
-import { createIdScope } from "../src/enforcement/createIdScope.js";
-import { DEFAULT_POLICY } from "../src/policy/index.js";
-import { partnerIdentifierScope } from "../src/policy/identifierScope.js";
 import { loadConfig } from "../src/server/config.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
 import type { Gateway } from "../src/server/createGateway.js";
@@ -43,13 +40,10 @@ import { machineHeader } from "./machineHeader.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
 import { type AutocannonResult, runAutocannon } from "./runAutocannon.js";
 import { type BenchData, seedLarge } from "./seedLarge.js";
-import { signBenchToken } from "./signBenchToken.js";
 import { createStatementCounter, type StatementCounter } from "./statementCounter.js";
 import { statementsAlone } from "./statementsAlone.js";
 import { fmt, mean } from "./stats.js";
-import { lookupWorkload } from "./workloads/lookup.js";
-import { pageWorkload } from "./workloads/page.js";
-import { profileWorkload } from "./workloads/profile.js";
+import { gatewayWorkloads } from "./workloads/gatewayWorkloads.js";
 import type { SideRequest, Workload } from "./workloads/Workload.js";
 import { writeResults } from "./writeResults.js";
 
@@ -127,19 +121,7 @@ async function prepare(name: SizeName, customers: number, port: number, closers:
   const gateway = await createEnforcedGateway({ config, database, logger });
   closers.push(() => gateway.close());
   const url = await gateway.listen();
-  const workloads = [
-    profileWorkload({
-      customerId: data.profileCustomerId,
-      customerToken: await signBenchToken(config, "customer", data.profileCustomerId),
-    }),
-    pageWorkload({ first: PAGE, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") }),
-    lookupWorkload({
-      ids: data.partnerSubjectIds,
-      partnerIds: createIdScope(config.pseudonymKey, partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support")),
-      apiKey: data.partner.apiKey,
-      partnerName: data.partner.partnerName,
-    }),
-  ].filter((w) => WORKLOADS.includes(w.key));
+  const workloads = (await gatewayWorkloads(config, data, PAGE)).filter((w) => WORKLOADS.includes(w.key));
   // One of each: checks the answers and writes the records the log's bulk copies.
   for (const w of workloads) await send(url, w.gateway).catch((e: Error) => Promise.reject(new Error(`${name} ${w.key}: ${e.message}`)));
   await timed(`${RECORDS.toLocaleString("en-US")} disclosure records`, () => fillDisclosureLog(database, RECORDS, say));

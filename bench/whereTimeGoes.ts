@@ -30,13 +30,10 @@ import { Rng } from "../src/db/seed/random.js";
 import { seed } from "../src/db/seed/seed.js";
 import { getDataMap } from "../src/enforcement/dataMap.js";
 import { buildGatewaySchema } from "../src/graphql/buildGatewaySchema.js";
-import { createIdScope } from "../src/enforcement/createIdScope.js";
-import { partnerIdentifierScope } from "../src/policy/identifierScope.js";
 import { loadConfig } from "../src/server/config.js";
-import { createEnforcement } from "../src/enforcement/createEnforcement.js";
 import { createEnforcedGateway } from "../src/server/createEnforcedGateway.js";
-import { createGateway, type Gateway } from "../src/server/createGateway.js";
-import { createLogger, type Logger } from "../src/server/logger.js";
+import type { Gateway } from "../src/server/createGateway.js";
+import { createLogger } from "../src/server/logger.js";
 import { createCpuProfiler, type CpuProfiler } from "./cpuProfile.js";
 import { envInt } from "./envInt.js";
 import { runAutocannon } from "./runAutocannon.js";
@@ -46,11 +43,7 @@ import { seedLarge } from "./seedLarge.js";
 import { signBenchToken } from "./signBenchToken.js";
 import { createUnguardedGateway } from "./unguarded.js";
 import { createUnrecordedGateway } from "./unrecorded.js";
-import { lookupWorkload } from "./workloads/lookup.js";
-import { pageWorkload } from "./workloads/page.js";
-import { profileWorkload } from "./workloads/profile.js";
-import { openPolicy } from "../src/server/policyInForce.js";
-import { DEFAULT_POLICY } from "../src/policy/index.js";
+import { gatewayWorkloads } from "./workloads/gatewayWorkloads.js";
 
 const WORKLOADS = ["policy", "profile", "page", "lookup"] as const;
 const workload = process.env.BENCH_WORKLOAD ?? "policy";
@@ -206,22 +199,6 @@ async function prepareRequest(): Promise<{ headers: Record<string, string>; body
     };
   }
   const data = await seedLarge(database, { customers: 10000, seed: 42, reportVisits: 10, lookups: 50 });
-  const w =
-    workload === "lookup"
-      ? lookupWorkload({
-          ids: data.partnerSubjectIds,
-          partnerIds: createIdScope(
-            config.pseudonymKey,
-            partnerIdentifierScope(DEFAULT_POLICY, data.partner.partnerId, "customer_support"),
-          ),
-          apiKey: data.partner.apiKey,
-          partnerName: data.partner.partnerName,
-        })
-      : workload === "page"
-        ? pageWorkload({ first: 100, staffToken: await signBenchToken(config, "support_agent", "bench-support-agent") })
-        : profileWorkload({
-            customerId: data.profileCustomerId,
-            customerToken: await signBenchToken(config, "customer", data.profileCustomerId),
-          });
+  const w = (await gatewayWorkloads(config, data, 100)).find((each) => each.key === workload)!;
   return w.gateway;
 }
