@@ -38,6 +38,18 @@ export class FieldOutcomes {
     for (let i = 0; i < bits.length; i++) this.#bits[i]! |= bits[i]!;
   }
 
+  /** A copy to add to without changing this one. */
+  copy(): FieldOutcomes {
+    const copy = new FieldOutcomes(this.#bits.length);
+    copy.#bits.set(this.#bits);
+    return copy;
+  }
+
+  /** True when no field has an outcome. */
+  isEmpty(): boolean {
+    return this.#bits.every((bits) => bits === 0);
+  }
+
   /** The withheld outcomes alone (what an answer without data still tells, in its errors), or null when there are none. */
   withheldOnly(): FieldOutcomes | null {
     const kept = new FieldOutcomes(this.#bits.length);

@@ -108,15 +108,17 @@ function ruleOfEveryRootField(roots: GraphQLObjectType[], tree: RuleTree): Field
 function inScope(resolve: Resolver, field: RecordedField): Resolver {
   return (parent, args, ctx, info) => {
     const value = resolve(parent, args, ctx, info);
-    return isPromise(value) ? value.then((v) => externalId(ctx, parent, field, v)) : externalId(ctx, parent, field, value);
+    return isPromise(value)
+      ? value.then((v) => externalId(ctx, parent, field, v, info.path))
+      : externalId(ctx, parent, field, value, info.path);
   };
 }
 
-function externalId(ctx: EnforcementContext, parent: unknown, field: RecordedField, value: unknown): unknown {
+function externalId(ctx: EnforcementContext, parent: unknown, field: RecordedField, value: unknown, at: Info["path"]): unknown {
   if (value === null || value === undefined) return value;
   if (typeof value !== "string") throw new Error("an identifier field resolved to something that is not an id");
   const external = ctx.enforcement.ids().external(value);
-  ctx.enforcement.identified(subjectOf(parent, field), field);
+  ctx.enforcement.identified(subjectOf(parent, field), field, at);
   return external;
 }
 
@@ -125,7 +127,9 @@ function withValueTransform(resolve: Resolver, field: PersonalField): Resolver {
   return (parent, args, ctx, info) => {
     const subject = subjectOf(parent, field);
     const value = resolve(parent, args, ctx, info);
-    return isPromise(value) ? applyWhenResolved(value, ctx, subject, field) : ctx.enforcement.apply(subject, field, value);
+    return isPromise(value)
+      ? applyWhenResolved(value, ctx, subject, field, info.path)
+      : ctx.enforcement.apply(subject, field, value, info.path);
   };
 }
 
@@ -184,8 +188,8 @@ function disclose(
   if (decision.effect === "deny") return ctx.enforcement.withheld(subject, field, decision.reason);
   const value = resolve(parent, args, ctx, info);
   return isPromise(value)
-    ? discloseWhenResolved(value, ctx, subject, field, decision)
-    : ctx.enforcement.disclose(subject, field, decision, value);
+    ? discloseWhenResolved(value, ctx, subject, field, decision, info.path)
+    : ctx.enforcement.disclose(subject, field, decision, value, info.path);
 }
 
 function resolveWhenAllowed(
@@ -212,12 +216,19 @@ function discloseWhenDecided(
   return decision.then((d) => disclose(resolve, field, subject, parent, args, ctx, info, d), notPermitted);
 }
 
-function discloseWhenResolved(value: Promise<unknown>, ctx: EnforcementContext, subject: string, field: PersonalField, decision: Decision) {
-  return value.then((v) => ctx.enforcement.disclose(subject, field, decision, v));
+function discloseWhenResolved(
+  value: Promise<unknown>,
+  ctx: EnforcementContext,
+  subject: string,
+  field: PersonalField,
+  decision: Decision,
+  at: Info["path"],
+) {
+  return value.then((v) => ctx.enforcement.disclose(subject, field, decision, v, at));
 }
 
-function applyWhenResolved(value: Promise<unknown>, ctx: EnforcementContext, subject: string, field: PersonalField) {
-  return value.then((v) => ctx.enforcement.apply(subject, field, v));
+function applyWhenResolved(value: Promise<unknown>, ctx: EnforcementContext, subject: string, field: PersonalField, at: Info["path"]) {
+  return value.then((v) => ctx.enforcement.apply(subject, field, v, at));
 }
 
 /** A rule's refusal: its own error (WITHHELD with a reason), else FORBIDDEN. */

@@ -87,13 +87,13 @@ export interface RequestEnforcement {
    * withheld (thrown). Synchronous when the subject's state is loaded (see preload), a promise
    * otherwise. For the rule executor that cannot hand over its decision (graphql-shield).
    */
-  apply(customerId: string, field: PersonalField, value: unknown): unknown;
+  apply(customerId: string, field: PersonalField, value: unknown, at?: AnswerPath): unknown;
   /**
    * Applies a decision taken for this subject and field to its resolved value, and records
    * what left: as stored, masked, pseudonymised, or withheld (thrown). Null stays null and
    * records nothing: nothing was disclosed.
    */
-  disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown): unknown;
+  disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown, at?: AnswerPath): unknown;
   /** Records a withheld cell and returns the error it carries: code WITHHELD, the reason code and sentence, never the value. */
   withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError;
 
@@ -117,7 +117,7 @@ export interface RequestEnforcement {
    * pseudonymised in any other. Identifiers are not decided: a subject the caller may not see
    * is never reached.
    */
-  identified(customerId: string, field: RecordedField): void;
+  identified(customerId: string, field: RecordedField, at?: AnswerPath): void;
   /**
    * The subject itself identified without its id field: found by its id, a cursor standing for
    * it, an explanation about it. Recorded as its id (`Customer.id`). True, for use in a filter.
@@ -148,8 +148,13 @@ export interface RequestEnforcement {
   /** isVisible for another purpose than the request's (explainAccess). */
   isVisibleAs(customerId: string, asPurpose: Purpose): Promise<boolean>;
 
-  /** What the request did with each subject's personal fields, subjects in the order first met (the disclosure log's rows). */
-  disclosures(): ReadonlyMap<string, FieldOutcomes>;
+  /**
+   * What the request did with each subject's personal fields, subjects in the order first met (the
+   * disclosure log's rows). Given the answer's `data`, a value released at a place of the answer
+   * (`at`) that an error then nulled (with a parent on the way up) is left out: it never left.
+   * Withheld cells, which their errors tell, and what was recorded without a place stay.
+   */
+  disclosures(data?: unknown): ReadonlyMap<string, FieldOutcomes>;
   /** Decisions this request applied to its answer, one per (subject, category) with a cell recorded, by effect (metrics). */
   decisionTally(): Readonly<Record<Effect, number>>;
   /** Ties this request's reads of a subject to a data-subject request, for the disclosure log. */
@@ -168,6 +173,24 @@ interface SubjectEntry {
   readonly decisions: (Decision | undefined)[];
   readonly applied: Uint8Array;
   disclosure: FieldOutcomes | undefined;
+}
+
+/** Where a value stands in the answer: graphql-js's and graphql-jit's `info.path` (response keys, list indexes). */
+export interface AnswerPath {
+  readonly prev: AnswerPath | undefined;
+  readonly key: string | number;
+}
+
+/** True when `data` holds a value (not null) at `path`: nothing on the way was nulled. */
+function holds(data: unknown, path: AnswerPath): boolean {
+  const keys: (string | number)[] = [];
+  for (let p: AnswerPath | undefined = path; p !== undefined; p = p.prev) keys.push(p.key);
+  let node = data;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    if (node === null || typeof node !== "object") return false;
+    node = (node as Record<string | number, unknown>)[keys[i]!];
+  }
+  return node !== null && node !== undefined;
 }
 
 const NO_PURPOSE: Decision = {
@@ -290,10 +313,32 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
     return disclosure;
   };
 
+  // Values released at a place of the answer, kept apart until the record is made (disclosures):
+  // an error may yet null them. Parallel arrays, not an object per cell: a page releases thousands.
+  const placedSubjects: string[] = [];
+  const placedFields: RecordedField[] = [];
+  const placedOutcomes: Outcome[] = [];
+  const placedAt: AnswerPath[] = [];
+  /** Records a cell: at once, or, released at a place of the answer, once the answer is known. */
+  const note = (
+    customerId: string,
+    entry: SubjectEntry | undefined,
+    field: RecordedField,
+    outcome: Outcome,
+    at: AnswerPath | undefined,
+  ) => {
+    const disclosure = disclosureOf(customerId, entry); // the subject takes its place in the order now
+    if (at === undefined || outcome === "withheld") return disclosure.record(field, outcome);
+    placedSubjects.push(customerId);
+    placedFields.push(field);
+    placedOutcomes.push(outcome);
+    placedAt.push(at);
+  };
+
   /** Records a cell of the answer for the disclosure log, and tallies the decision behind it once per subject and category. */
-  const record = (customerId: string, field: PersonalField, outcome: Outcome): void => {
+  const record = (customerId: string, field: PersonalField, outcome: Outcome, at?: AnswerPath): void => {
     const entry = entryOf(customerId);
-    disclosureOf(customerId, entry).record(field, outcome);
+    note(customerId, entry, field, outcome, at);
     const slot = field.categorySlot;
     const decision = entry?.decisions[slot];
     if (decision !== undefined && entry!.applied[slot] === 0) {
@@ -359,8 +404,8 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
       disclosureOf(customerId, entryOf(customerId)).record(field, "disclosed");
     },
 
-    identified(customerId: string, field: RecordedField): void {
-      disclosureOf(customerId, entryOf(customerId)).record(field, this.ids().scoped ? "pseudonymized" : "disclosed");
+    identified(customerId: string, field: RecordedField, at?: AnswerPath): void {
+      note(customerId, entryOf(customerId), field, this.ids().scoped ? "pseudonymized" : "disclosed", at);
     },
 
     subjectIdentified(customerId: string): true {
@@ -373,14 +418,14 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
       return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
     },
 
-    apply(customerId: string, field: PersonalField, value: unknown): unknown {
+    apply(customerId: string, field: PersonalField, value: unknown, at?: AnswerPath): unknown {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       const entry = entryOf(customerId);
-      if (entry === undefined) return states.load(customerId).then(() => this.apply(customerId, field, value));
-      return this.disclose(customerId, field, decisionOf(entry, field.categorySlot, purpose), value);
+      if (entry === undefined) return states.load(customerId).then(() => this.apply(customerId, field, value, at));
+      return this.disclose(customerId, field, decisionOf(entry, field.categorySlot, purpose), value, at);
     },
 
-    disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown): unknown {
+    disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown, at?: AnswerPath): unknown {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
       if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
       if (value === null || value === undefined) return null;
@@ -390,7 +435,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
           ? value
           : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
       if (result instanceof NoSafeForm) throw this.withheld(customerId, field, result.reason);
-      record(customerId, field, outcomeOfRelease(decision.effect, value, result));
+      record(customerId, field, outcomeOfRelease(decision.effect, value, result), at);
       return result;
     },
 
@@ -422,7 +467,16 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
       return dataMap.categories.some((c) => decide(policy, caller, asPurpose, c, state).effect !== "deny");
     },
 
-    disclosures: (): ReadonlyMap<string, FieldOutcomes> => disclosures,
+    disclosures(data?: unknown): ReadonlyMap<string, FieldOutcomes> {
+      if (placedSubjects.length === 0) return disclosures;
+      const made = new Map<string, FieldOutcomes>();
+      for (const [subject, outcomes] of disclosures) made.set(subject, outcomes.copy());
+      for (let i = 0; i < placedSubjects.length; i++) {
+        if (data === undefined || holds(data, placedAt[i]!)) made.get(placedSubjects[i]!)!.record(placedFields[i]!, placedOutcomes[i]!);
+      }
+      for (const [subject, outcomes] of made) if (outcomes.isEmpty()) made.delete(subject);
+      return made;
+    },
 
     setSubjectRequest(customerId: string, requestId: string) {
       subjectRequests.set(customerId, requestId);

@@ -22,8 +22,9 @@ export interface DisclosurePluginOptions {
  * finish together). If the write fails the response is replaced: no data, one
  * DISCLOSURE_NOT_RECORDED error, HTTP 503 (fail closed). The response's
  * `extensions.privacy` tells the client which coordinates were masked, pseudonymised or withheld.
- * An answer whose whole `data` an error nulled carries no value and no id: only its WITHHELD
- * errors are recorded (leftWith).
+ * A value an error nulled on its way out (with a parent) is not recorded (RequestEnforcement's
+ * disclosures); an answer whose whole `data` an error nulled carries no value and no id: only its
+ * WITHHELD errors are recorded (leftWith).
  */
 export function createDisclosurePlugin(options: DisclosurePluginOptions): ApolloServerPlugin<EnforcementContext> {
   const write = options.write ?? createDisclosureWriter();
@@ -33,7 +34,8 @@ export function createDisclosurePlugin(options: DisclosurePluginOptions): Apollo
         async willSendResponse({ response, contextValue: ctx }) {
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
-          const disclosures = leftWith(result.data, ctx.enforcement.disclosures());
+          // Only an error can have nulled a value the resolvers released: without one, nothing to look up.
+          const disclosures = leftWith(result.data, ctx.enforcement.disclosures(result.errors?.length ? result.data : undefined));
           if (disclosures.size === 0) return;
           const rows = disclosureRecords(ctx, disclosures);
           try {
@@ -69,8 +71,7 @@ export function createDisclosurePlugin(options: DisclosurePluginOptions): Apollo
  * What the answer took with it: everything recorded, unless the answer has no `data` (an error nulled the whole of it).
  * Then no value, id or match left, whatever the resolvers had produced by then (compiled
  * execution completes every root field; graphql-js stops at the first failing one), and only the
- * withheld cells remain, told by their errors. A subtree nulled inside data that remains is still
- * recorded whole: the record may name a value that was resolved and then dropped, never miss one.
+ * withheld cells remain, told by their errors.
  */
 function leftWith(data: unknown, disclosures: ReadonlyMap<string, FieldOutcomes>): ReadonlyMap<string, FieldOutcomes> {
   if ((data !== null && data !== undefined) || disclosures.size === 0) return disclosures;

@@ -1,0 +1,61 @@
+/**
+ * The accounting is exact about values an error dropped: a value released into the answer and
+ * then nulled by an error below its parent (null propagation) never left, and is not recorded; a
+ * value that stays in the answer is, aliased or not, whatever fails beside it. Under both
+ * executions, which differ in how many sibling fields they complete before the answer is made.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customers, disclosureLog } from "../../src/db/schema/index.js";
+import { EXECUTIONS } from "../../src/server/config.js";
+import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+
+describe.each(EXECUTIONS)("values an error dropped from the answer (%s)", (execution) => {
+  let gw: TestGateway;
+  let legal: Record<string, string>;
+  let subject: string;
+  beforeAll(async () => {
+    gw = await startTestGateway({ customers: 12, env: { EXECUTION: execution } });
+    legal = { ...bearer(await gw.token("legal", "legal-1")), "x-purpose": "legal_compliance" };
+    [{ id: subject }] = (await gw.database.db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(eq(customers.status, "active"))
+      .limit(1)) as [{ id: string }];
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const recorded = async (res: { headers: Headers }) =>
+    new Map(
+      (
+        await gw.database.db
+          .select()
+          .from(disclosureLog)
+          .where(eq(disclosureLog.requestId, res.headers.get("x-request-id")!))
+      ).map((r) => [r.customerId, r.disclosed]),
+    );
+
+  it("a subject's values nulled with it by a failing field beside them are not recorded; its identification is", async () => {
+    const res = await gw.post(
+      { query: `{ c: customer(id: "${subject}") { p: profile { e: email fullName } d: disclosures(first: -5) { id } } }` },
+      legal,
+    );
+    expect(res.body.data).toEqual({ c: null });
+    expect(res.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(["BAD_USER_INPUT"]);
+    expect([...(await recorded(res))]).toEqual([[subject, ["Customer.id"]]]);
+  });
+
+  it("values that stay in the answer are recorded, aliased, beside a field that failed", async () => {
+    const res = await gw.post(
+      {
+        query: `{ c: customer(id: "${subject}") { p: profile { e: email n: fullName } } gone: customer(id: "00000000-0000-4000-8000-000000000000") { id } }`,
+      },
+      legal,
+    );
+    expect(res.body.data.gone).toBeNull();
+    expect(res.body.data.c.p.e).toEqual(expect.any(String));
+    expect((await recorded(res)).get(subject)).toEqual(["Customer.id", "Profile.email", "Profile.fullName"]);
+  });
+});
