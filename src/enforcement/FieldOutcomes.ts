@@ -50,18 +50,6 @@ export class FieldOutcomes {
     return this.#bits.every((bits) => bits === 0);
   }
 
-  /** The withheld outcomes alone (what an answer without data still tells, in its errors), or null when there are none. */
-  withheldOnly(): FieldOutcomes | null {
-    const kept = new FieldOutcomes(this.#bits.length);
-    let any = false;
-    for (let i = 0; i < this.#bits.length; i++) {
-      const bit = this.#bits[i]! & bitOf("withheld");
-      kept.#bits[i] = bit;
-      if (bit) any = true;
-    }
-    return any ? kept : null;
-  }
-
   /** Equal for two records exactly when they hold the same outcomes for the same fields. */
   key(): string {
     return Buffer.from(this.#bits.buffer, this.#bits.byteOffset, this.#bits.length).toString("latin1");

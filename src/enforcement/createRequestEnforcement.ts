@@ -155,6 +155,15 @@ export interface RequestEnforcement {
    * Withheld cells, which their errors tell, and what was recorded without a place stay.
    */
   disclosures(data?: unknown): ReadonlyMap<string, FieldOutcomes>;
+  /**
+   * Runs `action` once the answer is made, if its data holds a value at `at` (an error may have
+   * nulled it): after the request's disclosure records are committed, before the answer leaves; a
+   * failure withholds the answer as a failed record does (createDisclosurePlugin). For what the
+   * answer's leaving changes: an access report's delivery.
+   */
+  whenAnswered(at: AnswerPath, action: () => Promise<void>): void;
+  /** The actions registered with whenAnswered whose place the answer's `data` holds, in order. */
+  answeredActions(data: unknown): (() => Promise<void>)[];
   /** Decisions this request applied to its answer, one per (subject, category) with a cell recorded, by effect (metrics). */
   decisionTally(): Readonly<Record<Effect, number>>;
   /** Ties this request's reads of a subject to a data-subject request, for the disclosure log. */
@@ -313,6 +322,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
     return disclosure;
   };
 
+  const onAnswer: { at: AnswerPath; action: () => Promise<void> }[] = [];
   // Values released at a place of the answer, kept apart until the record is made (disclosures):
   // an error may yet null them. Parallel arrays, not an object per cell: a page releases thousands.
   const placedSubjects: string[] = [];
@@ -466,6 +476,11 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
       const state = await wholeStates.load(customerId);
       return dataMap.categories.some((c) => decide(policy, caller, asPurpose, c, state).effect !== "deny");
     },
+
+    whenAnswered(at: AnswerPath, action: () => Promise<void>): void {
+      onAnswer.push({ at, action });
+    },
+    answeredActions: (data: unknown) => onAnswer.filter((a) => holds(data, a.at)).map((a) => a.action),
 
     disclosures(data?: unknown): ReadonlyMap<string, FieldOutcomes> {
       if (placedSubjects.length === 0) return disclosures;

@@ -99,6 +99,23 @@ describe("no completion before delivery", () => {
     expect(await recorded()).toBeGreaterThanOrEqual(pages);
   });
 
+  it("a last page an error emptied from the answer (a failing field beside it) delivers nothing; the same page that leaves does", async () => {
+    const id = await verified(gw, subjects[12]!, "ACCESS");
+    const emptied = await gw.post(
+      {
+        query: `query($id: ID!) { r: accessReport(requestId: $id, first: 5000) { entries { value } pageInfo { hasNextPage } } z: accessReport(requestId: $id, first: 0) { requestId } }`,
+        variables: { id },
+      },
+      await officer(gw),
+    );
+    expect(emptied.body.data).toBeNull();
+    expect((await eventsOf(id)).map((e: string[]) => e[4])).not.toContain("REPORT_DELIVERED:office");
+    expect((await act(gw, "complete", id)).errors[0].extensions.reason).toBe("REPORT_NOT_DELIVERED");
+    const sent = await gw.post({ query: PAGE, variables: { id, first: 5000 } }, await officer(gw));
+    expect(sent.body.data.accessReport.pageInfo.hasNextPage).toBe(false);
+    expect((await eventsOf(id)).map((e: string[]) => e[4])).toContain("REPORT_DELIVERED:office");
+  });
+
   it("a cursor the report did not issue for this request (made up at the last table, altered, another request's) is refused and delivers nothing", async () => {
     const [a, b] = [subjects[2]!, subjects[3]!];
     const id = await verified(gw, a, "ACCESS");

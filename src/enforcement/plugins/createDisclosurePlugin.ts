@@ -22,9 +22,11 @@ export interface DisclosurePluginOptions {
  * finish together). If the write fails the response is replaced: no data, one
  * DISCLOSURE_NOT_RECORDED error, HTTP 503 (fail closed). The response's
  * `extensions.privacy` tells the client which coordinates were masked, pseudonymised or withheld.
- * A value an error nulled on its way out (with a parent) is not recorded (RequestEnforcement's
- * disclosures); an answer whose whole `data` an error nulled carries no value and no id: only its
- * WITHHELD errors are recorded (leftWith).
+ * A value an error nulled on its way out (with a parent, or the whole of `data`) is not recorded
+ * (RequestEnforcement's disclosures); withheld cells, which their errors tell, and what has no
+ * place in the answer (a subject found by id, a filter's match: an error's path can tell those)
+ * are. What the answer's leaving changes (whenAnswered: a report's delivery) is written after the
+ * records, and withholds the answer the same way when it fails.
  */
 export function createDisclosurePlugin(options: DisclosurePluginOptions): ApolloServerPlugin<EnforcementContext> {
   const write = options.write ?? createDisclosureWriter();
@@ -34,12 +36,15 @@ export function createDisclosurePlugin(options: DisclosurePluginOptions): Apollo
         async willSendResponse({ response, contextValue: ctx }) {
           if (response.body.kind !== "single") return;
           const result = response.body.singleResult;
-          // Only an error can have nulled a value the resolvers released: without one, nothing to look up.
-          const disclosures = leftWith(result.data, ctx.enforcement.disclosures(result.errors?.length ? result.data : undefined));
-          if (disclosures.size === 0) return;
+          // Only an error can have nulled a value the resolvers released; without data, none left.
+          const data = result.errors?.length ? (result.data ?? null) : undefined;
+          const disclosures = ctx.enforcement.disclosures(data);
+          const actions = ctx.enforcement.answeredActions(result.data ?? null);
+          if (disclosures.size === 0 && actions.length === 0) return;
           const rows = disclosureRecords(ctx, disclosures);
           try {
-            await write(ctx.db, rows);
+            if (rows.length > 0) await write(ctx.db, rows);
+            for (const action of actions) await action();
           } catch (error) {
             options.logger.error(
               { requestId: ctx.requestId, subjects: rows.length, code: databaseErrorCode(error) },
@@ -57,6 +62,7 @@ export function createDisclosurePlugin(options: DisclosurePluginOptions): Apollo
             response.http.status = HTTP_STATUS[ErrorCode.DISCLOSURE_NOT_RECORDED];
             return;
           }
+          if (disclosures.size === 0) return;
           const all = new FieldOutcomes(ctx.enforcement.dataMap.coordinates.length);
           for (const outcomes of disclosures.values()) all.include(outcomes);
           const { masked, pseudonymized, withheld } = all.lists(ctx.enforcement.dataMap.coordinates);
@@ -65,20 +71,4 @@ export function createDisclosurePlugin(options: DisclosurePluginOptions): Apollo
       };
     },
   };
-}
-
-/**
- * What the answer took with it: everything recorded, unless the answer has no `data` (an error nulled the whole of it).
- * Then no value, id or match left, whatever the resolvers had produced by then (compiled
- * execution completes every root field; graphql-js stops at the first failing one), and only the
- * withheld cells remain, told by their errors.
- */
-function leftWith(data: unknown, disclosures: ReadonlyMap<string, FieldOutcomes>): ReadonlyMap<string, FieldOutcomes> {
-  if ((data !== null && data !== undefined) || disclosures.size === 0) return disclosures;
-  const withheld = new Map<string, FieldOutcomes>();
-  for (const [subject, outcomes] of disclosures) {
-    const kept = outcomes.withheldOnly();
-    if (kept !== null) withheld.set(subject, kept);
-  }
-  return withheld;
 }

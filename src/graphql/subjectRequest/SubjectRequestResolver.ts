@@ -464,7 +464,7 @@ export class SubjectRequestResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<AccessReport> {
     const withValues = selectedFields(info, ["entries"]).has("value");
-    const report = await this.report(ctx, requestId, { first, after, withValues });
+    const report = await this.report(ctx, requestId, { first, after, withValues }, info.path);
     return {
       ...report,
       pageInfo: report.page,
@@ -483,8 +483,9 @@ export class SubjectRequestResolver {
     @Arg("first", () => Int, { defaultValue: REPORT_PAGE_ROWS, description: `Rows (not values) per page, 1 to ${MAX_REPORT_PAGE_ROWS}` })
     first: number,
     @Arg("after", () => String, { nullable: true, description: "page.endCursor of the previous document" }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<string> {
-    return JSON.stringify(portableDocument(await this.report(ctx, requestId, { first, after })));
+    return JSON.stringify(portableDocument(await this.report(ctx, requestId, { first, after }, info.path)));
   }
 
   /**
@@ -492,9 +493,10 @@ export class SubjectRequestResolver {
    * customer (under their own purpose) only of their own, verified or completed less than
    * REPORT_READABLE_DAYS ago. To a customer, someone else's request and their own unverified,
    * rejected or expired one answer as an unknown id does (no oracle). The last page of a verified
-   * request's report records its delivery to that reader, once.
+   * request's report records its delivery to that reader, once, when the answer holding the page
+   * (at `at`) leaves: an answer an error emptied delivers nothing.
    */
-  private async report(ctx: GatewayContext, requestId: string, page: ReportPageRequest) {
+  private async report(ctx: GatewayContext, requestId: string, page: ReportPageRequest, at: GraphQLResolveInfo["path"]) {
     const customerId = ctx.caller.kind === "customer" ? ctx.caller.customerId : null;
     if (customerId === null) requireSubjectRequestPurpose(ctx); // the privacy office, the report's other audience
     if (!isUuid(requestId)) throw notFound();
@@ -515,7 +517,8 @@ export class SubjectRequestResolver {
     }
     tagDisclosures(ctx, row.customerId, row.id);
     const report = await buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId }, page);
-    if (row.state === "verified" && report.page.delivered) await recordDelivery(ctx, row, customerId === null ? "office" : "subject");
+    if (row.state === "verified" && report.page.delivered)
+      ctx.enforcement.whenAnswered(at, () => recordDelivery(ctx, row, customerId === null ? "office" : "subject"));
     return report;
   }
 }

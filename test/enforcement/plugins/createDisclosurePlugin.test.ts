@@ -81,7 +81,7 @@ describe("createDisclosurePlugin", () => {
     expect(result.extensions).toBeUndefined();
   });
 
-  it("an answer whose data an error nulled records only its withheld cells, which its errors still tell", async () => {
+  it("an answer whose data an error nulled records its withheld cells and the subjects it found by id, which its errors can tell", async () => {
     const written: DisclosureRow[][] = [];
     const { logger } = capturingLogger();
     const failing = {
@@ -95,7 +95,7 @@ describe("createDisclosurePlugin", () => {
     ctx.enforcement.setPurpose("customer_support");
     const { result } = await run(`{ a: customer(id: "${SUBJECTS[0]}") { id name card } b: customers { id } }`, ctx);
     expect(result.data).toBeNull();
-    expect(written.flat().map((r) => [r.customerId, r.disclosed, r.withheld])).toEqual([[SUBJECTS[0], [], ["Customer.card"]]]);
+    expect(written.flat().map((r) => [r.customerId, r.disclosed, r.withheld])).toEqual([[SUBJECTS[0], ["Customer.id"], ["Customer.card"]]]);
     expect(result.extensions?.privacy).toEqual({ purpose: "customer_support", masked: [], pseudonymized: [], withheld: ["Customer.card"] });
   });
 
