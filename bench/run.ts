@@ -489,14 +489,10 @@ function render(
   const workloadLines = [...results].map(([w, measured]) => {
     const guarded = measured.find((m) => m.side === "guarded")!;
     const d = durations.get(w)!;
-    const extra = extraStatements(measured);
     return (
       `- **${w.key}**: ${w.description}. Guarded answer: ${guarded.masked.length} coordinates masked` +
       `${guarded.masked.length ? ` (${guarded.masked.map((c) => `\`${c}\``).join(", ")})` : ""}, ${guarded.withheld} cells withheld. ` +
-      `autocannon ${w.connections} connection${w.connections > 1 ? "s" : ""}, warm-up ${d.warmup} s, runs of ${d.duration} s.` +
-      (extra.length
-        ? `\n  <details><summary>statements per request the guarded side issues and the unguarded does not (by text)</summary>\n\n${extra.map((e) => `  - \`${e.replace(/`/g, "'")}\``).join("\n")}\n  </details>`
-        : "")
+      `autocannon ${w.connections} connection${w.connections > 1 ? "s" : ""}, warm-up ${d.warmup} s, runs of ${d.duration} s.`
     );
   });
   const markdown = `# Benchmarks (\`npm run bench\`)
