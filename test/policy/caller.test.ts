@@ -12,18 +12,10 @@ import {
   purposesFor,
   STAFF_ROLES,
 } from "../../src/policy/index.js";
+import { testGrant } from "./testGrant.js";
 import { loadFixtureRoles } from "./fixtureTables.js";
 
-const grant: Grant = {
-  id: "g",
-  purposes: ["analytics", "analytics", "nope" as Purpose, "research"],
-  categories: ["user"],
-  subjectScope: "all",
-  regions: ["EU"],
-  transferBasis: null,
-  validFrom: new Date(0),
-  validUntil: new Date(0),
-};
+const grant: Grant = testGrant({ purposes: ["analytics", "analytics", "nope" as Purpose, "research"] });
 const partner: Caller = { kind: "partner", partnerId: "p", partnerKind: "affiliate", partnerRegion: "EU", keyId: "k", grant };
 
 /** Every kind of caller; a partner's grant may repeat purposes and name unknown ones. */

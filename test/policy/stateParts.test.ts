@@ -11,17 +11,9 @@ import {
   STAFF_ROLES,
   stateParts,
 } from "../../src/policy/index.js";
+import { testGrant } from "./testGrant.js";
 
-const grant: Grant = {
-  id: "g",
-  purposes: ["analytics"],
-  categories: ["user"],
-  subjectScope: "all",
-  regions: ["EU"],
-  transferBasis: null,
-  validFrom: new Date(0),
-  validUntil: new Date(0),
-};
+const grant: Grant = testGrant();
 const partner = (partnerKind: (typeof PARTNER_KINDS)[number], subjectScope: Grant["subjectScope"]): Caller => ({
   kind: "partner",
   partnerId: "p",
