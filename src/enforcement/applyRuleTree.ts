@@ -1,4 +1,4 @@
-import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema } from "graphql";
+import { getNamedType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
 import { rule, shield, type IRule } from "graphql-shield";
@@ -8,6 +8,8 @@ import type { EnforcementContext } from "./EnforcementContext.js";
 import type { Decision } from "../policy/decide.js";
 import { subjectOf, type FieldRule, type RuleTree, type Verdict } from "./createRuleTree.js";
 import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
+import { decidingRows, returnsList, rowDecidedTypes } from "./decideRows.js";
+import { isPromise } from "./isPromise.js";
 
 /**
  * How the rule tree stands on the fields. `guards` (the default): one synchronous wrapper per
@@ -37,15 +39,19 @@ export function applyRuleTree(schema: GraphQLSchema, tree: RuleTree, dataMap: Da
 function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): GraphQLSchema {
   const roots = rootTypes(schema);
   const kept = ruleOfEveryRootField(roots, tree);
+  const rowTypes = rowDecidedTypes(schema, tree, dataMap);
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
+      // Decided with its row, by the field that returns the row (decideRows.ts): read as a property.
+      if (rowTypes.get(typeName)?.has(fieldName)) return config;
       const fieldRule = tree[typeName]?.[fieldName];
       const personal = dataMap.fields.get(`${typeName}.${fieldName}`);
       const identifier = dataMap.identifiers.get(`${typeName}.${fieldName}`);
+      const rows = rowTypes.get(getNamedType(config.type).name);
       const own = (config.resolve as Resolver | undefined) ?? propertyOf(fieldName);
-      const resolve = identifier ? inScope(own, identifier) : own;
+      const resolve = identifier ? inScope(own, identifier) : rows ? decidingRows(own, rows, returnsList(config.type)) : own;
       if (kept !== undefined && fieldRule === kept && !personal && !roots.some((t) => t.name === typeName)) {
-        return identifier ? { ...config, resolve } : config;
+        return resolve === own ? config : { ...config, resolve };
       }
       const guarded = !fieldRule
         ? notPermitted
@@ -269,9 +275,4 @@ function applyShield(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
       inScope(resolve, field)(parent, args, ctx, info)) as IMiddlewareFieldMap[string];
   }
   return applyMiddleware(schema, guards, transforms);
-}
-
-/** A thenable; a primitive (most personal values are strings) is told apart without a prototype lookup. */
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }

@@ -94,6 +94,12 @@ export interface RequestEnforcement {
    * records nothing: nothing was disclosed.
    */
   disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown, at?: AnswerPath): unknown;
+  /**
+   * disclose for a cell of a row decided whole (decideRows.ts): the withheld error is returned,
+   * not thrown (the executor raises it at the cell), and the cell's place is its row's (`row`)
+   * and its response keys (`keys`, one per alias), so that no path is made per cell.
+   */
+  release(customerId: string, field: PersonalField, decision: Decision, value: unknown, row: AnswerPath, keys: readonly string[]): unknown;
   /** Records a withheld cell and returns the error it carries: code WITHHELD, the reason code and sentence, never the value. */
   withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError;
 
@@ -150,9 +156,10 @@ export interface RequestEnforcement {
 
   /**
    * What the request did with each subject's personal fields, subjects in the order first met (the
-   * disclosure log's rows). Given the answer's `data`, a value released at a place of the answer
-   * (`at`) that an error then nulled (with a parent on the way up) is left out: it never left.
-   * Withheld cells, which their errors tell, and what was recorded without a place stay.
+   * disclosure log's rows). Given the answer's `data` (pass it when the answer has errors, and only
+   * then: without errors nothing was nulled), a value released at a place of the answer (`at`)
+   * that an error then nulled (with a parent on the way up) is left out: it never left. Withheld
+   * cells, which their errors tell, and what was recorded without a place stay.
    */
   disclosures(data?: unknown): ReadonlyMap<string, FieldOutcomes>;
   /**
@@ -190,16 +197,23 @@ export interface AnswerPath {
   readonly key: string | number;
 }
 
-/** True when `data` holds a value (not null) at `path`: nothing on the way was nulled. */
-function holds(data: unknown, path: AnswerPath): boolean {
+/** The value `data` holds at `path`, null when an error nulled it or a parent on the way (or it is null). */
+function valueAt(data: unknown, path: AnswerPath): unknown {
   const keys: (string | number)[] = [];
   for (let p: AnswerPath | undefined = path; p !== undefined; p = p.prev) keys.push(p.key);
   let node = data;
   for (let i = keys.length - 1; i >= 0; i--) {
-    if (node === null || typeof node !== "object") return false;
+    if (node === null || typeof node !== "object") return null;
     node = (node as Record<string | number, unknown>)[keys[i]!];
   }
-  return node !== null && node !== undefined;
+  return node ?? null;
+}
+
+/** True when `data` holds a value (not null) at `path`, or, given `keys`, under one of them at `path`. */
+function holds(data: unknown, path: AnswerPath, keys?: readonly string[]): boolean {
+  const node = valueAt(data, path);
+  if (node === null || keys === undefined) return node !== null;
+  return typeof node === "object" && keys.some((key) => (node as Record<string, unknown>)[key] != null);
 }
 
 const NO_PURPOSE: Decision = {
@@ -307,54 +321,88 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
 
   const decideFor = async (customerId: string, field: PersonalField): Promise<Decision> =>
     decisionNow(customerId, field) ?? (await states.load(customerId), decisionNow(customerId, field)!);
-  // Subjects in the order their first personal field was disclosed or withheld (the disclosure log's order).
+  // Subjects in the order their first personal field was disclosed or withheld (the disclosure log's
+  // order), with every cell recorded: the record when the answer has no errors.
   const disclosures = new Map<string, FieldOutcomes>();
+  // The same cells less those released at a place of the answer, which an error may yet null: the
+  // record is rebuilt from these and the placed cells the answer still holds when it has errors.
+  const unplaced = new Map<string, FieldOutcomes>();
   /** The data-subject request under which a subject is being read (its access report). */
   const subjectRequests = new Map<string, string>();
 
+  const outcomesOf = (map: Map<string, FieldOutcomes>, customerId: string): FieldOutcomes => {
+    let outcomes = map.get(customerId);
+    if (outcomes === undefined) map.set(customerId, (outcomes = new FieldOutcomes(dataMap.coordinates.length)));
+    return outcomes;
+  };
   const disclosureOf = (customerId: string, entry: SubjectEntry | undefined): FieldOutcomes => {
-    let disclosure = entry?.disclosure ?? disclosures.get(customerId);
-    if (disclosure === undefined) {
-      disclosure = new FieldOutcomes(dataMap.coordinates.length);
-      disclosures.set(customerId, disclosure);
-    }
+    const disclosure = entry?.disclosure ?? outcomesOf(disclosures, customerId);
     if (entry !== undefined) entry.disclosure = disclosure;
     return disclosure;
   };
 
   const onAnswer: { at: AnswerPath; action: () => Promise<void> }[] = [];
-  // Values released at a place of the answer, kept apart until the record is made (disclosures):
-  // an error may yet null them. Parallel arrays, not an object per cell: a page releases thousands.
+  // Cells released at a place of the answer, for the rebuild: parallel arrays, not an object per
+  // cell (a page releases thousands). A place is a cell's own path, or its row's path with the
+  // cell's response keys (decided rows: one path per row, not per cell).
   const placedSubjects: string[] = [];
   const placedFields: RecordedField[] = [];
   const placedOutcomes: Outcome[] = [];
   const placedAt: AnswerPath[] = [];
-  /** Records a cell: at once, or, released at a place of the answer, once the answer is known. */
+  const placedKeys: (readonly string[] | undefined)[] = [];
+  /** Records a cell, and, released at a place of the answer, where it stands. */
   const note = (
     customerId: string,
     entry: SubjectEntry | undefined,
     field: RecordedField,
     outcome: Outcome,
     at: AnswerPath | undefined,
+    keys?: readonly string[],
   ) => {
-    const disclosure = disclosureOf(customerId, entry); // the subject takes its place in the order now
-    if (at === undefined || outcome === "withheld") return disclosure.record(field, outcome);
+    disclosureOf(customerId, entry).record(field, outcome); // the subject takes its place in the order now
+    if (at === undefined || outcome === "withheld") return outcomesOf(unplaced, customerId).record(field, outcome);
     placedSubjects.push(customerId);
     placedFields.push(field);
     placedOutcomes.push(outcome);
     placedAt.push(at);
+    placedKeys.push(keys);
   };
 
   /** Records a cell of the answer for the disclosure log, and tallies the decision behind it once per subject and category. */
-  const record = (customerId: string, field: PersonalField, outcome: Outcome, at?: AnswerPath): void => {
+  const record = (customerId: string, field: PersonalField, outcome: Outcome, at?: AnswerPath, keys?: readonly string[]): void => {
     const entry = entryOf(customerId);
-    note(customerId, entry, field, outcome, at);
+    note(customerId, entry, field, outcome, at, keys);
     const slot = field.categorySlot;
     const decision = entry?.decisions[slot];
     if (decision !== undefined && entry!.applied[slot] === 0) {
       entry!.applied[slot] = 1;
       tally[decision.effect]++;
     }
+  };
+
+  const withhold = (customerId: string, field: PersonalField, reason: Reason): GatewayError => {
+    record(customerId, field, "withheld");
+    return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
+  };
+
+  /** A decided value as it leaves (null stays null, recording nothing), or the withheld error, recorded. */
+  const release = (
+    customerId: string,
+    field: PersonalField,
+    decision: Decision,
+    value: unknown,
+    at: AnswerPath | undefined,
+    keys?: readonly string[],
+  ): unknown => {
+    if (purpose === null) return withhold(customerId, field, NO_PURPOSE.reason);
+    if (decision.effect === "deny") return withhold(customerId, field, decision.reason);
+    if (value === null || value === undefined) return null;
+    // Once per cell on a page of thousands: a value allowed as stored allocates nothing.
+    const result =
+      decision.effect === "allow" ? value : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
+    if (result instanceof NoSafeForm) return withhold(customerId, field, result.reason);
+    record(customerId, field, outcomeOfRelease(decision.effect, value, result), at, keys);
+    return result;
   };
 
   return {
@@ -411,7 +459,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
     },
 
     compared(customerId: string, field: PersonalField): void {
-      disclosureOf(customerId, entryOf(customerId)).record(field, "disclosed");
+      note(customerId, entryOf(customerId), field, "disclosed", undefined);
     },
 
     identified(customerId: string, field: RecordedField, at?: AnswerPath): void {
@@ -423,10 +471,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
       return true;
     },
 
-    withheld(customerId: string, field: PersonalField, reason: Reason): GatewayError {
-      record(customerId, field, "withheld");
-      return new GatewayError(ErrorCode.WITHHELD, `${field.coordinate} withheld: ${reason.message}`, { reason: reason.code });
-    },
+    withheld: withhold,
 
     apply(customerId: string, field: PersonalField, value: unknown, at?: AnswerPath): unknown {
       if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
@@ -436,18 +481,12 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
     },
 
     disclose(customerId: string, field: PersonalField, decision: Decision, value: unknown, at?: AnswerPath): unknown {
-      if (purpose === null) throw this.withheld(customerId, field, NO_PURPOSE.reason);
-      if (decision.effect === "deny") throw this.withheld(customerId, field, decision.reason);
-      if (value === null || value === undefined) return null;
-      // Once per cell on a page of thousands: a value allowed as stored allocates nothing.
-      const result =
-        decision.effect === "allow"
-          ? value
-          : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
-      if (result instanceof NoSafeForm) throw this.withheld(customerId, field, result.reason);
-      record(customerId, field, outcomeOfRelease(decision.effect, value, result), at);
-      return result;
+      const released = release(customerId, field, decision, value, at);
+      if (released instanceof GatewayError) throw released;
+      return released;
     },
+
+    release,
 
     get subjectStateColumns(): SubjectStateColumns | undefined {
       return subjectStateColumns(parts);
@@ -483,11 +522,14 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
     answeredActions: (data: unknown) => onAnswer.filter((a) => holds(data, a.at)).map((a) => a.action),
 
     disclosures(data?: unknown): ReadonlyMap<string, FieldOutcomes> {
-      if (placedSubjects.length === 0) return disclosures;
+      if (data === undefined || placedSubjects.length === 0) return disclosures;
       const made = new Map<string, FieldOutcomes>();
-      for (const [subject, outcomes] of disclosures) made.set(subject, outcomes.copy());
+      for (const subject of disclosures.keys()) {
+        const outcomes = unplaced.get(subject);
+        made.set(subject, outcomes === undefined ? new FieldOutcomes(dataMap.coordinates.length) : outcomes.copy());
+      }
       for (let i = 0; i < placedSubjects.length; i++) {
-        if (data === undefined || holds(data, placedAt[i]!)) made.get(placedSubjects[i]!)!.record(placedFields[i]!, placedOutcomes[i]!);
+        if (holds(data, placedAt[i]!, placedKeys[i])) made.get(placedSubjects[i]!)!.record(placedFields[i]!, placedOutcomes[i]!);
       }
       for (const [subject, outcomes] of made) if (outcomes.isEmpty()) made.delete(subject);
       return made;

@@ -1,0 +1,260 @@
+import {
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLFieldResolver,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from "graphql";
+import { ErrorCode } from "../errors/ErrorCode.js";
+import { GatewayError } from "../errors/GatewayError.js";
+import type { Decision } from "../policy/decide.js";
+import type { EnforcementContext } from "./EnforcementContext.js";
+import type { AnswerPath } from "./createRequestEnforcement.js";
+import { subjectOf, type FieldRule, type RuleTree } from "./createRuleTree.js";
+import type { DataMap, PersonalField } from "./dataMap.js";
+import { isPromise } from "./isPromise.js";
+
+/**
+ * Decided rows: the personal fields of a row decided together, once, when the row reaches the
+ * answer, instead of a resolver per cell. A personal leaf field without a resolver of its own is a
+ * property of its row; the field that returns the row (one resolver call per row, not per cell)
+ * hands the executor a copy of it in which each such property the operation selects holds its value
+ * as decided (as stored, masked, pseudonymised, recorded) or the error that withholds it, and every
+ * other one an error: a property this module did not decide can never be read as stored. The
+ * executor (graphql-js or graphql-jit) reads the properties inline and turns an error into the
+ * cell's error, as it does for a resolver that returns one. Rows keep their other properties as
+ * loaded, so resolvers below read ids and join keys as before.
+ */
+
+type Resolver = GraphQLFieldResolver<unknown, EnforcementContext>;
+type Decide = NonNullable<FieldRule["decide"]>;
+
+/** A personal field decided with its row, with its rule's decision. */
+interface RowField {
+  readonly field: PersonalField;
+  readonly decide: Decide;
+}
+
+/** The decided fields of one object type, by field name. */
+export type RowFields = ReadonlyMap<string, RowField>;
+
+/** A selected field of the row: its response keys (one per alias) in the operation. */
+interface Cell {
+  readonly row: RowField;
+  readonly keys: readonly string[];
+}
+
+/**
+ * The object types whose rows are decided whole, with their decided fields: personal leaf fields
+ * with no resolver of their own and a rule that decides. Throws if such a type stands behind an
+ * interface or union: its rows could reach the answer through a field this module does not wrap.
+ */
+export function rowDecidedTypes(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): ReadonlyMap<string, RowFields> {
+  const types = new Map<string, Map<string, RowField>>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const [name, field] of Object.entries(type.getFields())) {
+      const personal = dataMap.fields.get(`${type.name}.${name}`);
+      const decide = tree[type.name]?.[name]?.decide;
+      if (personal === undefined || decide === undefined || field.resolve !== undefined || !isLeafType(getNamedType(field.type))) continue;
+      let fields = types.get(type.name);
+      if (fields === undefined) types.set(type.name, (fields = new Map()));
+      fields.set(name, { field: personal, decide });
+    }
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isAbstractType(type)) continue;
+    for (const member of schema.getPossibleTypes(type)) {
+      if (types.has(member.name)) throw new Error(`decided rows: ${member.name} stands behind ${type.name}, which is not supported`);
+    }
+  }
+  return types;
+}
+
+/**
+ * Whether a field of this type returns a row (`T`) or a list of rows (`[T]`), nulls allowed;
+ * throws for deeper lists, which no field of the schema has.
+ */
+export function returnsList(type: GraphQLOutputType): boolean {
+  const outer = getNullableType(type);
+  if (!isListType(outer)) return false;
+  if (isListType(getNullableType(outer.ofType))) throw new Error("decided rows: a list of lists of rows is not supported");
+  return true;
+}
+
+/** The resolver of a field returning rows of a type with decided fields: what it returns, decided. */
+export function decidingRows(resolve: Resolver, fields: RowFields, list: boolean): Resolver {
+  return (parent, args, ctx, info) => {
+    const value = resolve(parent, args, ctx, info);
+    return isPromise(value) ? value.then((v) => decided(v, fields, list, ctx, info)) : decided(value, fields, list, ctx, info);
+  };
+}
+
+function decided(value: unknown, fields: RowFields, list: boolean, ctx: EnforcementContext, info: GraphQLResolveInfo): unknown {
+  if (value === null || value === undefined || value instanceof Error) return value;
+  const cells = selectedCells(info, fields);
+  if (!list) return decideRow(value, fields, cells, ctx, info.path);
+  if (!Array.isArray(value)) throw new Error("decided rows: a list field resolved to something that is not an array");
+  // Items may be promises: both executors wait for a list's items one by one.
+  return value.map((row, index) => decideRow(row, fields, cells, ctx, { prev: info.path, key: index }));
+}
+
+const notPermitted = () => new GatewayError(ErrorCode.FORBIDDEN, "Not permitted.");
+/** What a decided field the operation did not select holds: never read unless the selection was misread. */
+const NOT_DECIDED = notPermitted();
+
+type Decided = Decision | null | Error;
+
+function decideRow(row: unknown, fields: RowFields, cells: readonly Cell[], ctx: EnforcementContext, at: AnswerPath): unknown {
+  if (row === null || row === undefined || row instanceof Error) return row;
+  if (isPromise(row)) return row.then((r) => decideRow(r, fields, cells, ctx, at));
+  if (typeof row !== "object") throw new Error("decided rows: a row is not an object");
+  const subjects = new Array<string>(cells.length);
+  const decisions = new Array<Decided | Promise<Decision>>(cells.length);
+  let waiting = false;
+  for (let i = 0; i < cells.length; i++) {
+    const field = cells[i]!.row;
+    const subject = subjectFor(row, field.field);
+    let decision: Decided | Promise<Decision>;
+    try {
+      decision = typeof subject === "string" ? field.decide((subjects[i] = subject), ctx) : subject;
+    } catch {
+      decision = notPermitted();
+    }
+    if (isPromise(decision)) waiting = true;
+    decisions[i] = decision;
+  }
+  if (!waiting) return release(row, fields, cells, subjects, decisions as Decided[], ctx, at);
+  // A subject whose state is not loaded yet (a row read by id): one wait for the row, not one per cell.
+  return Promise.all(decisions.map((d) => (isPromise(d) ? d.then(undefined, () => null) : d))).then((ds) =>
+    release(row, fields, cells, subjects, ds, ctx, at),
+  );
+}
+
+/** The row's subject for a field, or the error that refuses the cell (a row without its subject). */
+function subjectFor(row: object, field: PersonalField): string | Error {
+  try {
+    return subjectOf(row, field);
+  } catch {
+    return notPermitted(); // as a cell's guard refuses it
+  }
+}
+
+/** The row's copy: each selected decided field as decided (or its error), every other decided field NOT_DECIDED. */
+function release(
+  row: object,
+  fields: RowFields,
+  cells: readonly Cell[],
+  subjects: readonly string[],
+  decisions: readonly Decided[],
+  ctx: EnforcementContext,
+  at: AnswerPath,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row };
+  for (const name of fields.keys()) out[name] = NOT_DECIDED;
+  for (let i = 0; i < cells.length; i++) {
+    const { row: rowField, keys } = cells[i]!;
+    const decision = decisions[i]!;
+    const name = rowField.field.fieldName;
+    out[name] =
+      decision === null
+        ? notPermitted()
+        : decision instanceof Error
+          ? decision
+          : ctx.enforcement.release(subjects[i]!, rowField.field, decision, (row as Record<string, unknown>)[name], at, keys);
+  }
+  return out;
+}
+
+// Selections read with variables (@include, @skip) are collected again on every call.
+const cellsOf = new WeakMap<readonly FieldNode[], WeakMap<RowFields, readonly Cell[]>>();
+
+/** The decided fields the operation selects on the rows `info`'s field returns, with their response keys. */
+function selectedCells(info: GraphQLResolveInfo, fields: RowFields): readonly Cell[] {
+  const cached = cellsOf.get(info.fieldNodes)?.get(fields);
+  if (cached !== undefined) return cached;
+  const keys = new Map<string, string[]>();
+  const state = { variables: false };
+  for (const node of info.fieldNodes) {
+    if (node.selectionSet) collect(node.selectionSet, info, fields, keys, state, new Set());
+  }
+  const cells = [...keys].map(([name, k]) => ({ row: fields.get(name)!, keys: k }));
+  if (!state.variables) {
+    let byFields = cellsOf.get(info.fieldNodes);
+    if (byFields === undefined) cellsOf.set(info.fieldNodes, (byFields = new WeakMap()));
+    byFields.set(fields, cells);
+  }
+  return cells;
+}
+
+function collect(
+  selectionSet: SelectionSetNode,
+  info: GraphQLResolveInfo,
+  fields: RowFields,
+  into: Map<string, string[]>,
+  state: { variables: boolean },
+  spread: Set<string>,
+): void {
+  for (const selection of selectionSet.selections) {
+    if (!included(selection.directives ?? [], info.variableValues, state)) continue;
+    switch (selection.kind) {
+      case Kind.FIELD: {
+        const name = selection.name.value;
+        if (!fields.has(name)) break;
+        const key = selection.alias?.value ?? name;
+        const keys = into.get(name);
+        if (keys === undefined) into.set(name, [key]);
+        else if (!keys.includes(key)) keys.push(key);
+        break;
+      }
+      case Kind.INLINE_FRAGMENT:
+        collect(selection.selectionSet, info, fields, into, state, spread);
+        break;
+      case Kind.FRAGMENT_SPREAD: {
+        const name = selection.name.value;
+        const fragment = info.fragments[name];
+        if (fragment === undefined || spread.has(name)) break;
+        spread.add(name);
+        collect(fragment.selectionSet, info, fields, into, state, spread);
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * `@skip` and `@include` as the executor applies them. Errs towards included: a field decided but
+ * not read is recorded as if it left, never the other way round (no interfaces or unions, so
+ * every fragment on these rows applies to them).
+ */
+function included(
+  directives: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: unknown }[] }[],
+  variables: Record<string, unknown>,
+  state: { variables: boolean },
+): boolean {
+  for (const directive of directives) {
+    const name = directive.name.value;
+    if (name !== "skip" && name !== "include") continue;
+    const arg = directive.arguments?.find((a) => a.name.value === "if")?.value as
+      | { kind: Kind.BOOLEAN; value: boolean }
+      | { kind: Kind.VARIABLE; name: { value: string } }
+      | undefined;
+    if (arg === undefined) continue;
+    let condition: unknown;
+    if (arg.kind === Kind.VARIABLE) {
+      state.variables = true;
+      condition = variables[arg.name.value];
+    } else condition = arg.value;
+    if (typeof condition !== "boolean") continue;
+    if (name === "skip" ? condition : !condition) return false;
+  }
+  return true;
+}

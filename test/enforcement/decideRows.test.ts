@@ -1,0 +1,136 @@
+/**
+ * Decided rows (src/enforcement/decideRows.ts): a row's personal leaf fields are decided together
+ * by the field that returns the row. What the operation selects, through aliases, fragments and
+ * `@include` with variables, is decided and recorded, and nothing else; a decided field the
+ * selection did not name holds an error, never its stored value; a row type behind an abstract
+ * type stops start-up.
+ */
+import { eq } from "drizzle-orm";
+import { buildSchema, parse, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customers, disclosureLog } from "../../src/db/schema/index.js";
+import type { FieldRule, RuleTree } from "../../src/enforcement/createRuleTree.js";
+import type { DataMap, PersonalField } from "../../src/enforcement/dataMap.js";
+import { decidingRows, rowDecidedTypes } from "../../src/enforcement/decideRows.js";
+import type { EnforcementContext } from "../../src/enforcement/EnforcementContext.js";
+import { EXECUTIONS } from "../../src/server/config.js";
+import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
+
+describe.each(EXECUTIONS)("decided rows over HTTP (%s)", (execution) => {
+  let gw: TestGateway;
+  let support: Record<string, string>;
+  let subject: string;
+  beforeAll(async () => {
+    gw = await startTestGateway({ customers: 8, env: { EXECUTION: execution } });
+    support = { ...bearer(await gw.token("support_agent", "agent-1")), "x-purpose": "customer_support" };
+    [{ id: subject }] = (await gw.database.db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(eq(customers.status, "active"))
+      .limit(1)) as [{ id: string }];
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+
+  const recorded = async (res: { headers: Headers }) => {
+    const rows = await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, res.headers.get("x-request-id")!));
+    return rows.find((r) => r.customerId === subject);
+  };
+  const query = `query Q($withEmail: Boolean!, $id: ID!) {
+    customer(id: $id) {
+      profile { fullName email @include(if: $withEmail) ...More address { city a: line1 b: line1 } }
+    }
+  }
+  fragment More on Profile { n: fullName phone @skip(if: $withEmail) }`;
+
+  it("decides and records what the variables include, request by request, with the same document", async () => {
+    for (const withEmail of [true, false, true]) {
+      const res = await gw.post({ query, variables: { withEmail, id: subject } }, support);
+      expect(res.status).toBe(200);
+      expect(res.body.errors).toBeUndefined();
+      const profile = res.body.data.customer.profile;
+      expect("email" in profile).toBe(withEmail);
+      expect("phone" in profile).toBe(!withEmail);
+      expect(profile.n).toBe(profile.fullName);
+      const row = await recorded(res);
+      const named = [...(row?.disclosed ?? []), ...(row?.masked ?? [])];
+      expect(named.includes("Profile.email")).toBe(withEmail && profile.email !== null);
+      expect(named.includes("Profile.phone")).toBe(!withEmail && profile.phone !== null);
+      expect(named).toContain("Profile.fullName");
+    }
+  });
+
+  it("gives each alias of a field the same decided value (the street masked for support)", async () => {
+    const res = await gw.post({ query, variables: { withEmail: true, id: subject } }, support);
+    const address = res.body.data.customer.profile.address;
+    expect(address.a).toBe(address.b);
+    if (address.a !== null) expect((await recorded(res))?.masked).toContain("PostalAddress.line1");
+  });
+});
+
+describe("decided rows, the mechanism", () => {
+  const schema = buildSchema(`type Query { person: Person, people: [Person] } type Person { id: ID!, email: String, phone: String, note: String }`);
+  const field = (fieldName: string, slot: number): PersonalField => ({
+    coordinate: `Person.${fieldName}`,
+    typeName: "Person",
+    fieldName,
+    onSubjectRow: true,
+    slot,
+    category: "user.contact.email" as PersonalField["category"],
+    mask: "KEEP" as PersonalField["mask"],
+    valueKind: "string",
+    categorySlot: 0,
+  });
+  const allow: FieldRule = {
+    name: "allow",
+    perSubject: true,
+    check: () => true,
+    decide: () => ({ effect: "allow", reason: { code: "ALLOWED", message: "" } }) as never,
+  };
+  const dataMap: DataMap = {
+    fields: new Map([
+      ["Person.email", field("email", 0)],
+      ["Person.phone", field("phone", 1)],
+    ]),
+    inputs: new Map(),
+    identifiers: new Map(),
+    categories: ["user.contact.email" as PersonalField["category"]],
+    coordinates: ["Person.email", "Person.phone"],
+  };
+  const tree: RuleTree = { Person: { email: allow, phone: allow, note: allow, id: allow } };
+
+  it("decides the personal leaf fields without a resolver of their own", () => {
+    const types = rowDecidedTypes(schema, tree, dataMap);
+    expect([...types.keys()]).toEqual(["Person"]);
+    expect([...types.get("Person")!.keys()]).toEqual(["email", "phone"]);
+  });
+
+  it("leaves a decided field the selection did not name holding an error, never its stored value", () => {
+    const rows = rowDecidedTypes(schema, tree, dataMap).get("Person")!;
+    const operation = parse(`{ person { email note } }`).definitions[0] as OperationDefinitionNode;
+    const info = {
+      fieldNodes: [operation.selectionSet.selections[0] as FieldNode],
+      fragments: {},
+      variableValues: {},
+      path: { prev: undefined, key: "person", typename: "Query" },
+    } as unknown as GraphQLResolveInfo;
+    const released: string[] = [];
+    const ctx = {
+      enforcement: { release: (_s: string, f: PersonalField, _d: unknown, v: unknown) => (released.push(f.fieldName), v) },
+    } as unknown as EnforcementContext;
+    const stored = { id: "p-1", email: "e@example.org", phone: "+1 555 0100", note: "n" };
+    const out = decidingRows(() => stored, rows, false)(null, {}, ctx, info) as Record<string, unknown>;
+    expect(out.email).toBe("e@example.org");
+    expect(out.note).toBe("n");
+    expect(out.phone).toBeInstanceOf(Error);
+    expect(JSON.stringify(String(out.phone))).not.toContain("555");
+    expect(released).toEqual(["email"]);
+    expect(stored.phone).toBe("+1 555 0100"); // the loaded row is not changed
+  });
+
+  it("stops start-up when a row type stands behind a union", () => {
+    const withUnion = buildSchema(`type Query { any: Any } union Any = Person | Other type Other { x: String } type Person { id: ID!, email: String }`);
+    expect(() => rowDecidedTypes(withUnion, tree, dataMap)).toThrow(/behind Any/);
+  });
+});
