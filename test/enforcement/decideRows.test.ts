@@ -34,7 +34,10 @@ describe.each(EXECUTIONS)("decided rows over HTTP (%s)", (execution) => {
   });
 
   const recorded = async (res: { headers: Headers }) => {
-    const rows = await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, res.headers.get("x-request-id")!));
+    const rows = await gw.database.db
+      .select()
+      .from(disclosureLog)
+      .where(eq(disclosureLog.requestId, res.headers.get("x-request-id")!));
     return rows.find((r) => r.customerId === subject);
   };
   const query = `query Q($withEmail: Boolean!, $id: ID!) {
@@ -70,7 +73,9 @@ describe.each(EXECUTIONS)("decided rows over HTTP (%s)", (execution) => {
 });
 
 describe("decided rows, the mechanism", () => {
-  const schema = buildSchema(`type Query { person: Person, people: [Person] } type Person { id: ID!, email: String, phone: String, note: String }`);
+  const schema = buildSchema(
+    `type Query { person: Person, people: [Person] } type Person { id: ID!, email: String, phone: String, note: String }`,
+  );
   const field = (fieldName: string, slot: number): PersonalField => ({
     coordinate: `Person.${fieldName}`,
     typeName: "Person",
@@ -130,7 +135,9 @@ describe("decided rows, the mechanism", () => {
   });
 
   it("stops start-up when a row type stands behind a union", () => {
-    const withUnion = buildSchema(`type Query { any: Any } union Any = Person | Other type Other { x: String } type Person { id: ID!, email: String }`);
+    const withUnion = buildSchema(
+      `type Query { any: Any } union Any = Person | Other type Other { x: String } type Person { id: ID!, email: String }`,
+    );
     expect(() => rowDecidedTypes(withUnion, tree, dataMap)).toThrow(/behind Any/);
   });
 });
