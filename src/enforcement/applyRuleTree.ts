@@ -1,4 +1,4 @@
-import { getNamedType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from "graphql";
+import { getNamedType, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema } from "graphql";
 import { MapperKind, mapSchema } from "@graphql-tools/utils";
 import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
 import { rule, shield, type IRule } from "graphql-shield";
@@ -8,7 +8,7 @@ import type { EnforcementContext } from "./EnforcementContext.js";
 import type { Decision } from "../policy/decide.js";
 import { subjectOf, type FieldRule, type RuleTree, type Verdict } from "./createRuleTree.js";
 import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
-import { decidingRows, returnsList, rowDecidedTypes } from "./decideRows.js";
+import { decidingRows, rawRow, returnsList, rowDecidedTypes } from "./decideRows.js";
 import { isPromise } from "./isPromise.js";
 
 /**
@@ -42,27 +42,44 @@ function applyGuards(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): G
   const rowTypes = rowDecidedTypes(schema, tree, dataMap);
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (config, fieldName, typeName) => {
+      const decidedType = rowTypes.get(typeName);
       // Decided with its row, by the field that returns the row (decideRows.ts): read as a property.
-      if (rowTypes.get(typeName)?.has(fieldName)) return config;
-      const fieldRule = tree[typeName]?.[fieldName];
-      const personal = dataMap.fields.get(`${typeName}.${fieldName}`);
-      const identifier = dataMap.identifiers.get(`${typeName}.${fieldName}`);
-      const rows = rowTypes.get(getNamedType(config.type).name);
-      const own = (config.resolve as Resolver | undefined) ?? propertyOf(fieldName);
-      const resolve = identifier ? inScope(own, identifier) : rows ? decidingRows(own, rows, returnsList(config.type)) : own;
-      if (kept !== undefined && fieldRule === kept && !personal && !roots.some((t) => t.name === typeName)) {
-        return resolve === own ? config : { ...config, resolve };
-      }
-      const guarded = !fieldRule
-        ? notPermitted
-        : personal && fieldRule.decide
-          ? personalGuard(fieldRule.decide, resolve, personal)
-          : personal
-            ? guard(fieldRule, withValueTransform(resolve, personal)) // a rule that does not decide: decide again
-            : guard(fieldRule, resolve);
-      return { ...config, resolve: guarded };
+      if (decidedType?.byName.has(fieldName)) return config;
+      const guarded = guardedField(config.resolve as Resolver | undefined, fieldName, typeName, config.type);
+      // The other fields' resolvers and guards read the row as loaded, as they would without decided rows.
+      return guarded === undefined ? config : { ...config, resolve: decidedType ? withRowAsLoaded(guarded) : guarded };
     },
   });
+
+  /** The field's resolver as guarded, or undefined where the executor reads the property unguarded. */
+  function guardedField(
+    ownResolver: Resolver | undefined,
+    fieldName: string,
+    typeName: string,
+    type: GraphQLOutputType,
+  ): Resolver | undefined {
+    const fieldRule = tree[typeName]?.[fieldName];
+    const personal = dataMap.fields.get(`${typeName}.${fieldName}`);
+    const identifier = dataMap.identifiers.get(`${typeName}.${fieldName}`);
+    const rows = rowTypes.get(getNamedType(type).name);
+    const own = ownResolver ?? propertyOf(fieldName);
+    const resolve = identifier ? inScope(own, identifier) : rows ? decidingRows(own, rows, returnsList(type)) : own;
+    if (kept !== undefined && fieldRule === kept && !personal && !roots.some((t) => t.name === typeName)) {
+      return resolve === own ? ownResolver : resolve;
+    }
+    return !fieldRule
+      ? notPermitted
+      : personal && fieldRule.decide
+        ? personalGuard(fieldRule.decide, resolve, personal)
+        : personal
+          ? guard(fieldRule, withValueTransform(resolve, personal)) // a rule that does not decide: decide again
+          : guard(fieldRule, resolve);
+  }
+}
+
+/** The resolver given the row as loaded where its parent is a decided row's copy (decideRows.ts). */
+function withRowAsLoaded(resolve: Resolver): Resolver {
+  return (parent, args, ctx, info) => resolve(rawRow(parent), args, ctx, info);
 }
 
 type Resolver = GraphQLFieldResolver<unknown, EnforcementContext>;

@@ -37,19 +37,53 @@ import { isPromise } from "./isPromise.js";
 type Resolver = GraphQLFieldResolver<unknown, EnforcementContext>;
 type Decide = NonNullable<FieldRule["decide"]>;
 
-/** A personal field decided with its row, with its rule's decision. */
+/** A personal field decided with its row, with its rule's decision and its place among its type's decided fields. */
 interface RowField {
   readonly field: PersonalField;
   readonly decide: Decide;
+  readonly index: number;
 }
 
-/** The decided fields of one object type, by field name. */
-export type RowFields = ReadonlyMap<string, RowField>;
+/**
+ * The decided fields of one object type, by field name, and the two functions that read and copy
+ * its rows, generated for the type (named property reads, and an object literal of one shape per
+ * type, as graphql-jit generates its own code). A row as loaded often holds more properties than
+ * V8 keeps in fast mode; spreading such a row cost microseconds a row and was the largest part of
+ * deciding one.
+ */
+export interface RowFields {
+  readonly byName: ReadonlyMap<string, RowField>;
+  /** The decided fields' stored values, by index. */
+  readonly read: (row: object) => unknown[];
+  /**
+   * The row as the executor reads it: each decided field `values[index]`, each other field without
+   * a resolver as loaded, and the loaded row under `__row` (a name GraphQL reserves) for the
+   * resolvers of the type's other fields (rawRow).
+   */
+  readonly copy: (row: object, values: readonly unknown[]) => Record<string, unknown>;
+}
 
 /** A selected field of the row: its response keys (one per alias) in the operation. */
 interface Cell {
   readonly row: RowField;
   readonly keys: readonly string[];
+}
+
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+function rowFields(fields: readonly { field: PersonalField; decide: Decide }[], plain: readonly string[]): RowFields {
+  const names = fields.map(({ field }) => field.fieldName);
+  // The names are the schema's own field names (never request input), checked all the same.
+  for (const name of [...names, ...plain]) if (!GRAPHQL_NAME.test(name)) throw new Error(`decided rows: ${name} is not a GraphQL name`);
+  const read = new Function("row", `return [${names.map((n) => `row.${n}`).join(", ")}];`) as RowFields["read"];
+  const properties = ["__row: row", ...plain.map((n) => `${n}: row.${n}`), ...names.map((n, i) => `${n}: values[${i}]`)];
+  const copy = new Function("row", "values", `return { ${properties.join(", ")} };`) as RowFields["copy"];
+  return { byName: new Map(fields.map((f, index) => [f.field.fieldName, { ...f, index }])), read, copy };
+}
+
+/** The row as loaded, given what a field of a decided type receives as its parent (the row's copy). */
+export function rawRow(parent: unknown): unknown {
+  return (parent as { __row?: unknown } | null)?.__row ?? parent;
 }
 
 /**
@@ -58,17 +92,19 @@ interface Cell {
  * interface or union: its rows could reach the answer through a field this module does not wrap.
  */
 export function rowDecidedTypes(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): ReadonlyMap<string, RowFields> {
-  const types = new Map<string, Map<string, RowField>>();
+  const types = new Map<string, RowFields>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    const decided: { field: PersonalField; decide: Decide }[] = [];
+    const plain: string[] = [];
     for (const [name, field] of Object.entries(type.getFields())) {
+      if (field.resolve !== undefined) continue;
       const personal = dataMap.fields.get(`${type.name}.${name}`);
       const decide = tree[type.name]?.[name]?.decide;
-      if (personal === undefined || decide === undefined || field.resolve !== undefined || !isLeafType(getNamedType(field.type))) continue;
-      let fields = types.get(type.name);
-      if (fields === undefined) types.set(type.name, (fields = new Map()));
-      fields.set(name, { field: personal, decide });
+      if (personal !== undefined && decide !== undefined && isLeafType(getNamedType(field.type))) decided.push({ field: personal, decide });
+      else plain.push(name);
     }
+    if (decided.length > 0) types.set(type.name, rowFields(decided, plain));
   }
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isAbstractType(type)) continue;
@@ -158,20 +194,19 @@ function release(
   ctx: EnforcementContext,
   at: AnswerPath,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...row };
-  for (const name of fields.keys()) out[name] = NOT_DECIDED;
+  const stored = fields.read(row);
+  const values = new Array<unknown>(stored.length).fill(NOT_DECIDED);
   for (let i = 0; i < cells.length; i++) {
     const { row: rowField, keys } = cells[i]!;
     const decision = decisions[i]!;
-    const name = rowField.field.fieldName;
-    out[name] =
+    values[rowField.index] =
       decision === null
         ? notPermitted()
         : decision instanceof Error
           ? decision
-          : ctx.enforcement.release(subjects[i]!, rowField.field, decision, (row as Record<string, unknown>)[name], at, keys);
+          : ctx.enforcement.release(subjects[i]!, rowField.field, decision, stored[rowField.index], at, keys);
   }
-  return out;
+  return fields.copy(row, values);
 }
 
 // Selections read with variables (@include, @skip) are collected again on every call.
@@ -186,7 +221,7 @@ function selectedCells(info: GraphQLResolveInfo, fields: RowFields): readonly Ce
   for (const node of info.fieldNodes) {
     if (node.selectionSet) collect(node.selectionSet, info, fields, keys, state, new Set());
   }
-  const cells = [...keys].map(([name, k]) => ({ row: fields.get(name)!, keys: k }));
+  const cells = [...keys].map(([name, k]) => ({ row: fields.byName.get(name)!, keys: k }));
   if (!state.variables) {
     let byFields = cellsOf.get(info.fieldNodes);
     if (byFields === undefined) cellsOf.set(info.fieldNodes, (byFields = new WeakMap()));
@@ -208,7 +243,7 @@ function collect(
     switch (selection.kind) {
       case Kind.FIELD: {
         const name = selection.name.value;
-        if (!fields.has(name)) break;
+        if (!fields.byName.has(name)) break;
         const key = selection.alias?.value ?? name;
         const keys = into.get(name);
         if (keys === undefined) into.set(name, [key]);

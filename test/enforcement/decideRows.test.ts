@@ -108,7 +108,7 @@ describe("decided rows, the mechanism", () => {
   it("decides the personal leaf fields without a resolver of their own", () => {
     const types = rowDecidedTypes(schema, tree, dataMap);
     expect([...types.keys()]).toEqual(["Person"]);
-    expect([...types.get("Person")!.keys()]).toEqual(["email", "phone"]);
+    expect([...types.get("Person")!.byName.keys()]).toEqual(["email", "phone"]);
   });
 
   it("leaves a decided field the selection did not name holding an error, never its stored value", () => {
