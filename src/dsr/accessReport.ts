@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, max, sql } from "drizzle-orm";
 import { unionAll } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import { customers, disclosureLog } from "../db/schema/index.js";
-import type { RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
+import type { AnswerPath, RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import { matrixCell, type Effect } from "../policy/matrix.js";
@@ -148,7 +148,8 @@ async function sectionsOf(db: Database, subjectId: string): Promise<ReportSectio
  * whole report.
  */
 export async function buildSubjectReport(
-  deps: { db: Database; enforcement: RequestEnforcement },
+  /** `at`: where the report stands in the answer; its values are recorded only if the answer still holds it. */
+  deps: { db: Database; enforcement: RequestEnforcement; at?: AnswerPath },
   request: { id: string; customerId: string },
   pageRequest: ReportPageRequest = {},
 ): Promise<SubjectReport> {
@@ -200,7 +201,7 @@ export async function buildSubjectReport(
         if (!key) throw new Error(`access report: ${info.name}.${c.column} is not a column`);
         const stored = row[key];
         if (stored === null || stored === undefined) continue;
-        entries.push(await entryFor(enforcement, subjectId, c, id, stored, pageRequest.withValues ?? true));
+        entries.push(await entryFor(enforcement, subjectId, c, id, stored, pageRequest.withValues ?? true, deps.at));
       }
     }
     remaining -= taken.length;
@@ -235,6 +236,7 @@ async function entryFor(
   rowId: string,
   stored: unknown,
   withValue: boolean,
+  at: AnswerPath | undefined,
 ): Promise<ReportEntry> {
   const base = {
     coordinate: c.coordinate,
@@ -271,7 +273,7 @@ async function entryFor(
     return { ...common, value: null, withheld: decision.effect === "deny", effect: decision.effect, reasonCode: decision.reason.code };
   }
   try {
-    const value = await enforcement.apply(subjectId, field, stored);
+    const value = await enforcement.apply(subjectId, field, stored, at);
     const decision = await enforcement.decideFor(subjectId, field);
     return { ...common, value, withheld: false, effect: decision.effect, reasonCode: decision.reason.code };
   } catch (error) {

@@ -11,7 +11,8 @@ type Compiled = CompiledQuery | ExecutionResult;
  * Apollo Server's execution through graphql-jit instead of graphql-js's executor: each operation
  * compiled once into a function of the schema's own resolvers (the enforcement's guards among
  * them), then run per request. Plugged in through Apollo's gateway interface, which replaces only
- * the executor: parsing, validation and every plugin hook run as before.
+ * the executor: parsing, validation and every plugin hook run as before. Mutations (a few fields,
+ * run one after another) stay on graphql-js's executor.
  */
 export function createCompiledExecution(schema: GraphQLSchema): GatewayInterface {
   const compiledByDocument = new WeakMap<DocumentNode, Map<string | null, Compiled>>();
@@ -28,11 +29,16 @@ export function createCompiledExecution(schema: GraphQLSchema): GatewayInterface
         executor: async (requestContext) => {
           // No operation by that name: graphql-js's own answer ("Unknown operation named ..."),
           // which refuses before executing anything; graphql-jit's would name another mistake.
-          if (!requestContext.operation) {
+          // A mutation: graphql-js, which stops at the first root field that fails where null is not
+          // allowed, as the specification's serial execution does; graphql-jit runs the fields after it
+          // all the same, so a change the answer reports as failed would still be made.
+          if (!requestContext.operation || requestContext.operation.operation === "mutation") {
             return execute({
               schema,
               document: requestContext.document,
               operationName: requestContext.request.operationName,
+              contextValue: requestContext.context,
+              variableValues: requestContext.request.variables,
             }) as ExecutionResult;
           }
           const compiled = compile(requestContext.document, requestContext.operationName);

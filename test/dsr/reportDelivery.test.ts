@@ -109,6 +109,12 @@ describe("no completion before delivery", () => {
       await officer(gw),
     );
     expect(emptied.body.data).toBeNull();
+    // Nor does it record the page's values as disclosed: none left (compiled execution resolves `r` in full).
+    const logged = await gw.database.db
+      .select()
+      .from(disclosureLog)
+      .where(eq(disclosureLog.requestId, emptied.headers.get("x-request-id")!));
+    expect(logged.flatMap((r) => [...r.disclosed, ...r.masked, ...r.pseudonymized])).toEqual([]);
     expect((await eventsOf(id)).map((e: string[]) => e[4])).not.toContain("REPORT_DELIVERED:office");
     expect((await act(gw, "complete", id)).errors[0].extensions.reason).toBe("REPORT_NOT_DELIVERED");
     const sent = await gw.post({ query: PAGE, variables: { id, first: 5000 } }, await officer(gw));

@@ -516,7 +516,11 @@ export class SubjectRequestResolver {
       });
     }
     tagDisclosures(ctx, row.customerId, row.id);
-    const report = await buildSubjectReport({ db: ctx.db, enforcement: ctx.enforcement }, { id: row.id, customerId: row.customerId }, page);
+    const report = await buildSubjectReport(
+      { db: ctx.db, enforcement: ctx.enforcement, at },
+      { id: row.id, customerId: row.customerId },
+      page,
+    );
     if (row.state === "verified" && report.page.delivered)
       ctx.enforcement.whenAnswered(at, () => recordDelivery(ctx, row, customerId === null ? "office" : "subject"));
     return report;
