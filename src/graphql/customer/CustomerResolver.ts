@@ -156,32 +156,33 @@ export class CustomerResolver {
 
   /** Never null for a visible subject (an empty profile stands in for a missing row): whether a profile exists discloses nothing. */
   @FieldResolver(() => Profile, { nullable: true })
-  async profile(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
-    return (await ctx.loaders.profile.load(c.id)) ?? emptyProfile(c.id);
+  profile(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
+    const row = ctx.loaders.profile.loadNow(c.id);
+    return row instanceof Promise ? row.then((r) => r ?? emptyProfile(c.id)) : (row ?? emptyProfile(c.id));
   }
 
   @FieldResolver(() => Preferences, { nullable: true })
   @Personal("user.privacy_preferences")
   preferences(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.preferences.load(c.id);
+    return ctx.loaders.preferences.loadNow(c.id);
   }
 
   @FieldResolver(() => [Account], { nullable: true })
   @Personal("user.account")
   accounts(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.accounts.load(c.id);
+    return ctx.loaders.accounts.loadNow(c.id);
   }
 
   @FieldResolver(() => [PaymentMethod], { nullable: true })
   @Personal("user.financial.credit_card")
   paymentMethods(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.paymentMethods.load(c.id);
+    return ctx.loaders.paymentMethods.loadNow(c.id);
   }
 
   @FieldResolver(() => [Purchase], { nullable: true })
   @Personal("user.behavior.purchase_history")
   purchases(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.purchases.load(c.id);
+    return ctx.loaders.purchases.loadNow(c.id);
   }
 
   @FieldResolver(() => [Consent], { nullable: true, description: "The current choice per purpose (latest event)." })
@@ -193,7 +194,7 @@ export class CustomerResolver {
   @FieldResolver(() => [SubmittedMessage], { nullable: true })
   @Personal("user.content.private")
   messages(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
-    return ctx.loaders.messages.load(c.id);
+    return ctx.loaders.messages.loadNow(c.id);
   }
 
   /** user.device: that visits were recorded and how many; each visit's time and pages are browsing history. */
