@@ -15,7 +15,6 @@ import {
 } from "graphql";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
-import type { Decision } from "../policy/decide.js";
 import type { EnforcementContext } from "./EnforcementContext.js";
 import type { AnswerPath } from "./createRequestEnforcement.js";
 import { subjectOf, type FieldRule, type RuleTree } from "./createRuleTree.js";
@@ -53,7 +52,7 @@ interface RowField {
  */
 export interface RowFields {
   readonly byName: ReadonlyMap<string, RowField>;
-  /** The decided fields' stored values, by index. */
+  /** The decided fields' stored values, by index, in a new array. */
   readonly read: (row: object) => unknown[];
   /**
    * The row as the executor reads it: each decided field `values[index]`, each other field without
@@ -136,98 +135,92 @@ export function decidingRows(resolve: Resolver, fields: RowFields, list: boolean
 
 function decided(value: unknown, fields: RowFields, list: boolean, ctx: EnforcementContext, info: GraphQLResolveInfo): unknown {
   if (value === null || value === undefined || value instanceof Error) return value;
-  const cells = selectedCells(info, fields);
-  if (!list) return decideRow(value, fields, cells, ctx, info.path);
+  const selection = selectionOf(info, fields);
+  if (!list) return decideRow(value, fields, selection, ctx, info.path);
   if (!Array.isArray(value)) throw new Error("decided rows: a list field resolved to something that is not an array");
   // Items may be promises: both executors wait for a list's items one by one.
-  return value.map((row, index) => decideRow(row, fields, cells, ctx, { prev: info.path, key: index }));
+  return value.map((row, index) => decideRow(row, fields, selection, ctx, { prev: info.path, key: index }));
 }
 
 const notPermitted = () => new GatewayError(ErrorCode.FORBIDDEN, "Not permitted.");
 /** What a decided field the operation did not select holds: never read unless the selection was misread. */
 const NOT_DECIDED = notPermitted();
 
-type Decided = Decision | null | Error;
-
-function decideRow(row: unknown, fields: RowFields, cells: readonly Cell[], ctx: EnforcementContext, at: AnswerPath): unknown {
+function decideRow(row: unknown, fields: RowFields, selection: Selection, ctx: EnforcementContext, at: AnswerPath): unknown {
   if (row === null || row === undefined || row instanceof Error) return row;
-  if (isPromise(row)) return row.then((r) => decideRow(r, fields, cells, ctx, at));
+  if (isPromise(row)) return row.then((r) => decideRow(r, fields, selection, ctx, at));
   if (typeof row !== "object") throw new Error("decided rows: a row is not an object");
-  const subjects = new Array<string>(cells.length);
-  const decisions = new Array<Decided | Promise<Decision>>(cells.length);
-  let waiting = false;
-  for (let i = 0; i < cells.length; i++) {
-    const field = cells[i]!.row;
-    const subject = subjectFor(row, field.field);
-    let decision: Decided | Promise<Decision>;
-    try {
-      decision = typeof subject === "string" ? field.decide((subjects[i] = subject), ctx) : subject;
-    } catch {
-      decision = notPermitted();
-    }
-    if (isPromise(decision)) waiting = true;
-    decisions[i] = decision;
-  }
-  if (!waiting) return release(row, fields, cells, subjects, decisions as Decided[], ctx, at);
-  // A subject whose state is not loaded yet (a row read by id): one wait for the row, not one per cell.
-  return Promise.all(decisions.map((d) => (isPromise(d) ? d.then(undefined, () => null) : d))).then((ds) =>
-    release(row, fields, cells, subjects, ds, ctx, at),
-  );
+  // A decision waits only for its subject's state (a row read by id): the row's cells all wait, or none.
+  const waiting = stateLoading(row, selection, ctx);
+  if (waiting === undefined) return release(row, fields, selection, ctx, at);
+  const then = () => release(row, fields, selection, ctx, at);
+  return waiting.then(then, then);
 }
 
-/** The row's subject for a field, or the error that refuses the cell (a row without its subject). */
-function subjectFor(row: object, field: PersonalField): string | Error {
+/** The wait for the state of the row's subject, if its first selected cell's decision has to wait. */
+function stateLoading(row: object, selection: Selection, ctx: EnforcementContext): Promise<unknown> | undefined {
+  const first = selection.cells[0]?.row;
+  if (first === undefined) return undefined;
   try {
-    return subjectOf(row, field);
+    const decision = first.decide(subjectOf(row, first.field), ctx);
+    return isPromise(decision) ? decision : undefined;
   } catch {
-    return notPermitted(); // as a cell's guard refuses it
+    return undefined; // refused below, cell by cell
   }
 }
 
 /** The row's copy: each selected decided field as decided (or its error), every other decided field NOT_DECIDED. */
-function release(
-  row: object,
-  fields: RowFields,
-  cells: readonly Cell[],
-  subjects: readonly string[],
-  decisions: readonly Decided[],
-  ctx: EnforcementContext,
-  at: AnswerPath,
-): Record<string, unknown> {
-  const stored = fields.read(row);
-  const values = new Array<unknown>(stored.length).fill(NOT_DECIDED);
-  for (let i = 0; i < cells.length; i++) {
-    const { row: rowField, keys } = cells[i]!;
-    const decision = decisions[i]!;
-    values[rowField.index] =
-      decision === null
+function release(row: object, fields: RowFields, selection: Selection, ctx: EnforcementContext, at: AnswerPath): Record<string, unknown> {
+  const values = fields.read(row);
+  for (const index of selection.unselected) values[index] = NOT_DECIDED;
+  for (const { row: rowField, keys } of selection.cells) {
+    const { field, decide, index } = rowField;
+    let subject: string;
+    let decision: ReturnType<Decide>;
+    try {
+      subject = subjectOf(row, field);
+      decision = decide(subject, ctx);
+    } catch {
+      values[index] = notPermitted(); // as a cell's guard refuses it
+      continue;
+    }
+    // Still waiting (its state could not be loaded): refused, as a guard refuses a failed decision.
+    values[index] =
+      decision === null || isPromise(decision)
         ? notPermitted()
-        : decision instanceof Error
-          ? decision
-          : ctx.enforcement.release(subjects[i]!, rowField.field, decision, stored[rowField.index], at, keys);
+        : ctx.enforcement.release(subject, field, decision, values[index], at, keys);
   }
   return fields.copy(row, values);
 }
 
+/** The decided fields an operation selects on a field's rows, and the ones it leaves out (by index). */
+interface Selection {
+  readonly cells: readonly Cell[];
+  readonly unselected: readonly number[];
+}
+
 // Selections read with variables (@include, @skip) are collected again on every call.
-const cellsOf = new WeakMap<readonly FieldNode[], WeakMap<RowFields, readonly Cell[]>>();
+const selections = new WeakMap<readonly FieldNode[], WeakMap<RowFields, Selection>>();
 
 /** The decided fields the operation selects on the rows `info`'s field returns, with their response keys. */
-function selectedCells(info: GraphQLResolveInfo, fields: RowFields): readonly Cell[] {
-  const cached = cellsOf.get(info.fieldNodes)?.get(fields);
+function selectionOf(info: GraphQLResolveInfo, fields: RowFields): Selection {
+  const cached = selections.get(info.fieldNodes)?.get(fields);
   if (cached !== undefined) return cached;
   const keys = new Map<string, string[]>();
   const state = { variables: false };
   for (const node of info.fieldNodes) {
     if (node.selectionSet) collect(node.selectionSet, info, fields, keys, state, new Set());
   }
-  const cells = [...keys].map(([name, k]) => ({ row: fields.byName.get(name)!, keys: k }));
+  const selection = {
+    cells: [...keys].map(([name, k]) => ({ row: fields.byName.get(name)!, keys: k })),
+    unselected: [...fields.byName.values()].filter((f) => !keys.has(f.field.fieldName)).map((f) => f.index),
+  };
   if (!state.variables) {
-    let byFields = cellsOf.get(info.fieldNodes);
-    if (byFields === undefined) cellsOf.set(info.fieldNodes, (byFields = new WeakMap()));
-    byFields.set(fields, cells);
+    let byFields = selections.get(info.fieldNodes);
+    if (byFields === undefined) selections.set(info.fieldNodes, (byFields = new WeakMap()));
+    byFields.set(fields, selection);
   }
-  return cells;
+  return selection;
 }
 
 function collect(
