@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureLog, subjectRequests } from "../../src/db/schema/index.js";
+import { recordsOfAnswer } from "../helpers/recordsOfAnswer.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { act, customer, deliver, FILE_OWN, officer, OFFICER_ID, ONE, plainSubjects, verified } from "./support.js";
 
@@ -110,10 +111,7 @@ describe("no completion before delivery", () => {
     );
     expect(emptied.body.data).toBeNull();
     // Nor does it record the page's values as disclosed: none left (compiled execution resolves `r` in full).
-    const logged = await gw.database.db
-      .select()
-      .from(disclosureLog)
-      .where(eq(disclosureLog.requestId, emptied.headers.get("x-request-id")!));
+    const logged = await recordsOfAnswer(gw, emptied);
     expect(logged.flatMap((r) => [...r.disclosed, ...r.masked, ...r.pseudonymized])).toEqual([]);
     expect((await eventsOf(id)).map((e: string[]) => e[4])).not.toContain("REPORT_DELIVERED:office");
     expect((await act(gw, "complete", id)).errors[0].extensions.reason).toBe("REPORT_NOT_DELIVERED");

@@ -1,19 +1,12 @@
-/**
- * Decided rows (src/enforcement/decideRows.ts): a row's personal leaf fields are decided together
- * by the field that returns the row. What the operation selects, through aliases, fragments and
- * `@include` with variables, is decided and recorded, and nothing else; a decided field the
- * selection did not name holds an error, never its stored value; a row type behind an abstract
- * type stops start-up.
- */
-import { eq } from "drizzle-orm";
 import { buildSchema, parse, type FieldNode, type GraphQLResolveInfo, type OperationDefinitionNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customers, disclosureLog } from "../../src/db/schema/index.js";
 import type { FieldRule, RuleTree } from "../../src/enforcement/createRuleTree.js";
 import type { DataMap, PersonalField } from "../../src/enforcement/dataMap.js";
 import { decidingRows, rowDecidedTypes } from "../../src/enforcement/decideRows.js";
 import type { EnforcementContext } from "../../src/enforcement/EnforcementContext.js";
 import { EXECUTIONS } from "../../src/server/config.js";
+import { recordsOfAnswer } from "../helpers/recordsOfAnswer.js";
+import { subjectWithStatus } from "../helpers/subjects.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 
 describe.each(EXECUTIONS)("decided rows over HTTP (%s)", (execution) => {
@@ -23,23 +16,13 @@ describe.each(EXECUTIONS)("decided rows over HTTP (%s)", (execution) => {
   beforeAll(async () => {
     gw = await startTestGateway({ customers: 8, env: { EXECUTION: execution } });
     support = { ...bearer(await gw.token("support_agent", "agent-1")), "x-purpose": "customer_support" };
-    [{ id: subject }] = (await gw.database.db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(eq(customers.status, "active"))
-      .limit(1)) as [{ id: string }];
+    subject = await subjectWithStatus(gw.database.db, "active");
   });
   afterAll(async () => {
     await gw?.close();
   });
 
-  const recorded = async (res: { headers: Headers }) => {
-    const rows = await gw.database.db
-      .select()
-      .from(disclosureLog)
-      .where(eq(disclosureLog.requestId, res.headers.get("x-request-id")!));
-    return rows.find((r) => r.customerId === subject);
-  };
+  const recorded = async (res: { headers: Headers }) => (await recordsOfAnswer(gw, res)).find((r) => r.customerId === subject);
   const query = `query Q($withEmail: Boolean!, $id: ID!) {
     customer(id: $id) {
       profile { fullName email @include(if: $withEmail) ...More address { city a: line1 b: line1 } }

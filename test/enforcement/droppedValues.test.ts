@@ -1,13 +1,7 @@
-/**
- * The accounting is exact about values an error dropped: a value released into the answer and
- * then nulled by an error below its parent (null propagation) never left, and is not recorded; a
- * value that stays in the answer is, aliased or not, whatever fails beside it. Under both
- * executions, which differ in how many sibling fields they complete before the answer is made.
- */
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customers, disclosureLog } from "../../src/db/schema/index.js";
 import { EXECUTIONS } from "../../src/server/config.js";
+import { recordsOfAnswer } from "../helpers/recordsOfAnswer.js";
+import { subjectWithStatus } from "../helpers/subjects.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 
 describe.each(EXECUTIONS)("values an error dropped from the answer (%s)", (execution) => {
@@ -17,25 +11,13 @@ describe.each(EXECUTIONS)("values an error dropped from the answer (%s)", (execu
   beforeAll(async () => {
     gw = await startTestGateway({ customers: 12, env: { EXECUTION: execution } });
     legal = { ...bearer(await gw.token("legal", "legal-1")), "x-purpose": "legal_compliance" };
-    [{ id: subject }] = (await gw.database.db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(eq(customers.status, "active"))
-      .limit(1)) as [{ id: string }];
+    subject = await subjectWithStatus(gw.database.db, "active");
   });
   afterAll(async () => {
     await gw?.close();
   });
 
-  const recorded = async (res: { headers: Headers }) =>
-    new Map(
-      (
-        await gw.database.db
-          .select()
-          .from(disclosureLog)
-          .where(eq(disclosureLog.requestId, res.headers.get("x-request-id")!))
-      ).map((r) => [r.customerId, r.disclosed]),
-    );
+  const recorded = async (res: { headers: Headers }) => new Map((await recordsOfAnswer(gw, res)).map((r) => [r.customerId, r.disclosed]));
 
   it("a subject's values nulled with it by a failing field beside them are not recorded; its identification is", async () => {
     const res = await gw.post(
