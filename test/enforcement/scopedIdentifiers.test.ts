@@ -155,6 +155,29 @@ describe("no two recipients share an identifier (generated)", () => {
     for (const id of [...marketing.all, ...support.all]) expect(internalIds.has(id), id).toBe(true);
     expect(support.all.length).toBeGreaterThan(marketing.subjects.length);
   });
+
+  it("explainAccess ties no pseudonym to another purpose's view: refused alike for every id", async () => {
+    const analyst = bearer(await gw.token("marketing_analyst"));
+    const analytics = idsIn((await gw.post({ query: page("ANALYTICS", []) }, analyst)).body).subjects;
+    const explain = (purpose: string, asPurpose: string, id: string) =>
+      gw.post(
+        {
+          query: `query E($id: ID!) @purpose(name: ${purpose}) { explainAccess(coordinate: "Profile.email", subjectId: $id, purpose: ${asPurpose}) { reasonCode } }`,
+          variables: { id },
+        },
+        analyst,
+      );
+    const refusals = new Set<string>();
+    for (const id of [...analytics.slice(0, 20), randomUUID()]) {
+      const res = await explain("ANALYTICS", "MARKETING", id);
+      expect(res.body.data).toBeNull();
+      refusals.add(JSON.stringify(res.body.errors.map((e: { message: string; extensions: unknown }) => [e.message, e.extensions])));
+    }
+    expect([...refusals]).toHaveLength(1);
+    expect(refusals.values().next().value).toContain("ID_SCOPE_MISMATCH");
+    // Under its own purpose it explains.
+    expect((await explain("ANALYTICS", "ANALYTICS", analytics[0]!)).body.errors).toBeUndefined();
+  });
 });
 
 describe("what a partner received, it can send back; nobody else can", () => {
