@@ -3,6 +3,7 @@ import { unionAll } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import { customers, disclosureLog } from "../db/schema/index.js";
 import type { AnswerPath, RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
+import { SUBJECT_ROOT_TYPE } from "../enforcement/unclassifiedFields.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import { matrixCell, type Effect } from "../policy/matrix.js";
@@ -56,7 +57,8 @@ export interface ReportSection {
 export interface SubjectReport {
   requestId: string;
   subjectId: string;
-  subjectStatus: "active" | "restricted" | "erased";
+  /** The subject's status as decided for the reader (`Customer.status`), null when withheld or not asked for. */
+  subjectStatus: "active" | "restricted" | "erased" | null;
   generatedAt: Date;
   policyVersion: string;
   /** Every table of the subject's data with its row count, on every page. */
@@ -89,6 +91,8 @@ export interface ReportPageRequest {
    * be decided), and the walk no longer counts as a delivery.
    */
   withValues?: boolean;
+  /** Whether the subject's status is asked for (default true): decided and recorded as `Customer.status`. */
+  withStatus?: boolean;
 }
 
 /** The purposes that may use a category at all, from the matrix. */
@@ -215,10 +219,10 @@ export async function buildSubjectReport(
   return {
     requestId: request.id,
     subjectId,
-    subjectStatus: subject.status,
+    subjectStatus: (pageRequest.withStatus ?? true) ? await statusFor(enforcement, subjectId, subject.status, deps.at) : null,
     generatedAt: new Date(),
     policyVersion: enforcement.policy.version,
-    sections,
+    sections: await leavingSections(enforcement, subjectId, sections),
     entries,
     recipients: await recipientsOf(db, subjectId),
     page: {
@@ -227,6 +231,43 @@ export async function buildSubjectReport(
       delivered: !hasNextPage && withValues,
     },
   };
+}
+
+/** The subject's status as it leaves to this reader, decided and recorded like `Customer.status` in any read; null when withheld. */
+async function statusFor(
+  enforcement: RequestEnforcement,
+  subjectId: string,
+  status: SubjectReport["subjectStatus"],
+  at: AnswerPath | undefined,
+): Promise<SubjectReport["subjectStatus"]> {
+  const field = enforcement.dataMap.fields.get(`${SUBJECT_ROOT_TYPE}.status`);
+  if (field === undefined) throw new Error(`access report: ${SUBJECT_ROOT_TYPE}.status is not a personal field`);
+  try {
+    return (await enforcement.apply(subjectId, field, status, at)) as SubjectReport["subjectStatus"];
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === ErrorCode.WITHHELD) return null;
+    throw error;
+  }
+}
+
+/**
+ * The sections whose row counts may leave to this reader: a table's count tells that the subject
+ * has rows there and how many, so it leaves only where some value of the table may (a restricted
+ * subject's own tables, withheld, are left out). The values themselves are recorded as the pages
+ * holding them are read.
+ */
+async function leavingSections(enforcement: RequestEnforcement, subjectId: string, sections: ReportSection[]): Promise<ReportSection[]> {
+  const leaving: ReportSection[] = [];
+  for (const [i, section] of sections.entries()) {
+    for (const c of REPORT_TABLES[i]!.columns) {
+      const field = c.coordinate === null ? undefined : enforcement.dataMap.fields.get(c.coordinate);
+      if (field !== undefined && (await enforcement.decideFor(subjectId, field)).effect !== "deny") {
+        leaving.push(section);
+        break;
+      }
+    }
+  }
+  return leaving;
 }
 
 async function entryFor(

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disclosureLog } from "../../src/db/schema/index.js";
 import { readReportPages, type ReportEntry } from "../helpers/readReportPages.js";
+import { recordsOfAnswer } from "../helpers/recordsOfAnswer.js";
 import { startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { act, customer, deliver, FILE_OWN, officer, plainSubjects } from "./support.js";
 
@@ -161,6 +162,17 @@ describe("the customer's own decision, not the office's", () => {
     const records = (await logOf(s)).filter((r) => r.callerKind === "customer" && r.subjectRequestId === id);
     expect(records).toHaveLength(1);
     expect(records[0]!.withheld).toContain("Profile.email");
+    // The report's own header about the subject is decided as well: the status withheld and
+    // recorded so, no table's row count (none of their values may leave to the subject).
+    const HEADER = `query Header($id: ID!) { accessReport(requestId: $id, first: 1) { subjectStatus sections { table rows } } }`;
+    const header = await gw.post({ query: HEADER, variables: { id } }, await customer(gw, s));
+    expect(header.body.data.accessReport).toEqual({ subjectStatus: null, sections: [] });
+    const logged = await recordsOfAnswer(gw, header);
+    expect(logged.map((r) => [r.customerId, r.disclosed, r.withheld])).toEqual([[s, [], ["Customer.status"]]]);
+    const asOffice = await gw.post({ query: HEADER, variables: { id } }, await officer(gw));
+    expect(asOffice.body.data.accessReport.subjectStatus).toBe("RESTRICTED");
+    expect(asOffice.body.data.accessReport.sections.length).toBeGreaterThan(0);
+    expect((await recordsOfAnswer(gw, asOffice))[0]!.disclosed).toEqual(["Customer.status"]);
   });
 });
 

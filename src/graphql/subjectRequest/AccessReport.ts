@@ -53,10 +53,16 @@ export class AccessReportSection {
 export class AccessReport {
   @Field(() => ID) requestId!: string;
   @Field(() => ID) subjectId!: string;
-  @Field(() => CustomerStatus) subjectStatus!: CustomerStatus;
+  @Field(() => CustomerStatus, {
+    nullable: true,
+    description: "The subject's status, decided for you as Customer.status is in any read (null when withheld)",
+  })
+  subjectStatus!: CustomerStatus | null;
   @Field(() => Date) generatedAt!: Date;
   @Field(() => String) policyVersion!: string;
-  @Field(() => [AccessReportSection], { description: "Every table of the subject's data with its row count (on every page)" })
+  @Field(() => [AccessReportSection], {
+    description: "Every table of the subject's data with its row count (on every page), where some value of the table may leave to you",
+  })
   sections!: AccessReportSection[];
   @Field(() => [AccessReportEntry], { description: "The values of this page's rows, in table then row order" })
   entries!: AccessReportEntry[];

@@ -464,11 +464,12 @@ export class SubjectRequestResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<AccessReport> {
     const withValues = selectedFields(info, ["entries"]).has("value");
-    const report = await this.report(ctx, requestId, { first, after, withValues }, info.path);
+    const withStatus = selectedFields(info, []).has("subjectStatus");
+    const report = await this.report(ctx, requestId, { first, after, withValues, withStatus }, info.path);
     return {
       ...report,
       pageInfo: report.page,
-      subjectStatus: report.subjectStatus as CustomerStatus,
+      subjectStatus: report.subjectStatus as CustomerStatus | null,
       entries: report.entries.map((e) => ({ ...e, value: e.withheld ? null : valueAsText(e.value) })),
     };
   }
