@@ -215,7 +215,6 @@ describe("explainAccess", () => {
       {
         query: `query Q @purpose(name: ANALYTICS) {
       a: explainAccess(coordinate: "Profile.phone", subjectId: "${visible}") { effect reasonCode reason category }
-      b: explainAccess(coordinate: "Profile.email", subjectId: "${visible}", purpose: ADVERTISING) { effect reasonCode mask }
       c: explainAccess(coordinate: "Customer.residency", subjectId: "${visible}") { effect reasonCode }
       d: explainAccess(coordinate: "PostalAddress.postalCode", subjectId: "${visible}") { effect reasonCode mask }
       e: explainAccess(coordinate: "Visit.id", subjectId: "${visible}") { effect reasonCode }
@@ -228,7 +227,28 @@ describe("explainAccess", () => {
       reasonCode: "PURPOSE_EXCLUDES_CATEGORY",
       category: "user.contact.phone_number",
     });
-    expect(res.body.data.b).toMatchObject({ effect: "PSEUDONYMIZE", reasonCode: "PSEUDONYMIZED", mask: null });
+    // Another purpose is explained only where the ids are the same: analytics and advertising each
+    // have their own, so advertising is explained in a request declared for it, with its id.
+    const other = await gw.post(
+      {
+        query: `query Q @purpose(name: ANALYTICS) { b: explainAccess(coordinate: "Profile.email", subjectId: "${visible}", purpose: ADVERTISING) { effect } }`,
+      },
+      await staff("marketing_analyst"),
+    );
+    expect(other.body.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", reason: "ID_SCOPE_MISMATCH" });
+    const advertisingId = (
+      await gw.post(
+        { query: `query Q @purpose(name: ADVERTISING) { customers(first: 1) { edges { node { id } } } }` },
+        await staff("marketing_analyst"),
+      )
+    ).body.data.customers.edges[0].node.id;
+    const advertising = await gw.post(
+      {
+        query: `query Q @purpose(name: ADVERTISING) { b: explainAccess(coordinate: "Profile.email", subjectId: "${advertisingId}") { effect reasonCode mask } }`,
+      },
+      await staff("marketing_analyst"),
+    );
+    expect(advertising.body.data.b).toMatchObject({ effect: "PSEUDONYMIZE", reasonCode: "PSEUDONYMIZED", mask: null });
     expect(res.body.data.c).toMatchObject({ effect: "ALLOW", reasonCode: "ALLOWED" });
     expect(res.body.data.e).toMatchObject({ effect: "ALLOW", reasonCode: "IDENTIFIER" });
     expect(res.body.data.d).toMatchObject({ effect: "MASK", mask: "REDACT" });

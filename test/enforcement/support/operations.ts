@@ -14,8 +14,9 @@ import fc from "fast-check";
 import { getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import type { IdScope } from "../../../src/enforcement/createIdScope.js";
 import type { DataMap } from "../../../src/enforcement/dataMap.js";
-import type { Caller } from "../../../src/policy/caller.js";
+import { purposesFor, type Caller } from "../../../src/policy/caller.js";
 import { ceiling } from "../../../src/policy/ceiling.js";
+import { identifierScope } from "../../../src/policy/identifierScope.js";
 import type { Purpose } from "../../../src/policy/purposes.js";
 import { AUDIT_FIELDS } from "./auditFields.js";
 import { DEFAULT_POLICY } from "../../../src/policy/index.js";
@@ -381,7 +382,12 @@ export function renderOperation(spec: OpSpec, ctx: RenderContext): RenderedOpera
       case "explain": {
         const id = pickTarget(ctx, root.target, root.self);
         const coordinate = coordinates[root.coordinate % coordinates.length] as string;
-        const purposeArg = root.purpose === null ? "" : `, purpose: ${PURPOSE_NAMES[root.purpose % PURPOSE_NAMES.length]}`;
+        // Another purpose only where the caller's ids are the request's (else ID_SCOPE_MISMATCH, by design).
+        // Without a declared purpose the gateway takes the caller's only one, if it has just one.
+        const own = purposesFor(DEFAULT_POLICY, ctx.caller);
+        const current = ctx.purpose ?? (own.length === 1 ? own[0]! : null);
+        const explainable = PURPOSE_NAMES.filter((p) => current === null || sameIds(ctx.caller, current, p.toLowerCase() as Purpose));
+        const purposeArg = root.purpose === null ? "" : `, purpose: ${explainable[root.purpose % explainable.length]}`;
         return `${alias}explainAccess(subjectId: ${JSON.stringify(id)}, coordinate: ${JSON.stringify(coordinate)}${purposeArg}) { coordinate category purpose effect mask reasonCode reason }`;
       }
       default:
@@ -413,3 +419,10 @@ const PURPOSE_NAMES = [
   "LEGAL_COMPLIANCE",
   "SUBJECT_REQUEST",
 ];
+
+const idScopeLabel = (caller: Caller, purpose: Purpose) => {
+  const scope = identifierScope(DEFAULT_POLICY, caller, purpose);
+  return scope.kind === "internal" ? "" : scope.label;
+};
+/** Whether the caller's ids are the same under both purposes (explainAccess explains another purpose only then). */
+const sameIds = (caller: Caller, a: Purpose, b: Purpose) => idScopeLabel(caller, a) === idScopeLabel(caller, b);
