@@ -121,9 +121,10 @@ export interface RequestEnforcement {
    * An identifier of the subject or of one of its rows left in this request's scope (a field, a
    * cursor, a lookup by id that matched): recorded as disclosed in the internal scope, as
    * pseudonymised in any other. Identifiers are not decided: a subject the caller may not see
-   * is never reached.
+   * is never reached. `at`: the cell's place in the answer, or its row's with the cell's response
+   * `keys` (decided rows).
    */
-  identified(customerId: string, field: RecordedField, at?: AnswerPath): void;
+  identified(customerId: string, field: RecordedField, at?: AnswerPath, keys?: readonly string[]): void;
   /**
    * The subject itself identified without its id field: found by its id, a cursor standing for
    * it, an explanation about it. Recorded as its id (`Customer.id`). True, for use in a filter.
@@ -462,8 +463,8 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
       note(customerId, entryOf(customerId), field, "disclosed", undefined);
     },
 
-    identified(customerId: string, field: RecordedField, at?: AnswerPath): void {
-      note(customerId, entryOf(customerId), field, this.ids().scoped ? "pseudonymized" : "disclosed", at);
+    identified(customerId: string, field: RecordedField, at?: AnswerPath, keys?: readonly string[]): void {
+      note(customerId, entryOf(customerId), field, this.ids().scoped ? "pseudonymized" : "disclosed", at, keys);
     },
 
     subjectIdentified(customerId: string): true {

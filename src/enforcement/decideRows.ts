@@ -18,7 +18,7 @@ import { GatewayError } from "../errors/GatewayError.js";
 import type { EnforcementContext } from "./EnforcementContext.js";
 import type { AnswerPath } from "./createRequestEnforcement.js";
 import { subjectOf, type FieldRule, type RuleTree } from "./createRuleTree.js";
-import type { DataMap, PersonalField } from "./dataMap.js";
+import type { DataMap, PersonalField, RecordedField } from "./dataMap.js";
 import { isPromise } from "./isPromise.js";
 
 /**
@@ -29,19 +29,21 @@ import { isPromise } from "./isPromise.js";
  * as decided (as stored, masked, pseudonymised, recorded) or the error that withholds it, and every
  * other one an error: a property this module did not decide can never be read as stored. The
  * executor (graphql-js or graphql-jit) reads the properties inline and turns an error into the
- * cell's error, as it does for a resolver that returns one. Rows keep their other properties as
- * loaded, so resolvers below read ids and join keys as before.
+ * cell's error, as it does for a resolver that returns one. The type's id fields are decided the
+ * same way (the id in the request's scope, recorded). The type's other fields, resolvers and guards
+ * get the row as loaded (rawRow), so they read internal ids and join keys as before.
  */
 
 type Resolver = GraphQLFieldResolver<unknown, EnforcementContext>;
 type Decide = NonNullable<FieldRule["decide"]>;
 
 /** A personal field decided with its row, with its rule's decision and its place among its type's decided fields. */
-interface RowField {
-  readonly field: PersonalField;
-  readonly decide: Decide;
-  readonly index: number;
-}
+type RowField =
+  | { readonly kind: "personal"; readonly field: PersonalField; readonly decide: Decide; readonly index: number }
+  /** An identifier: its value leaves in the request's id scope and is recorded (as inScope does for a resolver). */
+  | { readonly kind: "identifier"; readonly field: RecordedField; readonly index: number };
+/** A RowField before its place among the type's decided fields is known. */
+type RowFieldSpec = RowField extends infer F ? (F extends RowField ? Omit<F, "index"> : never) : never;
 
 /**
  * The decided fields of one object type, by field name, and the two functions that read and copy
@@ -70,14 +72,14 @@ interface Cell {
 
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
-function rowFields(fields: readonly { field: PersonalField; decide: Decide }[], plain: readonly string[]): RowFields {
+function rowFields(fields: readonly RowFieldSpec[], plain: readonly string[]): RowFields {
   const names = fields.map(({ field }) => field.fieldName);
   // The names are the schema's own field names (never request input), checked all the same.
   for (const name of [...names, ...plain]) if (!GRAPHQL_NAME.test(name)) throw new Error(`decided rows: ${name} is not a GraphQL name`);
   const read = new Function("row", `return [${names.map((n) => `row.${n}`).join(", ")}];`) as RowFields["read"];
   const properties = ["__row: row", ...plain.map((n) => `${n}: row.${n}`), ...names.map((n, i) => `${n}: values[${i}]`)];
   const copy = new Function("row", "values", `return { ${properties.join(", ")} };`) as RowFields["copy"];
-  return { byName: new Map(fields.map((f, index) => [f.field.fieldName, { ...f, index }])), read, copy };
+  return { byName: new Map(fields.map((f, index) => [f.field.fieldName, { ...f, index } as RowField])), read, copy };
 }
 
 /** The row as loaded, given what a field of a decided type receives as its parent (the row's copy). */
@@ -94,16 +96,21 @@ export function rowDecidedTypes(schema: GraphQLSchema, tree: RuleTree, dataMap: 
   const types = new Map<string, RowFields>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
-    const decided: { field: PersonalField; decide: Decide }[] = [];
+    const decided: RowFieldSpec[] = [];
+    const identifiers: RowFieldSpec[] = [];
     const plain: string[] = [];
     for (const [name, field] of Object.entries(type.getFields())) {
       if (field.resolve !== undefined) continue;
       const personal = dataMap.fields.get(`${type.name}.${name}`);
+      const identifier = dataMap.identifiers.get(`${type.name}.${name}`);
       const decide = tree[type.name]?.[name]?.decide;
-      if (personal !== undefined && decide !== undefined && isLeafType(getNamedType(field.type))) decided.push({ field: personal, decide });
+      if (personal !== undefined && decide !== undefined && isLeafType(getNamedType(field.type)))
+        decided.push({ kind: "personal", field: personal, decide });
+      else if (identifier !== undefined) identifiers.push({ kind: "identifier", field: identifier });
       else plain.push(name);
     }
-    if (decided.length > 0) types.set(type.name, rowFields(decided, plain));
+    // A type's ids are decided with its rows where its personal fields are: a type without any keeps its id resolvers.
+    if (decided.length > 0) types.set(type.name, rowFields([...decided, ...identifiers], plain));
   }
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isAbstractType(type)) continue;
@@ -157,10 +164,10 @@ function decideRow(row: unknown, fields: RowFields, selection: Selection, ctx: E
   return waiting.then(then, then);
 }
 
-/** The wait for the state of the row's subject, if its first selected cell's decision has to wait. */
+/** The wait for the state of the row's subject, if its first selected personal cell's decision has to wait. */
 function stateLoading(row: object, selection: Selection, ctx: EnforcementContext): Promise<unknown> | undefined {
-  const first = selection.cells[0]?.row;
-  if (first === undefined) return undefined;
+  const first = selection.cells.find((cell) => cell.row.kind === "personal")?.row;
+  if (first?.kind !== "personal") return undefined;
   try {
     const decision = first.decide(subjectOf(row, first.field), ctx);
     return isPromise(decision) ? decision : undefined;
@@ -174,23 +181,52 @@ function release(row: object, fields: RowFields, selection: Selection, ctx: Enfo
   const values = fields.read(row);
   for (const index of selection.unselected) values[index] = NOT_DECIDED;
   for (const { row: rowField, keys } of selection.cells) {
-    const { field, decide, index } = rowField;
-    let subject: string;
-    let decision: ReturnType<Decide>;
-    try {
-      subject = subjectOf(row, field);
-      decision = decide(subject, ctx);
-    } catch {
-      values[index] = notPermitted(); // as a cell's guard refuses it
-      continue;
-    }
-    // Still waiting (its state could not be loaded): refused, as a guard refuses a failed decision.
-    values[index] =
-      decision === null || isPromise(decision)
-        ? notPermitted()
-        : ctx.enforcement.release(subject, field, decision, values[index], at, keys);
+    values[rowField.index] =
+      rowField.kind === "personal"
+        ? releasePersonal(row, rowField, values[rowField.index], keys, ctx, at)
+        : releaseIdentifier(row, rowField.field, values[rowField.index], keys, ctx, at);
   }
   return fields.copy(row, values);
+}
+
+function releasePersonal(
+  row: object,
+  { field, decide }: Extract<RowField, { kind: "personal" }>,
+  stored: unknown,
+  keys: readonly string[],
+  ctx: EnforcementContext,
+  at: AnswerPath,
+): unknown {
+  let subject: string;
+  let decision: ReturnType<Decide>;
+  try {
+    subject = subjectOf(row, field);
+    decision = decide(subject, ctx);
+  } catch {
+    return notPermitted(); // as a cell's guard refuses it
+  }
+  // Still waiting (its state could not be loaded): refused, as a guard refuses a failed decision.
+  return decision === null || isPromise(decision) ? notPermitted() : ctx.enforcement.release(subject, field, decision, stored, at, keys);
+}
+
+/** An id as the request's scope gives it, recorded; anything but an id never leaves (applyRuleTree's inScope). */
+function releaseIdentifier(
+  row: object,
+  field: RecordedField,
+  stored: unknown,
+  keys: readonly string[],
+  ctx: EnforcementContext,
+  at: AnswerPath,
+): unknown {
+  if (stored === null || stored === undefined) return stored;
+  try {
+    if (typeof stored !== "string") throw new Error("an identifier field resolved to something that is not an id");
+    const external = ctx.enforcement.ids().external(stored);
+    ctx.enforcement.identified(subjectOf(row, field), field, at, keys);
+    return external;
+  } catch (error) {
+    return error instanceof Error ? error : notPermitted();
+  }
 }
 
 /** The decided fields an operation selects on a field's rows, and the ones it leaves out (by index). */

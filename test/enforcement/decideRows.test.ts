@@ -87,6 +87,16 @@ describe("decided rows, the mechanism", () => {
     coordinates: ["Person.email", "Person.phone"],
   };
   const tree: RuleTree = { Person: { email: allow, phone: allow, note: allow, id: allow } };
+  /** What the executor hands the resolver of `person` in this operation. */
+  const infoOf = (query: string) => {
+    const operation = parse(query).definitions[0] as OperationDefinitionNode;
+    return {
+      fieldNodes: [operation.selectionSet.selections[0] as FieldNode],
+      fragments: {},
+      variableValues: {},
+      path: { prev: undefined, key: "person", typename: "Query" },
+    } as unknown as GraphQLResolveInfo;
+  };
 
   it("decides the personal leaf fields without a resolver of their own", () => {
     const types = rowDecidedTypes(schema, tree, dataMap);
@@ -96,13 +106,7 @@ describe("decided rows, the mechanism", () => {
 
   it("leaves a decided field the selection did not name holding an error, never its stored value", () => {
     const rows = rowDecidedTypes(schema, tree, dataMap).get("Person")!;
-    const operation = parse(`{ person { email note } }`).definitions[0] as OperationDefinitionNode;
-    const info = {
-      fieldNodes: [operation.selectionSet.selections[0] as FieldNode],
-      fragments: {},
-      variableValues: {},
-      path: { prev: undefined, key: "person", typename: "Query" },
-    } as unknown as GraphQLResolveInfo;
+    const info = infoOf(`{ person { email note } }`);
     const released: string[] = [];
     const ctx = {
       enforcement: { release: (_s: string, f: PersonalField, _d: unknown, v: unknown) => (released.push(f.fieldName), v) },
@@ -115,6 +119,28 @@ describe("decided rows, the mechanism", () => {
     expect(JSON.stringify(String(out.phone))).not.toContain("555");
     expect(released).toEqual(["email"]);
     expect(stored.phone).toBe("+1 555 0100"); // the loaded row is not changed
+  });
+
+  it("gives a selected id in the request's scope, recorded, and an unselected one an error, never the internal id", () => {
+    const id = { coordinate: "Person.id", typeName: "Person", fieldName: "id", onSubjectRow: true, slot: 2 };
+    const withIds: DataMap = { ...dataMap, identifiers: new Map([["Person.id", id]]), coordinates: [...dataMap.coordinates, "Person.id"] };
+    const rows = rowDecidedTypes(schema, tree, withIds).get("Person")!;
+    expect([...rows.byName.keys()]).toEqual(["email", "phone", "id"]);
+    const identified: string[] = [];
+    const ctx = {
+      enforcement: {
+        release: (_s: string, _f: PersonalField, _d: unknown, v: unknown) => v,
+        ids: () => ({ external: (internal: string) => `ext-of-${internal}` }),
+        identified: (subject: string) => identified.push(subject),
+      },
+    } as unknown as EnforcementContext;
+    const stored = { id: "p-1", email: "e@example.org", phone: null, note: "n" };
+    const selected = decidingRows(() => stored, rows, false)(null, {}, ctx, infoOf(`{ person { id email } }`)) as Record<string, unknown>;
+    expect(selected.id).toBe("ext-of-p-1");
+    expect(identified).toEqual(["p-1"]);
+    const unselected = decidingRows(() => stored, rows, false)(null, {}, ctx, infoOf(`{ person { email } }`)) as Record<string, unknown>;
+    expect(unselected.id).toBeInstanceOf(Error);
+    expect(identified).toEqual(["p-1"]);
   });
 
   it("stops start-up when a row type stands behind a union", () => {
