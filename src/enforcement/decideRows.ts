@@ -37,7 +37,7 @@ import { isPromise } from "./isPromise.js";
 type Resolver = GraphQLFieldResolver<unknown, EnforcementContext>;
 type Decide = NonNullable<FieldRule["decide"]>;
 
-/** A personal field decided with its row, with its rule's decision and its place among its type's decided fields. */
+/** A field decided with its row, and its place among its type's decided fields: a personal one with its rule's decision, or an id. */
 type RowField =
   | { readonly kind: "personal"; readonly field: PersonalField; readonly decide: Decide; readonly index: number }
   /** An identifier: its value leaves in the request's id scope and is recorded (as inScope does for a resolver). */
@@ -89,7 +89,7 @@ export function rawRow(parent: unknown): unknown {
 
 /**
  * The object types whose rows are decided whole, with their decided fields: personal leaf fields
- * with no resolver of their own and a rule that decides. Throws if such a type stands behind an
+ * with no resolver of their own and a rule that decides, and the type's ids without one. Throws if such a type stands behind an
  * interface or union: its rows could reach the answer through a field this module does not wrap.
  */
 export function rowDecidedTypes(schema: GraphQLSchema, tree: RuleTree, dataMap: DataMap): ReadonlyMap<string, RowFields> {
