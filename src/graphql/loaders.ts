@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { SelectedFields } from "drizzle-orm/pg-core";
 import type { ChildRows } from "../db/childRows.js";
 import type { Database } from "../db/client.js";
+import { isPromise } from "../enforcement/isPromise.js";
 import { consentsByCustomer } from "../db/consent/consentQueries.js";
 import { partnerSharingByCustomer } from "./consent/partnerSharingQueries.js";
 import {
@@ -38,7 +39,7 @@ export class PrimedLoader<K, V> extends DataLoader<K, V> {
 
   // As DataLoader's own cache: the first value primed for a key stays until the key is cleared.
   override prime(key: K, value: V | PromiseLike<V> | Error): this {
-    if (!this.#primed.has(key) && !(value instanceof Error) && !isThenable(value)) this.#primed.set(key, value);
+    if (!this.#primed.has(key) && !(value instanceof Error) && !isPromise(value)) this.#primed.set(key, value as V);
     return super.prime(key, value);
   }
 
@@ -52,9 +53,6 @@ export class PrimedLoader<K, V> extends DataLoader<K, V> {
     return super.clearAll();
   }
 }
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 
 /** One row per customer (or null), in key order. */
 function oneEach<T extends { customerId: string }>(db: Database, fetch: Fetch<T>) {

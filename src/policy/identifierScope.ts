@@ -55,3 +55,10 @@ export function identifierScope(policy: Policy, caller: Caller, purpose: Purpose
       return assertNever(caller, "caller kind");
   }
 }
+
+/** Whether the caller's ids are the same under both purposes (one id stands for the same subject in each). */
+export function sameIdentifierScope(policy: Policy, caller: Caller, a: Purpose, b: Purpose): boolean {
+  if (a === b) return true;
+  const [x, y] = [identifierScope(policy, caller, a), identifierScope(policy, caller, b)];
+  return x.kind === "internal" ? y.kind === "internal" : y.kind === "scoped" && x.label === y.label;
+}

@@ -4,7 +4,7 @@ import { audienceOfField, mayEverRead } from "../../enforcement/fieldAudience.js
 import { ErrorCode } from "../../errors/ErrorCode.js";
 import { GatewayError } from "../../errors/GatewayError.js";
 import { UNCLASSIFIED_FIELDS } from "../../enforcement/unclassifiedFields.js";
-import { identifierScope, type IdentifierScope } from "../../policy/identifierScope.js";
+import { sameIdentifierScope } from "../../policy/identifierScope.js";
 import type { Purpose } from "../../policy/purposes.js";
 import { PurposeEnum } from "../common/PurposeEnum.js";
 import type { GatewayContext } from "../context.js";
@@ -28,7 +28,8 @@ export class ExplainResolver {
     // whose ids differ would tie this scope's pseudonym to that purpose's view of the subject (its
     // opt-outs, objections, visibility): the join per-purpose ids exist to prevent. Refused before
     // anything is read, whatever the id, so that the refusal tells nothing about the subject.
-    if (!sameIdScope(ctx, purpose)) {
+    const current = ctx.enforcement.purpose;
+    if (current !== null && !sameIdentifierScope(ctx.enforcement.policy, ctx.caller, purpose, current)) {
       throw new GatewayError(
         ErrorCode.BAD_USER_INPUT,
         "Ids differ between this request's purpose and the one to explain: explain a subject under the purpose its id was given for.",
@@ -108,13 +109,4 @@ export class ExplainResolver {
       policyVersion,
     };
   }
-}
-
-const labelOf = (scope: IdentifierScope): string => (scope.kind === "internal" ? "" : scope.label);
-
-/** Whether the caller's ids are the same under the request's purpose and `purpose`. */
-function sameIdScope(ctx: GatewayContext, purpose: Purpose): boolean {
-  const { policy, caller, purpose: current } = ctx.enforcement;
-  if (current === null || purpose === current) return true;
-  return labelOf(identifierScope(policy, caller, purpose)) === labelOf(identifierScope(policy, caller, current));
 }

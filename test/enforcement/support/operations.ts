@@ -16,7 +16,7 @@ import type { IdScope } from "../../../src/enforcement/createIdScope.js";
 import type { DataMap } from "../../../src/enforcement/dataMap.js";
 import { purposesFor, type Caller } from "../../../src/policy/caller.js";
 import { ceiling } from "../../../src/policy/ceiling.js";
-import { identifierScope } from "../../../src/policy/identifierScope.js";
+import { sameIdentifierScope } from "../../../src/policy/identifierScope.js";
 import type { Purpose } from "../../../src/policy/purposes.js";
 import { AUDIT_FIELDS } from "./auditFields.js";
 import { DEFAULT_POLICY } from "../../../src/policy/index.js";
@@ -386,7 +386,9 @@ export function renderOperation(spec: OpSpec, ctx: RenderContext): RenderedOpera
         // Without a declared purpose the gateway takes the caller's only one, if it has just one.
         const own = purposesFor(DEFAULT_POLICY, ctx.caller);
         const current = ctx.purpose ?? (own.length === 1 ? own[0]! : null);
-        const explainable = PURPOSE_NAMES.filter((p) => current === null || sameIds(ctx.caller, current, p.toLowerCase() as Purpose));
+        const explainable = PURPOSE_NAMES.filter(
+          (p) => current === null || sameIdentifierScope(DEFAULT_POLICY, ctx.caller, current, p.toLowerCase() as Purpose),
+        );
         const purposeArg = root.purpose === null ? "" : `, purpose: ${explainable[root.purpose % explainable.length]}`;
         return `${alias}explainAccess(subjectId: ${JSON.stringify(id)}, coordinate: ${JSON.stringify(coordinate)}${purposeArg}) { coordinate category purpose effect mask reasonCode reason }`;
       }
@@ -419,10 +421,3 @@ const PURPOSE_NAMES = [
   "LEGAL_COMPLIANCE",
   "SUBJECT_REQUEST",
 ];
-
-const idScopeLabel = (caller: Caller, purpose: Purpose) => {
-  const scope = identifierScope(DEFAULT_POLICY, caller, purpose);
-  return scope.kind === "internal" ? "" : scope.label;
-};
-/** Whether the caller's ids are the same under both purposes (explainAccess explains another purpose only then). */
-const sameIds = (caller: Caller, a: Purpose, b: Purpose) => idScopeLabel(caller, a) === idScopeLabel(caller, b);
