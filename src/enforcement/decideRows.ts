@@ -42,6 +42,7 @@ type RowField =
   | { readonly kind: "personal"; readonly field: PersonalField; readonly decide: Decide; readonly index: number }
   /** An identifier: its value leaves in the request's id scope and is recorded (as inScope does for a resolver). */
   | { readonly kind: "identifier"; readonly field: RecordedField; readonly index: number };
+type PersonalRowField = Extract<RowField, { kind: "personal" }>;
 /** A RowField before its place among the type's decided fields is known. */
 type RowFieldSpec = RowField extends infer F ? (F extends RowField ? Omit<F, "index"> : never) : never;
 
@@ -166,8 +167,8 @@ function decideRow(row: unknown, fields: RowFields, selection: Selection, ctx: E
 
 /** The wait for the state of the row's subject, if its first selected personal cell's decision has to wait. */
 function stateLoading(row: object, selection: Selection, ctx: EnforcementContext): Promise<unknown> | undefined {
-  const first = selection.cells.find((cell) => cell.row.kind === "personal")?.row;
-  if (first?.kind !== "personal") return undefined;
+  const first = selection.firstPersonal;
+  if (first === undefined) return undefined;
   try {
     const decision = first.decide(subjectOf(row, first.field), ctx);
     return isPromise(decision) ? decision : undefined;
@@ -191,7 +192,7 @@ function release(row: object, fields: RowFields, selection: Selection, ctx: Enfo
 
 function releasePersonal(
   row: object,
-  { field, decide }: Extract<RowField, { kind: "personal" }>,
+  { field, decide }: PersonalRowField,
   stored: unknown,
   keys: readonly string[],
   ctx: EnforcementContext,
@@ -233,6 +234,8 @@ function releaseIdentifier(
 interface Selection {
   readonly cells: readonly Cell[];
   readonly unselected: readonly number[];
+  /** The first selected personal field: its decision tells whether the row's subject's state must load first. */
+  readonly firstPersonal: PersonalRowField | undefined;
 }
 
 // Selections read with variables (@include, @skip) are collected again on every call.
@@ -247,9 +250,11 @@ function selectionOf(info: GraphQLResolveInfo, fields: RowFields): Selection {
   for (const node of info.fieldNodes) {
     if (node.selectionSet) collect(node.selectionSet, info, fields, keys, state, new Set());
   }
-  const selection = {
-    cells: [...keys].map(([name, k]) => ({ row: fields.byName.get(name)!, keys: k })),
+  const cells = [...keys].map(([name, k]) => ({ row: fields.byName.get(name)!, keys: k }));
+  const selection: Selection = {
+    cells,
     unselected: [...fields.byName.values()].filter((f) => !keys.has(f.field.fieldName)).map((f) => f.index),
+    firstPersonal: cells.map((cell) => cell.row).find((row): row is PersonalRowField => row.kind === "personal"),
   };
   if (!state.variables) {
     let byFields = selections.get(info.fieldNodes);
