@@ -5,7 +5,7 @@ import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import type { Caller } from "../policy/caller.js";
 import { decide, decider, type Decision } from "../policy/decide.js";
-import { identifierScope } from "../policy/identifierScope.js";
+import { identifierScope, pseudonymScope } from "../policy/identifierScope.js";
 import type { Effect } from "../policy/matrix.js";
 import type { Policy } from "../policy/policy.js";
 import type { Purpose } from "../policy/purposes.js";
@@ -23,7 +23,7 @@ import {
   type SubjectStateColumns,
   type SubjectStateRow,
 } from "./subjectStateQueries.js";
-import { NoSafeForm, outcomeOfRelease, transformValue } from "./transformValue.js";
+import { NoSafeForm, outcomeOfRelease, transformValue, type PseudonymOptions } from "./transformValue.js";
 import { visibleSubjectsWhere } from "./visibleSubjectsWhere.js";
 
 export interface RequestEnforcementOptions {
@@ -276,7 +276,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
   // states, which may lack the parts that purpose consults.
   const wholeStates = stateLoader(() => ALL_STATE_PARTS);
   let idScope: IdScope | undefined; // once the purpose is set
-  let transformOptions: { pseudonymKey: Uint8Array; purpose: Purpose } | undefined; // once the purpose is set
+  let transformOptions: PseudonymOptions | undefined; // set with the purpose
   // Decisions the answer applied, once per (subject, category), by effect; the metrics plugin reads
   // them once per request. Not the decisions taken: isVisible takes some for a subject that is then
   // answered as not found, exactly like an unknown id, and the metrics must not tell the two apart.
@@ -399,8 +399,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
     if (decision.effect === "deny") return withhold(customerId, field, decision.reason);
     if (value === null || value === undefined) return null;
     // Once per cell on a page of thousands: a value allowed as stored allocates nothing.
-    const result =
-      decision.effect === "allow" ? value : transformValue(field, decision.effect, value, (transformOptions ??= { pseudonymKey, purpose }));
+    const result = decision.effect === "allow" ? value : transformValue(field, decision.effect, value, transformOptions!);
     if (result instanceof NoSafeForm) return withhold(customerId, field, result.reason);
     record(customerId, field, outcomeOfRelease(decision.effect, value, result), at, keys);
     return result;
@@ -442,6 +441,7 @@ export function createRequestEnforcement(options: RequestEnforcementOptions): Re
         throw new Error("the purpose of a request is set once");
       purpose = resolved;
       parts = stateParts(policy, caller, resolved);
+      transformOptions = { pseudonymKey, scope: pseudonymScope(policy, caller, resolved) };
     },
 
     visibleSubjects: (): SQL => (purpose === null ? sql`false` : visibleSubjectsWhere(policy, caller, purpose, dataMap.categories)),

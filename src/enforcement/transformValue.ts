@@ -1,7 +1,6 @@
 import { applyMask } from "../policy/masks.js";
 import type { Effect } from "../policy/matrix.js";
 import { pseudonymize } from "../policy/pseudonymize.js";
-import type { Purpose } from "../policy/purposes.js";
 import type { Reason } from "../policy/reasons.js";
 import { assertNever } from "../policy/assertNever.js";
 import type { PersonalField } from "./dataMap.js";
@@ -14,6 +13,12 @@ import type { Outcome } from "./FieldOutcomes.js";
  */
 export function outcomeOfRelease(effect: Exclude<Effect, "deny">, stored: unknown, released: unknown): Outcome {
   return released === stored ? "disclosed" : outcomeOf(effect);
+}
+
+/** The key and the recipients' namespace (policy/identifierScope.ts, pseudonymScope) of a request's pseudonyms. */
+export interface PseudonymOptions {
+  readonly pseudonymKey: Uint8Array;
+  readonly scope: string;
 }
 
 /** A value whose decision cannot be applied to it (no masked or pseudonymous form): withheld instead, for this reason. */
@@ -57,7 +62,7 @@ export function transformValue(
   field: PersonalField,
   effect: Exclude<Effect, "deny" | "allow">,
   value: unknown,
-  options: { pseudonymKey: Uint8Array; purpose: Purpose },
+  options: PseudonymOptions,
 ): unknown {
   if (field.valueKind === "object") return value;
   switch (effect) {
@@ -82,8 +87,8 @@ export function transformValue(
  * transformValue: a closure over its arguments there would make every call, masked cells
  * included, allocate a context for them (measured: about 150 KB a page of 3,116 masked cells).
  */
-function pseudonymized(field: PersonalField, value: unknown, options: { pseudonymKey: Uint8Array; purpose: Purpose }): unknown {
-  const one = (v: unknown) => pseudonymize(options.pseudonymKey, options.purpose, field.category, v);
+function pseudonymized(field: PersonalField, value: unknown, options: PseudonymOptions): unknown {
+  const one = (v: unknown) => pseudonymize(options.pseudonymKey, options.scope, field.category, v);
   const result = field.valueKind === "string" ? one(value) : field.valueKind === "list" && Array.isArray(value) ? value.map(one) : null;
   return result === null || (Array.isArray(result) && result.some((r) => r === null)) ? null : result;
 }

@@ -27,7 +27,7 @@ export function pseudonymisesIdentifiers(policy: Policy, purpose: Purpose): bool
 }
 
 /** A partner's scope for a purpose: its own (pairwise), and per purpose when the purpose pseudonymises. */
-export function partnerIdentifierScope(policy: Policy, partnerId: string, purpose: Purpose): IdentifierScope {
+export function partnerIdentifierScope(policy: Policy, partnerId: string, purpose: Purpose): Extract<IdentifierScope, { kind: "scoped" }> {
   return {
     kind: "scoped",
     label: pseudonymisesIdentifiers(policy, purpose) ? `partner:${partnerId}:purpose:${purpose}` : `partner:${partnerId}`,
@@ -54,6 +54,18 @@ export function identifierScope(policy: Policy, caller: Caller, purpose: Purpose
     default:
       return assertNever(caller, "caller kind");
   }
+}
+
+/**
+ * The namespace of the pseudonyms a caller receives for a purpose (pseudonymize.ts): the purpose
+ * itself for staff, and a partner's own id scope for a partner (always per purpose: a purpose
+ * that pseudonymises scopes a partner's ids per purpose). A pseudonym is as joinable as an id:
+ * two partners given the same pseudonym for a unique value (an email) could join their answers by
+ * it, whatever their pairwise ids; so their pseudonyms differ, as their ids do. Staff of one
+ * purpose share its pseudonyms, which is what lets analytics join within the purpose.
+ */
+export function pseudonymScope(policy: Policy, caller: Caller, purpose: Purpose): string {
+  return caller.kind === "partner" ? partnerIdentifierScope(policy, caller.partnerId, purpose).label : purpose;
 }
 
 /** Whether the caller's ids are the same under both purposes (one id stands for the same subject in each). */

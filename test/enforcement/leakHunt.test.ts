@@ -23,6 +23,7 @@ import type { IdScope } from "../../src/enforcement/createIdScope.js";
 import type { PersonalField } from "../../src/enforcement/dataMap.js";
 import { defaultPurpose, mayDeclare, purposesFor, type Caller } from "../../src/policy/caller.js";
 import { ceiling } from "../../src/policy/ceiling.js";
+import { pseudonymScope } from "../../src/policy/identifierScope.js";
 import { applyMask, type MaskKind } from "../../src/policy/masks.js";
 import { PSEUDONYM_PREFIX, pseudonymize } from "../../src/policy/pseudonymize.js";
 import { PURPOSES, type Purpose } from "../../src/policy/purposes.js";
@@ -228,6 +229,7 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
   const document = parse(op.query);
 
   const ids = idScopeOf(gw, c.caller, purpose);
+  const pseudonymsOf = pseudonymScope(DEFAULT_POLICY, c.caller, purpose);
   walkResponse(world.schema, document, op.variables, body.data, {
     subjectOf: ids.internal,
     object: (o) => {
@@ -302,7 +304,7 @@ function checkResponse(c: Case, op: RenderedOperation, res: { status: number; bo
         }
         case "pseudonymize": {
           if (leaf.value === null) break;
-          const pseudonyms = new Set([...raws].map((r) => pseudonymize(gw.config.pseudonymKey, purpose, field.category, r)));
+          const pseudonyms = new Set([...raws].map((r) => pseudonymize(gw.config.pseudonymKey, pseudonymsOf, field.category, r)));
           for (const s of shown) {
             if (raws.has(s)) v.push(`(b) LEAK: ${at} is pseudonymised but shows the stored value`);
             if (!s.startsWith(PSEUDONYM_PREFIX)) v.push(`(b) ${at}: pseudonym ${JSON.stringify(s)} lacks ${PSEUDONYM_PREFIX}`);

@@ -19,7 +19,7 @@ import type { Purpose } from "../../src/policy/purposes.js";
 import { idScopeOf, partnerIdScope } from "../helpers/idScopes.js";
 import { bearer, startTestGateway, type TestGateway } from "../helpers/testGateway.js";
 import { admin, asPartner } from "../partners/support.js";
-import { DEFAULT_POLICY } from "../../src/policy/index.js";
+import { DEFAULT_POLICY, PSEUDONYM_PREFIX } from "../../src/policy/index.js";
 
 let gw: TestGateway;
 let schema: Awaited<ReturnType<typeof buildGatewaySchema>>;
@@ -177,6 +177,60 @@ describe("no two recipients share an identifier (generated)", () => {
     expect(refusals.values().next().value).toContain("ID_SCOPE_MISMATCH");
     // Under its own purpose it explains.
     expect((await explain("ANALYTICS", "ANALYTICS", analytics[0]!)).body.errors).toBeUndefined();
+  });
+});
+
+describe("no two recipients share a pseudonym (generated)", () => {
+  const PSEUDONYMISED = `query P @purpose(name: ANALYTICS) { customers(first: 500) { edges { node { id profile { fullName email } } } } }`;
+  /** The pseudonyms of an answer, by the internal id of the subject they stand for. */
+  const pseudonymsIn = (body: any, scope: IdScope): Map<string, string[]> => {
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    const bySubject = new Map<string, string[]>();
+    for (const { node } of body.data.customers.edges as { node: { id: string; profile: Record<string, unknown> } }[]) {
+      const values = Object.values(node.profile).filter((v): v is string => typeof v === "string");
+      for (const v of values) expect(v.startsWith(PSEUDONYM_PREFIX), v).toBe(true);
+      bySubject.set(scope.internal(node.id)!, values);
+    }
+    return bySubject;
+  };
+  const all = (m: Map<string, string[]>) => [...m.values()].flat();
+
+  it("two partners under one pseudonymising purpose: no pseudonym in common, though they answer about common subjects", async () => {
+    let commonSubjects = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.nat(partners.length - 1), { minLength: 2, maxLength: 2 }), async ([i, j]) => {
+        const [a, b] = [partners[i!]!, partners[j!]!];
+        const answerA = pseudonymsIn((await asPartner(gw, a.apiKey, PSEUDONYMISED)).body, scopeOf(a.partnerId, "ANALYTICS"));
+        const answerB = pseudonymsIn((await asPartner(gw, b.apiKey, PSEUDONYMISED)).body, scopeOf(b.partnerId, "ANALYTICS"));
+        expect(shared(all(answerA), all(answerB))).toEqual([]);
+        const common = [...answerA.keys()].filter((subject) => answerB.has(subject));
+        commonSubjects += common.length;
+        // Stable within a partner's scope: the same answer again gives the same pseudonyms.
+        const again = pseudonymsIn((await asPartner(gw, a.apiKey, PSEUDONYMISED)).body, scopeOf(a.partnerId, "ANALYTICS"));
+        for (const subject of common) expect(again.get(subject)).toEqual(answerA.get(subject));
+      }),
+      { numRuns: 6, seed: 20261208 },
+    );
+    expect(commonSubjects).toBeGreaterThan(0);
+  });
+
+  it("a partner and staff under the same purpose share no pseudonym; staff of the purpose share theirs", async () => {
+    const staff = { kind: "staff", staffId: "x", role: "marketing_analyst" } as const;
+    const analyst = pseudonymsIn(
+      (await gw.post({ query: PSEUDONYMISED }, bearer(await gw.token("marketing_analyst", "analyst-1")))).body,
+      idScopeOf(gw, staff, "analytics"),
+    );
+    const colleague = pseudonymsIn(
+      (await gw.post({ query: PSEUDONYMISED }, bearer(await gw.token("marketing_analyst", "analyst-2")))).body,
+      idScopeOf(gw, staff, "analytics"),
+    );
+    expect(all(analyst).length).toBeGreaterThan(0);
+    expect(all(colleague)).toEqual(all(analyst));
+    for (const p of partners) {
+      const partner = pseudonymsIn((await asPartner(gw, p.apiKey, PSEUDONYMISED)).body, scopeOf(p.partnerId, "ANALYTICS"));
+      expect([...partner.keys()].some((subject) => analyst.has(subject))).toBe(true);
+      expect(shared(all(partner), all(analyst))).toEqual([]);
+    }
   });
 });
 
