@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Database } from "../db/client.js";
 import { createRequestEnforcement } from "../enforcement/createRequestEnforcement.js";
@@ -8,19 +7,6 @@ import { createLoaders } from "../graphql/loaders.js";
 import type { Caller } from "../policy/caller.js";
 import type { PolicyInForce } from "../policy/PolicyInForce.js";
 import type { Logger } from "./logger.js";
-
-/**
- * A request id the caller may choose: a UUID or 16 to 64 hex digits (a W3C trace id is 32). Only
- * forms that cannot carry words: the id is kept in the logs and in the disclosure log for years,
- * erasure included, so free text there could hold a subject's name or email.
- */
-const REQUEST_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,64})$/i;
-
-/** The request id: the caller's `x-request-id` when of a form REQUEST_ID admits, else a fresh one. */
-export function requestIdFrom(headers: IncomingHttpHeaders): string {
-  const given = headers["x-request-id"];
-  return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-}
 
 export interface ContextDependencies {
   db: Database;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -9,7 +10,6 @@ import { createFormatError } from "../errors/toGraphQLError.js";
 import type { DataMap } from "../enforcement/dataMap.js";
 import type { GatewayContext } from "../graphql/context.js";
 import type { Config } from "./config.js";
-import { requestIdFrom } from "./createContext.js";
 import { createGraphQLHandler } from "./createGraphQLHandler.js";
 import { createRouter } from "./createRouter.js";
 import { createTextInputPlugin } from "./createTextInputPlugin.js";
@@ -152,7 +152,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
-    void serve(req, res, path, startObservation(requestIdFrom(req.headers), routeOf(path)));
+    // The request id is always the gateway's own: it is kept for years (logs, the disclosure log),
+    // and any id a caller chose could carry words (a name in hex) or be another caller's.
+    void serve(req, res, path, startObservation(randomUUID(), routeOf(path)));
   });
 
   return {

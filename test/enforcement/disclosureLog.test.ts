@@ -22,12 +22,16 @@ const PAGE = `query Q($first: Int!) @purpose(name: CUSTOMER_SUPPORT) { customers
 
 describe("the disclosure log", () => {
   it("records one row per subject with coordinates and effects, never a value", async () => {
-    const requestId = randomUUID();
+    const chosen = randomUUID();
     const res = await gw.post(
       { query: PAGE, variables: { first: 5 } },
-      { ...bearer(await gw.token("support_agent", "agent-7")), "x-request-id": requestId },
+      { ...bearer(await gw.token("support_agent", "agent-7")), "x-request-id": chosen },
     );
     expect(res.status).toBe(200);
+    // The gateway's own request id, never one the caller chose.
+    const requestId = res.headers.get("x-request-id")!;
+    expect(requestId).not.toBe(chosen);
+    expect(await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, chosen))).toEqual([]);
     const rows = await gw.database.db.select().from(disclosureLog).where(eq(disclosureLog.requestId, requestId));
     const ids = res.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id).sort();
     expect(rows.map((r) => r.customerId).sort()).toEqual(ids);
@@ -59,12 +63,12 @@ describe("the disclosure log", () => {
     });
     const url = await other.listen();
     try {
-      const requestId = randomUUID();
       const res = await fetch(url, {
         method: "POST",
         body: JSON.stringify({ query: PAGE, variables: { first: 4 } }),
-        headers: { "content-type": "application/json", ...bearer(await gw.token("support_agent", "agent-8")), "x-request-id": requestId },
+        headers: { "content-type": "application/json", ...bearer(await gw.token("support_agent", "agent-8")) },
       });
+      const requestId = res.headers.get("x-request-id")!;
       const body = (await res.json()) as { data: { customers: { edges: { node: { id: string } }[] } } };
       expect(res.status).toBe(200);
       expect(written).toHaveLength(1);

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { print } from "graphql";
 import fc from "fast-check";
@@ -26,11 +25,8 @@ const stored = async (id: string) => (await gw.database.db.select(COLUMNS).from(
 const consentCount = async (id: string) =>
   (await gw.database.db.select({ n: count() }).from(consentEvents).where(eq(consentEvents.customerId, id)))[0]!.n;
 
-async function update(id: string, input: Record<string, unknown>, requestId = randomUUID()) {
-  return gw.post(
-    { query: print(UpdateMyPreferencesDocument), variables: { input } },
-    { ...bearer(await gw.token("customer", id)), "x-request-id": requestId },
-  );
+async function update(id: string, input: Record<string, unknown>) {
+  return gw.post({ query: print(UpdateMyPreferencesDocument), variables: { input } }, bearer(await gw.token("customer", id)));
 }
 
 describe("a customer changes their communication preferences", () => {
@@ -38,8 +34,8 @@ describe("a customer changes their communication preferences", () => {
     const id = await subjectWithStatus(gw.database.db, "active");
     const before = (await stored(id))!;
     const events = await consentCount(id);
-    const requestId = randomUUID();
-    const res = await update(id, { smsOffers: !before.smsOffers, preferredChannel: "POST" }, requestId);
+    const res = await update(id, { smsOffers: !before.smsOffers, preferredChannel: "POST" });
+    const requestId = res.headers.get("x-request-id")!;
     expect(res.body.errors).toBeUndefined();
     const after = { ...before, smsOffers: !before.smsOffers, preferredChannel: "post" };
     expect(res.body.data.updateMyPreferences).toMatchObject(after);

@@ -86,8 +86,8 @@ describe("a customer's sharing with partners", () => {
     await gw.database.db
       .delete(consentEvents)
       .where(and(eq(consentEvents.customerId, subject!), eq(consentEvents.purpose, PARTNER_SHARING_PURPOSE)));
-    const requestId = randomUUID();
-    const res = await gw.post({ query: print(MyPartnerSharingDocument) }, { ...(await asCustomer(subject!)), "x-request-id": requestId });
+    const res = await gw.post({ query: print(MyPartnerSharingDocument) }, await asCustomer(subject!));
+    const requestId = res.headers.get("x-request-id")!;
     expect(res.body.errors).toBeUndefined();
     const never = { optInRequired: true, choice: "NOT_CHOSEN", choiceRecordedAt: null, receivedCount: 0, lastReceivedAt: null };
     expect(res.body.data.me.partnerSharing).toEqual([

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { purposesFor, type Caller } from "../../src/policy/caller.js";
@@ -64,14 +63,10 @@ const lookupQuery = (kind: Lookup, purpose: Purpose) =>
   `query Lookup($id: ID!) @purpose(name: ${purposeEnum(purpose)}) { ${LOOKUPS[kind]} }`;
 
 async function lookup(kind: Lookup, caller: Caller, purpose: Purpose, id: string) {
-  const requestId = randomUUID();
   const before = await counters();
-  const res = await gw.post(
-    { query: lookupQuery(kind, purpose), variables: { id } },
-    { ...(await authHeaders(gw, caller, world.partners)), "x-request-id": requestId },
-  );
+  const res = await gw.post({ query: lookupQuery(kind, purpose), variables: { id } }, await authHeaders(gw, caller, world.partners));
   const after = await counters();
-  return { status: res.status, body: res.body, metrics: moved(before, after), logs: logLinesOf(requestId) };
+  return { status: res.status, body: res.body, metrics: moved(before, after), logs: logLinesOf(res.headers.get("x-request-id")!) };
 }
 
 /** Staff roles and partners with each purpose they may declare, and the seeded subjects each cannot see. */
