@@ -3,7 +3,7 @@ import { unionAll } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client.js";
 import { customers, disclosureLog } from "../db/schema/index.js";
 import type { AnswerPath, RequestEnforcement } from "../enforcement/createRequestEnforcement.js";
-import { SUBJECT_ROOT_TYPE } from "../enforcement/unclassifiedFields.js";
+import { IDENTIFIER_FIELDS, SUBJECT_ROOT_TYPE } from "../enforcement/unclassifiedFields.js";
 import { ErrorCode } from "../errors/ErrorCode.js";
 import { GatewayError } from "../errors/GatewayError.js";
 import { matrixCell, type Effect } from "../policy/matrix.js";
@@ -93,6 +93,10 @@ export interface ReportPageRequest {
   withValues?: boolean;
   /** Whether the subject's status is asked for (default true): decided and recorded as `Customer.status`. */
   withStatus?: boolean;
+  /** Whether the subject's id is asked for (`subjectId`, default true): recorded as `Customer.id`. */
+  withSubjectId?: boolean;
+  /** Whether the entries' row ids are asked for (default true): recorded as the id field of each table's rows on the page. */
+  withRowIds?: boolean;
 }
 
 /** The purposes that may use a category at all, from the matrix. */
@@ -114,14 +118,28 @@ function valueAsJson(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
-/** The personal tables in report order, each with its personal columns. */
-const REPORT_TABLES: readonly { info: TableInfo; columns: PersonalColumn[] }[] = (() => {
+/**
+ * The identifier field a table's row ids leave as, and are recorded as: the subject's id where a
+ * row is keyed by its subject (a profile, the customer row itself), else the id field of the type
+ * its columns surface on (`accounts` -> `Account.id`). Anything else stops start-up: a row id
+ * that no identifier field stands for could not be recorded.
+ */
+function rowIdFieldOf(info: TableInfo, columns: readonly PersonalColumn[]): string {
+  if (info.rowId!.column === info.customerId) return `${SUBJECT_ROOT_TYPE}.id`;
+  const types = new Set(columns.flatMap((c) => (c.coordinate === null ? [] : [c.coordinate.split(".")[0]!])));
+  const ids = [...types].map((type) => `${type}.id`).filter((coordinate) => IDENTIFIER_FIELDS.has(coordinate));
+  if (ids.length !== 1) throw new Error(`access report: no one id field stands for the rows of ${info.name}`);
+  return ids[0]!;
+}
+
+/** The personal tables in report order, each with its personal columns and the id field of its rows. */
+const REPORT_TABLES: readonly { info: TableInfo; columns: PersonalColumn[]; rowIdField: string }[] = (() => {
   const byTable = new Map<string, PersonalColumn[]>();
   for (const c of personalColumns()) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c]);
   return [...byTable].map(([table, columns]) => {
     const info = tableInfo(table);
     if (!info.customerId || !info.rowId) throw new Error(`access report: ${table} has no customer_id column`);
-    return { info, columns };
+    return { info, columns, rowIdField: rowIdFieldOf(info, columns) };
   });
 })();
 
@@ -178,12 +196,14 @@ export async function buildSubjectReport(
   const sections = await sectionsOf(db, subjectId);
 
   const entries: ReportEntry[] = [];
+  // The id fields of the rows whose entries are on this page: their ids leave with the entries.
+  const rowIdFields = new Set<string>();
   let remaining = first;
   let end: ReportCursor | null = null;
   let hasNextPage = false;
   const start = after ? REPORT_TABLES.findIndex((t) => t.info.name === after.table) : 0;
   for (let i = start; i < REPORT_TABLES.length; i++) {
-    const { info, columns } = REPORT_TABLES[i]!;
+    const { info, columns, rowIdField } = REPORT_TABLES[i]!;
     if (sections[i]!.rows === 0) continue;
     if (remaining === 0) {
       hasNextPage = true;
@@ -206,6 +226,7 @@ export async function buildSubjectReport(
         const stored = row[key];
         if (stored === null || stored === undefined) continue;
         entries.push(await entryFor(enforcement, subjectId, c, id, stored, pageRequest.withValues ?? true, deps.at));
+        rowIdFields.add(rowIdField);
       }
     }
     remaining -= taken.length;
@@ -215,6 +236,15 @@ export async function buildSubjectReport(
       break;
     }
   }
+
+  // Ids are disclosures of their subject, whatever else the page holds: recorded where the report stands.
+  const identified = (coordinate: string) => {
+    const field = enforcement.dataMap.identifiers.get(coordinate);
+    if (field === undefined) throw new Error(`access report: ${coordinate} is not an identifier field`);
+    enforcement.identified(subjectId, field, deps.at);
+  };
+  if (pageRequest.withSubjectId ?? true) identified(`${SUBJECT_ROOT_TYPE}.id`);
+  if (pageRequest.withRowIds ?? true) for (const coordinate of rowIdFields) identified(coordinate);
 
   return {
     requestId: request.id,

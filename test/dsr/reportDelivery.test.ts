@@ -100,6 +100,49 @@ describe("no completion before delivery", () => {
     expect(await recorded()).toBeGreaterThanOrEqual(pages);
   });
 
+  it("ids a page gives (the subject's, the entries' row ids) are recorded as the id fields they are, with or without values; a page without them records nothing", async () => {
+    // The id field each table's row ids stand for, written out by hand.
+    const ROW_ID_FIELD: Record<string, string> = {
+      customers: "Customer.id",
+      profiles: "Customer.id",
+      credentials: "Customer.id",
+      preferences: "Customer.id",
+      accounts: "Account.id",
+      payment_methods: "PaymentMethod.id",
+      purchases: "Purchase.id",
+      consent_events: "Consent.id",
+      submitted_messages: "SubmittedMessage.id",
+      visits: "Visit.id",
+    };
+    const s = subjects[13]!;
+    const id = await verified(gw, s, "ACCESS");
+    for (const reader of [await officer(gw), await customer(gw, s)]) {
+      const bare = await gw.post({ query: BARE_PAGE, variables: { id, first: 5000 } }, reader);
+      expect(bare.body.errors).toBeUndefined();
+      expect(await recordsOfAnswer(gw, bare)).toEqual([]);
+
+      const ids = await gw.post(
+        { query: `query($id: ID!) { accessReport(requestId: $id, first: 5000) { subjectId entries { table rowId } } }`, variables: { id } },
+        reader,
+      );
+      expect(ids.body.errors).toBeUndefined();
+      const tables = new Set<string>(ids.body.data.accessReport.entries.map((e: { table: string }) => e.table));
+      expect(tables.size).toBeGreaterThan(2);
+      const [record, ...more] = await recordsOfAnswer(gw, ids);
+      expect(more).toEqual([]);
+      expect(record!.customerId).toBe(s);
+      // Internal ids for both readers (staff under a contract purpose, the subject), recorded as disclosed; no value.
+      expect(record!.disclosed).toEqual([...new Set(["Customer.id", ...[...tables].map((t) => ROW_ID_FIELD[t]!)])].sort());
+      expect([...record!.masked, ...record!.pseudonymized, ...record!.withheld]).toEqual([]);
+
+      const subjectOnly = await gw.post(
+        { query: `query($id: ID!) { accessReport(requestId: $id, first: 1) { subjectId entries { coordinate } } }`, variables: { id } },
+        reader,
+      );
+      expect((await recordsOfAnswer(gw, subjectOnly)).map((r) => r.disclosed)).toEqual([["Customer.id"]]);
+    }
+  });
+
   it("a last page an error emptied from the answer (a failing field beside it) delivers nothing; the same page that leaves does", async () => {
     const id = await verified(gw, subjects[12]!, "ACCESS");
     const emptied = await gw.post(

@@ -453,7 +453,7 @@ export class SubjectRequestResolver {
   }
 
   @Query(() => AccessReport, {
-    description: `Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about, who also reads it for ${REPORT_READABLE_DAYS} days after completion. Each value passes the same decision and disclosure record as any read. Serving the last page of a walk whose every page selected entries { value } records the delivery (REPORT_DELIVERED event); a page without values reads none (nothing disclosed or recorded) and the walk then delivers nothing.`,
+    description: `Every personal value held about the subject of a verified access or portability request, with purposes, retention, source and recipients: the privacy office (purpose subject_request), or the customer the request is about, who also reads it for ${REPORT_READABLE_DAYS} days after completion. Each value passes the same decision and disclosure record as any read. Serving the last page of a walk whose every page selected entries { value } records the delivery (REPORT_DELIVERED event); a page without values reads none (none disclosed or recorded) and the walk then delivers nothing. The subject's id (subjectId) and the entries' row ids, when selected, are recorded as disclosures of the subject's and rows' id fields.`,
   })
   async accessReport(
     @Arg("requestId", () => ID) requestId: string,
@@ -463,9 +463,21 @@ export class SubjectRequestResolver {
     @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page" }) after: string | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<AccessReport> {
-    const withValues = selectedFields(info, ["entries"]).has("value");
-    const withStatus = selectedFields(info, []).has("subjectStatus");
-    const report = await this.report(ctx, requestId, { first, after, withValues, withStatus }, info.path);
+    const entryFields = selectedFields(info, ["entries"]);
+    const reportFields = selectedFields(info, []);
+    const report = await this.report(
+      ctx,
+      requestId,
+      {
+        first,
+        after,
+        withValues: entryFields.has("value"),
+        withStatus: reportFields.has("subjectStatus"),
+        withSubjectId: reportFields.has("subjectId"),
+        withRowIds: entryFields.has("rowId"),
+      },
+      info.path,
+    );
     return {
       ...report,
       pageInfo: report.page,
