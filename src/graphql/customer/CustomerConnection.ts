@@ -33,7 +33,7 @@ export class CustomerFilter {
   @Field(() => [ID], {
     nullable: true,
     description:
-      "Only these customers (at most 500 ids), in id order: a batch lookup. An id that is unknown and one the caller may not see are left out alike.",
+      "Only these customers (at most 500 ids), in the page order of the caller's id scope: a batch lookup. An id that is unknown and one the caller may not see are left out alike.",
   })
   ids?: string[] | null;
   @Field(() => String, { nullable: true, description: "Exact email, case-insensitive" })
