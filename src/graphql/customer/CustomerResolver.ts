@@ -12,6 +12,7 @@ import { Profile } from "../profile/Profile.js";
 import { Purchase } from "../purchase/Purchase.js";
 import { Visit } from "../visit/Visit.js";
 import { Personal } from "../../enforcement/personal.js";
+import { isPromise } from "../../enforcement/isPromise.js";
 import { personalInputsOf } from "../../enforcement/personalInputsOf.js";
 import { admittedAs } from "../../enforcement/rootFieldAudience.js";
 import { Customer } from "./Customer.js";
@@ -158,7 +159,7 @@ export class CustomerResolver {
   @FieldResolver(() => Profile, { nullable: true })
   profile(@Root() c: Customer, @Ctx() ctx: GatewayContext) {
     const row = ctx.loaders.profile.loadNow(c.id);
-    return row instanceof Promise ? row.then((r) => r ?? emptyProfile(c.id)) : (row ?? emptyProfile(c.id));
+    return isPromise(row) ? row.then((r) => r ?? emptyProfile(c.id)) : (row ?? emptyProfile(c.id));
   }
 
   @FieldResolver(() => Preferences, { nullable: true })
